@@ -282,6 +282,6 @@ INSERT INTO Project_Personnel_Relationships (relationship_id, project_id, person
 -- ----------------------------------------------------------------------------
 -- Snapshots
 -- ----------------------------------------------------------------------------
-INSERT INTO Database_Snapshots (snapshot_id, snapshot_timestamp, snapshot_type, snapshot_path, created_by, description, size_bytes) VALUES
-(1, '2025-01-20 02:00:00', 'AUTOMATED', 'snapshots/nukeworks_db_20250120_020000.sqlite', NULL, 'Nightly automated snapshot', 1843200),
-(2, '2025-01-21 16:42:11', 'MANUAL',    'snapshots/manual_before_vendor_import_20250121.sqlite', 2, 'Manual backup before Jenna''s bulk vendor import', 1904640);
+INSERT INTO Database_Snapshots (snapshot_timestamp, snapshot_type, snapshot_path, created_by, description, size_bytes) VALUES
+('2025-01-20 02:00:00', 'AUTOMATED', 'snapshots/nukeworks_db_20250120_020000.sqlite', NULL, 'Nightly automated snapshot', 1843200),
+('2025-01-21 16:42:11', 'MANUAL',    'snapshots/manual_before_vendor_import_20250121.sqlite', 2, 'Manual backup before Jenna''s bulk vendor import', 1904640);

@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "migsh",
+    products: [
+        .executable(name: "migsh", targets: ["migsh"]),
+        .library(name: "MigshCore", targets: ["MigshCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // System SQLite through its C API (libsqlite3-dev).
+        .systemLibrary(
+            name: "CMigshSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // System libedit for the interactive shell (libedit-dev).
+        .systemLibrary(
+            name: "CMigshEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The engine: no terminal I/O; returns values and throws typed errors.
+        .target(
+            name: "MigshCore",
+            dependencies: [
+                "CMigshSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The shell: command line, dot-commands, rendering, libedit.
+        .target(
+            name: "MigshShell",
+            dependencies: [
+                "MigshCore",
+                "CMigshSQLite",
+                "CMigshEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "migsh",
+            dependencies: ["MigshShell"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MigshCoreTests",
+            dependencies: ["MigshCore", "CMigshSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MigshShellTests",
+            dependencies: ["MigshShell", "CMigshSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MigshEndToEndTests",
+            dependencies: ["MigshCore"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,26 @@
+#ifndef CMIGSH_EDIT_SHIM_H
+#define CMIGSH_EDIT_SHIM_H
+#include <stdio.h>
+// libedit's readline-compatible API. Never <readline/readline.h>: with GNU readline's
+// headers installed it would compile against them while linking libedit.
+#include <editline/readline.h>
+
+typedef char *(*migsh_completion_generator)(const char *, int);
+
+// C globals are not concurrency-safe in Swift 6: set them through accessors.
+static inline void migsh_rl_set_completion(char **(*fn)(const char *, int, int)) {
+    rl_attempted_completion_function = fn;
+}
+static inline void migsh_rl_set_completion_append_character(int c) {
+    rl_completion_append_character = c;
+}
+static inline void migsh_rl_set_basic_word_break_characters(const char *chars) {
+    rl_basic_word_break_characters = (char *)chars;
+}
+static inline const char *migsh_rl_line_buffer(void) { return rl_line_buffer; }
+static inline void migsh_rl_set_attempted_completion_over(int v) { rl_attempted_completion_over = v; }
+static inline char **migsh_rl_completion_matches(const char *text, migsh_completion_generator gen) {
+    return rl_completion_matches(text, gen);
+}
+static inline void migsh_rl_set_readline_name(const char *name) { rl_readline_name = (char *)name; }
+#endif

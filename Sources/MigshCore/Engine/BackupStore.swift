@@ -1,0 +1,214 @@
+import CMigshSQLite
+import Foundation
+
+/// The backups folder (`snapshots/` beside the database by default). Every backup is taken
+/// with SQLite's online backup API, integrity-checked, created 0600 without following
+/// symlinks, fsynced and then renamed into place; a failed backup leaves no file behind.
+public struct BackupStore: Sendable {
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The default folder: `snapshots/` beside the database.
+    public static func defaultDirectory(forDatabase path: String) -> String {
+        let dir = (absolutePath(path) as NSString).deletingLastPathComponent
+        return (dir as NSString).appendingPathComponent("snapshots")
+    }
+
+    public enum Reason: String, Sendable, Codable {
+        case manual, preApply = "pre-apply", preRestore = "pre-restore"
+    }
+
+    public struct Backup: Sendable, Codable, Equatable {
+        public var path: String
+        public var created: String
+        public var sizeBytes: Int
+        /// The schema version inside the backup (nil if it cannot be read).
+        public var schemaVersion: Int?
+        /// Where it was taken from and why, from its manifest (nil for foreign files).
+        public var source: String?
+        public var reason: String?
+    }
+
+    /// The manifest written beside each backup (`FILE.json`).
+    struct Manifest: Codable {
+        var source: String
+        var created: String
+        var schemaVersion: Int
+        var reason: String
+        var sizeBytes: Int
+        var integrity: String
+    }
+
+    static func manifestPath(_ backupPath: String) -> String { backupPath + ".json" }
+
+    /// `migration_backup_YYYYMMDD_HHMMSS.sqlite` (spec §4.5), made unique within the second.
+    public func defaultPath(prefix: String = "migration_backup", now: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyyMMdd_HHmmss"
+        let stem = "\(prefix)_\(f.string(from: now))"
+        var candidate = (directory as NSString).appendingPathComponent(stem + ".sqlite")
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate) {
+            candidate = (directory as NSString).appendingPathComponent("\(stem)_\(n).sqlite")
+            n += 1
+        }
+        return candidate
+    }
+
+    /// Takes a verified backup of the database at `databasePath` into `path` (default: a new
+    /// name in the folder).
+    ///
+    /// The source is a separate read-only connection: it sees committed data only, and
+    /// `sqlite3_backup_step` returns SQLITE_BUSY while the source connection itself holds a
+    /// write transaction, which `.apply` does (its `BEGIN IMMEDIATE` lock keeps other writers
+    /// out, so the backup is exactly the state the migrations start from).
+    @discardableResult
+    public func create(fromDatabaseAt databasePath: String, path requested: String? = nil, reason: Reason,
+                       busyTimeoutMS: Int = 5000,
+                       progress: ((OnlineBackup.Progress) -> Void)? = nil) throws -> Backup {
+        let fm = FileManager.default
+        if requested == nil {
+            do {
+                try fm.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                       attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(error.localizedDescription)")
+            }
+        }
+        let path = absolutePath(requested ?? defaultPath(prefix: reason == .preRestore ? "pre_restore_backup" : "migration_backup"))
+        if fm.fileExists(atPath: path) || isSymlink(path) {
+            throw MigshError(.backupFailed, "\(path) already exists; migsh does not overwrite files (choose another name)")
+        }
+        let partial = path + ".partial"
+        // O_EXCL|O_NOFOLLOW: never write through a symlink planted at the name; 0600 from the
+        // first byte because backups hold confidential rows.
+        let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw MigshError(.backupFailed, "cannot create \(partial): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        var keep = false
+        defer {
+            if !keep {
+                unlink(partial)
+                unlink(partial + "-journal")
+            }
+        }
+        do {
+            do {
+                let source = try Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS))
+                let dest = try Connection(path: partial, mode: .readWrite)
+                try OnlineBackup.copy(from: source, to: dest, busyTimeoutMS: busyTimeoutMS, progress: progress)
+                // The copy keeps the source's journal mode; a backup is a plain file.
+                _ = try? dest.scalarText("PRAGMA journal_mode=DELETE")
+            }
+            let check = try Connection(path: partial, mode: .readOnly)
+            let integrity = try check.integrityCheck()
+            guard integrity == ["ok"] else {
+                throw MigshError(.backupFailed, "the backup failed its integrity check: \(integrity.prefix(3).joined(separator: "; "))")
+            }
+            let version = try SchemaVersionTable.currentVersion(check)
+            try fsyncPath(partial)
+            guard rename(partial, path) == 0 else {
+                throw MigshError(.backupFailed, "cannot rename \(partial) to \(path): \(String(cString: strerror(errno)))")
+            }
+            keep = true
+            try? fsyncPath((path as NSString).deletingLastPathComponent)
+            let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let created = iso8601Now()
+            let manifest = Manifest(source: absolutePath(databasePath), created: created, schemaVersion: version,
+                                    reason: reason.rawValue, sizeBytes: size, integrity: "ok")
+            try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
+            return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
+                          source: manifest.source, reason: reason.rawValue)
+        } catch var error as MigshError {
+            if error.code != .busy { error.code = .backupFailed }
+            error.message = "backup failed, nothing was changed: " + error.message
+            throw error
+        }
+    }
+
+    /// The backups in the folder, oldest first.
+    public func list() -> [Backup] {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.filter { $0.hasSuffix(".sqlite") }.sorted().compactMap { name in
+            describe(path: (directory as NSString).appendingPathComponent(name))
+        }.sorted { $0.created < $1.created }
+    }
+
+    /// Facts about one backup file, from its manifest if present, else from the file itself.
+    public func describe(path: String) -> Backup? {
+        let fm = FileManager.default
+        guard let attributes = try? fm.attributesOfItem(atPath: path) else { return nil }
+        let size = attributes[.size] as? Int ?? 0
+        let manifest = (fm.contents(atPath: Self.manifestPath(path))).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
+        var version = manifest?.schemaVersion
+        if version == nil, let db = try? Connection(path: path, mode: .readOnly) {
+            version = try? SchemaVersionTable.currentVersion(db)
+        }
+        let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
+        return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
+                      source: manifest?.source, reason: manifest?.reason)
+    }
+
+    public func latest() -> Backup? { list().last }
+
+    /// The newest backup whose schema version is `version` (spec §11 manual rollback).
+    public func newest(withVersion version: Int) -> Backup? {
+        list().last { $0.schemaVersion == version }
+    }
+}
+
+// MARK: File helpers
+
+func absolutePath(_ path: String) -> String {
+    if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+    let cwd = FileManager.default.currentDirectoryPath
+    return ((cwd as NSString).appendingPathComponent(path) as NSString).standardizingPath
+}
+
+func isSymlink(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+}
+
+func fsyncPath(_ path: String) throws {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw MigshError(.io, "cannot open \(path) to sync it: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    if fsync(fd) != 0 { throw MigshError(.io, "fsync \(path): \(String(cString: strerror(errno)))") }
+}
+
+/// Writes a new file with mode 0600, never through a symlink.
+func writePrivateFile(_ path: String, contents: Data) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw MigshError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    try contents.withUnsafeBytes { buf in
+        var offset = 0
+        while offset < buf.count {
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { throw MigshError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
+            offset += n
+        }
+    }
+}
+
+public func iso8601(_ date: Date) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return f.string(from: date)
+}
+
+public func iso8601Now() -> String { iso8601(Date()) }
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}

@@ -1,0 +1,276 @@
+import CMigshSQLite
+import Foundation
+
+/// Runs the spec's apply flow (§4.3) the safe way:
+///
+/// - one `BEGIN IMMEDIATE` transaction holds the write lock for the whole batch, so no other
+///   writer slips in between the backup and the migrations, and a killed process leaves the
+///   database exactly as before (SQLite's journal rolls it back);
+/// - the verified backup is taken inside that lock, before anything changes;
+/// - foreign-key enforcement is switched off before `BEGIN` (it is a no-op inside a
+///   transaction, and ON during a table rebuild cascades deletes) and `foreign_key_check`
+///   fails a migration that leaves new violations;
+/// - each file's statements run one by one inside a savepoint (the file's own BEGIN/COMMIT
+///   are validated and then left to migsh), never through an "executescript" that would
+///   leave a failed transaction open;
+/// - on any failure the transaction is rolled back; if SQLite cannot guarantee that, the
+///   database is restored from the verified backup.
+public struct Migrator {
+    public struct Options: Sendable {
+        public var targetVersion: Int
+        public var dryRun = false
+        /// Skips the pre-apply backup (used by the benchmark only to time the apply step).
+        public var skipBackup = false
+        public var user: String
+        public var busyTimeoutMS: Int = 5000
+        public init(targetVersion: Int, user: String) {
+            self.targetVersion = targetVersion
+            self.user = user
+        }
+    }
+
+    public enum Event {
+        case backupProgress(OnlineBackup.Progress)
+        case backupCreated(BackupStore.Backup)
+        case migrationStarted(Migration)
+        case migrationFinished(Migration, durationMS: Int)
+        case restoredFromBackup(String)
+    }
+
+    public struct AppliedMigration: Sendable, Codable {
+        public var version: Int
+        public var file: String
+        public var durationMS: Int
+    }
+
+    public struct Report: Sendable, Codable {
+        public var fromVersion: Int
+        public var toVersion: Int
+        public var applied: [AppliedMigration]
+        public var backup: BackupStore.Backup?
+        public var dryRun: Bool
+        public var warnings: [String]
+
+        public init(fromVersion: Int, toVersion: Int, applied: [AppliedMigration], backup: BackupStore.Backup?,
+                    dryRun: Bool, warnings: [String]) {
+            self.fromVersion = fromVersion
+            self.toVersion = toVersion
+            self.applied = applied
+            self.backup = backup
+            self.dryRun = dryRun
+            self.warnings = warnings
+        }
+    }
+
+    public let db: Connection
+    public let folder: MigrationFolder
+    public let store: BackupStore
+
+    public init(db: Connection, folder: MigrationFolder, store: BackupStore) {
+        self.db = db
+        self.folder = folder
+        self.store = store
+    }
+
+    /// Validates every pending migration before anything runs.
+    public func validatedScripts(_ plan: MigrationPlan) throws -> [MigrationScript] {
+        let folderErrors = folder.errors
+        if !folderErrors.isEmpty {
+            throw MigshError(.migrationFolder, "the migrations folder \(folder.path) has problems; nothing was applied",
+                             details: folderErrors.map(\.description))
+        }
+        let scripts = plan.pending.map(MigrationScript.init)
+        let errors = scripts.flatMap { s in s.errors.map { "\(s.migration.fileName): \($0)" } }
+        if !errors.isEmpty {
+            throw MigshError(.validation, "migration validation failed; nothing was applied", details: errors)
+        }
+        return scripts
+    }
+
+    public func plan(options: Options) throws -> MigrationPlan {
+        let current = try SchemaVersionTable.currentVersion(db)
+        return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: options.targetVersion)
+    }
+
+    public func apply(_ plan: MigrationPlan, options: Options, events: @escaping (Event) -> Void = { _ in }) throws -> Report {
+        if plan.status == .databaseNewer {
+            throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
+        }
+        let scripts = try validatedScripts(plan)
+        let warnings = scripts.flatMap { s in s.warnings.map { "\(s.migration.fileName): \($0)" } }
+        var report = Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
+                            backup: nil, dryRun: options.dryRun, warnings: warnings)
+        if options.dryRun || plan.pending.isEmpty { return report }
+        guard db.isAutocommit else {
+            throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it before .apply")
+        }
+
+        let foreignKeysWereOn = try db.foreignKeysEnabled
+        // > This pragma is a no-op within a transaction; foreign key constraint enforcement
+        // > may only be enabled or disabled when there is no pending BEGIN or SAVEPOINT.
+        if foreignKeysWereOn { try db.execute("PRAGMA foreign_keys = OFF") }
+        defer { if foreignKeysWereOn { try? db.execute("PRAGMA foreign_keys = ON") } }
+
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+        } catch let error as MigshError where error.isBusy {
+            throw MigshError(.busy, "database is locked: another process is writing to it (waited \(options.busyTimeoutMS) ms); nothing was changed",
+                             sqliteCode: error.sqliteCode)
+        }
+        var backup: BackupStore.Backup?
+        do {
+            // Someone may have migrated between planning and taking the lock.
+            let lockedVersion = try SchemaVersionTable.currentVersion(db)
+            guard lockedVersion == plan.currentVersion else {
+                throw MigshError(.refused, "the database changed to version \(lockedVersion) while planning (another process?); nothing was applied")
+            }
+            if !options.skipBackup {
+                let made = try store.create(fromDatabaseAt: db.path, reason: .preApply, busyTimeoutMS: options.busyTimeoutMS) {
+                    events(.backupProgress($0))
+                }
+                backup = made
+                report.backup = made
+                events(.backupCreated(made))
+            }
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+
+        do {
+            let baseline = Set(try db.foreignKeyViolations())
+            for script in scripts {
+                let m = script.migration
+                events(.migrationStarted(m))
+                let started = DispatchTime.now()
+                try run(script, baselineViolations: baseline)
+                let ms = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+                try SchemaVersionTable.recordApplied(db, migration: m, user: options.user, durationMS: ms)
+                report.applied.append(AppliedMigration(version: m.version, file: m.fileName, durationMS: ms))
+                report.toVersion = m.version
+                events(.migrationFinished(m, durationMS: ms))
+            }
+            if let backup { try recordSnapshot(backup) }
+            try db.execute("COMMIT")
+        } catch var error as MigshError {
+            let restoredBy = recover(expectedVersion: plan.currentVersion, backup: backup, events: events)
+            error.code = .migrationFailed
+            error.details.append("The database has been restored to its previous state (version \(plan.currentVersion), \(restoredBy)).")
+            if let backup { error.details.append("Backup location: \(backup.path)") }
+            throw error
+        }
+
+        // Spec §4.3 step 3: verify the final version.
+        let final = try SchemaVersionTable.currentVersion(db)
+        guard final == plan.requiredVersion else {
+            throw MigshError(.migrationFailed, "version mismatch after migration: expected \(plan.requiredVersion), got \(final)")
+        }
+        return report
+    }
+
+    /// Runs one migration inside a savepoint, statement by statement.
+    func run(_ script: MigrationScript, baselineViolations: Set<ForeignKeyViolation>) throws {
+        let m = script.migration
+        let savepoint = "migsh_\(m.version)"
+        try db.execute("SAVEPOINT \(savepoint)")
+        for (n, statement) in script.body.enumerated() {
+            do {
+                let stmt = try db.prepare(statement.sql)
+                try stmt.run()
+            } catch let error as MigshError {
+                // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
+                // roll the whole transaction back by themselves.
+                let rolledBack = db.isAutocommit
+                throw MigrationFailure.statement(migration: m, index: n + 1, total: script.body.count,
+                                                 statement: statement, error: error, rolledBack: rolledBack)
+            }
+            guard !db.isAutocommit else {
+                throw MigrationFailure.statement(migration: m, index: n + 1, total: script.body.count, statement: statement,
+                    error: MigshError(.sqlite, "the statement ended migsh's transaction"), rolledBack: true)
+            }
+        }
+        let violations = try db.foreignKeyViolations().filter { !baselineViolations.contains($0) }
+        if !violations.isEmpty {
+            let listed = violations.prefix(10).map { "\($0.table) rowid \($0.rowid.map(String.init) ?? "?") → \($0.parent)" }
+            throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): FOREIGN KEY constraint failed: \(violations.count) new violation(s): \(listed.joined(separator: ", "))",
+                             details: [MigrationFailure.hint(for: "FOREIGN KEY constraint failed")].compactMap { $0 })
+        }
+        let version = try SchemaVersionTable.currentVersion(db)
+        guard version == m.version else {
+            throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): after it ran, MAX(version) in Schema_Version is \(version), not \(m.version)")
+        }
+        try db.execute("RELEASE \(savepoint)")
+    }
+
+    /// Spec §4.5: record the backup in the database's snapshots table, when it has one.
+    func recordSnapshot(_ backup: BackupStore.Backup) throws {
+        guard try db.tableExists("Database_Snapshots") else { return }
+        let stmt = try db.prepare("""
+            INSERT INTO Database_Snapshots (snapshot_type, snapshot_path, created_by, description, size_bytes)
+            VALUES ('MIGRATION_BACKUP', ?1, NULL, 'Automatic backup before schema migration', ?2)
+            """)
+        try stmt.bind(backup.path, at: 1)
+        try stmt.bind(Int64(backup.sizeBytes), at: 2)
+        try stmt.run()
+    }
+
+    /// Rolls back; falls back to the verified backup when the rollback cannot be trusted.
+    /// Returns how the database was brought back.
+    func recover(expectedVersion: Int, backup: BackupStore.Backup?, events: (Event) -> Void) -> String {
+        if !db.isAutocommit { try? db.execute("ROLLBACK") }
+        if db.isAutocommit, let version = try? SchemaVersionTable.currentVersion(db), version == expectedVersion {
+            return "transaction rolled back"
+        }
+        guard let backup else { return "rollback only: no backup was taken" }
+        do {
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            let source = try Connection(path: backup.path, mode: .readOnly)
+            try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1)
+            events(.restoredFromBackup(backup.path))
+            return "restored from the backup"
+        } catch {
+            return "RESTORE FAILED (\(error)); restore by hand with .restore \(backup.path)"
+        }
+    }
+}
+
+/// Builds the error for a failed statement: the file, the statement and its line, SQLite's
+/// message and the spec's hint for common errors (§7.2).
+enum MigrationFailure {
+    static func statement(migration m: Migration, index: Int, total: Int, statement: SQLStatementText,
+                          error: MigshError, rolledBack: Bool) -> MigshError {
+        var details: [String] = []
+        let preview = statement.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "\n").first.map(String.init) ?? ""
+        details.append("Statement \(index) of \(total), line \(statement.line): \(preview)")
+        if rolledBack { details.append("SQLite rolled the transaction back by itself after this error.") }
+        if let hint = hint(for: error.message) { details.append(hint) }
+        return MigshError(.migrationFailed,
+                          "Error in migration version \(m.version) (\(m.fileName), line \(statement.line)): \(error.message)",
+                          sqliteCode: error.sqliteCode, sql: statement.sql, sqlOffset: error.sqlOffset, details: details)
+    }
+
+    static func hint(for message: String) -> String? {
+        if message.contains("duplicate column name") {
+            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table (.history, .diff) to determine the actual state (spec §7.2)."
+        }
+        if message.contains("FOREIGN KEY constraint failed") {
+            return "Cause: a referenced table or record does not exist. Solution: ensure the foreign key references are valid (spec §7.2)."
+        }
+        if message.contains("no such table") {
+            return "Cause: a previous migration did not complete. Solution: restore from backup and re-apply the migrations (spec §7.2)."
+        }
+        if message.contains("database or disk is full") {
+            return "Cause: the disk is full. Solution: free space, then run .apply again."
+        }
+        return nil
+    }
+}
+
+/// The spec's "Database Version Too New" message (§4.1).
+public enum DatabaseTooNew {
+    public static let title = "Database Version Too New"
+    public static func message(current: Int, required: Int) -> String {
+        "\(title): this database (version \(current)) is newer than this application version (requires version \(required)). Please update the application to the latest version."
+    }
+}

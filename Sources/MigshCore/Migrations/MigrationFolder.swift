@@ -1,0 +1,115 @@
+import Foundation
+
+/// The migrations folder: numbered SQL files, the application-version map and the checksum
+/// file. Loading never throws for a bad file: problems are collected so that `.check` can
+/// list them all; `plan` refuses to run while any is an error.
+public struct MigrationFolder: Sendable {
+    public static let appVersionsFileName = "app_versions.json"
+    public static let checksumFileName = "migsh.sum"
+
+    public var path: String
+    /// Valid migrations by version.
+    public var migrations: [Int: Migration]
+    public var appVersions: AppVersionMap
+    public var checksums: ChecksumFile?
+    public var problems: [Problem]
+
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public enum Severity: String, Sendable, Codable { case error, warning }
+        public var severity: Severity
+        public var file: String?
+        public var message: String
+        public var description: String { (file.map { "\($0): " } ?? "") + message }
+    }
+
+    public var errors: [Problem] { problems.filter { $0.severity == .error } }
+    public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
+
+    public var sorted: [Migration] { migrations.keys.sorted().compactMap { migrations[$0] } }
+    public var highestVersion: Int { migrations.keys.max() ?? 0 }
+
+    /// A name that looks like a migration but breaks the naming rule (spec §3.1).
+    /// Returns (version, description) for a name that follows the rule, else nil.
+    static func parseName(_ name: String) -> (Int, String)? {
+        guard let match = name.wholeMatch(of: #/([0-9]{3})_([a-z0-9]+(?:_[a-z0-9]+)*)\.sql/#) else { return nil }
+        return (Int(match.1)!, String(match.2))
+    }
+
+    public static func load(_ path: String) throws -> MigrationFolder {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw MigshError(.notFound, "migrations folder not found: \(path)",
+                             details: ["Give the folder with --migrations DIR or $MIGSH_MIGRATIONS."])
+        }
+        guard isDir.boolValue else {
+            throw MigshError(.migrationFolder, "not a folder: \(path) (--migrations takes the folder of NNN_description.sql files)")
+        }
+        let names: [String]
+        do { names = try fm.contentsOfDirectory(atPath: path).sorted() } catch {
+            throw MigshError(.io, "cannot read migrations folder \(path): \(error.localizedDescription)")
+        }
+        var folder = MigrationFolder(path: path, migrations: [:], appVersions: AppVersionMap(entries: []),
+                                     checksums: nil, problems: [])
+        var byVersion: [Int: [String]] = [:]
+        for name in names where name.lowercased().hasSuffix(".sql") {
+            let full = (path as NSString).appendingPathComponent(name)
+            guard let (version, stem) = parseName(name) else {
+                folder.problems.append(Problem(severity: .error, file: name, message:
+                    "misnamed migration file: expected NNN_description.sql (3-digit version, lower-case words joined by _), e.g. 004_add_supplier_diversity.sql"))
+                continue
+            }
+            if version == 0 {
+                folder.problems.append(Problem(severity: .error, file: name, message: "version 000 is not allowed: versions start at 001"))
+                continue
+            }
+            byVersion[version, default: []].append(name)
+            guard let data = fm.contents(atPath: full) else {
+                folder.problems.append(Problem(severity: .error, file: name, message: "cannot read the file (permissions?)"))
+                continue
+            }
+            guard let sql = String(data: data, encoding: .utf8) else {
+                folder.problems.append(Problem(severity: .error, file: name, message: "not valid UTF-8 text"))
+                continue
+            }
+            let migration = Migration(version: version, name: stem.replacingOccurrences(of: "_", with: " "),
+                                      fileName: name, path: full, sql: sql, sha256: sha256Hex(data))
+            if byVersion[version]!.count == 1 { folder.migrations[version] = migration }
+        }
+        for (version, files) in byVersion where files.count > 1 {
+            folder.migrations[version] = nil
+            folder.problems.append(Problem(severity: .error, file: nil, message:
+                "two files with version \(String(format: "%03d", version)): \(files.joined(separator: ", "))"))
+        }
+        if let highest = byVersion.keys.max() {
+            let missing = (1...highest).filter { byVersion[$0] == nil }
+            if !missing.isEmpty {
+                folder.problems.append(Problem(severity: .error, file: nil, message:
+                    "missing migration file for version " + missing.map { String(format: "%03d", $0) }.joined(separator: ", ")
+                    + " (versions must run 001, 002, … without gaps)"))
+            }
+        }
+        // The application-version map (spec §6.1).
+        let mapPath = (path as NSString).appendingPathComponent(appVersionsFileName)
+        if fm.fileExists(atPath: mapPath) {
+            do { folder.appVersions = try AppVersionMap.load(mapPath) } catch let error as MigshError {
+                folder.problems.append(Problem(severity: .error, file: appVersionsFileName, message: error.message))
+            }
+        }
+        // The checksum file guards files that are not applied yet against edits.
+        let sumPath = (path as NSString).appendingPathComponent(checksumFileName)
+        if fm.fileExists(atPath: sumPath) {
+            do {
+                let sums = try ChecksumFile.load(sumPath)
+                folder.checksums = sums
+                folder.problems += sums.compare(with: folder.sorted)
+            } catch let error as MigshError {
+                folder.problems.append(Problem(severity: .error, file: checksumFileName, message: error.message))
+            }
+        } else if !folder.migrations.isEmpty {
+            folder.problems.append(Problem(severity: .warning, file: nil, message:
+                "no \(checksumFileName): edits to migration files cannot be detected (create it with scripts/sum-migrations)"))
+        }
+        return folder
+    }
+}

@@ -1,0 +1,156 @@
+/// A migration file cut into statements and checked against the spec's rules (§3.3, §5.3)
+/// before anything runs.
+public struct MigrationScript: Sendable {
+    public struct Finding: Sendable, Equatable, CustomStringConvertible, Codable {
+        public enum Severity: String, Sendable, Codable { case error, warning }
+        public var severity: Severity
+        public var line: Int?
+        public var message: String
+        public var description: String { (line.map { "line \($0): " } ?? "") + message }
+    }
+
+    public var migration: Migration
+    /// The statements migsh runs: the file's statements between `BEGIN` and `COMMIT`.
+    public var body: [SQLStatementText]
+    /// All statements of the file, wrapper included.
+    public var statements: [SQLStatementText]
+    public var findings: [Finding]
+
+    public var errors: [Finding] { findings.filter { $0.severity == .error } }
+    public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
+
+    /// Statements that cannot run inside a transaction or that would take the transaction
+    /// away from migsh.
+    static let transactionControl: Set<String> = ["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"]
+
+    public init(_ migration: Migration) {
+        self.migration = migration
+        let split = SQLScript.split(migration.sql)
+        statements = split.statements
+        findings = []
+        body = []
+
+        if let tail = split.incompleteTail {
+            findings.append(Finding(severity: .error, line: tail.line,
+                message: "incomplete statement at end of file (a missing ';', an unterminated string or a trigger without END;)"))
+        }
+        guard let first = statements.first, let last = statements.last else {
+            findings.append(Finding(severity: .error, line: nil, message: "no SQL statements in the file"))
+            return
+        }
+        let firstWord = SQLScript.leadingWords(first.sql, count: 1).first
+        let lastWord = SQLScript.leadingWords(last.sql, count: 1).first
+        let hasBegin = firstWord == "BEGIN"
+        let hasCommit = statements.count > 1 && (lastWord == "COMMIT" || lastWord == "END")
+        if !hasBegin {
+            findings.append(Finding(severity: .error, line: first.line,
+                message: "must start with BEGIN TRANSACTION; (spec §3.3: the whole migration is one transaction)"))
+        }
+        if !hasCommit {
+            findings.append(Finding(severity: .error, line: last.line,
+                message: "must end with COMMIT; (spec §3.3)"))
+        }
+        body = Array(statements.dropFirst(hasBegin ? 1 : 0).dropLast(hasCommit ? 1 : 0))
+
+        var versionInserts: [(line: Int, version: Int?)] = []
+        for statement in body {
+            let words = SQLScript.leadingWords(statement.sql, count: 4)
+            guard let verb = words.first else { continue }
+            let upper = words.map { $0.uppercased() }
+            if MigrationScript.transactionControl.contains(verb) {
+                findings.append(Finding(severity: .error, line: statement.line,
+                    message: "\(verb) inside the migration: migsh runs the file between its BEGIN and COMMIT in one transaction; remove it"))
+            } else if verb == "VACUUM" {
+                findings.append(Finding(severity: .error, line: statement.line,
+                    message: "VACUUM cannot run inside a transaction"))
+            } else if verb == "ATTACH" || verb == "DETACH" {
+                findings.append(Finding(severity: .error, line: statement.line,
+                    message: "\(verb) cannot run inside a transaction"))
+            } else if verb == "PRAGMA" {
+                let name = upper.count > 1 ? upper[1] : ""
+                if name == "FOREIGN_KEYS" {
+                    findings.append(Finding(severity: .error, line: statement.line,
+                        message: "PRAGMA foreign_keys is a no-op inside a transaction, and ON during a table rebuild cascades deletes; migsh switches enforcement off and runs foreign_key_check itself"))
+                } else if name == "JOURNAL_MODE" || name == "LOCKING_MODE" || name == "PAGE_SIZE" || name == "AUTO_VACUUM" {
+                    findings.append(Finding(severity: .error, line: statement.line,
+                        message: "PRAGMA \(name.lowercased()) cannot take effect inside a transaction"))
+                } else {
+                    findings.append(Finding(severity: .warning, line: statement.line,
+                        message: "PRAGMA in a migration: it may not take effect inside the migration's transaction"))
+                }
+            } else if upper.starts(with: ["DROP", "TABLE"]) {
+                findings.append(Finding(severity: .warning, line: statement.line,
+                    message: "contains DROP TABLE - ensure data is backed up (spec §5.3)"))
+            } else if upper.starts(with: ["DELETE", "FROM"]) || upper.first == "DELETE" {
+                findings.append(Finding(severity: .warning, line: statement.line,
+                    message: "contains DELETE - ensure this is intentional (spec §5.3)"))
+            }
+            if verb == "INSERT" || verb == "REPLACE", let v = MigrationScript.schemaVersionInsert(statement.sql) {
+                versionInserts.append((statement.line, v.version))
+            }
+        }
+        let own = migration.version
+        if versionInserts.isEmpty {
+            findings.append(Finding(severity: .error, line: nil,
+                message: "no INSERT INTO Schema_Version for version \(own) (spec §3.3: every migration must update Schema_Version)"))
+        }
+        for insert in versionInserts {
+            if let v = insert.version, v != own {
+                findings.append(Finding(severity: .error, line: insert.line,
+                    message: "the Schema_Version insert names version \(v), but the file is version \(own)"))
+            } else if insert.version == nil {
+                findings.append(Finding(severity: .error, line: insert.line,
+                    message: "cannot read the version number from the Schema_Version insert: write VALUES (\(own), …)"))
+            }
+        }
+        if versionInserts.count > 1 {
+            findings.append(Finding(severity: .error, line: versionInserts[1].line,
+                message: "more than one Schema_Version insert"))
+        }
+    }
+
+    /// For `INSERT [OR x] INTO Schema_Version [(cols)] VALUES (…)`: the version inserted
+    /// (nil if it is not a literal), or nil for other statements.
+    static func schemaVersionInsert(_ sql: String) -> (version: Int?, Void)? {
+        var tokens = SQLTokenizer(sql)
+        var all: [SQLTokenizer.Token] = []
+        while let t = tokens.next() { all.append(t) }
+        func word(_ t: SQLTokenizer.Token) -> String? {
+            switch t { case .word(let w): return w.uppercased(); case .quoted(let q): return q.uppercased(); default: return nil }
+        }
+        guard let intoIndex = all.firstIndex(where: { word($0) == "INTO" }), intoIndex + 1 < all.count else { return nil }
+        var i = intoIndex + 1
+        if word(all[i]) == "MAIN", i + 2 < all.count, all[i + 1] == .punctuation(".") { i += 2 }
+        guard word(all[i]) == "SCHEMA_VERSION" else { return nil }
+        i += 1
+        var columns: [String] = []
+        if i < all.count, all[i] == .punctuation("(") {
+            i += 1
+            while i < all.count, all[i] != .punctuation(")") {
+                if let w = word(all[i]) { columns.append(w) }
+                i += 1
+            }
+            i += 1
+        }
+        guard i < all.count, word(all[i]) == "VALUES", i + 1 < all.count, all[i + 1] == .punctuation("(") else {
+            return (nil, ())
+        }
+        i += 2
+        let position = columns.isEmpty ? 0 : (columns.firstIndex(of: "VERSION") ?? -1)
+        guard position >= 0 else { return (nil, ()) }
+        // Walk the top-level values to the version's position.
+        var depth = 0
+        var index = 0
+        var valueTokens: [SQLTokenizer.Token] = []
+        while i < all.count {
+            let t = all[i]
+            if t == .punctuation("(") { depth += 1 }
+            if t == .punctuation(")") { if depth == 0 { break }; depth -= 1 }
+            if t == .punctuation(","), depth == 0 { index += 1; i += 1; continue }
+            if index == position { valueTokens.append(t) }
+            i += 1
+        }
+        if valueTokens.count == 1, case .literal(let l) = valueTokens[0], let v = Int(l) { return (v, ()) }
+        return (nil, ())
+    }
+}

@@ -1,0 +1,70 @@
+import CMigshSQLite
+
+/// The one error type of MigshCore. `Code` is extensible (static members over a private
+/// enum) so that new cases do not break callers that switch over the known ones.
+public struct MigshError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String, Sendable {
+            case sqlite, usage, notFound, notADatabase, busy, readOnly
+            case migrationFolder, validation, migrationFailed, databaseTooNew
+            case backupFailed, restoreFailed, refused, audit, io
+        }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        public var description: String { kind.rawValue }
+
+        /// SQLite returned an error; `sqliteCode` holds the extended result code.
+        public static let sqlite = Code(.sqlite)
+        /// A command was used wrongly (bad argument or option).
+        public static let usage = Code(.usage)
+        /// A file or folder that must exist does not.
+        public static let notFound = Code(.notFound)
+        /// The file exists but is not an SQLite database.
+        public static let notADatabase = Code(.notADatabase)
+        /// Another connection holds a lock for longer than the busy timeout.
+        public static let busy = Code(.busy)
+        /// A write was attempted on a read-only session.
+        public static let readOnly = Code(.readOnly)
+        /// The migrations folder has a gap, a duplicate, a misnamed or unreadable file.
+        public static let migrationFolder = Code(.migrationFolder)
+        /// A migration failed validation before anything ran.
+        public static let validation = Code(.validation)
+        /// A migration failed while running; the database was restored.
+        public static let migrationFailed = Code(.migrationFailed)
+        /// The database's schema is newer than the application requires.
+        public static let databaseTooNew = Code(.databaseTooNew)
+        public static let backupFailed = Code(.backupFailed)
+        public static let restoreFailed = Code(.restoreFailed)
+        /// A confirmation was declined or could not be asked (batch mode without --yes).
+        public static let refused = Code(.refused)
+        public static let audit = Code(.audit)
+        public static let io = Code(.io)
+    }
+
+    public var code: Code
+    public var message: String
+    /// Extended SQLite result code, when the error comes from SQLite.
+    public var sqliteCode: Int32?
+    /// The SQL that failed, if any.
+    public var sql: String?
+    /// Byte offset of the error in `sql` (sqlite3_error_offset), if known.
+    public var sqlOffset: Int?
+    /// Extra lines for the user: a hint, the backup path.
+    public var details: [String]
+
+    public init(_ code: Code, _ message: String, sqliteCode: Int32? = nil, sql: String? = nil,
+                sqlOffset: Int? = nil, details: [String] = []) {
+        self.code = code
+        self.message = message
+        self.sqliteCode = sqliteCode
+        self.sql = sql
+        self.sqlOffset = sqlOffset
+        self.details = details
+    }
+
+    public var description: String { message }
+
+    /// The primary SQLite result code (extended code masked to its low byte).
+    public var primarySQLiteCode: Int32? { sqliteCode.map { $0 & 0xff } }
+    public var isBusy: Bool { primarySQLiteCode == SQLITE_BUSY || primarySQLiteCode == SQLITE_LOCKED || code == .busy }
+}

@@ -1,0 +1,245 @@
+import CMigshSQLite
+import Foundation
+
+/// `SQLITE_TRANSIENT` is a macro Swift does not import; GRDB defines it the same way.
+let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+/// One SQLite connection. Not thread-safe: a connection belongs to the session that opened it.
+public final class Connection {
+    public enum OpenMode: Sendable {
+        case readWrite
+        case readOnly
+        case readWriteCreate
+    }
+
+    public let path: String
+    public let mode: OpenMode
+    let handle: OpaquePointer
+
+    /// Opens `path`. Never creates the file unless `mode` is `.readWriteCreate`.
+    public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMS: Int32 = 5000) throws {
+        self.path = path
+        self.mode = mode
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch mode {
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard let db else {
+            throw MigshError(.sqlite, "cannot open \(path): out of memory", sqliteCode: rc)
+        }
+        guard rc == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(db))
+            // > Whether or not an error occurs when it is opened, resources associated with
+            // > the database connection handle should be released by passing it to sqlite3_close().
+            sqlite3_close_v2(db)
+            throw MigshError(.sqlite, "cannot open \(path): \(message)", sqliteCode: rc)
+        }
+        self.handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMS)
+    }
+
+    /// The raw `sqlite3*`, for the shell's statement loop.
+    public var sqliteHandle: OpaquePointer { handle }
+
+    deinit {
+        // > If sqlite3_close_v2() is called with unfinalized prepared statements ... the
+        // > database connection becomes an unusable "zombie" which will automatically be
+        // > deallocated when the last prepared statement is finalized.
+        sqlite3_close_v2(handle)
+    }
+
+    public func setBusyTimeout(_ ms: Int32) { sqlite3_busy_timeout(handle, ms) }
+
+    /// True when no transaction is open (`sqlite3_get_autocommit`).
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    public enum TransactionState: Sendable { case none, read, write }
+
+    /// `sqlite3_txn_state` for the main schema. A deferred `BEGIN` is "in a transaction"
+    /// (autocommit off) with state `.none` until the first read or write.
+    public var transactionState: TransactionState {
+        switch sqlite3_txn_state(handle, "main") {
+        case SQLITE_TXN_WRITE: return .write
+        case SQLITE_TXN_READ: return .read
+        default: return .none
+        }
+    }
+
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Interrupts the running statement; safe to call from a signal handler's thread.
+    public func interrupt() { sqlite3_interrupt(handle) }
+
+    /// `PRAGMA schema_version`-independent change counter: changes when another connection
+    /// commits (`PRAGMA data_version`).
+    public func dataVersion() throws -> Int64 { try scalarInt("PRAGMA data_version") ?? 0 }
+
+    // MARK: Errors
+
+    func error(_ rc: Int32, sql: String? = nil, code: MigshError.Code? = nil) -> MigshError {
+        let extended = sqlite3_extended_errcode(handle)
+        let message = String(cString: sqlite3_errmsg(handle))
+        let offset = sqlite3_error_offset(handle)
+        let primary = rc & 0xff
+        let resolved: MigshError.Code
+        if let code { resolved = code }
+        else if primary == SQLITE_BUSY || primary == SQLITE_LOCKED { resolved = .busy }
+        else if primary == SQLITE_NOTADB { resolved = .notADatabase }
+        else if primary == SQLITE_READONLY { resolved = .readOnly }
+        else { resolved = .sqlite }
+        return MigshError(resolved, message, sqliteCode: extended != 0 ? extended : rc, sql: sql,
+                          sqlOffset: offset >= 0 ? Int(offset) : nil)
+    }
+
+    func check(_ rc: Int32, sql: String? = nil) throws {
+        if rc != SQLITE_OK { throw error(rc, sql: sql) }
+    }
+
+    // MARK: Running SQL
+
+    /// Prepares one statement. Returns nil when `sql` holds only white space or comments.
+    /// `tail` receives the byte offset where the next statement starts.
+    public func prepare(_ sql: String) throws -> Statement {
+        var utf8 = Array(sql.utf8)
+        utf8.append(0)
+        return try utf8.withUnsafeBufferPointer { buf in
+            var stmt: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let rc = sqlite3_prepare_v2(handle, base, Int32(buf.count - 1), &stmt, &tail)
+            guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
+            guard let stmt else {
+                throw MigshError(.sqlite, "no statement in SQL text", sql: sql)
+            }
+            return Statement(connection: self, handle: stmt, sql: sql)
+        }
+    }
+
+    /// Runs every statement of `sql` in order, stepping each one to completion before
+    /// preparing the next (later statements may depend on schema made by earlier ones).
+    public func execute(_ sql: String) throws {
+        var utf8 = Array(sql.utf8)
+        utf8.append(0)
+        try utf8.withUnsafeBufferPointer { buf in
+            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var cursor: UnsafePointer<CChar>? = base
+            while let current = cursor, current.pointee != 0 {
+                var stmt: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let rc = sqlite3_prepare_v2(handle, current, -1, &stmt, &tail)
+                guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
+                cursor = tail
+                guard let stmt else { continue }  // white space or comment only
+                defer { sqlite3_finalize(stmt) }
+                var step = sqlite3_step(stmt)
+                while step == SQLITE_ROW { step = sqlite3_step(stmt) }
+                guard step == SQLITE_DONE else { throw error(step, sql: String(cString: sqlite3_sql(stmt))) }
+            }
+        }
+    }
+
+    /// The first column of the first row, as an integer (nil for NULL or no row).
+    public func scalarInt(_ sql: String) throws -> Int64? {
+        let stmt = try prepare(sql)
+        guard try stmt.step() else { return nil }
+        return stmt.isNull(0) ? nil : stmt.int64(0)
+    }
+
+    public func scalarText(_ sql: String) throws -> String? {
+        let stmt = try prepare(sql)
+        guard try stmt.step() else { return nil }
+        return stmt.isNull(0) ? nil : stmt.text(0)
+    }
+
+    /// All rows of the first column as text.
+    public func column(_ sql: String) throws -> [String] {
+        let stmt = try prepare(sql)
+        var out: [String] = []
+        while try stmt.step() { out.append(stmt.text(0)) }
+        return out
+    }
+
+    /// True if a table (or view) with that name exists in the main schema.
+    public func tableExists(_ name: String) throws -> Bool {
+        let stmt = try prepare("SELECT 1 FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1 COLLATE NOCASE")
+        try stmt.bind(name, at: 1)
+        return try stmt.step()
+    }
+
+    /// `PRAGMA integrity_check` result lines (`["ok"]` when sound).
+    public func integrityCheck() throws -> [String] {
+        try column("PRAGMA integrity_check")
+    }
+
+    /// `PRAGMA foreign_key_check`: one entry per violating row.
+    public func foreignKeyViolations(table: String? = nil) throws -> [ForeignKeyViolation] {
+        let sql = table.map { "PRAGMA foreign_key_check(\(quoteIdentifier($0)))" } ?? "PRAGMA foreign_key_check"
+        let stmt = try prepare(sql)
+        var out: [ForeignKeyViolation] = []
+        while try stmt.step() {
+            out.append(ForeignKeyViolation(table: stmt.text(0), rowid: stmt.isNull(1) ? nil : stmt.int64(1),
+                                           parent: stmt.text(2), foreignKeyIndex: Int(stmt.int64(3))))
+        }
+        return out
+    }
+
+    public var foreignKeysEnabled: Bool {
+        get throws { try scalarInt("PRAGMA foreign_keys") == 1 }
+    }
+
+    public func journalMode() throws -> String { try scalarText("PRAGMA journal_mode") ?? "" }
+
+    /// Installs an authorizer. migsh uses it to classify statements and to record which
+    /// tables a migration writes; the callback must not run SQL on this connection.
+    public func setAuthorizer(_ authorizer: Authorizer?) {
+        self.authorizer = authorizer
+        if authorizer == nil {
+            sqlite3_set_authorizer(handle, nil, nil)
+            return
+        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        sqlite3_set_authorizer(handle, { ctx, action, a, b, c, d in
+            guard let ctx else { return SQLITE_OK }
+            let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
+            guard let authorizer = connection.authorizer else { return SQLITE_OK }
+            func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
+            return authorizer(AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d)))
+                ? SQLITE_OK : SQLITE_DENY
+        }, context)
+    }
+    private var authorizer: Authorizer?
+}
+
+public typealias Authorizer = (AuthorizerEvent) -> Bool
+
+public struct AuthorizerEvent: Sendable {
+    public var action: Int32
+    public var arg1: String?
+    public var arg2: String?
+    public var database: String?
+    public var trigger: String?
+}
+
+public struct ForeignKeyViolation: Hashable, Sendable, Codable {
+    public var table: String
+    public var rowid: Int64?
+    public var parent: String
+    public var foreignKeyIndex: Int
+}
+
+/// Quotes an SQL identifier with double quotes.
+public func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// Quotes an SQL string literal.
+public func quoteLiteral(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+}

@@ -1,0 +1,74 @@
+import CMigshSQLite
+import Foundation
+
+/// SQLite's online backup API (https://www.sqlite.org/backup.html): a consistent copy even
+/// in WAL mode and while other connections write, unlike a file copy.
+public enum OnlineBackup {
+    public struct Progress: Sendable {
+        public var remainingPages: Int
+        public var totalPages: Int
+    }
+
+    /// Copies the main schema of `source` into the main schema of `destination`.
+    ///
+    /// - pagesPerStep: pages copied per `sqlite3_backup_step`; the source's read lock is
+    ///   released between steps, so a writer on another connection restarts the copy.
+    /// - maxRestarts: how many restarts are tolerated before giving up, so that a busy
+    ///   writer makes the backup fail instead of hang.
+    public static func copy(from source: Connection, to destination: Connection,
+                            pagesPerStep: Int32 = 4096, maxRestarts: Int = 20,
+                            busyTimeoutMS: Int = 5000,
+                            progress: ((Progress) -> Void)? = nil) throws {
+        // > sqlite3_backup_init() ... returns NULL and an error is stored in the destination
+        // > database connection if ... there is already a read or read-write transaction
+        // > open on the destination database.
+        guard let backup = sqlite3_backup_init(destination.handle, "main", source.handle, "main") else {
+            throw destination.error(sqlite3_errcode(destination.handle))
+        }
+        var finished = false
+        defer { if !finished { sqlite3_backup_finish(backup) } }
+
+        var restarts = 0
+        var lastRemaining = Int.max
+        var busySince: Date?
+        while true {
+            let rc = sqlite3_backup_step(backup, pagesPerStep)
+            let remaining = Int(sqlite3_backup_remaining(backup))
+            let total = Int(sqlite3_backup_pagecount(backup))
+            if rc == SQLITE_OK || rc == SQLITE_DONE {
+                busySince = nil
+                // > If the source database is modified by ... a different connection ... the
+                // > backup will be restarted by the next call to sqlite3_backup_step().
+                if remaining > lastRemaining && rc == SQLITE_OK {
+                    restarts += 1
+                    if restarts > maxRestarts {
+                        throw MigshError(.backupFailed,
+                            "the database kept changing during the backup (restarted \(restarts) times); try again when it is quieter")
+                    }
+                }
+                lastRemaining = remaining
+                progress?(Progress(remainingPages: remaining, totalPages: total))
+                if rc == SQLITE_DONE { break }
+            } else if rc == SQLITE_BUSY || rc == SQLITE_LOCKED {
+                // > If SQLITE_BUSY or SQLITE_LOCKED is returned, sqlite3_backup_step() can be retried later.
+                let start = busySince ?? Date()
+                busySince = start
+                if Date().timeIntervalSince(start) * 1000 > Double(busyTimeoutMS) {
+                    throw MigshError(.busy, "database is locked: another process held it for more than \(busyTimeoutMS) ms",
+                                     sqliteCode: rc)
+                }
+                usleep(10_000)
+            } else {
+                let message = String(cString: sqlite3_errstr(rc))
+                finished = true
+                sqlite3_backup_finish(backup)
+                let primary = rc & 0xff
+                let code: MigshError.Code = primary == SQLITE_NOTADB ? .notADatabase : (primary == SQLITE_READONLY ? .readOnly : .backupFailed)
+                throw MigshError(code, message, sqliteCode: rc)
+            }
+        }
+        finished = true
+        let rc = sqlite3_backup_finish(backup)
+        if rc != SQLITE_OK { throw destination.error(rc) }
+    }
+}

@@ -1,0 +1,73 @@
+import CMigshSQLite
+
+/// A prepared statement, finalized when released.
+public final class Statement {
+    unowned let connection: Connection
+    let handle: OpaquePointer
+    public let sql: String
+
+    init(connection: Connection, handle: OpaquePointer, sql: String) {
+        self.connection = connection
+        self.handle = handle
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// The raw `sqlite3_stmt*`, for hot paths (result formatting) that read columns directly.
+    public var sqliteHandle: OpaquePointer { handle }
+
+    /// Steps once; true when a row is available, false when done.
+    @discardableResult
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(rc, sql: sql)
+        }
+    }
+
+    /// Steps to completion, discarding rows.
+    public func run() throws { while try step() {} }
+
+    public func reset() { sqlite3_reset(handle) }
+
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+    public func columnName(_ i: Int) -> String { String(cString: sqlite3_column_name(handle, Int32(i))) }
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+    /// The statement's SQL with bound parameters expanded, as SQLite sees it.
+    public var expandedSQL: String { String(cString: sqlite3_sql(handle)) }
+
+    public func columnType(_ i: Int) -> Int32 { sqlite3_column_type(handle, Int32(i)) }
+    public func isNull(_ i: Int) -> Bool { columnType(i) == SQLITE_NULL }
+    public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
+    public func double(_ i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
+    public func text(_ i: Int) -> String {
+        guard let p = sqlite3_column_text(handle, Int32(i)) else { return "" }
+        let n = Int(sqlite3_column_bytes(handle, Int32(i)))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+    public func optionalText(_ i: Int) -> String? { isNull(i) ? nil : text(i) }
+    /// Raw bytes of a text or blob column, valid until the next step.
+    public func withBytes<R>(_ i: Int, asText: Bool, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let ptr: UnsafeRawPointer? = asText
+            ? UnsafeRawPointer(sqlite3_column_text(handle, Int32(i)))
+            : sqlite3_column_blob(handle, Int32(i))
+        let n = Int(sqlite3_column_bytes(handle, Int32(i)))
+        return try body(UnsafeRawBufferPointer(start: ptr, count: ptr == nil ? 0 : n))
+    }
+
+    public func bind(_ text: String, at index: Int32) throws {
+        let rc = sqlite3_bind_text(handle, index, text, -1, SQLITE_TRANSIENT)
+        if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
+    }
+    public func bind(_ value: Int64, at index: Int32) throws {
+        let rc = sqlite3_bind_int64(handle, index, value)
+        if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
+    }
+    public func bindNull(at index: Int32) throws {
+        let rc = sqlite3_bind_null(handle, index)
+        if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
+    }
+}

@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// The `migsh` entry point: parse the command line, open the session, run the input, exit
+/// with the contract's status.
+public enum MigshMain {
+    public static func main() -> Never {
+        setlocale(LC_ALL, "")
+        signal(SIGPIPE, SIG_IGN)
+        let options: MigshOptions
+        do {
+            options = try MigshOptions.parseAsRoot() as! MigshOptions
+        } catch {
+            let code = MigshOptions.exitCode(for: error)
+            let message = MigshOptions.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data(("migsh: " + message + "\n").utf8))
+            exit(2)
+        }
+        exit(run(options))
+    }
+
+    static func run(_ o: MigshOptions) -> Int32 {
+        let env = ProcessInfo.processInfo.environment
+        let out = OutputBuffer(fd: 1)
+        let err = OutputBuffer(fd: 2)
+        defer { out.flush(); err.flush() }
+        let databasePath = o.database ?? env["MIGSH_DATABASE"] ?? "nukeworks_db.sqlite"
+        let interactive = o.commands.isEmpty && o.file == nil && !o.check && isatty(0) != 0
+        var c = Session.Configuration(
+            databasePath: databasePath,
+            migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
+            backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
+            auditPath: o.audit ?? absolute(databasePath) + "-audit.jsonl")
+        c.target = o.target
+        c.appVersion = o.appVersion
+        c.readOnly = o.readOnly
+        c.create = o.create
+        c.busyTimeoutMS = o.busyTimeout
+        c.assumeYes = o.yes
+        c.json = o.json
+        c.interactive = interactive
+
+        if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
+            guard LineEditor.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") == true else {
+                err.write("Error: database not found: \(databasePath)\n")
+                return 1
+            }
+            c.create = true
+        }
+
+        let session: Session
+        do {
+            session = try Session(configuration: c, out: out, err: err)
+        } catch {
+            report(error, to: err)
+            return Shell.exitCode(for: error)
+        }
+        if o.json { session.output.setMode(.json) }
+        if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output.setMode(m) }
+        if o.header { session.output.showHeaders = true }
+        if o.noheader { session.output.showHeaders = false }
+        session.echo = o.echo
+        session.bail = o.bail ?? !interactive
+        if interactive { session.ask = { LineEditor.askYesNo($0 + " [y/N] ") } }
+        let shell = Shell(session: session)
+        var status: Int32 = 0
+        defer {
+            session.log("session_end", ["exit_code": Int(status)])
+        }
+
+        if !o.noInit, let initPath = initFilePath(o.initFile, env: env) {
+            if let f = fopen(initPath, "r") {
+                var source = FileLineSource(file: f)
+                _ = try? shell.runScript(lines: &source, name: (initPath as NSString).lastPathComponent)
+                fclose(f)
+            } else if o.initFile != nil {
+                err.write("Error: cannot open init file \(initPath)\n")
+                status = 1
+                return status
+            }
+        }
+
+        if o.check {
+            status = CheckStatus.run(shell)
+            return status
+        }
+        do {
+            if !o.commands.isEmpty {
+                for command in o.commands {
+                    let ok = try shell.runUnit(command, line: nil)
+                    if !ok && session.bail { break }
+                }
+                status = shell.finishBatch()
+            } else if let file = o.file {
+                guard let f = fopen(file, "r") else {
+                    err.write("Error: cannot open \"\(file)\": \(String(cString: strerror(errno)))\n")
+                    status = 1
+                    return status
+                }
+                defer { fclose(f) }
+                var source = FileLineSource(file: f)
+                _ = try shell.runScript(lines: &source, name: (file as NSString).lastPathComponent)
+                status = shell.finishBatch()
+            } else if interactive {
+                status = InteractiveShell(shell: shell).run()
+            } else {
+                var source = FileLineSource(file: fdopen(0, "r"))
+                _ = try shell.runScript(lines: &source, name: "stdin")
+                status = shell.finishBatch()
+            }
+        } catch let exit as ShellExit {
+            let pending = shell.finishBatch()
+            status = exit.code != 0 ? exit.code : pending
+        } catch {
+            report(error, to: err)
+            status = Shell.exitCode(for: error)
+        }
+        return status
+    }
+
+    static func report(_ error: any Error, to err: OutputBuffer) {
+        if let e = error as? MigshError {
+            err.write("Error: \(e.message)\n")
+            for d in e.details { err.write("  \(d)\n") }
+        } else {
+            err.write("Error: \(error)\n")
+        }
+        err.flush()
+    }
+
+    static func initFilePath(_ explicit: String?, env: [String: String]) -> String? {
+        if let explicit { return explicit }
+        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            let p = (xdg as NSString).appendingPathComponent("migsh/migshrc")
+            if FileManager.default.fileExists(atPath: p) { return p }
+        }
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let p = (home as NSString).appendingPathComponent(".migshrc")
+        return FileManager.default.fileExists(atPath: p) ? p : nil
+    }
+}
+
+/// `--check`: print the version status; exit 0 up to date, 5 pending, 3 database newer.
+enum CheckStatus {
+    static func run(_ shell: Shell) -> Int32 {
+        do {
+            let s = try VersionCommand.status(in: shell)
+            try shell.emit(s) {
+                switch s.status {
+                case "up_to_date": return "up to date: schema version \(s.currentVersion)"
+                case "database_newer": return DatabaseTooNew.message(current: s.currentVersion, required: s.requiredVersion)
+                default: return "\(s.pending) pending: schema version \(s.currentVersion), required \(s.requiredVersion)"
+                }
+            }
+            shell.session.log("check", ["status": s.status, "current_version": s.currentVersion, "required_version": s.requiredVersion])
+            switch s.status {
+            case "up_to_date": return 0
+            case "database_newer": return 3
+            default: return 5
+            }
+        } catch {
+            shell.report(error)
+            return 1
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.apply [--to N] [--dry-run] [--yes]`: the spec's apply flow (§4.2–§4.3), done safely
+/// by `Migrator`.
+struct ApplyCommand: DotCommand {
+    static let configuration = CommandConfiguration(
+        commandName: ".apply",
+        abstract: "Apply the pending migrations: confirm, verified backup, apply in one locked transaction, verify.")
+
+    @Option(name: .customLong("to"), help: "Stop at this version (default: the required version).")
+    var to: Int?
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan and the statements that would run; change nothing.")
+    var dryRun = false
+
+    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
+    var yes = false
+
+    /// Benchmarks only: time the apply step without its backup. Hidden, audited.
+    @Flag(name: .customLong("no-backup"), help: .hidden)
+    var noBackup = false
+
+    /// The spec's confirmation text (§4.2).
+    static func updateRequiredText(_ plan: MigrationPlan) -> String {
+        var text = """
+        DATABASE UPDATE REQUIRED
+        Your database needs to be updated to work with this version of the application.
+
+        Current database version: \(plan.currentVersion)
+        Required version: \(plan.requiredVersion)
+
+        The following updates will be applied:
+
+        """
+        for m in plan.pending { text += "• Version \(m.version): \(m.description)\n" }
+        text += "\nA backup will be created before updating.\n"
+        return text
+    }
+
+    func run(in shell: Shell) throws {
+        let session = shell.session
+        if !dryRun {
+            try session.refuseReadOnly(".apply")
+            try session.refuseInTransaction(".apply")
+        }
+        let folder = try session.loadFolder()
+        let target = try to ?? session.requiredVersion(folder)
+        if target > folder.highestVersion || target < 0 {
+            throw MigshError(.usage, ".apply --to \(target): the migrations go from 1 to \(folder.highestVersion)")
+        }
+        let plan = try session.plan(folder, to: target)
+        if plan.status == .databaseNewer {
+            throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
+        }
+        let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
+        let scripts = try migrator.validatedScripts(plan)
+        if plan.pending.isEmpty {
+            try shell.emit(Migrator.Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
+                                           backup: nil, dryRun: dryRun, warnings: [])) {
+                "no pending migrations: version \(plan.currentVersion) is up to date"
+            }
+            return
+        }
+        if dryRun {
+            struct DryRun: Encodable {
+                var fromVersion: Int, toVersion: Int, dryRun = true
+                var migrations: [Step]
+                struct Step: Encodable { var version: Int; var file: String; var statements: [String]; var findings: [String] }
+            }
+            let value = DryRun(fromVersion: plan.currentVersion, toVersion: plan.requiredVersion, migrations: scripts.map {
+                .init(version: $0.migration.version, file: $0.migration.fileName,
+                      statements: $0.body.map { $0.sql.trimmingCharacters(in: .whitespacesAndNewlines) },
+                      findings: $0.findings.map(\.description))
+            })
+            try shell.emit(value) {
+                var text = "dry run: would apply \(plan.pending.count) migration(s), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
+                for s in scripts {
+                    text += "\n-- \(s.migration.fileName) (\(s.body.count) statements, in one transaction with foreign-key enforcement off)\n"
+                    for f in s.findings { text += "-- \(f.severity.rawValue): \(f)\n" }
+                    for st in s.body { text += st.sql.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }
+                }
+                return text
+            }
+            return
+        }
+        try session.confirm(ApplyCommand.updateRequiredText(plan) + "Update database?", yes: yes)
+
+        var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
+        options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
+        options.skipBackup = noBackup
+        var audit: [String: Any] = ["version_before": plan.currentVersion, "target": plan.requiredVersion]
+        if noBackup { audit["backup"] = "skipped (--no-backup)" }
+        do {
+            let report = try migrator.apply(plan, options: options) { event in
+                guard !shell.json else { return }
+                switch event {
+                case .backupCreated(let b): shell.note("Backup created: \(b.path)")
+                case .migrationStarted(let m): shell.note("Applying \(m.fileName) …")
+                case .migrationFinished(let m, let ms): shell.note("  \(m.fileName): ok (\(ms) ms)")
+                case .restoredFromBackup(let path): shell.note("Restored from \(path)")
+                case .backupProgress: break
+                }
+            }
+            audit["version_after"] = report.toVersion
+            audit["backup"] = report.backup?.path ?? audit["backup"] ?? NSNull()
+            audit["applied"] = report.applied.map(\.file)
+            audit["outcome"] = "ok"
+            session.log("apply", audit)
+            try shell.emit(report) {
+                var text = "applied \(report.applied.count) migration(s): version \(report.fromVersion) → \(report.toVersion)\n"
+                if let b = report.backup { text += "backup: \(b.path)\n" }
+                for w in report.warnings { text += "warning: \(w)\n" }
+                return text
+            }
+        } catch let error as MigshError {
+            audit["version_after"] = session.currentVersion ?? NSNull()
+            audit["outcome"] = "error"
+            audit["error"] = error.message
+            if let line = error.details.first(where: { $0.hasPrefix("Backup location: ") }) {
+                audit["backup"] = String(line.dropFirst("Backup location: ".count))
+            }
+            session.log("apply", audit)
+            var e = error
+            if e.code == .migrationFailed { e.message = "MIGRATION FAILED: " + e.message }
+            throw e
+        }
+    }
+}

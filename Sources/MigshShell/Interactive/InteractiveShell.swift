@@ -1,0 +1,107 @@
+import Foundation
+import MigshCore
+
+/// The interactive shell: prompt with database and version, multi-line SQL, history,
+/// completion, the startup check, and the quit prompt when a transaction is open.
+struct InteractiveShell {
+    let shell: Shell
+    var session: Session { shell.session }
+
+    static func historyPath() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let p = env["MIGSH_HISTORY"], !p.isEmpty { return p }
+        if let state = env["XDG_STATE_HOME"], !state.isEmpty {
+            return (state as NSString).appendingPathComponent("migsh/history")
+        }
+        return ((env["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".migsh_history")
+    }
+
+    func prompt() -> String {
+        let name = (session.configuration.databasePath as NSString).lastPathComponent
+        let version = session.currentVersion.map { "v\($0)" } ?? "v?"
+        return "\(name) \(version)\(session.inTransaction ? "*" : "")> "
+    }
+
+    func run() -> Int32 {
+        let history = InteractiveShell.historyPath()
+        LineEditor.loadHistory(history)
+        LineEditor.candidates = { line, word in Completion(session: session).candidates(line: line, word: word) }
+        defer { LineEditor.saveHistory(history) }
+        shell.out.write("migsh \(MigshVersion.current) — enter \".help\" for help\n")
+        shell.out.flush()
+        startupCheck()
+
+        var buffer = ""
+        while true {
+            guard let line = LineEditor.readLine(prompt: buffer.isEmpty ? prompt() : "   ...> ") else {
+                // Ctrl-D
+                shell.out.write("\n")
+                if let code = quit() { return code }
+                continue
+            }
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { LineEditor.addHistory(line) }
+            if buffer.isEmpty {
+                if Shell.isAllWhitespace(line) { continue }
+                if line.first == "." {
+                    do {
+                        _ = try shell.runUnit(line, line: nil)
+                    } catch let exit as ShellExit {
+                        if let code = quit(exitCode: exit.code) { return code }
+                    } catch {
+                        shell.report(error)
+                    }
+                    continue
+                }
+            }
+            buffer += line + "\n"
+            if SQLScript.isComplete(buffer) {
+                _ = try? shell.runUnit(buffer, line: nil)
+                buffer = ""
+            }
+        }
+    }
+
+    /// Spec §4.1: up to date → continue; newer → "Database Version Too New"; older → the
+    /// "DATABASE UPDATE REQUIRED" confirmation, and `.apply` on yes.
+    func startupCheck() {
+        guard let status = try? VersionCommand.status(in: shell) else { return }
+        switch status.status {
+        case "up_to_date":
+            shell.note("schema version \(status.currentVersion): up to date")
+        case "database_newer":
+            shell.note(DatabaseTooNew.message(current: status.currentVersion, required: status.requiredVersion))
+            shell.note("You may need to download the latest version. Read-only investigation is still possible.")
+        default:
+            guard let folder = try? session.loadFolder(), let plan = try? session.plan(folder) else { return }
+            shell.note(ApplyCommand.updateRequiredText(plan))
+            if LineEditor.askYesNo("Update database now? [y/N] ") == true {
+                _ = try? shell.runUnit(".apply --yes", line: nil)
+            } else {
+                shell.note("Not updated. Run .apply when ready; .pending lists the migrations.")
+            }
+        }
+    }
+
+    /// Quitting with a transaction open asks commit / rollback / cancel. Returns the exit
+    /// code, or nil to stay in the shell.
+    func quit(exitCode: Int32 = 0) -> Int32? {
+        guard session.inTransaction else { return exitCode }
+        while true {
+            guard let answer = LineEditor.readLine(prompt: "A transaction is open. [c]ommit, [r]ollback or c[a]ncel? ") else {
+                return nil
+            }
+            switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "c", "commit":
+                if shell.runSQL("COMMIT;", line: 1) { return exitCode }
+                return nil
+            case "r", "rollback":
+                _ = shell.runSQL("ROLLBACK;", line: 1)
+                return exitCode
+            case "a", "cancel", "":
+                return nil
+            default:
+                continue
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Buffered byte output to a file descriptor.
+///
+/// Result rows are written through here a few bytes at a time; buffering 64 KiB before each
+/// `write(2)` keeps millions of rows from turning into millions of system calls, and nothing
+/// on the write path allocates.
+///
+/// A reader that goes away (`migsh … | head`) is not an error worth dying for: once `write(2)`
+/// reports `EPIPE` the buffer drops all further output and `isBroken` becomes true. (The
+/// process still gets `SIGPIPE` first unless it ignores it; see `ignoreBrokenPipeSignal()`.)
+public final class OutputBuffer {
+    public static let capacity = 64 * 1024
+
+    private let fd: Int32
+    private let storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    /// True once the descriptor refused output for good (EPIPE or another write error).
+    public private(set) var isBroken = false
+
+    public init(fd: Int32) {
+        self.fd = fd
+        self.storage = .allocate(capacity: OutputBuffer.capacity)
+    }
+
+    deinit {
+        flush()
+        storage.deallocate()
+    }
+
+    /// Makes a write to a closed pipe fail with `EPIPE` instead of killing the process.
+    /// Process-wide, so the shell's entry point decides whether to call it.
+    public static func ignoreBrokenPipeSignal() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !isBroken, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        if bytes.count > OutputBuffer.capacity - count {
+            flush()
+            // Larger than the whole buffer: hand it to the kernel directly.
+            if bytes.count >= OutputBuffer.capacity {
+                writeAll(base, bytes.count)
+                return
+            }
+        }
+        (storage + count).initialize(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        write(UnsafeRawBufferPointer(bytes))
+    }
+
+    public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    public func write(_ string: String) {
+        var string = string
+        string.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func write(byte: UInt8) {
+        guard !isBroken else { return }
+        if count == OutputBuffer.capacity { flush() }
+        storage[count] = byte
+        count += 1
+    }
+
+    /// Writes `n` copies of `byte` (padding).
+    public func write(byte: UInt8, repeating n: Int) {
+        var left = n
+        while left > 0 && !isBroken {
+            if count == OutputBuffer.capacity { flush() }
+            let chunk = min(left, OutputBuffer.capacity - count)
+            (storage + count).initialize(repeating: byte, count: chunk)
+            count += chunk
+            left -= chunk
+        }
+    }
+
+    public func flush() {
+        guard count > 0 else { return }
+        let n = count
+        count = 0
+        if !isBroken { writeAll(UnsafeRawPointer(storage), n) }
+    }
+
+    private func writeAll(_ start: UnsafeRawPointer, _ length: Int) {
+        var offset = 0
+        while offset < length {
+            // > write() … may transfer fewer than count bytes … ; EINTR: interrupted by a
+            // signal before any data was written.
+            let written = Foundation.write(fd, start + offset, length - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // A non-blocking descriptor that is full: wait until it drains.
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&pfd, 1, -1)
+            } else {
+                // EPIPE (reader gone) or any other failure: stop writing, quietly.
+                isBroken = true
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+/// The result display modes of `.mode`, named as in the sqlite3 shell.
+public enum OutputMode: String, CaseIterable, Sendable {
+    case list, csv, json, line, box, table, markdown, column, quote, tabs
+
+    /// Modes that read the whole result before printing, to size the columns.
+    public var isColumnar: Bool {
+        switch self {
+        case .box, .table, .markdown, .column: return true
+        default: return false
+        }
+    }
+}
+
+/// How query results are printed. The defaults are the sqlite3 shell's at start-up.
+public struct OutputSettings: Sendable {
+    public var mode: OutputMode = .list
+    public var showHeaders = false
+    /// Between columns in list, tabs, csv and quote modes (`.separator COL`).
+    public var separator: String = "|"
+    /// After each row in list, tabs, csv, quote and line modes (`.separator COL ROW`).
+    public var rowSeparator = "\n"
+    /// Shown for NULL in every mode except json and quote (`.nullvalue`).
+    public var nullValue = ""
+    /// True once the user chose headers with `.headers`: `.mode column` then leaves them alone.
+    public var headersChosenByUser = false
+    /// Columnar modes: wrap cell text at this many characters; 0 means never
+    /// (`.mode box --wrap N`; `.mode` sets 60, the sqlite3 command-line `-box` flag leaves 0).
+    public var wrapWidth = 60
+    /// Columnar modes: prefer breaking wrapped text between words (`--wordwrap on`).
+    public var wordWrap = false
+    /// Columnar modes: fixed widths per column (`.width`); 0 = automatic, negative = right-aligned.
+    public var columnWidths: [Int] = []
+
+    public init() {}
+
+    public init(mode: OutputMode, showHeaders: Bool = false) {
+        self.init()
+        setMode(mode)
+        self.showHeaders = showHeaders
+    }
+
+    /// Switches mode with the separator side effects of sqlite3 3.40's `.mode`.
+    public mutating func setMode(_ newMode: OutputMode) {
+        mode = newMode
+        switch newMode {
+        case .list:
+            separator = "|"
+            rowSeparator = "\n"
+        case .csv:
+            separator = ","
+            rowSeparator = "\r\n"
+        case .tabs:
+            separator = "\t"  // the row separator is left as it was
+        case .quote:
+            separator = ","
+            rowSeparator = "\n"
+        case .line:
+            rowSeparator = "\n"
+        case .column:
+            rowSeparator = "\n"
+            if !headersChosenByUser { showHeaders = true }
+        case .json, .box, .table, .markdown:
+            break
+        }
+        if newMode.isColumnar {
+            wrapWidth = 60
+            wordWrap = false
+        }
+    }
+
+    /// `.headers on|off`: an explicit choice that later mode switches respect.
+    public mutating func setHeaders(_ on: Bool) {
+        showHeaders = on
+        headersChosenByUser = true
+    }
+}

@@ -1,0 +1,654 @@
+import CMigshSQLite
+import Foundation
+
+/// `sqlite3_step` failed while results were being printed; `code` is the SQLite result code.
+public struct StepError: Error, Sendable, Equatable {
+    public let code: Int32
+    public init(code: Int32) { self.code = code }
+}
+
+/// Prints the rows of one prepared statement the way the sqlite3 3.40 shell prints them.
+///
+/// The rules are sqlite3's `shell_callback` (streaming modes) and
+/// `exec_prepared_stmt_columnar` (box, table, markdown, column). List, tabs, csv, json, line
+/// and quote stream row by row straight from `sqlite3_column_*` pointers into the
+/// `OutputBuffer`; only the columnar modes keep the result, because they must know every
+/// width before printing the first line.
+///
+/// Like sqlite3, values are read as C strings: text (or a blob) that contains a NUL byte is
+/// printed up to that byte, except in json (blobs in full) and quote (blobs as `X'…'`).
+public final class ResultFormatter {
+    public var settings: OutputSettings {
+        didSet { cacheSettings() }
+    }
+    private let out: OutputBuffer
+    private var separator: [UInt8] = []
+    private var rowSeparator: [UInt8] = []
+    /// NUL-terminated, because the columnar path walks it like column text.
+    private var nullValue: [UInt8] = [0]
+    /// Scratch space for sqlite3_snprintf; allocated once, not per value.
+    private let numberBuffer: UnsafeMutablePointer<CChar>
+    private static let numberBufferSize: Int32 = 64
+
+    public init(settings: OutputSettings, out: OutputBuffer) {
+        self.settings = settings
+        self.out = out
+        self.numberBuffer = .allocate(capacity: Int(ResultFormatter.numberBufferSize))
+        cacheSettings()
+    }
+
+    deinit { numberBuffer.deallocate() }
+
+    private func cacheSettings() {
+        separator = Array(settings.separator.utf8)
+        rowSeparator = Array(settings.rowSeparator.utf8)
+        nullValue = Array(settings.nullValue.utf8) + [0]
+    }
+
+    /// Steps `stmt` to completion, printing every row; returns the number of rows.
+    /// Throws `StepError` when a step fails, after printing what sqlite3 prints by then
+    /// (the rows so far, and in json the closing `]`).
+    public func write(statement stmt: OpaquePointer) throws -> Int {
+        if settings.mode.isColumnar {
+            return try writeColumnar(stmt)
+        }
+        var rc = sqlite3_step(stmt)
+        guard rc == SQLITE_ROW else {
+            if rc == SQLITE_DONE { return 0 }
+            throw StepError(code: rc)
+        }
+        let columnCount = sqlite3_column_count(stmt)
+        let lineNameWidth = settings.mode == .line ? lineModeNameWidth(stmt, columnCount) : 0
+        var rows = 0
+        repeat {
+            switch settings.mode {
+            case .list, .tabs: writeListRow(stmt, columnCount, first: rows == 0)
+            case .csv: writeCSVRow(stmt, columnCount, first: rows == 0)
+            case .json: writeJSONRow(stmt, columnCount, first: rows == 0)
+            case .line: writeLineRow(stmt, columnCount, first: rows == 0, nameWidth: lineNameWidth)
+            case .quote: writeQuoteRow(stmt, columnCount, first: rows == 0)
+            case .box, .table, .markdown, .column: break  // handled above
+            }
+            rows += 1
+            rc = sqlite3_step(stmt)
+        } while rc == SQLITE_ROW
+        if settings.mode == .json {
+            writeASCII("]\n")
+        }
+        guard rc == SQLITE_DONE else { throw StepError(code: rc) }
+        return rows
+    }
+
+    // MARK: - Streaming modes
+
+    private func writeListRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool) {
+        if first && settings.showHeaders {
+            for i in 0..<n {
+                writeCString(sqlite3_column_name(stmt, i))
+                out.write(i == n - 1 ? rowSeparator : separator)
+            }
+        }
+        for i in 0..<n {
+            if let text = sqlite3_column_text(stmt, i) {
+                writeCString(text)
+            } else {
+                writeNullValue()
+            }
+            out.write(i < n - 1 ? separator : rowSeparator)
+        }
+    }
+
+    private func writeCSVRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool) {
+        if first && settings.showHeaders {
+            for i in 0..<n {
+                writeCSVField(UnsafeRawPointer(sqlite3_column_name(stmt, i)))
+                if i < n - 1 { out.write(separator) }
+            }
+            out.write(rowSeparator)
+        }
+        for i in 0..<n {
+            if let text = sqlite3_column_text(stmt, i) {
+                writeCSVField(UnsafeRawPointer(text))
+            } else {
+                writeNullValue()
+            }
+            if i < n - 1 { out.write(separator) }
+        }
+        out.write(rowSeparator)
+    }
+
+    private func writeJSONRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool) {
+        writeASCII(first ? "[{" : ",\n{")
+        for i in 0..<n {
+            let name = sqlite3_column_name(stmt, i)
+            writeJSONString(UnsafeRawPointer(name), count: name.map { strlen($0) } ?? 0)
+            out.write(byte: UInt8(ascii: ":"))
+            let type = sqlite3_column_type(stmt, i)
+            switch type {
+            case SQLITE_NULL:
+                writeASCII("null")
+            case SQLITE_FLOAT:
+                let value = sqlite3_column_double(stmt, i)
+                if value == .infinity {
+                    writeASCII("1e999")
+                } else if value == -.infinity {
+                    writeASCII("-1e999")
+                } else {
+                    writeDouble(value)
+                }
+            case SQLITE_BLOB:
+                let blob = sqlite3_column_blob(stmt, i)
+                writeJSONString(blob, count: Int(sqlite3_column_bytes(stmt, i)))
+            case SQLITE_TEXT:
+                let text = sqlite3_column_text(stmt, i)
+                writeJSONString(UnsafeRawPointer(text), count: text.map { strlen($0) } ?? 0)
+            default:  // SQLITE_INTEGER: its decimal text, unquoted
+                if let text = sqlite3_column_text(stmt, i) { writeCString(text) } else { writeASCII("null") }
+            }
+            if i < n - 1 { out.write(byte: UInt8(ascii: ",")) }
+        }
+        out.write(byte: UInt8(ascii: "}"))
+    }
+
+    /// Line mode right-aligns names to the longest one, at least 5 bytes.
+    private func lineModeNameWidth(_ stmt: OpaquePointer, _ n: Int32) -> Int {
+        var width = 5
+        for i in 0..<n {
+            if let name = sqlite3_column_name(stmt, i) { width = max(width, strlen(name)) }
+        }
+        return width
+    }
+
+    private func writeLineRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool, nameWidth: Int) {
+        if !first { out.write(rowSeparator) }
+        for i in 0..<n {
+            let name = sqlite3_column_name(stmt, i)
+            let nameLength = name.map { strlen($0) } ?? 0
+            out.write(byte: UInt8(ascii: " "), repeating: nameWidth - nameLength)
+            writeCString(name)
+            writeASCII(" = ")
+            if let text = sqlite3_column_text(stmt, i) {
+                writeCString(text)
+            } else {
+                writeNullValue()
+            }
+            out.write(rowSeparator)
+        }
+    }
+
+    private func writeQuoteRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool) {
+        if first && settings.showHeaders {
+            for i in 0..<n {
+                if i > 0 { out.write(separator) }
+                writeSQLString(UnsafeRawPointer(sqlite3_column_name(stmt, i)))
+            }
+            out.write(rowSeparator)
+        }
+        for i in 0..<n {
+            if i > 0 { out.write(separator) }
+            switch sqlite3_column_type(stmt, i) {
+            case SQLITE_NULL:
+                writeASCII("NULL")
+            case SQLITE_TEXT:
+                writeSQLString(UnsafeRawPointer(sqlite3_column_text(stmt, i)))
+            case SQLITE_FLOAT:
+                // Unlike json, sqlite3 3.40's quote mode has no 1e999 case: infinity is "Inf".
+                writeDouble(sqlite3_column_double(stmt, i))
+            case SQLITE_BLOB:
+                writeHexBlob(sqlite3_column_blob(stmt, i), count: Int(sqlite3_column_bytes(stmt, i)))
+            default:
+                if let text = sqlite3_column_text(stmt, i) { writeCString(text) }
+            }
+        }
+        out.write(rowSeparator)
+    }
+
+    // MARK: - Value encodings
+
+    /// sqlite3's `output_csv`: quote when the value is empty, holds a byte of
+    /// `needsCSVQuote`, or contains the column separator; quotes inside are doubled.
+    private func writeCSVField(_ zOrNil: UnsafeRawPointer?) {
+        guard let z = zOrNil else {
+            writeASCII("\"\"")  // a missing name prints as an empty value: ""
+            return
+        }
+        let bytes = z.assumingMemoryBound(to: UInt8.self)
+        let length = strlen(z.assumingMemoryBound(to: CChar.self))
+        var quote = length == 0
+        if !quote {
+            for k in 0..<length where ResultFormatter.needsCSVQuote(bytes[k]) {
+                quote = true
+                break
+            }
+        }
+        if !quote { quote = contains(bytes, length, separator) }
+        guard quote else {
+            out.write(UnsafeRawBufferPointer(start: z, count: length))
+            return
+        }
+        writeDoubledQuotes(bytes, length, quote: UInt8(ascii: "\""))
+    }
+
+    /// sqlite3's `needCsvQuote` table: control characters, space, `"`, `'`, DEL and every
+    /// byte of a non-ASCII character.
+    private static func needsCSVQuote(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte == 0x22 || byte == 0x27 || byte >= 0x7f
+    }
+
+    /// `"…"` or `'…'` with the quote character doubled inside.
+    private func writeDoubledQuotes(_ bytes: UnsafePointer<UInt8>, _ length: Int, quote: UInt8) {
+        out.write(byte: quote)
+        var runStart = 0
+        for k in 0..<length where bytes[k] == quote {
+            out.write(UnsafeRawBufferPointer(start: bytes + runStart, count: k + 1 - runStart))
+            out.write(byte: quote)
+            runStart = k + 1
+        }
+        out.write(UnsafeRawBufferPointer(start: bytes + runStart, count: length - runStart))
+        out.write(byte: quote)
+    }
+
+    /// sqlite3's `output_quoted_string`: `'…'` with `'` doubled, nothing else escaped.
+    private func writeSQLString(_ z: UnsafeRawPointer?) {
+        guard let z else { return }
+        let length = strlen(z.assumingMemoryBound(to: CChar.self))
+        writeDoubledQuotes(z.assumingMemoryBound(to: UInt8.self), length, quote: UInt8(ascii: "'"))
+    }
+
+    /// sqlite3's `output_hex_blob`: `X'00ff41'`.
+    private func writeHexBlob(_ blob: UnsafeRawPointer?, count: Int) {
+        writeASCII("X'")
+        if let blob {
+            let digits: StaticString = "0123456789abcdef"
+            let bytes = blob.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<count {
+                out.write(byte: digits.utf8Start[Int(bytes[k] >> 4)])
+                out.write(byte: digits.utf8Start[Int(bytes[k] & 0x0f)])
+            }
+        }
+        out.write(byte: UInt8(ascii: "'"))
+    }
+
+    /// sqlite3's `output_json_string`: escapes `"`, `\` and control characters below 0x20;
+    /// everything else, DEL and non-ASCII included, is copied as is.
+    private func writeJSONString(_ z: UnsafeRawPointer?, count: Int) {
+        out.write(byte: UInt8(ascii: "\""))
+        if let z {
+            let bytes = z.assumingMemoryBound(to: UInt8.self)
+            var runStart = 0
+            for k in 0..<count {
+                let c = bytes[k]
+                guard c <= 0x1f || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
+                out.write(UnsafeRawBufferPointer(start: bytes + runStart, count: k - runStart))
+                runStart = k + 1
+                out.write(byte: UInt8(ascii: "\\"))
+                switch c {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.write(byte: c)
+                case 0x08: out.write(byte: UInt8(ascii: "b"))
+                case 0x0c: out.write(byte: UInt8(ascii: "f"))
+                case 0x0a: out.write(byte: UInt8(ascii: "n"))
+                case 0x0d: out.write(byte: UInt8(ascii: "r"))
+                case 0x09: out.write(byte: UInt8(ascii: "t"))
+                default:
+                    let digits: StaticString = "0123456789abcdef"
+                    writeASCII("u00")
+                    out.write(byte: digits.utf8Start[Int(c >> 4)])
+                    out.write(byte: digits.utf8Start[Int(c & 0x0f)])
+                }
+            }
+            out.write(UnsafeRawBufferPointer(start: bytes + runStart, count: count - runStart))
+        }
+        out.write(byte: UInt8(ascii: "\""))
+    }
+
+    /// `%!.20g`, SQLite's own formatting (the digits differ from the C library's).
+    private func writeDouble(_ value: Double) {
+        migsh_format_double(numberBuffer, ResultFormatter.numberBufferSize, value, 20)
+        writeCString(numberBuffer)
+    }
+
+    // MARK: - Byte helpers
+
+    private func writeCString(_ z: UnsafePointer<CChar>?) {
+        guard let z else { return }
+        out.write(UnsafeRawBufferPointer(start: z, count: strlen(z)))
+    }
+
+    private func writeCString(_ z: UnsafePointer<UInt8>?) {
+        guard let z else { return }
+        writeCString(UnsafeRawPointer(z).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// Writes a literal. (`withUTF8Buffer`, not `utf8Start`: a one-character literal such as
+    /// `"─"` may be stored as a scalar, without a pointer.)
+    private func writeASCII(_ s: StaticString) {
+        s.withUTF8Buffer { out.write(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func writeNullValue() {
+        nullValue.withUnsafeBytes { out.write(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+    }
+
+    /// `strstr(z, needle) != 0`; an empty needle is found everywhere, as in C.
+    private func contains(_ z: UnsafePointer<UInt8>, _ length: Int, _ needle: [UInt8]) -> Bool {
+        guard let head = needle.first else { return true }
+        guard needle.count <= length else { return false }
+        return needle.withUnsafeBufferPointer { n in
+            var k = 0
+            while k + n.count <= length {
+                if z[k] == head && memcmp(z + k, n.baseAddress!, n.count) == 0 { return true }
+                k += 1
+            }
+            return false
+        }
+    }
+}
+
+// MARK: - Columnar modes (box, table, markdown, column)
+
+extension ResultFormatter {
+    /// Every display line of a columnar result, header first, as one byte arena.
+    private struct ColumnarGrid {
+        let columnCount: Int
+        var bytes: [UInt8] = []
+        /// Start of each cell in `bytes`; one more entry than cells, the last being the end.
+        var cellStarts: [Int] = [0]
+        /// Characters (UTF-8 lead bytes) per cell, sqlite3's `strlenChar`.
+        var cellChars: [Int] = []
+        /// Per data line: true when it ends a logical row (sqlite3's `abRowDiv`).
+        var endsRow: [Bool] = []
+
+        mutating func endCell() {
+            var chars = 0
+            for k in cellStarts[cellStarts.count - 1]..<bytes.count where bytes[k] & 0xc0 != 0x80 {
+                chars += 1
+            }
+            cellChars.append(chars)
+            cellStarts.append(bytes.count)
+        }
+        var cellCount: Int { cellChars.count }
+    }
+
+    fileprivate func writeColumnar(_ stmt: OpaquePointer) throws -> Int {
+        var rc = sqlite3_step(stmt)
+        guard rc == SQLITE_ROW else {
+            if rc == SQLITE_DONE { return 0 }
+            throw StepError(code: rc)
+        }
+        let n = Int(sqlite3_column_count(stmt))
+        guard n > 0 else { return 0 }
+        let widths = (0..<n).map { i in i < settings.columnWidths.count ? settings.columnWidths[i] : 0 }
+        let wraps = widths.map { w in abs(w == 0 ? settings.wrapWidth : w) }
+        let wordWrap = settings.wordWrap
+
+        var grid = ColumnarGrid(columnCount: n)
+        for i in 0..<n {
+            // Names longer than the wrap width are cut, not wrapped.
+            let name = sqlite3_column_name(stmt, Int32(i)).map {
+                UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self)
+            }
+            _ = appendDisplayLine(name, maxWidth: wraps[i], wordWrap: wordWrap, into: &grid)
+        }
+        var rows = 0
+        var multiLineRowExists = false
+        var tails = [UnsafePointer<UInt8>?](repeating: nil, count: n)
+        nullValue.withUnsafeBufferPointer { null in
+            var continuing = false
+            while true {
+                var more = false
+                for i in 0..<n {
+                    let z: UnsafePointer<UInt8>?
+                    if continuing {
+                        z = tails[i]
+                    } else {
+                        z = sqlite3_column_text(stmt, Int32(i)) ?? null.baseAddress
+                    }
+                    tails[i] = appendDisplayLine(z, maxWidth: wraps[i], wordWrap: wordWrap, into: &grid)
+                    if tails[i] != nil { more = true }
+                }
+                if !continuing { rows += 1 }
+                grid.endsRow.append(!more)
+                if more {
+                    multiLineRowExists = true
+                    continuing = true
+                    continue
+                }
+                continuing = false
+                rc = sqlite3_step(stmt)
+                if rc != SQLITE_ROW { break }
+            }
+        }
+        printGrid(grid, fixedWidths: widths, multiLineRowExists: multiLineRowExists)
+        guard rc == SQLITE_DONE else { throw StepError(code: rc) }
+        return rows
+    }
+
+    /// sqlite3's `translateForDisplayAndDup`: appends the first display line of `z` (at most
+    /// `maxWidth` characters, tabs expanded to stops of 8, ending at any other control
+    /// character) as one cell, and returns where the next line starts, or nil.
+    private func appendDisplayLine(
+        _ zOrNil: UnsafePointer<UInt8>?, maxWidth: Int, wordWrap: Bool, into grid: inout ColumnarGrid
+    ) -> UnsafePointer<UInt8>? {
+        guard let z = zOrNil else {
+            grid.endCell()
+            return nil
+        }
+        let mx = maxWidth == 0 ? 1_000_000 : abs(maxWidth)
+        var i = 0
+        var n = 0
+        while n < mx {
+            if z[i] >= 0x20 {
+                n += 1
+                repeat { i += 1 } while z[i] & 0xc0 == 0x80
+                continue
+            }
+            if z[i] == 0x09 {
+                repeat { n += 1 } while n & 7 != 0 && n < mx
+                i += 1
+                continue
+            }
+            break
+        }
+        var k = i
+        if n >= mx && wordWrap {
+            // Back up (at most half the line) to a space, else to a word boundary.
+            k = i
+            while k > i / 2 && !isCSpace(z[k - 1]) { k -= 1 }
+            if k <= i / 2 {
+                k = i
+                while k > i / 2 && !(isCAlnum(z[k - 1]) != isCAlnum(z[k]) && z[k] & 0xc0 != 0x80) { k -= 1 }
+            }
+            if k <= i / 2 {
+                k = i
+            } else {
+                i = k
+                while z[i] == 0x20 { i += 1 }
+            }
+        }
+        let tail: UnsafePointer<UInt8>?
+        if n >= mx && z[i] >= 0x20 {
+            tail = z + i
+        } else if z[i] == 0x0d && z[i + 1] == 0x0a {
+            tail = z[i + 2] != 0 ? z + i + 2 : nil
+        } else if z[i] == 0 || z[i + 1] == 0 {
+            tail = nil
+        } else {
+            tail = z + i + 1
+        }
+        i = 0
+        n = 0
+        while i < k {
+            if z[i] >= 0x20 {
+                n += 1
+                repeat {
+                    grid.bytes.append(z[i])
+                    i += 1
+                } while z[i] & 0xc0 == 0x80
+                continue
+            }
+            if z[i] == 0x09 {
+                repeat {
+                    n += 1
+                    grid.bytes.append(0x20)
+                } while n & 7 != 0 && n < mx
+                i += 1
+                continue
+            }
+            break
+        }
+        grid.endCell()
+        return tail
+    }
+
+    private func isCSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
+    private func isCAlnum(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+    }
+
+    private func printGrid(_ grid: ColumnarGrid, fixedWidths: [Int], multiLineRowExists: Bool) {
+        let n = grid.columnCount
+        let mode = settings.mode
+        var widths = fixedWidths.map { abs($0) }
+        for cell in 0..<grid.cellCount {
+            widths[cell % n] = max(widths[cell % n], grid.cellChars[cell])
+        }
+        let colSep: StaticString
+        let rowSep: StaticString
+        switch mode {
+        case .column:
+            colSep = "  "
+            rowSep = "\n"
+            if settings.showHeaders {
+                for i in 0..<n {
+                    printPadded(grid, cell: i, width: fixedWidths[i] < 0 ? -widths[i] : widths[i])
+                    writeASCII(i == n - 1 ? "\n" : "  ")
+                }
+                for i in 0..<n {
+                    out.write(byte: UInt8(ascii: "-"), repeating: widths[i])
+                    writeASCII(i == n - 1 ? "\n" : "  ")
+                }
+            }
+        case .table:
+            colSep = " | "
+            rowSep = " |\n"
+            printRuleLine(widths, "+")
+            writeASCII("| ")
+            for i in 0..<n {
+                printCentered(grid, cell: i, width: widths[i])
+                writeASCII(i == n - 1 ? " |\n" : " | ")
+            }
+            printRuleLine(widths, "+")
+        case .markdown:
+            colSep = " | "
+            rowSep = " |\n"
+            writeASCII("| ")
+            for i in 0..<n {
+                printCentered(grid, cell: i, width: widths[i])
+                writeASCII(i == n - 1 ? " |\n" : " | ")
+            }
+            printRuleLine(widths, "|")
+        default:  // .box
+            colSep = " │ "
+            rowSep = " │\n"
+            printBoxLine(widths, "┌", "┬", "┐")
+            writeASCII("│ ")
+            for i in 0..<n {
+                printCentered(grid, cell: i, width: widths[i])
+                writeASCII(i == n - 1 ? " │\n" : " │ ")
+            }
+            printBoxLine(widths, "├", "┼", "┤")
+        }
+        var j = 0
+        for cell in n..<grid.cellCount {
+            if j == 0 && mode != .column {
+                if mode == .box { writeASCII("│ ") } else { writeASCII("| ") }
+            }
+            printPadded(grid, cell: cell, width: fixedWidths[j] < 0 ? -widths[j] : widths[j])
+            if j == n - 1 {
+                writeASCII(rowSep)
+                if multiLineRowExists && grid.endsRow[cell / n - 1] && cell + 1 < grid.cellCount {
+                    switch mode {
+                    case .table: printRuleLine(widths, "+")
+                    case .box: printBoxLine(widths, "├", "┼", "┤")
+                    case .column: writeASCII("\n")
+                    default: break
+                    }
+                }
+                j = 0
+            } else {
+                writeASCII(colSep)
+                j += 1
+            }
+        }
+        switch mode {
+        case .table: printRuleLine(widths, "+")
+        case .box: printBoxLine(widths, "└", "┴", "┘")
+        default: break
+        }
+    }
+
+    private func withCell<R>(_ grid: ColumnarGrid, _ cell: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let start = grid.cellStarts[cell]
+        let end = grid.cellStarts[cell + 1]
+        return grid.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// sqlite3's `utf8_width_print`: left-aligned in `width` characters (right-aligned when
+    /// negative), cut to the width if longer.
+    private func printPadded(_ grid: ColumnarGrid, cell: Int, width: Int) {
+        let target = abs(width)
+        withCell(grid, cell) { bytes in
+            var chars = 0
+            var cut = bytes.count
+            var k = 0
+            while k < bytes.count {
+                if bytes[k] & 0xc0 != 0x80 {
+                    chars += 1
+                    if chars == target {
+                        k += 1
+                        while k < bytes.count && bytes[k] & 0xc0 == 0x80 { k += 1 }
+                        cut = k
+                        break
+                    }
+                }
+                k += 1
+            }
+            if chars >= target {
+                out.write(UnsafeRawBufferPointer(rebasing: bytes[0..<cut]))
+            } else if width < 0 {
+                out.write(byte: 0x20, repeating: target - chars)
+                out.write(bytes)
+            } else {
+                out.write(bytes)
+                out.write(byte: 0x20, repeating: target - chars)
+            }
+        }
+    }
+
+    private func printCentered(_ grid: ColumnarGrid, cell: Int, width: Int) {
+        let chars = grid.cellChars[cell]
+        out.write(byte: 0x20, repeating: (width - chars) / 2)
+        withCell(grid, cell) { out.write($0) }
+        out.write(byte: 0x20, repeating: (width - chars + 1) / 2)
+    }
+
+    /// sqlite3's `print_row_separator`: `+------+----+` (table) or `|------|----|` (markdown).
+    private func printRuleLine(_ widths: [Int], _ joint: StaticString) {
+        for w in widths {
+            writeASCII(joint)
+            out.write(byte: UInt8(ascii: "-"), repeating: w + 2)
+        }
+        writeASCII(joint)
+        writeASCII("\n")
+    }
+
+    /// sqlite3's `print_box_row_separator` with `─` lines.
+    private func printBoxLine(_ widths: [Int], _ left: StaticString, _ middle: StaticString, _ right: StaticString) {
+        for (i, w) in widths.enumerated() {
+            writeASCII(i == 0 ? left : middle)
+            for _ in 0..<(w + 2) { writeASCII("─") }
+        }
+        writeASCII(right)
+        writeASCII("\n")
+    }
+}

@@ -1,0 +1,150 @@
+import CMigshSQLite
+import Foundation
+import MigshCore
+
+/// The session behind the shell: it keeps the connection, the settings, the transaction
+/// state and the audit log, and knows where the migrations and backups are.
+final class Session {
+    struct Configuration {
+        var databasePath: String
+        var migrationsPath: String
+        var backupsPath: String
+        var auditPath: String
+        var target: Int?
+        var appVersion: String?
+        var readOnly = false
+        var create = false
+        var busyTimeoutMS: Int32 = 5000
+        var assumeYes = false
+        var json = false
+        var interactive = false
+    }
+
+    var configuration: Configuration
+    private(set) var db: Connection
+    let audit: AuditLog
+    var output: OutputSettings = OutputSettings()
+    var bail = false
+    var echo = false
+    var timer = false
+    var showChanges = false
+    let out: OutputBuffer
+    let err: OutputBuffer
+    /// Asks the user a yes/no question; nil when no one can be asked (batch mode).
+    var ask: ((String) -> Bool?)?
+
+    var user: String { ProcessInfo.processInfo.environment["USER"] ?? NSUserName() }
+
+    init(configuration: Configuration, out: OutputBuffer, err: OutputBuffer) throws {
+        self.configuration = configuration
+        self.out = out
+        self.err = err
+        // The audit log first: an unwritable log is an error before anything runs.
+        audit = try AuditLog(path: configuration.auditPath)
+        db = try Session.open(configuration)
+        try audit.append("session_start", [
+            "user": ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
+            "host": ProcessInfo.processInfo.hostName,
+            "pid": Int(getpid()),
+            "database": absolute(configuration.databasePath),
+            "migrations": absolute(configuration.migrationsPath),
+            "migsh_version": MigshVersion.current,
+            "readonly": configuration.readOnly,
+        ])
+    }
+
+    static func open(_ c: Configuration) throws -> Connection {
+        let path = c.databasePath
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        if exists && isDir.boolValue {
+            throw MigshError(.notADatabase, "\(path) is a folder, not a database file")
+        }
+        if !exists && !c.create {
+            throw MigshError(.notFound, "database not found: \(path)",
+                             details: ["Use --create to make a new database (migsh never creates one from a typo)."])
+        }
+        let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists ? .readWrite : .readWriteCreate)
+        let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS)
+        // Touch the schema now so that a non-database file is reported at open, not later.
+        do {
+            _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
+        } catch let error as MigshError where error.code == .notADatabase {
+            throw MigshError(.notADatabase, "\(path) is not an SQLite database (\(error.message))")
+        }
+        if c.readOnly { try db.execute("PRAGMA query_only = ON") }
+        return db
+    }
+
+    /// Reopens on another file (`.open`).
+    func reopen(path: String, create: Bool) throws {
+        var c = configuration
+        c.databasePath = path
+        c.create = create
+        let newDB = try Session.open(c)
+        db = newDB
+        configuration.databasePath = path
+    }
+
+    // MARK: Migrations
+
+    func loadFolder() throws -> MigrationFolder {
+        try MigrationFolder.load(configuration.migrationsPath)
+    }
+
+    var backupStore: BackupStore { BackupStore(directory: configuration.backupsPath) }
+
+    func requiredVersion(_ folder: MigrationFolder) throws -> Int {
+        try MigrationPlan.requiredVersion(folder: folder, target: configuration.target, appVersion: configuration.appVersion)
+    }
+
+    func plan(_ folder: MigrationFolder, to target: Int? = nil) throws -> MigrationPlan {
+        let current = try SchemaVersionTable.currentVersion(db)
+        let required = try target ?? requiredVersion(folder)
+        return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: required)
+    }
+
+    var currentVersion: Int? { try? SchemaVersionTable.currentVersion(db) }
+
+    // MARK: State
+
+    var inTransaction: Bool { !db.isAutocommit }
+
+    func refuseInTransaction(_ command: String) throws {
+        if inTransaction {
+            throw MigshError(.refused, "\(command) refused: a transaction is open in this session (COMMIT or ROLLBACK it first)")
+        }
+    }
+
+    func refuseReadOnly(_ command: String) throws {
+        if configuration.readOnly {
+            throw MigshError(.readOnly, "\(command) refused: the database was opened with --readonly")
+        }
+    }
+
+    /// Asks for confirmation; `--yes` answers yes; in batch mode, no answer is a refusal.
+    func confirm(_ question: String, yes: Bool) throws {
+        if yes || configuration.assumeYes { return }
+        guard let ask, let answer = ask(question) else {
+            throw MigshError(.refused, "confirmation needed: \(question.split(separator: "\n").last ?? "") — not asked in batch mode; add --yes to proceed")
+        }
+        if !answer { throw MigshError(.refused, "cancelled; nothing was changed") }
+    }
+
+    func log(_ event: String, _ fields: [String: Any]) {
+        do { try audit.append(event, fields) } catch {
+            err.write("migsh: warning: \(error)\n")
+            err.flush()
+        }
+    }
+}
+
+func absolute(_ path: String) -> String {
+    if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+    return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
+}
+
+enum MigshVersion {
+    static let current = "0.1.0"
+}

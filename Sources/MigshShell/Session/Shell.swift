@@ -1,0 +1,257 @@
+import CMigshSQLite
+import Foundation
+import MigshCore
+
+/// Runs input — command arguments, scripts, typed lines — against the session: dot-commands
+/// by name, everything else as SQL when `sqlite3_complete()` says it is complete.
+final class Shell {
+    let session: Session
+    /// Where the current input comes from, for error messages ("near line 12 of fix.sql").
+    var sourceName: String?
+    var readDepth = 0
+    /// Set once any command or statement failed (for --no-bail's exit status).
+    var failureCode: Int32 = 0
+
+    var out: OutputBuffer { session.out }
+    var err: OutputBuffer { session.err }
+    var json: Bool { session.configuration.json }
+
+    init(session: Session) { self.session = session }
+
+    // MARK: Reporting
+
+    func report(_ error: any Error, line: Int? = nil) {
+        var prefix = "Error: "
+        if let line {
+            prefix += "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
+        }
+        if let e = error as? MigshError {
+            err.write(prefix + e.message + "\n")
+            for d in e.details { err.write("  " + d + "\n") }
+        } else {
+            err.write(prefix + "\(error)\n")
+        }
+        err.flush()
+    }
+
+    static func exitCode(for error: any Error) -> Int32 {
+        if let exit = error as? ShellExit { return exit.code }
+        guard let e = error as? MigshError else { return 1 }
+        switch e.code {
+        case .databaseTooNew: return 3
+        case .migrationFailed: return 4
+        default: return 1
+        }
+    }
+
+    /// Runs one unit (a dot-command line or complete SQL). Returns false on failure.
+    /// `ShellExit` propagates.
+    @discardableResult
+    func runUnit(_ text: String, line: Int?) throws -> Bool {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        if session.echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
+        if trimmed.hasPrefix(".") {
+            return try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
+        }
+        return runSQL(text, line: line ?? 1)
+    }
+
+    func runDotCommand(_ line: String, line lineNumber: Int?) throws -> Bool {
+        let started = DispatchTime.now()
+        var fields: [String: Any] = ["command": line]
+        defer { out.flush() }
+        do {
+            try DotCommands.run(line: line, in: self)
+            fields["outcome"] = "ok"
+            fields["duration_ms"] = elapsedMS(since: started)
+            session.log("command", fields)
+            return true
+        } catch let exit as ShellExit {
+            fields["outcome"] = "ok"
+            session.log("command", fields)
+            throw exit
+        } catch {
+            out.flush()
+            fields["outcome"] = "error"
+            fields["error"] = (error as? MigshError)?.message ?? "\(error)"
+            fields["duration_ms"] = elapsedMS(since: started)
+            session.log("command", fields)
+            report(error, line: sourceName == nil ? nil : lineNumber)
+            let code = Shell.exitCode(for: error)
+            if failureCode == 0 || code > 1 { failureCode = code }
+            return false
+        }
+    }
+
+    // MARK: SQL
+
+    /// Runs every statement of `sql`, printing results in the current mode.
+    func runSQL(_ sql: String, line startLine: Int) -> Bool {
+        let db = session.db
+        var utf8 = Array(sql.utf8)
+        utf8.append(0)
+        let formatter = ResultFormatter(settings: session.output, out: out)
+        return utf8.withUnsafeBufferPointer { buf -> Bool in
+            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var cursor: UnsafePointer<CChar> = base
+            var line = startLine
+            while cursor.pointee != 0 {
+                // Line of the statement's first token, for error messages.
+                while cursor.pointee != 0, isspace(Int32(UInt8(bitPattern: cursor.pointee))) != 0 {
+                    if cursor.pointee == 10 { line += 1 }
+                    cursor += 1
+                }
+                if cursor.pointee == 0 { break }
+                let wasInTransaction = session.inTransaction
+                var stmt: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let started = DispatchTime.now()
+                let rc = sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail)
+                let next = tail ?? cursor
+                let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: next - cursor), as: UTF8.self)
+                if rc != SQLITE_OK {
+                    let message = String(cString: sqlite3_errmsg(db.sqliteHandle))
+                    sqlFailed(text, message: message, kind: "Parse error", line: line, started: started, wasInTransaction: wasInTransaction)
+                    return false
+                }
+                let statementLine = line
+                for p in cursor..<next where p.pointee == 10 { line += 1 }
+                cursor = next
+                guard let stmt else { continue }  // comment only
+                defer { sqlite3_finalize(stmt) }
+                let before = db.totalChanges
+                do {
+                    _ = try formatter.write(statement: stmt)
+                } catch {
+                    let message = String(cString: sqlite3_errmsg(db.sqliteHandle))
+                    let code = sqlite3_extended_errcode(db.sqliteHandle)
+                    sqlFailed(text, message: "\(message) (\(code))", kind: "Runtime error", line: statementLine,
+                              started: started, wasInTransaction: wasInTransaction)
+                    return false
+                }
+                let changed = db.totalChanges - before
+                if session.timer {
+                    out.write(String(format: "Run Time: real %.3f\n", Double(elapsedMS(since: started)) / 1000))
+                }
+                if session.showChanges {
+                    out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
+                }
+                session.log("sql", ["sql": text.trimmingCharacters(in: .whitespacesAndNewlines), "outcome": "ok",
+                                    "rows_changed": changed, "duration_ms": elapsedMS(since: started)])
+            }
+            out.flush()
+            return true
+        }
+    }
+
+    private func sqlFailed(_ text: String, message: String, kind: String, line: Int, started: DispatchTime, wasInTransaction: Bool) {
+        out.flush()
+        session.log("sql", ["sql": text.trimmingCharacters(in: .whitespacesAndNewlines), "outcome": "error",
+                            "error": message, "duration_ms": elapsedMS(since: started)])
+        var location = ""
+        if sourceName != nil || line > 1 || session.configuration.interactive == false {
+            location = " near line \(line)" + (sourceName.map { " of \($0)" } ?? "")
+        }
+        err.write("\(kind)\(location): \(message)\n")
+        if wasInTransaction && !session.inTransaction {
+            err.write("Note: SQLite rolled the open transaction back after this error; earlier changes in it are gone.\n")
+            session.log("rollback", ["reason": "SQLite rolled the transaction back after an error", "error": message])
+        }
+        err.flush()
+        if failureCode == 0 { failureCode = 1 }
+    }
+
+    // MARK: Scripts
+
+    /// Runs a script read line by line, as sqlite3's process_input does. Returns the number
+    /// of failures; stops at the first when bail is on. `ShellExit` propagates.
+    func runScript(lines: inout some LineSource, name: String?) throws -> Int {
+        let savedName = sourceName
+        sourceName = name
+        defer { sourceName = savedName }
+        var buffer = ""
+        var bufferLine = 0
+        var lineNumber = 0
+        var failures = 0
+        while let raw = lines.nextLine() {
+            lineNumber += 1
+            let line = raw
+            if buffer.isEmpty {
+                if Shell.isAllWhitespace(line) {
+                    if session.echo { out.write(line + "\n") }
+                    continue
+                }
+                if line.first == "." {
+                    if !(try runUnit(line, line: lineNumber)) {
+                        failures += 1
+                        if session.bail { return failures }
+                    }
+                    continue
+                }
+                bufferLine = lineNumber
+            }
+            buffer += line
+            buffer += "\n"
+            if SQLScript.isComplete(buffer) {
+                let ok = try runUnit(buffer, line: bufferLine)
+                buffer = ""
+                if !ok {
+                    failures += 1
+                    if session.bail { return failures }
+                }
+            }
+        }
+        if !buffer.isEmpty && !Shell.isAllWhitespace(buffer) {
+            err.write("Parse error near line \(bufferLine)" + (name.map { " of \($0)" } ?? "") + ": incomplete input (an unterminated statement, string or trigger at end of input)\n")
+            err.flush()
+            session.log("sql", ["sql": buffer, "outcome": "error", "error": "incomplete input"])
+            failures += 1
+            if failureCode == 0 { failureCode = 1 }
+        }
+        return failures
+    }
+
+    /// True when the line holds only white space and comments (sqlite3's _all_whitespace).
+    static func isAllWhitespace(_ text: String) -> Bool {
+        var tokenizer = SQLTokenizer(text)
+        return tokenizer.next() == nil && !text.contains("'") && !text.contains("\"")
+    }
+
+    /// The end of a non-interactive session: an open transaction is rolled back, said on
+    /// standard error, and the exit status is 1 — never a silent commit or rollback.
+    func finishBatch() -> Int32 {
+        if session.inTransaction {
+            try? session.db.execute("ROLLBACK")
+            err.write("Error: the script ended with a transaction open; it was rolled back (add COMMIT to keep the changes)\n")
+            err.flush()
+            session.log("rollback", ["reason": "script ended with a transaction open"])
+            if failureCode == 0 { failureCode = 1 }
+        }
+        return failureCode
+    }
+}
+
+func elapsedMS(since start: DispatchTime) -> Int {
+    Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
+}
+
+/// A source of input lines (without their newline).
+protocol LineSource {
+    mutating func nextLine() -> String?
+}
+
+/// Lines from a C stream, read with getline (no size limit, no per-line buffering surprises).
+struct FileLineSource: LineSource {
+    let file: UnsafeMutablePointer<FILE>
+    mutating func nextLine() -> String? {
+        var ptr: UnsafeMutablePointer<CChar>?
+        var cap = 0
+        let n = getline(&ptr, &cap, file)
+        defer { free(ptr) }
+        guard n >= 0, let ptr else { return nil }
+        var len = n
+        if len > 0 && ptr[len - 1] == 10 { len -= 1 }
+        if len > 0 && ptr[len - 1] == 13 { len -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(start: ptr, count: len), as: UTF8.self)
+    }
+}

@@ -1,0 +1,3 @@
+import MigshShell
+
+MigshMain.main()
