@@ -43,7 +43,9 @@ struct AuditLogTests {
             try (l.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             let result = try AuditLog.verify(path: path)
             #expect(!result.ok)
-            #expect(result.brokenAtLine == (kind == "reorder" ? 2 : 3))
+            // An edited line keeps its own prev: the next line's prev no longer matches it.
+            let expected = ["edit": 4, "remove": 3, "reorder": 2][kind]
+            #expect(result.brokenAtLine == expected)
         }
     }
 
