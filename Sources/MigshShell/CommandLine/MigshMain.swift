@@ -60,10 +60,11 @@ public enum MigshMain {
             report(error, to: err)
             return Shell.exitCode(for: error)
         }
-        if o.json { session.output.setMode(.json) }
-        if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output.setMode(m) }
-        if o.header { session.output.showHeaders = true }
-        if o.noheader { session.output.showHeaders = false }
+        // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
+        if o.json { session.output = OutputSettings(commandLineMode: .json) }
+        if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output = OutputSettings(commandLineMode: m) }
+        if o.header { session.output.setHeaders(true) }
+        if o.noheader { session.output.setHeaders(false) }
         session.echo = o.echo
         session.bail = o.bail ?? !interactive
         if interactive { session.ask = { LineEditor.askYesNo($0 + " [y/N] ") } }

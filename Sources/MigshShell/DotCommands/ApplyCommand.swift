@@ -92,15 +92,26 @@ struct ApplyCommand: DotCommand {
         options.skipBackup = noBackup
         var audit: [String: Any] = ["version_before": plan.currentVersion, "target": plan.requiredVersion]
         if noBackup { audit["backup"] = "skipped (--no-backup)" }
+        let backupBar = ProgressBar(label: "backup")
+        let applyBar = ProgressBar(label: "apply")
+        var done = 0
         do {
             let report = try migrator.apply(plan, options: options) { event in
-                guard !shell.json else { return }
                 switch event {
-                case .backupCreated(let b): shell.note("Backup created: \(b.path)")
-                case .migrationStarted(let m): shell.note("Applying \(m.fileName) …")
-                case .migrationFinished(let m, let ms): shell.note("  \(m.fileName): ok (\(ms) ms)")
-                case .restoredFromBackup(let path): shell.note("Restored from \(path)")
-                case .backupProgress: break
+                case .backupProgress(let p):
+                    backupBar.update(fraction: p.totalPages == 0 ? 1 : 1 - Double(p.remainingPages) / Double(p.totalPages))
+                case .backupCreated(let b):
+                    backupBar.finish()
+                    if !shell.json { shell.note("Backup created: \(b.path)") }
+                case .migrationStarted(let m):
+                    applyBar.update(fraction: Double(done) / Double(plan.pending.count))
+                    if !shell.json { shell.note("Applying \(m.fileName) …") }
+                case .migrationFinished(let m, let ms):
+                    done += 1
+                    applyBar.finish()
+                    if !shell.json { shell.note("  \(m.fileName): ok (\(ms) ms)") }
+                case .restoredFromBackup(let path):
+                    if !shell.json { shell.note("Restored from \(path)") }
                 }
             }
             audit["version_after"] = report.toVersion

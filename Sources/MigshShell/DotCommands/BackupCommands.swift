@@ -13,8 +13,12 @@ struct BackupCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         let session = shell.session
+        let bar = ProgressBar(label: "backup")
+        defer { bar.finish() }
         let backup = try session.backupStore.create(fromDatabaseAt: session.configuration.databasePath, path: file,
-                                                    reason: .manual, busyTimeoutMS: Int(session.configuration.busyTimeoutMS))
+                                                    reason: .manual, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) {
+            bar.update(fraction: $0.totalPages == 0 ? 1 : 1 - Double($0.remainingPages) / Double($0.totalPages))
+        }
         session.log("backup", ["backup": backup.path, "schema_version": backup.schemaVersion ?? -1, "size_bytes": backup.sizeBytes])
         try shell.emit(backup) {
             "backup: \(backup.path) (\(backup.sizeBytes) bytes, schema version \(backup.schemaVersion.map(String.init) ?? "?"), integrity ok)"

@@ -29,7 +29,7 @@ struct EchoCommand: DotCommand {
 struct HeadersCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".headers", abstract: "Show column names in query results (on|off).")
     @Argument var value: String
-    func run(in shell: Shell) throws { shell.session.output.showHeaders = try parseSwitch(value, command: ".headers") }
+    func run(in shell: Shell) throws { shell.session.output.setHeaders(try parseSwitch(value, command: ".headers")) }
 }
 
 /// `.timer on|off`.

@@ -12,7 +12,10 @@ struct Completion {
             if atStart { return DotCommands.names.filter { $0.hasPrefix(word) } }
             return argumentCandidates(command: words[0], word: word)
         }
-        return tableAndColumnNames().filter { $0.lowercased().hasPrefix(word.lowercased()) }
+        // Names typed with the right case first; otherwise any case (SQL names are case-blind).
+        let names = tableAndColumnNames()
+        let exact = names.filter { $0.hasPrefix(word) }
+        return !exact.isEmpty ? exact : names.filter { $0.lowercased().hasPrefix(word.lowercased()) }
     }
 
     func argumentCandidates(command: String, word: String) -> [String] {

@@ -27,15 +27,26 @@ struct InteractiveShell {
         LineEditor.loadHistory(history)
         LineEditor.candidates = { line, word in Completion(session: session).candidates(line: line, word: word) }
         defer { LineEditor.saveHistory(history) }
+        Terminal.installInterruptHandler()
         shell.out.write("migsh \(MigshVersion.current) — enter \".help\" for help\n")
         shell.out.flush()
         startupCheck()
 
         var buffer = ""
         while true {
+            Terminal.interruptTarget = session.db.sqliteHandle
+            Terminal.interrupted = 0
             guard let line = LineEditor.readLine(prompt: buffer.isEmpty ? prompt() : "   ...> ") else {
+                if Terminal.interrupted != 0 {
+                    // Ctrl-C at the prompt: libedit returns no line; drop what was pending.
+                    shell.out.write("^C\n")
+                    shell.out.flush()
+                    buffer = ""
+                    continue
+                }
                 // Ctrl-D
                 shell.out.write("\n")
+                shell.out.flush()
                 if let code = quit() { return code }
                 continue
             }

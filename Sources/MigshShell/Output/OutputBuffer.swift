@@ -12,14 +12,14 @@ import Foundation
 public final class OutputBuffer {
     public static let capacity = 64 * 1024
 
-    private let fd: Int32
+    public let fileDescriptor: Int32
     private let storage: UnsafeMutablePointer<UInt8>
     private var count = 0
     /// True once the descriptor refused output for good (EPIPE or another write error).
     public private(set) var isBroken = false
 
     public init(fd: Int32) {
-        self.fd = fd
+        self.fileDescriptor = fd
         self.storage = .allocate(capacity: OutputBuffer.capacity)
     }
 
@@ -92,14 +92,14 @@ public final class OutputBuffer {
         while offset < length {
             // > write() … may transfer fewer than count bytes … ; EINTR: interrupted by a
             // signal before any data was written.
-            let written = Foundation.write(fd, start + offset, length - offset)
+            let written = Foundation.write(fileDescriptor, start + offset, length - offset)
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EINTR {
                 continue
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 // A non-blocking descriptor that is full: wait until it drains.
-                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                var pfd = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&pfd, 1, -1)
             } else {
                 // EPIPE (reader gone) or any other failure: stop writing, quietly.

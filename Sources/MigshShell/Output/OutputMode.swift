@@ -25,8 +25,9 @@ public struct OutputSettings: Sendable {
     /// True once the user chose headers with `.headers`: `.mode column` then leaves them alone.
     public var headersChosenByUser = false
     /// Columnar modes: wrap cell text at this many characters; 0 means never
-    /// (`.mode box --wrap N`; `.mode` sets 60, the sqlite3 command-line `-box` flag leaves 0).
-    public var wrapWidth = 60
+    /// (`.mode box --wrap N`). `setMode` sets 60 as `.mode` does; sqlite3 starts with 0, which
+    /// is what its `-box` command-line flag keeps.
+    public var wrapWidth = 0
     /// Columnar modes: prefer breaking wrapped text between words (`--wordwrap on`).
     public var wordWrap = false
     /// Columnar modes: fixed widths per column (`.width`); 0 = automatic, negative = right-aligned.
@@ -34,10 +35,17 @@ public struct OutputSettings: Sendable {
 
     public init() {}
 
-    public init(mode: OutputMode, showHeaders: Bool = false) {
+    /// The settings sqlite3's start-up flag for `mode` gives (`sqlite3 -csv`, `-box`, …).
+    /// These differ from `.mode`: `-csv` keeps "\n" between rows, `-column` leaves headers
+    /// off, and the columnar flags do not wrap.
+    public init(commandLineMode mode: OutputMode) {
         self.init()
-        setMode(mode)
-        self.showHeaders = showHeaders
+        self.mode = mode
+        switch mode {
+        case .csv, .quote: separator = ","
+        case .tabs: separator = "\t"
+        default: break
+        }
     }
 
     /// Switches mode with the separator side effects of sqlite3 3.40's `.mode`.

@@ -89,6 +89,8 @@ public final class ResultFormatter {
             }
         }
         for i in 0..<n {
+            // > sqlite3_column_text … If the result is NULL, then sqlite3_column_text() returns
+            // > a NULL pointer. (It is also NULL when out of memory; sqlite3 prints either the same.)
             if let text = sqlite3_column_text(stmt, i) {
                 writeCString(text)
             } else {
@@ -391,6 +393,10 @@ extension ResultFormatter {
         }
         var rows = 0
         var multiLineRowExists = false
+        // A row whose text spans several display lines is printed line by line; `tails` point
+        // into the current row's column text, which stays valid until the next step:
+        // > The pointers returned are valid until a type conversion occurs …, or until
+        // > sqlite3_step() or sqlite3_reset() or sqlite3_finalize() is called.
         var tails = [UnsafePointer<UInt8>?](repeating: nil, count: n)
         nullValue.withUnsafeBufferPointer { null in
             var continuing = false

@@ -33,6 +33,9 @@ final class Session {
     /// Asks the user a yes/no question; nil when no one can be asked (batch mode).
     var ask: ((String) -> Bool?)?
 
+    /// Destructive SQL typed at the prompt asks first (interactive, without --yes).
+    var confirmsDestructiveSQL: Bool { configuration.interactive && !configuration.assumeYes && ask != nil }
+
     var user: String { ProcessInfo.processInfo.environment["USER"] ?? NSUserName() }
 
     init(configuration: Configuration, out: OutputBuffer, err: OutputBuffer) throws {

@@ -21,7 +21,7 @@ final class Shell {
     // MARK: Reporting
 
     func report(_ error: any Error, line: Int? = nil) {
-        var prefix = "Error: "
+        var prefix = Terminal.red("Error:") + " "
         if let line {
             prefix += "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
         }
@@ -106,7 +106,12 @@ final class Shell {
                 var stmt: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
                 let started = DispatchTime.now()
+                // Interactive only: learn from SQLite's authorizer what the statement does.
+                let classify = session.confirmsDestructiveSQL && !wasInTransaction
+                var events: [AuthorizerEvent] = []
+                if classify { db.setAuthorizer { events.append($0); return true } }
                 let rc = sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail)
+                if classify { db.setAuthorizer(nil) }
                 let next = tail ?? cursor
                 let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: next - cursor), as: UTF8.self)
                 if rc != SQLITE_OK {
@@ -119,6 +124,14 @@ final class Shell {
                 cursor = next
                 guard let stmt else { continue }  // comment only
                 defer { sqlite3_finalize(stmt) }
+                if classify, let reason = DestructiveStatement.classify(sql: text, events: events) {
+                    guard session.ask?("\(reason). Run it?") == true else {
+                        err.write("not run: \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
+                        err.flush()
+                        session.log("sql", ["sql": text.trimmingCharacters(in: .whitespacesAndNewlines), "outcome": "declined"])
+                        return false
+                    }
+                }
                 let before = db.totalChanges
                 do {
                     _ = try formatter.write(statement: stmt)
