@@ -42,9 +42,10 @@ final class Session {
         self.configuration = configuration
         self.out = out
         self.err = err
-        // The audit log first: an unwritable log is an error before anything runs.
-        audit = try AuditLog(path: configuration.auditPath)
+        // The database first, so that a typo leaves no stray audit file behind; then the audit
+        // log, before anything runs: an unwritable log is an error, never a silent gap.
         db = try Session.open(configuration)
+        audit = try AuditLog(path: configuration.auditPath)
         try audit.append("session_start", [
             "user": ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
             "host": ProcessInfo.processInfo.hostName,

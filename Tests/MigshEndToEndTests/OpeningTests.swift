@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// Opening DATABASE: what isn't an SQLite database is refused and left untouched; a missing
+/// one is created only with `--create` (contract: "no stray empty files from a typo").
+@Suite("Opening the database")
+struct OpeningTests {
+    @Test("a file that is not an SQLite database is refused and not modified")
+    func nonDatabaseFile() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/notes.txt"
+            let original = Data(String(repeating: "not a database, just some notes\n", count: 200).utf8)
+            try original.write(to: URL(fileURLWithPath: path))
+
+            let result = try migsh(["-m", repositoryMigrations, path, ".version"])
+
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("not an SQLite database"), "\(result)")
+            #expect(result.stderr.contains("notes.txt"), "\(result)")
+            #expect(contents(of: path) == original, "the file was modified")
+            #expect(!fileExists(path + "-journal") && !fileExists(path + "-wal"))
+        }
+    }
+
+    @Test("a missing database without --create is an error and creates no file, not even an audit log")
+    func missingDatabase() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/nukeworks_typo.sqlite"
+
+            let result = try migsh(["-m", repositoryMigrations, path, ".version"])
+
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("nukeworks_typo.sqlite"), "\(result)")
+            #expect(result.stderr.contains("--create"), "\(result)")
+            #expect(!fileExists(path), "migsh created the database without --create")
+            #expect(fileNames(in: dir).isEmpty, "stray files: \(fileNames(in: dir).sorted())")
+        }
+    }
+
+    @Test("a folder given as DATABASE is refused with a clear message")
+    func folderAsDatabase() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/data"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+
+            let result = try migsh(["-m", repositoryMigrations, folder, ".version"])
+
+            #expect(result.status == 1, "\(result)")
+            let message = result.stderr.lowercased()
+            #expect(message.contains("folder") || message.contains("directory"), "\(result)")
+            #expect(result.stderr.contains("data"), "\(result)")
+            #expect(fileNames(in: folder).isEmpty, "migsh wrote into the folder")
+        }
+    }
+}

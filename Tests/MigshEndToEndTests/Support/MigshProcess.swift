@@ -1,0 +1,206 @@
+import Foundation
+
+// Runs the built `migsh` binary (and the reference tools the tests use to look at its work)
+// as child processes, the way a user's shell or a deployment script would.
+
+/// What a finished child process left behind.
+struct ProcessResult: Sendable, CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// Wall-clock time from launch to exit.
+    var duration: TimeInterval
+
+    var description: String {
+        "exit \(status) after \(String(format: "%.2f", duration)) s\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)"
+    }
+}
+
+enum EndToEndError: Error, CustomStringConvertible {
+    case launchFailed(String, underlying: any Error)
+    case timedOut(String, seconds: TimeInterval)
+    case failed(String, ProcessResult)
+    case missingFixture(String)
+
+    var description: String {
+        switch self {
+        case let .launchFailed(what, underlying): "could not launch \(what): \(underlying)"
+        case let .timedOut(what, seconds): "\(what) did not finish within \(seconds) s and was killed"
+        case let .failed(what, result): "\(what) failed: \(result)"
+        case let .missingFixture(what): "missing test fixture: \(what)"
+        }
+    }
+}
+
+/// The repository checkout: this file is `<repo>/Tests/MigshEndToEndTests/Support/MigshProcess.swift`.
+let repositoryRoot: String = {
+    URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // MigshEndToEndTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // <repo>
+        .path
+}()
+
+/// The repository's `migrations` folder (001…008, `migsh.sum`, `app_versions.json`).
+let repositoryMigrations = repositoryRoot + "/migrations"
+
+/// The binary under test: `$MIGSH_BIN`; else `migsh` beside the test executable (SwiftPM puts
+/// both in `.build/<triple>/debug` on Linux); else `<repo>/.build/debug/migsh`.
+let migshBinary: String = {
+    let environment = ProcessInfo.processInfo.environment
+    if let explicit = environment["MIGSH_BIN"], !explicit.isEmpty {
+        return explicit
+    }
+    let testExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    var folder = testExecutable.deletingLastPathComponent()
+    // On Darwin the test bundle is `…/debug/X.xctest/Contents/MacOS/X`: walk up to `debug`.
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("migsh").path
+        if FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        folder = folder.deletingLastPathComponent()
+    }
+    return repositoryRoot + "/.build/debug/migsh"
+}()
+
+/// Guards a child's output while a reader thread fills it.
+///
+/// `@unchecked Sendable`: every access to `data` goes through `lock`.
+private final class LockedBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) {
+        lock.lock()
+        data.append(chunk)
+        lock.unlock()
+    }
+
+    var contents: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return data
+    }
+}
+
+/// Reads `handle` to its end on a dedicated thread (never a Swift-concurrency pool thread, so a
+/// blocked test can't starve it); `done` is signalled at end of file.
+private func drain(_ handle: FileHandle, into buffer: LockedBuffer, done: DispatchSemaphore) {
+    Thread.detachNewThread {
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+        }
+        done.signal()
+    }
+}
+
+/// The environment of a child: this process's, minus the variables that would make migsh
+/// look somewhere the test didn't choose, plus `extra`.
+private func childEnvironment(_ extra: [String: String]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    for key in ["MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] {
+        environment[key] = nil
+    }
+    environment.merge(extra) { _, new in new }
+    return environment
+}
+
+/// Runs `executable` to completion. Standard input is `stdin` through a pipe, else /dev/null
+/// (never a terminal). Standard output and error are read concurrently, so a child that
+/// writes a lot to both can't deadlock against us. A child still running after `timeout`
+/// seconds is killed and reported as an error.
+func runProcess(
+    _ executable: String,
+    _ arguments: [String],
+    stdin: Data? = nil,
+    environment extra: [String: String] = [:],
+    cwd: String? = nil,
+    timeout: TimeInterval = 60
+) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = childEnvironment(extra)
+    if let cwd {
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+    }
+
+    let outPipe = Pipe()
+    let errPipe = Pipe()
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    let inPipe: Pipe?
+    if stdin != nil {
+        let pipe = Pipe()
+        process.standardInput = pipe
+        inPipe = pipe
+    } else {
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        inPipe = nil
+    }
+
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
+
+    let started = Date()
+    do {
+        try process.run()
+    } catch {
+        throw EndToEndError.launchFailed(executable, underlying: error)
+    }
+
+    let out = LockedBuffer()
+    let err = LockedBuffer()
+    let outDone = DispatchSemaphore(value: 0)
+    let errDone = DispatchSemaphore(value: 0)
+    drain(outPipe.fileHandleForReading, into: out, done: outDone)
+    drain(errPipe.fileHandleForReading, into: err, done: errDone)
+
+    if let inPipe, let stdin {
+        let writer = inPipe.fileHandleForWriting
+        // A child that exits without reading everything must not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        Thread.detachNewThread {
+            try? writer.write(contentsOf: stdin)
+            try? writer.close()
+        }
+    }
+
+    let what = ([executable] + arguments).joined(separator: " ")
+    if exited.wait(timeout: .now() + timeout) == .timedOut {
+        process.terminate()
+        _ = exited.wait(timeout: .now() + 5)
+        throw EndToEndError.timedOut(what, seconds: timeout)
+    }
+    // The pipes reach end of file once the child and any grandchildren have closed them.
+    _ = outDone.wait(timeout: .now() + 10)
+    _ = errDone.wait(timeout: .now() + 10)
+
+    return ProcessResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: out.contents, as: UTF8.self),
+        stderr: String(decoding: err.contents, as: UTF8.self),
+        duration: Date().timeIntervalSince(started))
+}
+
+/// Runs the built migsh with `--noinit` first, so no user's init file can change what it does.
+func migsh(
+    _ arguments: [String],
+    stdin: Data? = nil,
+    environment: [String: String] = [:],
+    cwd: String? = nil,
+    timeout: TimeInterval = 60
+) throws -> ProcessResult {
+    try runProcess(
+        migshBinary, ["--noinit"] + arguments,
+        stdin: stdin, environment: environment, cwd: cwd, timeout: timeout)
+}
+
+/// `migsh(_:)` for a script given as text on standard input.
+func migsh(_ arguments: [String], script: String, cwd: String? = nil) throws -> ProcessResult {
+    try migsh(arguments, stdin: Data(script.utf8), cwd: cwd)
+}
