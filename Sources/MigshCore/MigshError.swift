@@ -7,7 +7,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         private enum Kind: String, Sendable {
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
-            case backupFailed, restoreFailed, refused, audit, io
+            case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -38,6 +38,10 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// A confirmation was declined or could not be asked (batch mode without --yes).
         public static let refused = Code(.refused)
         public static let audit = Code(.audit)
+        /// `.diff` found differences (exit 1, like diff(1)).
+        public static let schemaDiffers = Code(.schemaDiffers)
+        /// `.check` or `.lint` found errors.
+        public static let checkFailed = Code(.checkFailed)
         public static let io = Code(.io)
     }
 

@@ -92,15 +92,18 @@ public struct Migrator {
         return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: options.targetVersion)
     }
 
-    public func apply(_ plan: MigrationPlan, options: Options, events: @escaping (Event) -> Void = { _ in }) throws -> Report {
+    /// Applies `plan`. `scripts` replaces the plan's validated scripts (`.apply --resume`
+    /// passes the rest of a partially applied migration first).
+    public func apply(_ plan: MigrationPlan, options: Options, scripts resumed: [MigrationScript]? = nil,
+                      events: @escaping (Event) -> Void = { _ in }) throws -> Report {
         if plan.status == .databaseNewer {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
         }
-        let scripts = try validatedScripts(plan)
+        let scripts = try resumed ?? validatedScripts(plan)
         let warnings = scripts.flatMap { s in s.warnings.map { "\(s.migration.fileName): \($0)" } }
         var report = Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
                             backup: nil, dryRun: options.dryRun, warnings: warnings)
-        if options.dryRun || plan.pending.isEmpty { return report }
+        if options.dryRun || scripts.isEmpty { return report }
         guard db.isAutocommit else {
             throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it before .apply")
         }

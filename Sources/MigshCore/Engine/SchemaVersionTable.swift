@@ -50,6 +50,15 @@ public enum SchemaVersionTable {
     }
 
     static func recordApplied(_ db: Connection, migration: Migration, user: String, durationMS: Int) throws {
+        try record(db, migration: migration, appliedBy: user, durationMS: Int64(durationMS))
+    }
+
+    /// `.baseline`: the file's checksum, marked as recorded without running.
+    public static func recordBaseline(_ db: Connection, migration: Migration, user: String) throws {
+        try record(db, migration: migration, appliedBy: "\(user) (baseline: not run by migsh)", durationMS: nil)
+    }
+
+    private static func record(_ db: Connection, migration: Migration, appliedBy user: String, durationMS: Int64?) throws {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS \(appliedTable) (
                 version INTEGER PRIMARY KEY,
@@ -65,7 +74,7 @@ public enum SchemaVersionTable {
         try stmt.bind(migration.fileName, at: 2)
         try stmt.bind(migration.sha256, at: 3)
         try stmt.bind(user, at: 4)
-        try stmt.bind(Int64(durationMS), at: 5)
+        if let durationMS { try stmt.bind(durationMS, at: 5) } else { try stmt.bindNull(at: 5) }
         try stmt.run()
     }
 }

@@ -109,6 +109,16 @@ public struct MigrationScript: Sendable {
         }
     }
 
+    /// The rest of a partially applied migration: the statements after the first `k`, without
+    /// the Schema_Version insert when the version row is already there (`.apply --resume`).
+    public func resuming(after k: Int, versionRowExists: Bool) -> MigrationScript {
+        var copy = self
+        copy.body = Array(body.dropFirst(k)).filter { statement in
+            !(versionRowExists && MigrationScript.schemaVersionInsert(statement.sql) != nil)
+        }
+        return copy
+    }
+
     /// For `INSERT [OR x] INTO Schema_Version [(cols)] VALUES (…)`: the version inserted
     /// (nil if it is not a literal), or nil for other statements.
     static func schemaVersionInsert(_ sql: String) -> (version: Int?, Void)? {

@@ -18,6 +18,9 @@ struct ApplyCommand: DotCommand {
     @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
     var yes = false
 
+    @Flag(name: .customLong("resume"), help: "Finish a partially applied migration (see .diff): run its remaining statements, then the rest.")
+    var resume = false
+
     /// Benchmarks only: time the apply step without its backup. Hidden, audited.
     @Flag(name: .customLong("no-backup"), help: .hidden)
     var noBackup = false
@@ -39,6 +42,32 @@ struct ApplyCommand: DotCommand {
         return text
     }
 
+    /// `.apply --resume`: the rest of the partially applied migration the verdict names, then
+    /// the other pending migrations.
+    func resumedScripts(_ shell: Shell, folder: MigrationFolder, plan: MigrationPlan,
+                        validated: [MigrationScript]) throws -> ([MigrationScript], String) {
+        let (_, _, verdict) = try DiffCommand.investigate(shell)
+        let recorded = plan.currentVersion
+        guard let p = verdict.partial, p.version == recorded || p.version == recorded + 1 else {
+            throw MigshError(.refused, "nothing to resume: \(verdict.message)",
+                             details: verdict.wayOut.map { ["Way out: \($0)"] } ?? [])
+        }
+        guard p.version <= plan.requiredVersion else {
+            throw MigshError(.usage, "the partial migration is version \(p.version), beyond the target \(plan.requiredVersion)")
+        }
+        let whole = MigrationScript(folder.migrations[p.version]!)
+        if !whole.errors.isEmpty {
+            throw MigshError(.validation, "\(whole.migration.fileName) fails validation", details: whole.errors.map(\.description))
+        }
+        let head = whole.resuming(after: p.statementsApplied, versionRowExists: p.version == recorded)
+        var note = "RESUMING \(p.file): statements \(p.statementsApplied + 1)–\(p.statementsTotal) will run"
+        if !p.undeterminable.isEmpty {
+            note += "; statement(s) \(p.undeterminable.map(String.init).joined(separator: ", ")) change no schema and may already have run: they run again"
+        }
+        note += ".\n"
+        return ([head] + validated.filter { $0.migration.version != p.version }, note)
+    }
+
     func run(in shell: Shell) throws {
         let session = shell.session
         if !dryRun {
@@ -55,8 +84,12 @@ struct ApplyCommand: DotCommand {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
         }
         let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
-        let scripts = try migrator.validatedScripts(plan)
-        if plan.pending.isEmpty {
+        var scripts = try migrator.validatedScripts(plan)
+        var resumeNote = ""
+        if resume {
+            (scripts, resumeNote) = try resumedScripts(shell, folder: folder, plan: plan, validated: scripts)
+        }
+        if scripts.isEmpty {
             try shell.emit(Migrator.Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
                                            backup: nil, dryRun: dryRun, warnings: [])) {
                 "no pending migrations: version \(plan.currentVersion) is up to date"
@@ -75,7 +108,7 @@ struct ApplyCommand: DotCommand {
                       findings: $0.findings.map(\.description))
             })
             try shell.emit(value) {
-                var text = "dry run: would apply \(plan.pending.count) migration(s), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
+                var text = resumeNote + "dry run: would apply \(scripts.count) migration(s), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
                 for s in scripts {
                     text += "\n-- \(s.migration.fileName) (\(s.body.count) statements, in one transaction with foreign-key enforcement off)\n"
                     for f in s.findings { text += "-- \(f.severity.rawValue): \(f)\n" }
@@ -85,7 +118,7 @@ struct ApplyCommand: DotCommand {
             }
             return
         }
-        try session.confirm(ApplyCommand.updateRequiredText(plan) + "Update database?", yes: yes)
+        try session.confirm(ApplyCommand.updateRequiredText(plan) + resumeNote + "Update database?", yes: yes)
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
@@ -96,7 +129,7 @@ struct ApplyCommand: DotCommand {
         let applyBar = ProgressBar(label: "apply")
         var done = 0
         do {
-            let report = try migrator.apply(plan, options: options) { event in
+            let report = try migrator.apply(plan, options: options, scripts: resume ? scripts : nil) { event in
                 switch event {
                 case .backupProgress(let p):
                     backupBar.update(fraction: p.totalPages == 0 ? 1 : 1 - Double(p.remainingPages) / Double(p.totalPages))

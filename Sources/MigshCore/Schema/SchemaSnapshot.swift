@@ -1,0 +1,182 @@
+import CMigshSQLite
+
+/// The meaning of a database's schema, read through SQLite's pragmas rather than from the
+/// text of `sqlite_schema`, so that white space, quoting and keyword case make no
+/// difference: tables (columns with declared type, not null, default, primary key,
+/// collation, hidden/generated; STRICT; WITHOUT ROWID), indexes (columns, order, collation,
+/// unique, partial WHERE), foreign keys (target, columns, actions), views and triggers.
+public struct SchemaSnapshot: Sendable, Equatable, Codable {
+    public struct Column: Sendable, Equatable, Codable {
+        public var name: String
+        public var type: String
+        public var notNull: Bool
+        public var defaultValue: String?
+        /// 1-based position in the primary key, 0 if not part of it.
+        public var primaryKey: Int
+        public var collation: String
+        /// 0 normal, 1 hidden (virtual tables), 2 generated virtual, 3 generated stored.
+        public var hidden: Int
+        public var autoincrement: Bool
+    }
+
+    public struct ForeignKey: Sendable, Equatable, Codable {
+        public var table: String
+        public var from: [String]
+        public var to: [String]
+        public var onUpdate: String
+        public var onDelete: String
+        public var match: String
+    }
+
+    public struct Table: Sendable, Equatable, Codable {
+        public var name: String
+        public var columns: [Column]
+        public var foreignKeys: [ForeignKey]
+        public var withoutRowID: Bool
+        public var strict: Bool
+        /// Normalized CHECK constraints and other text we cannot read through pragmas.
+        public var checks: [String]
+    }
+
+    public struct IndexColumn: Sendable, Equatable, Codable {
+        public var name: String?
+        public var descending: Bool
+        public var collation: String
+    }
+
+    public struct Index: Sendable, Equatable, Codable {
+        public var name: String
+        public var table: String
+        public var unique: Bool
+        public var columns: [IndexColumn]
+        /// Normalized partial-index WHERE clause.
+        public var condition: String?
+    }
+
+    public struct Definition: Sendable, Equatable, Codable {
+        public var name: String
+        public var table: String
+        /// The CREATE statement, normalized.
+        public var normalizedSQL: String
+        public var sql: String
+
+        public static func == (a: Definition, b: Definition) -> Bool {
+            a.name.lowercased() == b.name.lowercased() && a.table.lowercased() == b.table.lowercased()
+                && a.normalizedSQL == b.normalizedSQL
+        }
+    }
+
+    /// Keyed by lower-cased name (SQL names are case-insensitive).
+    public var tables: [String: Table] = [:]
+    public var indexes: [String: Index] = [:]
+    public var views: [String: Definition] = [:]
+    public var triggers: [String: Definition] = [:]
+
+    /// Tables that belong to migsh itself, never part of the application's schema.
+    public static let ignoredTables: Set<String> = [SchemaVersionTable.appliedTable.lowercased()]
+
+    public init() {}
+
+    public static func read(_ db: Connection) throws -> SchemaSnapshot {
+        var snapshot = SchemaSnapshot()
+        let objects = try db.prepare("""
+            SELECT type, name, tbl_name, sql FROM sqlite_schema
+            WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name
+            """)
+        var tableNames: [String] = []
+        var indexNames: [(String, String, String?)] = []
+        while try objects.step() {
+            let type = objects.text(0), name = objects.text(1), table = objects.text(2)
+            let sql = objects.optionalText(3)
+            if ignoredTables.contains(table.lowercased()) { continue }
+            switch type {
+            case "table": tableNames.append(name)
+            case "index": indexNames.append((name, table, sql))
+            case "view":
+                snapshot.views[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "")
+            case "trigger":
+                snapshot.triggers[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "")
+            default: break
+            }
+        }
+        var tableFlags: [String: (Bool, Bool)] = [:]
+        let list = try db.prepare("SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main'")
+        while try list.step() { tableFlags[list.text(0).lowercased()] = (list.int64(1) != 0, list.int64(2) != 0) }
+
+        for name in tableNames {
+            let sql = try db.scalarTextBound("SELECT sql FROM sqlite_schema WHERE type='table' AND name = ?1", name) ?? ""
+            var table = Table(name: name, columns: [], foreignKeys: [], withoutRowID: tableFlags[name.lowercased()]?.0 ?? false,
+                              strict: tableFlags[name.lowercased()]?.1 ?? false, checks: SQLNormalizer.checkConstraints(sql))
+            let info = try db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)")
+            try info.bind(name, at: 1)
+            while try info.step() {
+                let column = info.text(0)
+                let meta = db.columnMetadata(table: name, column: column)
+                table.columns.append(Column(
+                    name: column, type: SQLNormalizer.normalizeType(info.text(1)), notNull: info.int64(2) != 0,
+                    defaultValue: info.optionalText(3).map(SQLNormalizer.normalizeExpression),
+                    primaryKey: Int(info.int64(4)), collation: (meta?.collation ?? "BINARY").uppercased(),
+                    hidden: Int(info.int64(5)), autoincrement: meta?.autoincrement ?? false))
+            }
+            let fks = try db.prepare("SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, match FROM pragma_foreign_key_list(?1) ORDER BY id, seq")
+            try fks.bind(name, at: 1)
+            var byID: [Int64: ForeignKey] = [:]
+            var order: [Int64] = []
+            while try fks.step() {
+                let id = fks.int64(0)
+                if byID[id] == nil {
+                    order.append(id)
+                    byID[id] = ForeignKey(table: fks.text(2).lowercased(), from: [], to: [], onUpdate: fks.text(5),
+                                          onDelete: fks.text(6), match: fks.text(7))
+                }
+                byID[id]!.from.append(fks.text(3).lowercased())
+                byID[id]!.to.append(fks.optionalText(4)?.lowercased() ?? "")
+            }
+            table.foreignKeys = order.compactMap { byID[$0] }.sorted { "\($0)" < "\($1)" }
+            snapshot.tables[name.lowercased()] = table
+        }
+
+        for (name, table, sql) in indexNames {
+            // Automatic indexes (UNIQUE/PRIMARY KEY constraints) are part of their table.
+            guard let sql else { continue }
+            let list = try db.prepare("SELECT \"unique\" FROM pragma_index_list(?1) WHERE name = ?2")
+            try list.bind(table, at: 1)
+            try list.bind(name, at: 2)
+            let unique = try list.step() ? list.int64(0) != 0 : false
+            let cols = try db.prepare("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno")
+            try cols.bind(name, at: 1)
+            var columns: [IndexColumn] = []
+            while try cols.step() {
+                columns.append(IndexColumn(name: cols.optionalText(0)?.lowercased(), descending: cols.int64(1) != 0,
+                                           collation: cols.text(2).uppercased()))
+            }
+            snapshot.indexes[name.lowercased()] = Index(name: name, table: table.lowercased(), unique: unique, columns: columns,
+                                                        condition: SQLNormalizer.partialIndexCondition(sql))
+        }
+        return snapshot
+    }
+
+    /// Every object name, lower-cased, with its kind.
+    public var objectNames: [(kind: String, name: String)] {
+        tables.keys.map { ("table", $0) } + indexes.keys.map { ("index", $0) }
+            + views.keys.map { ("view", $0) } + triggers.keys.map { ("trigger", $0) }
+    }
+}
+
+extension Connection {
+    func scalarTextBound(_ sql: String, _ value: String) throws -> String? {
+        let stmt = try prepare(sql)
+        try stmt.bind(value, at: 1)
+        return try stmt.step() ? stmt.optionalText(0) : nil
+    }
+
+    /// `sqlite3_table_column_metadata`: collation and AUTOINCREMENT, which no pragma reports.
+    func columnMetadata(table: String, column: String) -> (collation: String, autoincrement: Bool)? {
+        var type: UnsafePointer<CChar>?
+        var collation: UnsafePointer<CChar>?
+        var notNull: Int32 = 0, primaryKey: Int32 = 0, autoincrement: Int32 = 0
+        let rc = sqlite3_table_column_metadata(handle, "main", table, column, &type, &collation, &notNull, &primaryKey, &autoincrement)
+        guard rc == SQLITE_OK else { return nil }
+        return (collation.map { String(cString: $0) } ?? "BINARY", autoincrement != 0)
+    }
+}

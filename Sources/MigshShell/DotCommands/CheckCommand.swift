@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.check`: integrity, foreign keys, the migrations folder, and every applied migration's
+/// file against the checksum recorded when it was applied.
+struct CheckCommand: DotCommand {
+    static let configuration = CommandConfiguration(
+        commandName: ".check",
+        abstract: "Integrity check, foreign-key check, migration-folder validation and checksums.")
+
+    struct Result: Encodable {
+        var integrity: [String]
+        var foreignKeyViolations: [ForeignKeyViolation]
+        var folderProblems: [String]
+        var checksumProblems: [String]
+        var ok: Bool
+    }
+
+    func run(in shell: Shell) throws {
+        let session = shell.session
+        let db = session.db
+        let integrity = try db.integrityCheck()
+        let violations = try db.foreignKeyViolations()
+        let folder = try session.loadFolder()
+        var checksumProblems: [String] = []
+        for (version, applied) in try SchemaVersionTable.appliedFiles(db).sorted(by: { $0.key < $1.key }) {
+            guard let file = folder.migrations[version] else {
+                checksumProblems.append("version \(version): applied from \(applied.file), which is no longer in \(folder.path)")
+                continue
+            }
+            if file.sha256 != applied.sha256 {
+                checksumProblems.append("\(file.fileName) was EDITED after it was applied: applied sha256 \(applied.sha256), file now \(file.sha256)")
+            }
+        }
+        let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0)" }
+        let ok = integrity == ["ok"] && violations.isEmpty && folder.errors.isEmpty && checksumProblems.isEmpty
+        try shell.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
+                              checksumProblems: checksumProblems, ok: ok)) {
+            var text = "integrity_check: \(integrity.prefix(10).joined(separator: "; "))\n"
+            if violations.isEmpty {
+                text += "foreign_key_check: ok\n"
+            } else {
+                text += "foreign_key_check: \(violations.count) violation(s)\n"
+                for v in violations.prefix(50) {
+                    text += "  \(v.table) rowid \(v.rowid.map(String.init) ?? "?") references missing row in \(v.parent)\n"
+                }
+            }
+            text += folderErrors.isEmpty ? "migrations folder: ok\n" : "migrations folder:\n" + folderErrors.map { "  \($0)\n" }.joined()
+            text += checksumProblems.isEmpty ? "applied migrations: checksums ok\n" : "applied migrations:\n" + checksumProblems.map { "  \($0)\n" }.joined()
+            return text
+        }
+        if !ok { throw MigshError(.checkFailed, ".check found problems (above)") }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.lint [FILE ...]`: the spec's checklist (§9) and patterns (§12) as checks with line
+/// numbers. Errors make it fail (exit 1); warnings do not.
+struct LintCommand: DotCommand {
+    static let configuration = CommandConfiguration(
+        commandName: ".lint",
+        abstract: "Check migration files against the spec's rules and checklist (default: the whole folder).")
+
+    @Argument(help: "Migration files (default: every .sql file in the migrations folder).")
+    var files: [String] = []
+
+    struct FileReport: Encodable {
+        var file: String
+        var findings: [MigrationLinter.Finding]
+    }
+
+    func run(in shell: Shell) throws {
+        let session = shell.session
+        let folder = try? session.loadFolder()
+        let expected = folder.flatMap { try? ExpectedSchemas.build($0) }
+        var paths = files
+        if paths.isEmpty {
+            let dir = session.configuration.migrationsPath
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            paths = names.filter { $0.lowercased().hasSuffix(".sql") }.sorted().map { (dir as NSString).appendingPathComponent($0) }
+            if paths.isEmpty { throw MigshError(.notFound, "no .sql files in \(dir)") }
+        }
+        var reports: [FileReport] = []
+        for path in paths {
+            reports.append(FileReport(file: path, findings: try MigrationLinter.lint(path: path, expected: expected)))
+        }
+        let errors = reports.flatMap(\.findings).filter { $0.severity == .error }.count
+        let warnings = reports.flatMap(\.findings).filter { $0.severity == .warning }.count
+        try shell.emit(reports) {
+            var text = ""
+            for r in reports {
+                let name = (r.file as NSString).lastPathComponent
+                if r.findings.isEmpty { text += "\(name): ok\n" }
+                for f in r.findings {
+                    text += "\(name):\(f.line.map { "\($0):" } ?? "") \(f.severity.rawValue): \(f.message) [\(f.rule)]\n"
+                }
+            }
+            text += "\(paths.count) file(s): \(errors) error(s), \(warnings) warning(s)\n"
+            return text
+        }
+        if errors > 0 { throw MigshError(.checkFailed, ".lint found \(errors) error(s)") }
+    }
+}
