@@ -21,6 +21,7 @@ struct AuditLogTests {
             let path = try makeLog(dir, entries: 3)
             let again = try AuditLog(path: path)
             try again.append("more")
+            try again.flush()  // lines are batched until flushed
             let result = try AuditLog.verify(path: path)
             #expect(result.ok)
             #expect(result.entries == 4)

@@ -25,8 +25,6 @@ public final class AuditLog {
         (seq, prev) = AuditLog.tail(of: path)
     }
 
-    deinit { close(fd) }
-
     /// The last line's seq and hash.
     static func tail(of path: String) -> (Int, String) {
         guard let handle = FileHandle(forReadingAtPath: path) else { return (0, genesis) }
@@ -54,25 +52,100 @@ public final class AuditLog {
         return object["seq"] as? Int ?? 0
     }
 
-    /// Appends one entry. `fields` must be JSON-serializable (strings, numbers, bools, arrays,
-    /// dictionaries, NSNull).
+    /// Lines not yet written. Flushed when large, by `flush()` (the shell calls it after
+    /// every command and statement that leaves no transaction open), and on close — so a
+    /// long transaction does not pay a write per statement, and nothing that took effect
+    /// goes unrecorded.
+    private var pending: [UInt8] = []
+    private static let flushThreshold = 256 * 1024
+
+    deinit {
+        try? flush()
+        close(fd)
+    }
+
+    /// Appends one entry. `fields` values: String, Int, Int64, Double, Bool, NSNull, arrays
+    /// and dictionaries of those.
     public func append(_ event: String, _ fields: [String: Any] = [:]) throws {
         seq += 1
         var object = fields
         object["seq"] = seq
-        object["ts"] = iso8601Now()
+        object["ts"] = AuditLog.timestamp()
         object["prev"] = prev
         object["event"] = event
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        var line = [UInt8](data)
-        let hash = sha256Hex(line)
-        line.append(UInt8(ascii: "\n"))
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        guard written == line.count else {
-            seq -= 1
-            throw MigshError(.audit, "cannot write the audit log \(path): \(String(cString: strerror(errno)))")
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        JSONLine.encode(object, into: &line)
+        prev = sha256Hex(line)
+        pending += line
+        pending.append(UInt8(ascii: "\n"))
+        if pending.count >= AuditLog.flushThreshold { try flush() }
+    }
+
+    /// The hot path for SQL statements: the same line `append("sql", …)` would write, built
+    /// without a dictionary or dynamic casts.
+    public func appendStatement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String? = nil) throws {
+        seq += 1
+        var line: [UInt8] = []
+        line.reserveCapacity(sql.utf8.count + 200)
+        func key(_ k: StaticString) {
+            line.append(UInt8(ascii: line.count == 0 ? "{" : ","))
+            line.append(UInt8(ascii: "\""))
+            line += UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount)
+            line += [UInt8(ascii: "\""), UInt8(ascii: ":")]
         }
-        prev = hash
+        key("duration_ms"); line += Array(String(durationMS).utf8)
+        if let error { key("error"); JSONLine.encodeString(error, into: &line) }
+        key("event"); line += Array("\"sql\"".utf8)
+        key("outcome"); JSONLine.encodeString(outcome, into: &line)
+        key("prev"); JSONLine.encodeString(prev, into: &line)
+        if let rowsChanged { key("rows_changed"); line += Array(String(rowsChanged).utf8) }
+        key("seq"); line += Array(String(seq).utf8)
+        key("sql"); JSONLine.encodeString(sql, into: &line)
+        key("ts"); JSONLine.encodeString(AuditLog.timestamp(), into: &line)
+        line.append(UInt8(ascii: "}"))
+        prev = sha256Hex(line)
+        pending += line
+        pending.append(UInt8(ascii: "\n"))
+        if pending.count >= AuditLog.flushThreshold { try flush() }
+    }
+
+    /// Writes the pending lines (one `write` on an O_APPEND descriptor).
+    public func flush() throws {
+        guard !pending.isEmpty else { return }
+        var offset = 0
+        while offset < pending.count {
+            let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw MigshError(.audit, "cannot write the audit log \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    nonisolated(unsafe) private static var cachedSecond: Int = -1
+    nonisolated(unsafe) private static var cachedPrefix = ""
+
+    /// UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`, without a formatter object per line; the part up to
+    /// the second is cached (one thread writes the audit log).
+    static func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let ms = Int(ts.tv_nsec / 1_000_000)
+        let msText = ms < 10 ? "00\(ms)" : (ms < 100 ? "0\(ms)" : "\(ms)")
+        if Int(ts.tv_sec) == cachedSecond { return cachedPrefix + msText + "Z" }
+        var t = ts.tv_sec
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        cachedPrefix = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+        cachedSecond = Int(ts.tv_sec)
+        return cachedPrefix + msText + "Z"
     }
 
     public struct Verification: Sendable, Codable {

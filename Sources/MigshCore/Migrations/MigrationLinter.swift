@@ -74,11 +74,7 @@ public enum MigrationLinter {
                     renamedAway.append((table, w[r + 2], s.line))
                 }
             }
-            if verb == "drop", w.count > 1, w[1] == "table" {
-                out.append(Finding(severity: .warning, line: s.line, rule: "drop-table",
-                    message: "DROP TABLE: ensure the data is backed up or copied (spec §5.3)"))
-            }
-            if (verb == "delete" || verb == "update"), !w.contains("where") {
+            if (verb == "delete" || verb == "update"), !DestructiveStatement.hasTopLevelWhere(s.sql) {
                 out.append(Finding(severity: .warning, line: s.line, rule: "no-where",
                     message: "\(verb.uppercased()) without WHERE changes every row"))
             }
@@ -116,6 +112,9 @@ public enum MigrationLinter {
         })
         var out: [Finding] = []
         for (name, index) in before.indexes where after.tables[index.table] != nil && after.indexes[name] == nil && !dropped.contains(name) {
+            // An index on a column the migration removed cannot come back.
+            let remaining = Set(after.tables[index.table]!.columns.map { $0.name.lowercased() })
+            if index.columns.contains(where: { $0.name.map { !remaining.contains($0) } ?? false }) { continue }
             out.append(Finding(severity: .warning, line: nil, rule: "rebuild-indexes",
                 message: "index \(index.name) on \(index.table) exists before this migration but not after: a rebuild must recreate it"))
         }

@@ -17,6 +17,13 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         /// 0 normal, 1 hidden (virtual tables), 2 generated virtual, 3 generated stored.
         public var hidden: Int
         public var autoincrement: Bool
+
+        /// SQL names are case-insensitive: `Name` and `name` are one column.
+        public static func == (a: Column, b: Column) -> Bool {
+            a.name.lowercased() == b.name.lowercased() && a.type == b.type && a.notNull == b.notNull
+                && a.defaultValue == b.defaultValue && a.primaryKey == b.primaryKey && a.collation == b.collation
+                && a.hidden == b.hidden && a.autoincrement == b.autoincrement
+        }
     }
 
     public struct ForeignKey: Sendable, Equatable, Codable {
@@ -36,6 +43,11 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         public var strict: Bool
         /// Normalized CHECK constraints and other text we cannot read through pragmas.
         public var checks: [String]
+
+        public static func == (a: Table, b: Table) -> Bool {
+            a.name.lowercased() == b.name.lowercased() && a.columns == b.columns && a.foreignKeys == b.foreignKeys
+                && a.withoutRowID == b.withoutRowID && a.strict == b.strict && a.checks == b.checks
+        }
     }
 
     public struct IndexColumn: Sendable, Equatable, Codable {
@@ -51,6 +63,11 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         public var columns: [IndexColumn]
         /// Normalized partial-index WHERE clause.
         public var condition: String?
+
+        public static func == (a: Index, b: Index) -> Bool {
+            a.name.lowercased() == b.name.lowercased() && a.table == b.table && a.unique == b.unique
+                && a.columns == b.columns && a.condition == b.condition
+        }
     }
 
     public struct Definition: Sendable, Equatable, Codable {

@@ -72,6 +72,7 @@ public enum MigshMain {
         var status: Int32 = 0
         defer {
             session.log("session_end", ["exit_code": Int(status)])
+            try? session.audit.flush()
         }
 
         if !o.noInit, let initPath = initFilePath(o.initFile, env: env) {

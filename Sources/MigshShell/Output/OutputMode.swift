@@ -13,7 +13,7 @@ public enum OutputMode: String, CaseIterable, Sendable {
 }
 
 /// How query results are printed. The defaults are the sqlite3 shell's at start-up.
-public struct OutputSettings: Sendable {
+public struct OutputSettings: Sendable, Equatable {
     public var mode: OutputMode = .list
     public var showHeaders = false
     /// Between columns in list, tabs, csv and quote modes (`.separator COL`).

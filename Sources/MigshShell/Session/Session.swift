@@ -136,8 +136,24 @@ final class Session {
         if !answer { throw MigshError(.refused, "cancelled; nothing was changed") }
     }
 
+    /// Records one SQL statement (the hot path of scripts).
+    func logStatement(_ sql: String, outcome: String, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
+        do {
+            try audit.appendStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error)
+            if !inTransaction { try audit.flush() }
+        } catch {
+            err.write("migsh: warning: \(error)\n")
+            err.flush()
+        }
+    }
+
     func log(_ event: String, _ fields: [String: Any]) {
-        do { try audit.append(event, fields) } catch {
+        do {
+            try audit.append(event, fields)
+            // Statements inside an open transaction are written in batches (their effect is
+            // not durable yet either); everything else is written at once.
+            if event != "sql" || !inTransaction { try audit.flush() }
+        } catch {
             err.write("migsh: warning: \(error)\n")
             err.flush()
         }

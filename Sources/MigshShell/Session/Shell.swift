@@ -16,7 +16,13 @@ final class Shell {
     var err: OutputBuffer { session.err }
     var json: Bool { session.configuration.json }
 
-    init(session: Session) { self.session = session }
+    /// One formatter for the session (it owns a scratch buffer; settings follow `.mode`).
+    let formatter: ResultFormatter
+
+    init(session: Session) {
+        self.session = session
+        formatter = ResultFormatter(settings: session.output, out: session.out)
+    }
 
     // MARK: Reporting
 
@@ -90,7 +96,7 @@ final class Shell {
         let db = session.db
         var utf8 = Array(sql.utf8)
         utf8.append(0)
-        let formatter = ResultFormatter(settings: session.output, out: out)
+        if formatter.settings != session.output { formatter.settings = session.output }
         return utf8.withUnsafeBufferPointer { buf -> Bool in
             let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
             var cursor: UnsafePointer<CChar> = base
@@ -128,7 +134,7 @@ final class Shell {
                     guard session.ask?("\(reason). Run it?") == true else {
                         err.write("not run: \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
                         err.flush()
-                        session.log("sql", ["sql": text.trimmingCharacters(in: .whitespacesAndNewlines), "outcome": "declined"])
+                        session.logStatement(trimmedSQL(text), outcome: "declined", durationMS: 0)
                         return false
                     }
                 }
@@ -149,8 +155,7 @@ final class Shell {
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
                 }
-                session.log("sql", ["sql": text.trimmingCharacters(in: .whitespacesAndNewlines), "outcome": "ok",
-                                    "rows_changed": changed, "duration_ms": elapsedMS(since: started)])
+                session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
             out.flush()
             return true
@@ -159,8 +164,7 @@ final class Shell {
 
     private func sqlFailed(_ text: String, message: String, kind: String, line: Int, started: DispatchTime, wasInTransaction: Bool) {
         out.flush()
-        session.log("sql", ["sql": text.trimmingCharacters(in: .whitespacesAndNewlines), "outcome": "error",
-                            "error": message, "duration_ms": elapsedMS(since: started)])
+        session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: message)
         var location = ""
         if sourceName != nil || line > 1 || session.configuration.interactive == false {
             location = " near line \(line)" + (sourceName.map { " of \($0)" } ?? "")
@@ -217,7 +221,7 @@ final class Shell {
         if !buffer.isEmpty && !Shell.isAllWhitespace(buffer) {
             err.write("Parse error near line \(bufferLine)" + (name.map { " of \($0)" } ?? "") + ": incomplete input (an unterminated statement, string or trigger at end of input)\n")
             err.flush()
-            session.log("sql", ["sql": buffer, "outcome": "error", "error": "incomplete input"])
+            session.logStatement(trimmedSQL(buffer), outcome: "error", durationMS: 0, error: "incomplete input")
             failures += 1
             if failureCode == 0 { failureCode = 1 }
         }
@@ -226,6 +230,11 @@ final class Shell {
 
     /// True when the line holds only white space and comments (sqlite3's _all_whitespace).
     static func isAllWhitespace(_ text: String) -> Bool {
+        // Fast path: the first non-blank byte decides unless it may start a comment.
+        for byte in text.utf8 where !(byte == 32 || byte == 9 || byte == 10 || byte == 13 || byte == 11 || byte == 12) {
+            if byte != UInt8(ascii: "-") && byte != UInt8(ascii: "/") { return false }
+            break
+        }
         var tokenizer = SQLTokenizer(text)
         return tokenizer.next() == nil && !text.contains("'") && !text.contains("\"")
     }
@@ -242,6 +251,15 @@ final class Shell {
         }
         return failureCode
     }
+}
+
+/// The statement without surrounding white space (byte-level: no Foundation on the hot path).
+func trimmedSQL(_ text: String) -> String {
+    let utf8 = text.utf8
+    func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 || b == 11 || b == 12 }
+    guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+    let last = utf8.lastIndex(where: { !isSpace($0) })!
+    return String(text[first...last])
 }
 
 func elapsedMS(since start: DispatchTime) -> Int {
