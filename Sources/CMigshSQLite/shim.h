@@ -13,4 +13,13 @@ static inline void migsh_format_double(char *buf, int size, double value, int di
     if (digits == 20) sqlite3_snprintf(size, buf, "%!.20g", value);
     else sqlite3_snprintf(size, buf, "%!.15g", value);
 }
+
+#include <sys/vfs.h>
+// statfs(2)'s f_type for a path (Glibc's Swift overlay does not import <sys/vfs.h>);
+// returns -1 when the path cannot be examined.
+static inline long long migsh_filesystem_magic(const char *path) {
+    struct statfs st;
+    if (statfs(path, &st) != 0) return -1;
+    return (long long)(unsigned int)st.f_type;
+}
 #endif

@@ -70,6 +70,9 @@ public final class Connection {
         }
     }
 
+    /// Set when the file is on a network filesystem (see `FileSystemKind`).
+    public var networkFileSystem: String?
+
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

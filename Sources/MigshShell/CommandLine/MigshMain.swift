@@ -8,6 +8,9 @@ public enum MigshMain {
     public static func main() -> Never {
         setlocale(LC_ALL, "")
         signal(SIGPIPE, SIG_IGN)
+        // A file-size limit (ulimit -f) must make writes fail with EFBIG — reported as a
+        // failed backup with the partial file removed — not kill the process mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         let options: MigshOptions
         do {
             options = try MigshOptions.parseAsRoot() as! MigshOptions
@@ -61,6 +64,9 @@ public enum MigshMain {
             return Shell.exitCode(for: error)
         }
         // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
+        if let kind = session.db.networkFileSystem {
+            err.write("warning: \(databasePath) is on a network filesystem (\(kind)): SQLite's locking is unreliable there (sqlite.org/useovernet.html); work on a local copy where you can. WAL mode is refused.\n")
+        }
         if o.json { session.output = OutputSettings(commandLineMode: .json) }
         if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output = OutputSettings(commandLineMode: m) }
         if o.header { session.output.setHeaders(true) }

@@ -78,6 +78,16 @@ final class Session {
             throw MigshError(.notADatabase, "\(path) is not an SQLite database (\(error.message))")
         }
         if c.readOnly { try db.execute("PRAGMA query_only = ON") }
+        if case .network(let kind) = FileSystemKind.detect(path) {
+            if try db.journalMode().lowercased() == "wal" {
+                throw MigshError(.refused, "\(path) is in WAL mode on a network filesystem (\(kind)); WAL does not work over a network filesystem (sqlite.org/wal.html). Copy it to a local disk first.")
+            }
+            // WAL cannot be switched on here: deny it at the authorizer, whatever SQL is typed.
+            db.setAuthorizer { event in
+                !(event.action == SQLITE_PRAGMA && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal")
+            }
+            db.networkFileSystem = kind
+        }
         return db
     }
 
