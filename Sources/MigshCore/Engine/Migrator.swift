@@ -141,12 +141,13 @@ public struct Migrator {
         }
 
         do {
-            let baseline = Set(try db.foreignKeyViolations())
+            // Without a backup to compare with, the pre-existing violations are read up front.
+            let baseline: Set<ForeignKeyViolation>? = backup == nil ? Set(try db.foreignKeyViolations()) : nil
             for script in scripts {
                 let m = script.migration
                 events(.migrationStarted(m))
                 let started = DispatchTime.now()
-                try run(script, baselineViolations: baseline)
+                try run(script, baselineViolations: baseline, backup: backup)
                 let ms = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
                 try SchemaVersionTable.recordApplied(db, migration: m, user: options.user, durationMS: ms)
                 report.applied.append(AppliedMigration(version: m.version, file: m.fileName, durationMS: ms))
@@ -171,28 +172,41 @@ public struct Migrator {
         return report
     }
 
-    /// Runs one migration inside a savepoint, statement by statement.
-    func run(_ script: MigrationScript, baselineViolations: Set<ForeignKeyViolation>) throws {
+    /// Runs one migration inside a savepoint, statement by statement, noting from SQLite's
+    /// authorizer which tables it writes, so the foreign-key check covers only those tables
+    /// and the tables that reference them.
+    func run(_ script: MigrationScript, baselineViolations: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?) throws {
         let m = script.migration
         let savepoint = "migsh_\(m.version)"
         try db.execute("SAVEPOINT \(savepoint)")
+        var touched = Set<String>()
+        let record: (AuthorizerEvent) -> Void = { e in
+            guard e.trigger == nil else { return }
+            switch e.action {
+            case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE, SQLITE_CREATE_TABLE, SQLITE_DROP_TABLE:
+                if let t = e.arg1 { touched.insert(t.lowercased()) }
+            case SQLITE_ALTER_TABLE:
+                if let t = e.arg2 { touched.insert(t.lowercased()) }
+            default: break
+            }
+        }
         for (n, statement) in script.body.enumerated() {
             do {
-                let stmt = try db.prepare(statement.sql)
+                let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 try stmt.run()
             } catch let error as MigshError {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
                 // roll the whole transaction back by themselves.
                 let rolledBack = db.isAutocommit
-                throw MigrationFailure.statement(migration: m, index: n + 1, total: script.body.count,
+                throw MigrationFailure.statement(migration: m, index: script.skippedStatements + n + 1, total: script.totalStatements,
                                                  statement: statement, error: error, rolledBack: rolledBack)
             }
             guard !db.isAutocommit else {
-                throw MigrationFailure.statement(migration: m, index: n + 1, total: script.body.count, statement: statement,
+                throw MigrationFailure.statement(migration: m, index: script.skippedStatements + n + 1, total: script.totalStatements, statement: statement,
                     error: MigshError(.sqlite, "the statement ended migsh's transaction"), rolledBack: true)
             }
         }
-        let violations = try db.foreignKeyViolations().filter { !baselineViolations.contains($0) }
+        let violations = try newViolations(in: touched, baseline: baselineViolations, backup: backup)
         if !violations.isEmpty {
             let listed = violations.prefix(10).map { "\($0.table) rowid \($0.rowid.map(String.init) ?? "?") → \($0.parent)" }
             throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): FOREIGN KEY constraint failed: \(violations.count) new violation(s): \(listed.joined(separator: ", "))",
@@ -203,6 +217,32 @@ public struct Migrator {
             throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): after it ran, MAX(version) in Schema_Version is \(version), not \(m.version)")
         }
         try db.execute("RELEASE \(savepoint)")
+    }
+
+    /// Foreign-key violations in the touched tables and the tables referencing them that did
+    /// not exist before the batch (compared with the verified backup, or the up-front baseline).
+    func newViolations(in touched: Set<String>, baseline: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?) throws -> [ForeignKeyViolation] {
+        guard !touched.isEmpty else { return [] }
+        let tables = Set(try db.column("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+        var toCheck = Set<String>()
+        for table in tables {
+            if touched.contains(table.lowercased()) { toCheck.insert(table); continue }
+            let parents = try db.column("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(\(quoteLiteral(table)))")
+            if parents.contains(where: { touched.contains($0.lowercased()) }) { toCheck.insert(table) }
+        }
+        var found: [ForeignKeyViolation] = []
+        for table in toCheck.sorted() { found += try db.foreignKeyViolations(table: table) }
+        guard !found.isEmpty else { return [] }
+        if let baseline { return found.filter { !baseline.contains($0) } }
+        guard let backup else { return found }
+        // Rare path: compare with the state before the batch, read from the verified backup.
+        let before = try Connection(path: backup.path, mode: .readOnly)
+        var existing = Set<ForeignKeyViolation>()
+        let tablesBefore = Set(try before.column("SELECT name FROM sqlite_schema WHERE type = 'table'"))
+        for table in Set(found.map(\.table)) where tablesBefore.contains(table) {
+            existing.formUnion(try before.foreignKeyViolations(table: table))
+        }
+        return found.filter { !existing.contains($0) }
     }
 
     /// Spec §4.5: record the backup in the database's snapshots table, when it has one.
@@ -243,8 +283,10 @@ enum MigrationFailure {
     static func statement(migration m: Migration, index: Int, total: Int, statement: SQLStatementText,
                           error: MigshError, rolledBack: Bool) -> MigshError {
         var details: [String] = []
-        let preview = statement.sql.trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: "\n").first.map(String.init) ?? ""
+        // The statement's first line of SQL, not the comment above it.
+        let preview = statement.sql.split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty && !$0.hasPrefix("--") } ?? ""
         details.append("Statement \(index) of \(total), line \(statement.line): \(preview)")
         if rolledBack { details.append("SQLite rolled the transaction back by itself after this error.") }
         if let hint = hint(for: error.message) { details.append(hint) }

@@ -25,7 +25,7 @@ public struct ChecksumFile: Sendable {
         return ChecksumFile(sums: sums)
     }
 
-    func compare(with migrations: [Migration]) -> [MigrationFolder.Problem] {
+    func compare(with migrations: [Migration], filesPresent: Set<String>) -> [MigrationFolder.Problem] {
         var problems: [MigrationFolder.Problem] = []
         for m in migrations {
             guard let recorded = sums[m.fileName] else {
@@ -38,8 +38,7 @@ public struct ChecksumFile: Sendable {
                     "edited after it was recorded in \(MigrationFolder.checksumFileName): recorded sha256 \(recorded), file now \(m.sha256). Deployed migrations must not change (spec §5.1); write a new migration instead"))
             }
         }
-        let present = Set(migrations.map(\.fileName))
-        for file in sums.keys.sorted() where !present.contains(file) {
+        for file in sums.keys.sorted() where !filesPresent.contains(file) {
             problems.append(.init(severity: .error, file: file, message:
                 "listed in \(MigrationFolder.checksumFileName) but missing from the folder"))
         }

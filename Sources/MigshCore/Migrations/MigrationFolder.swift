@@ -102,7 +102,7 @@ public struct MigrationFolder: Sendable {
             do {
                 let sums = try ChecksumFile.load(sumPath)
                 folder.checksums = sums
-                folder.problems += sums.compare(with: folder.sorted)
+                folder.problems += sums.compare(with: folder.sorted, filesPresent: Set(names))
             } catch let error as MigshError {
                 folder.problems.append(Problem(severity: .error, file: checksumFileName, message: error.message))
             }

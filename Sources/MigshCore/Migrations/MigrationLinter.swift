@@ -65,7 +65,7 @@ public enum MigrationLinter {
                 if let i = w.firstIndex(of: "add") {
                     let rest = Array(w[(i + 1)...])
                     if rest.contains("not"), let n = rest.firstIndex(of: "not"), n + 1 < rest.count, rest[n + 1] == "null",
-                       !rest.contains("default") {
+                       !(rest.firstIndex(of: "default").map { $0 + 1 < rest.count && rest[$0 + 1] != "null" } ?? false) {
                         out.append(Finding(severity: .error, line: s.line, rule: "not-null-without-default",
                             message: "ADD COLUMN … NOT NULL without a DEFAULT fails on a table with rows; give it a default"))
                     }

@@ -27,9 +27,15 @@ public struct MigrationPlan: Sendable {
         guard currentVersion < requiredVersion else { return }
         for version in (currentVersion + 1)...requiredVersion {
             guard let m = folder.migrations[version] else {
-                let related = folder.errors.map(\.description)
-                throw MigshError(.migrationFolder, "missing migration file for version \(String(format: "%03d", version))",
-                                 details: related)
+                let v3 = String(format: "%03d", version)
+                // A file that exists but was rejected is not "missing": say what is wrong with it.
+                let rejected = folder.errors.filter { ($0.file?.hasPrefix(v3 + "_") ?? false) || $0.message.contains("version \(v3)") }
+                if let first = rejected.first {
+                    throw MigshError(.migrationFolder, "version \(v3) cannot be used: \(first)",
+                                     details: rejected.dropFirst().map(\.description))
+                }
+                throw MigshError(.migrationFolder, "missing migration file for version \(v3)",
+                                 details: folder.errors.map(\.description))
             }
             pending.append(m)
         }

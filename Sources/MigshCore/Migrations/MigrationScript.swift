@@ -15,6 +15,11 @@ public struct MigrationScript: Sendable {
     /// All statements of the file, wrapper included.
     public var statements: [SQLStatementText]
     public var findings: [Finding]
+    /// How many body statements precede `body` (non-zero for a resumed migration), so that
+    /// errors number statements as they are numbered in the file.
+    public var skippedStatements = 0
+    /// The number of body statements in the whole file.
+    public var totalStatements: Int { skippedStatements + body.count }
 
     public var errors: [Finding] { findings.filter { $0.severity == .error } }
     public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
@@ -113,8 +118,15 @@ public struct MigrationScript: Sendable {
     /// the Schema_Version insert when the version row is already there (`.apply --resume`).
     public func resuming(after k: Int, versionRowExists: Bool) -> MigrationScript {
         var copy = self
-        copy.body = Array(body.dropFirst(k)).filter { statement in
-            !(versionRowExists && MigrationScript.schemaVersionInsert(statement.sql) != nil)
+        copy.body = Array(body.dropFirst(k))
+        copy.skippedStatements = k
+        if versionRowExists {
+            // The version row is there already: its insert would fail; it is not run again.
+            copy.body = copy.body.map { statement in
+                var s = statement
+                if MigrationScript.schemaVersionInsert(s.sql) != nil { s.sql = "SELECT 'version row already present'" }
+                return s
+            }
         }
         return copy
     }

@@ -55,6 +55,10 @@ public final class Connection {
 
     public func setBusyTimeout(_ ms: Int32) { sqlite3_busy_timeout(handle, ms) }
 
+    /// True when SQLite opened the main database read-only — asked for, or because the file
+    /// or its folder is not writable (`sqlite3_db_readonly`).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
     /// True when no transaction is open (`sqlite3_get_autocommit`).
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
@@ -178,7 +182,15 @@ public final class Connection {
 
     /// `PRAGMA integrity_check` result lines (`["ok"]` when sound).
     public func integrityCheck() throws -> [String] {
-        try column("PRAGMA integrity_check")
+        // Keep the lines read before a damaged page stops the check, and say why it stopped.
+        let stmt = try prepare("PRAGMA integrity_check")
+        var lines: [String] = []
+        do {
+            while try stmt.step() { lines.append(stmt.text(0)) }
+        } catch let error as MigshError {
+            lines.append("integrity_check stopped: \(error.message)")
+        }
+        return lines
     }
 
     /// `PRAGMA foreign_key_check`: one entry per violating row.
@@ -199,11 +211,29 @@ public final class Connection {
 
     public func journalMode() throws -> String { try scalarText("PRAGMA journal_mode") ?? "" }
 
-    /// Installs an authorizer. migsh uses it to classify statements and to record which
-    /// tables a migration writes; the callback must not run SQL on this connection.
+    /// Installs the policy authorizer: it may deny actions (e.g. WAL on a network
+    /// filesystem). Observers added with `observingAuthorizations` see events too.
     public func setAuthorizer(_ authorizer: Authorizer?) {
-        self.authorizer = authorizer
-        if authorizer == nil {
+        policy = authorizer
+        installAuthorizerCallback()
+    }
+
+    /// Runs `body` while `observer` sees every authorizer event (SQLite reports them while
+    /// preparing statements): migsh uses it to classify statements and to learn which
+    /// tables a migration writes. The observer must not run SQL on this connection.
+    public func observingAuthorizations<R>(_ observer: @escaping (AuthorizerEvent) -> Void,
+                                           during body: () throws -> R) rethrows -> R {
+        observers.append(observer)
+        installAuthorizerCallback()
+        defer {
+            observers.removeLast()
+            installAuthorizerCallback()
+        }
+        return try body()
+    }
+
+    private func installAuthorizerCallback() {
+        guard policy != nil || !observers.isEmpty else {
             sqlite3_set_authorizer(handle, nil, nil)
             return
         }
@@ -211,13 +241,15 @@ public final class Connection {
         sqlite3_set_authorizer(handle, { ctx, action, a, b, c, d in
             guard let ctx else { return SQLITE_OK }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
-            guard let authorizer = connection.authorizer else { return SQLITE_OK }
             func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
-            return authorizer(AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d)))
-                ? SQLITE_OK : SQLITE_DENY
+            let event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            for observer in connection.observers { observer(event) }
+            return connection.policy.map { $0(event) ? SQLITE_OK : SQLITE_DENY } ?? SQLITE_OK
         }, context)
     }
-    private var authorizer: Authorizer?
+
+    private var policy: Authorizer?
+    private var observers: [(AuthorizerEvent) -> Void] = []
 }
 
 public typealias Authorizer = (AuthorizerEvent) -> Bool

@@ -27,6 +27,22 @@ public struct SchemaVerdict: Sendable, Codable {
     /// The way out: the command to run.
     public var wayOut: String?
 
+    enum CodingKeys: String, CodingKey {
+        case recordedVersion, matchesVersion, partial, nearestVersion, nearestDifferences, message, wayOut
+    }
+
+    /// Absent values are written as null, so scripts can test `matches_version == null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recordedVersion, forKey: .recordedVersion)
+        try c.encode(matchesVersion, forKey: .matchesVersion)
+        try c.encode(partial, forKey: .partial)
+        try c.encode(nearestVersion, forKey: .nearestVersion)
+        try c.encode(nearestDifferences, forKey: .nearestDifferences)
+        try c.encode(message, forKey: .message)
+        try c.encode(wayOut, forKey: .wayOut)
+    }
+
     public static func judge(live: SchemaSnapshot, recordedVersion: Int, expected: ExpectedSchemas) -> SchemaVerdict {
         let r = recordedVersion
         let matching = expected.versions.indices.filter { expected.versions[$0] == live }
@@ -75,7 +91,9 @@ public struct SchemaVerdict: Sendable, Codable {
             }
             text += "; Schema_Version says \(r)"
             verdict.message = text
-            if p.version == r + 1 || p.version == r {
+            if !p.undeterminable.isEmpty {
+                verdict.wayOut = ".restore --version \(p.version - 1), then .apply: statements \(p.undeterminable.map(String.init).joined(separator: ", ")) change no schema, so whether they ran cannot be told, and resuming could run them twice"
+            } else if p.version == r + 1 || p.version == r {
                 verdict.wayOut = ".apply --resume runs statements \(first)–\(p.statementsTotal) of \(p.file)" + (p.version == r ? "" : " and inserts its version row")
                     + ", in one transaction with the usual backup and checks; or .restore --version \(p.version - 1)"
             } else {

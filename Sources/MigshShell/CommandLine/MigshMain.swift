@@ -48,6 +48,16 @@ public enum MigshMain {
         c.json = o.json
         c.interactive = interactive
 
+        // --target and --app-version are checked against the folder now: a bad value is a
+        // usage error (exit 2), not a failure of whatever command runs first.
+        if o.target != nil || o.appVersion != nil, let folder = try? MigrationFolder.load(c.migrationsPath) {
+            do {
+                _ = try MigrationPlan.requiredVersion(folder: folder, target: o.target, appVersion: o.appVersion)
+            } catch let error as MigshError where error.code == .usage {
+                err.write("migsh: \(error.message)\n")
+                return 2
+            } catch {}
+        }
         if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
             guard LineEditor.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") == true else {
                 err.write("Error: database not found: \(databasePath)\n")
@@ -77,7 +87,8 @@ public enum MigshMain {
         let shell = Shell(session: session)
         var status: Int32 = 0
         defer {
-            session.log("session_end", ["exit_code": Int(status)])
+            session.log("session_end", ["exit_code": Int(status), "user": session.user, "pid": Int(getpid()),
+                                        "database": absolute(session.configuration.databasePath)])
             try? session.audit.flush()
         }
 

@@ -84,6 +84,10 @@ struct MigshOptions: ParsableCommand {
         if let mode, OutputMode(rawValue: mode.lowercased()) == nil {
             throw ValidationError("unknown --mode \(mode); one of " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        if let appVersion, appVersion.split(separator: ".", omittingEmptySubsequences: false).count != 3
+            || !(appVersion.split(separator: ".").allSatisfy { Int($0) != nil }) {
+            throw ValidationError("--app-version takes X.Y.Z (e.g. 1.6.0), got \"\(appVersion)\"")
+        }
         if header && noheader { throw ValidationError("--header and --noheader contradict each other") }
         if file != nil && !commands.isEmpty { throw ValidationError("give -f FILE or COMMAND arguments, not both") }
     }

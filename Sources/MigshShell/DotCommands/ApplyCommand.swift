@@ -55,6 +55,10 @@ struct ApplyCommand: DotCommand {
         guard p.version <= plan.requiredVersion else {
             throw MigshError(.usage, "the partial migration is version \(p.version), beyond the target \(plan.requiredVersion)")
         }
+        guard p.undeterminable.isEmpty else {
+            throw MigshError(.refused, "cannot resume \(p.file) safely: statement(s) \(p.undeterminable.map(String.init).joined(separator: ", ")) change no schema, so whether they ran cannot be told, and running them twice could duplicate data",
+                             details: verdict.wayOut.map { ["Way out: \($0)"] } ?? [])
+        }
         let whole = MigrationScript(folder.migrations[p.version]!)
         if !whole.errors.isEmpty {
             throw MigshError(.validation, "\(whole.migration.fileName) fails validation", details: whole.errors.map(\.description))
@@ -80,6 +84,9 @@ struct ApplyCommand: DotCommand {
             throw MigshError(.usage, ".apply --to \(target): the migrations go from 1 to \(folder.highestVersion)")
         }
         let plan = try session.plan(folder, to: target)
+        if let to, plan.currentVersion > to {
+            throw MigshError(.refused, ".apply --to \(to): the database is already at version \(plan.currentVersion); migrations only go forward. To go back, restore a backup: .restore --version \(to)")
+        }
         if plan.status == .databaseNewer {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
         }

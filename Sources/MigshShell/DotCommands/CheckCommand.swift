@@ -20,8 +20,12 @@ struct CheckCommand: DotCommand {
     func run(in shell: Shell) throws {
         let session = shell.session
         let db = session.db
-        let integrity = try db.integrityCheck()
-        let violations = try db.foreignKeyViolations()
+        // A damaged file can make one check fail outright; report what each check found.
+        let integrity: [String]
+        do { integrity = try db.integrityCheck() } catch { integrity = ["integrity_check could not run: \(error)"] }
+        var violations: [ForeignKeyViolation] = []
+        var foreignKeyError: String?
+        do { violations = try db.foreignKeyViolations() } catch { foreignKeyError = "\(error)" }
         let folder = try session.loadFolder()
         var checksumProblems: [String] = []
         for (version, applied) in try SchemaVersionTable.appliedFiles(db).sorted(by: { $0.key < $1.key }) {
@@ -34,11 +38,13 @@ struct CheckCommand: DotCommand {
             }
         }
         let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0)" }
-        let ok = integrity == ["ok"] && violations.isEmpty && folder.errors.isEmpty && checksumProblems.isEmpty
+        let ok = integrity == ["ok"] && violations.isEmpty && foreignKeyError == nil && folder.errors.isEmpty && checksumProblems.isEmpty
         try shell.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
                               checksumProblems: checksumProblems, ok: ok)) {
             var text = "integrity_check: \(integrity.prefix(10).joined(separator: "; "))\n"
-            if violations.isEmpty {
+            if let foreignKeyError {
+                text += "foreign_key_check: could not run: \(foreignKeyError)\n"
+            } else if violations.isEmpty {
                 text += "foreign_key_check: ok\n"
             } else {
                 text += "foreign_key_check: \(violations.count) violation(s)\n"

@@ -135,6 +135,9 @@ final class Session {
         if configuration.readOnly {
             throw MigshError(.readOnly, "\(command) refused: the database was opened with --readonly")
         }
+        if db.isReadOnly {
+            throw MigshError(.readOnly, "\(command) refused: \(configuration.databasePath) is read-only (file or folder permissions); nothing was changed")
+        }
     }
 
     /// Asks for confirmation; `--yes` answers yes; in batch mode, no answer is a refusal.

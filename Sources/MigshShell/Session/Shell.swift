@@ -115,9 +115,9 @@ final class Shell {
                 // Interactive only: learn from SQLite's authorizer what the statement does.
                 let classify = session.confirmsDestructiveSQL && !wasInTransaction
                 var events: [AuthorizerEvent] = []
-                if classify { db.setAuthorizer { events.append($0); return true } }
-                let rc = sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail)
-                if classify { db.setAuthorizer(nil) }
+                let rc = classify
+                    ? db.observingAuthorizations({ events.append($0) }) { sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail) }
+                    : sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail)
                 let next = tail ?? cursor
                 let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: next - cursor), as: UTF8.self)
                 if rc != SQLITE_OK {

@@ -148,7 +148,7 @@ func runProcess(
 
     let started = Date()
     do {
-        try process.run()
+        try launch(process)
     } catch {
         throw EndToEndError.launchFailed(executable, underlying: error)
     }
@@ -203,4 +203,15 @@ func migsh(
 /// `migsh(_:)` for a script given as text on standard input.
 func migsh(_ arguments: [String], script: String, cwd: String? = nil) throws -> ProcessResult {
     try migsh(arguments, stdin: Data(script.utf8), cwd: cwd)
+}
+
+/// Serializes `Process.run()`: swift-corelibs-foundation's launch crashed (SIGSEGV in
+/// memcpy inside Process.run) when the parallel test runner launched many children at once.
+/// Only the launch is serialized; the children still run concurrently.
+private let launchLock = NSLock()
+
+func launch(_ process: Process) throws {
+    launchLock.lock()
+    defer { launchLock.unlock() }
+    try process.run()
 }

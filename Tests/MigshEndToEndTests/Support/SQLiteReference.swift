@@ -85,7 +85,7 @@ final class SQLiteSession: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try launch(process)
         signal(SIGPIPE, SIG_IGN)
         let handle = output.fileHandleForReading
         Thread.detachNewThread { [self] in
