@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "migsh", targets: ["migsh"]),
         .library(name: "MigshCore", targets: ["MigshCore"]),
+        // For the fuzzing package in Fuzz/ (and embedders); the executable is the product users run.
+        .library(name: "MigshShell", targets: ["MigshShell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -33,7 +33,7 @@ public enum DestructiveStatement {
     }
 
     /// True when the statement has a `WHERE` outside parentheses.
-    static func hasTopLevelWhere(_ sql: String) -> Bool {
+    public static func hasTopLevelWhere(_ sql: String) -> Bool {
         var tokenizer = SQLTokenizer(sql)
         var depth = 0
         while let token = tokenizer.next() {

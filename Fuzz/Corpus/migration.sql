@@ -1,0 +1,4 @@
+BEGIN TRANSACTION;
+CREATE TABLE t(x);
+INSERT INTO Schema_Version (version) VALUES (1);
+COMMIT;
