@@ -7,8 +7,13 @@ import Foundation
 public final class AuditLog {
     public let path: String
     private let fd: Int32
+    /// `PATH.head`: the last line's seq and hash, rewritten at every flush, so that lines cut
+    /// from the end of the log — which a hash chain alone cannot see — are detected.
+    private let headFD: Int32
     private var seq: Int
     private var prev: String
+
+    public static func headPath(_ path: String) -> String { path + ".head" }
 
     public static let genesis = String(repeating: "0", count: 64)
 
@@ -22,27 +27,39 @@ public final class AuditLog {
                              details: ["Choose another file with --audit FILE."])
         }
         self.fd = fd
-        (seq, prev) = AuditLog.tail(of: path)
+        // Best effort: a log whose folder is not writable (a log prepared by an administrator)
+        // still works; only the detection of lines cut from its end is lost.
+        headFD = open(AuditLog.headPath(path), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let tail = AuditLog.tail(of: path)
+        (seq, prev) = (tail.seq, tail.hash)
+        // A cut-off last line stays as evidence; new entries start on a line of their own.
+        if !tail.endsWithNewline { pending.append(UInt8(ascii: "\n")) }
     }
 
-    /// The last line's seq and hash.
-    static func tail(of path: String) -> (Int, String) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return (0, genesis) }
+    /// The last complete line's seq and hash, and whether the file ends with a newline.
+    static func tail(of path: String) -> (seq: Int, hash: String, endsWithNewline: Bool) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return (0, genesis, true) }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
-        guard size > 0 else { return (0, genesis) }
+        guard size > 0 else { return (0, genesis, true) }
         var window: UInt64 = 4096
         while true {
             let start = size > window ? size - window : 0
             try? handle.seek(toOffset: start)
-            let data = handle.readDataToEndOfFile()
-            var bytes = [UInt8](data)
-            if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+            var bytes = [UInt8](handle.readDataToEndOfFile())
+            let endsWithNewline = bytes.last == UInt8(ascii: "\n")
+            // Drop an incomplete last line: the chain continues from the last complete one.
+            if let nl = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange(nl...) } else if start == 0 {
+                return (0, genesis, endsWithNewline)
+            } else {
+                window *= 4
+                continue
+            }
             if let nl = bytes.lastIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(bytes[(nl + 1)...])
-                return (seqOf(line), sha256Hex(line))
+                return (seqOf(line), sha256Hex(line), endsWithNewline)
             }
-            if start == 0 { return (seqOf(bytes), sha256Hex(bytes)) }
+            if start == 0 { return bytes.isEmpty ? (0, genesis, endsWithNewline) : (seqOf(bytes), sha256Hex(bytes), endsWithNewline) }
             window *= 4
         }
     }
@@ -62,6 +79,7 @@ public final class AuditLog {
     deinit {
         try? flush()
         close(fd)
+        if headFD >= 0 { close(headFD) }
     }
 
     /// Appends one entry. `fields` values: String, Int, Int64, Double, Bool, NSNull, arrays
@@ -123,6 +141,10 @@ public final class AuditLog {
             offset += n
         }
         pending.removeAll(keepingCapacity: true)
+        // Fixed width, written in place: "SEQ HASH\n".
+        let seqText = String(seq)
+        let head = Array((String(repeating: "0", count: max(0, 20 - seqText.count)) + seqText + " " + prev + "\n").utf8)
+        if headFD >= 0 { _ = head.withUnsafeBytes { pwrite(headFD, $0.baseAddress!, $0.count, 0) } }
     }
 
     nonisolated(unsafe) private static var cachedSecond: Int = -1
@@ -180,6 +202,22 @@ public final class AuditLog {
             }
             prev = sha256Hex(Array(line))
             expectedSeq += 1
+        }
+        // The head names the last line written: fewer lines, or another last line, means the
+        // end of the log was cut or edited.
+        if let head = FileManager.default.contents(atPath: headPath(path)).flatMap({ String(data: $0, encoding: .utf8) }) {
+            let parts = head.split(separator: " ")
+            if parts.count == 2, let headSeq = Int(parts[0]) {
+                let headHash = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+                if headSeq > expectedSeq - 1 {
+                    return Verification(entries: lines.count, brokenAtLine: lines.count + 1,
+                                        reason: "the log ends at seq \(expectedSeq - 1) but \((headPath(path) as NSString).lastPathComponent) records seq \(headSeq): lines were removed from the end")
+                }
+                if headSeq == expectedSeq - 1 && headHash != prev && headSeq > 0 {
+                    return Verification(entries: lines.count, brokenAtLine: lines.count,
+                                        reason: "the last line does not match the hash recorded in \((headPath(path) as NSString).lastPathComponent): it was edited")
+                }
+            }
         }
         return Verification(entries: lines.count, brokenAtLine: nil, reason: nil)
     }

@@ -127,7 +127,7 @@ public struct BackupStore: Sendable {
             if error.code != .busy { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message
             if let primary = error.primarySQLiteCode, primary == SQLITE_IOERR || primary == SQLITE_FULL {
-                error.details.append("Is the disk full, or a file-size limit (ulimit -f) in force? Free space in \(directory) and try again.")
+                error.details.append("Is the disk full, or a file-size limit (ulimit -f) in force? Free space in \((path as NSString).deletingLastPathComponent) and try again.")
             }
             throw error
         }

@@ -179,20 +179,12 @@ public struct Migrator {
         let m = script.migration
         let savepoint = "migsh_\(m.version)"
         try db.execute("SAVEPOINT \(savepoint)")
-        var touched = Set<String>()
-        let record: (AuthorizerEvent) -> Void = { e in
-            guard e.trigger == nil else { return }
-            switch e.action {
-            case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE, SQLITE_CREATE_TABLE, SQLITE_DROP_TABLE:
-                if let t = e.arg1 { touched.insert(t.lowercased()) }
-            case SQLITE_ALTER_TABLE:
-                if let t = e.arg2 { touched.insert(t.lowercased()) }
-            default: break
-            }
-        }
+        var impact = ForeignKeyImpact()
+        let record: (AuthorizerEvent) -> Void = { impact.note($0) }
         for (n, statement) in script.body.enumerated() {
             do {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
+                impact.noteStatement(statement.sql)
                 try stmt.run()
             } catch let error as MigshError {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
@@ -206,7 +198,7 @@ public struct Migrator {
                     error: MigshError(.sqlite, "the statement ended migsh's transaction"), rolledBack: true)
             }
         }
-        let violations = try newViolations(in: touched, baseline: baselineViolations, backup: backup)
+        let violations = try newViolations(in: try impact.tablesToCheck(db), baseline: baselineViolations, backup: backup)
         if !violations.isEmpty {
             let listed = violations.prefix(10).map { "\($0.table) rowid \($0.rowid.map(String.init) ?? "?") → \($0.parent)" }
             throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): FOREIGN KEY constraint failed: \(violations.count) new violation(s): \(listed.joined(separator: ", "))",
@@ -219,17 +211,9 @@ public struct Migrator {
         try db.execute("RELEASE \(savepoint)")
     }
 
-    /// Foreign-key violations in the touched tables and the tables referencing them that did
-    /// not exist before the batch (compared with the verified backup, or the up-front baseline).
-    func newViolations(in touched: Set<String>, baseline: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?) throws -> [ForeignKeyViolation] {
-        guard !touched.isEmpty else { return [] }
-        let tables = Set(try db.column("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
-        var toCheck = Set<String>()
-        for table in tables {
-            if touched.contains(table.lowercased()) { toCheck.insert(table); continue }
-            let parents = try db.column("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(\(quoteLiteral(table)))")
-            if parents.contains(where: { touched.contains($0.lowercased()) }) { toCheck.insert(table) }
-        }
+    /// Foreign-key violations in `toCheck` that did not exist before the batch (compared with
+    /// the verified backup, or the up-front baseline).
+    func newViolations(in toCheck: Set<String>, baseline: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?) throws -> [ForeignKeyViolation] {
         var found: [ForeignKeyViolation] = []
         for table in toCheck.sorted() { found += try db.foreignKeyViolations(table: table) }
         guard !found.isEmpty else { return [] }

@@ -13,7 +13,8 @@ public enum MigshMain {
         signal(SIGXFSZ, SIG_IGN)
         let options: MigshOptions
         do {
-            options = try MigshOptions.parseAsRoot() as! MigshOptions
+            // parse(), not parseAsRoot(): the root would answer --help with a HelpCommand value.
+            options = try MigshOptions.parse()
         } catch {
             let code = MigshOptions.exitCode(for: error)
             let message = MigshOptions.fullMessage(for: error)

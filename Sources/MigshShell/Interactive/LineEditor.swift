@@ -13,8 +13,11 @@ enum LineEditor {
     static func configure() {
         guard !configured else { return }
         configured = true
-        migsh_rl_set_readline_name("migsh")
-        migsh_rl_set_basic_word_break_characters(" \t\n\"'`@$><=;|&{(,")
+        // libedit keeps these pointers: hand it copies that live for the whole process (a
+        // Swift string's pointer is valid only during the call — seen as completion after a
+        // space completing nothing, with the break characters pointing at other memory).
+        migsh_rl_set_readline_name(strdup("migsh"))
+        migsh_rl_set_basic_word_break_characters(strdup(" \t\n\"'`@$><=;|&{(,"))
         migsh_rl_set_completion { text, _, _ in
             let word = text.map { String(cString: $0) } ?? ""
             let line = migsh_rl_line_buffer().map { String(cString: $0) } ?? ""

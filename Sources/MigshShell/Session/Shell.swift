@@ -143,7 +143,7 @@ final class Shell {
                     _ = try formatter.write(statement: stmt)
                 } catch {
                     let message = String(cString: sqlite3_errmsg(db.sqliteHandle))
-                    let code = sqlite3_extended_errcode(db.sqliteHandle)
+                    let code = sqlite3_extended_errcode(db.sqliteHandle) & 0xff  // sqlite3 prints the primary code
                     sqlFailed(text, message: "\(message) (\(code))", kind: "Runtime error", line: statementLine,
                               started: started, wasInTransaction: wasInTransaction)
                     return false

@@ -1,0 +1,388 @@
+import Foundation
+import Testing
+
+/// The interactive shell, driven through a real terminal (tmux) as a person would: the
+/// startup check, prompts, multi-line input, history, completion, the quit question,
+/// Ctrl-C and the confirmation of destructive SQL.
+@Suite("Interactive shell (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
+struct InteractiveShellTests {
+    static let databaseName = "nukeworks_db.sqlite"
+
+    /// A running migsh in a terminal, with the folder it works in.
+    struct Shell {
+        let terminal: TerminalDriver
+        let dir: String
+        var db: String { dir + "/" + InteractiveShellTests.databaseName }
+
+        /// Lines showing migsh's main prompt (`nukeworks_db.sqlite vN> ` or `vN*> `).
+        func prompts(_ screen: String) -> Int {
+            screen.split(separator: "\n").filter { line in
+                line.hasPrefix(InteractiveShellTests.databaseName + " v") && (line.contains("> ") || line.hasSuffix(">"))
+            }.count
+        }
+
+        /// Waits until the screen shows at least `count` main prompts.
+        @discardableResult
+        func waitForPrompts(_ count: Int, timeout: TimeInterval = 5) throws -> String {
+            try terminal.waitUntil("\(count) prompts", timeout: timeout) { prompts($0) >= count }
+        }
+
+        /// Types `line` + Enter and waits for the next main prompt; returns the screen.
+        @discardableResult
+        func run(_ line: String, timeout: TimeInterval = 5) throws -> String {
+            let before = prompts(try terminal.screen())
+            try terminal.typeLine(line)
+            return try waitForPrompts(before + 1, timeout: timeout)
+        }
+
+        /// Types `line` + Enter and waits for one more continuation prompt.
+        func continueWith(_ line: String) throws {
+            let before = occurrences(of: "   ...>", in: try terminal.screen())
+            try terminal.typeLine(line)
+            try terminal.waitFor("   ...>", count: before + 1)
+        }
+
+        /// The current (last) line of the screen.
+        func currentLine() throws -> String { try terminal.currentLine() }
+    }
+
+    /// Runs `body` with migsh started in a terminal on `db` in a fresh folder: `prepare`
+    /// builds the database first. Waits for the first prompt unless `waitForPrompt` is false.
+    func withShell(
+        history: String? = nil,
+        waitForPrompt: Bool = true,
+        prepare: (String) throws -> Void,
+        _ body: (Shell) throws -> Void
+    ) throws {
+        try withTemporaryDirectory { dir in
+            try prepare(dir + "/" + Self.databaseName)
+            try withTerminal(environment: [
+                "HOME": dir,
+                "MIGSH_HISTORY": history ?? dir + "/migsh_history",
+                "NO_COLOR": "1",
+                "XDG_CONFIG_HOME": dir + "/config",
+                "XDG_STATE_HOME": dir + "/state",
+            ], cwd: dir) { terminal in
+                let shell = Shell(terminal: terminal, dir: dir)
+                try terminal.launch(["--noinit", "-m", repositoryMigrations, Self.databaseName])
+                if waitForPrompt { try shell.waitForPrompts(1) }
+                try body(shell)
+            }
+        }
+    }
+
+    /// A demo database at the newest version (no startup question) with a small table `T`.
+    static func upToDateWithT(_ db: String) throws {
+        try makeDemoDatabase(db, version: 8)
+        _ = sqlite(db, "create table T(id integer primary key, v text); insert into T values (1, 'one'), (2, 'two'), (3, 'three');")
+    }
+
+    // MARK: Startup check
+
+    @Test("an old database asks DATABASE UPDATE REQUIRED; y applies 4–8")
+    func updateRequiredYes() throws {
+        try withShell(waitForPrompt: false, prepare: { try makeDemoDatabase($0, version: 3) }) { shell in
+            let screen = try shell.terminal.waitFor("[y/N]")
+            #expect(screen.contains("DATABASE UPDATE REQUIRED"), "\(screen)")
+            for version in 4...8 {
+                #expect(screen.contains("Version \(version)"), "version \(version) is not listed:\n\(screen)")
+            }
+            for version in 1...3 {
+                #expect(!screen.contains("Version \(version):"), "applied version \(version) is listed:\n\(screen)")
+            }
+            try shell.terminal.typeLine("y")
+            let after = try shell.waitForPrompts(1, timeout: 10)
+            #expect(after.contains("applied"), "\(after)")
+            #expect(try shell.currentLine().hasSuffix("v8>"), "\(after)")
+            #expect(schemaVersion(shell.db) == "8")
+        }
+    }
+
+    @Test("an old database asks DATABASE UPDATE REQUIRED; n leaves it at 3")
+    func updateRequiredNo() throws {
+        try withShell(waitForPrompt: false, prepare: { try makeDemoDatabase($0, version: 3) }) { shell in
+            try shell.terminal.waitFor("[y/N]")
+            try shell.terminal.typeLine("n")
+            let after = try shell.waitForPrompts(1)
+            #expect(try shell.currentLine() == Self.databaseName + " v3>", "\(after)")
+            // The prompt itself, trailing space included, once something is typed after it.
+            try shell.terminal.type("x")
+            try shell.terminal.waitForCurrentLine("v3> x") { $0.hasSuffix("v3> x") }
+            #expect(schemaVersion(shell.db) == "3")
+        }
+    }
+
+    // MARK: Input
+
+    @Test("a trigger typed line by line shows the continuation prompt and is created")
+    func multiLineTrigger() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.continueWith("CREATE TRIGGER t_touch AFTER INSERT ON T BEGIN")
+            #expect(try shell.currentLine() == "   ...>")
+            try shell.continueWith("  UPDATE T SET v = 'touched' WHERE id = new.id;")
+            #expect(try shell.currentLine() == "   ...>", "the trigger ended at the inner ';'")
+            let screen = try shell.run("END;")
+            #expect(!screen.contains("rror"), "\(screen)")
+            #expect(sqlite(shell.db, "select name from sqlite_master where type = 'trigger' and name = 't_touch'") == "t_touch")
+            try shell.run("INSERT INTO T(id, v) VALUES (10, 'new');")
+            #expect(sqlite(shell.db, "select v from T where id = 10") == "touched")
+        }
+    }
+
+    @Test("BEGIN puts * in the prompt; ROLLBACK takes it away")
+    func transactionPrompt() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.run("BEGIN;")
+            #expect(try shell.currentLine() == Self.databaseName + " v8*>")
+            try shell.run("ROLLBACK;")
+            #expect(try shell.currentLine() == Self.databaseName + " v8>")
+        }
+    }
+
+    @Test("two statements typed on one line both run")
+    func twoStatementsOnOneLine() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            // Also checks the driver: a ';' inside the typed text is typed as it is.
+            let screen = try shell.run("select 'first' || 'one'; select 'second' || 'one';")
+            #expect(screen.contains("\nfirstone\nsecondone"), "\(screen)")
+        }
+    }
+
+    @Test("history is kept across sessions in $MIGSH_HISTORY, mode 0600")
+    func historyAfterRestart() throws {
+        try withTemporaryDirectory { other in
+            let history = other + "/hist/migsh_history"
+            try withShell(history: history, prepare: Self.upToDateWithT) { shell in
+                let screen = try shell.run("select 42;")
+                #expect(screen.contains("\n42"), "\(screen)")
+                try shell.terminal.typeLine(".quit")
+                #expect(try shell.terminal.exitStatus() == 0)
+                #expect(fileExists(history), "no history file at \(history)")
+                #expect(fileMode(history) == 0o600, "history mode \(String(fileMode(history) ?? 0, radix: 8))")
+
+                let before = shell.prompts(try shell.terminal.screen())
+                try shell.terminal.launch(["--noinit", "-m", repositoryMigrations, Self.databaseName])
+                try shell.waitForPrompts(before + 1)
+                // The newest entry is `.quit` (sqlite3 keeps dot-commands in its history too).
+                try shell.terminal.press("Up")
+                try shell.terminal.waitForCurrentLine("recalled .quit") { $0.hasSuffix("v8> .quit") }
+                try shell.terminal.press("Up")
+                try shell.terminal.waitForCurrentLine("recalled select 42;") { $0.hasSuffix("v8> select 42;") }
+            }
+        }
+    }
+
+    // MARK: Completion
+
+    static func zebra(_ db: String) throws {
+        try makeDemoDatabase(db, version: 8)
+        _ = sqlite(db, "create table Zebra_Stripes(id integer primary key, zz_col text); insert into Zebra_Stripes values (1, 'stripe');")
+    }
+
+    /// migsh bug: after a space, TAB often completes nothing (every time under this driver,
+    /// about 4 runs in 10 by hand): `select * from Zeb`⇥ stays `select * from Zeb` and
+    /// `.mode c`⇥⇥ lists nothing, while a word at the start of the line (`Zeb`⇥, `.he`⇥⇥)
+    /// always completes. In a running migsh, gdb shows libedit's
+    /// `rl_basic_word_break_characters` pointing at unrelated heap text (" Schema_Version"):
+    /// `LineEditor.configure()` hands it a pointer that is only valid during the call, so the
+    /// word breaks are garbage and the completer gets the whole line as the word.
+    static let completionAfterSpaceIssue: Comment =
+        "TAB after a space intermittently completes nothing (select * from Zeb⇥, .mode c⇥⇥)"
+
+    @Test("TAB completes table and column names")
+    func completesNames() throws {
+        try withShell(prepare: Self.zebra) { shell in
+            // The first word of a line always completes.
+            try shell.terminal.typeAndWaitForEcho("Zeb")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitForCurrentLine("Zebra_Stripes at the start") { $0.hasSuffix("v8> Zebra_Stripes") }
+            try shell.terminal.press("C-c")
+            try shell.terminal.waitForCurrentLine("empty prompt") { $0.hasSuffix("v8>") }
+
+            try shell.terminal.typeAndWaitForEcho("select * from Zeb")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitForCurrentLine("Zebra_Stripes", timeout: 2) { $0.hasSuffix("select * from Zebra_Stripes") }
+            try shell.terminal.typeAndWaitForEcho("where zz")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitForCurrentLine("zz_col", timeout: 2) { $0.contains("where zz_col") }
+            let screen = try shell.run(" = 'stripe';")
+            #expect(screen.contains("\n1|stripe"), "\(screen)")
+        }
+    }
+
+    @Test("TAB completes dot-commands and their arguments")
+    func completesDotCommands() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            // `.he` starts both .headers and .help (as in sqlite3): Tab Tab lists them.
+            try shell.terminal.typeAndWaitForEcho(".he")
+            try shell.terminal.press("Tab")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitUntil(".headers and .help listed") { $0.contains(".headers") && $0.contains(".help") }
+            try shell.terminal.typeAndWaitForEcho("a")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitForCurrentLine(".headers") { $0.hasSuffix("v8> .headers") }
+            try shell.terminal.press("C-c")
+            try shell.terminal.waitForCurrentLine("empty prompt") { $0.hasSuffix("v8>") }
+
+            try shell.terminal.typeAndWaitForEcho(".mode c")
+            try shell.terminal.press("Tab")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitUntil("csv and column listed", timeout: 2) { $0.contains("csv") && $0.contains("column") }
+            try shell.terminal.typeAndWaitForEcho("s")
+            try shell.terminal.press("Tab")
+            try shell.terminal.waitForCurrentLine(".mode csv", timeout: 2) { $0.hasSuffix(".mode csv") }
+            let before = shell.prompts(try shell.terminal.screen())
+            try shell.terminal.press("Enter")
+            try shell.waitForPrompts(before + 1)
+            let screen = try shell.run("select 'a b', 2;")
+            #expect(screen.contains("\n\"a b\",2"), "csv mode was not set:\n\(screen)")
+        }
+    }
+
+    // MARK: Quitting with a transaction open
+
+    @Test("Ctrl-D with a transaction open asks; c commits and exits 0")
+    func quitCommit() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.run("BEGIN;")
+            try shell.run("INSERT INTO T VALUES (99, 'kept');")
+            try shell.terminal.press("C-d")
+            try shell.terminal.waitFor("[c]ommit, [r]ollback or c[a]ncel")
+            try shell.terminal.typeLine("c")
+            #expect(try shell.terminal.exitStatus() == 0)
+            #expect(sqlite(shell.db, "select v from T where id = 99") == "kept")
+        }
+    }
+
+    @Test("Ctrl-D with a transaction open asks; r rolls back and exits 0")
+    func quitRollback() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.run("BEGIN;")
+            try shell.run("INSERT INTO T VALUES (99, 'dropped');")
+            try shell.terminal.press("C-d")
+            try shell.terminal.waitFor("[c]ommit, [r]ollback or c[a]ncel")
+            try shell.terminal.typeLine("r")
+            #expect(try shell.terminal.exitStatus() == 0)
+            #expect(sqlite(shell.db, "select count(*) from T where id = 99") == "0")
+        }
+    }
+
+    @Test("Ctrl-D with a transaction open asks; a stays in the shell with the transaction")
+    func quitCancel() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.run("BEGIN;")
+            try shell.run("INSERT INTO T VALUES (99, 'pending');")
+            let before = shell.prompts(try shell.terminal.screen())
+            try shell.terminal.press("C-d")
+            try shell.terminal.waitFor("[c]ommit, [r]ollback or c[a]ncel")
+            try shell.terminal.typeLine("a")
+            try shell.waitForPrompts(before + 1)
+            #expect(try shell.currentLine() == Self.databaseName + " v8*>")
+            let screen = try shell.run("select v from T where id = 99;")
+            #expect(screen.contains("\npending"), "\(screen)")
+            try shell.run("ROLLBACK;")
+            #expect(try shell.currentLine() == Self.databaseName + " v8>")
+        }
+    }
+
+    @Test(".quit with a transaction open asks too; c commits")
+    func dotQuitAsks() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.run("BEGIN;")
+            try shell.run("INSERT INTO T VALUES (98, 'kept by .quit');")
+            try shell.terminal.typeLine(".quit")
+            try shell.terminal.waitFor("[c]ommit, [r]ollback or c[a]ncel")
+            try shell.terminal.typeLine("c")
+            #expect(try shell.terminal.exitStatus() == 0)
+            #expect(sqlite(shell.db, "select v from T where id = 98") == "kept by .quit")
+        }
+    }
+
+    @Test(".exit 7 at the prompt exits 7")
+    func dotExitCode() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.terminal.typeLine(".exit 7")
+            #expect(try shell.terminal.exitStatus() == 7)
+        }
+    }
+
+    // MARK: Ctrl-C
+
+    @Test("Ctrl-C drops a pending multi-line statement")
+    func ctrlCClearsPendingStatement() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.continueWith("select 1")
+            let before = shell.prompts(try shell.terminal.screen())
+            try shell.terminal.press("C-c")
+            try shell.waitForPrompts(before + 1)
+            let screen = try shell.run("select 'after' || 'ctrlc';")
+            #expect(screen.contains("\nafterctrlc"), "\(screen)")
+            #expect(!screen.contains("rror"), "the pending 'select 1' was kept:\n\(screen)")
+        }
+    }
+
+    @Test("Ctrl-C interrupts a long query and the shell goes on")
+    func ctrlCInterruptsQuery() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            let before = shell.prompts(try shell.terminal.screen())
+            try shell.terminal.typeLine("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c;")
+            Thread.sleep(forTimeInterval: 0.5)
+            try shell.terminal.press("C-c")
+            let screen = try shell.waitForPrompts(before + 1)
+            #expect(screen.contains("interrupted"), "\(screen)")
+            let alive = try shell.run("select 'still' || 'alive';")
+            #expect(alive.contains("\nstillalive"), "\(alive)")
+        }
+    }
+
+    // MARK: Destructive SQL
+
+    @Test("DELETE without WHERE asks first; n does not run it")
+    func destructiveDeleteAsks() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.terminal.typeLine("delete from T;")
+            let question = try shell.terminal.waitFor("[y/N]")
+            #expect(question.contains("DELETE"), "\(question)")
+            let before = shell.prompts(question)
+            try shell.terminal.typeLine("n")
+            let screen = try shell.waitForPrompts(before + 1)
+            #expect(screen.contains("not run"), "\(screen)")
+            #expect(sqlite(shell.db, "select count(*) from T") == "3")
+        }
+    }
+
+    @Test("UPDATE without WHERE asks first; y runs it")
+    func destructiveUpdateYes() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.terminal.typeLine("update T set v = 'same';")
+            let question = try shell.terminal.waitFor("[y/N]")
+            let before = shell.prompts(question)
+            try shell.terminal.typeLine("y")
+            let screen = try shell.waitForPrompts(before + 1)
+            #expect(!screen.contains("not run"), "\(screen)")
+            #expect(sqlite(shell.db, "select distinct v from T") == "same")
+        }
+    }
+
+    @Test("DROP TABLE asks first; n keeps the table")
+    func destructiveDropNo() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            try shell.terminal.typeLine("drop table T;")
+            let question = try shell.terminal.waitFor("[y/N]")
+            let before = shell.prompts(question)
+            try shell.terminal.typeLine("n")
+            let screen = try shell.waitForPrompts(before + 1)
+            #expect(screen.contains("not run"), "\(screen)")
+            #expect(sqlite(shell.db, "select count(*) from T") == "3")
+        }
+    }
+
+    @Test("DELETE with WHERE does not ask")
+    func deleteWithWhereDoesNotAsk() throws {
+        try withShell(prepare: Self.upToDateWithT) { shell in
+            let screen = try shell.run("DELETE FROM T WHERE id = 1;")
+            #expect(!screen.contains("[y/N]"), "\(screen)")
+            #expect(sqlite(shell.db, "select count(*) from T") == "2")
+        }
+    }
+}
