@@ -104,8 +104,12 @@ public struct BackupStore: Sendable {
                 // The copy keeps the source's journal mode; a backup is a plain file.
                 _ = try? dest.scalarText("PRAGMA journal_mode=DELETE")
             }
+            // The copy is verified with quick_check: the backup API copies pages verbatim, so
+            // what can go wrong in a copy is page-level damage (an I/O error, a short write),
+            // which quick_check finds; the index-vs-table cross-check of integrity_check would
+            // only re-verify the source, at 7× the cost on a 590 MB database (8.8 s vs 1.2 s).
             let check = try Connection(path: partial, mode: .readOnly)
-            let integrity = try check.integrityCheck()
+            let integrity = try check.quickCheck()
             guard integrity == ["ok"] else {
                 throw MigshError(.backupFailed, "the backup failed its integrity check: \(integrity.prefix(3).joined(separator: "; "))")
             }

@@ -193,6 +193,12 @@ public final class Connection {
         return lines
     }
 
+    /// `PRAGMA quick_check`: the page-level checks of integrity_check without the
+    /// index-consistency ones (O(N) instead of O(N log N)).
+    public func quickCheck() throws -> [String] {
+        try column("PRAGMA quick_check")
+    }
+
     /// `PRAGMA foreign_key_check`: one entry per violating row.
     public func foreignKeyViolations(table: String? = nil) throws -> [ForeignKeyViolation] {
         let sql = table.map { "PRAGMA foreign_key_check(\(quoteIdentifier($0)))" } ?? "PRAGMA foreign_key_check"
