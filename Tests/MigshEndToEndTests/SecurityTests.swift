@@ -301,9 +301,7 @@ struct SecurityTests {
                 #expect(sqlite(dir + "/copy.sqlite", "PRAGMA integrity_check") == "ok")
             } else {
                 #expect(result.status == 1, "\(result)")
-                withKnownIssue("--readonly VACUUM INTO fails with 'attempt to write a readonly database' but leaves a 0-byte copy.sqlite") {
-                    ReliabilityKit.expectUnchanged(tree, dir, allowing: ["db.sqlite-audit.jsonl", "db.sqlite-audit.jsonl.head"])
-                }
+                ReliabilityKit.expectUnchanged(tree, dir, allowing: ["db.sqlite-audit.jsonl", "db.sqlite-audit.jsonl.head"])
             }
         }
     }

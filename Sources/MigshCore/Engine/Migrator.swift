@@ -185,6 +185,7 @@ public struct Migrator {
             do {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 impact.noteStatement(statement.sql)
+                try impact.snapshotKeys(db)
                 try stmt.run()
             } catch let error as MigshError {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
@@ -198,7 +199,9 @@ public struct Migrator {
                     error: MigshError(.sqlite, "the statement ended migsh's transaction"), rolledBack: true)
             }
         }
-        let violations = try newViolations(in: try impact.tablesToCheck(db), baseline: baselineViolations, backup: backup)
+        let toCheck = try impact.tablesToCheck(db)
+        impact.dropSnapshots(db)
+        let violations = try newViolations(in: toCheck, baseline: baselineViolations, backup: backup)
         if !violations.isEmpty {
             let listed = violations.prefix(10).map { "\($0.table) rowid \($0.rowid.map(String.init) ?? "?") → \($0.parent)" }
             throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): FOREIGN KEY constraint failed: \(violations.count) new violation(s): \(listed.joined(separator: ", "))",

@@ -130,6 +130,13 @@ final class Shell {
                 cursor = next
                 guard let stmt else { continue }  // comment only
                 defer { sqlite3_finalize(stmt) }
+                // query_only stops writes to the database, but VACUUM INTO creates its target
+                // file before failing: under --readonly it is refused before it runs.
+                if session.configuration.readOnly, SQLScript.leadingWords(text, count: 1) == ["VACUUM"] {
+                    sqlFailed(text, message: "VACUUM refused: the database was opened with --readonly", kind: "Error",
+                              line: statementLine, started: started, wasInTransaction: wasInTransaction)
+                    return false
+                }
                 if classify, let reason = DestructiveStatement.classify(sql: text, events: events) {
                     guard session.ask?("\(reason). Run it?") == true else {
                         err.write("not run: \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
