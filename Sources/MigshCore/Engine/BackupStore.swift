@@ -171,7 +171,8 @@ public struct BackupStore: Sendable {
 
 // MARK: File helpers
 
-func absolutePath(_ path: String) -> String {
+/// `path` made absolute against the current folder, standardized.
+public func absolutePath(_ path: String) -> String {
     if path.hasPrefix("/") { return (path as NSString).standardizingPath }
     let cwd = FileManager.default.currentDirectoryPath
     return ((cwd as NSString).appendingPathComponent(path) as NSString).standardizingPath

@@ -39,7 +39,7 @@ public enum MigshMain {
             databasePath: databasePath,
             migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
             backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
-            auditPath: o.audit ?? absolute(databasePath) + "-audit.jsonl")
+            auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
         c.target = o.target
         c.appVersion = o.appVersion
         c.readOnly = o.readOnly
@@ -89,7 +89,7 @@ public enum MigshMain {
         var status: Int32 = 0
         defer {
             session.log("session_end", ["exit_code": Int(status), "user": session.user, "pid": Int(getpid()),
-                                        "database": absolute(session.configuration.databasePath)])
+                                        "database": absolutePath(session.configuration.databasePath)])
             try? session.audit.flush()
         }
 

@@ -29,7 +29,7 @@ struct OpenCommand: DotCommand {
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
         try shell.session.reopen(path: file, create: new || shell.session.configuration.create)
-        shell.session.log("open", ["database": absolute(file)])
+        shell.session.log("open", ["database": absolutePath(file)])
     }
 }
 

@@ -50,8 +50,8 @@ final class Session {
             "user": ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
             "host": ProcessInfo.processInfo.hostName,
             "pid": Int(getpid()),
-            "database": absolute(configuration.databasePath),
-            "migrations": absolute(configuration.migrationsPath),
+            "database": absolutePath(configuration.databasePath),
+            "migrations": absolutePath(configuration.migrationsPath),
             "migsh_version": MigshVersion.current,
             "readonly": configuration.readOnly,
         ])
@@ -171,11 +171,6 @@ final class Session {
             err.flush()
         }
     }
-}
-
-func absolute(_ path: String) -> String {
-    if path.hasPrefix("/") { return (path as NSString).standardizingPath }
-    return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
 }
 
 enum MigshVersion {
