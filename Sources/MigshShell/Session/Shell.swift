@@ -94,11 +94,9 @@ final class Shell {
     /// Runs every statement of `sql`, printing results in the current mode.
     func runSQL(_ sql: String, line startLine: Int) -> Bool {
         let db = session.db
-        var utf8 = Array(sql.utf8)
-        utf8.append(0)
         if formatter.settings != session.output { formatter.settings = session.output }
-        return utf8.withUnsafeBufferPointer { buf -> Bool in
-            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+        // withCString: native strings are already NUL-terminated UTF-8, so no copy.
+        return sql.withCString { base -> Bool in
             var cursor: UnsafePointer<CChar> = base
             var line = startLine
             while cursor.pointee != 0 {
@@ -213,6 +211,14 @@ final class Shell {
                     continue
                 }
                 bufferLine = lineNumber
+            }
+            // The common case in scripts, one complete statement per line: no buffer to build.
+            if buffer.isEmpty && SQLScript.isComplete(line) {
+                if !(try runUnit(line, line: lineNumber)) {
+                    failures += 1
+                    if session.bail { return failures }
+                }
+                continue
             }
             buffer += line
             buffer += "\n"
