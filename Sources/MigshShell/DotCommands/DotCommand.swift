@@ -20,7 +20,7 @@ enum DotCommands {
         DiffCommand.self, BaselineCommand.self, CheckCommand.self, LintCommand.self, TestCommand.self,
         AuditCommand.self,
         ReadCommand.self, BailCommand.self, EchoCommand.self, ModeCommand.self, HeadersCommand.self,
-        TimerCommand.self, ChangesCommand.self, TablesCommand.self, SchemaCommand.self, OpenCommand.self,
+        TimerCommand.self, ChangesCommand.self, SeparatorCommand.self, NullValueCommand.self, TablesCommand.self, SchemaCommand.self, OpenCommand.self,
         HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
 
