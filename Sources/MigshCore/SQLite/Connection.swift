@@ -53,8 +53,6 @@ public final class Connection {
         sqlite3_close_v2(handle)
     }
 
-    public func setBusyTimeout(_ ms: Int32) { sqlite3_busy_timeout(handle, ms) }
-
     /// True when SQLite opened the main database read-only — asked for, or because the file
     /// or its folder is not writable (`sqlite3_db_readonly`).
     public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
@@ -62,31 +60,11 @@ public final class Connection {
     /// True when no transaction is open (`sqlite3_get_autocommit`).
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
-    public enum TransactionState: Sendable { case none, read, write }
-
-    /// `sqlite3_txn_state` for the main schema. A deferred `BEGIN` is "in a transaction"
-    /// (autocommit off) with state `.none` until the first read or write.
-    public var transactionState: TransactionState {
-        switch sqlite3_txn_state(handle, "main") {
-        case SQLITE_TXN_WRITE: return .write
-        case SQLITE_TXN_READ: return .read
-        default: return .none
-        }
-    }
-
     /// Set when the file is on a network filesystem (see `FileSystemKind`).
     public var networkFileSystem: String?
 
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    /// Interrupts the running statement; safe to call from a signal handler's thread.
-    public func interrupt() { sqlite3_interrupt(handle) }
-
-    /// `PRAGMA schema_version`-independent change counter: changes when another connection
-    /// commits (`PRAGMA data_version`).
-    public func dataVersion() throws -> Int64 { try scalarInt("PRAGMA data_version") ?? 0 }
 
     // MARK: Errors
 

@@ -34,11 +34,6 @@ public final class Statement {
     public func reset() { sqlite3_reset(handle) }
 
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
-    public func columnName(_ i: Int) -> String { String(cString: sqlite3_column_name(handle, Int32(i))) }
-    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
-    /// The statement's SQL with bound parameters expanded, as SQLite sees it.
-    public var expandedSQL: String { String(cString: sqlite3_sql(handle)) }
-
     public func columnType(_ i: Int) -> Int32 { sqlite3_column_type(handle, Int32(i)) }
     public func isNull(_ i: Int) -> Bool { columnType(i) == SQLITE_NULL }
     public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
@@ -49,15 +44,6 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
     public func optionalText(_ i: Int) -> String? { isNull(i) ? nil : text(i) }
-    /// Raw bytes of a text or blob column, valid until the next step.
-    public func withBytes<R>(_ i: Int, asText: Bool, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let ptr: UnsafeRawPointer? = asText
-            ? UnsafeRawPointer(sqlite3_column_text(handle, Int32(i)))
-            : sqlite3_column_blob(handle, Int32(i))
-        let n = Int(sqlite3_column_bytes(handle, Int32(i)))
-        return try body(UnsafeRawBufferPointer(start: ptr, count: ptr == nil ? 0 : n))
-    }
-
     public func bind(_ text: String, at index: Int32) throws {
         let rc = sqlite3_bind_text(handle, index, text, -1, SQLITE_TRANSIENT)
         if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }

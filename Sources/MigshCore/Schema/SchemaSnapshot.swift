@@ -173,11 +173,6 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         return snapshot
     }
 
-    /// Every object name, lower-cased, with its kind.
-    public var objectNames: [(kind: String, name: String)] {
-        tables.keys.map { ("table", $0) } + indexes.keys.map { ("index", $0) }
-            + views.keys.map { ("view", $0) } + triggers.keys.map { ("trigger", $0) }
-    }
 }
 
 extension Connection {
