@@ -101,29 +101,33 @@ public final class AuditLog {
     }
 
     /// The hot path for SQL statements: the same line `append("sql", …)` would write, built
-    /// without a dictionary or dynamic casts.
+    /// straight into the pending buffer — no dictionary, no dynamic casts, no per-line array.
     public func appendStatement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String? = nil) throws {
         seq += 1
-        var line: [UInt8] = []
-        line.reserveCapacity(sql.utf8.count + 200)
+        let start = pending.count
         func key(_ k: StaticString) {
-            line.append(UInt8(ascii: line.count == 0 ? "{" : ","))
-            line.append(UInt8(ascii: "\""))
-            line += UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount)
-            line += [UInt8(ascii: "\""), UInt8(ascii: ":")]
+            pending.append(pending.count == start ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            pending.append(UInt8(ascii: "\""))
+            pending.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+            pending.append(UInt8(ascii: "\""))
+            pending.append(UInt8(ascii: ":"))
         }
-        key("duration_ms"); line += Array(String(durationMS).utf8)
-        if let error { key("error"); JSONLine.encodeString(error, into: &line) }
-        key("event"); line += Array("\"sql\"".utf8)
-        key("outcome"); JSONLine.encodeString(outcome, into: &line)
-        key("prev"); JSONLine.encodeString(prev, into: &line)
-        if let rowsChanged { key("rows_changed"); line += Array(String(rowsChanged).utf8) }
-        key("seq"); line += Array(String(seq).utf8)
-        key("sql"); JSONLine.encodeString(sql, into: &line)
-        key("ts"); JSONLine.encodeString(AuditLog.timestamp(), into: &line)
-        line.append(UInt8(ascii: "}"))
-        prev = sha256Hex(line)
-        pending += line
+        func quotedASCII(_ s: String) {
+            pending.append(UInt8(ascii: "\""))
+            pending.append(contentsOf: s.utf8)
+            pending.append(UInt8(ascii: "\""))
+        }
+        key("duration_ms"); pending.append(contentsOf: String(durationMS).utf8)
+        if let error { key("error"); JSONLine.encodeString(error, into: &pending) }
+        key("event"); quotedASCII("sql")
+        key("outcome"); JSONLine.encodeString(outcome, into: &pending)
+        key("prev"); quotedASCII(prev)  // hex digits: nothing to escape
+        if let rowsChanged { key("rows_changed"); pending.append(contentsOf: String(rowsChanged).utf8) }
+        key("seq"); pending.append(contentsOf: String(seq).utf8)
+        key("sql"); JSONLine.encodeString(sql, into: &pending)
+        key("ts"); quotedASCII(AuditLog.timestamp())  // digits and separators only
+        pending.append(UInt8(ascii: "}"))
+        prev = pending.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[start...])) }
         pending.append(UInt8(ascii: "\n"))
         if pending.count >= AuditLog.flushThreshold { try flush() }
     }
