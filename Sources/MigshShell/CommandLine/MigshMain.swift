@@ -71,7 +71,7 @@ public enum MigshMain {
         do {
             session = try Session(configuration: c, out: out, err: err)
         } catch {
-            report(error, to: err)
+            Shell.writeError(error, to: err)
             return Shell.exitCode(for: error)
         }
         // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
@@ -137,20 +137,10 @@ public enum MigshMain {
             let pending = shell.finishBatch()
             status = exit.code != 0 ? exit.code : pending
         } catch {
-            report(error, to: err)
+            Shell.writeError(error, to: err)
             status = Shell.exitCode(for: error)
         }
         return status
-    }
-
-    static func report(_ error: any Error, to err: OutputBuffer) {
-        if let e = error as? MigshError {
-            err.write("Error: \(e.message)\n")
-            for d in e.details { err.write("  \(d)\n") }
-        } else {
-            err.write("Error: \(error)\n")
-        }
-        err.flush()
     }
 
     static func initFilePath(_ explicit: String?, env: [String: String]) -> String? {

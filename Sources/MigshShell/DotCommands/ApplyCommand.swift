@@ -46,7 +46,7 @@ struct ApplyCommand: DotCommand {
     /// the other pending migrations.
     func resumedScripts(_ shell: Shell, folder: MigrationFolder, plan: MigrationPlan,
                         validated: [MigrationScript]) throws -> ([MigrationScript], String) {
-        let (_, _, verdict) = try DiffCommand.investigate(shell)
+        let (_, _, verdict) = try DiffCommand.investigate(shell, folder: folder)
         let recorded = plan.currentVersion
         guard let p = verdict.partial, p.version == recorded || p.version == recorded + 1 else {
             throw MigshError(.refused, "nothing to resume: \(verdict.message)",

@@ -30,7 +30,7 @@ struct BaselineCommand: DotCommand {
         try session.refuseReadOnly(".baseline")
         try session.refuseInTransaction(".baseline")
         let folder = try session.loadFolder()
-        let (live, expected, _) = try DiffCommand.investigate(shell)
+        let (live, expected, _) = try DiffCommand.investigate(shell, folder: folder)
         guard version >= 1, version < expected.versions.count, let _ = folder.migrations[version] else {
             throw MigshError(.usage, ".baseline \(version): the migrations go from 1 to \(expected.highestVersion)")
         }

@@ -20,9 +20,10 @@ struct DiffCommand: DotCommand {
     }
 
     /// The live schema, the expected schemas and the verdict, shared with .baseline and .check.
-    static func investigate(_ shell: Shell) throws -> (live: SchemaSnapshot, expected: ExpectedSchemas, verdict: SchemaVerdict) {
+    /// `folder`: the caller's, when it has loaded it already (no second read of every file).
+    static func investigate(_ shell: Shell, folder loaded: MigrationFolder? = nil) throws -> (live: SchemaSnapshot, expected: ExpectedSchemas, verdict: SchemaVerdict) {
         let session = shell.session
-        let folder = try session.loadFolder()
+        let folder = try loaded ?? session.loadFolder()
         let expected = try ExpectedSchemas.build(folder)
         if let problem = expected.replayError { shell.note("warning: \(problem)") }
         let live = try SchemaSnapshot.read(session.db)

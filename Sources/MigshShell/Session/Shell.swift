@@ -27,10 +27,16 @@ final class Shell {
     // MARK: Reporting
 
     func report(_ error: any Error, line: Int? = nil) {
-        var prefix = Terminal.red("Error:") + " "
+        var location = ""
         if let line {
-            prefix += "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
+            location = "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
         }
+        Shell.writeError(error, location: location, to: err)
+    }
+
+    /// `Error: [location]message`, then the details indented, on standard error.
+    static func writeError(_ error: any Error, location: String = "", to err: OutputBuffer) {
+        let prefix = Terminal.red("Error:") + " " + location
         if let e = error as? MigshError {
             err.write(prefix + e.message + "\n")
             for d in e.details { err.write("  " + d + "\n") }
