@@ -56,6 +56,12 @@ let package = Package(
             dependencies: ["MigshShell"],
             swiftSettings: swiftSettings
         ),
+        // posix_spawn-based child processes for the tests (Foundation's Process crashed the runner).
+        .target(
+            name: "MigshTestSupport",
+            path: "Tests/MigshTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MigshCoreTests",
             dependencies: ["MigshCore", "CMigshSQLite"],
@@ -63,12 +69,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MigshShellTests",
-            dependencies: ["MigshShell", "CMigshSQLite"],
+            dependencies: ["MigshShell", "CMigshSQLite", "MigshTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MigshEndToEndTests",
-            dependencies: ["MigshCore"],
+            dependencies: ["MigshCore", "MigshTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

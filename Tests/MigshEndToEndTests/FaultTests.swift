@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 // Faults from outside migsh's control: SQLite rolling a transaction back by itself, foreign-key
@@ -121,16 +122,17 @@ struct FaultTests {
             try Self.writerScript.write(toFile: script, atomically: true, encoding: .utf8)
             let stop = dir + "/stop"
 
-            let writer = Process()
-            writer.executableURL = URL(fileURLWithPath: try #require(ReliabilityKit.python3))
-            writer.arguments = [script, db, stop]
-            let writerOutput = Pipe()
-            writer.standardOutput = writerOutput
-            writer.standardError = writerOutput
-            try writer.run()
+            let writerOutput = RawPipe()
+            let writer = try ChildProcess(executable: try #require(ReliabilityKit.python3), arguments: [script, db, stop],
+                                          environment: ProcessInfo.processInfo.environment,
+                                          stdout: .descriptor(writerOutput.writeEnd), stderr: .descriptor(writerOutput.writeEnd))
+            writerOutput.closeWrite()
+            let writerText = LockedBuffer()
+            let writerDone = DispatchSemaphore(value: 0)
+            writerOutput.drain({ writerText.append($0) }, done: writerDone)
             defer {
                 FileManager.default.createFile(atPath: stop, contents: Data())
-                writer.waitUntilExit()
+                writer.wait(timeout: 30)
             }
 
             // Let the writer get going.
@@ -145,9 +147,10 @@ struct FaultTests {
             let result = try migsh(["-m", repositoryMigrations, db, ".backup " + out], timeout: 30)
             let high = try #require(Int(sqlite(db, "select count(*) from ticks")))
             FileManager.default.createFile(atPath: stop, contents: Data())
-            writer.waitUntilExit()
-            let committed = String(decoding: writerOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(writer.terminationStatus == 0, "the writer failed: \(committed)")
+            writer.wait(timeout: 30)
+            _ = writerDone.wait(timeout: .now() + 10)
+            let committed = String(decoding: writerText.contents, as: UTF8.self)
+            #expect(writer.exitStatus == 0, "the writer failed: \(committed)")
             #expect(high > low, "the writer made no progress while migsh ran (\(low) → \(high))")
 
             if result.status == 0 {

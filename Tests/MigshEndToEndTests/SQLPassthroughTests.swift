@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// The contract: "In list, csv and json modes the output of plain SQL is byte-for-byte what
@@ -206,11 +207,6 @@ func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data
         for path in [inPath, outPath, errPath] { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = isolatedEnvironment(home: dir)
-    process.currentDirectoryURL = URL(fileURLWithPath: dir)
     let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
     let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
@@ -219,18 +215,15 @@ func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data
         try? output.close()
         try? errors.close()
     }
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
-    try launch(process)
-    if exited.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
+    let child = try ChildProcess(executable: executable, arguments: arguments, environment: isolatedEnvironment(home: dir),
+                                 cwd: dir, stdin: .descriptor(input.fileDescriptor),
+                                 stdout: .descriptor(output.fileDescriptor), stderr: .descriptor(errors.fileDescriptor))
+    if !child.wait(timeout: timeout) {
+        child.kill()
         throw EndToEndError.timedOut(([executable] + arguments).joined(separator: " "), seconds: timeout)
     }
     return ByteResult(
-        status: process.terminationStatus,
+        status: child.exitStatus ?? -1,
         stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
         stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
 }
@@ -253,39 +246,33 @@ func streamHashing(_ executable: String, _ arguments: [String], stdin: Data, in 
     try stdin.write(to: URL(fileURLWithPath: inPath))
     defer { try? FileManager.default.removeItem(atPath: inPath) }
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = isolatedEnvironment(home: dir)
-    process.currentDirectoryURL = URL(fileURLWithPath: dir)
     let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
     defer { try? input.close() }
-    let pipe = Pipe()
-    process.standardInput = input
-    process.standardOutput = pipe
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
-    try launch(process)
+    let pipe = RawPipe()
+    let child = try ChildProcess(executable: executable, arguments: arguments, environment: isolatedEnvironment(home: dir),
+                                 cwd: dir, stdin: .descriptor(input.fileDescriptor), stdout: .descriptor(pipe.writeEnd))
+    pipe.closeWrite()
 
     var hasher = SHA256Stream()
     var lines = 0
     var firstBytesWhileRunning: Bool?
-    let reader = pipe.fileHandleForReading
     let deadline = Date().addingTimeInterval(timeout)
+    var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
-        let chunk = reader.availableData
-        if chunk.isEmpty { break }
-        if firstBytesWhileRunning == nil { firstBytesWhileRunning = process.isRunning }
+        let n = buffer.withUnsafeMutableBytes { read(pipe.readEnd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        let chunk = Data(buffer[0..<n])
+        if firstBytesWhileRunning == nil { firstBytesWhileRunning = child.isRunning }
         hasher.update(chunk)
         lines += countNewlines(chunk)
         if Date() > deadline {
-            process.terminate()
+            child.kill()
             throw EndToEndError.timedOut(([executable] + arguments).joined(separator: " "), seconds: timeout)
         }
     }
-    _ = exited.wait(timeout: .now() + 10)
-    return StreamDigest(status: process.terminationStatus, bytes: hasher.byteCount, lines: lines,
+    child.wait(timeout: 10)
+    return StreamDigest(status: child.exitStatus ?? -1, bytes: hasher.byteCount, lines: lines,
                         sha256: hasher.finalize(), firstBytesWhileRunning: firstBytesWhileRunning ?? false)
 }
 

@@ -1,5 +1,6 @@
 import CMigshSQLite
 import Foundation
+import MigshTestSupport
 @testable import MigshShell
 import Testing
 
@@ -386,14 +387,10 @@ private func runSQLite3(_ sql: String, _ choice: OutputChoice) throws -> [UInt8]
         try? stdin.close()
         try? stdout.close()
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: sqlite3Path)
-    process.arguments = ["-batch"] + arguments
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
+    let child = try ChildProcess(executable: sqlite3Path, arguments: ["-batch"] + arguments,
+                                 environment: ProcessInfo.processInfo.environment,
+                                 stdin: .descriptor(stdin.fileDescriptor), stdout: .descriptor(stdout.fileDescriptor))
+    child.wait(timeout: 60)
     try stdout.synchronize()
     return try [UInt8](Data(contentsOf: output))
 }

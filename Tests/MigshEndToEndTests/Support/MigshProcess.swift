@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 
 // Runs the built `migsh` binary (and the reference tools the tests use to look at its work)
 // as child processes, the way a user's shell or a deployment script would.
@@ -68,7 +69,7 @@ let migshBinary: String = {
 /// Guards a child's output while a reader thread fills it.
 ///
 /// `@unchecked Sendable`: every access to `data` goes through `lock`.
-private final class LockedBuffer: @unchecked Sendable {
+final class LockedBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
 
@@ -82,19 +83,6 @@ private final class LockedBuffer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return data
-    }
-}
-
-/// Reads `handle` to its end on a dedicated thread (never a Swift-concurrency pool thread, so a
-/// blocked test can't starve it); `done` is signalled at end of file.
-private func drain(_ handle: FileHandle, into buffer: LockedBuffer, done: DispatchSemaphore) {
-    Thread.detachNewThread {
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-        }
-        done.signal()
     }
 }
 
@@ -121,59 +109,42 @@ func runProcess(
     cwd: String? = nil,
     timeout: TimeInterval = 60
 ) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = childEnvironment(extra)
-    if let cwd {
-        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
-    }
-
-    let outPipe = Pipe()
-    let errPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    let inPipe: Pipe?
-    if stdin != nil {
-        let pipe = Pipe()
-        process.standardInput = pipe
-        inPipe = pipe
-    } else {
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        inPipe = nil
-    }
-
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
-
+    let outPipe = RawPipe()
+    let errPipe = RawPipe()
+    let inPipe = stdin.map { _ in RawPipe() }
     let started = Date()
+    let child: ChildProcess
     do {
-        try launch(process)
+        child = try ChildProcess(executable: executable, arguments: arguments, environment: childEnvironment(extra),
+                                 cwd: cwd, stdin: inPipe.map { .descriptor($0.readEnd) } ?? .null,
+                                 stdout: .descriptor(outPipe.writeEnd), stderr: .descriptor(errPipe.writeEnd))
     } catch {
         throw EndToEndError.launchFailed(executable, underlying: error)
     }
+    // The child has its own copies; ours must close for the pipes to reach end of file.
+    outPipe.closeWrite()
+    errPipe.closeWrite()
+    inPipe?.closeRead()
 
     let out = LockedBuffer()
     let err = LockedBuffer()
     let outDone = DispatchSemaphore(value: 0)
     let errDone = DispatchSemaphore(value: 0)
-    drain(outPipe.fileHandleForReading, into: out, done: outDone)
-    drain(errPipe.fileHandleForReading, into: err, done: errDone)
+    outPipe.drain({ out.append($0) }, done: outDone)
+    errPipe.drain({ err.append($0) }, done: errDone)
 
     if let inPipe, let stdin {
-        let writer = inPipe.fileHandleForWriting
         // A child that exits without reading everything must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         Thread.detachNewThread {
-            try? writer.write(contentsOf: stdin)
-            try? writer.close()
+            inPipe.writeAll(stdin)
+            inPipe.closeWrite()
         }
     }
 
     let what = ([executable] + arguments).joined(separator: " ")
-    if exited.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
-        _ = exited.wait(timeout: .now() + 5)
+    if !child.wait(timeout: timeout) {
+        child.kill()
         throw EndToEndError.timedOut(what, seconds: timeout)
     }
     // The pipes reach end of file once the child and any grandchildren have closed them.
@@ -181,7 +152,7 @@ func runProcess(
     _ = errDone.wait(timeout: .now() + 10)
 
     return ProcessResult(
-        status: process.terminationStatus,
+        status: child.exitStatus ?? -1,
         stdout: String(decoding: out.contents, as: UTF8.self),
         stderr: String(decoding: err.contents, as: UTF8.self),
         duration: Date().timeIntervalSince(started))
@@ -205,13 +176,3 @@ func migsh(_ arguments: [String], script: String, cwd: String? = nil) throws -> 
     try migsh(arguments, stdin: Data(script.utf8), cwd: cwd)
 }
 
-/// Serializes `Process.run()`: swift-corelibs-foundation's launch crashed (SIGSEGV in
-/// memcpy inside Process.run) when the parallel test runner launched many children at once.
-/// Only the launch is serialized; the children still run concurrently.
-private let launchLock = NSLock()
-
-func launch(_ process: Process) throws {
-    launchLock.lock()
-    defer { launchLock.unlock() }
-    try process.run()
-}

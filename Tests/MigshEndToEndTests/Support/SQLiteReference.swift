@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 // The tests look at databases only through `/usr/bin/sqlite3`, the reference tool, so that what
@@ -70,33 +71,27 @@ func sortedContent(_ db: String, table: String) -> String {
 /// `@unchecked Sendable`: the output buffer is guarded by `lock`; the rest is set in `init`
 /// and only used from the test's own thread.
 final class SQLiteSession: @unchecked Sendable {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
+    private let child: ChildProcess
+    private let input = RawPipe()
+    private let output = RawPipe()
     private let lock = NSLock()
     private var received = ""
     private var markers = 0
     private var closed = false
 
     init(database: String, cwd: String? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: sqlite3Binary)
-        process.arguments = ["-batch", database]
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try launch(process)
+        child = try ChildProcess(executable: sqlite3Binary, arguments: ["-batch", database],
+                                 environment: ProcessInfo.processInfo.environment, cwd: cwd,
+                                 stdin: .descriptor(input.readEnd), stdout: .descriptor(output.writeEnd),
+                                 stderr: .descriptor(output.writeEnd))
+        input.closeRead()
+        output.closeWrite()
         signal(SIGPIPE, SIG_IGN)
-        let handle = output.fileHandleForReading
-        Thread.detachNewThread { [self] in
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                lock.lock()
-                received += String(decoding: chunk, as: UTF8.self)
-                lock.unlock()
-            }
-        }
+        output.drain({ [self] chunk in
+            lock.lock()
+            received += String(decoding: chunk, as: UTF8.self)
+            lock.unlock()
+        }, done: DispatchSemaphore(value: 0))
     }
 
     /// Everything the session printed so far (results and errors).
@@ -110,10 +105,10 @@ final class SQLiteSession: @unchecked Sendable {
     func run(_ sql: String, timeout: TimeInterval = 10) throws {
         markers += 1
         let marker = "session-ready-\(markers)"
-        try input.fileHandleForWriting.write(contentsOf: Data("\(sql)\nSELECT '\(marker)';\n".utf8))
+        input.writeAll(Data("\(sql)\nSELECT '\(marker)';\n".utf8))
         let deadline = Date().addingTimeInterval(timeout)
         while !transcript.contains(marker) {
-            if Date() > deadline || !process.isRunning {
+            if Date() > deadline || !child.isRunning {
                 throw EndToEndError.timedOut("sqlite3 session running \(sql) (so far: \(transcript))", seconds: timeout)
             }
             Thread.sleep(forTimeInterval: 0.01)
@@ -125,15 +120,9 @@ final class SQLiteSession: @unchecked Sendable {
     func close(finalSQL: String? = nil) {
         if closed { return }
         closed = true
-        if let finalSQL {
-            try? input.fileHandleForWriting.write(contentsOf: Data((finalSQL + "\n").utf8))
-        }
-        try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        if process.isRunning { process.terminate() }
+        if let finalSQL { input.writeAll(Data((finalSQL + "\n").utf8)) }
+        input.closeWrite()
+        if !child.wait(timeout: 10) { child.kill() }
     }
 }
 

@@ -12,7 +12,7 @@ import Darwin
 // The pane runs `bash --norc --noprofile`, not migsh itself: the pane survives migsh exiting,
 // and the test can ask bash for migsh's exit status (`echo EXIT=$?`).
 //
-// tmux is started with `spawnWithCleanSignals`, not Foundation's `Process`: a child of the
+// tmux is started through `runProcess` (posix_spawn, MigshTestSupport), not Foundation's `Process`: a child of the
 // test runner inherits its blocked-signal mask (nearly every signal is blocked on the test
 // threads), and a tmux server, bash and migsh started that way never see SIGCHLD, SIGTERM or
 // the SIGINT of Ctrl-C — the client hangs and Ctrl-C does nothing. A person's terminal starts
@@ -79,12 +79,12 @@ final class TerminalDriver {
         if closed { return }
         closed = true
         var pids: [pid_t] = []
-        if let pane = try? spawnWithCleanSignals(tmux, ["-L", socket, "list-panes", "-a", "-F", "#{pane_pid}"], timeout: 10),
+        if let pane = try? runProcess(tmux, ["-L", socket, "list-panes", "-a", "-F", "#{pane_pid}"], timeout: 10),
            pane.status == 0 {
             let roots = pane.stdout.split(separator: "\n").compactMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
             pids = roots + roots.flatMap(descendants(of:))
         }
-        _ = try? spawnWithCleanSignals(tmux, ["-L", socket, "kill-server"], timeout: 10)
+        _ = try? runProcess(tmux, ["-L", socket, "kill-server"], timeout: 10)
         let deadline = Date().addingTimeInterval(5)
         while pids.contains(where: isRunning) && Date() < deadline {
             usleep(10_000)
@@ -130,7 +130,7 @@ final class TerminalDriver {
 
     /// The pane's text (scrollback included, wrapped lines joined), trailing blank lines removed.
     func screen() throws -> String {
-        let result = try spawnWithCleanSignals(tmux, ["-L", socket, "capture-pane", "-p", "-J", "-S", "-1000"], timeout: 10)
+        let result = try runProcess(tmux, ["-L", socket, "capture-pane", "-p", "-J", "-S", "-1000"], timeout: 10)
         guard result.status == 0 else { throw TerminalError.tmuxFailed("capture-pane", result) }
         var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
@@ -198,7 +198,7 @@ final class TerminalDriver {
     // MARK: Helpers
 
     private func run(_ arguments: [String], what: String) throws {
-        let result = try spawnWithCleanSignals(tmux, ["-L", socket] + arguments, timeout: 10)
+        let result = try runProcess(tmux, ["-L", socket] + arguments, timeout: 10)
         guard result.status == 0 else { throw TerminalError.tmuxFailed(what, result) }
     }
 
@@ -266,76 +266,3 @@ func isRunning(_ pid: pid_t) -> Bool {
     return state != "Z" && state != "X"
 }
 
-/// Runs `executable` to completion as a terminal would start it: no signal blocked, every
-/// signal at its default disposition, standard input /dev/null, standard output and error
-/// collected through temporary files (a daemon it forks, like the tmux server, can keep no
-/// pipe of ours open). The environment is this process's without `TMUX` and `MIGSH_*`.
-/// Killed (SIGKILL) and reported as an error after `timeout` seconds.
-func spawnWithCleanSignals(_ executable: String, _ arguments: [String], timeout: TimeInterval = 10) throws -> ProcessResult {
-    let outPath = NSTemporaryDirectory() + "migsh-spawn-" + UUID().uuidString + ".out"
-    let errPath = NSTemporaryDirectory() + "migsh-spawn-" + UUID().uuidString + ".err"
-    defer {
-        unlink(outPath)
-        unlink(errPath)
-    }
-
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var noSignals = sigset_t()
-    sigemptyset(&noSignals)
-    var allSignals = sigset_t()
-    sigfillset(&allSignals)
-    posix_spawnattr_setsigmask(&attributes, &noSignals)
-    posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-    var environment = ProcessInfo.processInfo.environment
-    for key in ["TMUX", "TMUX_PANE", "MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] {
-        environment[key] = nil
-    }
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        for pointer in argv { free(pointer) }
-        for pointer in envp { free(pointer) }
-    }
-
-    let what = ([executable] + arguments).joined(separator: " ")
-    let started = Date()
-    var pid = pid_t()
-    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard rc == 0 else {
-        throw EndToEndError.launchFailed(what, underlying: POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO))
-    }
-
-    var status: Int32 = 0
-    let deadline = started.addingTimeInterval(timeout)
-    while true {
-        let waited = waitpid(pid, &status, WNOHANG)
-        if waited == pid { break }
-        if waited < 0 && errno != EINTR {
-            throw EndToEndError.launchFailed(what, underlying: POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECHILD))
-        }
-        if Date() > deadline {
-            kill(pid, SIGKILL)
-            _ = waitpid(pid, &status, 0)
-            throw EndToEndError.timedOut(what, seconds: timeout)
-        }
-        usleep(2_000)
-    }
-    // WIFEXITED / WEXITSTATUS by hand (they are macros).
-    let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return ProcessResult(
-        status: exitStatus,
-        stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
-        stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self),
-        duration: Date().timeIntervalSince(started))
-}
