@@ -8,6 +8,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
+            case damaged, versionTable
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -43,6 +44,11 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// `.check` or `.lint` found errors.
         public static let checkFailed = Code(.checkFailed)
         public static let io = Code(.io)
+        /// SQLite reported the database file damaged (SQLITE_CORRUPT), or a check found damage.
+        public static let damaged = Code(.damaged)
+        /// `Schema_Version` holds rows migsh cannot trust: a non-integer, NULL or duplicate
+        /// version, a gap, or the table is missing from a database that has tables.
+        public static let versionTable = Code(.versionTable)
     }
 
     public var code: Code
@@ -53,8 +59,10 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
     public var sql: String?
     /// Byte offset of the error in `sql` (sqlite3_error_offset), if known.
     public var sqlOffset: Int?
-    /// Extra lines for the user: a hint, the backup path.
+    /// Extra lines for the user: a hint.
     public var details: [String]
+    /// The verified backup taken before a change that failed: the database's state before it.
+    public var backupPath: String?
 
     public init(_ code: Code, _ message: String, sqliteCode: Int32? = nil, sql: String? = nil,
                 sqlOffset: Int? = nil, details: [String] = []) {

@@ -50,6 +50,7 @@ struct InteractiveShellTests {
     /// builds the database first. Waits for the first prompt unless `waitForPrompt` is false.
     func withShell(
         history: String? = nil,
+        arguments: [String] = [],
         waitForPrompt: Bool = true,
         prepare: (String) throws -> Void,
         _ body: (Shell) throws -> Void
@@ -64,7 +65,7 @@ struct InteractiveShellTests {
                 "XDG_STATE_HOME": dir + "/state",
             ], cwd: dir) { terminal in
                 let shell = Shell(terminal: terminal, dir: dir)
-                try terminal.launch(["--noinit", "-m", repositoryMigrations, Self.databaseName])
+                try terminal.launch(["--noinit", "-m", repositoryMigrations] + arguments + [Self.databaseName])
                 if waitForPrompt { try shell.waitForPrompts(1) }
                 try body(shell)
             }
@@ -108,6 +109,32 @@ struct InteractiveShellTests {
             // The prompt itself, trailing space included, once something is typed after it.
             try shell.terminal.type("x")
             try shell.terminal.waitForCurrentLine("v3> x") { $0.hasSuffix("v3> x") }
+            #expect(schemaVersion(shell.db) == "3")
+        }
+    }
+
+    @Test("a database whose schema is not its recorded version's: the start-up check shows the verdict and offers no update")
+    func startupShowsVerdict() throws {
+        try withShell(prepare: { db in
+            try makeDemoDatabase(db, version: 3)
+            try runByHand(db, version: 4, "1,2,3,4,5,6,7")
+        }) { shell in
+            let screen = try shell.terminal.screen()
+            #expect(screen.contains("not in the state its Schema_Version records"), "\(screen)")
+            #expect(screen.contains("verdict: the live schema matches version 4"), "\(screen)")
+            #expect(screen.contains(".apply --resume"), "\(screen)")
+            #expect(!screen.contains("[y/N]") && !screen.contains("DATABASE UPDATE REQUIRED"), "\(screen)")
+            #expect(schemaVersion(shell.db) == "3")
+        }
+    }
+
+    @Test("--readonly on an old database lists the update but never asks to apply it")
+    func readOnlyStartupOffersNothing() throws {
+        try withShell(arguments: ["--readonly"], prepare: { try makeDemoDatabase($0, version: 3) }) { shell in
+            let screen = try shell.terminal.screen()
+            #expect(screen.contains("DATABASE UPDATE REQUIRED"), "\(screen)")
+            #expect(screen.contains("Not offered: the database was opened with --readonly"), "\(screen)")
+            #expect(!screen.contains("[y/N]"), "\(screen)")
             #expect(schemaVersion(shell.db) == "3")
         }
     }

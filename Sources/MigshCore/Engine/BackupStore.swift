@@ -113,7 +113,7 @@ public struct BackupStore: Sendable {
             guard integrity == ["ok"] else {
                 throw MigshError(.backupFailed, "the backup failed its integrity check: \(integrity.prefix(3).joined(separator: "; "))")
             }
-            let version = try SchemaVersionTable.currentVersion(check)
+            let version = try SchemaVersionTable.recordedVersion(check)
             try fsyncPath(partial)
             guard rename(partial, path) == 0 else {
                 throw MigshError(.backupFailed, "cannot rename \(partial) to \(path): \(String(cString: strerror(errno)))")
@@ -154,7 +154,7 @@ public struct BackupStore: Sendable {
         let manifest = (fm.contents(atPath: Self.manifestPath(path))).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
         var version = manifest?.schemaVersion
         if version == nil, let db = try? Connection(path: path, mode: .readOnly) {
-            version = try? SchemaVersionTable.currentVersion(db)
+            version = try? SchemaVersionTable.recordedVersion(db)
         }
         let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,

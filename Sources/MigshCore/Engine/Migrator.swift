@@ -92,22 +92,82 @@ public struct Migrator {
         return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: options.targetVersion)
     }
 
-    /// Applies `plan`. `scripts` replaces the plan's validated scripts (`.apply --resume`
-    /// passes the rest of a partially applied migration first).
-    public func apply(_ plan: MigrationPlan, options: Options, scripts resumed: [MigrationScript]? = nil,
+    /// The scripts `.apply --resume` runs: for each migration of the resume plan, the
+    /// statements the evidence shows have not run; then the pending migrations after it.
+    public func resumeScripts(_ resume: ResumePlan, plan: MigrationPlan) throws -> [MigrationScript] {
+        var scripts: [MigrationScript] = []
+        for step in resume.steps {
+            guard let migration = folder.migrations[step.version] else {
+                throw MigshError(.migrationFolder, "migration \(String(format: "%03d", step.version)) is not in \(folder.path)")
+            }
+            let whole = MigrationScript(migration)
+            if !whole.errors.isEmpty {
+                throw MigshError(.validation, "\(migration.fileName) fails validation; nothing was applied",
+                                 details: whole.errors.map(\.description))
+            }
+            var part = whole.selecting(step.statements)
+            part.mode = .resumed
+            scripts.append(part)
+        }
+        let rest = try validatedScripts(plan).filter { $0.migration.version > resume.endVersion }
+        return scripts + rest
+    }
+
+    /// Applies `plan`, or with `resume`, first the statements of a partially applied state
+    /// that have not run (see `Investigation`), checking that the schema is then exactly the
+    /// expected one of the resume's end version.
+    public func apply(_ plan: MigrationPlan, options: Options, resume: ResumePlan? = nil,
                       events: @escaping (Event) -> Void = { _ in }) throws -> Report {
         if plan.status == .databaseNewer {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
         }
-        let scripts = try resumed ?? validatedScripts(plan)
+        let scripts = try resume.map { try resumeScripts($0, plan: plan) } ?? validatedScripts(plan)
         let warnings = scripts.flatMap { s in s.warnings.map { "\(s.migration.fileName): \($0)" } }
         var report = Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
                             backup: nil, dryRun: options.dryRun, warnings: warnings)
         if options.dryRun || scripts.isEmpty { return report }
-        guard db.isAutocommit else {
-            throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it before .apply")
-        }
 
+        let ((), backup) = try locked(expectedVersion: plan.currentVersion, options: options, reason: .preApply, events: events) { backup in
+            // Without a backup to compare with, the pre-existing violations are read up front.
+            let baseline: Set<ForeignKeyViolation>? = backup == nil ? Set(try db.foreignKeyViolations()) : nil
+            let maxBefore = try SchemaVersionTable.read(db).maxVersion
+            for script in scripts {
+                let m = script.migration
+                events(.migrationStarted(m))
+                let started = DispatchTime.now()
+                try run(script, baselineViolations: baseline, backup: backup, versionsBefore: maxBefore,
+                        expectedSchema: m.version == resume?.endVersion ? resume?.expectedSchema : nil)
+                let ms = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+                try SchemaVersionTable.record(db, migration: m, user: options.user, mode: script.mode, durationMS: ms)
+                report.applied.append(AppliedMigration(version: m.version, file: m.fileName, durationMS: ms))
+                report.toVersion = max(report.toVersion, m.version)
+                events(.migrationFinished(m, durationMS: ms))
+            }
+            if let backup { try recordSnapshot(backup) }
+        }
+        report.backup = backup
+
+        // Spec §4.3 step 3: verify the final version.
+        let final = try SchemaVersionTable.currentVersion(db)
+        guard final == max(plan.requiredVersion, plan.currentVersion) else {
+            throw MigshError(.migrationFailed, "version mismatch after migration: expected \(plan.requiredVersion), got \(final)")
+        }
+        report.toVersion = final
+        return report
+    }
+
+    /// The frame every change to the schema runs in: foreign-key enforcement off (it is a
+    /// no-op inside a transaction, and ON during a rebuild cascades deletes), one
+    /// `BEGIN IMMEDIATE` holding the write lock throughout, the verified backup taken under
+    /// that lock, then `body`, then COMMIT. On any failure the transaction is rolled back, or,
+    /// if SQLite cannot guarantee that, the backup is copied back; the error then says so
+    /// and carries the backup's path.
+    public func locked<R>(expectedVersion: Int, options: Options, reason: BackupStore.Reason,
+                          events: @escaping (Event) -> Void = { _ in },
+                          _ body: (BackupStore.Backup?) throws -> R) throws -> (R, BackupStore.Backup?) {
+        guard db.isAutocommit else {
+            throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it first")
+        }
         let foreignKeysWereOn = try db.foreignKeysEnabled
         // > This pragma is a no-op within a transaction; foreign key constraint enforcement
         // > may only be enabled or disabled when there is no pending BEGIN or SAVEPOINT.
@@ -122,17 +182,16 @@ public struct Migrator {
         }
         var backup: BackupStore.Backup?
         do {
-            // Someone may have migrated between planning and taking the lock.
-            let lockedVersion = try SchemaVersionTable.currentVersion(db)
-            guard lockedVersion == plan.currentVersion else {
-                throw MigshError(.refused, "the database changed to version \(lockedVersion) while planning (another process?); nothing was applied")
+            // Someone may have changed the database between planning and taking the lock.
+            let lockedVersion = try SchemaVersionTable.read(db).maxVersion
+            guard lockedVersion == expectedVersion else {
+                throw MigshError(.refused, "the database changed to version \(lockedVersion) while planning (another process?); nothing was changed")
             }
             if !options.skipBackup {
-                let made = try store.create(fromDatabaseAt: db.path, reason: .preApply, busyTimeoutMS: options.busyTimeoutMS) {
+                let made = try store.create(fromDatabaseAt: db.path, reason: reason, busyTimeoutMS: options.busyTimeoutMS) {
                     events(.backupProgress($0))
                 }
                 backup = made
-                report.backup = made
                 events(.backupCreated(made))
             }
         } catch {
@@ -141,47 +200,30 @@ public struct Migrator {
         }
 
         do {
-            // Without a backup to compare with, the pre-existing violations are read up front.
-            let baseline: Set<ForeignKeyViolation>? = backup == nil ? Set(try db.foreignKeyViolations()) : nil
-            for script in scripts {
-                let m = script.migration
-                events(.migrationStarted(m))
-                let started = DispatchTime.now()
-                try run(script, baselineViolations: baseline, backup: backup)
-                let ms = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
-                try SchemaVersionTable.recordApplied(db, migration: m, user: options.user, durationMS: ms)
-                report.applied.append(AppliedMigration(version: m.version, file: m.fileName, durationMS: ms))
-                report.toVersion = m.version
-                events(.migrationFinished(m, durationMS: ms))
-            }
-            if let backup { try recordSnapshot(backup) }
+            let result = try body(backup)
             try db.execute("COMMIT")
+            return (result, backup)
         } catch var error as MigshError {
-            let restoredBy = recover(expectedVersion: plan.currentVersion, backup: backup, events: events)
+            let restoredBy = recover(expectedVersion: expectedVersion, backup: backup, events: events)
             error.code = .migrationFailed
-            error.details.append("The database has been restored to its previous state (version \(plan.currentVersion), \(restoredBy)).")
-            if let backup { error.details.append("Backup location: \(backup.path)") }
+            error.details.append("The database has been restored to its previous state (version \(expectedVersion), \(restoredBy)).")
+            error.backupPath = backup?.path
             throw error
         }
-
-        // Spec §4.3 step 3: verify the final version.
-        let final = try SchemaVersionTable.currentVersion(db)
-        guard final == plan.requiredVersion else {
-            throw MigshError(.migrationFailed, "version mismatch after migration: expected \(plan.requiredVersion), got \(final)")
-        }
-        return report
     }
 
     /// Runs one migration inside a savepoint, statement by statement, noting from SQLite's
     /// authorizer which tables it writes, so the foreign-key check covers only those tables
-    /// and the tables that reference them.
-    func run(_ script: MigrationScript, baselineViolations: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?) throws {
+    /// and the tables that reference them. Afterwards its version row must be there and no
+    /// higher version than expected; with `expectedSchema` (a resume), the schema must be it.
+    func run(_ script: MigrationScript, baselineViolations: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?,
+             versionsBefore: Int, expectedSchema: SchemaSnapshot? = nil) throws {
         let m = script.migration
         let savepoint = "migsh_\(m.version)"
         try db.execute("SAVEPOINT \(savepoint)")
         var impact = ForeignKeyImpact()
         let record: (AuthorizerEvent) -> Void = { impact.note($0) }
-        for (n, statement) in script.body.enumerated() {
+        for statement in script.body {
             do {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 impact.noteStatement(statement.sql)
@@ -191,11 +233,11 @@ public struct Migrator {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
                 // roll the whole transaction back by themselves.
                 let rolledBack = db.isAutocommit
-                throw MigrationFailure.statement(migration: m, index: script.skippedStatements + n + 1, total: script.totalStatements,
+                throw MigrationFailure.statement(migration: m, total: script.totalStatements,
                                                  statement: statement, error: error, rolledBack: rolledBack)
             }
             guard !db.isAutocommit else {
-                throw MigrationFailure.statement(migration: m, index: script.skippedStatements + n + 1, total: script.totalStatements, statement: statement,
+                throw MigrationFailure.statement(migration: m, total: script.totalStatements, statement: statement,
                     error: MigshError(.sqlite, "the statement ended migsh's transaction"), rolledBack: true)
             }
         }
@@ -207,9 +249,15 @@ public struct Migrator {
             throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): FOREIGN KEY constraint failed: \(violations.count) new violation(s): \(listed.joined(separator: ", "))",
                              details: [MigrationFailure.hint(for: "FOREIGN KEY constraint failed")].compactMap { $0 })
         }
-        let version = try SchemaVersionTable.currentVersion(db)
-        guard version == m.version else {
-            throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): after it ran, MAX(version) in Schema_Version is \(version), not \(m.version)")
+        let versions = try SchemaVersionTable.read(db)
+        guard versions.contains(m.version), versions.maxVersion == max(m.version, versionsBefore) else {
+            throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): after it ran, MAX(version) in Schema_Version is \(versions.maxVersion), not \(m.version)")
+        }
+        if let expectedSchema {
+            let diff = SchemaDiff(live: try SchemaSnapshot.read(db), expected: expectedSchema)
+            guard diff.isEmpty else {
+                throw MigshError(.migrationFailed, "Error resuming \(m.fileName): afterwards the schema is not version \(m.version)'s (\(diff.changes.map { "\($0.sign.rawValue) \($0.kind) \($0.name)" }.joined(separator: ", "))); nothing was committed")
+            }
         }
         try db.execute("RELEASE \(savepoint)")
     }
@@ -248,7 +296,7 @@ public struct Migrator {
     /// Returns how the database was brought back.
     func recover(expectedVersion: Int, backup: BackupStore.Backup?, events: (Event) -> Void) -> String {
         if !db.isAutocommit { try? db.execute("ROLLBACK") }
-        if db.isAutocommit, let version = try? SchemaVersionTable.currentVersion(db), version == expectedVersion {
+        if db.isAutocommit, let version = try? SchemaVersionTable.read(db).maxVersion, version == expectedVersion {
             return "transaction rolled back"
         }
         guard let backup else { return "rollback only: no backup was taken" }
@@ -267,14 +315,14 @@ public struct Migrator {
 /// Builds the error for a failed statement: the file, the statement and its line, SQLite's
 /// message and the spec's hint for common errors (§7.2).
 enum MigrationFailure {
-    static func statement(migration m: Migration, index: Int, total: Int, statement: SQLStatementText,
+    static func statement(migration m: Migration, total: Int, statement: SQLStatementText,
                           error: MigshError, rolledBack: Bool) -> MigshError {
         var details: [String] = []
         // The statement's first line of SQL, not the comment above it.
         let preview = statement.sql.split(separator: "\n")
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty && !$0.hasPrefix("--") } ?? ""
-        details.append("Statement \(index) of \(total), line \(statement.line): \(preview)")
+        details.append("Statement \(statement.index) of \(total), line \(statement.line): \(preview)")
         if rolledBack { details.append("SQLite rolled the transaction back by itself after this error.") }
         if let hint = hint(for: error.message) { details.append(hint) }
         return MigshError(.migrationFailed,

@@ -39,7 +39,7 @@ public struct Restorer {
         guard var backup = store.describe(path: path) else {
             throw MigshError(.restoreFailed, "cannot read \(path)")
         }
-        backup.schemaVersion = try SchemaVersionTable.currentVersion(source)
+        backup.schemaVersion = try SchemaVersionTable.recordedVersion(source)
         let here = absolutePath(db.path)
         let other = backup.source.flatMap { $0 == here ? nil : $0 }
         return Candidate(backup: backup, fromOtherDatabase: other)
@@ -57,7 +57,7 @@ public struct Restorer {
         guard db.isAutocommit else {
             throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it before .restore")
         }
-        let before = try SchemaVersionTable.currentVersion(db)
+        let before = try SchemaVersionTable.recordedVersion(db)
         let safety = try store.create(fromDatabaseAt: db.path, reason: .preRestore, busyTimeoutMS: busyTimeoutMS)
         let source = try Connection(path: candidate.backup.path, mode: .readOnly)
         do {
@@ -74,7 +74,7 @@ public struct Restorer {
             }
             throw error
         }
-        let after = try SchemaVersionTable.currentVersion(db)
+        let after = try SchemaVersionTable.recordedVersion(db)
         let expected = candidate.backup.schemaVersion ?? after
         guard after == expected else {
             throw MigshError(.restoreFailed, "restore failed: expected version \(expected), got \(after)",

@@ -35,6 +35,24 @@ public struct MigrationFolder: Sendable {
         return (Int(match.1)!, String(match.2))
     }
 
+    /// The bytes of a migration file. Only a regular file (or a symlink to one) is read: a
+    /// FIFO would block the read forever, a folder or device is no migration.
+    public static func readRegularFile(_ path: String) throws -> Data {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw MigshError(.io, "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            let what = kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a FIFO (named pipe)" : kind == S_IFSOCK ? "a socket" : "a device"
+            throw MigshError(.migrationFolder, "not a regular file: it is \(what)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MigshError(.io, "cannot read the file (permissions?)")
+        }
+        return data
+    }
+
     public static func load(_ path: String) throws -> MigrationFolder {
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -64,8 +82,9 @@ public struct MigrationFolder: Sendable {
                 continue
             }
             byVersion[version, default: []].append(name)
-            guard let data = fm.contents(atPath: full) else {
-                folder.problems.append(Problem(severity: .error, file: name, message: "cannot read the file (permissions?)"))
+            let data: Data
+            do { data = try readRegularFile(full) } catch let error as MigshError {
+                folder.problems.append(Problem(severity: .error, file: name, message: error.message))
                 continue
             }
             guard let sql = String(data: data, encoding: .utf8) else {

@@ -11,8 +11,12 @@ public enum MigrationLinter {
     }
 
     public static func lint(path: String, expected: ExpectedSchemas?) throws -> [Finding] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MigshError(.notFound, "cannot read \(path)")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw MigshError(.notFound, "cannot read \(path): no such file")
+        }
+        let data: Data
+        do { data = try MigrationFolder.readRegularFile(path) } catch let error as MigshError {
+            throw MigshError(error.code, "cannot read \(path): \(error.message)")
         }
         let name = (path as NSString).lastPathComponent
         guard let sql = String(data: data, encoding: .utf8) else {

@@ -15,11 +15,11 @@ public struct MigrationScript: Sendable {
     /// All statements of the file, wrapper included.
     public var statements: [SQLStatementText]
     public var findings: [Finding]
-    /// How many body statements precede `body` (non-zero for a resumed migration), so that
-    /// errors number statements as they are numbered in the file.
-    public var skippedStatements = 0
     /// The number of body statements in the whole file.
-    public var totalStatements: Int { skippedStatements + body.count }
+    public private(set) var totalStatements = 0
+    /// How migsh records the migration once run: `.resumed` when only the statements that
+    /// had not run are selected.
+    public var mode: SchemaVersionTable.Mode = .applied
 
     public var errors: [Finding] { findings.filter { $0.severity == .error } }
     public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
@@ -31,7 +31,9 @@ public struct MigrationScript: Sendable {
     public init(_ migration: Migration) {
         self.migration = migration
         let split = SQLScript.split(migration.sql)
-        statements = split.statements
+        // An empty statement (`;;`) is no statement, as in sqlite3: it is dropped here, so that
+        // validation, the replay and `.apply` all number and run the same statements.
+        statements = split.statements.filter { !SQLScript.isEmptyStatement($0.sql) }
         findings = []
         body = []
 
@@ -55,13 +57,23 @@ public struct MigrationScript: Sendable {
             findings.append(Finding(severity: .error, line: last.line,
                 message: "must end with COMMIT; (spec §3.3)"))
         }
-        body = Array(statements.dropFirst(hasBegin ? 1 : 0).dropLast(hasCommit ? 1 : 0))
+        // Body statements are numbered 1… as `.diff` and error messages count them.
+        body = statements.dropFirst(hasBegin ? 1 : 0).dropLast(hasCommit ? 1 : 0).enumerated().map { n, s in
+            var numbered = s
+            numbered.index = n + 1
+            return numbered
+        }
+        totalStatements = body.count
 
         var versionInserts: [(line: Int, version: Int?)] = []
         for statement in body {
             let words = SQLScript.leadingWords(statement.sql, count: 4)
             guard let verb = words.first else { continue }
             let upper = words.map { $0.uppercased() }
+            if verb == "CREATE", let object = MigrationScript.tempSchemaVersion(statement.sql) {
+                findings.append(Finding(severity: .error, line: statement.line,
+                    message: "creates a TEMP \(object) named Schema_Version: it would hide main.Schema_Version from the version checks; give it another name"))
+            }
             if MigrationScript.transactionControl.contains(verb) {
                 findings.append(Finding(severity: .error, line: statement.line,
                     message: "\(verb) inside the migration: migsh runs the file between its BEGIN and COMMIT in one transaction; remove it"))
@@ -114,21 +126,35 @@ public struct MigrationScript: Sendable {
         }
     }
 
-    /// The rest of a partially applied migration: the statements after the first `k`, without
-    /// the Schema_Version insert when the version row is already there (`.apply --resume`).
-    public func resuming(after k: Int, versionRowExists: Bool) -> MigrationScript {
+    /// Only the body statements numbered in `numbers` (`.apply --resume`: the statements the
+    /// evidence shows have not run). Statements keep their numbers for error messages.
+    public func selecting(_ numbers: Set<Int>) -> MigrationScript {
         var copy = self
-        copy.body = Array(body.dropFirst(k))
-        copy.skippedStatements = k
-        if versionRowExists {
-            // The version row is there already: its insert would fail; it is not run again.
-            copy.body = copy.body.map { statement in
-                var s = statement
-                if MigrationScript.schemaVersionInsert(s.sql) != nil { s.sql = "SELECT 'version row already present'" }
-                return s
-            }
-        }
+        copy.body = body.filter { numbers.contains($0.index) }
         return copy
+    }
+
+    /// The body statement that inserts the file's Schema_Version row.
+    public var versionInsert: SQLStatementText? {
+        body.first { MigrationScript.schemaVersionInsert($0.sql) != nil }
+    }
+
+    /// `CREATE TEMP|TEMPORARY TABLE|VIEW|TRIGGER|INDEX [IF NOT EXISTS] Schema_Version` or
+    /// `CREATE … temp.Schema_Version`: the kind of object, else nil.
+    static func tempSchemaVersion(_ sql: String) -> String? {
+        let t = SQLNormalizer.tokens(sql)
+        guard t.first == "create" else { return nil }
+        var i = 1
+        var temp = false
+        if i < t.count, t[i] == "temp" || t[i] == "temporary" { temp = true; i += 1 }
+        if i < t.count, t[i] == "unique" { i += 1 }
+        guard i < t.count, ["table", "view", "trigger", "index"].contains(t[i]) else { return nil }
+        let kind = t[i]
+        i += 1
+        if i + 2 < t.count, t[i] == "if", t[i + 1] == "not", t[i + 2] == "exists" { i += 3 }
+        if i + 2 < t.count, t[i + 1] == ".", t[i] == "temp" || t[i] == "temporary" { temp = true; i += 2 }
+        guard temp, i < t.count, t[i] == "schema_version" else { return nil }
+        return kind
     }
 
     /// For `INSERT [OR x] INTO Schema_Version [(cols)] VALUES (…)`: the version inserted

@@ -77,6 +77,7 @@ public final class Connection {
         if let code { resolved = code }
         else if primary == SQLITE_BUSY || primary == SQLITE_LOCKED { resolved = .busy }
         else if primary == SQLITE_NOTADB { resolved = .notADatabase }
+        else if primary == SQLITE_CORRUPT { resolved = .damaged }
         else if primary == SQLITE_READONLY { resolved = .readOnly }
         else { resolved = .sqlite }
         return MigshError(resolved, message, sqliteCode: extended != 0 ? extended : rc, sql: sql,

@@ -121,6 +121,16 @@ public enum SQLScript {
         return Split(statements: statements, incompleteTail: tail)
     }
 
+    /// True when the statement holds nothing but `;` (and white space or comments): sqlite3
+    /// runs `;;` as no statement at all.
+    public static func isEmptyStatement(_ sql: String) -> Bool {
+        var tokenizer = SQLTokenizer(sql)
+        while let token = tokenizer.next() {
+            if token != .punctuation(";") { return false }
+        }
+        return true
+    }
+
     /// `sqlite3_complete()`: true when `sql` ends with a complete statement.
     public static func isComplete(_ sql: String) -> Bool {
         sqlite3_complete(sql) != 0

@@ -44,6 +44,11 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
     public func optionalText(_ i: Int) -> String? { isNull(i) ? nil : text(i) }
+    /// The value's bytes as a blob (text as its UTF-8 bytes).
+    public func blobBytes(_ i: Int) -> [UInt8] {
+        guard let p = sqlite3_column_blob(handle, Int32(i)) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
+    }
     public func bind(_ text: String, at index: Int32) throws {
         let rc = sqlite3_bind_text(handle, index, text, -1, SQLITE_TRANSIENT)
         if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }

@@ -43,6 +43,8 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         public var strict: Bool
         /// Normalized CHECK constraints and other text we cannot read through pragmas.
         public var checks: [String]
+        /// The CREATE statement as stored (not compared: the fields above carry its meaning).
+        public var sql: String = ""
 
         public static func == (a: Table, b: Table) -> Bool {
             a.name.lowercased() == b.name.lowercased() && a.columns == b.columns && a.foreignKeys == b.foreignKeys
@@ -63,6 +65,8 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         public var columns: [IndexColumn]
         /// Normalized partial-index WHERE clause.
         public var condition: String?
+        /// The CREATE INDEX statement as stored (not compared), for `.repair`.
+        public var sql: String = ""
 
         public static func == (a: Index, b: Index) -> Bool {
             a.name.lowercased() == b.name.lowercased() && a.table == b.table && a.unique == b.unique
@@ -76,6 +80,9 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         /// The CREATE statement, normalized.
         public var normalizedSQL: String
         public var sql: String
+        /// Position in sqlite_schema (creation order, not compared): views that use other
+        /// views are recreated after them.
+        public var position: Int = 0
 
         public static func == (a: Definition, b: Definition) -> Bool {
             a.name.lowercased() == b.name.lowercased() && a.table.lowercased() == b.table.lowercased()
@@ -97,7 +104,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
     public static func read(_ db: Connection) throws -> SchemaSnapshot {
         var snapshot = SchemaSnapshot()
         let objects = try db.prepare("""
-            SELECT type, name, tbl_name, sql FROM sqlite_schema
+            SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema
             WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name
             """)
         var tableNames: [String] = []
@@ -110,9 +117,9 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             case "table": tableNames.append(name)
             case "index": indexNames.append((name, table, sql))
             case "view":
-                snapshot.views[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "")
+                snapshot.views[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "", position: Int(objects.int64(4)))
             case "trigger":
-                snapshot.triggers[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "")
+                snapshot.triggers[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "", position: Int(objects.int64(4)))
             default: break
             }
         }
@@ -121,9 +128,9 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         while try list.step() { tableFlags[list.text(0).lowercased()] = (list.int64(1) != 0, list.int64(2) != 0) }
 
         for name in tableNames {
-            let sql = try db.scalarTextBound("SELECT sql FROM sqlite_schema WHERE type='table' AND name = ?1", name) ?? ""
+            let sql = try db.scalarTextBound("SELECT sql FROM main.sqlite_schema WHERE type='table' AND name = ?1", name) ?? ""
             var table = Table(name: name, columns: [], foreignKeys: [], withoutRowID: tableFlags[name.lowercased()]?.0 ?? false,
-                              strict: tableFlags[name.lowercased()]?.1 ?? false, checks: SQLNormalizer.checkConstraints(sql))
+                              strict: tableFlags[name.lowercased()]?.1 ?? false, checks: SQLNormalizer.checkConstraints(sql), sql: sql)
             let info = try db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)")
             try info.bind(name, at: 1)
             while try info.step() {
@@ -168,7 +175,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
                                            collation: cols.text(2).uppercased()))
             }
             snapshot.indexes[name.lowercased()] = Index(name: name, table: table.lowercased(), unique: unique, columns: columns,
-                                                        condition: SQLNormalizer.partialIndexCondition(sql))
+                                                        condition: SQLNormalizer.partialIndexCondition(sql), sql: sql)
         }
         return snapshot
     }

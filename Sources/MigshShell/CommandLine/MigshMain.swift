@@ -155,25 +155,33 @@ public enum MigshMain {
     }
 }
 
-/// `--check`: print the version status; exit 0 up to date, 5 pending, 3 database newer.
+/// `--check`: print the version status; exit 0 up to date, 5 pending, 3 database newer, 1 when
+/// the folder has errors or Schema_Version cannot be trusted (what `.apply` refuses).
 enum CheckStatus {
     static func run(_ shell: Shell) -> Int32 {
         do {
-            let s = try VersionCommand.status(in: shell)
-            try shell.emit(s) {
-                switch s.status {
-                case "up_to_date": return "up to date: schema version \(s.currentVersion)"
-                case "database_newer": return DatabaseTooNew.message(current: s.currentVersion, required: s.requiredVersion)
-                default: return "\(s.pending) pending: schema version \(s.currentVersion), required \(s.requiredVersion)"
+            let s = try shell.session.versionStatus()
+            try shell.emit(VersionCommand.document(s, database: shell.session.configuration.databasePath)) {
+                switch s.state {
+                case .upToDate: return "up to date: schema version \(s.currentVersion)"
+                case .databaseNewer: return DatabaseTooNew.message(current: s.currentVersion, required: s.requiredVersion)
+                case .pending: return "\(s.pending) pending: schema version \(s.currentVersion), required \(s.requiredVersion)"
+                case .folderError: return "the migrations folder has errors; .apply refuses it"
                 }
             }
-            shell.session.log("check", ["status": s.status, "current_version": s.currentVersion, "required_version": s.requiredVersion])
-            switch s.status {
-            case "up_to_date": return 0
-            case "database_newer": return 3
-            default: return 5
+            if s.state == .folderError {
+                shell.report(MigshError(.migrationFolder, "the migrations folder \(shell.session.configuration.migrationsPath) has \(s.folderErrors.count) error(s)",
+                                        details: s.folderErrors))
+            }
+            shell.session.log("check", ["status": s.state.rawValue, "current_version": s.currentVersion, "required_version": s.requiredVersion])
+            switch s.state {
+            case .upToDate: return 0
+            case .databaseNewer: return 3
+            case .pending: return 5
+            case .folderError: return 1
             }
         } catch {
+            shell.session.log("check", ["status": "error", "error": (error as? MigshError)?.message ?? "\(error)"])
             shell.report(error)
             return 1
         }

@@ -42,34 +42,47 @@ struct ApplyCommand: DotCommand {
         return text
     }
 
-    /// `.apply --resume`: the rest of the partially applied migration the verdict names, then
-    /// the other pending migrations.
-    func resumedScripts(_ shell: Shell, folder: MigrationFolder, plan: MigrationPlan,
-                        validated: [MigrationScript]) throws -> ([MigrationScript], String) {
-        let (_, _, verdict) = try DiffCommand.investigate(shell, folder: folder)
-        let recorded = plan.currentVersion
-        guard let p = verdict.partial, p.version == recorded || p.version == recorded + 1 else {
-            throw MigshError(.refused, "nothing to resume: \(verdict.message)",
-                             details: verdict.wayOut.map { ["Way out: \($0)"] } ?? [])
+    /// `.apply --resume`: the statements of a partially applied state that have not run, as
+    /// the investigation settles them; refused when any statement it would skip or run
+    /// cannot be settled.
+    func resumePlan(_ shell: Shell, folder: MigrationFolder, plan: MigrationPlan) throws -> (ResumePlan, String) {
+        let verdict = try shell.session.investigation(folder).verdict()
+        guard let resume = verdict.resume else {
+            let reason = verdict.noSafeOption.map { "cannot resume safely: \($0)" } ?? "nothing to resume: \(verdict.message)"
+            throw MigshError(.refused, reason + "; nothing was changed",
+                             details: VerdictText.render(verdict).split(separator: "\n").map(String.init))
         }
-        guard p.version <= plan.requiredVersion else {
-            throw MigshError(.usage, "the partial migration is version \(p.version), beyond the target \(plan.requiredVersion)")
+        guard resume.endVersion <= plan.requiredVersion else {
+            throw MigshError(.usage, "the state to finish reaches version \(resume.endVersion), beyond the target \(plan.requiredVersion)")
         }
-        guard p.undeterminable.isEmpty else {
-            throw MigshError(.refused, "cannot resume \(p.file) safely: statement(s) \(p.undeterminable.map(String.init).joined(separator: ", ")) change no schema, so whether they ran cannot be told, and running them twice could duplicate data",
-                             details: verdict.wayOut.map { ["Way out: \($0)"] } ?? [])
+        var note = "RESUMING (\(verdict.message)):\n"
+        for (step, e) in zip(resume.steps, verdict.evidence) {
+            let run = step.statements.sorted()
+            note += "  \(e.file): " + (run.isEmpty ? "nothing to run" : "runs statement\(run.count == 1 ? "" : "s") \(run.map(String.init).joined(separator: ", "))")
+            if !step.skipped.isEmpty { note += "; skips \(step.skipped.map(String.init).joined(separator: ", ")) (they ran)" }
+            note += "\n"
         }
-        let whole = MigrationScript(folder.migrations[p.version]!)
-        if !whole.errors.isEmpty {
-            throw MigshError(.validation, "\(whole.migration.fileName) fails validation", details: whole.errors.map(\.description))
+        return (resume, note)
+    }
+
+    /// A plain `.apply` on a database that is not in the state its Schema_Version records
+    /// would run migrations over a partial or hand-made state: refused, with the verdict.
+    func refuseUnlessConsistent(_ shell: Shell, folder: MigrationFolder, plan: MigrationPlan) throws {
+        // Only the recorded version's schema is needed to see that all is well: the pending
+        // migrations are not replayed for that.
+        let recorded = try ExpectedSchemas.build(folder, through: plan.currentVersion)
+        guard plan.currentVersion < recorded.versions.count else { return }
+        if try SchemaSnapshot.read(shell.session.db) == recorded.versions[plan.currentVersion] { return }
+        let verdict = try shell.session.investigation(folder).verdict()
+        switch verdict.state {
+        case .consistent:
+            return
+        case .drift, .unknown:
+            shell.note("warning: " + verdict.message + " (.diff shows the differences)")
+        default:
+            throw MigshError(.refused, "the database is not in the state its Schema_Version records: \(verdict.message); nothing was changed",
+                             details: VerdictText.render(verdict).split(separator: "\n").map(String.init))
         }
-        let head = whole.resuming(after: p.statementsApplied, versionRowExists: p.version == recorded)
-        var note = "RESUMING \(p.file): statements \(p.statementsApplied + 1)–\(p.statementsTotal) will run"
-        if !p.undeterminable.isEmpty {
-            note += "; statement(s) \(p.undeterminable.map(String.init).joined(separator: ", ")) change no schema and may already have run: they run again"
-        }
-        note += ".\n"
-        return ([head] + validated.filter { $0.migration.version != p.version }, note)
     }
 
     func run(in shell: Shell) throws {
@@ -91,10 +104,17 @@ struct ApplyCommand: DotCommand {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
         }
         let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
-        var scripts = try migrator.validatedScripts(plan)
+        var scripts: [MigrationScript]
         var resumeNote = ""
+        var resumePlan: ResumePlan?
         if resume {
-            (scripts, resumeNote) = try resumedScripts(shell, folder: folder, plan: plan, validated: scripts)
+            let (planned, note) = try self.resumePlan(shell, folder: folder, plan: plan)
+            scripts = try migrator.resumeScripts(planned, plan: plan)
+            resumePlan = planned
+            resumeNote = note
+        } else {
+            scripts = try migrator.validatedScripts(plan)
+            if !scripts.isEmpty { try refuseUnlessConsistent(shell, folder: folder, plan: plan) }
         }
         if scripts.isEmpty {
             try shell.emit(Migrator.Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
@@ -112,7 +132,7 @@ struct ApplyCommand: DotCommand {
             let value = DryRun(fromVersion: plan.currentVersion, toVersion: plan.requiredVersion, migrations: scripts.map {
                 .init(version: $0.migration.version, file: $0.migration.fileName,
                       statements: $0.body.map { $0.sql.trimmingCharacters(in: .whitespacesAndNewlines) },
-                      findings: $0.findings.map(\.description))
+                      findings: $0.findings.map { $0.description })
             })
             try shell.emit(value) {
                 var text = resumeNote + "dry run: would apply \(scripts.count) migration(s), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
@@ -136,7 +156,7 @@ struct ApplyCommand: DotCommand {
         let applyBar = ProgressBar(label: "apply")
         var done = 0
         do {
-            let report = try migrator.apply(plan, options: options, scripts: resume ? scripts : nil) { event in
+            let report = try migrator.apply(plan, options: options, resume: resumePlan) { event in
                 switch event {
                 case .backupProgress(let p):
                     backupBar.update(fraction: p.totalPages == 0 ? 1 : 1 - Double(p.remainingPages) / Double(p.totalPages))
@@ -169,12 +189,11 @@ struct ApplyCommand: DotCommand {
             audit["version_after"] = session.currentVersion ?? NSNull()
             audit["outcome"] = "error"
             audit["error"] = error.message
-            if let line = error.details.first(where: { $0.hasPrefix("Backup location: ") }) {
-                audit["backup"] = String(line.dropFirst("Backup location: ".count))
-            }
+            if let path = error.backupPath { audit["backup"] = path }
             session.log("apply", audit)
             var e = error
             if e.code == .migrationFailed { e.message = "MIGRATION FAILED: " + e.message }
+            if let path = error.backupPath { e.details.append("Backup location: \(path)") }
             throw e
         }
     }

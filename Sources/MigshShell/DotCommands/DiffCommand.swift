@@ -2,33 +2,31 @@ import ArgumentParser
 import Foundation
 import MigshCore
 
-/// `.diff [VERSION]`: the live schema against the schema the migrations produce at VERSION
-/// (default: the recorded version), then the verdict. Exit 0 when equal, 1 when not.
+/// `.diff [VERSION] [--sql]`: the live schema against the schema the migrations produce at
+/// VERSION (default: the recorded version), then the verdict and the ways out. Exit 0 when
+/// equal, 1 when not (like diff). `--sql` prints the SQL `.repair` would run instead.
 struct DiffCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".diff",
-        abstract: "Compare the live schema with the schema the migrations produce at VERSION; then the verdict.")
+        abstract: "Compare the live schema with the schema the migrations produce at VERSION; then the verdict and the ways out.")
 
     @Argument(help: "The version to compare with (default: the one Schema_Version records).")
     var version: Int?
+
+    @Flag(name: .customLong("sql"), help: "Print the SQL that recreates drifted indexes, views and triggers (what .repair runs).")
+    var sql = false
 
     struct Result: Encodable {
         var version: Int
         var equal: Bool
         var changes: [SchemaDiff.Change]
-        var verdict: SchemaVerdict
+        var verdict: VerdictDocument
     }
 
-    /// The live schema, the expected schemas and the verdict, shared with .baseline and .check.
-    /// `folder`: the caller's, when it has loaded it already (no second read of every file).
-    static func investigate(_ shell: Shell, folder loaded: MigrationFolder? = nil) throws -> (live: SchemaSnapshot, expected: ExpectedSchemas, verdict: SchemaVerdict) {
-        let session = shell.session
-        let folder = try loaded ?? session.loadFolder()
-        let expected = try ExpectedSchemas.build(folder)
-        if let problem = expected.replayError { shell.note("warning: \(problem)") }
-        let live = try SchemaSnapshot.read(session.db)
-        let recorded = try SchemaVersionTable.currentVersion(session.db)
-        return (live, expected, SchemaVerdict.judge(live: live, recordedVersion: recorded, expected: expected))
+    struct RepairSQL: Encodable {
+        var version: Int
+        var statements: [String]
+        var unrepairable: [SchemaDiff.Change]
     }
 
     static func render(_ diff: SchemaDiff, version: Int) -> String {
@@ -41,21 +39,38 @@ struct DiffCommand: DotCommand {
         return text
     }
 
-    static func render(_ verdict: SchemaVerdict) -> String {
-        var text = "verdict: \(verdict.message)\n"
-        if let way = verdict.wayOut { text += "way out: \(way)\n" }
-        return text
-    }
-
     func run(in shell: Shell) throws {
-        let (live, expected, verdict) = try DiffCommand.investigate(shell)
+        let session = shell.session
+        let investigation = try session.investigation(try session.loadFolder())
+        let expected = investigation.expected
+        if let problem = expected.replayError { shell.note("warning: \(problem)") }
+        let verdict = try investigation.verdict()
+        if verdict.state == .damaged {
+            try shell.emit(Result(version: verdict.recordedVersion, equal: false, changes: [], verdict: VerdictDocument(verdict))) {
+                VerdictText.render(verdict)
+            }
+            throw MigshError(.damaged, verdict.message, details: ["The ways out are above."])
+        }
         let v = version ?? verdict.recordedVersion
         guard v >= 0, v < expected.versions.count else {
             throw MigshError(.usage, ".diff \(v): the migrations produce versions 0 to \(expected.highestVersion)")
         }
+        let live = try SchemaSnapshot.read(session.db)
+        if sql {
+            let repair = SchemaRepair(live: live, expected: expected.versions[v])
+            try shell.emit(RepairSQL(version: v, statements: repair.statements, unrepairable: repair.unrepairable)) {
+                var text = "-- SQL that makes the indexes, views and triggers those of version \(v)\n"
+                text += repair.isEmpty ? "-- (none differ)\n" : repair.statements.joined(separator: "\n") + "\n"
+                for c in repair.unrepairable {
+                    text += "-- not repairable (holds data): \(c.sign.rawValue) \(c.kind) \(c.name)\n"
+                }
+                return text
+            }
+            return
+        }
         let diff = SchemaDiff(live: live, expected: expected.versions[v])
-        try shell.emit(Result(version: v, equal: diff.isEmpty, changes: diff.changes, verdict: verdict)) {
-            DiffCommand.render(diff, version: v) + DiffCommand.render(verdict)
+        try shell.emit(Result(version: v, equal: diff.isEmpty, changes: diff.changes, verdict: VerdictDocument(verdict))) {
+            DiffCommand.render(diff, version: v) + VerdictText.render(verdict)
         }
         if !diff.isEmpty {
             throw MigshError(.schemaDiffers, "the live schema differs from version \(v) (\(diff.changes.count) object\(diff.changes.count == 1 ? "" : "s"))")

@@ -17,7 +17,7 @@ enum DotCommands {
     static let all: [any DotCommand.Type] = [
         VersionCommand.self, HistoryCommand.self, PendingCommand.self, ApplyCommand.self,
         BackupCommand.self, BackupsCommand.self, RestoreCommand.self,
-        DiffCommand.self, BaselineCommand.self, CheckCommand.self, LintCommand.self, TestCommand.self,
+        DiffCommand.self, RepairCommand.self, BaselineCommand.self, CheckCommand.self, LintCommand.self, TestCommand.self,
         AuditCommand.self,
         ReadCommand.self, BailCommand.self, EchoCommand.self, ModeCommand.self, HeadersCommand.self,
         TimerCommand.self, ChangesCommand.self, SeparatorCommand.self, NullValueCommand.self, TablesCommand.self, SchemaCommand.self, OpenCommand.self,

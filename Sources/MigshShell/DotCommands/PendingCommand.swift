@@ -45,5 +45,9 @@ struct PendingCommand: DotCommand {
             for p in result.folderProblems { text += "folder: \(p)\n" }
             return text
         }
+        if !folder.errors.isEmpty {
+            throw MigshError(.migrationFolder, "the migrations folder has \(folder.errors.count) error(s); .apply refuses it until they are fixed",
+                             details: folder.errors.map(\.description))
+        }
     }
 }

@@ -8,7 +8,7 @@ struct VersionCommand: DotCommand {
         commandName: ".version",
         abstract: "Show the current and required schema versions and the status.")
 
-    struct Status: Encodable {
+    struct Document: Encodable {
         var database: String
         var currentVersion: Int
         var requiredVersion: Int
@@ -16,42 +16,43 @@ struct VersionCommand: DotCommand {
         var pending: Int
         var message: String
         var warnings: [String]
+        var errors: [String]
     }
 
-    static func status(in shell: Shell) throws -> Status {
-        let session = shell.session
-        let folder = try session.loadFolder()
-        let current = try SchemaVersionTable.currentVersion(session.db)
-        let required = try session.requiredVersion(folder)
-        let status: String
-        let message: String
-        if current == required {
-            status = "up_to_date"; message = "up to date"
-        } else if current > required {
-            status = "database_newer"
-            message = "database newer than application"
-        } else {
-            status = "pending"
-            message = "\(required - current) pending"
+    static func message(_ s: VersionStatus) -> String {
+        switch s.state {
+        case .upToDate: return "up to date"
+        case .pending: return "\(s.pending) pending"
+        case .databaseNewer: return "database newer than application"
+        case .folderError: return "the migrations folder has errors; .apply refuses it"
         }
-        return Status(database: session.configuration.databasePath, currentVersion: current, requiredVersion: required,
-                      status: status, pending: max(0, required - current), message: message,
-                      warnings: folder.problems.map(\.description))
+    }
+
+    static func document(_ s: VersionStatus, database: String) -> Document {
+        Document(database: database, currentVersion: s.currentVersion, requiredVersion: s.requiredVersion, status: s.state.rawValue,
+                 pending: s.pending, message: message(s), warnings: s.folderWarnings, errors: s.folderErrors)
     }
 
     func run(in shell: Shell) throws {
-        let s = try VersionCommand.status(in: shell)
-        try shell.emit(s) {
+        let session = shell.session
+        let s = try session.versionStatus()
+        try shell.emit(VersionCommand.document(s, database: session.configuration.databasePath)) {
             var text = """
             current schema version:  \(s.currentVersion)
             required schema version: \(s.requiredVersion)
-            status: \(s.message)
+            status: \(VersionCommand.message(s))
             """
-            if s.status == "database_newer" {
+            if s.state == .databaseNewer {
                 text += "\n" + DatabaseTooNew.message(current: s.currentVersion, required: s.requiredVersion)
             }
             return text
         }
-        for w in s.warnings where !shell.json { shell.note("warning: \(w)") }
+        if !shell.json {
+            for w in s.folderWarnings { shell.note("warning: \(w)") }
+            for e in s.folderErrors { shell.note("error: \(e)") }
+        }
+        if s.state == .folderError {
+            throw MigshError(.migrationFolder, "the migrations folder \(session.configuration.migrationsPath) has \(s.folderErrors.count) error(s) (above); nothing can be applied until they are fixed")
+        }
     }
 }

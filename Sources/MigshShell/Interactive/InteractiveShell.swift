@@ -73,24 +73,59 @@ struct InteractiveShell {
     }
 
     /// Spec §4.1: up to date → continue; newer → "Database Version Too New"; older → the
-    /// "DATABASE UPDATE REQUIRED" confirmation, and `.apply` on yes.
+    /// "DATABASE UPDATE REQUIRED" confirmation, and `.apply` on yes. A database whose schema is
+    /// not the one its Schema_Version records gets the verdict instead of the update, and a
+    /// read-only session is never offered an update.
     func startupCheck() {
-        guard let status = try? VersionCommand.status(in: shell) else { return }
-        switch status.status {
-        case "up_to_date":
-            shell.note("schema version \(status.currentVersion): up to date")
-        case "database_newer":
+        let status: VersionStatus
+        let folder: MigrationFolder
+        do {
+            folder = try session.loadFolder()
+            status = try session.versionStatus(folder)
+        } catch {
+            shell.report(error)
+            return
+        }
+        switch status.state {
+        case .folderError:
+            shell.note("The migrations folder has errors; nothing can be applied until they are fixed:")
+            for e in status.folderErrors { shell.note("  \(e)") }
+            return
+        case .databaseNewer:
             shell.note(DatabaseTooNew.message(current: status.currentVersion, required: status.requiredVersion))
             shell.note("You may need to download the latest version. Read-only investigation is still possible.")
-        default:
-            guard let folder = try? session.loadFolder(), let plan = try? session.plan(folder) else { return }
-            shell.note(ApplyCommand.updateRequiredText(plan))
-            if LineEditor.askYesNo("Update database now? [y/N] ") == true {
-                _ = try? shell.runUnit(".apply --yes", line: nil)
-            } else {
-                shell.note("Not updated. Run .apply when ready; .pending lists the migrations.")
-            }
+            return
+        case .upToDate, .pending:
+            break
         }
+        if let verdict = inconsistentState(folder, version: status.currentVersion) {
+            shell.note("The database is not in the state its Schema_Version records; the update is not offered.")
+            shell.note(VerdictText.render(verdict).trimmingCharacters(in: .newlines))
+            return
+        }
+        if status.state == .upToDate {
+            shell.note("schema version \(status.currentVersion): up to date")
+            return
+        }
+        guard let plan = try? session.plan(folder) else { return }
+        shell.note(ApplyCommand.updateRequiredText(plan))
+        if session.configuration.readOnly {
+            shell.note("Not offered: the database was opened with --readonly. .pending lists the migrations.")
+            return
+        }
+        if LineEditor.askYesNo("Update database now? [y/N] ") == true {
+            _ = try? shell.runUnit(".apply --yes", line: nil)
+        } else {
+            shell.note("Not updated. Run .apply when ready; .pending lists the migrations.")
+        }
+    }
+
+    /// The verdict, when the live schema is not the recorded version's.
+    func inconsistentState(_ folder: MigrationFolder, version: Int) -> Verdict? {
+        guard let recorded = try? ExpectedSchemas.build(folder, through: version), version < recorded.versions.count,
+              let live = try? SchemaSnapshot.read(session.db), live != recorded.versions[version],
+              let verdict = try? session.investigation(folder).verdict(), verdict.state != .consistent else { return nil }
+        return verdict
     }
 
     /// Quitting with a transaction open asks commit / rollback / cancel. Returns the exit

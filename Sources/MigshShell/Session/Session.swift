@@ -119,7 +119,25 @@ final class Session {
         return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: required)
     }
 
-    var currentVersion: Int? { try? SchemaVersionTable.currentVersion(db) }
+    /// The version the prompt and messages show: MAX(version) over the integer rows, whatever
+    /// else Schema_Version holds (planning uses the strict `SchemaVersionTable.currentVersion`).
+    var currentVersion: Int? { try? SchemaVersionTable.recordedVersion(db) }
+
+    /// Where the database stands against the migrations (the spec's start-up check).
+    func versionStatus(_ folder: MigrationFolder? = nil) throws -> VersionStatus {
+        try VersionStatus.evaluate(db: db, folder: try folder ?? loadFolder(), target: configuration.target, appVersion: configuration.appVersion)
+    }
+
+    /// This database's backups in the backups folder (their manifests name it), oldest first.
+    func ownBackups() -> [BackupStore.Backup] {
+        let here = absolutePath(configuration.databasePath)
+        return backupStore.list().filter { $0.source == here }
+    }
+
+    /// The investigation of this database against `folder`'s migrations.
+    func investigation(_ folder: MigrationFolder) throws -> Investigation {
+        Investigation(db: db, folder: folder, expected: try ExpectedSchemas.build(folder), backups: ownBackups())
+    }
 
     // MARK: State
 

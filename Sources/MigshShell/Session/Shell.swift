@@ -40,6 +40,9 @@ final class Shell {
         if let e = error as? MigshError {
             err.write(prefix + e.message + "\n")
             for d in e.details { err.write("  " + d + "\n") }
+            if e.code == .damaged && e.details.isEmpty {
+                err.write("  The database is damaged. Investigate with .diff and .check; restore a verified backup with .restore (.backups lists them).\n")
+            }
         } else {
             err.write(prefix + "\(error)\n")
         }

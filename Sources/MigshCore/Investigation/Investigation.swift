@@ -1,0 +1,463 @@
+import Foundation
+
+/// Judges the state of a live database and the safe ways out of it (`.diff`, `.apply --resume`,
+/// `.baseline`, the start-up check).
+///
+/// The explanation chosen is the one that agrees with every piece of evidence: the schema,
+/// `Schema_Version`, and migsh's own record (a migration migsh applied in one transaction is
+/// never "partially applied": a difference there is hand-made drift). Statements whose
+/// effect the schema cannot show are judged by `DataProbe` on a private copy, or named as
+/// unverifiable. A way out that would record as applied a statement that cannot be shown to
+/// have run is never recommended.
+public struct Investigation {
+    public let db: Connection
+    public let folder: MigrationFolder
+    public let expected: ExpectedSchemas
+    /// Backups a restore option may name: this database's, oldest first.
+    public let backups: [BackupStore.Backup]
+
+    public init(db: Connection, folder: MigrationFolder, expected: ExpectedSchemas, backups: [BackupStore.Backup]) {
+        self.db = db
+        self.folder = folder
+        self.expected = expected
+        self.backups = backups
+    }
+
+    /// The verdict. A damaged database is a verdict (`.damaged`), not an error; a busy one is
+    /// an error.
+    public func verdict() throws -> Verdict {
+        do {
+            return try Judge(self).run()
+        } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
+            return Judge.damaged(error, recorded: (try? SchemaVersionTable.recordedVersion(db)) ?? 0, restore: restoreOptions(preferring: nil))
+        }
+    }
+
+    /// Restore options: the newest verified backup of this database at `preferring` (the
+    /// version before the trouble), and the newest one overall. Each loses what was written
+    /// since it was taken.
+    func restoreOptions(preferring version: Int?) -> [WayOut] {
+        let usable = backups.filter { $0.reason != BackupStore.Reason.preRestore.rawValue }
+        var chosen: [BackupStore.Backup] = []
+        if let version, let b = usable.last(where: { $0.schemaVersion == version }) { chosen.append(b) }
+        if let newest = usable.last, !chosen.contains(newest) { chosen.append(newest) }
+        return chosen.map { b in
+            WayOut(action: .restore(b),
+                   effect: "restores the verified backup taken \(b.created) (schema version \(b.schemaVersion.map(String.init) ?? "?")), after backing up the current state",
+                   assumes: [], loses: ["every change made to the database since \(b.created)"])
+        }
+    }
+}
+
+/// One judgement: the evidence read once, the probe copy made only if a data statement needs it.
+fileprivate final class Judge {
+    let inv: Investigation
+    var expected: ExpectedSchemas { inv.expected }
+    var record = SchemaVersionTable.Record(exists: false, versions: [], problems: [], otherTables: 0)
+    var applied: [Int: SchemaVersionTable.AppliedFile] = [:]
+    var live = SchemaSnapshot()
+    private var probe: DataProbe?
+
+    init(_ inv: Investigation) { self.inv = inv }
+
+    var r: Int { record.maxVersion }
+    /// migsh ran (or finished, statement by statement, on the evidence) the whole migration.
+    func atomic(_ v: Int) -> Bool { applied[v]?.mode == .applied || applied[v]?.mode == .resumed }
+    func fileName(_ v: Int) -> String { expected.replays[v]?.migration.fileName ?? inv.folder.migrations[v]?.fileName ?? String(format: "%03d", v) }
+
+    func readState() throws {
+        record = try SchemaVersionTable.read(inv.db)
+        applied = try SchemaVersionTable.appliedFiles(inv.db)
+        live = try SchemaSnapshot.read(inv.db)
+    }
+
+    func run() throws -> Verdict {
+        try readState()
+        let versions = expected.versions
+
+        if !record.exists && record.otherTables > 0 { return versionTableMissing() }
+        let invalid = record.problems.filter { if case .missing = $0 { return false }; return true }
+        if !invalid.isEmpty {
+            try SchemaVersionTable.requireUndamaged(inv.db)
+            return versionRowsInvalid(invalid)
+        }
+        guard r < versions.count else { return beyondTheMigrations() }
+
+        let exact = versions.indices.filter { versions[$0] == live }
+        if exact.contains(r) { return consistent(alsoEqual: exact.filter { $0 != r }) }
+        if let v = exact.filter({ $0 > r }).max() { return versionRowsMissing(v) }
+        if let v = exact.filter({ $0 < r }).max(), !((v + 1)...r).contains(where: atomic) { return versionRowsWithoutChanges(v) }
+
+        if !atomic(r + 1), let p = partialPrefix(of: r + 1) { return partial(r + 1, through: p) }
+        let repair = SchemaRepair(live: live, expected: versions[r])
+        if repair.isComplete && !repair.isEmpty { return drift(repair) }
+        if r >= 1, !atomic(r), let p = partialPrefix(of: r) { return partial(r, through: p) }
+        return unknown()
+    }
+
+    // MARK: States
+
+    func base(_ state: Verdict.State, _ message: String) -> Verdict {
+        Verdict(state: state, recordedVersion: r, matchesVersion: nil, partial: nil, nearestVersion: nil, nearestDifferences: nil,
+                versionProblems: record.problems, evidence: [], message: message, wayOut: [], noSafeOption: nil, resume: nil, repair: nil)
+    }
+
+    func consistent(alsoEqual others: [Int]) -> Verdict {
+        var v = base(.consistent, "the live schema matches version \(r) exactly; Schema_Version says \(r)"
+            + (others.isEmpty ? "" : " (also equal to version \(others.map(String.init).joined(separator: ", ")): those migrations change no schema)"))
+        v.matchesVersion = r
+        // The schema cannot show the data statements after the last schema change: for the
+        // newest migrations not run by migsh, only their version rows say they ran. The data
+        // is asked too.
+        let scope = unconfirmedDataTail()
+        guard !scope.isEmpty else { return v }
+        let evidence = evidence(scope.map { ($0, Int.max) })
+        let unknown = evidence.flatMap { e in e.unknown.map { (e, $0) } }
+        let absent = evidence.flatMap { e in e.statements.filter { $0.state == .absent }.map { (e, $0) } }
+        if !absent.isEmpty && unknown.isEmpty {
+            v.state = .versionRowsWithoutChanges
+            v.message += "; but " + Self.describe(absent, "has not run", "have not run") + ": its version row was written without it"
+            v.evidence = evidence
+            v.resume = resumePlan(evidence, end: r)
+            v.wayOut = [resumeOption(evidence)] + inv.restoreOptions(preferring: scope.first! - 1)
+        } else if !unknown.isEmpty {
+            v.message += "; whether \(Self.list(unknown)) ran cannot be told from the data (the version row is the only evidence)"
+            v.evidence = evidence
+        }
+        return v
+    }
+
+    /// The newest migrations whose last statements change no schema and that migsh did not
+    /// run: migration r if it has data statements after its last schema change, and below it
+    /// while the migration above changes no schema at all.
+    func unconfirmedDataTail() -> [Int] {
+        var scope: [Int] = []
+        var m = r
+        while m >= 1, !atomic(m), let replay = expected.replays[m] {
+            let lastSchema = replay.steps.last(where: \.changesSchema)?.statement ?? 0
+            if replay.steps.contains(where: { $0.isData && $0.statement > lastSchema }) { scope.insert(m, at: 0) }
+            guard lastSchema == 0 else { break }  // a migration that changed the schema ends the tail
+            m -= 1
+        }
+        return scope
+    }
+
+    func versionRowsMissing(_ v: Int) -> Verdict {
+        let missing = (r + 1)...v
+        var verdict = base(.versionRowsMissing, "the live schema matches version \(v), but Schema_Version says \(r): the version row\(missing.count == 1 ? "" : "s") for \(Self.range(missing)) \(missing.count == 1 ? "is" : "are") missing (migration\(missing.count == 1 ? "" : "s") run by hand?)")
+        verdict.matchesVersion = v
+        verdict.evidence = evidence(missing.map { ($0, Int.max) })
+        let unknown = verdict.evidence.flatMap { e in e.unknown.map { (e, $0) } }
+        let absent = verdict.evidence.flatMap { e in e.statements.filter { $0.state == .absent }.map { (e, $0) } }
+        if unknown.isEmpty && absent.isEmpty {
+            verdict.message += "; every statement of \(missing.count == 1 ? "it" : "them") ran (the data shows it)"
+            verdict.wayOut = [WayOut(action: .baseline(version: v, force: false),
+                                     effect: "records \(Self.range(missing)) as applied with each file's own Schema_Version insert, running nothing else",
+                                     assumes: [], loses: [])]
+        } else if unknown.isEmpty {
+            verdict.message += "; " + Self.describe(absent, "has not run", "have not run")
+            verdict.resume = resumePlan(verdict.evidence, end: v)
+            verdict.wayOut = [resumeOption(verdict.evidence)]
+        } else {
+            verdict.noSafeOption = "whether \(Self.list(unknown)) ran cannot be told from the schema or the data, so no way out can record \(missing.count == 1 ? "it" : "them") as applied without assuming it"
+            if absent.isEmpty {
+                verdict.wayOut.append(WayOut(action: .baseline(version: v, force: true),
+                                             effect: "records \(Self.range(missing)) as applied without running anything",
+                                             assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" }, loses: []))
+            }
+        }
+        verdict.wayOut += inv.restoreOptions(preferring: r)
+        return verdict
+    }
+
+    func versionRowsWithoutChanges(_ v: Int) -> Verdict {
+        let rows = (v + 1)...r
+        var verdict = base(.versionRowsWithoutChanges, "the live schema matches version \(v), but Schema_Version says \(r): version row\(rows.count == 1 ? "" : "s") \(Self.range(rows)) \(rows.count == 1 ? "was" : "were") inserted without \(rows.count == 1 ? "its migration's" : "their migrations'") changes")
+        verdict.matchesVersion = v
+        verdict.evidence = evidence(rows.map { ($0, 0) })
+        finishResumable(&verdict, end: r, preferRestore: v)
+        return verdict
+    }
+
+    func partial(_ k: Int, through p: Int) -> Verdict {
+        let replay = expected.replays[k]!
+        let total = replay.steps.count
+        let line = replay.steps.first { $0.statement == p }?.line ?? 0
+        var text = "matches \(replay.migration.fileName) through statement \(p) of \(total) (line \(line)); "
+        let first = p + 1
+        text += first == total ? "statement \(first) not applied" : "statements \(first)–\(total) not applied"
+        text += "; Schema_Version says \(r)"
+        var verdict = base(.partial, text)
+        verdict.partial = Verdict.Partial(version: k, file: replay.migration.fileName, statementsApplied: p, statementsTotal: total,
+                                          line: line, unverifiable: replay.steps.filter(\.isData).map(\.statement))
+        verdict.evidence = evidence([(k, p)])
+        finishResumable(&verdict, end: k, preferRestore: k - 1)
+        return verdict
+    }
+
+    /// Resume when every statement is settled; otherwise say why not and offer restores.
+    func finishResumable(_ verdict: inout Verdict, end: Int, preferRestore: Int) {
+        let unknown = verdict.evidence.flatMap { e in e.unknown.map { (e, $0) } }
+        if unknown.isEmpty {
+            verdict.resume = resumePlan(verdict.evidence, end: end)
+            verdict.wayOut = [resumeOption(verdict.evidence)]
+        } else {
+            verdict.noSafeOption = "whether \(Self.list(unknown)) ran cannot be told from the schema or the data: resuming could run \(unknown.count == 1 ? "it" : "them") twice or skip \(unknown.count == 1 ? "it" : "them")"
+        }
+        verdict.wayOut += inv.restoreOptions(preferring: preferRestore)
+    }
+
+    func drift(_ repair: SchemaRepair) -> Verdict {
+        let names = repair.steps.map { "\($0.kind) \($0.name) (\($0.action == .create ? "missing" : $0.action == .drop ? "extra" : "changed"))" }
+        let byMigsh = (1...max(1, r)).allSatisfy(atomic) && r >= 1
+        var verdict = base(.drift, "the live schema is version \(r)'s with hand-made changes to objects that hold no data: "
+            + Self.unique(names).joined(separator: ", ")
+            + (byMigsh ? " (migsh applied every migration in one transaction, so these are changes made since)" : ""))
+        verdict.nearestVersion = r
+        verdict.nearestDifferences = SchemaDiff(live: live, expected: expected.versions[r]).changes.count
+        verdict.repair = repair
+        verdict.wayOut = [WayOut(action: .repair,
+                                 effect: "recreates them from version \(r)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
+                                 assumes: [], loses: [])]
+        verdict.wayOut += inv.restoreOptions(preferring: r)
+        return verdict
+    }
+
+    func unknown() -> Verdict {
+        var best = 0, bestCount = Int.max
+        for (v, schema) in expected.versions.enumerated() {
+            let n = SchemaDiff(live: live, expected: schema).changes.count
+            if n < bestCount || (n == bestCount && v == r) { best = v; bestCount = n }
+        }
+        var verdict = base(.unknown, "the live schema matches no version and no partially applied migration; nearest is version \(best) (\(bestCount) object\(bestCount == 1 ? "" : "s") differ\(bestCount == 1 ? "s" : "")); Schema_Version says \(r)")
+        verdict.nearestVersion = best
+        verdict.nearestDifferences = bestCount
+        let tables = SchemaDiff(live: live, expected: expected.versions[r]).changes.filter { $0.kind == "table" }.map(\.name)
+        verdict.noSafeOption = tables.isEmpty
+            ? "the schema differs from every version in ways migsh cannot name as one migration's"
+            : "the differences from version \(r) hold data (table\(tables.count == 1 ? "" : "s") \(tables.joined(separator: ", "))), so no change to the schema can be made without assuming what they mean"
+        verdict.wayOut = inv.restoreOptions(preferring: r)
+        return verdict
+    }
+
+    func versionTableMissing() -> Verdict {
+        // The schema with the Schema_Version table each version expects put back.
+        var found: Int?
+        for v in stride(from: expected.versions.count - 1, through: 1, by: -1) {
+            var candidate = live
+            if let table = expected.versions[v].tables["schema_version"] { candidate.tables["schema_version"] = table }
+            if candidate == expected.versions[v] { found = v; break }
+        }
+        guard let v = found else {
+            var verdict = unknown()
+            verdict.state = .versionTableMissing
+            verdict.message = "Schema_Version is missing, and the rest of the schema matches no version; " + verdict.message
+            return verdict
+        }
+        var verdict = base(.versionTableMissing, "Schema_Version is missing; the rest of the schema matches version \(v)")
+        verdict.matchesVersion = v
+        verdict.evidence = evidence((1...v).map { ($0, Int.max) })
+        let unknown = verdict.evidence.flatMap { e in e.unknown.map { (e, $0) } }
+        let absent = verdict.evidence.flatMap { e in e.statements.filter { $0.state == .absent }.map { (e, $0) } }
+        if unknown.isEmpty && absent.isEmpty {
+            verdict.message += (applied.isEmpty ? "; every statement ran (the data shows it)" : "; migsh's own record and the data show every statement ran")
+            verdict.wayOut = [WayOut(action: .baseline(version: v, force: false),
+                                     effect: "creates Schema_Version and records 1–\(v) with each file's own insert, running nothing else",
+                                     assumes: [], loses: [])]
+        } else {
+            let parts = (unknown.isEmpty ? [] : ["whether \(Self.list(unknown)) ran cannot be told"])
+                + (absent.isEmpty ? [] : [Self.describe(absent, "has not run", "have not run")])
+            verdict.noSafeOption = parts.joined(separator: "; ") + ", so recording 1–\(v) as applied would not be right without assuming it"
+            verdict.wayOut = [WayOut(action: .baseline(version: v, force: true),
+                                     effect: "creates Schema_Version and records 1–\(v) as applied without running anything",
+                                     assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" },
+                                     loses: absent.map { "the effect of \(Self.name($0.0, $0.1)), which has not run" })]
+        }
+        verdict.wayOut += inv.restoreOptions(preferring: nil)
+        return verdict
+    }
+
+    func versionRowsInvalid(_ problems: [SchemaVersionTable.Problem]) -> Verdict {
+        var verdict = base(.versionRowsInvalid, problems.map(\.description).joined(separator: "; "))
+        verdict.versionProblems = problems
+        if let v = expected.versions.indices.last(where: { expected.versions[$0] == live }) {
+            verdict.matchesVersion = v
+            verdict.message += "; the live schema matches version \(v)"
+        }
+        verdict.noSafeOption = "Schema_Version's rows cannot be trusted, so no version can be planned from them; migsh does not rewrite them by guesswork"
+        verdict.wayOut = inv.restoreOptions(preferring: nil)
+        return verdict
+    }
+
+    func beyondTheMigrations() -> Verdict {
+        var verdict = base(.unknown, "Schema_Version says \(r), but the migrations here produce versions 0 to \(expected.highestVersion)"
+                           + (expected.replayError.map { " (\($0))" } ?? ""))
+        verdict.noSafeOption = "the migrations here do not describe version \(r)"
+        return verdict
+    }
+
+    static func damaged(_ error: MigshError, recorded: Int, restore: [WayOut]) -> Verdict {
+        Verdict(state: .damaged, recordedVersion: recorded, matchesVersion: nil, partial: nil, nearestVersion: nil, nearestDifferences: nil,
+                versionProblems: [], evidence: [],
+                message: error.message.hasPrefix("the database is damaged") ? error.message : "the database is damaged: \(error.message)", wayOut: restore,
+                noSafeOption: "the damaged pages cannot be trusted; only a backup taken before the damage is sound", resume: nil, repair: nil)
+    }
+
+    // MARK: Evidence
+
+    /// The last schema-changing statement `p` of migration `k` whose prefix schema is the live
+    /// schema (not its last: that would be the next version, an exact match).
+    func partialPrefix(of k: Int) -> Int? {
+        guard let replay = expected.replays[k], k <= expected.highestVersion else { return nil }
+        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[k] != live }
+            .map(\.statement).max()
+    }
+
+    /// For each migration in scope, in order: schema statements through `appliedThrough` ran;
+    /// the version row is judged by Schema_Version; data statements are probed, unless a
+    /// statement before them has not run (then they have not either).
+    func evidence(_ scope: [(version: Int, appliedThrough: Int)]) -> [MigrationEvidence] {
+        var blockedBy: String?
+        var out: [MigrationEvidence] = []
+        for (m, p) in scope {
+            guard let replay = expected.replays[m] else { continue }
+            var statements: [StatementEvidence] = []
+            for step in replay.steps {
+                var e = StatementEvidence(statement: step.statement, line: step.line, kind: .data, state: .unknown,
+                                          summary: StatementEvidence.summarize(step.sql), reason: "")
+                if step.insertsVersionRow {
+                    e.kind = .versionRow
+                    let present = record.contains(m)
+                    e.state = present ? .applied : .notApplied
+                    e.reason = present ? "Schema_Version has the row for \(m)" : "Schema_Version has no row for \(m)"
+                } else if step.changesSchema {
+                    e.kind = .schema
+                    if step.statement <= p {
+                        e.state = .applied
+                        e.reason = "the schema shows it"
+                    } else {
+                        e.state = .notApplied
+                        e.reason = "the schema does not show it"
+                        if blockedBy == nil { blockedBy = "statement \(step.statement) of \(replay.migration.fileName)" }
+                    }
+                } else if atomic(m) {
+                    e.state = .present
+                    e.reason = "migsh applied this migration in one transaction"
+                } else if let blocker = blockedBy {
+                    e.state = .notApplied
+                    e.reason = "it comes after \(blocker), which has not run"
+                } else {
+                    let outcome = judgeData(step, in: replay, appliedThrough: p)
+                    e.state = outcome.state
+                    e.reason = outcome.reason
+                }
+                statements.append(e)
+            }
+            out.append(MigrationEvidence(version: m, file: replay.migration.fileName, statements: statements, recordedBy: applied[m]?.mode))
+        }
+        return out
+    }
+
+    func judgeData(_ step: ExpectedSchemas.Step, in replay: ExpectedSchemas.MigrationReplay, appliedThrough p: Int) -> DataProbe.Outcome {
+        if probe == nil {
+            do { probe = try DataProbe(live: inv.db) } catch {
+                return DataProbe.Outcome(state: .unknown, reason: "the data could not be copied to check it (\(error))")
+            }
+        }
+        let m = replay.migration.version
+        let before = expected.versions[m - 1]
+        // The copy step of a rebuild: it fills a table this migration creates, alone.
+        var created: (name: String, liveName: String)?
+        let targets = step.inserts.subtracting(["sqlite_sequence"])
+        if targets.count == 1, let x = targets.first, before.tables[x] == nil,
+           replay.steps.filter({ $0.inserts.contains(x) }).count == 1 {
+            var name = x
+            for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+                if let (from, to) = Self.tableRename(later.sql), from == name { name = to }
+            }
+            created = (x, name)
+        }
+        let atStatement = expected.schema(version: m, afterStatements: step.statement - 1) ?? before
+        return probe!.judge(sql: step.sql, createdTable: created) { writes in
+            live.triggers.values.filter { writes.contains($0.table.lowercased()) && atStatement.triggers[$0.name.lowercased()] == nil }
+                .map(\.name).sorted()
+        }
+    }
+
+    /// `ALTER TABLE x RENAME TO y` → (x, y), lower-cased.
+    static func tableRename(_ sql: String) -> (String, String)? {
+        let t = SQLNormalizer.tokens(sql)
+        guard t.count >= 6, t[0] == "alter", t[1] == "table" else { return nil }
+        var i = 2
+        if t.count > 4, t[3] == "." { i = 4 }
+        guard i + 3 < t.count, t[i + 1] == "rename", t[i + 2] == "to" else { return nil }
+        return (t[i], t[i + 3])
+    }
+
+    // MARK: Ways out
+
+    func resumePlan(_ evidence: [MigrationEvidence], end: Int) -> ResumePlan {
+        let steps = evidence.map { e in
+            ResumePlan.Step(version: e.version, statements: Set(e.toRun.map(\.statement)), skipped: e.statements.filter(\.isDone).map(\.statement))
+        }
+        return ResumePlan(steps: steps, endVersion: end, expectedSchema: expected.versions[end])
+    }
+
+    func resumeOption(_ evidence: [MigrationEvidence]) -> WayOut {
+        let parts = evidence.compactMap { e -> String? in
+            let run = e.toRun.map(\.statement)
+            guard !run.isEmpty else { return nil }
+            return "statement\(run.count == 1 ? "" : "s") \(Self.numbers(run)) of \(e.file)"
+        }
+        return WayOut(action: .resume,
+                      effect: "runs \(parts.joined(separator: ", then ")) — the ones that have not run — then the pending migrations, in one transaction after a verified backup, and checks the schema is the expected one before committing",
+                      assumes: [], loses: [])
+    }
+
+    // MARK: Words
+
+    static func name(_ e: MigrationEvidence, _ s: StatementEvidence) -> String {
+        "statement \(s.statement) of \(e.file) (\(s.summary), line \(s.line))"
+    }
+
+    static func list(_ items: [(MigrationEvidence, StatementEvidence)]) -> String {
+        items.map { name($0.0, $0.1) }.joined(separator: ", ")
+    }
+
+    static func describe(_ items: [(MigrationEvidence, StatementEvidence)], _ one: String, _ many: String) -> String {
+        list(items) + " " + (items.count == 1 ? one : many) + " (" + items.map(\.1.reason).joined(separator: "; ") + ")"
+    }
+
+    static func range(_ r: ClosedRange<Int>) -> String { r.count == 1 ? "\(r.lowerBound)" : "\(r.lowerBound)–\(r.upperBound)" }
+
+    /// `2, 3, 5–9`.
+    static func numbers(_ list: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        let sorted = list.sorted()
+        while i < sorted.count {
+            var j = i
+            while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(j - i >= 2 ? "\(sorted[i])–\(sorted[j])" : (i...j).map { String(sorted[$0]) }.joined(separator: ", "))
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    static func unique(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}
+
+extension Investigation {
+    /// The evidence for recording versions after the recorded one up to `version` without
+    /// running them (`.baseline`): their schema statements are taken as applied (the caller
+    /// checks the schema), their data statements are probed.
+    public func evidence(recordingThrough version: Int) throws -> [MigrationEvidence] {
+        let judge = Judge(self)
+        try judge.readState()
+        guard version > judge.r else { return [] }
+        return judge.evidence(((judge.r + 1)...version).map { ($0, Int.max) })
+    }
+}
