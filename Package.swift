@@ -11,7 +11,7 @@ let package = Package(
     products: [
         .executable(name: "migsh", targets: ["migsh"]),
         .library(name: "MigshCore", targets: ["MigshCore"]),
-        // For the fuzzing package in Fuzz/ (and embedders); the executable is the product users run.
+        // For the fuzzing package in Fuzz/ (and embedders): the shell without libedit.
         .library(name: "MigshShell", targets: ["MigshShell"]),
     ],
     dependencies: [
@@ -40,20 +40,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The shell: command line, dot-commands, rendering, libedit.
+        // The shell: command line, session, dot-commands, rendering, the REPL over a LineReader.
         .target(
             name: "MigshShell",
             dependencies: [
                 "MigshCore",
                 "CMigshSQLite",
-                "CMigshEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The only target that links libedit: the LineReader the executable hands the shell.
+        .target(
+            name: "MigshInteractive",
+            dependencies: ["MigshShell", "CMigshEdit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "migsh",
-            dependencies: ["MigshShell"],
+            dependencies: ["MigshShell", "MigshInteractive"],
             swiftSettings: swiftSettings
         ),
         // posix_spawn-based child processes for the tests (Foundation's Process crashed the runner).

@@ -1,4 +1,5 @@
 import CMigshSQLite
+import Foundation
 
 /// The one error type of MigshCore. `Code` is extensible (static members over a private
 /// enum) so that new cases do not break callers that switch over the known ones.
@@ -14,7 +15,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         private init(_ kind: Kind) { self.kind = kind }
         public var description: String { kind.rawValue }
 
-        /// SQLite returned an error; `sqliteCode` holds the extended result code.
+        /// SQLite returned an error; `resultCode` holds its (extended) result code.
         public static let sqlite = Code(.sqlite)
         /// A command was used wrongly (bad argument or option).
         public static let usage = Code(.usage)
@@ -53,8 +54,8 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
 
     public var code: Code
     public var message: String
-    /// Extended SQLite result code, when the error comes from SQLite.
-    public var sqliteCode: Int32?
+    /// SQLite's result code, extended where SQLite gave one, when the error comes from SQLite.
+    public var resultCode: ResultCode?
     /// The SQL that failed, if any.
     public var sql: String?
     /// Byte offset of the error in `sql` (sqlite3_error_offset), if known.
@@ -64,19 +65,29 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
     /// The verified backup taken before a change that failed: the database's state before it.
     public var backupPath: String?
 
-    public init(_ code: Code, _ message: String, sqliteCode: Int32? = nil, sql: String? = nil,
+    public init(_ code: Code, _ message: String, resultCode: ResultCode? = nil, sql: String? = nil,
                 sqlOffset: Int? = nil, details: [String] = []) {
         self.code = code
         self.message = message
-        self.sqliteCode = sqliteCode
+        self.resultCode = resultCode
         self.sql = sql
         self.sqlOffset = sqlOffset
         self.details = details
     }
 
-    public var description: String { message }
+    /// The message, and for an SQLite error the statement it happened in, as GRDB describes
+    /// its errors ("… while executing `SQL`").
+    public var description: String {
+        guard let sql, resultCode != nil else { return message }
+        return "\(message) (while executing `\(sql.trimmingCharacters(in: .whitespacesAndNewlines))`)"
+    }
 
-    /// The primary SQLite result code (extended code masked to its low byte).
-    public var primarySQLiteCode: Int32? { sqliteCode.map { $0 & 0xff } }
-    public var isBusy: Bool { primarySQLiteCode == SQLITE_BUSY || primarySQLiteCode == SQLITE_LOCKED || code == .busy }
+    /// Another connection holds a lock.
+    public var isBusy: Bool {
+        if code == .busy { return true }
+        switch resultCode {
+        case .busy?, .locked?: return true
+        default: return false
+        }
+    }
 }

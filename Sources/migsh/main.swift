@@ -1,3 +1,4 @@
+import MigshInteractive
 import MigshShell
 
-MigshMain.main()
+MigshMain.main(lineReader: LibEditLineReader())

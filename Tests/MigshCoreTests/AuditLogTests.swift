@@ -2,12 +2,18 @@ import Foundation
 import Testing
 @testable import MigshCore
 
+/// An audit record for the tests: one counter.
+struct TestRecord: AuditRecord {
+    static let event = "test"
+    var i: Int
+}
+
 @Suite("The audit log's hash chain")
 struct AuditLogTests {
     func makeLog(_ dir: String, entries: Int) throws -> String {
         let path = dir + "/audit.jsonl"
         let log = try AuditLog(path: path)
-        for i in 0..<entries { try log.append("test", ["i": i]) }
+        for i in 0..<entries { try log.append(TestRecord(i: i)) }
         return path
     }
 
@@ -20,7 +26,7 @@ struct AuditLogTests {
         try withTemporaryDirectory { dir in
             let path = try makeLog(dir, entries: 3)
             let again = try AuditLog(path: path)
-            try again.append("more")
+            try again.append(TestRecord(i: 99))
             try again.flush()  // lines are batched until flushed
             let result = try AuditLog.verify(path: path)
             #expect(result.ok)

@@ -34,9 +34,10 @@ struct ScriptedSessionTests {
         }
     }
 
-    /// How the error location names the input: `stdin`, or the script file's name.
-    static func sourceName(_ feed: Feed, fileName: String = "script.sql") -> String {
-        feed == .standardInput ? "stdin" : fileName
+    /// Where an error happened, as sqlite3 says it: `near line N:` for standard input,
+    /// `near line N of FILE:` for a script file.
+    static func location(_ line: Int, _ feed: Feed, fileName: String = "script.sql") -> String {
+        feed == .standardInput ? "near line \(line):" : "near line \(line) of \(fileName):"
     }
 
     // MARK: Output and errors
@@ -80,7 +81,7 @@ struct ScriptedSessionTests {
             let db = Self.plainDatabase(dir)
             let result = try Self.run(Self.failingScript, on: db, feed: feed, in: dir)
             #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("near line 4 of \(Self.sourceName(feed)):"), "\(result)")
+            #expect(result.stderr.contains(Self.location(4, feed)), "\(result)")
             #expect(result.stderr.contains("no such table: nosuch"), "\(result)")
             #expect(result.stdout == "count(*)\n1\n", "statements after the error ran:\n\(result)")
             #expect(sqlite(db, "select id from t order by id") == "1", "statements after the error ran")
@@ -93,7 +94,7 @@ struct ScriptedSessionTests {
             let db = Self.plainDatabase(dir)
             let result = try Self.run(Self.failingScript, on: db, feed: feed, in: dir, options: ["--no-bail"])
             #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("near line 4 of \(Self.sourceName(feed)):"), "\(result)")
+            #expect(result.stderr.contains(Self.location(4, feed)), "\(result)")
             #expect(result.stdout == "count(*)\n1\n'after'\nafter\n", "\(result)")
             #expect(sqlite(db, "select id from t order by id") == "1\n2")
         }
@@ -158,7 +159,7 @@ struct ScriptedSessionTests {
                 """
             let result = try Self.run(script, on: db, feed: .standardInput, in: dir, options: ["--no-bail"])
             #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("near line 3 of stdin:"), "\(result)")
+            #expect(result.stderr.contains("near line 3:"), "\(result)")
             #expect(result.stderr.contains("UNIQUE constraint failed"), "\(result)")
             #expect(result.stderr.lowercased().contains("rolled") && result.stderr.lowercased().contains("back"),
                     "nothing says the transaction was rolled back:\n\(result)")
@@ -218,7 +219,7 @@ struct ScriptedSessionTests {
             let result = try Self.run(script, on: db, feed: .standardInput, in: dir)
             #expect(result.status == 1, "\(result)")
             #expect(result.stderr.contains("incomplete input"), "\(result)")
-            #expect(result.stderr.contains("near line 2 of stdin"), "\(result)")
+            #expect(result.stderr.contains("near line 2:"), "\(result)")
             // The complete statement before it ran in autocommit mode, as in sqlite3.
             #expect(sqlite(db, "select id from t order by id") == "1")
         }

@@ -1,6 +1,7 @@
 import CMigshSQLite
 import Foundation
 import MigshTestSupport
+import MigshCore
 @testable import MigshShell
 import Testing
 
@@ -177,7 +178,7 @@ struct ResultFormatterBehaviourTests {
         let output = try withTemporaryOutput { out in
             try withOpenedConnection { db in
                 try withPrepared(db, "SELECT 1 AS a WHERE 0") { stmt in
-                    rows = try ResultFormatter(settings: settings, out: out).write(statement: stmt)
+                    rows = try ResultFormatter(settings: settings, out: out).write(stmt)
                 }
             }
         }
@@ -193,7 +194,7 @@ struct ResultFormatterBehaviourTests {
         _ = try withTemporaryOutput { out in
             try withOpenedConnection { db in
                 try withPrepared(db, "SELECT 'a' || char(10) || 'b' UNION ALL SELECT 2 UNION ALL SELECT 3") { stmt in
-                    rows = try ResultFormatter(settings: settings, out: out).write(statement: stmt)
+                    rows = try ResultFormatter(settings: settings, out: out).write(stmt)
                 }
             }
         }
@@ -207,9 +208,11 @@ struct ResultFormatterBehaviourTests {
         let output = try withTemporaryOutput { out in
             try withOpenedConnection { db in
                 try withPrepared(db, "SELECT 1 AS a UNION ALL SELECT abs(-9223372036854775808)") { stmt -> Void in
-                    #expect(throws: StepError(code: SQLITE_ERROR)) {
-                        try ResultFormatter(settings: settings, out: out).write(statement: stmt)
+                    let error = #expect(throws: MigshError.self) {
+                        try ResultFormatter(settings: settings, out: out).write(stmt)
                     }
+                    #expect(error?.resultCode == .error, "\(String(describing: error))")
+                    #expect(error?.message == "integer overflow")
                 }
             }
         }
@@ -311,23 +314,13 @@ private struct SQLiteFailure: Error, CustomStringConvertible {
     var description: String { "SQLite error \(code): \(message)" }
 }
 
-private func withOpenedConnection<R>(_ body: (OpaquePointer) throws -> R) throws -> R {
-    var db: OpaquePointer?
-    let rc = sqlite3_open(":memory:", &db)
-    defer { sqlite3_close_v2(db) }
-    guard rc == SQLITE_OK, let db else { throw SQLiteFailure(code: rc, message: "cannot open :memory:") }
-    return try body(db)
+private func withOpenedConnection<R>(_ body: (Connection) throws -> R) throws -> R {
+    try body(try Connection(path: ":memory:", mode: .readWriteCreate))
 }
 
 @discardableResult
-private func withPrepared<R>(_ db: OpaquePointer, _ sql: String, _ body: (OpaquePointer) throws -> R) throws -> R {
-    var stmt: OpaquePointer?
-    let rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nil)
-    defer { sqlite3_finalize(stmt) }
-    guard rc == SQLITE_OK, let stmt else {
-        throw SQLiteFailure(code: rc, message: String(cString: sqlite3_errmsg(db)))
-    }
-    return try body(stmt)
+private func withPrepared<R>(_ db: Connection, _ sql: String, _ body: (Statement) throws -> R) throws -> R {
+    try body(try db.prepare(sql))
 }
 
 /// Prepares and prints each statement of `sql` in turn, as the sqlite3 shell does: a later
@@ -338,14 +331,8 @@ private func runStatements(_ sql: String, settings: OutputSettings, out: OutputB
         try sql.withCString { start in
             var rest: UnsafePointer<CChar>? = start
             while let current = rest, current.pointee != 0 {
-                var stmt: OpaquePointer?
-                let rc = sqlite3_prepare_v2(db, current, -1, &stmt, &rest)
-                guard rc == SQLITE_OK else {
-                    throw SQLiteFailure(code: rc, message: String(cString: sqlite3_errmsg(db)))
-                }
-                guard let stmt else { continue }  // only whitespace or a comment was left
-                defer { sqlite3_finalize(stmt) }
-                _ = try formatter.write(statement: stmt)
+                guard let statement = try db.prepare(first: current, tail: &rest) else { continue }
+                _ = try formatter.write(statement)
             }
         }
     }

@@ -4,24 +4,41 @@ import Foundation
 /// The audit log: JSON Lines, append-only, mode 0600. Each line carries `seq`, a UTC `ts`
 /// and `prev`, the SHA-256 of the previous line (all zeros for the first), so that an edited,
 /// removed, inserted or reordered line breaks the chain.
+///
+/// Several processes append to one log (an interactive shell, a support script, a cron job
+/// running `--check`). Lines are therefore chained when they are written, not when they are
+/// made: a flush takes an exclusive lock on the log (`flock`), reads the tail the file has
+/// now — whoever wrote it — numbers and chains the pending lines after it, writes them in
+/// one `write`, updates the head file, and unlocks. `seq` and `prev` follow the file, never
+/// one process's memory.
 public final class AuditLog {
     public let path: String
     private let fd: Int32
     /// `PATH.head`: the last line's seq and hash, rewritten at every flush, so that lines cut
     /// from the end of the log — which a hash chain alone cannot see — are detected.
     private let headFD: Int32
-    private var seq: Int
-    private var prev: String
 
     public static func headPath(_ path: String) -> String { path + ".head" }
 
     public static let genesis = String(repeating: "0", count: 64)
 
+    /// Pending lines, each stored as the bytes before its prev value, the bytes between prev
+    /// and seq, and the bytes after seq: `head HEX middle SEQ tail`. One buffer for all of
+    /// them, so a statement's line costs no allocation.
+    private var pending: [UInt8] = []
+    private var pieces: [(head: Int, middle: Int, tail: Int)] = []
+    /// The file's size after our last write; when it has not changed, nobody else appended
+    /// and the tail we know is still the file's (no read).
+    private var knownSize: off_t = -1
+    private var lastSeq = 0
+    private var lastHash = AuditLog.genesis
+    private static let flushThreshold = 256 * 1024
+
     /// Opens (creating with 0600) the log for appending. An unwritable log is an error before
     /// anything runs, never a silent gap.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw MigshError(.audit, "cannot open the audit log \(path): \(String(cString: strerror(errno)))",
                              details: ["Choose another file with --audit FILE."])
@@ -29,52 +46,8 @@ public final class AuditLog {
         self.fd = fd
         // Best effort: a log whose folder is not writable (a log prepared by an administrator)
         // still works; only the detection of lines cut from its end is lost.
-        headFD = open(AuditLog.headPath(path), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        let tail = AuditLog.tail(of: path)
-        (seq, prev) = (tail.seq, tail.hash)
-        // A cut-off last line stays as evidence; new entries start on a line of their own.
-        if !tail.endsWithNewline { pending.append(UInt8(ascii: "\n")) }
+        headFD = open(AuditLog.headPath(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
     }
-
-    /// The last complete line's seq and hash, and whether the file ends with a newline.
-    static func tail(of path: String) -> (seq: Int, hash: String, endsWithNewline: Bool) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return (0, genesis, true) }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        guard size > 0 else { return (0, genesis, true) }
-        var window: UInt64 = 4096
-        while true {
-            let start = size > window ? size - window : 0
-            try? handle.seek(toOffset: start)
-            var bytes = [UInt8](handle.readDataToEndOfFile())
-            let endsWithNewline = bytes.last == UInt8(ascii: "\n")
-            // Drop an incomplete last line: the chain continues from the last complete one.
-            if let nl = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange(nl...) } else if start == 0 {
-                return (0, genesis, endsWithNewline)
-            } else {
-                window *= 4
-                continue
-            }
-            if let nl = bytes.lastIndex(of: UInt8(ascii: "\n")) {
-                let line = Array(bytes[(nl + 1)...])
-                return (seqOf(line), sha256Hex(line), endsWithNewline)
-            }
-            if start == 0 { return bytes.isEmpty ? (0, genesis, endsWithNewline) : (seqOf(bytes), sha256Hex(bytes), endsWithNewline) }
-            window *= 4
-        }
-    }
-
-    static func seqOf(_ line: [UInt8]) -> Int {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return 0 }
-        return object["seq"] as? Int ?? 0
-    }
-
-    /// Lines not yet written. Flushed when large, by `flush()` (the shell calls it after
-    /// every command and statement that leaves no transaction open), and on close — so a
-    /// long transaction does not pay a write per statement, and nothing that took effect
-    /// goes unrecorded.
-    private var pending: [UInt8] = []
-    private static let flushThreshold = 256 * 1024
 
     deinit {
         try? flush()
@@ -82,73 +55,198 @@ public final class AuditLog {
         if headFD >= 0 { close(headFD) }
     }
 
-    /// Appends one entry. `fields` values: String, Int, Int64, Double, Bool, NSNull, arrays
-    /// and dictionaries of those.
-    public func append(_ event: String, _ fields: [String: Any] = [:]) throws {
-        seq += 1
-        var object = fields
-        object["seq"] = seq
-        object["ts"] = AuditLog.timestamp()
-        object["prev"] = prev
-        object["event"] = event
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        JSONLine.encode(object, into: &line)
-        prev = sha256Hex(line)
-        pending += line
-        pending.append(UInt8(ascii: "\n"))
+    // MARK: Appending
+
+    /// Appends one entry: `{"event":…,"prev":…,"seq":…,"ts":…, <the record's fields>}`.
+    public func append<R: AuditRecord>(_ record: R) throws {
+        let fields = try AuditLog.encoder.encode(record)
+        pending.reserveCapacity(pending.count + fields.count + 160)
+        let start = pending.count
+        pending.append(contentsOf: #"{"event":"#.utf8)
+        JSONLine.encodeString(R.event, into: &pending)
+        pending.append(contentsOf: #","prev":""#.utf8)
+        let head = pending.count - start
+        pending.append(contentsOf: #"","seq":"#.utf8)
+        let middle = pending.count - start - head
+        pending.append(contentsOf: #","ts":""#.utf8)
+        pending.append(contentsOf: AuditLog.timestamp().utf8)
+        pending.append(UInt8(ascii: "\""))
+        // The record's own fields, without its braces.
+        if fields.count > 2 {
+            pending.append(UInt8(ascii: ","))
+            pending.append(contentsOf: fields.dropFirst().dropLast())
+        }
+        pending.append(UInt8(ascii: "}"))
+        pieces.append((head, middle, pending.count - start - head - middle))
         if pending.count >= AuditLog.flushThreshold { try flush() }
     }
 
-    /// The hot path for SQL statements: the same line `append("sql", …)` would write, built
-    /// straight into the pending buffer — no dictionary, no dynamic casts, no per-line array.
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.keyEncodingStrategy = .convertToSnakeCase
+        return e
+    }()
+
+    /// The hot path for SQL statements: the line built straight into the pending buffer — no
+    /// encoder, no dictionary, no per-line array.
     public func appendStatement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String? = nil) throws {
-        seq += 1
         let start = pending.count
-        func key(_ k: StaticString) {
-            pending.append(pending.count == start ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        func key(_ k: StaticString, first: Bool = false) {
+            if !first { pending.append(UInt8(ascii: ",")) }
             pending.append(UInt8(ascii: "\""))
             pending.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
             pending.append(UInt8(ascii: "\""))
             pending.append(UInt8(ascii: ":"))
         }
-        func quotedASCII(_ s: String) {
-            pending.append(UInt8(ascii: "\""))
-            pending.append(contentsOf: s.utf8)
-            pending.append(UInt8(ascii: "\""))
-        }
-        key("duration_ms"); pending.append(contentsOf: String(durationMS).utf8)
+        pending.append(UInt8(ascii: "{"))
+        key("duration_ms", first: true); pending.append(contentsOf: String(durationMS).utf8)
         if let error { key("error"); JSONLine.encodeString(error, into: &pending) }
-        key("event"); quotedASCII("sql")
+        key("event"); pending.append(contentsOf: #""sql""#.utf8)
         key("outcome"); JSONLine.encodeString(outcome, into: &pending)
-        key("prev"); quotedASCII(prev)  // hex digits: nothing to escape
+        key("prev"); pending.append(UInt8(ascii: "\""))
+        let head = pending.count - start
+        pending.append(UInt8(ascii: "\""))
         if let rowsChanged { key("rows_changed"); pending.append(contentsOf: String(rowsChanged).utf8) }
-        key("seq"); pending.append(contentsOf: String(seq).utf8)
+        key("seq")
+        let middle = pending.count - start - head
         key("sql"); JSONLine.encodeString(sql, into: &pending)
-        key("ts"); quotedASCII(AuditLog.timestamp())  // digits and separators only
-        pending.append(UInt8(ascii: "}"))
-        prev = pending.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-        pending.append(UInt8(ascii: "\n"))
+        key("ts"); pending.append(UInt8(ascii: "\""))
+        pending.append(contentsOf: AuditLog.timestamp().utf8)  // digits and separators only
+        pending.append(contentsOf: #""}"#.utf8)
+        pieces.append((head, middle, pending.count - start - head - middle))
         if pending.count >= AuditLog.flushThreshold { try flush() }
     }
 
-    /// Writes the pending lines (one `write` on an O_APPEND descriptor).
+    /// Writes the pending lines, chained after the file's own tail, under the log's lock.
     public func flush() throws {
-        guard !pending.isEmpty else { return }
+        guard !pieces.isEmpty else { return }
+        // > flock() … places an advisory lock; LOCK_EX: only one process may hold it.
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw MigshError(.audit, "cannot lock the audit log \(path): \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+
+        var st = stat()
+        fstat(fd, &st)
+        var out: [UInt8] = []
+        out.reserveCapacity(pending.count + pieces.count * 90 + 1)
+        var gap: (seq: Int, hash: String)?
+        if st.st_size != knownSize {
+            let tail = AuditLog.tail(fd: fd, size: st.st_size)
+            (lastSeq, lastHash) = (tail.seq, tail.hash)
+            // A line cut short (a writer killed mid-append) stays as evidence; ours start on
+            // a line of their own.
+            if !tail.endsWithNewline { out.append(UInt8(ascii: "\n")) }
+            // The head is written after the lines: a head ahead of the file means entries were
+            // removed from its end. Chaining on would hide that, so it is said first.
+            if let head = readHead(), head.seq > tail.seq || (head.seq == tail.seq && head.seq > 0 && head.hash != tail.hash) {
+                gap = head
+            }
+        }
+        if let gap {
+            lastSeq += 1
+            let lineStart = out.count
+            out.append(contentsOf: #"{"event":"audit_gap","found_hash":"\#(lastHash)","found_seq":\#(lastSeq - 1),"head_hash":"\#(gap.hash)","head_seq":\#(gap.seq),"prev":"\#(lastHash)","seq":\#(lastSeq),"ts":"\#(AuditLog.timestamp())"}"#.utf8)
+            lastHash = out.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[lineStart...])) }
+            out.append(UInt8(ascii: "\n"))
+        }
         var offset = 0
-        while offset < pending.count {
-            let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        for piece in pieces {
+            lastSeq += 1
+            let lineStart = out.count
+            out.append(contentsOf: pending[offset..<(offset + piece.head)])
+            out.append(contentsOf: lastHash.utf8)
+            out.append(contentsOf: pending[(offset + piece.head)..<(offset + piece.head + piece.middle)])
+            out.append(contentsOf: String(lastSeq).utf8)
+            out.append(contentsOf: pending[(offset + piece.head + piece.middle)..<(offset + piece.head + piece.middle + piece.tail)])
+            lastHash = out.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[lineStart...])) }
+            out.append(UInt8(ascii: "\n"))
+            offset += piece.head + piece.middle + piece.tail
+        }
+        var written = 0
+        while written < out.count {
+            let n = out.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
+                knownSize = -1
                 throw MigshError(.audit, "cannot write the audit log \(path): \(String(cString: strerror(errno)))")
             }
-            offset += n
+            written += n
         }
+        knownSize = st.st_size + off_t(out.count)
         pending.removeAll(keepingCapacity: true)
+        pieces.removeAll(keepingCapacity: true)
         // Fixed width, written in place: "SEQ HASH\n".
-        let seqText = String(seq)
-        let head = Array((String(repeating: "0", count: max(0, 20 - seqText.count)) + seqText + " " + prev + "\n").utf8)
+        let seqText = String(lastSeq)
+        let head = Array((String(repeating: "0", count: max(0, 20 - seqText.count)) + seqText + " " + lastHash + "\n").utf8)
         if headFD >= 0 { _ = head.withUnsafeBytes { pwrite(headFD, $0.baseAddress!, $0.count, 0) } }
+    }
+
+    /// The head file's seq and hash, if it has them.
+    private func readHead() -> (seq: Int, hash: String)? {
+        guard headFD >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 86)
+        let n = bytes.withUnsafeMutableBytes { pread(headFD, $0.baseAddress!, $0.count, 0) }
+        guard n >= 86 else { return nil }
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+        guard parts.count == 2, let seq = Int(parts[0]) else { return nil }
+        return (seq, parts[1].trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The last complete line's seq and hash, and whether the file ends with a newline.
+    static func tail(fd: Int32, size: off_t) -> (seq: Int, hash: String, endsWithNewline: Bool) {
+        guard size > 0 else { return (0, genesis, true) }
+        var window: off_t = 4096
+        while true {
+            let start = size > window ? size - window : 0
+            var bytes = [UInt8](repeating: 0, count: Int(size - start))
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, start) }
+            guard n == bytes.count else { return (0, genesis, true) }
+            let endsWithNewline = bytes.last == UInt8(ascii: "\n")
+            // Drop an incomplete last line: the chain continues from the last complete one.
+            if let nl = bytes.lastIndex(of: UInt8(ascii: "\n")) {
+                bytes.removeSubrange(nl...)
+            } else if start == 0 {
+                return (0, genesis, endsWithNewline)
+            } else {
+                window *= 4
+                continue
+            }
+            if let nl = bytes.lastIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(bytes[(nl + 1)...])
+                if let seq = seqOf(line) { return (seq, sha256Hex(line), endsWithNewline) }
+                // The last line is not one of ours (a cut line followed by a newline): look further back.
+                if start == 0 { return lastGoodLine(bytes, endsWithNewline) }
+                window *= 4
+                continue
+            }
+            if start == 0 { return lastGoodLine(bytes, endsWithNewline) }
+            window *= 4
+        }
+    }
+
+    /// The last line of `bytes` that is an entry, for a log ending in cut lines.
+    private static func lastGoodLine(_ bytes: [UInt8], _ endsWithNewline: Bool) -> (seq: Int, hash: String, endsWithNewline: Bool) {
+        for line in bytes.split(separator: UInt8(ascii: "\n")).reversed() {
+            if let seq = seqOf(Array(line)) { return (seq, sha256Hex(Array(line)), endsWithNewline) }
+        }
+        return (0, genesis, endsWithNewline)
+    }
+
+    /// The `seq` of an entry line, read without a JSON parser; nil for a line that is not one.
+    static func seqOf(_ line: [UInt8]) -> Int? {
+        guard line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}") else { return nil }
+        let key = Array(#""seq":"#.utf8)
+        guard line.count > key.count else { return nil }
+        for i in 0...(line.count - key.count) where line[i] == key[0] && Array(line[i..<(i + key.count)]) == key {
+            var value = 0
+            var j = i + key.count
+            var digits = 0
+            while j < line.count, line[j] >= 48, line[j] <= 57 { value = value * 10 + Int(line[j] - 48); j += 1; digits += 1 }
+            return digits > 0 ? value : nil
+        }
+        return nil
     }
 
     nonisolated(unsafe) private static var cachedSecond: Int = -1
@@ -174,11 +272,16 @@ public final class AuditLog {
         return cachedPrefix + msText + "Z"
     }
 
+    // MARK: Verifying
+
     public struct Verification: Sendable, Codable {
         public var entries: Int
         /// The first line (1-based) where the chain breaks, and why.
         public var brokenAtLine: Int?
         public var reason: String?
+        /// Lines that are not entries but do not break the chain: appends cut short by a
+        /// killed process (the next entry chains to the one before them).
+        public var cutLines: [Int]
         public var ok: Bool { brokenAtLine == nil }
     }
 
@@ -188,42 +291,52 @@ public final class AuditLog {
         }
         var prev = genesis
         var expectedSeq = 1
+        var entries = 0
+        var cut: [Int] = []
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if data.last == UInt8(ascii: "\n") { lines.removeLast() } else if !data.isEmpty {
-            return Verification(entries: lines.count, brokenAtLine: lines.count, reason: "the last line is incomplete (truncated file)")
+        if data.last == UInt8(ascii: "\n") || data.isEmpty { lines.removeLast() }
+        func broken(_ line: Int, _ reason: String) -> Verification {
+            Verification(entries: entries, brokenAtLine: line, reason: reason, cutLines: cut)
         }
+        var afterLastEntry = 1
         for (i, line) in lines.enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                return Verification(entries: lines.count, brokenAtLine: i + 1, reason: "not a JSON object")
+                // Not an entry: an append cut short, if the chain goes on past it unbroken.
+                cut.append(i + 1)
+                continue
+            }
+            entries += 1
+            if object["event"] as? String == "audit_gap" {
+                let found = object["found_seq"] as? Int ?? 0, head = object["head_seq"] as? Int ?? 0
+                return broken(afterLastEntry, head > found
+                    ? "entries \(found + 1)–\(head) were removed from the end of the log (the next writer found it ending at seq \(found) where its head recorded \(head), and said so at line \(i + 1))"
+                    : "entry \(found) was edited after it was written (the next writer found another hash than its head recorded, and said so at line \(i + 1))")
             }
             if object["prev"] as? String != prev {
-                return Verification(entries: lines.count, brokenAtLine: i + 1,
-                                    reason: "prev does not match the SHA-256 of line \(i) (a line was edited, removed, inserted or reordered)")
+                return broken(i + 1, "prev does not match the SHA-256 of the entry before it (a line was edited, removed, inserted or reordered)")
             }
             if object["seq"] as? Int != expectedSeq {
-                return Verification(entries: lines.count, brokenAtLine: i + 1,
-                                    reason: "seq is \(object["seq"].map { "\($0)" } ?? "missing"), expected \(expectedSeq)")
+                return broken(i + 1, "seq is \(object["seq"].map { "\($0)" } ?? "missing"), expected \(expectedSeq)")
             }
             prev = sha256Hex(Array(line))
             expectedSeq += 1
+            afterLastEntry = i + 2
         }
-        // The head names the last line written: fewer lines, or another last line, means the
-        // end of the log was cut or edited.
+        // The head names the last entry written: fewer entries, or another last entry, means
+        // the end of the log was cut or edited.
         if let head = FileManager.default.contents(atPath: headPath(path)).flatMap({ String(data: $0, encoding: .utf8) }) {
             let parts = head.split(separator: " ")
             if parts.count == 2, let headSeq = Int(parts[0]) {
                 let headHash = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
                 if headSeq > expectedSeq - 1 {
-                    return Verification(entries: lines.count, brokenAtLine: lines.count + 1,
-                                        reason: "the log ends at seq \(expectedSeq - 1) but \((headPath(path) as NSString).lastPathComponent) records seq \(headSeq): lines were removed from the end")
+                    return broken(lines.count + 1, "the log ends at seq \(expectedSeq - 1) but \((headPath(path) as NSString).lastPathComponent) records seq \(headSeq): entries were removed from the end")
                 }
                 if headSeq == expectedSeq - 1 && headHash != prev && headSeq > 0 {
-                    return Verification(entries: lines.count, brokenAtLine: lines.count,
-                                        reason: "the last line does not match the hash recorded in \((headPath(path) as NSString).lastPathComponent): it was edited")
+                    return broken(lines.count, "the last entry does not match the hash recorded in \((headPath(path) as NSString).lastPathComponent): it was edited")
                 }
             }
         }
-        return Verification(entries: lines.count, brokenAtLine: nil, reason: nil)
+        return Verification(entries: entries, brokenAtLine: nil, reason: nil, cutLines: cut)
     }
 
     /// The last `count` lines of the log.

@@ -130,8 +130,10 @@ public struct BackupStore: Sendable {
         } catch var error as MigshError {
             if error.code != .busy { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message
-            if let primary = error.primarySQLiteCode, primary == SQLITE_IOERR || primary == SQLITE_FULL {
+            switch error.resultCode {
+            case .ioError?, .full?:
                 error.details.append("Is the disk full, or a file-size limit (ulimit -f) in force? Free space in \((path as NSString).deletingLastPathComponent) and try again.")
+            default: break
             }
             throw error
         }

@@ -178,7 +178,7 @@ public struct Migrator {
             try db.execute("BEGIN IMMEDIATE")
         } catch let error as MigshError where error.isBusy {
             throw MigshError(.busy, "database is locked: another process is writing to it (waited \(options.busyTimeoutMS) ms); nothing was changed",
-                             sqliteCode: error.sqliteCode)
+                             resultCode: error.resultCode)
         }
         var backup: BackupStore.Backup?
         do {
@@ -327,7 +327,7 @@ enum MigrationFailure {
         if let hint = hint(for: error.message) { details.append(hint) }
         return MigshError(.migrationFailed,
                           "Error in migration version \(m.version) (\(m.fileName), line \(statement.line)): \(error.message)",
-                          sqliteCode: error.sqliteCode, sql: statement.sql, sqlOffset: error.sqlOffset, details: details)
+                          resultCode: error.resultCode, sql: statement.sql, sqlOffset: error.sqlOffset, details: details)
     }
 
     static func hint(for message: String) -> String? {

@@ -141,9 +141,10 @@ final class DataProbe {
     }
 
     private func isUniqueViolation(_ error: MigshError) -> Bool {
-        guard let code = error.sqliteCode else { return false }
-        // SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY are macros Swift does not import.
-        return code == SQLITE_CONSTRAINT | (8 << 8) || code == SQLITE_CONSTRAINT | (6 << 8)
+        switch error.resultCode {
+        case .constraintUnique?, .constraintPrimaryKey?: return true
+        default: return false
+        }
     }
 
     private func message(_ error: any Error) -> String { (error as? MigshError)?.message ?? "\(error)" }

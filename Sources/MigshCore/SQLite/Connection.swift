@@ -29,14 +29,14 @@ public final class Connection {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard let db else {
-            throw MigshError(.sqlite, "cannot open \(path): out of memory", sqliteCode: rc)
+            throw MigshError(.sqlite, "cannot open \(path): out of memory", resultCode: ResultCode(rawValue: rc))
         }
         guard rc == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(db))
             // > Whether or not an error occurs when it is opened, resources associated with
             // > the database connection handle should be released by passing it to sqlite3_close().
             sqlite3_close_v2(db)
-            throw MigshError(.sqlite, "cannot open \(path): \(message)", sqliteCode: rc)
+            throw MigshError(.sqlite, "cannot open \(path): \(message)", resultCode: ResultCode(rawValue: rc))
         }
         self.handle = db
         sqlite3_extended_result_codes(db, 1)
@@ -80,7 +80,7 @@ public final class Connection {
         else if primary == SQLITE_CORRUPT { resolved = .damaged }
         else if primary == SQLITE_READONLY { resolved = .readOnly }
         else { resolved = .sqlite }
-        return MigshError(resolved, message, sqliteCode: extended != 0 ? extended : rc, sql: sql,
+        return MigshError(resolved, message, resultCode: ResultCode(rawValue: extended != 0 ? extended : rc), sql: sql,
                           sqlOffset: offset >= 0 ? Int(offset) : nil)
     }
 
@@ -90,22 +90,32 @@ public final class Connection {
 
     // MARK: Running SQL
 
-    /// Prepares one statement. Returns nil when `sql` holds only white space or comments.
-    /// `tail` receives the byte offset where the next statement starts.
+    /// Prepares the one statement in `sql`. Throws when it holds no statement (only white
+    /// space or comments) or does not compile.
     public func prepare(_ sql: String) throws -> Statement {
         var utf8 = Array(sql.utf8)
         utf8.append(0)
         return try utf8.withUnsafeBufferPointer { buf in
             var stmt: OpaquePointer?
-            var tail: UnsafePointer<CChar>?
             let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-            let rc = sqlite3_prepare_v2(handle, base, Int32(buf.count - 1), &stmt, &tail)
+            let rc = sqlite3_prepare_v2(handle, base, Int32(buf.count - 1), &stmt, nil)
             guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
             guard let stmt else {
                 throw MigshError(.sqlite, "no statement in SQL text", sql: sql)
             }
-            return Statement(connection: self, handle: stmt, sql: sql)
+            return Statement(connection: self, handle: stmt)
         }
+    }
+
+    /// Prepares the first statement of the NUL-terminated UTF-8 text at `sql` (the shell's
+    /// loop over typed text). `tail` receives where the next statement starts. Returns nil
+    /// when the text up to `tail` is only white space or comments. A failure carries the
+    /// text from `sql` on and SQLite's error offset into it, for sqlite3's caret.
+    public func prepare(first sql: UnsafePointer<CChar>, tail: inout UnsafePointer<CChar>?) throws -> Statement? {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, &tail)
+        guard rc == SQLITE_OK else { throw error(rc, sql: String(cString: sql)) }
+        return stmt.map { Statement(connection: self, handle: $0) }
     }
 
     /// Runs every statement of `sql` in order, stepping each one to completion before

@@ -55,7 +55,7 @@ public enum OnlineBackup {
                 busySince = start
                 if Date().timeIntervalSince(start) * 1000 > Double(busyTimeoutMS) {
                     throw MigshError(.busy, "database is locked: another process held it for more than \(busyTimeoutMS) ms",
-                                     sqliteCode: rc)
+                                     resultCode: ResultCode(rawValue: rc))
                 }
                 usleep(10_000)
             } else {
@@ -64,7 +64,7 @@ public enum OnlineBackup {
                 sqlite3_backup_finish(backup)
                 let primary = rc & 0xff
                 let code: MigshError.Code = primary == SQLITE_NOTADB ? .notADatabase : (primary == SQLITE_READONLY ? .readOnly : .backupFailed)
-                throw MigshError(code, message, sqliteCode: rc)
+                throw MigshError(code, message, resultCode: ResultCode(rawValue: rc))
             }
         }
         finished = true

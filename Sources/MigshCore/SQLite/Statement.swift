@@ -4,17 +4,19 @@ import CMigshSQLite
 public final class Statement {
     unowned let connection: Connection
     let handle: OpaquePointer
-    public let sql: String
 
-    init(connection: Connection, handle: OpaquePointer, sql: String) {
+    init(connection: Connection, handle: OpaquePointer) {
         self.connection = connection
         self.handle = handle
-        self.sql = sql
     }
+
+    /// The statement's text (`sqlite3_sql`).
+    public var sql: String { String(cString: sqlite3_sql(handle)) }
 
     deinit { sqlite3_finalize(handle) }
 
-    /// The raw `sqlite3_stmt*`, for hot paths (result formatting) that read columns directly.
+    /// The raw `sqlite3_stmt*`, for the result formatter, which reads columns straight from
+    /// SQLite's buffers; stepping goes through `step()`.
     public var sqliteHandle: OpaquePointer { handle }
 
     /// Steps once; true when a row is available, false when done.

@@ -13,6 +13,8 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
     public var changes: [Change]
     public var isEmpty: Bool { changes.isEmpty }
 
+    public init(changes: [Change]) { self.changes = changes }
+
     public init(live: SchemaSnapshot, expected: SchemaSnapshot) {
         var changes: [Change] = []
         func compare<T: Equatable>(_ kind: String, _ l: [String: T], _ e: [String: T], name: (T) -> String,

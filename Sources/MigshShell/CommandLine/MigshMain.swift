@@ -5,7 +5,8 @@ import MigshCore
 /// The `migsh` entry point: parse the command line, open the session, run the input, exit
 /// with the contract's status.
 public enum MigshMain {
-    public static func main() -> Never {
+    /// `lineReader`: where the interactive shell reads lines (libedit in the executable).
+    public static func main(lineReader: any LineReader) -> Never {
         setlocale(LC_ALL, "")
         signal(SIGPIPE, SIG_IGN)
         // A file-size limit (ulimit -f) must make writes fail with EFBIG — reported as a
@@ -25,10 +26,10 @@ public enum MigshMain {
             FileHandle.standardError.write(Data(("migsh: " + message + "\n").utf8))
             exit(2)
         }
-        exit(run(options))
+        exit(run(options, lineReader: lineReader))
     }
 
-    static func run(_ o: MigshOptions) -> Int32 {
+    static func run(_ o: MigshOptions, lineReader: any LineReader) -> Int32 {
         let env = ProcessInfo.processInfo.environment
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
@@ -60,7 +61,7 @@ public enum MigshMain {
             } catch {}
         }
         if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
-            guard LineEditor.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") == true else {
+            guard lineReader.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") else {
                 err.write("Error: database not found: \(databasePath)\n")
                 return 1
             }
@@ -84,12 +85,12 @@ public enum MigshMain {
         if o.noheader { session.output.setHeaders(false) }
         session.echo = o.echo
         session.bail = o.bail ?? !interactive
-        if interactive { session.ask = { LineEditor.askYesNo($0 + " [y/N] ") } }
+        if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
         let shell = Shell(session: session)
         var status: Int32 = 0
         defer {
-            session.log("session_end", ["exit_code": Int(status), "user": session.user, "pid": Int(getpid()),
-                                        "database": absolutePath(session.configuration.databasePath)])
+            session.log(Audit.SessionEnd(exitCode: Int(status), user: session.user, pid: Int(getpid()),
+                                         database: absolutePath(session.configuration.databasePath)))
             try? session.audit.flush()
         }
 
@@ -127,10 +128,10 @@ public enum MigshMain {
                 _ = try shell.runScript(lines: &source, name: (file as NSString).lastPathComponent)
                 status = shell.finishBatch()
             } else if interactive {
-                status = InteractiveShell(shell: shell).run()
+                status = InteractiveShell(shell: shell, reader: lineReader).run()
             } else {
                 var source = FileLineSource(file: fdopen(0, "r"))
-                _ = try shell.runScript(lines: &source, name: "stdin")
+                _ = try shell.runScript(lines: &source, name: nil)
                 status = shell.finishBatch()
             }
         } catch let exit as ShellExit {
@@ -173,7 +174,7 @@ enum CheckStatus {
                 shell.report(MigshError(.migrationFolder, "the migrations folder \(shell.session.configuration.migrationsPath) has \(s.folderErrors.count) error(s)",
                                         details: s.folderErrors))
             }
-            shell.session.log("check", ["status": s.state.rawValue, "current_version": s.currentVersion, "required_version": s.requiredVersion])
+            shell.session.log(Audit.Check(status: s.state.rawValue, currentVersion: s.currentVersion, requiredVersion: s.requiredVersion))
             switch s.state {
             case .upToDate: return 0
             case .databaseNewer: return 3
@@ -181,7 +182,7 @@ enum CheckStatus {
             case .folderError: return 1
             }
         } catch {
-            shell.session.log("check", ["status": "error", "error": (error as? MigshError)?.message ?? "\(error)"])
+            shell.session.log(Audit.Check(status: "error", error: (error as? MigshError)?.message ?? "\(error)"))
             shell.report(error)
             return 1
         }

@@ -1,51 +1,117 @@
 import Foundation
 import MigshCore
 
-/// TAB-completion candidates, as plain code that tests can call without a terminal.
+/// What completion needs from the session, as plain values (tests supply their own).
+protocol CompletionSources {
+    func migrationVersions(pendingOnly: Bool) -> [Int]
+    /// Backups of this database, by their names in the backups folder.
+    func backupNames() -> [String]
+    func tableNames() -> [String]
+    func columnNames() -> [String]
+}
+
+/// TAB-completion candidates, as plain code that tests call without a terminal. A command's
+/// arguments complete from its own declaration (`DotCommand.completion`, and the option
+/// names swift-argument-parser knows), never from a list kept here.
 struct Completion {
-    let session: Session
+    let sources: any CompletionSources
 
     func candidates(line: String, word: String) -> [String] {
         let words = DotCommands.tokenize(line)
         let atStart = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         if line.hasPrefix(".") {
             if atStart { return DotCommands.names.filter { $0.hasPrefix(word) } }
-            return argumentCandidates(command: words[0], word: word)
+            guard let type = DotCommands.byName[words[0]] else { return [] }
+            // The words before the one being completed.
+            let before = Array(words.dropFirst().dropLast(line.hasSuffix(" ") || word.isEmpty ? 0 : 1))
+            return argumentCandidates(type, before: before, word: word)
         }
         // Names typed with the right case first; otherwise any case (SQL names are case-blind).
-        let names = tableAndColumnNames()
+        let names = Array(Set(sources.tableNames() + sources.columnNames())).sorted()
         let exact = names.filter { $0.hasPrefix(word) }
         return !exact.isEmpty ? exact : names.filter { $0.lowercased().hasPrefix(word.lowercased()) }
     }
 
-    func argumentCandidates(command: String, word: String) -> [String] {
-        var options: [String]
-        switch command {
-        case ".bail", ".echo", ".headers", ".header", ".timer", ".changes": options = ["on", "off"]
-        case ".mode": options = OutputMode.allCases.map(\.rawValue)
-        case ".apply": options = ["--to", "--dry-run", "--yes"] + migrationVersions()
-        case ".restore": options = ["--version", "--latest", "--yes"] + session.backupStore.list().map(\.path) + migrationVersions()
-        case ".help": options = DotCommands.names
-        case ".tables", ".schema": options = tableAndColumnNames()
-        case ".audit": options = ["verify"]
-        default: options = []
+    func argumentCandidates(_ type: any DotCommand.Type, before: [String], word: String) -> [String] {
+        let declared = DeclaredArguments(type)
+        if word.hasPrefix("-") {
+            return declared.optionNames.filter { $0.hasPrefix(word) && !before.contains($0) }
         }
-        return options.filter { $0.hasPrefix(word) }
+        let source: CompletionSource?
+        if let last = before.last, declared.takesValue(last) {
+            source = type.completion[last]
+        } else {
+            // The positional index: words that are neither options nor option values.
+            var index = 0
+            var i = 0
+            while i < before.count {
+                if before[i].hasPrefix("-") {
+                    if declared.takesValue(before[i]) { i += 1 }
+                } else {
+                    index += 1
+                }
+                i += 1
+            }
+            let repeating = declared.positionals.last?.isRepeating ?? false
+            source = type.completion["\(index)"] ?? (repeating ? type.completion["\(declared.positionals.count - 1)"] : nil)
+            if source == nil && word.isEmpty { return declared.optionNames.filter { !before.contains($0) } }
+        }
+        return values(source, word: word)
     }
 
-    func migrationVersions() -> [String] {
-        guard let folder = try? session.loadFolder() else { return [] }
-        return folder.migrations.keys.sorted().map(String.init)
+    func values(_ source: CompletionSource?, word: String) -> [String] {
+        switch source {
+        case nil: return []
+        case .words(let words)?: return words.filter { $0.hasPrefix(word) }
+        case .versions(let pendingOnly)?: return sources.migrationVersions(pendingOnly: pendingOnly).map(String.init).filter { $0.hasPrefix(word) }
+        case .backups?: return sources.backupNames().filter { $0.hasPrefix(word) }
+        case .tables?:
+            let names = sources.tableNames()
+            let exact = names.filter { $0.hasPrefix(word) }
+            return !exact.isEmpty ? exact : names.filter { $0.lowercased().hasPrefix(word.lowercased()) }
+        case .commands?: return DotCommands.names.filter { $0.hasPrefix(word) || $0.hasPrefix("." + word) }
+        case .files(let extensions)?: return Completion.files(matching: word, extensions: extensions)
+        }
     }
 
-    func tableAndColumnNames() -> [String] {
-        guard let stmt = try? session.db.prepare("""
-            SELECT name FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'
-            UNION SELECT p.name FROM sqlite_schema s, pragma_table_info(s.name) p WHERE s.type IN ('table','view')
-            ORDER BY 1
-            """) else { return [] }
-        var names: [String] = []
-        while (try? stmt.step()) == true { names.append(stmt.text(0)) }
-        return names
+    /// File and folder names starting with `word` (a path), folders with a trailing `/`.
+    static func files(matching word: String, extensions: [String]) -> [String] {
+        let slash = word.lastIndex(of: "/")
+        let dir = slash.map { String(word[...$0]) } ?? ""
+        let prefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
+        return names.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().compactMap { name in
+            var isDir: ObjCBool = false
+            _ = fm.fileExists(atPath: dir + name, isDirectory: &isDir)
+            if isDir.boolValue { return dir + name + "/" }
+            if !extensions.isEmpty && !extensions.contains(where: { name.lowercased().hasSuffix("." + $0) }) { return nil }
+            return dir + name
+        }
+    }
+}
+
+extension Session: CompletionSources {
+    func migrationVersions(pendingOnly: Bool) -> [Int] {
+        guard let folder = try? loadFolder() else { return [] }
+        let all = folder.migrations.keys.sorted()
+        guard pendingOnly else { return all }
+        let current = currentVersion ?? 0
+        return all.filter { $0 > current }
+    }
+
+    func backupNames() -> [String] {
+        let dir = (backupStore.directory as NSString).standardizingPath + "/"
+        return ownBackups().map { $0.path.hasPrefix(dir) ? String($0.path.dropFirst(dir.count)) : $0.path }
+    }
+
+    func tableNames() -> [String] {
+        (try? db.column("SELECT name FROM main.sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY 1")) ?? []
+    }
+
+    func columnNames() -> [String] {
+        (try? db.column("""
+            SELECT DISTINCT p.name FROM main.sqlite_schema s, pragma_table_info(s.name) p WHERE s.type IN ('table','view') ORDER BY 1
+            """)) ?? []
     }
 }

@@ -5,6 +5,7 @@ import MigshCore
 /// completion, the startup check, and the quit prompt when a transaction is open.
 struct InteractiveShell {
     let shell: Shell
+    let reader: any LineReader
     var session: Session { shell.session }
 
     static func historyPath() -> String {
@@ -24,20 +25,20 @@ struct InteractiveShell {
 
     func run() -> Int32 {
         let history = InteractiveShell.historyPath()
-        LineEditor.loadHistory(history)
-        LineEditor.candidates = { line, word in Completion(session: session).candidates(line: line, word: word) }
-        defer { LineEditor.saveHistory(history) }
-        Terminal.installInterruptHandler()
+        reader.loadHistory(history)
+        reader.completer = { [session] line, word in Completion(sources: session).candidates(line: line, word: word) }
+        defer { reader.saveHistory(history) }
+        InterruptHandler.install()
         shell.out.write("migsh \(MigshVersion.current) — enter \".help\" for help\n")
         shell.out.flush()
         startupCheck()
 
         var buffer = ""
         while true {
-            Terminal.interruptTarget = session.db.sqliteHandle
-            Terminal.interrupted = 0
-            guard let line = LineEditor.readLine(prompt: buffer.isEmpty ? prompt() : "   ...> ") else {
-                if Terminal.interrupted != 0 {
+            InterruptHandler.target = session.db.sqliteHandle
+            InterruptHandler.interrupted = 0
+            guard let line = reader.readLine(prompt: buffer.isEmpty ? prompt() : "   ...> ") else {
+                if InterruptHandler.interrupted != 0 {
                     // Ctrl-C at the prompt: libedit returns no line; drop what was pending.
                     shell.out.write("^C\n")
                     shell.out.flush()
@@ -50,7 +51,7 @@ struct InteractiveShell {
                 if let code = quit() { return code }
                 continue
             }
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { LineEditor.addHistory(line) }
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { reader.addHistory(line) }
             if buffer.isEmpty {
                 if Shell.isAllWhitespace(line) { continue }
                 if line.first == "." {
@@ -108,12 +109,12 @@ struct InteractiveShell {
             return
         }
         guard let plan = try? session.plan(folder) else { return }
-        shell.note(ApplyCommand.updateRequiredText(plan))
+        shell.note(UpdateRequired.text(plan))
         if session.configuration.readOnly {
             shell.note("Not offered: the database was opened with --readonly. .pending lists the migrations.")
             return
         }
-        if LineEditor.askYesNo("Update database now? [y/N] ") == true {
+        if reader.askYesNo("Update database now? [y/N] ") {
             _ = try? shell.runUnit(".apply --yes", line: nil)
         } else {
             shell.note("Not updated. Run .apply when ready; .pending lists the migrations.")
@@ -133,7 +134,7 @@ struct InteractiveShell {
     func quit(exitCode: Int32 = 0) -> Int32? {
         guard session.inTransaction else { return exitCode }
         while true {
-            guard let answer = LineEditor.readLine(prompt: "A transaction is open. [c]ommit, [r]ollback or c[a]ncel? ") else {
+            guard let answer = reader.readLine(prompt: "A transaction is open. [c]ommit, [r]ollback or c[a]ncel? ") else {
                 return nil
             }
             switch answer.trimmingCharacters(in: .whitespaces).lowercased() {

@@ -46,15 +46,12 @@ final class Session {
         // log, before anything runs: an unwritable log is an error, never a silent gap.
         db = try Session.open(configuration)
         audit = try AuditLog(path: configuration.auditPath)
-        try audit.append("session_start", [
-            "user": ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
-            "host": ProcessInfo.processInfo.hostName,
-            "pid": Int(getpid()),
-            "database": absolutePath(configuration.databasePath),
-            "migrations": absolutePath(configuration.migrationsPath),
-            "migsh_version": MigshVersion.current,
-            "readonly": configuration.readOnly,
-        ])
+        try audit.append(Audit.SessionStart(
+            user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(), host: ProcessInfo.processInfo.hostName,
+            pid: Int(getpid()), database: absolutePath(configuration.databasePath),
+            migrations: absolutePath(configuration.migrationsPath), migshVersion: MigshVersion.current,
+            readonly: configuration.readOnly))
+        try audit.flush()
     }
 
     static func open(_ c: Configuration) throws -> Connection {
@@ -178,12 +175,12 @@ final class Session {
         }
     }
 
-    func log(_ event: String, _ fields: [String: Any]) {
+    /// Records one action; written at once (statements inside a transaction are batched by
+    /// `logStatement`, their effect not being durable yet either).
+    func log<R: AuditRecord>(_ record: R) {
         do {
-            try audit.append(event, fields)
-            // Statements inside an open transaction are written in batches (their effect is
-            // not durable yet either); everything else is written at once.
-            if event != "sql" || !inTransaction { try audit.flush() }
+            try audit.append(record)
+            try audit.flush()
         } catch {
             err.write("migsh: warning: \(error)\n")
             err.flush()

@@ -8,6 +8,8 @@ final class Shell {
     let session: Session
     /// Where the current input comes from, for error messages ("near line 12 of fix.sql").
     var sourceName: String?
+    /// True while a script (a file, standard input, `.read`) runs: errors name their line.
+    var inScript = false
     var readDepth = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
     var failureCode: Int32 = 0
@@ -36,7 +38,7 @@ final class Shell {
 
     /// `Error: [location]message`, then the details indented, on standard error.
     static func writeError(_ error: any Error, location: String = "", to err: OutputBuffer) {
-        let prefix = Terminal.red("Error:") + " " + location
+        let prefix = Colour.red("Error:") + " " + location
         if let e = error as? MigshError {
             err.write(prefix + e.message + "\n")
             for d in e.details { err.write("  " + d + "\n") }
@@ -73,25 +75,19 @@ final class Shell {
 
     func runDotCommand(_ line: String, line lineNumber: Int?) throws -> Bool {
         let started = DispatchTime.now()
-        var fields: [String: Any] = ["command": line]
         defer { out.flush() }
         do {
             try DotCommands.run(line: line, in: self)
-            fields["outcome"] = "ok"
-            fields["duration_ms"] = elapsedMS(since: started)
-            session.log("command", fields)
+            session.log(Audit.Command(command: line, outcome: "ok", durationMS: elapsedMS(since: started)))
             return true
         } catch let exit as ShellExit {
-            fields["outcome"] = "ok"
-            session.log("command", fields)
+            session.log(Audit.Command(command: line, outcome: "ok", durationMS: nil))
             throw exit
         } catch {
             out.flush()
-            fields["outcome"] = "error"
-            fields["error"] = (error as? MigshError)?.message ?? "\(error)"
-            fields["duration_ms"] = elapsedMS(since: started)
-            session.log("command", fields)
-            report(error, line: sourceName == nil ? nil : lineNumber)
+            session.log(Audit.Command(command: line, outcome: "error", error: (error as? MigshError)?.message ?? "\(error)",
+                                      durationMS: elapsedMS(since: started)))
+            report(error, line: inScript ? lineNumber : nil)
             let code = Shell.exitCode(for: error)
             if failureCode == 0 || code > 1 { failureCode = code }
             return false
@@ -100,7 +96,8 @@ final class Shell {
 
     // MARK: SQL
 
-    /// Runs every statement of `sql`, printing results in the current mode.
+    /// Runs every statement of `sql`, printing results in the current mode: each statement
+    /// is prepared and stepped through the core's `Statement`, one after the other.
     func runSQL(_ sql: String, line startLine: Int) -> Bool {
         let db = session.db
         if formatter.settings != session.output { formatter.settings = session.output }
@@ -116,27 +113,30 @@ final class Shell {
                 }
                 if cursor.pointee == 0 { break }
                 let wasInTransaction = session.inTransaction
-                var stmt: OpaquePointer?
-                var tail: UnsafePointer<CChar>?
                 let started = DispatchTime.now()
                 // Interactive only: learn from SQLite's authorizer what the statement does.
                 let classify = session.confirmsDestructiveSQL && !wasInTransaction
                 var events: [AuthorizerEvent] = []
-                let rc = classify
-                    ? db.observingAuthorizations({ events.append($0) }) { sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail) }
-                    : sqlite3_prepare_v2(db.sqliteHandle, cursor, -1, &stmt, &tail)
-                let next = tail ?? cursor
-                let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: next - cursor), as: UTF8.self)
-                if rc != SQLITE_OK {
-                    let message = String(cString: sqlite3_errmsg(db.sqliteHandle))
-                    sqlFailed(text, message: message, kind: "Parse error", line: line, started: started, wasInTransaction: wasInTransaction)
+                var tail: UnsafePointer<CChar>?
+                let prepared: Statement?
+                do {
+                    prepared = classify
+                        ? try db.observingAuthorizations({ events.append($0) }) { try db.prepare(first: cursor, tail: &tail) }
+                        : try db.prepare(first: cursor, tail: &tail)
+                } catch let error as MigshError {
+                    sqlFailed(String(cString: cursor), message: error.message, kind: "Parse error", line: line,
+                              context: SQLErrorContext.render(sql: error.sql, offset: error.sqlOffset),
+                              started: started, wasInTransaction: wasInTransaction)
+                    return false
+                } catch {
                     return false
                 }
+                let next = tail ?? cursor
+                let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: next - cursor), as: UTF8.self)
                 let statementLine = line
                 for p in cursor..<next where p.pointee == 10 { line += 1 }
                 cursor = next
-                guard let stmt else { continue }  // comment only
-                defer { sqlite3_finalize(stmt) }
+                guard let statement = prepared else { continue }  // comment only
                 // query_only stops writes to the database, but VACUUM INTO creates its target
                 // file before failing: under --readonly it is refused before it runs.
                 if session.configuration.readOnly, SQLScript.leadingWords(text, count: 1) == ["VACUUM"] {
@@ -154,12 +154,14 @@ final class Shell {
                 }
                 let before = db.totalChanges
                 do {
-                    _ = try formatter.write(statement: stmt)
-                } catch {
-                    let message = String(cString: sqlite3_errmsg(db.sqliteHandle))
-                    let code = sqlite3_extended_errcode(db.sqliteHandle) & 0xff  // sqlite3 prints the primary code
-                    sqlFailed(text, message: "\(message) (\(code))", kind: "Runtime error", line: statementLine,
+                    _ = try formatter.write(statement)
+                } catch let error as MigshError {
+                    // sqlite3 prints the primary result code after a runtime error.
+                    let code = error.resultCode?.primary.rawValue ?? SQLITE_ERROR
+                    sqlFailed(text, message: "\(error.message) (\(code))", kind: "Runtime error", line: statementLine,
                               started: started, wasInTransaction: wasInTransaction)
+                    return false
+                } catch {
                     return false
                 }
                 let changed = db.totalChanges - before
@@ -176,17 +178,18 @@ final class Shell {
         }
     }
 
-    private func sqlFailed(_ text: String, message: String, kind: String, line: Int, started: DispatchTime, wasInTransaction: Bool) {
+    private func sqlFailed(_ text: String, message: String, kind: String, line: Int, context: String = "",
+                           started: DispatchTime, wasInTransaction: Bool) {
         out.flush()
         session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: message)
         var location = ""
         if sourceName != nil || line > 1 || session.configuration.interactive == false {
             location = " near line \(line)" + (sourceName.map { " of \($0)" } ?? "")
         }
-        err.write("\(kind)\(location): \(message)\n")
+        err.write("\(kind)\(location): \(message)\(context)\n")
         if wasInTransaction && !session.inTransaction {
             err.write("Note: SQLite rolled the open transaction back after this error; earlier changes in it are gone.\n")
-            session.log("rollback", ["reason": "SQLite rolled the transaction back after an error", "error": message])
+            session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: message))
         }
         err.flush()
         if failureCode == 0 { failureCode = 1 }
@@ -197,9 +200,9 @@ final class Shell {
     /// Runs a script read line by line, as sqlite3's process_input does. Returns the number
     /// of failures; stops at the first when bail is on. `ShellExit` propagates.
     func runScript(lines: inout some LineSource, name: String?) throws -> Int {
-        let savedName = sourceName
-        sourceName = name
-        defer { sourceName = savedName }
+        let (savedName, savedInScript) = (sourceName, inScript)
+        (sourceName, inScript) = (name, true)
+        defer { (sourceName, inScript) = (savedName, savedInScript) }
         var buffer = ""
         var bufferLine = 0
         var lineNumber = 0
@@ -268,7 +271,7 @@ final class Shell {
             try? session.db.execute("ROLLBACK")
             err.write("Error: the script ended with a transaction open; it was rolled back (add COMMIT to keep the changes)\n")
             err.flush()
-            session.log("rollback", ["reason": "script ended with a transaction open"])
+            session.log(Audit.Rollback(reason: "script ended with a transaction open"))
             if failureCode == 0 { failureCode = 1 }
         }
         return failureCode

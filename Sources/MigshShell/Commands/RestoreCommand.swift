@@ -8,6 +8,8 @@ struct RestoreCommand: DotCommand {
         commandName: ".restore",
         abstract: "Restore a verified backup into the database, backing up the current state first.")
 
+    static let completion: [String: CompletionSource] = ["0": .backups, "--version": .versions(pendingOnly: false)]
+
     @Argument(help: "The backup file.")
     var file: String?
 
@@ -17,8 +19,8 @@ struct RestoreCommand: DotCommand {
     @Flag(name: .customLong("latest"), help: "Restore the newest backup.")
     var latest = false
 
-    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOptions
+    var yes: Bool { confirmation.yes }
 
     func validate() throws {
         let chosen = [file != nil, version != nil, latest].filter { $0 }.count
@@ -54,9 +56,9 @@ struct RestoreCommand: DotCommand {
         try session.confirm(question + "\nRestore?", yes: yes)
         do {
             let report = try restorer.restore(candidate, busyTimeoutMS: Int(session.configuration.busyTimeoutMS))
-            session.log("restore", ["version_before": report.fromVersion, "version_after": report.toVersion,
-                                    "restored_from": report.restoredFrom, "backup": report.previousStateBackup.path,
-                                    "outcome": "ok"])
+            session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
+                                                           backup: report.previousStateBackup.path),
+                                      restoredFrom: report.restoredFrom))
             try shell.emit(report) {
                 """
                 restored \(report.restoredFrom): version \(report.fromVersion) → \(report.toVersion)
@@ -64,7 +66,9 @@ struct RestoreCommand: DotCommand {
                 """
             }
         } catch let error as MigshError {
-            session.log("restore", ["version_before": current, "restored_from": path, "outcome": "error", "error": error.message])
+            session.log(Audit.Restore(change: Audit.Change(versionBefore: session.currentVersion, versionAfter: session.currentVersion,
+                                                           outcome: "error", error: error.message),
+                                      restoredFrom: path))
             throw error
         }
     }

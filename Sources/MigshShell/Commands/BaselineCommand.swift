@@ -10,14 +10,16 @@ struct BaselineCommand: DotCommand {
         commandName: ".baseline",
         abstract: "Record versions up to N as applied without running them, if the schema is version N's and every statement can be shown to have run.")
 
+    static let completion: [String: CompletionSource] = ["0": .versions(pendingOnly: true)]
+
     @Argument(help: "The version to record.")
     var version: Int
 
     @Flag(name: .customLong("force"), help: "Record even what cannot be confirmed (asks, audited).")
     var force = false
 
-    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOptions
+    var yes: Bool { confirmation.yes }
 
     func run(in shell: Shell) throws {
         let session = shell.session
@@ -35,7 +37,7 @@ struct BaselineCommand: DotCommand {
         }
         var reasons: [String] = []
         if !check.differences.isEmpty {
-            shell.out.write(DiffCommand.render(check.differences, version: version))
+            shell.out.write(SchemaDiffText.render(check.differences, version: version))
             reasons.append("the live schema does not match version \(version) (differences above)")
         }
         let unverified = check.unverified
@@ -54,9 +56,9 @@ struct BaselineCommand: DotCommand {
         var options = Migrator.Options(targetVersion: version, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
         let result = try migrator.baseline(check, expected: expected, force: force, options: options)
-        session.log("baseline", ["version_before": result.versionBefore, "version_after": result.versionAfter, "forced": result.forced,
-                                 "differences": check.differences.changes.count, "unverified": unverified.count,
-                                 "created_version_table": result.createdVersionTable])
+        session.log(Audit.Baseline(versionBefore: result.versionBefore, versionAfter: result.versionAfter, forced: result.forced,
+                                   differences: check.differences.changes.count, unverified: unverified.count,
+                                   createdVersionTable: result.createdVersionTable))
         try shell.emit(result) {
             let list = result.recorded.map(String.init).joined(separator: ", ")
             return "recorded version\(result.recorded.count == 1 ? "" : "s") \(list) as applied (nothing else was run)"

@@ -1,11 +1,6 @@
 import CMigshSQLite
 import Foundation
-
-/// `sqlite3_step` failed while results were being printed; `code` is the SQLite result code.
-public struct StepError: Error, Sendable, Equatable {
-    public let code: Int32
-    public init(code: Int32) { self.code = code }
-}
+import MigshCore
 
 /// Prints the rows of one prepared statement the way the sqlite3 3.40 shell prints them.
 ///
@@ -45,18 +40,15 @@ public final class ResultFormatter {
         nullValue = Array(settings.nullValue.utf8) + [0]
     }
 
-    /// Steps `stmt` to completion, printing every row; returns the number of rows.
-    /// Throws `StepError` when a step fails, after printing what sqlite3 prints by then
-    /// (the rows so far, and in json the closing `]`).
-    public func write(statement stmt: OpaquePointer) throws -> Int {
+    /// Steps `statement` to completion (through the core's `Statement.step`), printing every
+    /// row; returns the number of rows. A failed step throws the core's `MigshError`, after
+    /// what sqlite3 prints by then (the rows so far, and in json the closing `]`).
+    public func write(_ statement: Statement) throws -> Int {
         if settings.mode.isColumnar {
-            return try writeColumnar(stmt)
+            return try writeColumnar(statement)
         }
-        var rc = sqlite3_step(stmt)
-        guard rc == SQLITE_ROW else {
-            if rc == SQLITE_DONE { return 0 }
-            throw StepError(code: rc)
-        }
+        let stmt = statement.sqliteHandle
+        guard try statement.step() else { return 0 }
         let columnCount = sqlite3_column_count(stmt)
         let lineNameWidth = settings.mode == .line ? lineModeNameWidth(stmt, columnCount) : 0
         var rows = 0
@@ -70,12 +62,16 @@ public final class ResultFormatter {
             case .box, .table, .markdown, .column: break  // handled above
             }
             rows += 1
-            rc = sqlite3_step(stmt)
-        } while rc == SQLITE_ROW
+            do {
+                guard try statement.step() else { break }
+            } catch {
+                if settings.mode == .json { writeASCII("]\n") }
+                throw error
+            }
+        } while true
         if settings.mode == .json {
             writeASCII("]\n")
         }
-        guard rc == SQLITE_DONE else { throw StepError(code: rc) }
         return rows
     }
 
@@ -371,12 +367,9 @@ extension ResultFormatter {
         var cellCount: Int { cellChars.count }
     }
 
-    fileprivate func writeColumnar(_ stmt: OpaquePointer) throws -> Int {
-        var rc = sqlite3_step(stmt)
-        guard rc == SQLITE_ROW else {
-            if rc == SQLITE_DONE { return 0 }
-            throw StepError(code: rc)
-        }
+    fileprivate func writeColumnar(_ statement: Statement) throws -> Int {
+        let stmt = statement.sqliteHandle
+        guard try statement.step() else { return 0 }
         let n = Int(sqlite3_column_count(stmt))
         guard n > 0 else { return 0 }
         let widths = (0..<n).map { i in i < settings.columnWidths.count ? settings.columnWidths[i] : 0 }
@@ -398,6 +391,7 @@ extension ResultFormatter {
         // > The pointers returned are valid until a type conversion occurs …, or until
         // > sqlite3_step() or sqlite3_reset() or sqlite3_finalize() is called.
         var tails = [UnsafePointer<UInt8>?](repeating: nil, count: n)
+        var failure: (any Error)?
         nullValue.withUnsafeBufferPointer { null in
             var continuing = false
             while true {
@@ -420,12 +414,16 @@ extension ResultFormatter {
                     continue
                 }
                 continuing = false
-                rc = sqlite3_step(stmt)
-                if rc != SQLITE_ROW { break }
+                do {
+                    if try !statement.step() { break }
+                } catch {
+                    failure = error
+                    break
+                }
             }
         }
         printGrid(grid, fixedWidths: widths, multiLineRowExists: multiLineRowExists)
-        guard rc == SQLITE_DONE else { throw StepError(code: rc) }
+        if let failure { throw failure }
         return rows
     }
 

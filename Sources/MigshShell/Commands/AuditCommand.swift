@@ -8,6 +8,8 @@ struct AuditCommand: DotCommand {
         commandName: ".audit",
         abstract: "Show the last N audit entries (default 20), or `.audit verify` to check the hash chain.")
 
+    static let completion: [String: CompletionSource] = ["0": .words(["verify"])]
+
     @Argument(help: "N, or `verify`.")
     var what: String?
 
@@ -16,8 +18,12 @@ struct AuditCommand: DotCommand {
         if what == "verify" {
             let result = try AuditLog.verify(path: path)
             try shell.emit(result) {
-                result.ok ? "audit log ok: \(result.entries) entries, hash chain intact (\(path))"
-                    : "audit log BROKEN at line \(result.brokenAtLine!): \(result.reason ?? "")"
+                guard result.ok else { return "audit log BROKEN at line \(result.brokenAtLine!): \(result.reason ?? "")" }
+                var text = "audit log ok: \(result.entries) entries, hash chain intact (\(path))"
+                if !result.cutLines.isEmpty {
+                    text += "\nline\(result.cutLines.count == 1 ? "" : "s") \(result.cutLines.map(String.init).joined(separator: ", ")) cut short: an append interrupted (a killed process); the chain continues past \(result.cutLines.count == 1 ? "it" : "them")"
+                }
+                return text
             }
             if !result.ok {
                 throw MigshError(.audit, "the audit log's hash chain breaks at line \(result.brokenAtLine!) of \(path)")

@@ -9,6 +9,8 @@ struct LintCommand: DotCommand {
         commandName: ".lint",
         abstract: "Check migration files against the spec's rules and checklist (default: the whole folder).")
 
+    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sql"])]
+
     @Argument(help: "Migration files (default: every .sql file in the migrations folder).")
     var files: [String] = []
 

@@ -10,6 +10,8 @@ struct DiffCommand: DotCommand {
         commandName: ".diff",
         abstract: "Compare the live schema with the schema the migrations produce at VERSION; then the verdict and the ways out.")
 
+    static let completion: [String: CompletionSource] = ["0": .versions(pendingOnly: false)]
+
     @Argument(help: "The version to compare with (default: the one Schema_Version records).")
     var version: Int?
 
@@ -27,16 +29,6 @@ struct DiffCommand: DotCommand {
         var version: Int
         var statements: [String]
         var unrepairable: [SchemaDiff.Change]
-    }
-
-    static func render(_ diff: SchemaDiff, version: Int) -> String {
-        if diff.isEmpty { return "the live schema equals the schema of version \(version)\n" }
-        var text = "--- expected (version \(version))\n+++ live database\n"
-        for c in diff.changes {
-            text += "\(c.sign.rawValue) \(c.kind) \(c.name)\n"
-            for d in c.details { text += "    \(d)\n" }
-        }
-        return text
     }
 
     func run(in shell: Shell) throws {
@@ -70,7 +62,7 @@ struct DiffCommand: DotCommand {
         }
         let diff = SchemaDiff(live: live, expected: expected.versions[v])
         try shell.emit(Result(version: v, equal: diff.isEmpty, changes: diff.changes, verdict: VerdictDocument(verdict))) {
-            DiffCommand.render(diff, version: v) + VerdictText.render(verdict)
+            SchemaDiffText.render(diff, version: v) + VerdictText.render(verdict)
         }
         if !diff.isEmpty {
             throw MigshError(.schemaDiffers, "the live schema differs from version \(v) (\(diff.changes.count) object\(diff.changes.count == 1 ? "" : "s"))")

@@ -9,14 +9,16 @@ struct ApplyCommand: DotCommand {
         commandName: ".apply",
         abstract: "Apply the pending migrations: confirm, verified backup, apply in one locked transaction, verify.")
 
+    static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
+
     @Option(name: .customLong("to"), help: "Stop at this version (default: the required version).")
     var to: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the statements that would run; change nothing.")
     var dryRun = false
 
-    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOptions
+    var yes: Bool { confirmation.yes }
 
     @Flag(name: .customLong("resume"), help: "Finish a partially applied migration (see .diff): run its remaining statements, then the rest.")
     var resume = false
@@ -24,23 +26,6 @@ struct ApplyCommand: DotCommand {
     /// Benchmarks only: time the apply step without its backup. Hidden, audited.
     @Flag(name: .customLong("no-backup"), help: .hidden)
     var noBackup = false
-
-    /// The spec's confirmation text (§4.2).
-    static func updateRequiredText(_ plan: MigrationPlan) -> String {
-        var text = """
-        DATABASE UPDATE REQUIRED
-        Your database needs to be updated to work with this version of the application.
-
-        Current database version: \(plan.currentVersion)
-        Required version: \(plan.requiredVersion)
-
-        The following updates will be applied:
-
-        """
-        for m in plan.pending { text += "• Version \(m.version): \(m.description)\n" }
-        text += "\nA backup will be created before updating.\n"
-        return text
-    }
 
     /// `.apply --resume`: the statements of a partially applied state that have not run, as
     /// the investigation settles them; refused when any statement it would skip or run
@@ -145,13 +130,12 @@ struct ApplyCommand: DotCommand {
             }
             return
         }
-        try session.confirm(ApplyCommand.updateRequiredText(plan) + resumeNote + "Update database?", yes: yes)
+        try session.confirm(UpdateRequired.text(plan) + resumeNote + "Update database?", yes: yes)
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
         options.skipBackup = noBackup
-        var audit: [String: Any] = ["version_before": plan.currentVersion, "target": plan.requiredVersion]
-        if noBackup { audit["backup"] = "skipped (--no-backup)" }
+        let skipped = noBackup ? "skipped (--no-backup)" : nil
         let backupBar = ProgressBar(label: "backup")
         let applyBar = ProgressBar(label: "apply")
         var done = 0
@@ -174,11 +158,9 @@ struct ApplyCommand: DotCommand {
                     if !shell.json { shell.note("Restored from \(path)") }
                 }
             }
-            audit["version_after"] = report.toVersion
-            audit["backup"] = report.backup?.path ?? audit["backup"] ?? NSNull()
-            audit["applied"] = report.applied.map(\.file)
-            audit["outcome"] = "ok"
-            session.log("apply", audit)
+            session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: report.toVersion, outcome: "ok",
+                                                         backup: report.backup?.path ?? skipped),
+                                    target: plan.requiredVersion, applied: report.applied.map(\.file), resumed: resume))
             try shell.emit(report) {
                 var text = "applied \(report.applied.count) migration(s): version \(report.fromVersion) → \(report.toVersion)\n"
                 if let b = report.backup { text += "backup: \(b.path)\n" }
@@ -186,11 +168,9 @@ struct ApplyCommand: DotCommand {
                 return text
             }
         } catch let error as MigshError {
-            audit["version_after"] = session.currentVersion ?? NSNull()
-            audit["outcome"] = "error"
-            audit["error"] = error.message
-            if let path = error.backupPath { audit["backup"] = path }
-            session.log("apply", audit)
+            session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: session.currentVersion,
+                                                         outcome: "error", error: error.message, backup: error.backupPath ?? skipped),
+                                    target: plan.requiredVersion, applied: [], resumed: resume))
             var e = error
             if e.code == .migrationFailed { e.message = "MIGRATION FAILED: " + e.message }
             if let path = error.backupPath { e.details.append("Backup location: \(path)") }

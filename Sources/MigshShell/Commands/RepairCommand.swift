@@ -10,8 +10,8 @@ struct RepairCommand: DotCommand {
         commandName: ".repair",
         abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).")
 
-    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOptions
+    var yes: Bool { confirmation.yes }
 
     func run(in shell: Shell) throws {
         let session = shell.session
@@ -39,14 +39,13 @@ struct RepairCommand: DotCommand {
         let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
         do {
             let result = try migrator.repair(version: version, expected: expected, options: options)
-            session.log("repair", ["version": version, "statements": result.statements, "backup": result.backup?.path ?? NSNull(),
-                                   "outcome": "ok"])
+            session.log(Audit.Repair(version: version, statements: result.statements, outcome: "ok", backup: result.backup?.path))
             try shell.emit(result) {
                 "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"
                     + (result.backup.map { "\nbackup: \($0.path)" } ?? "")
             }
         } catch let error as MigshError {
-            session.log("repair", ["version": version, "outcome": "error", "error": error.message, "backup": error.backupPath ?? NSNull()])
+            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: "error", error: error.message, backup: error.backupPath))
             var e = error
             if let path = error.backupPath { e.details.append("Backup location: \(path)") }
             throw e

@@ -1,0 +1,170 @@
+/// One kind of audit log entry: its event name and its own fields (the log adds `seq`, `ts`,
+/// `prev` and `event`). Fields are written in snake_case, keys sorted.
+public protocol AuditRecord: Encodable, Sendable {
+    static var event: String { get }
+}
+
+/// The audit log's entries, one type each (the contract's "every action").
+public enum Audit {
+    public struct SessionStart: AuditRecord {
+        public static let event = "session_start"
+        public var user: String
+        public var host: String
+        public var pid: Int
+        public var database: String
+        public var migrations: String
+        public var migshVersion: String
+        public var readonly: Bool
+        public init(user: String, host: String, pid: Int, database: String, migrations: String, migshVersion: String, readonly: Bool) {
+            self.user = user; self.host = host; self.pid = pid; self.database = database
+            self.migrations = migrations; self.migshVersion = migshVersion; self.readonly = readonly
+        }
+    }
+
+    public struct SessionEnd: AuditRecord {
+        public static let event = "session_end"
+        public var exitCode: Int
+        public var user: String
+        public var pid: Int
+        public var database: String
+        public init(exitCode: Int, user: String, pid: Int, database: String) {
+            self.exitCode = exitCode; self.user = user; self.pid = pid; self.database = database
+        }
+    }
+
+    /// A dot-command line and how it ended.
+    public struct Command: AuditRecord {
+        public static let event = "command"
+        public var command: String
+        public var outcome: String
+        public var error: String?
+        public var durationMS: Int?
+        public init(command: String, outcome: String, error: String? = nil, durationMS: Int?) {
+            self.command = command; self.outcome = outcome; self.error = error; self.durationMS = durationMS
+        }
+    }
+
+    /// SQLite (or the end of a script) rolled an open transaction back.
+    public struct Rollback: AuditRecord {
+        public static let event = "rollback"
+        public var reason: String
+        public var error: String?
+        public init(reason: String, error: String? = nil) { self.reason = reason; self.error = error }
+    }
+
+    /// A change of schema or of recorded versions: `.apply`, `.restore`, `.baseline`, `.repair`.
+    public struct Change: Sendable, Encodable {
+        public var versionBefore: Int?
+        public var versionAfter: Int?
+        public var outcome: String
+        public var error: String?
+        /// The verified backup taken before the change (`.restore`: of the state it replaced).
+        public var backup: String?
+        public init(versionBefore: Int?, versionAfter: Int?, outcome: String, error: String? = nil, backup: String? = nil) {
+            self.versionBefore = versionBefore; self.versionAfter = versionAfter; self.outcome = outcome
+            self.error = error; self.backup = backup
+        }
+    }
+
+    public struct Apply: AuditRecord {
+        public static let event = "apply"
+        public var change: Change
+        public var target: Int
+        public var applied: [String]
+        public var resumed: Bool
+        public init(change: Change, target: Int, applied: [String], resumed: Bool) {
+            self.change = change; self.target = target; self.applied = applied; self.resumed = resumed
+        }
+        public func encode(to encoder: any Encoder) throws {
+            try change.encode(to: encoder)
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(target, forKey: .target)
+            try c.encode(applied, forKey: .applied)
+            try c.encode(resumed, forKey: .resumed)
+        }
+        enum Keys: String, CodingKey { case target, applied, resumed }
+    }
+
+    public struct Restore: AuditRecord {
+        public static let event = "restore"
+        public var change: Change
+        public var restoredFrom: String
+        /// Set when the backup came from another database (restored with --from-other).
+        public var fromOtherDatabase: String?
+        public init(change: Change, restoredFrom: String, fromOtherDatabase: String? = nil) {
+            self.change = change; self.restoredFrom = restoredFrom; self.fromOtherDatabase = fromOtherDatabase
+        }
+        public func encode(to encoder: any Encoder) throws {
+            try change.encode(to: encoder)
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(restoredFrom, forKey: .restoredFrom)
+            try c.encodeIfPresent(fromOtherDatabase, forKey: .fromOtherDatabase)
+        }
+        enum Keys: String, CodingKey { case restoredFrom, fromOtherDatabase }
+    }
+
+    public struct Baseline: AuditRecord {
+        public static let event = "baseline"
+        public var versionBefore: Int
+        public var versionAfter: Int
+        public var forced: Bool
+        public var differences: Int
+        public var unverified: Int
+        public var createdVersionTable: Bool
+        public init(versionBefore: Int, versionAfter: Int, forced: Bool, differences: Int, unverified: Int, createdVersionTable: Bool) {
+            self.versionBefore = versionBefore; self.versionAfter = versionAfter; self.forced = forced
+            self.differences = differences; self.unverified = unverified; self.createdVersionTable = createdVersionTable
+        }
+    }
+
+    public struct Repair: AuditRecord {
+        public static let event = "repair"
+        public var version: Int
+        public var statements: [String]
+        public var outcome: String
+        public var error: String?
+        public var backup: String?
+        public init(version: Int, statements: [String], outcome: String, error: String? = nil, backup: String?) {
+            self.version = version; self.statements = statements; self.outcome = outcome; self.error = error; self.backup = backup
+        }
+    }
+
+    public struct Backup: AuditRecord {
+        public static let event = "backup"
+        public var backup: String
+        public var schemaVersion: Int?
+        public var sizeBytes: Int
+        public init(backup: String, schemaVersion: Int?, sizeBytes: Int) {
+            self.backup = backup; self.schemaVersion = schemaVersion; self.sizeBytes = sizeBytes
+        }
+    }
+
+    public struct Check: AuditRecord {
+        public static let event = "check"
+        public var status: String
+        public var currentVersion: Int?
+        public var requiredVersion: Int?
+        public var error: String?
+        public init(status: String, currentVersion: Int? = nil, requiredVersion: Int? = nil, error: String? = nil) {
+            self.status = status; self.currentVersion = currentVersion; self.requiredVersion = requiredVersion; self.error = error
+        }
+    }
+
+    public struct Rehearsal: AuditRecord {
+        public static let event = "test"
+        public var versionBefore: Int
+        public var versionReached: Int
+        public var ok: Bool
+        public init(versionBefore: Int, versionReached: Int, ok: Bool) {
+            self.versionBefore = versionBefore; self.versionReached = versionReached; self.ok = ok
+        }
+    }
+
+    public struct Open: AuditRecord {
+        public static let event = "open"
+        public var database: String
+        public var backups: String
+        public var audit: String
+        public init(database: String, backups: String, audit: String) { self.database = database; self.backups = backups; self.audit = audit }
+    }
+}

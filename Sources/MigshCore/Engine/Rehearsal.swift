@@ -1,0 +1,100 @@
+import Foundation
+
+/// The spec's §8 rehearsal (`.test`): the pending migrations applied to a private copy taken
+/// with the online backup API, each one timed, with its row-count changes; then the copy's
+/// integrity, foreign keys and schema against the expected one. The copy lives in a private
+/// folder (0700) removed afterwards; the live database is only read.
+public struct Rehearsal {
+    public struct Step: Sendable, Encodable {
+        public var version: Int
+        public var file: String
+        public var durationMS: Int
+        public var ok: Bool
+        public var error: String?
+        /// table → rows after minus rows before (only tables whose count changed, or that appeared or vanished).
+        public var rowChanges: [String: Int]
+    }
+
+    public struct Result: Sendable, Encodable {
+        public var fromVersion: Int
+        public var toVersion: Int
+        public var steps: [Step]
+        public var integrity: [String]
+        public var foreignKeyViolations: Int
+        public var schemaDifferences: [SchemaDiff.Change]
+        public var ok: Bool
+
+        /// Nothing to rehearse: the database is at `version` already.
+        public static func upToDate(_ version: Int) -> Result {
+            Result(fromVersion: version, toVersion: version, steps: [], integrity: [], foreignKeyViolations: 0, schemaDifferences: [], ok: true)
+        }
+    }
+
+    public let databasePath: String
+    public let folder: MigrationFolder
+    public var busyTimeoutMS = 5000
+    public var user: String
+
+    public init(databasePath: String, folder: MigrationFolder, user: String) {
+        self.databasePath = databasePath
+        self.folder = folder
+        self.user = user
+    }
+
+    /// Rehearses `plan` (validated first: nothing runs when a file is refused).
+    public func run(_ plan: MigrationPlan) throws -> Result {
+        var template = Array((NSTemporaryDirectory() + "migsh-rehearsal-XXXXXX").utf8CString)
+        guard let dirPointer = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
+        let dir = String(cString: dirPointer)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let copyPath = dir + "/rehearsal.sqlite"
+        let scratch = BackupStore(directory: dir)
+        try scratch.create(fromDatabaseAt: databasePath, path: copyPath, reason: .manual, busyTimeoutMS: busyTimeoutMS)
+        let copy = try Connection(path: copyPath, mode: .readWrite)
+        _ = try Migrator(db: copy, folder: folder, store: scratch).validatedScripts(plan)
+
+        var steps: [Step] = []
+        var version = plan.currentVersion
+        var failed = false
+        for m in plan.pending {
+            let before = try Rehearsal.rowCounts(copy)
+            let started = DispatchTime.now()
+            var step = Step(version: m.version, file: m.fileName, durationMS: 0, ok: true, error: nil, rowChanges: [:])
+            do {
+                let one = try MigrationPlan(folder: folder, currentVersion: version, requiredVersion: m.version)
+                var options = Migrator.Options(targetVersion: m.version, user: user)
+                options.skipBackup = true
+                _ = try Migrator(db: copy, folder: folder, store: scratch).apply(one, options: options)
+                version = m.version
+            } catch {
+                step.ok = false
+                step.error = (error as? MigshError).map { ([$0.message] + $0.details).joined(separator: " ") } ?? "\(error)"
+                failed = true
+            }
+            step.durationMS = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+            let after = try Rehearsal.rowCounts(copy)
+            for table in Set(before.keys).union(after.keys) where before[table] != after[table] {
+                step.rowChanges[table] = (after[table] ?? 0) - (before[table] ?? 0)
+            }
+            steps.append(step)
+            if failed { break }
+        }
+        let integrity = try copy.integrityCheck()
+        let violations = try copy.foreignKeyViolations().count
+        let expected = try ExpectedSchemas.build(folder, through: version)
+        let diff = version < expected.versions.count
+            ? SchemaDiff(live: try SchemaSnapshot.read(copy), expected: expected.versions[version])
+            : SchemaDiff(live: SchemaSnapshot(), expected: SchemaSnapshot())
+        let ok = !failed && integrity == ["ok"] && violations == 0 && diff.isEmpty
+        return Result(fromVersion: plan.currentVersion, toVersion: version, steps: steps, integrity: integrity,
+                      foreignKeyViolations: violations, schemaDifferences: diff.changes, ok: ok)
+    }
+
+    static func rowCounts(_ db: Connection) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for table in try db.column("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+            counts[table] = Int(try db.scalarInt("SELECT count(*) FROM main.\(quoteIdentifier(table))") ?? 0)
+        }
+        return counts
+    }
+}

@@ -1,0 +1,66 @@
+import CMigshEdit
+import Foundation
+import MigshShell
+
+/// The only code that talks to libedit: reading lines with editing, history, completion.
+public final class LibEditLineReader: LineReader {
+    public var completer: ((_ line: String, _ word: String) -> [String])? {
+        didSet { LibEditLineReader.active = completer }
+    }
+
+    // libedit calls back through C function pointers, which cannot capture: the completer
+    // and the matches of the current completion live in statics. nonisolated(unsafe):
+    // libedit calls back on the one thread that reads lines, and the shell sets the
+    // completer before the first read; nothing else touches them.
+    nonisolated(unsafe) private static var active: ((_ line: String, _ word: String) -> [String])?
+    nonisolated(unsafe) private static var pending: [String] = []
+    nonisolated(unsafe) private static var cursor = 0
+    nonisolated(unsafe) private static var configured = false
+
+    public init() {}
+
+    private static func configure() {
+        guard !configured else { return }
+        configured = true
+        // libedit keeps these pointers: hand it copies that live for the whole process (a
+        // Swift string's pointer is valid only during the call — seen as completion after a
+        // space completing nothing, with the break characters pointing at other memory).
+        migsh_rl_set_readline_name(strdup("migsh"))
+        migsh_rl_set_basic_word_break_characters(strdup(" \t\n\"'`@$><=;|&{(,"))
+        migsh_rl_set_completion { text, _, _ in
+            let word = text.map { String(cString: $0) } ?? ""
+            let line = migsh_rl_line_buffer().map { String(cString: $0) } ?? ""
+            LibEditLineReader.pending = LibEditLineReader.active?(line, word) ?? []
+            migsh_rl_set_attempted_completion_over(1)
+            guard !LibEditLineReader.pending.isEmpty, let text else { return nil }
+            return migsh_rl_completion_matches(text) { _, state in
+                if state == 0 { LibEditLineReader.cursor = 0 }
+                guard LibEditLineReader.cursor < LibEditLineReader.pending.count else { return nil }
+                defer { LibEditLineReader.cursor += 1 }
+                // libedit frees what it is given: hand it a strdup'd copy.
+                return strdup(LibEditLineReader.pending[LibEditLineReader.cursor])
+            }
+        }
+    }
+
+    public func readLine(prompt: String) -> String? {
+        Self.configure()
+        guard let p = readline(prompt) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    public func addHistory(_ line: String) { add_history(line) }
+
+    public func loadHistory(_ path: String) {
+        Self.configure()
+        _ = read_history(path)
+    }
+
+    public func saveHistory(_ path: String) {
+        stifle_history(2000)
+        let dir = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if write_history(path) == 0 { chmod(path, 0o600) }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// A dot-command. Each declares itself in its own file, named after it:
+/// - its name and help: `configuration` (`commandName`, `abstract`, `discussion` for an example);
+/// - its arguments: the parser's `@Argument`/`@Option`/`@Flag` properties;
+/// - how they complete: `completion`, by positional index ("0", "1") or option name ("--to");
+/// - what `--json` prints: `Output`, the one document it emits through `Shell.emit`.
+/// The registry, `.help`, completion and `--json` all follow from these declarations.
+protocol DotCommand: ParsableCommand {
+    associatedtype Output: Encodable = NoOutput
+    static var completion: [String: CompletionSource] { get }
+    func run(in shell: Shell) throws
+}
+
+extension DotCommand {
+    static var completion: [String: CompletionSource] { [:] }
+    static var outputName: String { Output.self == NoOutput.self ? "nothing" : String(describing: Output.self) }
+}
+
+/// The output of a command that prints nothing of its own (settings, `.quit`).
+struct NoOutput: Encodable {}
+
+/// What an argument completes to; `Completion` resolves each against the session.
+enum CompletionSource: Sendable, Equatable {
+    /// These words.
+    case words([String])
+    /// Migration versions: all of them, or only the pending ones.
+    case versions(pendingOnly: Bool)
+    /// This database's backups, by their names in the backups folder.
+    case backups
+    /// File names, optionally only those ending in one of `extensions`.
+    case files(extensions: [String])
+    /// Table and view names.
+    case tables
+    /// Dot-command names.
+    case commands
+}
+
+/// `--yes`, declared once for every command that confirms.
+struct ConfirmationOptions: ParsableArguments {
+    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.")
+    var yes = false
+}
+
+/// Thrown by `.quit` / `.exit N`.
+struct ShellExit: Error {
+    var code: Int32
+}
+
+/// The option and flag names a command declares, read from swift-argument-parser's own
+/// description of it (`_dumpHelp`), so completion and help cannot drift from the parser.
+struct DeclaredArguments: Sendable {
+    struct Argument: Sendable {
+        var kind: String          // "positional", "option", "flag"
+        var names: [String]       // "--to", "-y", …
+        var valueName: String?
+        var isOptional: Bool
+        var isRepeating: Bool
+        var shouldDisplay: Bool
+    }
+    var arguments: [Argument]
+
+    private struct Dump: Decodable {
+        struct Command: Decodable { var arguments: [Arg]? }
+        struct Arg: Decodable {
+            struct Name: Decodable { var kind: String; var name: String }
+            var kind: String
+            var names: [Name]?
+            var valueName: String?
+            var isOptional: Bool
+            var isRepeating: Bool
+            var shouldDisplay: Bool
+        }
+        var command: Command
+    }
+
+    init(_ type: any ParsableCommand.Type) {
+        let dump = (try? JSONDecoder().decode(Dump.self, from: Data(type._dumpHelp().utf8)))
+        arguments = (dump?.command.arguments ?? []).map { a in
+            Argument(kind: a.kind, names: (a.names ?? []).map { $0.kind == "long" ? "--" + $0.name : "-" + $0.name },
+                     valueName: a.valueName, isOptional: a.isOptional, isRepeating: a.isRepeating, shouldDisplay: a.shouldDisplay)
+        }.filter { !$0.names.contains("--help") }
+    }
+
+    /// Visible options and flags, long names.
+    var optionNames: [String] {
+        arguments.filter { $0.kind != "positional" && $0.shouldDisplay }.compactMap { $0.names.first { $0.hasPrefix("--") } ?? $0.names.first }
+    }
+
+    func takesValue(_ name: String) -> Bool {
+        arguments.contains { $0.kind == "option" && $0.names.contains(name) }
+    }
+
+    var positionals: [Argument] { arguments.filter { $0.kind == "positional" } }
+}

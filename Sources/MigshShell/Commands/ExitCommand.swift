@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `.exit [CODE]`.
+struct ExitCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".exit", abstract: "Exit migsh with CODE (default 0).")
+    @Argument(help: "The exit status.") var code: Int32 = 0
+    func run(in shell: Shell) throws { throw ShellExit(code: code) }
+}

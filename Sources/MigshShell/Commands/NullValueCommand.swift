@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `.nullvalue STRING`: how NULL prints.
+struct NullValueCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".nullvalue", abstract: "Print STRING in place of NULL values.")
+    @Argument(help: "The text for NULL.") var text: String
+    func run(in shell: Shell) throws { shell.session.output.nullValue = text }
+}

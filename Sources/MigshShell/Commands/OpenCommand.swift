@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.open [--new] FILE`: close this database and open another.
+struct OpenCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".open", abstract: "Close this database and open FILE.",
+                                                    discussion: "Example: .open --new scratch.sqlite")
+    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
+
+    @Flag(name: .customLong("new"), help: "Create FILE if it does not exist.") var new = false
+    @Argument(help: "The database file.") var file: String
+
+    func run(in shell: Shell) throws {
+        try shell.session.refuseInTransaction(".open")
+        try shell.session.reopen(path: file, create: new || shell.session.configuration.create)
+        let c = shell.session.configuration
+        shell.session.log(Audit.Open(database: absolutePath(c.databasePath), backups: c.backupsPath, audit: c.auditPath))
+    }
+}

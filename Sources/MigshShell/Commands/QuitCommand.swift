@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// `.quit`.
+struct QuitCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".quit", abstract: "Exit migsh.")
+    func run(in shell: Shell) throws { throw ShellExit(code: 0) }
+}

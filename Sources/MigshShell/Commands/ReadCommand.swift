@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.read FILE`: run a script file (nested reads allowed).
+struct ReadCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".read", abstract: "Run the commands and SQL in FILE.",
+                                                    discussion: "Example: .read fix.sql")
+    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
+
+    @Argument(help: "The script file.") var file: String
+
+    func run(in shell: Shell) throws {
+        guard shell.readDepth < 25 else { throw MigshError(.usage, ".read nested too deeply (a file reading itself?)") }
+        guard let f = fopen(file, "r") else {
+            throw MigshError(.notFound, "cannot open \"\(file)\": \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(f) }
+        var source = FileLineSource(file: f)
+        shell.readDepth += 1
+        defer { shell.readDepth -= 1 }
+        let failures = try shell.runScript(lines: &source, name: (file as NSString).lastPathComponent)
+        if failures > 0 { throw MigshError(.sqlite, "\(file): \(failures) error(s)") }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.test [--to N]`: the spec's §8 rehearsal (`Rehearsal`): the pending migrations applied to
+/// a private copy, each one's time and row-count changes, then integrity, foreign keys and
+/// the schema against the expected one. The live database is only read.
+struct TestCommand: DotCommand {
+    typealias Output = Rehearsal.Result
+    static let configuration = CommandConfiguration(
+        commandName: ".test",
+        abstract: "Rehearse the pending migrations on a temporary copy; the live database is untouched.",
+        discussion: "Example: .test --to 6")
+    static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
+
+    @Option(name: .customLong("to"), help: "Rehearse up to this version (default: the required version).")
+    var to: Int?
+
+    func run(in shell: Shell) throws {
+        let session = shell.session
+        let folder = try session.loadFolder()
+        let target = try to ?? session.requiredVersion(folder)
+        let plan = try session.plan(folder, to: target)
+        if plan.status == .databaseNewer {
+            throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
+        }
+        guard !plan.pending.isEmpty else {
+            try shell.emit(Rehearsal.Result.upToDate(plan.currentVersion)) {
+                "nothing to rehearse: version \(plan.currentVersion) is up to date"
+            }
+            return
+        }
+        var rehearsal = Rehearsal(databasePath: session.configuration.databasePath, folder: folder, user: session.user)
+        rehearsal.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
+        let result = try rehearsal.run(plan)
+        session.log(Audit.Rehearsal(versionBefore: result.fromVersion, versionReached: result.toVersion, ok: result.ok))
+        try shell.emit(result) { TestCommand.render(result, target: target) }
+        if !result.ok { throw MigshError(.checkFailed, "the rehearsal failed; the live database was not touched") }
+    }
+
+    static func render(_ r: Rehearsal.Result, target: Int) -> String {
+        var text = "rehearsal on a temporary copy (the live database is untouched): version \(r.fromVersion) → \(target)\n"
+        for s in r.steps {
+            text += "\(s.ok ? "ok  " : "FAIL") \(s.file)  \(s.durationMS) ms"
+            let changes = s.rowChanges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value > 0 ? "+" : "")\($0.value)" }
+            text += changes.isEmpty ? "  (no row-count changes)\n" : "  rows: " + changes.joined(separator: ", ") + "\n"
+            if let e = s.error { text += "     \(e)\n" }
+        }
+        text += "integrity_check: \(r.integrity.prefix(5).joined(separator: "; "))\n"
+        text += "foreign_key_check: \(r.foreignKeyViolations == 0 ? "ok" : "\(r.foreignKeyViolations) violation(s)")\n"
+        text += r.schemaDifferences.isEmpty ? "schema: equals the expected schema of version \(r.toVersion)\n"
+            : "schema: differs from version \(r.toVersion):\n" + SchemaDiffText.render(SchemaDiff(changes: r.schemaDifferences), version: r.toVersion)
+        text += r.ok ? "rehearsal passed\n" : "rehearsal FAILED\n"
+        return text
+    }
+}

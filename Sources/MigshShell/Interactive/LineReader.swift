@@ -1,0 +1,29 @@
+import Foundation
+
+/// Where the interactive shell reads typed lines from: libedit in the `migsh` executable
+/// (`MigshInteractive`, the only target that links it), a scripted reader in tests.
+public protocol LineReader: AnyObject {
+    /// Reads one line after showing `prompt`; nil at end of input (Ctrl-D) or when Ctrl-C
+    /// discarded the line (the shell tells them apart by its interrupt flag).
+    func readLine(prompt: String) -> String?
+    func addHistory(_ line: String)
+    func loadHistory(_ path: String)
+    func saveHistory(_ path: String)
+    /// Completion candidates for the line typed so far and the word under the cursor.
+    var completer: ((_ line: String, _ word: String) -> [String])? { get set }
+}
+
+extension LineReader {
+    /// Asks a yes/no question: the lines before the last go to standard error, the last is
+    /// the prompt. End of input is no.
+    func askYesNo(_ prompt: String) -> Bool {
+        let lines = prompt.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.count > 1 {
+            let err = OutputBuffer(fd: 2)
+            err.write(lines.dropLast().joined(separator: "\n") + "\n")
+            err.flush()
+        }
+        guard let answer = readLine(prompt: String(lines.last ?? "")) else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+}

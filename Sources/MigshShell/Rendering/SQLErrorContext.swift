@@ -1,0 +1,33 @@
+/// sqlite3's `shell_error_context`: the statement around the error, on one line, with a
+/// caret under the byte SQLite names (`sqlite3_error_offset`), exactly as sqlite3 3.40 prints:
+///
+///     Parse error near line 1: near "selec": syntax error
+///       selec 1;
+///       ^--- error here
+enum SQLErrorContext {
+    static func render(sql: String?, offset: Int?) -> String {
+        guard let sql, let offset, offset >= 0 else { return "" }
+        var bytes = Array(sql.utf8)
+        var iOffset = offset
+        var start = 0
+        // Keep at most 50 bytes before the error, never starting inside a UTF-8 sequence.
+        while iOffset > 50 && start < bytes.count {
+            iOffset -= 1
+            start += 1
+            while start < bytes.count && bytes[start] & 0xc0 == 0x80 { start += 1; iOffset -= 1 }
+        }
+        bytes = Array(bytes[min(start, bytes.count)...])
+        var length = bytes.count
+        if length > 78 {
+            length = 78
+            while length > 0 && bytes[length] & 0xc0 == 0x80 { length -= 1 }
+        }
+        // White space (newlines included) shows as a space, so the caret lines up.
+        let code = bytes[..<length].map { b -> UInt8 in b == 32 || (b >= 9 && b <= 13) ? 32 : b }
+        let text = String(decoding: code, as: UTF8.self)
+        if iOffset < 25 {
+            return "\n  \(text)\n  " + String(repeating: " ", count: max(0, iOffset)) + "^--- error here"
+        }
+        return "\n  \(text)\n  " + String(repeating: " ", count: max(0, iOffset - 14)) + "error here ---^"
+    }
+}

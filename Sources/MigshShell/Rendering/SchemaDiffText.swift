@@ -1,0 +1,14 @@
+import MigshCore
+
+/// A schema diff as text: `+` only in the live database, `-` missing from it, `~` changed.
+enum SchemaDiffText {
+    static func render(_ diff: SchemaDiff, version: Int) -> String {
+        if diff.isEmpty { return "the live schema equals the schema of version \(version)\n" }
+        var text = "--- expected (version \(version))\n+++ live database\n"
+        for c in diff.changes {
+            text += "\(c.sign.rawValue) \(c.kind) \(c.name)\n"
+            for d in c.details { text += "    \(d)\n" }
+        }
+        return text
+    }
+}
