@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigshCoreTests",
-            dependencies: ["MigshCore", "CMigshSQLite"],
+            dependencies: ["MigshCore", "CMigshSQLite", "MigshTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigshEndToEndTests",
-            dependencies: ["MigshCore", "MigshTestSupport"],
+            dependencies: ["MigshCore", "MigshTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MigshCore
+import MigshTestSupport
 
 /// SQLite's locking is unreliable on network filesystems (useovernet.html): migsh tells them
 /// apart by the `statfs` magic number of the folder holding the database.
@@ -19,15 +20,20 @@ struct FileSystemKindTests {
         #expect(FileSystemKind.kind(forMagic: magic) == .local)
     }
 
-    @Test("the temporary folder of this machine is local")
-    func temporaryFolderIsLocal() {
+    @Test("statfs reads the temporary folder's filesystem type, the one GNU stat reports, and it is local")
+    func temporaryFolderIsLocal() throws {
+        let magic = try #require(FileSystemKind.magic(NSTemporaryDirectory()), "statfs failed on the temporary folder")
+        let stat = try ChildProcess.output(of: "/usr/bin/stat", ["-f", "-c", "%t", NSTemporaryDirectory()])
+        #expect(stat.status == 0)
+        #expect(Int64(stat.stdout.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) == magic, "stat says \(stat.stdout)")
         #expect(FileSystemKind.detect(NSTemporaryDirectory()) == .local)
     }
 
-    @Test("a file that does not exist yet is judged by its folder")
-    func missingFileUsesItsFolder() {
+    @Test("a file that does not exist yet is judged by its folder; a path statfs cannot examine has no type")
+    func missingFileUsesItsFolder() throws {
         let path = NSTemporaryDirectory() + "migsh-no-such-file-" + UUID().uuidString + ".sqlite"
-        #expect(FileSystemKind.detect(path) == FileSystemKind.detect(NSTemporaryDirectory()))
-        #expect(FileSystemKind.detect(path) == .local)
+        let folder = try #require(FileSystemKind.magic(NSTemporaryDirectory()))
+        #expect(FileSystemKind.magic(path) == folder)
+        #expect(FileSystemKind.magic("/no-such-folder-\(UUID().uuidString)/x/db.sqlite") == nil)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MigshTestSupport
 import Testing
@@ -253,7 +254,8 @@ func streamHashing(_ executable: String, _ arguments: [String], stdin: Data, in 
                                  cwd: dir, stdin: .descriptor(input.fileDescriptor), stdout: .descriptor(pipe.writeEnd))
     pipe.closeWrite()
 
-    var hasher = SHA256Stream()
+    var hasher = SHA256()
+    var byteCount: UInt64 = 0
     var lines = 0
     var firstBytesWhileRunning: Bool?
     let deadline = Date().addingTimeInterval(timeout)
@@ -264,7 +266,8 @@ func streamHashing(_ executable: String, _ arguments: [String], stdin: Data, in 
         if n <= 0 { break }
         let chunk = Data(buffer[0..<n])
         if firstBytesWhileRunning == nil { firstBytesWhileRunning = child.isRunning }
-        hasher.update(chunk)
+        hasher.update(data: chunk)
+        byteCount += UInt64(chunk.count)
         lines += countNewlines(chunk)
         if Date() > deadline {
             child.kill()
@@ -272,8 +275,9 @@ func streamHashing(_ executable: String, _ arguments: [String], stdin: Data, in 
         }
     }
     child.wait(timeout: 10)
-    return StreamDigest(status: child.exitStatus ?? -1, bytes: hasher.byteCount, lines: lines,
-                        sha256: hasher.finalize(), firstBytesWhileRunning: firstBytesWhileRunning ?? false)
+    return StreamDigest(status: child.exitStatus ?? -1, bytes: byteCount, lines: lines,
+                        sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(),
+                        firstBytesWhileRunning: firstBytesWhileRunning ?? false)
 }
 
 /// The number of `\n` bytes in `data` (memchr: fast even in a debug build).
@@ -290,121 +294,3 @@ private func countNewlines(_ data: Data) -> Int {
     }
 }
 
-/// SHA-256 (FIPS 180-4) over data given in pieces. The test target depends only on
-/// MigshCore, so it carries its own; checked against sha256sum's test vectors.
-struct SHA256Stream {
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-    private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var block = [UInt8](repeating: 0, count: 64)
-    private var blockCount = 0
-    private var w = [UInt32](repeating: 0, count: 64)
-    private(set) var byteCount: UInt64 = 0
-
-    mutating func update(_ data: Data) {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-            update(base, raw.count)
-        }
-    }
-
-    private mutating func update(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        byteCount += UInt64(count)
-        var i = 0
-        if blockCount > 0 {
-            while i < count && blockCount < 64 {
-                block[blockCount] = bytes[i]
-                blockCount += 1
-                i += 1
-            }
-            if blockCount == 64 {
-                let full = block
-                full.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                blockCount = 0
-            }
-        }
-        while count - i >= 64 {
-            compress(bytes + i)
-            i += 64
-        }
-        while i < count {
-            block[blockCount] = bytes[i]
-            blockCount += 1
-            i += 1
-        }
-    }
-
-    private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        w.withUnsafeMutableBufferPointer { w in
-            Self.k.withUnsafeBufferPointer { k in
-                h.withUnsafeMutableBufferPointer { h in
-                    for t in 0..<16 {
-                        w[t] = UInt32(p[4 * t]) << 24 | UInt32(p[4 * t + 1]) << 16
-                            | UInt32(p[4 * t + 2]) << 8 | UInt32(p[4 * t + 3])
-                    }
-                    for t in 16..<64 {
-                        let a = w[t - 15], b = w[t - 2]
-                        let s0 = (a >> 7 | a << 25) ^ (a >> 18 | a << 14) ^ (a >> 3)
-                        let s1 = (b >> 17 | b << 15) ^ (b >> 19 | b << 13) ^ (b >> 10)
-                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                    }
-                    var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-                    for t in 0..<64 {
-                        let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                        let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ (s0 &+ maj)
-                    }
-                    h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-                    h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
-                }
-            }
-        }
-    }
-
-    /// The hex digest. Call once, after the last `update`.
-    mutating func finalize() -> String {
-        let length = byteCount
-        let used = Int(length % 64)
-        var padding: [UInt8] = [0x80] + [UInt8](repeating: 0, count: used < 56 ? 55 - used : 119 - used)
-        let bits = length &* 8
-        for i in (0..<8).reversed() { padding.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
-        padding.withUnsafeBufferPointer { update($0.baseAddress!, $0.count) }
-        byteCount = length
-        return h.map { String(format: "%08x", $0) }.joined()
-    }
-}
-
-@Suite("SQL passthrough: the test's own SHA-256")
-struct SQLPassthroughSHA256Tests {
-    @Test("known digests, whatever the chunking", arguments: [1, 3, 63, 64, 65, 1000])
-    func vectors(chunk: Int) {
-        func digest(_ text: String) -> String {
-            let data = Data(text.utf8)
-            var hasher = SHA256Stream()
-            var offset = 0
-            while offset < data.count {
-                let end = min(offset + chunk, data.count)
-                hasher.update(data.subdata(in: offset..<end))
-                offset = end
-            }
-            return hasher.finalize()
-        }
-        #expect(digest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(digest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(digest(String(repeating: "a", count: 1000))
-                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-    }
-}

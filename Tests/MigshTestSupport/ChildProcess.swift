@@ -165,3 +165,20 @@ public final class RawPipe: @unchecked Sendable {
         }
     }
 }
+
+extension ChildProcess {
+    /// Runs `executable` to completion (at most `timeout` seconds) and returns its exit status
+    /// and standard output: for the reference tools the unit tests consult.
+    public static func output(of executable: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> (status: Int32, stdout: String) {
+        let path = NSTemporaryDirectory() + "migsh-child-" + UUID().uuidString
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { unlink(path) }
+        let child = try ChildProcess(executable: executable, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                     stdout: .descriptor(fd))
+        close(fd)
+        if !child.wait(timeout: timeout) { child.kill() }
+        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        return (child.exitStatus ?? -1, text)
+    }
+}

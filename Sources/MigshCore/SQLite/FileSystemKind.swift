@@ -19,10 +19,17 @@ public enum FileSystemKind: Sendable, Equatable {
         networkMagics[magic].map { .network($0) } ?? .local
     }
 
-    /// The filesystem of `path` (or of its folder when the file does not exist yet).
-    public static func detect(_ path: String) -> FileSystemKind {
+    /// `statfs`'s filesystem type of `path` (or of its folder when the file does not exist
+    /// yet); nil when it cannot be examined.
+    public static func magic(_ path: String) -> Int64? {
         let target = FileManager.default.fileExists(atPath: path) ? path : (path as NSString).deletingLastPathComponent
         let magic = migsh_filesystem_magic(target.isEmpty ? "." : target)
-        return magic < 0 ? .local : kind(forMagic: Int64(magic))
+        return magic < 0 ? nil : Int64(magic)
+    }
+
+    /// The filesystem of `path`. A path `statfs` cannot examine is taken as local: SQLite
+    /// itself will report the file.
+    public static func detect(_ path: String) -> FileSystemKind {
+        magic(path).map(kind(forMagic:)) ?? .local
     }
 }

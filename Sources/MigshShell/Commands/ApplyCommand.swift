@@ -11,17 +11,18 @@ struct ApplyCommand: DotCommand {
 
     static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
 
-    @Option(name: .customLong("to"), help: "Stop at this version (default: the required version).")
+    @Option(name: .customLong("to"), help: ArgumentHelp("Stop at this version (default: the required version).", valueName: "version"))
     var to: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the statements that would run; change nothing.")
     var dryRun = false
 
+
+    @Flag(name: .customLong("resume"), help: "Finish what has not run, statement by statement, as .diff's evidence shows; then the rest.")
+    var resume = false
+
     @OptionGroup var confirmation: ConfirmationOptions
     var yes: Bool { confirmation.yes }
-
-    @Flag(name: .customLong("resume"), help: "Finish a partially applied migration (see .diff): run its remaining statements, then the rest.")
-    var resume = false
 
     /// Benchmarks only: time the apply step without its backup. Hidden, audited.
     @Flag(name: .customLong("no-backup"), help: .hidden)

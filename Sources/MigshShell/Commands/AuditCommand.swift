@@ -10,7 +10,7 @@ struct AuditCommand: DotCommand {
 
     static let completion: [String: CompletionSource] = ["0": .words(["verify"])]
 
-    @Argument(help: "N, or `verify`.")
+    @Argument(help: ArgumentHelp("N, or `verify`.", valueName: "N|verify"))
     var what: String?
 
     func run(in shell: Shell) throws {

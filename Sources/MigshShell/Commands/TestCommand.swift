@@ -13,7 +13,7 @@ struct TestCommand: DotCommand {
         discussion: "Example: .test --to 6")
     static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
 
-    @Option(name: .customLong("to"), help: "Rehearse up to this version (default: the required version).")
+    @Option(name: .customLong("to"), help: ArgumentHelp("Rehearse up to this version (default: the required version).", valueName: "version"))
     var to: Int?
 
     func run(in shell: Shell) throws {

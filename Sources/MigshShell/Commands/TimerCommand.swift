@@ -3,6 +3,6 @@ import ArgumentParser
 /// `.timer on|off`: print the run time of each SQL statement (as in sqlite3).
 struct TimerCommand: OnOffSetting {
     static let configuration = CommandConfiguration(commandName: ".timer", abstract: "Print the run time of each SQL statement (on|off).")
-    @Argument(help: "on or off.") var value: String?
+    @Argument(help: ArgumentHelp("on or off.", valueName: "on|off")) var value: String?
     static func set(_ on: Bool, in shell: Shell) { shell.session.timer = on }
 }

@@ -8,7 +8,9 @@ import Foundation
 ///
 /// A reader that goes away (`migsh … | head`) is not an error worth dying for: once `write(2)`
 /// reports `EPIPE` the buffer drops all further output and `isBroken` becomes true. (The
-/// process still gets `SIGPIPE` first unless it ignores it; see `ignoreBrokenPipeSignal()`.)
+/// process still gets `SIGPIPE` first unless it ignores it, which `MigshMain` arranges.)
+///
+/// `OutputBuffer.capturing()` keeps what is written instead, for in-process tests of the shell.
 public final class OutputBuffer {
     public static let capacity = 64 * 1024
 
@@ -23,15 +25,16 @@ public final class OutputBuffer {
         self.storage = .allocate(capacity: OutputBuffer.capacity)
     }
 
+    /// A buffer that writes nowhere and keeps everything in `captured`.
+    public static func capturing() -> OutputBuffer { OutputBuffer(fd: -1) }
+
+    /// What a capturing buffer was given, flushed.
+    public private(set) var captured: [UInt8] = []
+    public var capturedText: String { flush(); return String(decoding: captured, as: UTF8.self) }
+
     deinit {
         flush()
         storage.deallocate()
-    }
-
-    /// Makes a write to a closed pipe fail with `EPIPE` instead of killing the process.
-    /// Process-wide, so the shell's entry point decides whether to call it.
-    public static func ignoreBrokenPipeSignal() {
-        signal(SIGPIPE, SIG_IGN)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) {
@@ -88,6 +91,10 @@ public final class OutputBuffer {
     }
 
     private func writeAll(_ start: UnsafeRawPointer, _ length: Int) {
+        if fileDescriptor < 0 {
+            captured.append(contentsOf: UnsafeRawBufferPointer(start: start, count: length))
+            return
+        }
         var offset = 0
         while offset < length {
             // > write() … may transfer fewer than count bytes … ; EINTR: interrupted by a

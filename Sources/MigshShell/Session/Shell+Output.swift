@@ -36,4 +36,3 @@ func formatTable(_ header: [String], _ rows: [[String]]) -> String {
     return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
 }
 
-func v3(_ n: Int) -> String { String(format: "%03d", n) }

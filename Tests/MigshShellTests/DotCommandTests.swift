@@ -1,0 +1,163 @@
+import Foundation
+import MigshCore
+@testable import MigshShell
+import Testing
+
+/// sqlite3's settings commands and migsh's listing commands, run in process.
+@Suite("Dot-commands in process: settings, listings, help")
+struct DotCommandTests {
+    @Test("on|off settings without an argument answer with their usage, as sqlite3 does",
+          arguments: [".bail", ".echo", ".headers", ".timer", ".changes"])
+    func usageWithoutArgument(command: String) throws {
+        let shell = try InProcessShell()
+        #expect(!shell.run(command))
+        #expect(shell.takeErrors() == "Error: Usage: \(command) on|off\n")
+        #expect(shell.takeOutput() == "")
+    }
+
+    @Test(".echo on prints each line before running it")
+    func echo() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".echo on"))
+        #expect(shell.run("select 41 + 1;"))
+        #expect(shell.takeOutput() == "select 41 + 1;\n42\n")
+    }
+
+    @Test(".timer on prints the run time after each statement")
+    func timer() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".timer on"))
+        #expect(shell.run("select 1;"))
+        let out = shell.takeOutput()
+        #expect(out.hasPrefix("1\nRun Time: real "), "\(out)")
+        #expect(shell.run(".timer off"))
+        #expect(shell.run("select 2;"))
+        #expect(shell.takeOutput() == "2\n")
+    }
+
+    @Test(".changes on prints the rows a statement changed and the total")
+    func changes() throws {
+        let shell = try InProcessShell(setup: "create table t(x);")
+        #expect(shell.run(".changes on"))
+        #expect(shell.run("insert into t values (1), (2);"))
+        #expect(shell.run("delete from t where x = 1;"))
+        #expect(shell.takeOutput() == "changes: 2   total_changes: 2\nchanges: 1   total_changes: 3\n")
+    }
+
+    @Test(".bail off goes on after an error; .bail on stops the script there")
+    func bail() throws {
+        for (setting, expected) in [("off", "1\n3\n"), ("on", "1\n")] {
+            let shell = try InProcessShell()
+            var script = ArrayLines(["select 1;", "select nosuch;", "select 3;"])
+            #expect(shell.run(".bail \(setting)"))
+            _ = try shell.shell.runScript(lines: &script, name: "t.sql")
+            #expect(shell.takeOutput() == expected, "bail \(setting)")
+            #expect(shell.takeErrors().contains("near line 2 of t.sql: no such column: nosuch"), "bail \(setting)")
+        }
+    }
+
+    @Test(".headers on prints column names; .mode without an argument names the mode")
+    func headersAndMode() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".headers on"))
+        #expect(shell.run("select 1 as one;"))
+        #expect(shell.takeOutput() == "one\n1\n")
+        #expect(shell.run(".mode csv"))
+        #expect(shell.run(".mode"))
+        #expect(shell.takeOutput() == "current output mode: csv\n")
+    }
+
+    @Test(".tables lists tables and views in columns; a pattern filters them")
+    func tables() throws {
+        let shell = try InProcessShell(setup: "create table alpha(x); create table beta(y); create view gamma as select 1;")
+        #expect(shell.run(".tables"))
+        #expect(shell.takeOutput() == "alpha  beta   gamma\n")
+        #expect(shell.run(".tables b%"))
+        #expect(shell.takeOutput() == "beta\n")
+        #expect(shell.run(".tables nothing%"))
+        #expect(shell.takeOutput() == "")
+    }
+
+    @Test(".schema prints each CREATE statement with its semicolon; a pattern filters by name or table")
+    func schema() throws {
+        let shell = try InProcessShell(setup: "create table alpha(x); create index alpha_x on alpha(x); create table beta(y);")
+        #expect(shell.run(".schema alpha"))
+        #expect(shell.takeOutput() == "CREATE TABLE alpha(x);\nCREATE INDEX alpha_x on alpha(x);\n")
+    }
+
+    @Test("with --json, listings are JSON documents")
+    func jsonListings() throws {
+        let shell = try InProcessShell(json: true, setup: "create table alpha(x);")
+        #expect(shell.run(".tables"))
+        #expect(shell.takeOutput() == "[\"alpha\"]\n")
+        #expect(shell.run(".mode"))
+        #expect(shell.takeOutput() == "{\"mode\":\"list\"}\n")
+    }
+
+    @Test(".open switches to another database; a missing one needs --new")
+    func open() throws {
+        let shell = try InProcessShell()
+        let other = shell.dir + "/other.sqlite"
+        #expect(!shell.run(".open \(other)"))
+        #expect(shell.takeErrors().contains("database not found"))
+        #expect(!FileManager.default.fileExists(atPath: other))
+        #expect(shell.run(".open --new \(other)"))
+        #expect(shell.session.configuration.databasePath == other)
+        #expect(shell.run("create table here(x);"))
+        #expect(shell.run(".tables"))
+        #expect(shell.takeOutput() == "here\n")
+    }
+
+    @Test(".history lists the Schema_Version rows; .backup then .backups lists the backup")
+    func historyAndBackups() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".apply --to 2 --yes"))
+        _ = shell.takeOutput()
+        #expect(shell.run(".history"))
+        let history = shell.takeOutput()
+        #expect(history.contains("1        "), "\(history)")
+        #expect(history.split(separator: "\n").count == 3, "\(history)")
+        #expect(shell.run(".backup"))
+        let backup = shell.takeOutput()
+        #expect(backup.hasPrefix("backup: "), "\(backup)")
+        #expect(shell.run(".backups"))
+        let list = shell.takeOutput()
+        // The .apply backup and the manual one.
+        #expect(list.split(separator: "\n").count == 3, "\(list)")
+        #expect(list.contains("manual"), "\(list)")
+    }
+
+    @Test(".help lists every command with its argument syntax; .help CMD and CMD --help show its help without -h, --help")
+    func help() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".help"))
+        let all = shell.takeOutput()
+        for type in DotCommands.all {
+            #expect(all.contains(DotCommands.usage(type)), "\(DotCommands.name(of: type)) missing from .help:\n\(all)")
+        }
+        #expect(all.contains(".apply [--to <version>] [--dry-run] [--resume] [--yes]"), "\(all)")
+        #expect(all.contains(".bail [<on|off>]"), "\(all)")
+        #expect(shell.run(".help .restore"))
+        let one = shell.takeOutput()
+        #expect(one.contains("USAGE: .restore"), "\(one)")
+        #expect(!one.contains("--help"), "\(one)")
+        #expect(shell.run(".apply --help"))
+        let viaFlag = shell.takeOutput()
+        #expect(viaFlag.contains("USAGE: .apply"), "\(viaFlag)")
+        #expect(shell.takeErrors() == "")
+    }
+
+    @Test("a mistyped command gets a did-you-mean")
+    func didYouMean() throws {
+        let shell = try InProcessShell()
+        #expect(!shell.run(".aplly"))
+        #expect(shell.takeErrors() == "Error: unknown command: \".aplly\"; did you mean .apply?. Enter \".help\" for help\n")
+    }
+}
+
+/// Lines from an array, as a script.
+struct ArrayLines: LineSource {
+    var lines: [String]
+    init(_ lines: [String]) { self.lines = lines }
+    mutating func nextLine() -> String? { lines.isEmpty ? nil : lines.removeFirst() }
+}
