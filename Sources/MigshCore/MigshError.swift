@@ -64,6 +64,24 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
     public var details: [String]
     /// The verified backup taken before a change that failed: the database's state before it.
     public var backupPath: String?
+    /// What the user can do next, as values; the shell words them as its commands.
+    public var hints: [Hint] = []
+
+    /// A next step the core knows of but does not spell: command words are the shell's.
+    public enum Hint: Sendable, Equatable {
+        /// Investigate the database's state (the verdict and its ways out).
+        case investigate
+        /// Restore this verified backup by hand.
+        case restoreByHand(backup: String)
+        /// Name another audit log.
+        case chooseAuditLog
+        /// Name the migrations folder.
+        case chooseMigrationsFolder
+        /// Apply the pending migrations again once the cause is fixed.
+        case applyAgain
+        /// Commit or roll back the open transaction first.
+        case finishTransaction
+    }
 
     public init(_ code: Code, _ message: String, resultCode: ResultCode? = nil, sql: String? = nil,
                 sqlOffset: Int? = nil, details: [String] = []) {

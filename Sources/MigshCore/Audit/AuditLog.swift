@@ -40,8 +40,9 @@ public final class AuditLog {
         self.path = path
         let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw MigshError(.audit, "cannot open the audit log \(path): \(String(cString: strerror(errno)))",
-                             details: ["Choose another file with --audit FILE."])
+            var error = MigshError(.audit, "cannot open the audit log \(path): \(String(cString: strerror(errno)))")
+            error.hints = [.chooseAuditLog]
+            throw error
         }
         self.fd = fd
         // Best effort: a log whose folder is not writable (a log prepared by an administrator)

@@ -307,7 +307,7 @@ public struct Migrator {
             events(.restoredFromBackup(backup.path))
             return "restored from the backup"
         } catch {
-            return "RESTORE FAILED (\(error)); restore by hand with .restore \(backup.path)"
+            return "RESTORE FAILED (\(error)); restore the backup \(backup.path) by hand"
         }
     }
 }
@@ -332,7 +332,7 @@ enum MigrationFailure {
 
     static func hint(for message: String) -> String? {
         if message.contains("duplicate column name") {
-            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table (.history, .diff) to determine the actual state (spec §7.2)."
+            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table and investigate the actual state (spec §7.2)."
         }
         if message.contains("FOREIGN KEY constraint failed") {
             return "Cause: a referenced table or record does not exist. Solution: ensure the foreign key references are valid (spec §7.2)."
@@ -341,7 +341,7 @@ enum MigrationFailure {
             return "Cause: a previous migration did not complete. Solution: restore from backup and re-apply the migrations (spec §7.2)."
         }
         if message.contains("database or disk is full") {
-            return "Cause: the disk is full. Solution: free space, then run .apply again."
+            return "Cause: the disk is full. Solution: free space, then apply again."
         }
         return nil
     }

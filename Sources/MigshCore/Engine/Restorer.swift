@@ -55,7 +55,9 @@ public struct Restorer {
     public func restore(_ candidate: Candidate, busyTimeoutMS: Int = 5000,
                         progress: ((OnlineBackup.Progress) -> Void)? = nil) throws -> Report {
         guard db.isAutocommit else {
-            throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it before .restore")
+            var error = MigshError(.refused, "a transaction is open in this session; nothing was restored")
+            error.hints = [.finishTransaction]
+            throw error
         }
         let before = try SchemaVersionTable.recordedVersion(db)
         let safety = try store.create(fromDatabaseAt: db.path, reason: .preRestore, busyTimeoutMS: busyTimeoutMS)

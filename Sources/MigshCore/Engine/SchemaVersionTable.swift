@@ -107,8 +107,10 @@ public enum SchemaVersionTable {
         let record = try read(db)
         guard record.isSound else {
             try requireUndamaged(db)
-            throw MigshError(.versionTable, "Schema_Version cannot be trusted: " + record.problems.map(\.description).joined(separator: "; "),
-                             details: ["Nothing was changed. Investigate with .diff (it names the state and the safe way out)."])
+            var error = MigshError(.versionTable, "Schema_Version cannot be trusted: " + record.problems.map(\.description).joined(separator: "; "),
+                                   details: ["Nothing was changed."])
+            error.hints = [.investigate]
+            throw error
         }
         return record.maxVersion
     }

@@ -37,7 +37,7 @@ public struct AppVersionMap: Sendable {
     /// The schema version an application version requires.
     public func schemaVersion(forApp app: String) throws -> Int {
         guard AppVersionMap.parse(app) != nil else {
-            throw MigshError(.usage, "--app-version takes X.Y.Z, got \"\(app)\"")
+            throw MigshError(.usage, "an application version is X.Y.Z, got \"\(app)\"")
         }
         guard let entry = entries.first(where: { $0.app == app }) else {
             let known = entries.map(\.app).joined(separator: ", ")

@@ -30,7 +30,7 @@ public struct ChecksumFile: Sendable {
         for m in migrations {
             guard let recorded = sums[m.fileName] else {
                 problems.append(.init(severity: .warning, file: m.fileName,
-                                      message: "not in \(MigrationFolder.checksumFileName): add it with scripts/sum-migrations"))
+                                      message: "not in \(MigrationFolder.checksumFileName)", remedy: .recordChecksums))
                 continue
             }
             if recorded != m.sha256 {

@@ -19,7 +19,21 @@ public struct MigrationFolder: Sendable {
         public var severity: Severity
         public var file: String?
         public var message: String
+        /// What fixes it, as a value (the shell words it).
+        public var remedy: Remedy?
         public var description: String { (file.map { "\($0): " } ?? "") + message }
+
+        public init(severity: Severity, file: String?, message: String, remedy: Remedy? = nil) {
+            self.severity = severity
+            self.file = file
+            self.message = message
+            self.remedy = remedy
+        }
+    }
+
+    public enum Remedy: String, Sendable, Codable {
+        /// Record the migrations' checksums in migsh.sum.
+        case recordChecksums
     }
 
     public var errors: [Problem] { problems.filter { $0.severity == .error } }
@@ -57,11 +71,14 @@ public struct MigrationFolder: Sendable {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw MigshError(.notFound, "migrations folder not found: \(path)",
-                             details: ["Give the folder with --migrations DIR or $MIGSH_MIGRATIONS."])
+            var error = MigshError(.notFound, "migrations folder not found: \(path)")
+            error.hints = [.chooseMigrationsFolder]
+            throw error
         }
         guard isDir.boolValue else {
-            throw MigshError(.migrationFolder, "not a folder: \(path) (--migrations takes the folder of NNN_description.sql files)")
+            var error = MigshError(.migrationFolder, "not a folder: \(path) (the migrations are a folder of NNN_description.sql files)")
+            error.hints = [.chooseMigrationsFolder]
+            throw error
         }
         let names: [String]
         do { names = try fm.contentsOfDirectory(atPath: path).sorted() } catch {
@@ -127,7 +144,7 @@ public struct MigrationFolder: Sendable {
             }
         } else if !folder.migrations.isEmpty {
             folder.problems.append(Problem(severity: .warning, file: nil, message:
-                "no \(checksumFileName): edits to migration files cannot be detected (create it with scripts/sum-migrations)"))
+                "no \(checksumFileName): edits to migration files cannot be detected", remedy: .recordChecksums))
         }
         return folder
     }

@@ -45,9 +45,9 @@ public struct MigrationPlan: Sendable {
     /// highest migration in the folder.
     public static func requiredVersion(folder: MigrationFolder, target: Int?, appVersion: String?) throws -> Int {
         if let target {
-            guard target >= 0 else { throw MigshError(.usage, "--target must be 0 or more") }
+            guard target >= 0 else { throw MigshError(.usage, "the target version must be 0 or more") }
             if target > folder.highestVersion {
-                throw MigshError(.usage, "--target \(target): the highest migration in \(folder.path) is \(folder.highestVersion)")
+                throw MigshError(.usage, "target version \(target): the highest migration in \(folder.path) is \(folder.highestVersion)")
             }
             return target
         }

@@ -1,7 +1,7 @@
 /// The spec's start-up check (§4.1) as a value: where the database stands against the
 /// migrations. `.version`, `--check`, `.pending` and the interactive start-up check all
 /// read this one value, so they agree with `.apply` on the folder and on Schema_Version.
-public struct VersionStatus: Sendable, Codable {
+public struct VersionStatus: Sendable {
     public enum State: String, Sendable, Codable {
         case upToDate = "up_to_date"
         case pending
@@ -14,8 +14,8 @@ public struct VersionStatus: Sendable, Codable {
     public var currentVersion: Int
     public var requiredVersion: Int
     public var pending: Int
-    public var folderErrors: [String]
-    public var folderWarnings: [String]
+    public var folderErrors: [MigrationFolder.Problem]
+    public var folderWarnings: [MigrationFolder.Problem]
 
     /// Reads the status. Throws when Schema_Version cannot be trusted (`.versionTable`) or the
     /// database is damaged (`.damaged`) — never "too new" because a damaged page held a
@@ -28,6 +28,6 @@ public struct VersionStatus: Sendable, Codable {
         if state == .databaseNewer { try SchemaVersionTable.requireUndamaged(db) }
         if !folder.errors.isEmpty { state = .folderError }
         return VersionStatus(state: state, currentVersion: current, requiredVersion: required, pending: max(0, required - current),
-                             folderErrors: folder.errors.map(\.description), folderWarnings: folder.warnings.map(\.description))
+                             folderErrors: folder.errors, folderWarnings: folder.warnings)
     }
 }

@@ -172,7 +172,7 @@ enum CheckStatus {
             }
             if s.state == .folderError {
                 shell.report(MigshError(.migrationFolder, "the migrations folder \(shell.session.configuration.migrationsPath) has \(s.folderErrors.count) error(s)",
-                                        details: s.folderErrors))
+                                        details: s.folderErrors.map(\.text)))
             }
             shell.session.log(Audit.Check(status: s.state.rawValue, currentVersion: s.currentVersion, requiredVersion: s.requiredVersion))
             switch s.state {

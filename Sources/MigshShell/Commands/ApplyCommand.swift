@@ -22,7 +22,6 @@ struct ApplyCommand: DotCommand {
     var resume = false
 
     @OptionGroup var confirmation: ConfirmationOptions
-    var yes: Bool { confirmation.yes }
 
     /// Benchmarks only: time the apply step without its backup. Hidden, audited.
     @Flag(name: .customLong("no-backup"), help: .hidden)
@@ -74,8 +73,7 @@ struct ApplyCommand: DotCommand {
     func run(in shell: Shell) throws {
         let session = shell.session
         if !dryRun {
-            try session.refuseReadOnly(".apply")
-            try session.refuseInTransaction(".apply")
+            try session.refuseUnlessWritable(".apply")
         }
         let folder = try session.loadFolder()
         let target = try to ?? session.requiredVersion(folder)
@@ -131,7 +129,7 @@ struct ApplyCommand: DotCommand {
             }
             return
         }
-        try session.confirm(UpdateRequired.text(plan) + resumeNote + "Update database?", yes: yes)
+        try session.confirm(UpdateRequired.text(plan) + resumeNote + "Update database?", yes: confirmation.yes)
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)

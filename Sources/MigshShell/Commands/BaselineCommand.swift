@@ -19,12 +19,10 @@ struct BaselineCommand: DotCommand {
     var force = false
 
     @OptionGroup var confirmation: ConfirmationOptions
-    var yes: Bool { confirmation.yes }
 
     func run(in shell: Shell) throws {
         let session = shell.session
-        try session.refuseReadOnly(".baseline")
-        try session.refuseInTransaction(".baseline")
+        try session.refuseUnlessWritable(".baseline")
         let folder = try session.loadFolder()
         let expected = try ExpectedSchemas.build(folder)
         let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
@@ -51,7 +49,7 @@ struct BaselineCommand: DotCommand {
                 throw MigshError(.refused, ".baseline \(version) refused: " + reasons.joined(separator: "; and ") + "; nothing was recorded",
                                  details: ["Run .diff for the verdict and the safe way out. .baseline \(version) --force records anyway (asks first, audited)."])
             }
-            try session.confirm("FORCED BASELINE: " + reasons.joined(separator: "; and ") + ".\nRecord versions \(check.versionBefore + 1)–\(version) as applied anyway?", yes: yes)
+            try session.confirm("FORCED BASELINE: " + reasons.joined(separator: "; and ") + ".\nRecord versions \(check.versionBefore + 1)–\(version) as applied anyway?", yes: confirmation.yes)
         }
         var options = Migrator.Options(targetVersion: version, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)

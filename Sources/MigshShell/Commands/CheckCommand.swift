@@ -37,7 +37,7 @@ struct CheckCommand: DotCommand {
                 checksumProblems.append("\(file.fileName) was EDITED after it was applied: applied sha256 \(applied.sha256), file now \(file.sha256)")
             }
         }
-        let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0)" }
+        let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0.text)" }
         let ok = integrity == ["ok"] && violations.isEmpty && foreignKeyError == nil && folder.errors.isEmpty && checksumProblems.isEmpty
         try shell.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
                               checksumProblems: checksumProblems, ok: ok)) {

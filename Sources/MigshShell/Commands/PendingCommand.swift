@@ -31,7 +31,7 @@ struct PendingCommand: DotCommand {
                          findings: script.findings.map { "\($0.severity.rawValue): \($0)" })
         }
         let result = Result(currentVersion: plan.currentVersion, requiredVersion: plan.requiredVersion,
-                            pending: entries, folderProblems: folder.problems.map(\.description))
+                            pending: entries, folderProblems: folder.problems.map(\.text))
         try shell.emit(result) {
             var text = ""
             if plan.status == .databaseNewer {
@@ -47,7 +47,7 @@ struct PendingCommand: DotCommand {
         }
         if !folder.errors.isEmpty {
             throw MigshError(.migrationFolder, "the migrations folder has \(folder.errors.count) error(s); .apply refuses it until they are fixed",
-                             details: folder.errors.map(\.description))
+                             details: folder.errors.map(\.text))
         }
     }
 }

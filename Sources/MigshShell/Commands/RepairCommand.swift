@@ -11,12 +11,10 @@ struct RepairCommand: DotCommand {
         abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).")
 
     @OptionGroup var confirmation: ConfirmationOptions
-    var yes: Bool { confirmation.yes }
 
     func run(in shell: Shell) throws {
         let session = shell.session
-        try session.refuseReadOnly(".repair")
-        try session.refuseInTransaction(".repair")
+        try session.refuseUnlessWritable(".repair")
         let folder = try session.loadFolder()
         let expected = try ExpectedSchemas.build(folder)
         let version = try SchemaVersionTable.currentVersion(session.db)
@@ -32,7 +30,7 @@ struct RepairCommand: DotCommand {
         }
         if plan.isComplete {
             try session.confirm("REPAIR: makes the indexes, views and triggers those of version \(version), after a verified backup:\n"
-                                + plan.statements.joined(separator: "\n") + "\nRepair?", yes: yes)
+                                + plan.statements.joined(separator: "\n") + "\nRepair?", yes: confirmation.yes)
         }
         var options = Migrator.Options(targetVersion: version, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)

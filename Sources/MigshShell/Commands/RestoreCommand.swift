@@ -20,7 +20,6 @@ struct RestoreCommand: DotCommand {
     var latest = false
 
     @OptionGroup var confirmation: ConfirmationOptions
-    var yes: Bool { confirmation.yes }
 
     func validate() throws {
         let chosen = [file != nil, version != nil, latest].filter { $0 }.count
@@ -31,8 +30,7 @@ struct RestoreCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         let session = shell.session
-        try session.refuseReadOnly(".restore")
-        try session.refuseInTransaction(".restore")
+        try session.refuseUnlessWritable(".restore")
         let store = session.backupStore
         let path: String
         if let file {
@@ -53,7 +51,7 @@ struct RestoreCommand: DotCommand {
         if let other = candidate.fromOtherDatabase {
             question = "WARNING: this backup was taken from another database (\(other)).\n" + question
         }
-        try session.confirm(question + "\nRestore?", yes: yes)
+        try session.confirm(question + "\nRestore?", yes: confirmation.yes)
         do {
             let report = try restorer.restore(candidate, busyTimeoutMS: Int(session.configuration.busyTimeoutMS))
             session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",

@@ -30,7 +30,7 @@ struct VersionCommand: DotCommand {
 
     static func document(_ s: VersionStatus, database: String) -> Document {
         Document(database: database, currentVersion: s.currentVersion, requiredVersion: s.requiredVersion, status: s.state.rawValue,
-                 pending: s.pending, message: message(s), warnings: s.folderWarnings, errors: s.folderErrors)
+                 pending: s.pending, message: message(s), warnings: s.folderWarnings.map(\.text), errors: s.folderErrors.map(\.text))
     }
 
     func run(in shell: Shell) throws {
@@ -48,8 +48,8 @@ struct VersionCommand: DotCommand {
             return text
         }
         if !shell.json {
-            for w in s.folderWarnings { shell.note("warning: \(w)") }
-            for e in s.folderErrors { shell.note("error: \(e)") }
+            for w in s.folderWarnings { shell.note("warning: \(w.text)") }
+            for e in s.folderErrors { shell.note("error: \(e.text)") }
         }
         if s.state == .folderError {
             throw MigshError(.migrationFolder, "the migrations folder \(session.configuration.migrationsPath) has \(s.folderErrors.count) error(s) (above); nothing can be applied until they are fixed")

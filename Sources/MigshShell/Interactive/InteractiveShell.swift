@@ -90,7 +90,7 @@ struct InteractiveShell {
         switch status.state {
         case .folderError:
             shell.note("The migrations folder has errors; nothing can be applied until they are fixed:")
-            for e in status.folderErrors { shell.note("  \(e)") }
+            for e in status.folderErrors { shell.note("  \(e.text)") }
             return
         case .databaseNewer:
             shell.note(DatabaseTooNew.message(current: status.currentVersion, required: status.requiredVersion))

@@ -146,6 +146,13 @@ final class Session {
         }
     }
 
+    /// A command that changes the database: refused under --readonly, on a read-only file, and
+    /// while a transaction is open.
+    func refuseUnlessWritable(_ command: String) throws {
+        try refuseReadOnly(command)
+        try refuseInTransaction(command)
+    }
+
     func refuseReadOnly(_ command: String) throws {
         if configuration.readOnly {
             throw MigshError(.readOnly, "\(command) refused: the database was opened with --readonly")

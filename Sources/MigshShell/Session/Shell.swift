@@ -41,7 +41,13 @@ final class Shell {
         let prefix = Colour.red("Error:") + " " + location
         if let e = error as? MigshError {
             err.write(prefix + e.message + "\n")
+            if let sql = e.sql, e.resultCode != nil, e.sqlOffset != nil {
+                // A statement SQLite refused (in a migration, say): sqlite3's caret under the spot.
+                let context = SQLErrorContext.render(sql: sql, offset: e.sqlOffset)
+                if !context.isEmpty { err.write(String(context.dropFirst()) + "\n") }
+            }
             for d in e.details { err.write("  " + d + "\n") }
+            for h in e.hints { err.write("  " + h.text + "\n") }
             if e.code == .damaged && e.details.isEmpty {
                 err.write("  The database is damaged. Investigate with .diff and .check; restore a verified backup with .restore (.backups lists them).\n")
             }

@@ -1,0 +1,29 @@
+import MigshCore
+
+// The core's next steps and remedies, worded as the shell's commands.
+
+extension MigshError.Hint {
+    var text: String {
+        switch self {
+        case .investigate: return "Investigate with .diff: it names the state and the safe way out."
+        case .restoreByHand(let backup): return "Restore the backup with: .restore \(quoteArgument(backup))"
+        case .chooseAuditLog: return "Choose another file with --audit FILE."
+        case .chooseMigrationsFolder: return "Give the folder with --migrations DIR or $MIGSH_MIGRATIONS."
+        case .applyAgain: return "Then run .apply again."
+        case .finishTransaction: return "COMMIT or ROLLBACK the open transaction first."
+        }
+    }
+}
+
+extension MigrationFolder.Problem {
+    /// The problem and, when the core knows one, what fixes it.
+    var text: String { description + (remedy.map { " (\($0.text))" } ?? "") }
+}
+
+extension MigrationFolder.Remedy {
+    var text: String {
+        switch self {
+        case .recordChecksums: return "record it with scripts/sum-migrations"
+        }
+    }
+}
