@@ -187,7 +187,7 @@ def objects(db, kind):
 def app_tables(con):
     return [r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT IN ('migsh_applied_migrations', 'Schema_Version') ORDER BY name")]
+        "AND name NOT LIKE 'migsh\\_%' ESCAPE '\\' AND name != 'Schema_Version' ORDER BY name")]
 
 
 def drift_plans(db, versions_n):
@@ -331,14 +331,14 @@ def _key(v):
 
 
 def read_rows(db, run_start):
-    """{table: (column names, sorted row tuples)} for every table but sqlite_* and
-    migsh_applied_migrations; Schema_Version.applied_date left out, Database_Snapshots'
+    """{table: (column names, sorted row tuples)} for every table but sqlite_* and migsh's
+    own (migsh_applied_migrations, migsh_database); Schema_Version.applied_date left out, Database_Snapshots'
     MIGRATION_BACKUP rows left out, timestamps written during this run made '<run time>'."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'migsh_applied_migrations' ORDER BY name")]
+            "AND name NOT LIKE 'migsh\\_%' ESCAPE '\\' ORDER BY name")]
         out = {}
         for t in tables:
             cur = con.execute(f"SELECT * FROM {q(t)}")

@@ -569,7 +569,7 @@ struct BadInputTests {
 
     // MARK: Restore
 
-    @Test(".restore of another database's backup without --yes in batch mode: refused, exit 1, unchanged")
+    @Test(".restore of another database's backup in batch mode: refused, exit 1, unchanged — it needs --from-other, and then --yes")
     func restoreForeignBackupNeedsConfirmation() throws {
         try withTemporaryDirectory { dir in
             let other = dir + "/other/other.sqlite"
@@ -587,7 +587,11 @@ struct BadInputTests {
             let result = try migsh(["-m", repositoryMigrations, db, ".restore " + backup])
 
             #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("confirm") && result.stderr.contains("--yes"), "\(result)")
+            #expect(result.stderr.contains("taken from another database") && result.stderr.contains("--from-other"), "\(result)")
+            // With the flag, a batch run still never waits for the confirmation.
+            let flagged = try migsh(["-m", repositoryMigrations, db, ".restore \(backup) --from-other"])
+            #expect(flagged.status == 1, "\(flagged)")
+            #expect(flagged.stderr.contains("confirmation needed") && flagged.stderr.contains("--yes"), "\(flagged)")
             #expect(dump(db) == before)
             #expect(schemaVersion(db) == "8")
             ReliabilityKit.expectUnchanged(tree, dir + "/live", allowing: [ReliabilityKit.auditName("db.sqlite")])

@@ -21,7 +21,7 @@ struct RestoreTests {
             #expect(apply.status == 0, "\(apply)")
             #expect(schemaVersion(db) == "8")
             let dumpAt8 = dump(db)
-            let preRestoreBefore = fileNames(in: snapshots).filter { $0.hasPrefix("pre_restore_backup_") }
+            let preRestoreBefore = fileNames(in: snapshots).filter { $0.hasPrefix("nukeworks_db-pre_restore_backup_") }
             #expect(preRestoreBefore.isEmpty)
 
             let restore = try migsh(["-m", repositoryMigrations, db, ".restore b3.sqlite --yes"], cwd: dir)
@@ -32,7 +32,7 @@ struct RestoreTests {
             #expect(schemaVersion(db) == "3")
             #expect(dump(db) == dumpAt3, "the restored database differs from the one backed up")
             let preRestore = fileNames(in: snapshots)
-                .filter { $0.hasPrefix("pre_restore_backup_") && $0.hasSuffix(".sqlite") }
+                .filter { $0.hasPrefix("nukeworks_db-pre_restore_backup_") && $0.hasSuffix(".sqlite") }
             #expect(preRestore.count == 1, "pre-restore backups: \(preRestore.sorted())")
             for name in preRestore {
                 #expect(restore.stdout.contains(name), "the undo backup \(name) is not shown:\n\(restore)")

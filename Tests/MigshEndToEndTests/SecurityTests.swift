@@ -28,8 +28,8 @@ struct SecurityTests {
             #expect(fileMode(dir + "/manual.sqlite") == 0o600)
             #expect(fileMode(dir + "/manual.sqlite.json") ?? 0o600 == 0o600)
             let names = fileNames(in: dir + "/snapshots")
-            let automatic = names.filter { $0.hasPrefix("migration_backup_") && $0.hasSuffix(".sqlite") }
-            let preRestore = names.filter { $0.hasPrefix("pre_restore_backup_") && $0.hasSuffix(".sqlite") }
+            let automatic = names.filter { $0.hasPrefix("db-migration_backup_") && $0.hasSuffix(".sqlite") }
+            let preRestore = names.filter { $0.hasPrefix("db-pre_restore_backup_") && $0.hasSuffix(".sqlite") }
             #expect(automatic.count == 1, "snapshots/: \(names.sorted())")
             #expect(preRestore.count == 1, "snapshots/: \(names.sorted())")
             for name in names {

@@ -122,8 +122,9 @@ struct DotCommandTests {
         #expect(backup.hasPrefix("backup: "), "\(backup)")
         #expect(shell.run(".backups"))
         let list = shell.takeOutput()
-        // The .apply backup and the manual one.
-        #expect(list.split(separator: "\n").count == 3, "\(list)")
+        // The folder, the header, the .apply backup and the manual one.
+        #expect(list.split(separator: "\n").count == 4, "\(list)")
+        #expect(list.contains("db-migration_backup_") && list.contains("this database"), "\(list)")
         #expect(list.contains("manual"), "\(list)")
     }
 

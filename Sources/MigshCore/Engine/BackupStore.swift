@@ -25,29 +25,46 @@ public struct BackupStore: Sendable {
         public var sizeBytes: Int
         /// The schema version inside the backup (nil if it cannot be read).
         public var schemaVersion: Int?
-        /// Where it was taken from and why, from its manifest (nil for foreign files).
+        /// The path of the database it was taken from (from its manifest; nil for foreign files).
         public var source: String?
+        /// The identity of the database it was taken from (`DatabaseIdentity`), from its
+        /// manifest or from the copy itself.
+        public var sourceID: String?
         public var reason: String?
+        /// A raw copy of a damaged database (`.restore` of a damaged one keeps it as evidence).
+        public var damaged: Bool
+
+        /// True when it was taken from the database with identity `id` at `path`: by identity
+        /// when both have one, else by path.
+        public func belongs(toID id: String?, path: String) -> Bool {
+            if let id, let sourceID { return id == sourceID }
+            return source == path
+        }
     }
 
     /// The manifest written beside each backup (`FILE.json`).
     struct Manifest: Codable {
         var source: String
+        var sourceID: String?
         var created: String
-        var schemaVersion: Int
+        var schemaVersion: Int?
         var reason: String
         var sizeBytes: Int
         var integrity: String
+        var damaged: Bool?
     }
 
     static func manifestPath(_ backupPath: String) -> String { backupPath + ".json" }
 
-    /// `migration_backup_YYYYMMDD_HHMMSS.sqlite` (spec §4.5), made unique within the second.
-    public func defaultPath(prefix: String = "migration_backup", now: Date = Date()) -> String {
+    /// `DATABASE-migration_backup_YYYYMMDD_HHMMSS.sqlite`: the spec's name (§4.5) after the
+    /// database's, so databases sharing a folder never collide and a person tells them apart;
+    /// made unique within the second.
+    public func defaultPath(prefix: String = "migration_backup", database: String, now: Date = Date()) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.dateFormat = "yyyyMMdd_HHmmss"
-        let stem = "\(prefix)_\(f.string(from: now))"
+        let name = ((database as NSString).lastPathComponent as NSString).deletingPathExtension
+        let stem = "\(name)-\(prefix)_\(f.string(from: now))"
         var candidate = (directory as NSString).appendingPathComponent(stem + ".sqlite")
         var n = 2
         while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate) {
@@ -66,7 +83,7 @@ public struct BackupStore: Sendable {
     /// out, so the backup is exactly the state the migrations start from).
     @discardableResult
     public func create(fromDatabaseAt databasePath: String, path requested: String? = nil, reason: Reason,
-                       busyTimeoutMS: Int = 5000,
+                       sourceID: String? = nil, busyTimeoutMS: Int = 5000,
                        progress: ((OnlineBackup.Progress) -> Void)? = nil) throws -> Backup {
         let fm = FileManager.default
         if requested == nil {
@@ -77,7 +94,8 @@ public struct BackupStore: Sendable {
                 throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(error.localizedDescription)")
             }
         }
-        let path = absolutePath(requested ?? defaultPath(prefix: reason == .preRestore ? "pre_restore_backup" : "migration_backup"))
+        let path = absolutePath(requested ?? defaultPath(prefix: reason == .preRestore ? "pre_restore_backup" : "migration_backup",
+                                                         database: databasePath))
         if fm.fileExists(atPath: path) || isSymlink(path) {
             throw MigshError(.backupFailed, "\(path) already exists; migsh does not overwrite files (choose another name)")
         }
@@ -111,7 +129,9 @@ public struct BackupStore: Sendable {
             let check = try Connection(path: partial, mode: .readOnly)
             let integrity = try check.quickCheck()
             guard integrity == ["ok"] else {
-                throw MigshError(.backupFailed, "the backup failed its integrity check: \(integrity.prefix(3).joined(separator: "; "))")
+                // The copy is page for page the source: the source is damaged.
+                let lines = integrity.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
+                throw MigshError(.damaged, "the backup failed its integrity check: \(lines.prefix(3).joined(separator: "; "))\(lines.count > 3 ? "; …" : "")")
             }
             let version = try SchemaVersionTable.recordedVersion(check)
             try fsyncPath(partial)
@@ -122,13 +142,14 @@ public struct BackupStore: Sendable {
             try? fsyncPath((path as NSString).deletingLastPathComponent)
             let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let created = iso8601Now()
-            let manifest = Manifest(source: absolutePath(databasePath), created: created, schemaVersion: version,
+            let id = sourceID ?? DatabaseIdentity.read(check)
+            let manifest = Manifest(source: absolutePath(databasePath), sourceID: id, created: created, schemaVersion: version,
                                     reason: reason.rawValue, sizeBytes: size, integrity: "ok")
             try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
             return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
-                          source: manifest.source, reason: reason.rawValue)
+                          source: manifest.source, sourceID: id, reason: reason.rawValue, damaged: false)
         } catch var error as MigshError {
-            if error.code != .busy { error.code = .backupFailed }
+            if error.code != .busy && error.code != .damaged { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message
             switch error.resultCode {
             case .ioError?, .full?:
@@ -155,19 +176,58 @@ public struct BackupStore: Sendable {
         let size = attributes[.size] as? Int ?? 0
         let manifest = (fm.contents(atPath: Self.manifestPath(path))).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
         var version = manifest?.schemaVersion
-        if version == nil, let db = try? Connection(path: path, mode: .readOnly) {
-            version = try? SchemaVersionTable.recordedVersion(db)
+        var id = manifest?.sourceID
+        if manifest?.damaged != true, version == nil || id == nil, let db = try? Connection(path: path, mode: .readOnly) {
+            if version == nil { version = try? SchemaVersionTable.recordedVersion(db) }
+            if id == nil { id = DatabaseIdentity.read(db) }
         }
         let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
-                      source: manifest?.source, reason: manifest?.reason)
+                      source: manifest?.source, sourceID: id, reason: manifest?.reason, damaged: manifest?.damaged ?? false)
     }
 
-    public func latest() -> Backup? { list().last }
+    /// The backups taken from the database with identity `id` at `path`, oldest first; raw
+    /// copies of a damaged state are never offered for a restore.
+    public func backups(ofID id: String?, path: String) -> [Backup] {
+        list().filter { $0.belongs(toID: id, path: absolutePath(path)) && !$0.damaged }
+    }
 
-    /// The newest backup whose schema version is `version` (spec §11 manual rollback).
-    public func newest(withVersion version: Int) -> Backup? {
-        list().last { $0.schemaVersion == version }
+    /// A raw copy of a damaged database — its file and its `-wal` and `-journal` — kept as
+    /// evidence before a restore replaces it: a damaged database fails any verified backup,
+    /// and must not block its own recovery. Created 0600, never through a symlink.
+    public func rawCopy(ofDatabaseAt databasePath: String, sourceID: String?, reason: String) throws -> Backup {
+        let fm = FileManager.default
+        try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = defaultPath(prefix: "pre_restore_damaged", database: databasePath)
+        var written: [String] = []
+        do {
+            for suffix in ["", "-wal", "-journal"] where fm.fileExists(atPath: databasePath + suffix) {
+                guard let data = fm.contents(atPath: databasePath + suffix) else {
+                    throw MigshError(.backupFailed, "cannot read \(databasePath + suffix)")
+                }
+                let fd = open(path + suffix, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw MigshError(.backupFailed, "cannot create \(path + suffix): \(String(cString: strerror(errno)))") }
+                close(fd)
+                written.append(path + suffix)
+                try writePrivateFile(path + suffix, contents: data)
+                try fsyncPath(path + suffix)
+            }
+        } catch {
+            for file in written { unlink(file) }
+            throw error
+        }
+        let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let created = iso8601Now()
+        let manifest = Manifest(source: absolutePath(databasePath), sourceID: sourceID, created: created, schemaVersion: nil,
+                                reason: BackupStore.Reason.preRestore.rawValue, sizeBytes: size, integrity: reason, damaged: true)
+        try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
+        return Backup(path: path, created: created, sizeBytes: size, schemaVersion: nil, source: manifest.source,
+                      sourceID: sourceID, reason: manifest.reason, damaged: true)
+    }
+
+    /// Removes a backup and its manifest (a restore that did not happen leaves no files).
+    func remove(_ backup: Backup) {
+        for suffix in ["", "-wal", "-journal", ".json"] { unlink(backup.path + suffix) }
     }
 }
 

@@ -181,6 +181,10 @@ public struct Migrator {
                              resultCode: error.resultCode)
         }
         var backup: BackupStore.Backup?
+        // The database's identity, given to it with this change if it has none, so its backups
+        // are told from other databases' (`DatabaseIdentity`).
+        let existingID = DatabaseIdentity.read(db)
+        let identity = existingID ?? UUID().uuidString.lowercased()
         do {
             // Someone may have changed the database between planning and taking the lock.
             let lockedVersion = try SchemaVersionTable.read(db).maxVersion
@@ -188,7 +192,7 @@ public struct Migrator {
                 throw MigshError(.refused, "the database changed to version \(lockedVersion) while planning (another process?); nothing was changed")
             }
             if !options.skipBackup {
-                let made = try store.create(fromDatabaseAt: db.path, reason: reason, busyTimeoutMS: options.busyTimeoutMS) {
+                let made = try store.create(fromDatabaseAt: db.path, reason: reason, sourceID: identity, busyTimeoutMS: options.busyTimeoutMS) {
                     events(.backupProgress($0))
                 }
                 backup = made
@@ -201,6 +205,7 @@ public struct Migrator {
 
         do {
             let result = try body(backup)
+            if existingID == nil { try DatabaseIdentity.stamp(db, id: identity) }
             try db.execute("COMMIT")
             return (result, backup)
         } catch var error as MigshError {

@@ -1,8 +1,11 @@
+import CMigshSQLite
 import Foundation
 
 /// Restores a verified backup into the live database through the online backup API — never
 /// a file copy over it, which a stale `-wal` or a hot `-journal` can silently undo or corrupt.
-/// The current state is backed up first, so a restore can itself be undone.
+/// The current state is backed up first, so a restore can itself be undone; when the current
+/// state is damaged (it cannot pass a verified backup), a raw copy of its files is kept
+/// instead, marked damaged, and the recovery goes on.
 public struct Restorer {
     public let db: Connection
     public let store: BackupStore
@@ -14,17 +17,30 @@ public struct Restorer {
 
     public struct Candidate: Sendable {
         public var backup: BackupStore.Backup
-        /// Set when the backup's manifest names another database: the caller must confirm.
+        /// Set when the backup was taken from another database (its path, or its identity when
+        /// the path is unknown): restoring it needs the caller's explicit consent.
         public var fromOtherDatabase: String?
     }
 
-    /// Checks that `path` is a sound SQLite backup and describes it.
-    public func inspect(_ path: String) throws -> Candidate {
+    /// `path` as given, else the backup of that name in the backups folder.
+    public func resolve(_ path: String) -> String {
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let inFolder = (store.directory as NSString).appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: inFolder) ? inFolder : path
+    }
+
+    /// Checks that `path` is a sound SQLite backup, not the live database itself, and says
+    /// whose it is.
+    public func inspect(_ given: String) throws -> Candidate {
+        let path = resolve(given)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw MigshError(.notFound, "backup not found: \(path)")
+            throw MigshError(.notFound, "backup not found: \(given) (neither as given nor in \(store.directory))")
         }
         guard !isDir.boolValue else { throw MigshError(.restoreFailed, "\(path) is a folder, not a backup file") }
+        if Restorer.sameFile(path, db.path) {
+            throw MigshError(.refused, "\(path) is the live database itself: a restore copies a backup into the database, so it cannot restore a file onto itself; nothing was changed")
+        }
         let source: Connection
         do {
             source = try Connection(path: path, mode: .readOnly)
@@ -40,48 +56,79 @@ public struct Restorer {
             throw MigshError(.restoreFailed, "cannot read \(path)")
         }
         backup.schemaVersion = try SchemaVersionTable.recordedVersion(source)
+        if backup.sourceID == nil { backup.sourceID = DatabaseIdentity.read(source) }
         let here = absolutePath(db.path)
-        let other = backup.source.flatMap { $0 == here ? nil : $0 }
+        let other: String? = backup.belongs(toID: DatabaseIdentity.read(db), path: here) ? nil
+            : (backup.source ?? backup.sourceID.map { "the database with identity \($0)" } ?? "an unknown database")
         return Candidate(backup: backup, fromOtherDatabase: other)
     }
 
-    public struct Report: Sendable, Codable {
+    public struct Report: Sendable, Encodable {
         public var restoredFrom: String
+        /// The state before the restore: a verified backup, or a raw copy when it was damaged.
         public var previousStateBackup: BackupStore.Backup
-        public var fromVersion: Int
+        /// The version before (nil when the damaged database could not say).
+        public var fromVersion: Int?
         public var toVersion: Int
+        public var fromOtherDatabase: String?
     }
 
-    public func restore(_ candidate: Candidate, busyTimeoutMS: Int = 5000,
+    /// Restores `candidate`. A backup of another database needs `allowOther`.
+    public func restore(_ candidate: Candidate, allowOther: Bool = false, busyTimeoutMS: Int = 5000,
                         progress: ((OnlineBackup.Progress) -> Void)? = nil) throws -> Report {
         guard db.isAutocommit else {
             var error = MigshError(.refused, "a transaction is open in this session; nothing was restored")
             error.hints = [.finishTransaction]
             throw error
         }
-        let before = try SchemaVersionTable.recordedVersion(db)
-        let safety = try store.create(fromDatabaseAt: db.path, reason: .preRestore, busyTimeoutMS: busyTimeoutMS)
+        if let other = candidate.fromOtherDatabase, !allowOther {
+            throw MigshError(.refused, "\(candidate.backup.path) was taken from another database (\(other)); nothing was restored")
+        }
+        let liveID = DatabaseIdentity.read(db)
+        let before = try? SchemaVersionTable.recordedVersion(db)
+        // The state being replaced, kept so the restore can be undone.
+        let safety: BackupStore.Backup
+        do {
+            safety = try store.create(fromDatabaseAt: db.path, reason: .preRestore, sourceID: liveID, busyTimeoutMS: busyTimeoutMS)
+        } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
+            // A damaged database fails any verified backup: keep its files as they are.
+            safety = try store.rawCopy(ofDatabaseAt: db.path, sourceID: liveID, reason: "damaged: \(error.message)")
+        }
         let source = try Connection(path: candidate.backup.path, mode: .readOnly)
         do {
             // One step (-1): the destination's write lock is held for the whole copy, so
             // readers never see a half-restored database.
             try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS, progress: progress)
         } catch var error as MigshError {
+            // Nothing was restored: the copy of the state before it is not needed.
+            store.remove(safety)
             if error.isBusy {
                 error.message = "database is locked: another process is using it (waited \(busyTimeoutMS) ms); nothing was restored"
                 error.code = .busy
             } else {
                 error.code = .restoreFailed
-                error.details.append("The state before the restore is in \(safety.path).")
+                error.message = "restore failed, nothing was restored: " + error.message
             }
             throw error
         }
+        // The database keeps its own identity (a backup of another database brings that
+        // one's), so its own backups stay its own.
+        if let liveID, DatabaseIdentity.read(db) != liveID { try DatabaseIdentity.stamp(db, id: liveID) }
         let after = try SchemaVersionTable.recordedVersion(db)
         let expected = candidate.backup.schemaVersion ?? after
-        guard after == expected else {
-            throw MigshError(.restoreFailed, "restore failed: expected version \(expected), got \(after)",
+        let check = try db.quickCheck()
+        guard after == expected, check == ["ok"] else {
+            throw MigshError(.restoreFailed, "restore failed its verification: version \(after) (expected \(expected)), quick_check \(check.prefix(2).joined(separator: "; "))",
                              details: ["The state before the restore is in \(safety.path)."])
         }
-        return Report(restoredFrom: candidate.backup.path, previousStateBackup: safety, fromVersion: before, toVersion: after)
+        return Report(restoredFrom: candidate.backup.path, previousStateBackup: safety, fromVersion: before, toVersion: after,
+                      fromOtherDatabase: candidate.fromOtherDatabase)
+    }
+
+    /// True when both paths name one file (same device and inode), whatever the spelling.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }

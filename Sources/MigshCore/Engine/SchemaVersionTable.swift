@@ -68,7 +68,7 @@ public enum SchemaVersionTable {
     public static func read(_ db: Connection) throws -> Record {
         let others = Int(try db.scalarInt("""
             SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-              AND lower(name) NOT IN ('schema_version', '\(appliedTable)')
+              AND lower(name) NOT IN ('schema_version', '\(appliedTable)', '\(DatabaseIdentity.table)')
             """) ?? 0)
         guard try exists(db) else {
             return Record(exists: false, versions: [], problems: others > 0 ? [.missing(otherTables: others)] : [], otherTables: others)

@@ -63,7 +63,9 @@ public enum OnlineBackup {
                 finished = true
                 sqlite3_backup_finish(backup)
                 let primary = rc & 0xff
-                let code: MigshError.Code = primary == SQLITE_NOTADB ? .notADatabase : (primary == SQLITE_READONLY ? .readOnly : .backupFailed)
+                let code: MigshError.Code = primary == SQLITE_NOTADB ? .notADatabase
+                    : primary == SQLITE_CORRUPT ? .damaged
+                    : primary == SQLITE_READONLY ? .readOnly : .backupFailed
                 throw MigshError(code, message, resultCode: ResultCode(rawValue: rc))
             }
         }

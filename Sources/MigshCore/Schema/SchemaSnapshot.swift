@@ -97,7 +97,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
     public var triggers: [String: Definition] = [:]
 
     /// Tables that belong to migsh itself, never part of the application's schema.
-    public static let ignoredTables: Set<String> = [SchemaVersionTable.appliedTable.lowercased()]
+    public static let ignoredTables: Set<String> = [SchemaVersionTable.appliedTable.lowercased(), DatabaseIdentity.table]
 
     public init() {}
 

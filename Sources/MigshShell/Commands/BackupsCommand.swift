@@ -2,21 +2,56 @@ import ArgumentParser
 import Foundation
 import MigshCore
 
-/// `.backups`: the backups in the backups folder.
+/// `.backups [--all]`: this database's backups (or every backup in the folder): name in the
+/// backups folder, created (local time), size, schema version inside, source, reason.
 struct BackupsCommand: DotCommand {
+    typealias Output = [BackupStore.Backup]
     static let configuration = CommandConfiguration(
         commandName: ".backups",
-        abstract: "List the backups: file, created, size, schema version inside.")
-    typealias Output = [BackupStore.Backup]
+        abstract: "List this database's backups: file, created, size, schema version inside, source.",
+        discussion: "Example: .backups --all   (also other databases' backups in the folder)")
+
+    @Flag(name: .customLong("all"), help: "Also list other databases' backups in the folder.")
+    var all = false
 
     func run(in shell: Shell) throws {
-        let store = shell.session.backupStore
-        let list = store.list()
+        let session = shell.session
+        let store = session.backupStore
+        let own = session.ownBackups()
+        let list = all ? store.list() : own
+        let ownPaths = Set(own.map(\.path))
         try shell.emit(list) {
-            if list.isEmpty { return "no backups in \(store.directory)" }
-            return formatTable(["file", "created", "size", "version", "reason"], list.map {
-                [$0.path, $0.created, String($0.sizeBytes), $0.schemaVersion.map(String.init) ?? "?", $0.reason ?? "-"]
+            if list.isEmpty {
+                let others = store.list().count
+                return "no backups of this database in \(store.directory)" + (others > 0 && !all ? " (\(others) of other databases: .backups --all)" : "")
+            }
+            let folder = (store.directory as NSString).standardizingPath + "/"
+            return "in \(store.directory):\n" + formatTable(["file", "created", "size", "version", "source", "reason"], list.map { b in
+                [b.path.hasPrefix(folder) ? String(b.path.dropFirst(folder.count)) : b.path,
+                 localTime(b.created), humanSize(b.sizeBytes), b.schemaVersion.map(String.init) ?? "?",
+                 ownPaths.contains(b.path) ? "this database" : (b.source.map { ($0 as NSString).lastPathComponent } ?? "unknown") + (all ? " (other)" : ""),
+                 (b.reason ?? "-") + (b.damaged ? ", DAMAGED raw copy" : "")]
             })
         }
     }
+}
+
+/// `1.2 MB`, `324 KB`, `512 B` (decimal units, as ls -h --si).
+func humanSize(_ bytes: Int) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+    return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
+}
+
+/// An ISO 8601 UTC time as local time, `2026-12-01 15:03:47`.
+func localTime(_ iso: String) -> String {
+    let parser = ISO8601DateFormatter()
+    parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    guard let date = parser.date(from: iso) ?? ISO8601DateFormatter().date(from: iso) else { return iso }
+    let f = DateFormatter()
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    f.timeZone = .current
+    return f.string(from: date)
 }

@@ -2,22 +2,26 @@ import ArgumentParser
 import Foundation
 import MigshCore
 
-/// `.restore [FILE | --version N | --latest] [--yes]` (spec §11 manual rollback).
+/// `.restore [FILE | --version N | --latest] [--from-other] [--yes]` (spec §11 manual rollback).
 struct RestoreCommand: DotCommand {
+    typealias Output = Restorer.Report
     static let configuration = CommandConfiguration(
         commandName: ".restore",
-        abstract: "Restore a verified backup into the database, backing up the current state first.")
-
+        abstract: "Restore a verified backup of this database, backing up the current state first.",
+        discussion: "Example: .restore --version 3   (this database's newest backup at version 3)")
     static let completion: [String: CompletionSource] = ["0": .backups, "--version": .versions(pendingOnly: false)]
 
-    @Argument(help: "The backup file.")
+    @Argument(help: "The backup file (as a path, or its name in the backups folder).")
     var file: String?
 
-    @Option(name: .customLong("version"), help: "Restore the newest backup whose schema version is N.")
+    @Option(name: .customLong("version"), help: ArgumentHelp("Restore this database's newest backup whose schema version is N.", valueName: "version"))
     var version: Int?
 
-    @Flag(name: .customLong("latest"), help: "Restore the newest backup.")
+    @Flag(name: .customLong("latest"), help: "Restore this database's newest backup.")
     var latest = false
+
+    @Flag(name: .customLong("from-other"), help: "Allow FILE to be another database's backup (it warns, and is audited).")
+    var fromOther = false
 
     @OptionGroup var confirmation: ConfirmationOptions
 
@@ -26,47 +30,56 @@ struct RestoreCommand: DotCommand {
         guard chosen == 1 else {
             throw ValidationError("give exactly one of FILE, --version N or --latest")
         }
+        if fromOther && file == nil {
+            throw ValidationError("--from-other needs the backup FILE named (--latest and --version consider only this database's backups)")
+        }
     }
 
     func run(in shell: Shell) throws {
         let session = shell.session
         try session.refuseUnlessWritable(".restore")
         let store = session.backupStore
+        let restorer = Restorer(db: session.db, store: store)
         let path: String
         if let file {
             path = file
-        } else if let version {
-            guard let b = store.newest(withVersion: version) else {
-                throw MigshError(.notFound, "no backup with schema version \(version) in \(store.directory) (see .backups)")
+        } else {
+            let own = session.ownBackups()
+            let chosen = version.map { v in own.last { $0.schemaVersion == v } } ?? own.last
+            guard let b = chosen else {
+                let others = store.list().count - own.count
+                throw MigshError(.notFound, (version.map { "no backup of this database with schema version \($0)" } ?? "no backup of this database")
+                                 + " in \(store.directory)" + (others > 0 ? " (\(others) other database\(others == 1 ? "'s" : "s'") backups there are not considered; .backups --all lists them)" : ""))
             }
             path = b.path
-        } else {
-            guard let b = store.latest() else { throw MigshError(.notFound, "no backups in \(store.directory)") }
-            path = b.path
         }
-        let restorer = Restorer(db: session.db, store: store)
         let candidate = try restorer.inspect(path)
-        let current = session.currentVersion.map(String.init) ?? "?"
-        var question = "Restore \(path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first."
         if let other = candidate.fromOtherDatabase {
-            question = "WARNING: this backup was taken from another database (\(other)).\n" + question
+            // Said even with --yes: restoring another database's data is never silent.
+            shell.note("WARNING: \(candidate.backup.path) was taken from another database: \(other)")
+            guard fromOther else {
+                throw MigshError(.refused, "refused: the backup belongs to another database; name it and add --from-other to restore it anyway; nothing was changed")
+            }
         }
-        try session.confirm(question + "\nRestore?", yes: confirmation.yes)
+        let current = session.currentVersion.map(String.init) ?? "?"
+        let question = "Restore \(candidate.backup.path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first.\nRestore?"
+        try session.confirm(question, yes: confirmation.yes)
         do {
-            let report = try restorer.restore(candidate, busyTimeoutMS: Int(session.configuration.busyTimeoutMS))
+            let report = try restorer.restore(candidate, allowOther: fromOther, busyTimeoutMS: Int(session.configuration.busyTimeoutMS))
             session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
                                                            backup: report.previousStateBackup.path),
-                                      restoredFrom: report.restoredFrom))
+                                      restoredFrom: report.restoredFrom, fromOtherDatabase: report.fromOtherDatabase))
             try shell.emit(report) {
-                """
-                restored \(report.restoredFrom): version \(report.fromVersion) → \(report.toVersion)
-                the previous state is in \(report.previousStateBackup.path) (undo with .restore \(report.previousStateBackup.path))
-                """
+                let previous = report.previousStateBackup
+                return "restored \(report.restoredFrom): version \(report.fromVersion.map(String.init) ?? "?") → \(report.toVersion)\n"
+                    + (previous.damaged
+                        ? "the damaged database was kept as it was in \(previous.path) (a raw copy of its files, not a restorable backup)"
+                        : "the previous state is in \(previous.path) (undo with .restore \(quoteArgument(previous.path)))")
             }
         } catch let error as MigshError {
             session.log(Audit.Restore(change: Audit.Change(versionBefore: session.currentVersion, versionAfter: session.currentVersion,
                                                            outcome: "error", error: error.message),
-                                      restoredFrom: path))
+                                      restoredFrom: candidate.backup.path, fromOtherDatabase: candidate.fromOtherDatabase))
             throw error
         }
     }

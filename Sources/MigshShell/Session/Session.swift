@@ -10,6 +10,10 @@ final class Session {
         var migrationsPath: String
         var backupsPath: String
         var auditPath: String
+        /// True when --backups / --audit named them: `.open` keeps them; otherwise each
+        /// database gets its own defaults, as at start-up.
+        var backupsGiven = false
+        var auditGiven = false
         var target: Int?
         var appVersion: String?
         var readOnly = false
@@ -22,7 +26,7 @@ final class Session {
 
     var configuration: Configuration
     private(set) var db: Connection
-    let audit: AuditLog
+    private(set) var audit: AuditLog
     var output: OutputSettings = OutputSettings()
     var bail = false
     var echo = false
@@ -46,6 +50,11 @@ final class Session {
         // log, before anything runs: an unwritable log is an error, never a silent gap.
         db = try Session.open(configuration)
         audit = try AuditLog(path: configuration.auditPath)
+        try logSessionStart()
+    }
+
+    /// The session's first entry in its audit log (and in a new one after `.open`).
+    func logSessionStart() throws {
         try audit.append(Audit.SessionStart(
             user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(), host: ProcessInfo.processInfo.hostName,
             pid: Int(getpid()), database: absolutePath(configuration.databasePath),
@@ -89,13 +98,26 @@ final class Session {
     }
 
     /// Reopens on another file (`.open`).
+    /// `.open`: another database, with its own backups folder and audit log unless they were
+    /// named on the command line. The old log records the switch; the new one, a session start.
     func reopen(path: String, create: Bool) throws {
         var c = configuration
         c.databasePath = path
         c.create = create
+        if !c.backupsGiven { c.backupsPath = BackupStore.defaultDirectory(forDatabase: path) }
+        if !c.auditGiven { c.auditPath = absolutePath(path) + "-audit.jsonl" }
         let newDB = try Session.open(c)
+        let newAudit = c.auditPath == configuration.auditPath ? audit : try AuditLog(path: c.auditPath)
+        log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
         db = newDB
         configuration.databasePath = path
+        configuration.backupsPath = c.backupsPath
+        configuration.auditPath = c.auditPath
+        if newAudit !== audit {
+            try? audit.flush()
+            audit = newAudit
+            try logSessionStart()
+        }
     }
 
     // MARK: Migrations
