@@ -564,6 +564,19 @@ struct BadInputTests {
             #expect(!result.stderr.contains("Please update the application"),
                     "the application (migrations up to 8) is not older than the database:\n\(result)")
             #expect(result.stderr.contains("already at version 5"), "\(result)")
+            // No backup at 3: no way back is named.
+            #expect(result.stderr.contains("No backup of this database at version 3 exists"), "\(result)")
+
+            // With one, the way back it names works as written.
+            #expect(try migsh(["-m", repositoryMigrations, db, ".restore --version 1 --yes"]).status == 0)
+            #expect(try migsh(["-m", repositoryMigrations, db, ".apply --to 3 --yes"]).status == 0)
+            #expect(try migsh(["-m", repositoryMigrations, db, ".apply --yes"]).status == 0)
+            let again = try migsh(["-m", repositoryMigrations, db, ".apply --to 3 --yes"])
+            #expect(again.status == 1, "\(again)")
+            let named = try #require(firstMatch(of: #"\.restore --version 3"#, in: again.stderr), "\(again)")
+            let back = try migsh(["--yes", "-m", repositoryMigrations, db, named])
+            #expect(back.status == 0, "\(back)")
+            #expect(schemaVersion(db) == "3")
         }
     }
 

@@ -39,12 +39,19 @@ struct RestoreTests {
                 #expect(sqlite(snapshots + "/" + name, "select max(version) from Schema_Version") == "8")
             }
 
-            let undo = try migsh(["-m", repositoryMigrations, db, ".restore --version 8 --yes"], cwd: dir)
+            // The undo it prints, run verbatim.
+            let printed = try #require(firstMatch(of: #"undo with \.restore [^)]+"#, in: restore.stdout), "\(restore)")
+            let undo = try migsh(["--yes", "-m", repositoryMigrations, db, String(printed.dropFirst("undo with ".count))], cwd: dir)
 
             #expect(undo.status == 0, "\(undo)")
             #expect(schemaVersion(db) == "8")
-            #expect(dump(db) == dumpAt8, "--version 8 did not bring back the state before the restore")
+            #expect(dump(db) == dumpAt8, "the printed undo did not bring back the state before the restore")
             #expect(sqlite(db, "PRAGMA integrity_check") == "ok")
+
+            // And by version: this database's newest backup at 3 (the one the undo took).
+            let byVersion = try migsh(["-m", repositoryMigrations, db, ".restore --version 3 --yes"], cwd: dir)
+            #expect(byVersion.status == 0, "\(byVersion)")
+            #expect(dump(db) == dumpAt3)
         }
     }
 

@@ -82,7 +82,11 @@ struct ApplyCommand: DotCommand {
         }
         let plan = try session.plan(folder, to: target)
         if let to, plan.currentVersion > to {
-            throw MigshError(.refused, ".apply --to \(to): the database is already at version \(plan.currentVersion); migrations only go forward. To go back, restore a backup: .restore --version \(to)")
+            // Only a way back that exists is named.
+            let back = session.ownBackups().contains { $0.schemaVersion == to }
+                ? "To go back, restore this database's backup at version \(to): .restore --version \(to)"
+                : "No backup of this database at version \(to) exists (.backups lists them)."
+            throw MigshError(.refused, ".apply --to \(to): the database is already at version \(plan.currentVersion); migrations only go forward. " + back)
         }
         if plan.status == .databaseNewer {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
