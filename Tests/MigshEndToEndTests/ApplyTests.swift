@@ -52,7 +52,7 @@ struct ApplyTests {
             for name in try sha256sums().keys {
                 #expect(output.contains(name), "the apply report does not name \(name):\n\(result)")
             }
-            #expect(result.stdout.contains("applied 8 migration(s): version 0 → 8"), "\(result)")
+            #expect(result.stdout.contains("applied 8 migrations: version 0 → 8"), "\(result)")
             try expectFullyMigrated(db)
         }
     }

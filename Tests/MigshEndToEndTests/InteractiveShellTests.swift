@@ -216,13 +216,13 @@ struct InteractiveShellTests {
     static let completionAfterSpaceIssue: Comment =
         "TAB after a space intermittently completes nothing (select * from Zeb⇥, .mode c⇥⇥)"
 
-    @Test("TAB completes table and column names")
+    @Test("TAB completes keywords, table and column names")
     func completesNames() throws {
         try withShell(prepare: Self.zebra) { shell in
-            // The first word of a line always completes.
-            try shell.terminal.typeAndWaitForEcho("Zeb")
+            // The first word of a statement is a keyword, in the case typed.
+            try shell.terminal.typeAndWaitForEcho("sel")
             try shell.terminal.press("Tab")
-            try shell.terminal.waitForCurrentLine("Zebra_Stripes at the start") { $0.hasSuffix("v8> Zebra_Stripes") }
+            try shell.terminal.waitForCurrentLine("select at the start") { $0.trimmingTrailingWhitespace.hasSuffix("v8> select") }
             try shell.terminal.press("C-c")
             try shell.terminal.waitForCurrentLine("empty prompt") { $0.hasSuffix("v8>") }
 

@@ -10,6 +10,9 @@ struct CompletionTests {
         func backupNames() -> [String] { ["migration_backup_20261201_101010.sqlite", "manual.sqlite"] }
         func tableNames() -> [String] { ["Projects", "Products"] }
         func columnNames() -> [String] { ["project_id", "product_name"] }
+        func columnNames(of table: String) -> [String] {
+            switch table { case "Projects": ["project_id", "project_name", "location"]; case "Products": ["product_id", "product_name"]; default: [] }
+        }
     }
 
     let completion = Completion(sources: Sources())
@@ -51,7 +54,7 @@ struct CompletionTests {
         #expect(complete(".tables ") == ["Projects", "Products"])
         #expect(complete(".schema pro") == ["Projects", "Products"])
         #expect(complete(".audit ") == ["verify"])
-        #expect(complete(".audit verify ") == [])
+        #expect(complete(".audit verify ") == ["--raw"])
         #expect(complete(".help .app") == [".apply"])
         #expect(complete(".mode bo") == ["box"])
         #expect(complete(".bail ") == ["on", "off"])
@@ -68,9 +71,36 @@ struct CompletionTests {
         #expect(complete(".read \(dir)/n") == ["\(dir)/notes.txt"])
     }
 
-    @Test("SQL completes table and column names, case-insensitively when no exact match")
-    func sql() {
-        #expect(complete("select * from Pro") == ["Products", "Projects"])
-        #expect(complete("select * from pro") == ["product_name", "project_id"])
+    @Test("SQL: tables after FROM, JOIN, INTO, UPDATE and TABLE, whatever the case typed")
+    func sqlTables() {
+        #expect(complete("select * from Pro") == ["Projects", "Products"])
+        #expect(complete("select * from pro") == ["Projects", "Products"])
+        #expect(complete("insert into pr") == ["Projects", "Products"])
+        #expect(complete("select * from Projects p join Prod") == ["Products"])
+        #expect(complete("update ") == ["Projects", "Products"])
+    }
+
+    @Test("SQL: the statement's own columns after SELECT, WHERE, SET and ON; alias.column")
+    func sqlColumns() {
+        #expect(complete("select * from Projects where loc") == ["location"])
+        #expect(complete("select * from Projects p where p.proj") == ["p.project_id", "p.project_name"])
+        #expect(complete("select * from Projects p join Products q on q.") == ["q.product_id", "q.product_name"])
+        #expect(complete("update Products set prod") == ["product_id", "product_name"])
+        // A column of another table is not offered.
+        #expect(complete("select * from Products where loc") == [])
+    }
+
+    @Test("SQL: keywords and functions elsewhere, in the case being typed")
+    func sqlKeywords() {
+        #expect(complete("sel") == ["select"])
+        #expect(complete("SEL") == ["SELECT"])
+        #expect(complete("select count(*) from Projects gro") == ["group", "group_concat("])
+        #expect(complete("select upp").contains("upper("))
+    }
+
+    @Test("SQL over several lines: the FROM on an earlier line names the tables")
+    func sqlMultiLine() {
+        let c = completion.candidates(line: "where loc", word: "loc", statementBefore: "select *\nfrom Projects\n")
+        #expect(c == ["location"])
     }
 }

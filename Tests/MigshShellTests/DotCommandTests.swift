@@ -124,7 +124,7 @@ struct DotCommandTests {
         let list = shell.takeOutput()
         // The folder, the header, the .apply backup and the manual one.
         #expect(list.split(separator: "\n").count == 4, "\(list)")
-        #expect(list.contains("db-migration_backup_") && list.contains("this database"), "\(list)")
+        #expect(list.contains("db-migration_backup_") && !list.contains("this database"), "\(list)")
         #expect(list.contains("manual"), "\(list)")
     }
 
@@ -152,7 +152,7 @@ struct DotCommandTests {
     func didYouMean() throws {
         let shell = try InProcessShell()
         #expect(!shell.run(".aplly"))
-        #expect(shell.takeErrors() == "Error: unknown command: \".aplly\"; did you mean .apply?. Enter \".help\" for help\n")
+        #expect(shell.takeErrors() == "Error: unknown command: \".aplly\"; did you mean .apply? Enter \".help\" for help\n")
     }
 }
 

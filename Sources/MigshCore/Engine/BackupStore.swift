@@ -15,6 +15,12 @@ public struct BackupStore: Sendable {
         return (dir as NSString).appendingPathComponent("snapshots")
     }
 
+    /// Where a backup is: copying pages (done of total, bytes so far), then verifying the copy.
+    public enum Progress: Sendable {
+        case copying(fraction: Double, bytes: Double)
+        case verifying
+    }
+
     public enum Reason: String, Sendable, Codable {
         case manual, preApply = "pre-apply", preRestore = "pre-restore"
     }
@@ -84,7 +90,7 @@ public struct BackupStore: Sendable {
     @discardableResult
     public func create(fromDatabaseAt databasePath: String, path requested: String? = nil, reason: Reason,
                        sourceID: String? = nil, busyTimeoutMS: Int = 5000,
-                       progress: ((OnlineBackup.Progress) -> Void)? = nil) throws -> Backup {
+                       progress: ((Progress) -> Void)? = nil) throws -> Backup {
         let fm = FileManager.default
         if requested == nil {
             do {
@@ -118,7 +124,11 @@ public struct BackupStore: Sendable {
             do {
                 let source = try Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS))
                 let dest = try Connection(path: partial, mode: .readWrite)
-                try OnlineBackup.copy(from: source, to: dest, busyTimeoutMS: busyTimeoutMS, progress: progress)
+                let pageSize = Double(try source.scalarInt("PRAGMA page_size") ?? 4096)
+                try OnlineBackup.copy(from: source, to: dest, busyTimeoutMS: busyTimeoutMS) { p in
+                    let done = Double(p.totalPages - p.remainingPages)
+                    progress?(.copying(fraction: p.totalPages == 0 ? 1 : done / Double(p.totalPages), bytes: done * pageSize))
+                }
                 // The copy keeps the source's journal mode; a backup is a plain file.
                 _ = try? dest.scalarText("PRAGMA journal_mode=DELETE")
             }
@@ -126,6 +136,7 @@ public struct BackupStore: Sendable {
             // what can go wrong in a copy is page-level damage (an I/O error, a short write),
             // which quick_check finds; the index-vs-table cross-check of integrity_check would
             // only re-verify the source, at 7× the cost on a 590 MB database (8.8 s vs 1.2 s).
+            progress?(.verifying)
             let check = try Connection(path: partial, mode: .readOnly)
             let integrity = try check.quickCheck()
             guard integrity == ["ok"] else {

@@ -30,9 +30,11 @@ public struct Migrator {
     }
 
     public enum Event {
-        case backupProgress(OnlineBackup.Progress)
+        case backupProgress(BackupStore.Progress)
         case backupCreated(BackupStore.Backup)
         case migrationStarted(Migration)
+        /// A statement of a migration starts: its number and the count in the migration.
+        case statementStarted(Migration, statement: Int, of: Int)
         case migrationFinished(Migration, durationMS: Int)
         case restoredFromBackup(String)
     }
@@ -136,7 +138,7 @@ public struct Migrator {
                 events(.migrationStarted(m))
                 let started = DispatchTime.now()
                 try run(script, baselineViolations: baseline, backup: backup, versionsBefore: maxBefore,
-                        expectedSchema: m.version == resume?.endVersion ? resume?.expectedSchema : nil)
+                        expectedSchema: m.version == resume?.endVersion ? resume?.expectedSchema : nil, events: events)
                 let ms = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
                 try SchemaVersionTable.record(db, migration: m, user: options.user, mode: script.mode, durationMS: ms)
                 report.applied.append(AppliedMigration(version: m.version, file: m.fileName, durationMS: ms))
@@ -222,13 +224,14 @@ public struct Migrator {
     /// and the tables that reference them. Afterwards its version row must be there and no
     /// higher version than expected; with `expectedSchema` (a resume), the schema must be it.
     func run(_ script: MigrationScript, baselineViolations: Set<ForeignKeyViolation>?, backup: BackupStore.Backup?,
-             versionsBefore: Int, expectedSchema: SchemaSnapshot? = nil) throws {
+             versionsBefore: Int, expectedSchema: SchemaSnapshot? = nil, events: (Event) -> Void = { _ in }) throws {
         let m = script.migration
         let savepoint = "migsh_\(m.version)"
         try db.execute("SAVEPOINT \(savepoint)")
         var impact = ForeignKeyImpact()
         let record: (AuthorizerEvent) -> Void = { impact.note($0) }
         for statement in script.body {
+            events(.statementStarted(m, statement: statement.index, of: script.totalStatements))
             do {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 impact.noteStatement(statement.sql)

@@ -92,7 +92,7 @@ public struct Rehearsal {
 
     static func rowCounts(_ db: Connection) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for table in try db.column("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+        for table in try db.column("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'migsh\\_%' ESCAPE '\\'") {
             counts[table] = Int(try db.scalarInt("SELECT count(*) FROM main.\(quoteIdentifier(table))") ?? 0)
         }
         return counts

@@ -73,9 +73,17 @@ public struct Restorer {
         public var fromOtherDatabase: String?
     }
 
+    /// Where a restore is.
+    public enum Phase: Sendable {
+        /// Backing up the state being replaced.
+        case savingCurrentState(BackupStore.Progress)
+        case restoring
+        case verifying
+    }
+
     /// Restores `candidate`. A backup of another database needs `allowOther`.
     public func restore(_ candidate: Candidate, allowOther: Bool = false, busyTimeoutMS: Int = 5000,
-                        progress: ((OnlineBackup.Progress) -> Void)? = nil) throws -> Report {
+                        progress: ((Phase) -> Void)? = nil) throws -> Report {
         guard db.isAutocommit else {
             var error = MigshError(.refused, "a transaction is open in this session; nothing was restored")
             error.hints = [.finishTransaction]
@@ -89,7 +97,9 @@ public struct Restorer {
         // The state being replaced, kept so the restore can be undone.
         let safety: BackupStore.Backup
         do {
-            safety = try store.create(fromDatabaseAt: db.path, reason: .preRestore, sourceID: liveID, busyTimeoutMS: busyTimeoutMS)
+            safety = try store.create(fromDatabaseAt: db.path, reason: .preRestore, sourceID: liveID, busyTimeoutMS: busyTimeoutMS) {
+                progress?(.savingCurrentState($0))
+            }
         } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
             // A damaged database fails any verified backup: keep its files as they are.
             safety = try store.rawCopy(ofDatabaseAt: db.path, sourceID: liveID, reason: "damaged: \(error.message)")
@@ -98,7 +108,8 @@ public struct Restorer {
         do {
             // One step (-1): the destination's write lock is held for the whole copy, so
             // readers never see a half-restored database.
-            try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS, progress: progress)
+            progress?(.restoring)
+            try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
         } catch var error as MigshError {
             // Nothing was restored: the copy of the state before it is not needed.
             store.remove(safety)
@@ -114,6 +125,7 @@ public struct Restorer {
         // The database keeps its own identity (a backup of another database brings that
         // one's), so its own backups stay its own.
         if let liveID, DatabaseIdentity.read(db) != liveID { try DatabaseIdentity.stamp(db, id: liveID) }
+        progress?(.verifying)
         let after = try SchemaVersionTable.recordedVersion(db)
         let expected = candidate.backup.schemaVersion ?? after
         let check = try db.quickCheck()

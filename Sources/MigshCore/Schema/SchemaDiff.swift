@@ -8,6 +8,18 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
         public var name: String
         /// For `~`: one line per difference, "what: expected → live".
         public var details: [String]
+        /// For a changed view or trigger: both definitions, for a line-by-line diff.
+        public var expectedSQL: String?
+        public var liveSQL: String?
+
+        public init(sign: Sign, kind: String, name: String, details: [String], expectedSQL: String? = nil, liveSQL: String? = nil) {
+            self.sign = sign
+            self.kind = kind
+            self.name = name
+            self.details = details
+            self.expectedSQL = expectedSQL
+            self.liveSQL = liveSQL
+        }
     }
 
     public var changes: [Change]
@@ -38,8 +50,15 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
             if l.condition != e.condition { d.append("where: \(e.condition ?? "none") → \(l.condition ?? "none")") }
             return d
         }
-        compare("view", live.views, expected.views, name: \.name) { l, e in ["definition: \(e.sql) → \(l.sql)"] }
-        compare("trigger", live.triggers, expected.triggers, name: \.name) { l, e in ["definition: \(e.sql) → \(l.sql)"] }
+        compare("view", live.views, expected.views, name: \.name) { _, _ in ["definition changed"] }
+        compare("trigger", live.triggers, expected.triggers, name: \.name) { _, _ in ["definition changed"] }
+        // The two definitions of a changed view or trigger, for a line-by-line diff.
+        for (i, c) in changes.enumerated() where c.sign == .changed && (c.kind == "view" || c.kind == "trigger") {
+            let key = c.name.lowercased()
+            let (e, l) = c.kind == "view" ? (expected.views[key]?.sql, live.views[key]?.sql) : (expected.triggers[key]?.sql, live.triggers[key]?.sql)
+            changes[i].expectedSQL = e
+            changes[i].liveSQL = l
+        }
         self.changes = changes
     }
 

@@ -7,12 +7,30 @@ struct MigshOptions: ParsableCommand {
         commandName: "migsh",
         abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
         discussion: """
-        Each COMMAND is one dot-command or one SQL text, run in order; then migsh exits.
-        With no COMMAND and standard input not a terminal, standard input is a script.
-        Otherwise migsh starts the interactive shell. Exit codes: 0 ok, 1 error, 2 usage,
-        3 database newer than required, 4 migration failed and restored, 5 pending (--check).
+        Each COMMAND is one dot-command or one SQL text, run in order; then migsh
+        exits. With no COMMAND, standard input is a script when it is not a
+        terminal; on a terminal, migsh is an interactive shell.
+
+        EXAMPLES:
+          migsh app.sqlite .version         current, required, status
+          migsh app.sqlite '.apply --yes'   a verified backup, then the migrations
+          migsh app.sqlite --check          for scripts: 0 up to date, 5 pending
+          migsh app.sqlite .diff            a partly applied database: the verdict
+          migsh -f fix.sql app.sqlite       a script; it stops at the first error
+          migsh app.sqlite .help            the dot-commands, with their syntax
+
+        ENVIRONMENT:
+          MIGSH_DATABASE     the database when none is given
+          MIGSH_MIGRATIONS   the migrations folder when -m is not given
+          MIGSH_HISTORY      the interactive history file
+          NO_COLOR           no colour in messages (nor with TERM=dumb)
+
+        EXIT STATUS:
+          0 success, 1 an error, 2 a usage error, 3 the database is newer than
+          the application, 4 a migration failed and the database was restored,
+          5 migrations are pending (--check), N for .exit N.
         """,
-        version: MigshVersion.current)
+        version: MigshVersion.description)
 
     @Argument(help: "The SQLite database (default: $MIGSH_DATABASE, else nukeworks_db.sqlite).")
     var database: String?
@@ -47,7 +65,7 @@ struct MigshOptions: ParsableCommand {
     @Flag(name: .customLong("readonly"), help: "Open read-only; commands that write are refused.")
     var readOnly = false
 
-    @Option(name: .customLong("busy-timeout"), help: ArgumentHelp("How long to wait for another process's lock (default 5000).", valueName: "ms"))
+    @Option(name: .customLong("busy-timeout"), help: ArgumentHelp("How long to wait for another process's lock.", valueName: "ms"))
     var busyTimeout: Int32 = 5000
 
     @Flag(name: .customLong("json"), help: "migsh's commands print one JSON document each; SQL results print as JSON.")

@@ -7,7 +7,8 @@ import MigshCore
 struct ApplyCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".apply",
-        abstract: "Apply the pending migrations: confirm, verified backup, apply in one locked transaction, verify.")
+        abstract: "Apply the pending migrations: confirm, verified backup, apply in one locked transaction, verify.",
+        discussion: "Example: .apply --to 6 --dry-run")
 
     static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
 
@@ -35,7 +36,7 @@ struct ApplyCommand: DotCommand {
         guard let resume = verdict.resume else {
             let reason = verdict.noSafeOption.map { "cannot resume safely: \($0)" } ?? "nothing to resume: \(verdict.message)"
             throw MigshError(.refused, reason + "; nothing was changed",
-                             details: VerdictText.render(verdict).split(separator: "\n").map(String.init))
+                             details: VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).split(separator: "\n").map(String.init))
         }
         guard resume.endVersion <= plan.requiredVersion else {
             throw MigshError(.usage, "the state to finish reaches version \(resume.endVersion), beyond the target \(plan.requiredVersion)")
@@ -66,7 +67,7 @@ struct ApplyCommand: DotCommand {
             shell.note("warning: " + verdict.message + " (.diff shows the differences)")
         default:
             throw MigshError(.refused, "the database is not in the state its Schema_Version records: \(verdict.message); nothing was changed",
-                             details: VerdictText.render(verdict).split(separator: "\n").map(String.init))
+                             details: VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).split(separator: "\n").map(String.init))
         }
     }
 
@@ -107,7 +108,10 @@ struct ApplyCommand: DotCommand {
         if scripts.isEmpty {
             try shell.emit(Migrator.Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
                                            backup: nil, dryRun: dryRun, warnings: [])) {
-                "no pending migrations: version \(plan.currentVersion) is up to date"
+                let requires = (try? session.requiredVersion(folder)) ?? plan.requiredVersion
+                return requires > plan.requiredVersion
+                    ? "nothing to apply up to version \(plan.requiredVersion): the database is at \(plan.currentVersion) (\(requires - plan.currentVersion) more pending up to \(requires))"
+                    : "no pending migrations: version \(plan.currentVersion) is up to date"
             }
             return
         }
@@ -123,7 +127,7 @@ struct ApplyCommand: DotCommand {
                       findings: $0.findings.map { $0.description })
             })
             try shell.emit(value) {
-                var text = resumeNote + "dry run: would apply \(scripts.count) migration(s), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
+                var text = resumeNote + "dry run: would apply \(scripts.count) migration\(scripts.count == 1 ? "" : "s"), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
                 for s in scripts {
                     text += "\n-- \(s.migration.fileName) (\(s.body.count) statements, in one transaction with foreign-key enforcement off)\n"
                     for f in s.findings { text += "-- \(f.severity.rawValue): \(f)\n" }
@@ -133,41 +137,47 @@ struct ApplyCommand: DotCommand {
             }
             return
         }
-        try session.confirm(UpdateRequired.text(plan) + resumeNote + "Update database?", yes: confirmation.yes)
+        // The plan's warnings (a DROP TABLE, a DELETE) come before the question, not after the work.
+        let warnings = scripts.flatMap { s in s.warnings.map { "warning: \(s.migration.fileName): \($0)" } }
+        let requires = try? session.requiredVersion(folder)
+        let width = Terminal.width(fd: 2, interactive: session.configuration.interactive)
+        try session.confirm(UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote
+                            + warnings.map { wrapText($0, width: width) + "\n" }.joined() + "Update database?", yes: confirmation.yes)
+        if confirmation.yes || session.configuration.assumeYes, !shell.json { for w in warnings { shell.note(w) } }
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
         options.skipBackup = noBackup
         let skipped = noBackup ? "skipped (--no-backup)" : nil
-        let backupBar = ProgressBar(label: "backup")
-        let applyBar = ProgressBar(label: "apply")
+        let progress = shell.progress
+        defer { progress.end() }
         var done = 0
         do {
             let report = try migrator.apply(plan, options: options, resume: resumePlan) { event in
                 switch event {
                 case .backupProgress(let p):
-                    backupBar.update(fraction: p.totalPages == 0 ? 1 : 1 - Double(p.remainingPages) / Double(p.totalPages))
-                case .backupCreated(let b):
-                    backupBar.finish()
-                    if !shell.json { shell.note("Backup created: \(b.path)") }
+                    shell.showBackupProgress(p, what: "verified backup")
+                case .backupCreated:
+                    break  // its path is in the report
                 case .migrationStarted(let m):
-                    applyBar.update(fraction: Double(done) / Double(plan.pending.count))
-                    if !shell.json { shell.note("Applying \(m.fileName) …") }
+                    progress.begin("applying \(String(format: "%03d", m.version)) (\(done + 1) of \(scripts.count))")
+                case let .statementStarted(m, n, total):
+                    progress.begin("applying \(String(format: "%03d", m.version)) (\(done + 1) of \(scripts.count)), statement \(n) of \(total)")
+                    progress.update(fraction: Double(done) / Double(scripts.count) + Double(n - 1) / Double(max(1, total)) / Double(scripts.count))
                 case .migrationFinished(let m, let ms):
                     done += 1
-                    applyBar.finish()
                     if !shell.json { shell.note("  \(m.fileName): ok (\(ms) ms)") }
                 case .restoredFromBackup(let path):
                     if !shell.json { shell.note("Restored from \(path)") }
                 }
             }
+            progress.end()
             session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: report.toVersion, outcome: "ok",
                                                          backup: report.backup?.path ?? skipped),
                                     target: plan.requiredVersion, applied: report.applied.map(\.file), resumed: resume))
             try shell.emit(report) {
-                var text = "applied \(report.applied.count) migration(s): version \(report.fromVersion) → \(report.toVersion)\n"
-                if let b = report.backup { text += "backup: \(b.path)\n" }
-                for w in report.warnings { text += "warning: \(w)\n" }
+                var text = "applied \(report.applied.count) migration\(report.applied.count == 1 ? "" : "s"): version \(report.fromVersion) → \(report.toVersion)\n"
+                if let b = report.backup { text += "backup: \(displayPath(b.path))\n" }
                 return text
             }
         } catch let error as MigshError {

@@ -1,20 +1,26 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import MigshCore
 
-/// `.audit [N]` shows the last N audit entries; `.audit verify` checks the hash chain.
+/// `.audit [N] [--raw]` shows the last N audit entries as a table (or the raw lines);
+/// `.audit verify` checks the hash chain.
 struct AuditCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".audit",
-        abstract: "Show the last N audit entries (default 20), or `.audit verify` to check the hash chain.")
+        abstract: "Show the last N audit entries (default 20), or `.audit verify` to check the hash chain.",
+        discussion: "Example: .audit 50 --raw")
 
     static let completion: [String: CompletionSource] = ["0": .words(["verify"])]
 
     @Argument(help: ArgumentHelp("N, or `verify`.", valueName: "N|verify"))
     var what: String?
 
+    @Flag(name: .customLong("raw"), help: "Print the entries' JSON lines as they are in the log.")
+    var raw = false
+
     func run(in shell: Shell) throws {
         let path = shell.session.audit.path
+        try shell.session.audit.flush()
         if what == "verify" {
             let result = try AuditLog.verify(path: path)
             try shell.emit(result) {
@@ -32,12 +38,44 @@ struct AuditCommand: DotCommand {
         }
         let count: Int
         if let what {
-            guard let n = Int(what), n > 0 else { throw MigshError(.usage, ".audit takes a positive number or `verify`") }
+            guard let n = Int(what), n > 0 else { throw MigshError(.usage, "Usage: .audit [N] [--raw] | .audit verify") }
             count = n
         } else {
             count = 20
         }
         let lines = try AuditLog.lastEntries(path: path, count: count)
-        shell.out.write(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+        if raw && !shell.json {
+            shell.out.write(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+            return
+        }
+        let entries = lines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+        // --json: the entries themselves, one array.
+        if shell.json {
+            shell.out.write("[" + lines.joined(separator: ",") + "]\n")
+            return
+        }
+        try shell.emit(NoOutput()) { AuditCommand.table(entries, width: shell.outputWidth) }
+    }
+
+    /// seq, local time, kind, what (the command or statement), outcome, rows, duration.
+    static func table(_ entries: [[String: Any]], width: Int?) -> String {
+        TextTable([.init("seq"), .init("time"), .init("kind"), .init("command or statement", shrinks: true),
+                   .init("outcome"), .init("rows"), .init("ms")], entries.map { e in
+            let event = e["event"] as? String ?? "?"
+            let what: String
+            switch event {
+            case "sql": what = (e["sql"] as? String ?? "").replacingOccurrences(of: "\n", with: " ")
+            case "command": what = e["command"] as? String ?? ""
+            case "session_start", "session_end": what = (e["database"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
+            default: what = (e["error"] as? String) ?? (e["backup"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
+            }
+            var outcome = e["outcome"] as? String ?? ""
+            if let error = e["error"] as? String, event == "sql" || event == "command" { outcome += ": " + error }
+            if let code = e["exit_code"] as? Int { outcome = "exit \(code)" }
+            return [String(e["seq"] as? Int ?? 0), localTime(e["ts"] as? String ?? "", fractional: true), event, what, outcome,
+                    (e["rows_changed"] as? Int).map(String.init) ?? "", (e["duration_ms"] as? Int).map(String.init) ?? ""]
+        }).render(width: width)
     }
 }

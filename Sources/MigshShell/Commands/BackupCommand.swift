@@ -6,7 +6,8 @@ import MigshCore
 struct BackupCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".backup",
-        abstract: "Take an online, integrity-checked backup (default: migration_backup_YYYYMMDD_HHMMSS.sqlite in the backups folder).")
+        abstract: "Take an online, integrity-checked backup (default: a new file named after the database and the time, in the backups folder).",
+        discussion: "Example: .backup before-the-upgrade.sqlite")
 
     static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sqlite"])]
 
@@ -15,15 +16,15 @@ struct BackupCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         let session = shell.session
-        let bar = ProgressBar(label: "backup")
-        defer { bar.finish() }
+        defer { shell.progress.end() }
         let backup = try session.backupStore.create(fromDatabaseAt: session.configuration.databasePath, path: file,
                                                     reason: .manual, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) {
-            bar.update(fraction: $0.totalPages == 0 ? 1 : 1 - Double($0.remainingPages) / Double($0.totalPages))
+            shell.showBackupProgress($0)
         }
+        shell.progress.end()
         session.log(Audit.Backup(backup: backup.path, schemaVersion: backup.schemaVersion, sizeBytes: backup.sizeBytes))
         try shell.emit(backup) {
-            "backup: \(backup.path) (\(backup.sizeBytes) bytes, schema version \(backup.schemaVersion.map(String.init) ?? "?"), integrity ok)"
+            "backup: \(displayPath(backup.path)) (\(humanSize(backup.sizeBytes)), schema version \(backup.schemaVersion.map(String.init) ?? "?"), integrity ok)"
         }
     }
 }

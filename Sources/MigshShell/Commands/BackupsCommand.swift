@@ -26,12 +26,24 @@ struct BackupsCommand: DotCommand {
                 return "no backups of this database in \(store.directory)" + (others > 0 && !all ? " (\(others) of other databases: .backups --all)" : "")
             }
             let folder = (store.directory as NSString).standardizingPath + "/"
-            return "in \(store.directory):\n" + formatTable(["file", "created", "size", "version", "source", "reason"], list.map { b in
-                [b.path.hasPrefix(folder) ? String(b.path.dropFirst(folder.count)) : b.path,
-                 localTime(b.created), humanSize(b.sizeBytes), b.schemaVersion.map(String.init) ?? "?",
-                 ownPaths.contains(b.path) ? "this database" : (b.source.map { ($0 as NSString).lastPathComponent } ?? "unknown") + (all ? " (other)" : ""),
-                 (b.reason ?? "-") + (b.damaged ? ", DAMAGED raw copy" : "")]
-            })
+            // The source column only when other databases' backups are listed too.
+            var columns: [TextTable.Column] = [.init("file", shrinks: true, keepsEnd: true), .init("created"), .init("size"), .init("version")]
+            if all { columns.append(.init("source", shrinks: true)) }
+            columns.append(.init("reason"))
+            let rows: [[String]] = list.map { b in
+                var row: [String] = []
+                row.append(b.path.hasPrefix(folder) ? String(b.path.dropFirst(folder.count)) : b.path)
+                row.append(String(localTime(b.created).prefix(16)))
+                row.append(humanSize(b.sizeBytes))
+                row.append(b.schemaVersion.map(String.init) ?? "?")
+                if all {
+                    let other = (b.source.map { ($0 as NSString).lastPathComponent } ?? "unknown") + " (other)"
+                    row.append(ownPaths.contains(b.path) ? "this database" : other)
+                }
+                row.append((b.reason ?? "-") + (b.damaged ? ", DAMAGED raw copy" : ""))
+                return row
+            }
+            return "in \(displayPath(store.directory)):\n" + TextTable(columns, rows).render(width: shell.outputWidth)
         }
     }
 }
@@ -45,13 +57,14 @@ func humanSize(_ bytes: Int) -> String {
     return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
 }
 
-/// An ISO 8601 UTC time as local time, `2026-12-01 15:03:47`.
-func localTime(_ iso: String) -> String {
+/// An ISO 8601 UTC time as local time, `2026-12-01 15:03:47` (or `15:03:47.120` with
+/// `fractional`, the audit log's precision).
+func localTime(_ iso: String, fractional: Bool = false) -> String {
     let parser = ISO8601DateFormatter()
     parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     guard let date = parser.date(from: iso) ?? ISO8601DateFormatter().date(from: iso) else { return iso }
     let f = DateFormatter()
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    f.dateFormat = fractional ? "yyyy-MM-dd HH:mm:ss.SSS" : "yyyy-MM-dd HH:mm:ss"
     f.timeZone = .current
     return f.string(from: date)
 }

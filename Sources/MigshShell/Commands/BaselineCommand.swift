@@ -8,7 +8,8 @@ import MigshCore
 struct BaselineCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".baseline",
-        abstract: "Record versions up to N as applied without running them, if the schema is version N's and every statement can be shown to have run.")
+        abstract: "Record versions up to N as applied without running them, if the schema is version N's and every statement can be shown to have run.",
+        discussion: "Example: .baseline 4   (only when .diff recommends it)")
 
     static let completion: [String: CompletionSource] = ["0": .versions(pendingOnly: true)]
 

@@ -7,7 +7,8 @@ import MigshCore
 struct CheckCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".check",
-        abstract: "Integrity check, foreign-key check, migration-folder validation and checksums.")
+        abstract: "Integrity check, foreign-key check, migration-folder validation and checksums.",
+        discussion: "Example: .check")
 
     struct Result: Encodable {
         var integrity: [String]

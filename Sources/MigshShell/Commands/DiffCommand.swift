@@ -8,7 +8,8 @@ import MigshCore
 struct DiffCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".diff",
-        abstract: "Compare the live schema with the schema the migrations produce at VERSION; then the verdict and the ways out.")
+        abstract: "Compare the live schema with the schema the migrations produce at VERSION; then the verdict and the ways out.",
+        discussion: "Example: .diff 5, or .diff --sql for the SQL of .repair")
 
     static let completion: [String: CompletionSource] = ["0": .versions(pendingOnly: false)]
 
@@ -38,8 +39,8 @@ struct DiffCommand: DotCommand {
         if let problem = expected.replayError { shell.note("warning: \(problem)") }
         let verdict = try investigation.verdict()
         if verdict.state == .damaged {
-            try shell.emit(Result(version: verdict.recordedVersion, equal: false, changes: [], verdict: VerdictDocument(verdict))) {
-                VerdictText.render(verdict)
+            try shell.emit(Result(version: verdict.recordedVersion, equal: false, changes: [], verdict: VerdictDocument(verdict, backupsFolder: shell.session.backupStore.directory))) {
+                VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory)
             }
             throw MigshError(.damaged, verdict.message, details: ["The ways out are above."])
         }
@@ -61,8 +62,8 @@ struct DiffCommand: DotCommand {
             return
         }
         let diff = SchemaDiff(live: live, expected: expected.versions[v])
-        try shell.emit(Result(version: v, equal: diff.isEmpty, changes: diff.changes, verdict: VerdictDocument(verdict))) {
-            SchemaDiffText.render(diff, version: v) + VerdictText.render(verdict)
+        try shell.emit(Result(version: v, equal: diff.isEmpty, changes: diff.changes, verdict: VerdictDocument(verdict, backupsFolder: shell.session.backupStore.directory))) {
+            SchemaDiffText.render(diff, version: v) + VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory)
         }
         if !diff.isEmpty {
             throw MigshError(.schemaDiffers, "the live schema differs from version \(v) (\(diff.changes.count) object\(diff.changes.count == 1 ? "" : "s"))")

@@ -81,11 +81,11 @@ enum DotCommands {
         guard let name = words.first else { return }
         guard let type = byName[name] else {
             throw MigshError(.usage, "unknown command: \"\(name)\"" + (suggestion(for: name).map { "; did you mean \($0)?" } ?? "")
-                             + ". Enter \".help\" for help")
+                             + (suggestion(for: name) == nil ? ". " : " ") + "Enter \".help\" for help")
         }
         let arguments = Array(words.dropFirst())
         if arguments.contains("--help") || arguments.contains("-h") {
-            shell.out.write(help(type) + "\n")
+            shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return
         }
         let command: any ParsableCommand
@@ -103,13 +103,17 @@ enum DotCommands {
     }
 
     /// The command's help: usage, what it does, its arguments, what --json prints; never `-h, --help`.
-    static func help(_ type: any DotCommand.Type) -> String {
-        var text = type.helpMessage(columns: 100)
+    static func help(_ type: any DotCommand.Type, width: Int? = nil) -> String {
+        var text = type.helpMessage(columns: width ?? 100)
         // The parser lists its own -h/--help flag; in the shell, `.help CMD` is the way in.
-        text = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("-h, --help") }
-            .joined(separator: "\n")
+        // A section left empty (OPTIONS: with only --help) goes too.
+        lines = lines.enumerated().filter { i, line in
+            !(line.hasSuffix(":") && !line.hasPrefix(" ") && (i + 1 == lines.count || lines[i + 1].trimmingCharacters(in: .whitespaces).isEmpty))
+        }.map(\.element)
+        text = lines.joined(separator: "\n")
         while text.hasSuffix("\n") { text.removeLast() }
-        return text + "\n\n  --json prints: \(type.outputName)"
+        return type.outputName == "nothing" ? text : text + "\n\n  --json prints: \(type.outputName)"
     }
 }

@@ -16,6 +16,28 @@ struct HelpCommand: DotCommand {
         var abstract: String
     }
 
+    /// One line a command (usage, then what it does) when it fits; on a narrow terminal the
+    /// text goes under the usage, broken between words.
+    static func list(_ entries: [Entry], width: Int?) -> String {
+        let column = min(40, entries.map(\.usage.count).max() ?? 0) + 2
+        var text = ""
+        for e in entries {
+            let room = (width ?? Int.max) - column
+            if room >= 30 {
+                // Beside the usage (or under it when the usage is longer than the column).
+                let words = wrapText(e.abstract, width: width.map { $0 - column }).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                let pad = String(repeating: " ", count: column)
+                if e.usage.count + 2 > column { text += e.usage + "\n" + pad + words[0] + "\n" } else {
+                    text += e.usage.padding(toLength: column, withPad: " ", startingAt: 0) + words[0] + "\n"
+                }
+                for w in words.dropFirst() { text += pad + w + "\n" }
+            } else {
+                text += e.usage + "\n" + wrapText("    " + e.abstract, width: width) + "\n"
+            }
+        }
+        return text + "Anything else is SQL, run when complete (ends with ;). .help CMD shows one command.\n"
+    }
+
     func run(in shell: Shell) throws {
         if let command {
             let name = command.hasPrefix(".") ? command : "." + command
@@ -23,21 +45,13 @@ struct HelpCommand: DotCommand {
                 throw MigshError(.usage, "no such command: \(name)" + (DotCommands.suggestion(for: name).map { "; did you mean \($0)?" } ?? ""))
             }
             try shell.emit(Entry(command: name, usage: DotCommands.usage(type), abstract: type.configuration.abstract)) {
-                DotCommands.help(type)
+                DotCommands.help(type, width: shell.outputWidth)
             }
             return
         }
         let entries = DotCommands.all.map {
             Entry(command: DotCommands.name(of: $0), usage: DotCommands.usage($0), abstract: $0.configuration.abstract)
         }
-        try shell.emit(entries) {
-            let width = min(40, entries.map(\.usage.count).max() ?? 0)
-            var text = ""
-            for e in entries {
-                text += e.usage.count > width ? e.usage + "\n" + String(repeating: " ", count: width + 2) + e.abstract + "\n"
-                    : e.usage.padding(toLength: width + 2, withPad: " ", startingAt: 0) + e.abstract + "\n"
-            }
-            return text + "Anything else is SQL, run when complete (ends with ;). .help CMD shows one command.\n"
-        }
+        try shell.emit(entries) { HelpCommand.list(entries, width: shell.outputWidth) }
     }
 }

@@ -7,7 +7,8 @@ import MigshCore
 struct HistoryCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".history",
-        abstract: "Show the Schema_Version rows and each applied file's checksum status.")
+        abstract: "Show the Schema_Version rows and each applied file's checksum status.",
+        discussion: "Example: .history")
 
     struct Entry: Encodable {
         var version: Int
@@ -31,8 +32,10 @@ struct HistoryCommand: DotCommand {
         }
         try shell.emit(entries) {
             if entries.isEmpty { return "no Schema_Version table: version 0 (a new database)" }
-            return formatTable(["version", "applied_date", "applied_by", "description", "checksum"],
-                               entries.map { [String($0.version), $0.appliedDate ?? "", $0.appliedBy ?? "", $0.description ?? "", $0.checksum] })
+            return TextTable([.init("version"), .init("applied_date"), .init("applied_by", shrinks: true),
+                              .init("description", shrinks: true), .init("checksum", shrinks: true)],
+                             entries.map { [String($0.version), $0.appliedDate ?? "", $0.appliedBy ?? "", $0.description ?? "", $0.checksum] })
+                .render(width: shell.outputWidth)
         }
     }
 

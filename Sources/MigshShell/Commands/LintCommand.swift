@@ -7,7 +7,8 @@ import MigshCore
 struct LintCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".lint",
-        abstract: "Check migration files against the spec's rules and checklist (default: the whole folder).")
+        abstract: "Check migration files against the spec's rules and checklist (default: the whole folder).",
+        discussion: "Example: .lint 009_add_notes.sql")
 
     static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sql"])]
 
@@ -23,7 +24,12 @@ struct LintCommand: DotCommand {
         let session = shell.session
         let folder = try? session.loadFolder()
         let expected = folder.flatMap { try? ExpectedSchemas.build($0) }
-        var paths = files
+        // A name not found as given is looked for in the migrations folder.
+        var paths = files.map { file -> String in
+            if FileManager.default.fileExists(atPath: file) { return file }
+            let inFolder = (session.configuration.migrationsPath as NSString).appendingPathComponent(file)
+            return FileManager.default.fileExists(atPath: inFolder) ? inFolder : file
+        }
         if paths.isEmpty {
             let dir = session.configuration.migrationsPath
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []

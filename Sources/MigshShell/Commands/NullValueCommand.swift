@@ -2,7 +2,8 @@ import ArgumentParser
 
 /// `.nullvalue STRING`: how NULL prints.
 struct NullValueCommand: DotCommand {
-    static let configuration = CommandConfiguration(commandName: ".nullvalue", abstract: "Print STRING in place of NULL values.")
+    static let configuration = CommandConfiguration(commandName: ".nullvalue", abstract: "Print STRING in place of NULL values.",
+        discussion: "Example: .nullvalue NULL")
     @Argument(help: "The text for NULL.") var text: String
     func run(in shell: Shell) throws { shell.session.output.nullValue = text }
 }

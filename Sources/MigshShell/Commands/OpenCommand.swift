@@ -8,7 +8,7 @@ struct OpenCommand: DotCommand {
                                                     discussion: "Example: .open --new scratch.sqlite")
     static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
 
-    @Flag(name: .customLong("new"), help: "Create FILE if it does not exist.") var new = false
+    @Flag(name: [.customLong("new"), .customLong("create")], help: "Create FILE if it does not exist (as sqlite3's --new; --create as on the command line).") var new = false
     @Argument(help: "The database file.") var file: String
 
     func run(in shell: Shell) throws {

@@ -6,7 +6,8 @@ import MigshCore
 struct PendingCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".pending",
-        abstract: "List the pending migrations: version, description, file, validation findings.")
+        abstract: "List the pending migrations: version, description, file, validation findings.",
+        discussion: "Example: .pending")
 
     struct Entry: Encodable {
         var version: Int
@@ -39,7 +40,8 @@ struct PendingCommand: DotCommand {
             } else if entries.isEmpty {
                 text += "no pending migrations (version \(plan.currentVersion) is up to date)\n"
             } else {
-                text += formatTable(["version", "description", "file"], entries.map { [String($0.version), $0.description, $0.file] })
+                text += TextTable([.init("version"), .init("description", shrinks: true), .init("file", shrinks: true, keepsEnd: true)],
+                                  entries.map { [String($0.version), $0.description, $0.file] }).render(width: shell.outputWidth)
                 for e in entries { for f in e.findings { text += "  \(e.file): \(f)\n" } }
             }
             for p in result.folderProblems { text += "folder: \(p)\n" }

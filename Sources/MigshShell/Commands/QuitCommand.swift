@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// `.quit`.
 struct QuitCommand: DotCommand {
-    static let configuration = CommandConfiguration(commandName: ".quit", abstract: "Exit migsh.")
+    static let configuration = CommandConfiguration(commandName: ".quit", abstract: "Exit migsh.",
+        discussion: "Example: .quit")
     func run(in shell: Shell) throws { throw ShellExit(code: 0) }
 }

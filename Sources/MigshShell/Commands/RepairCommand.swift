@@ -8,7 +8,8 @@ import MigshCore
 struct RepairCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".repair",
-        abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).")
+        abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).",
+        discussion: "Example: .diff --sql to see it, then .repair")
 
     @OptionGroup var confirmation: ConfirmationOptions
 
@@ -40,7 +41,7 @@ struct RepairCommand: DotCommand {
             session.log(Audit.Repair(version: version, statements: result.statements, outcome: "ok", backup: result.backup?.path))
             try shell.emit(result) {
                 "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"
-                    + (result.backup.map { "\nbackup: \($0.path)" } ?? "")
+                    + (result.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
             }
         } catch let error as MigshError {
             session.log(Audit.Repair(version: version, statements: plan.statements, outcome: "error", error: error.message, backup: error.backupPath))

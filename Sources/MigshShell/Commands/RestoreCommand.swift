@@ -65,7 +65,15 @@ struct RestoreCommand: DotCommand {
         let question = "Restore \(candidate.backup.path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first.\nRestore?"
         try session.confirm(question, yes: confirmation.yes)
         do {
-            let report = try restorer.restore(candidate, allowOther: fromOther, busyTimeoutMS: Int(session.configuration.busyTimeoutMS))
+            defer { shell.progress.end() }
+            let report = try restorer.restore(candidate, allowOther: fromOther, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) { phase in
+                switch phase {
+                case .savingCurrentState(let p): shell.showBackupProgress(p, what: "backing up the current state")
+                case .restoring: shell.progress.begin("restoring \((candidate.backup.path as NSString).lastPathComponent)")
+                case .verifying: shell.progress.begin("verifying the restored database")
+                }
+            }
+            shell.progress.end()
             session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
                                                            backup: report.previousStateBackup.path),
                                       restoredFrom: report.restoredFrom, fromOtherDatabase: report.fromOtherDatabase))

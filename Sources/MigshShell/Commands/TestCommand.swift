@@ -32,20 +32,26 @@ struct TestCommand: DotCommand {
         }
         var rehearsal = Rehearsal(databasePath: session.configuration.databasePath, folder: folder, user: session.user)
         rehearsal.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
-        let result = try rehearsal.run(plan)
+        shell.progress.begin("rehearsing \(plan.currentVersion) → \(target) on a temporary copy")
+        let result: Rehearsal.Result
+        do {
+            defer { shell.progress.end() }
+            result = try rehearsal.run(plan)
+        }
         session.log(Audit.Rehearsal(versionBefore: result.fromVersion, versionReached: result.toVersion, ok: result.ok))
-        try shell.emit(result) { TestCommand.render(result, target: target) }
+        try shell.emit(result) { TestCommand.render(result, target: target, width: shell.outputWidth) }
         if !result.ok { throw MigshError(.checkFailed, "the rehearsal failed; the live database was not touched") }
     }
 
-    static func render(_ r: Rehearsal.Result, target: Int) -> String {
+    static func render(_ r: Rehearsal.Result, target: Int, width: Int? = nil) -> String {
         var text = "rehearsal on a temporary copy (the live database is untouched): version \(r.fromVersion) → \(target)\n"
-        for s in r.steps {
-            text += "\(s.ok ? "ok  " : "FAIL") \(s.file)  \(s.durationMS) ms"
+        let rows: [[String]] = r.steps.map { s in
             let changes = s.rowChanges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value > 0 ? "+" : "")\($0.value)" }
-            text += changes.isEmpty ? "  (no row-count changes)\n" : "  rows: " + changes.joined(separator: ", ") + "\n"
-            if let e = s.error { text += "     \(e)\n" }
+            return [s.ok ? "ok" : "FAIL", s.file, "\(s.durationMS)", changes.isEmpty ? "-" : changes.joined(separator: ", ")]
         }
+        let columns: [TextTable.Column] = [.init(""), .init("migration", shrinks: true, keepsEnd: true), .init("ms"), .init("row counts", shrinks: true)]
+        text += TextTable(columns, rows).render(width: width)
+        for s in r.steps { if let e = s.error { text += "\(s.file): \(e)\n" } }
         text += "integrity_check: \(r.integrity.prefix(5).joined(separator: "; "))\n"
         text += "foreign_key_check: \(r.foreignKeyViolations == 0 ? "ok" : "\(r.foreignKeyViolations) violation(s)")\n"
         text += r.schemaDifferences.isEmpty ? "schema: equals the expected schema of version \(r.toVersion)\n"

@@ -6,7 +6,8 @@ import MigshCore
 struct VersionCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".version",
-        abstract: "Show the current and required schema versions and the status.")
+        abstract: "Show the current and required schema versions and the status.",
+        discussion: "Example: .version")
 
     struct Document: Encodable {
         var database: String

@@ -8,6 +8,8 @@ protocol CompletionSources {
     func backupNames() -> [String]
     func tableNames() -> [String]
     func columnNames() -> [String]
+    /// The columns of one table or view, in their declared order.
+    func columnNames(of table: String) -> [String]
 }
 
 /// TAB-completion candidates, as plain code that tests call without a terminal. A command's
@@ -16,7 +18,8 @@ protocol CompletionSources {
 struct Completion {
     let sources: any CompletionSources
 
-    func candidates(line: String, word: String) -> [String] {
+    /// `statementBefore`: the unfinished statement's earlier lines, when it spans several.
+    func candidates(line: String, word: String, statementBefore: String = "") -> [String] {
         let words = DotCommands.tokenize(line)
         let atStart = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         if line.hasPrefix(".") {
@@ -26,10 +29,7 @@ struct Completion {
             let before = Array(words.dropFirst().dropLast(line.hasSuffix(" ") || word.isEmpty ? 0 : 1))
             return argumentCandidates(type, before: before, word: word)
         }
-        // Names typed with the right case first; otherwise any case (SQL names are case-blind).
-        let names = Array(Set(sources.tableNames() + sources.columnNames())).sorted()
-        let exact = names.filter { $0.hasPrefix(word) }
-        return !exact.isEmpty ? exact : names.filter { $0.lowercased().hasPrefix(word.lowercased()) }
+        return SQLCompletion(sources: sources).candidates(statement: statementBefore + line, word: word)
     }
 
     func argumentCandidates(_ type: any DotCommand.Type, before: [String], word: String) -> [String] {
@@ -113,5 +113,12 @@ extension Session: CompletionSources {
         (try? db.column("""
             SELECT DISTINCT p.name FROM main.sqlite_schema s, pragma_table_info(s.name) p WHERE s.type IN ('table','view') ORDER BY 1
             """)) ?? []
+    }
+
+    func columnNames(of table: String) -> [String] {
+        guard let stmt = try? db.prepare("SELECT name FROM pragma_table_info(?1)"), (try? stmt.bind(table, at: 1)) != nil else { return [] }
+        var names: [String] = []
+        while (try? stmt.step()) == true { names.append(stmt.text(0)) }
+        return names
     }
 }

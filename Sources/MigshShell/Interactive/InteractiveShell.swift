@@ -26,14 +26,17 @@ struct InteractiveShell {
     func run() -> Int32 {
         let history = InteractiveShell.historyPath()
         reader.loadHistory(history)
-        reader.completer = { [session] line, word in Completion(sources: session).candidates(line: line, word: word) }
+        var buffer = ""
+        // Completion sees the statement typed so far on earlier lines too (its FROM names the tables).
+        reader.completer = { [session] line, word in
+            Completion(sources: session).candidates(line: line, word: word, statementBefore: buffer)
+        }
         defer { reader.saveHistory(history) }
         InterruptHandler.install()
         shell.out.write("migsh \(MigshVersion.current) — enter \".help\" for help\n")
         shell.out.flush()
         startupCheck()
 
-        var buffer = ""
         while true {
             InterruptHandler.target = session.db.sqliteHandle
             InterruptHandler.interrupted = 0
@@ -48,6 +51,12 @@ struct InteractiveShell {
                 // Ctrl-D
                 shell.out.write("\n")
                 shell.out.flush()
+                if !buffer.isEmpty && !Shell.isAllWhitespace(buffer) {
+                    // An unfinished statement is not run at end of input, as in sqlite3: say so.
+                    let first = buffer.split(separator: "\n").first.map(String.init) ?? ""
+                    shell.note("dropped the unfinished statement (no closing ;): \(first)\(buffer.split(separator: "\n").count > 1 ? " …" : "")")
+                    buffer = ""
+                }
                 if let code = quit() { return code }
                 continue
             }
@@ -94,14 +103,18 @@ struct InteractiveShell {
             return
         case .databaseNewer:
             shell.note(DatabaseTooNew.message(current: status.currentVersion, required: status.requiredVersion))
-            shell.note("You may need to download the latest version. Read-only investigation is still possible.")
+            // An older application's shell must not change a newer database: read-only from here.
+            if (try? session.db.execute("PRAGMA query_only = ON")) != nil {
+                session.configuration.readOnly = true
+                shell.note("You may need to download the latest version. This session is read-only: investigate, nothing can be changed.")
+            }
             return
         case .upToDate, .pending:
             break
         }
         if let verdict = inconsistentState(folder, version: status.currentVersion) {
             shell.note("The database is not in the state its Schema_Version records; the update is not offered.")
-            shell.note(VerdictText.render(verdict).trimmingCharacters(in: .newlines))
+            shell.note(VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).trimmingCharacters(in: .newlines))
             return
         }
         if status.state == .upToDate {
@@ -109,7 +122,7 @@ struct InteractiveShell {
             return
         }
         guard let plan = try? session.plan(folder) else { return }
-        shell.note(UpdateRequired.text(plan))
+        shell.note(UpdateRequired.text(plan, width: Terminal.width(fd: 2, interactive: true)))
         if session.configuration.readOnly {
             shell.note("Not offered: the database was opened with --readonly. .pending lists the migrations.")
             return
@@ -134,17 +147,25 @@ struct InteractiveShell {
     func quit(exitCode: Int32 = 0) -> Int32? {
         guard session.inTransaction else { return exitCode }
         while true {
-            guard let answer = reader.readLine(prompt: "A transaction is open. [c]ommit, [r]ollback or c[a]ncel? ") else {
+            guard let answer = reader.readLine(prompt: "A transaction is open. [c]ommit, [r]ollback or c[a]ncel? [a] ") else {
+                // Ctrl-C or Ctrl-D at the question: the default, said.
+                shell.note("\ncancelled: still in the shell, the transaction still open")
                 return nil
             }
             switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
             case "c", "commit":
-                if shell.runSQL("COMMIT;", line: 1) { return exitCode }
+                if shell.runSQL("COMMIT;", line: 1) {
+                    shell.note("committed.")
+                    return exitCode
+                }
+                shell.note("the commit failed: still in the shell")
                 return nil
             case "r", "rollback":
                 _ = shell.runSQL("ROLLBACK;", line: 1)
+                shell.note("rolled back.")
                 return exitCode
             case "a", "cancel", "":
+                shell.note("cancelled: still in the shell, the transaction still open")
                 return nil
             default:
                 continue

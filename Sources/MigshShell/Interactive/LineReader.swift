@@ -23,7 +23,13 @@ extension LineReader {
             err.write(lines.dropLast().joined(separator: "\n") + "\n")
             err.flush()
         }
-        guard let answer = readLine(prompt: String(lines.last ?? "")) else { return false }
+        guard let answer = readLine(prompt: String(lines.last ?? "")) else {
+            // Ctrl-C or Ctrl-D: the default (no), on a line of its own.
+            let err = OutputBuffer(fd: 2)
+            err.write("\n")
+            err.flush()
+            return false
+        }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 }

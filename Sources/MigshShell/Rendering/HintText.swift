@@ -1,3 +1,4 @@
+import Foundation
 import MigshCore
 
 // The core's next steps and remedies, worded as the shell's commands.
@@ -26,4 +27,10 @@ extension MigrationFolder.Remedy {
         case .recordChecksums: return "record it with scripts/sum-migrations"
         }
     }
+}
+
+/// A path as a person reads it: relative to the current folder when it is inside it.
+func displayPath(_ path: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
 }

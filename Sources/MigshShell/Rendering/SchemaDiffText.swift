@@ -7,6 +7,10 @@ enum SchemaDiffText {
         var text = "--- expected (version \(version))\n+++ live database\n"
         for c in diff.changes {
             text += "\(c.sign.rawValue) \(c.kind) \(c.name)\n"
+            if let e = c.expectedSQL, let l = c.liveSQL {
+                text += "    --- expected\n    +++ live\n" + UnifiedDiff.lines(e, l)
+                continue
+            }
             for d in c.details { text += "    \(d)\n" }
         }
         return text

@@ -6,13 +6,17 @@ import MigshCore
 // partial{…}, message, way_out[{commands, assumes, loses}]).
 
 extension WayOut.Action {
-    /// The dot-command lines that perform the action, in order.
-    var commands: [String] {
+    /// The dot-command lines that perform the action, in order. A backup in the session's
+    /// backups folder is named as `.restore` finds it there: by its name.
+    func commands(backupsFolder: String) -> [String] {
         switch self {
         case .resume: return [".apply --resume"]
         case let .baseline(version, force): return [".baseline \(version)" + (force ? " --force" : "")]
         case .repair: return [".repair"]
-        case let .restore(backup): return [".restore \(quoteArgument(backup.path))"]
+        case let .restore(backup):
+            let folder = (backupsFolder as NSString).standardizingPath
+            let name = (backup.path as NSString).deletingLastPathComponent == folder ? (backup.path as NSString).lastPathComponent : backup.path
+            return [".restore \(quoteArgument(name))"]
         }
     }
 }
@@ -46,7 +50,7 @@ struct VerdictDocument: Encodable {
     var noSafeOption: String?
     var evidence: [MigrationEvidence]
 
-    init(_ v: Verdict) {
+    init(_ v: Verdict, backupsFolder: String) {
         state = v.state.rawValue
         recordedVersion = v.recordedVersion
         matchesVersion = v.matchesVersion
@@ -56,7 +60,7 @@ struct VerdictDocument: Encodable {
         versionProblems = v.versionProblems.map(\.description)
         message = v.message
         wayOut = v.wayOut.enumerated().map { i, o in
-            Option(commands: o.action.commands, effect: o.effect, assumes: o.assumes.joined(separator: "; "),
+            Option(commands: o.action.commands(backupsFolder: backupsFolder), effect: o.effect, assumes: o.assumes.joined(separator: "; "),
                    loses: o.loses.joined(separator: "; "), recommended: i == 0 && o.isSafe)
         }
         noSafeOption = v.noSafeOption
@@ -86,7 +90,7 @@ struct VerdictDocument: Encodable {
 }
 
 enum VerdictText {
-    static func render(_ v: Verdict) -> String {
+    static func render(_ v: Verdict, backupsFolder: String) -> String {
         var text = "verdict: \(v.message)\n"
         text += evidence(v.evidence)
         if v.wayOut.isEmpty && v.noSafeOption == nil { return text }
@@ -97,7 +101,7 @@ enum VerdictText {
         text += "way out:\n"
         for (i, o) in v.wayOut.enumerated() {
             let tag = i == 0 && o.isSafe ? "   (recommended: assumes nothing, loses nothing)" : ""
-            text += "  \(i + 1). \(o.action.commands.joined(separator: " ; "))\(tag)\n"
+            text += "  \(i + 1). \(o.action.commands(backupsFolder: backupsFolder).joined(separator: " ; "))\(tag)\n"
             text += "     \(o.effect)\n"
             if !o.assumes.isEmpty { text += "     assumes: \(o.assumes.joined(separator: "; "))\n" }
             if !o.loses.isEmpty { text += "     loses: \(o.loses.joined(separator: "; "))\n" }

@@ -218,5 +218,7 @@ final class Session {
 }
 
 enum MigshVersion {
-    static let current = "0.1.0"
+    static let current = "0.2.0"
+    /// `migsh 0.2.0 (SQLite 3.40.1)`, for --version.
+    static var description: String { "migsh \(current) (SQLite \(String(cString: sqlite3_libversion())))" }
 }

@@ -10,7 +10,7 @@ extension Shell {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             out.write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
         } else {
-            let t = text()
+            let t = wrapText(text(), width: outputWidth)
             out.write(t.hasSuffix("\n") || t.isEmpty ? t : t + "\n")
         }
         out.flush()
@@ -19,20 +19,36 @@ extension Shell {
     /// Informational progress lines go to standard error, so that standard output carries
     /// only results (and stays one JSON document with --json).
     func note(_ text: String) {
-        err.write(text + "\n")
+        progress.clear()
+        err.write(wrapText(text, width: Terminal.width(fd: 2, interactive: session.configuration.interactive)) + "\n")
         err.flush()
+    }
+
+    /// A backup's progress on the progress line: copying with percentage and rate, then verifying.
+    func showBackupProgress(_ p: BackupStore.Progress, what: String = "backup") {
+        switch p {
+        case let .copying(fraction, bytes):
+            if !progress.isIn("\(what): copying") { progress.begin("\(what): copying") }
+            progress.update(fraction: fraction, bytes: bytes)
+        case .verifying:
+            progress.begin("\(what): verifying the copy")
+        }
+    }
+
+    /// The terminal's width when migsh's own output goes to a terminal in an interactive
+    /// session; nil otherwise (batch and --json output stay complete and stable).
+    var outputWidth: Int? {
+        json ? nil : Terminal.width(fd: 1, interactive: session.configuration.interactive)
     }
 }
 
-/// Pads columns of text for human-readable listings.
-func formatTable(_ header: [String], _ rows: [[String]]) -> String {
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, c in
-            i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ")
+enum Terminal {
+    /// The width of the terminal on `fd`, in an interactive session; nil otherwise.
+    static func width(fd: Int32, interactive: Bool) -> Int? {
+        guard interactive, isatty(fd) != 0 else { return nil }
+        var size = winsize()
+        if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "")
     }
-    return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
 }
 

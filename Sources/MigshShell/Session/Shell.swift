@@ -20,10 +20,14 @@ final class Shell {
 
     /// One formatter for the session (it owns a scratch buffer; settings follow `.mode`).
     let formatter: ResultFormatter
+    /// The progress line of long work, on a terminal only (standard error).
+    let progress: ProgressLine
 
     init(session: Session) {
         self.session = session
         formatter = ResultFormatter(settings: session.output, out: session.out)
+        progress = ProgressLine(enabled: isatty(2) != 0 && session.configuration.interactive && !session.configuration.json
+                                && session.err.fileDescriptor == 2)
     }
 
     // MARK: Reporting
@@ -93,7 +97,8 @@ final class Shell {
             out.flush()
             session.log(Audit.Command(command: line, outcome: "error", error: (error as? MigshError)?.message ?? "\(error)",
                                       durationMS: elapsedMS(since: started)))
-            report(error, line: inScript ? lineNumber : nil)
+            // A diff's differences are its output, already printed: the status says so, no error line.
+            if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
             let code = Shell.exitCode(for: error)
             if failureCode == 0 || code > 1 { failureCode = code }
             return false

@@ -225,9 +225,9 @@ func occurrences(of needle: String, in haystack: String) -> Int {
 
 /// Runs `body` with a fresh terminal, closing it (killing its tmux server) whatever happens.
 func withTerminal<R>(
-    environment: [String: String] = [:], cwd: String? = nil, _ body: (TerminalDriver) throws -> R
+    environment: [String: String] = [:], cwd: String? = nil, width: Int = 120, _ body: (TerminalDriver) throws -> R
 ) throws -> R {
-    let terminal = try TerminalDriver(environment: environment, cwd: cwd)
+    let terminal = try TerminalDriver(environment: environment, cwd: cwd, width: width)
     defer { terminal.close() }
     return try body(terminal)
 }
