@@ -252,14 +252,18 @@ public final class AuditLog {
 
     nonisolated(unsafe) private static var cachedSecond: Int = -1
     nonisolated(unsafe) private static var cachedPrefix = ""
+    /// A fleet run writes several audit logs at once, from several threads.
+    private static let timestampLock = NSLock()
 
     /// UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`, without a formatter object per line; the part up to
-    /// the second is cached (one thread writes the audit log).
+    /// the second is cached.
     static func timestamp() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         let ms = Int(ts.tv_nsec / 1_000_000)
         let msText = ms < 10 ? "00\(ms)" : (ms < 100 ? "0\(ms)" : "\(ms)")
+        timestampLock.lock()
+        defer { timestampLock.unlock() }
         if Int(ts.tv_sec) == cachedSecond { return cachedPrefix + msText + "Z" }
         var t = ts.tv_sec
         var parts = tm()

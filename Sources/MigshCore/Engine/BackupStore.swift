@@ -73,7 +73,9 @@ public struct BackupStore: Sendable {
         let stem = "\(name)-\(prefix)_\(f.string(from: now))"
         var candidate = (directory as NSString).appendingPathComponent(stem + ".sqlite")
         var n = 2
-        while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate) {
+        // A name another process is writing (its .partial) is taken too.
+        while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate)
+                || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial") {
             candidate = (directory as NSString).appendingPathComponent("\(stem)_\(n).sqlite")
             n += 1
         }
@@ -100,15 +102,23 @@ public struct BackupStore: Sendable {
                 throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(error.localizedDescription)")
             }
         }
-        let path = absolutePath(requested ?? defaultPath(prefix: reason == .preRestore ? "pre_restore_backup" : "migration_backup",
-                                                         database: databasePath))
+        let prefix = reason == .preRestore ? "pre_restore_backup" : "migration_backup"
+        var path = absolutePath(requested ?? defaultPath(prefix: prefix, database: databasePath))
         if fm.fileExists(atPath: path) || isSymlink(path) {
             throw MigshError(.backupFailed, "\(path) already exists; migsh does not overwrite files (choose another name)")
         }
-        let partial = path + ".partial"
+        var partial = path + ".partial"
         // O_EXCL|O_NOFOLLOW: never write through a symlink planted at the name; 0600 from the
-        // first byte because backups hold confidential rows.
-        let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        // first byte because backups hold confidential rows. A default name another process
+        // took in the meantime (databases of a fleet sharing --backups) moves to the next one.
+        var fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        var attempts = 0
+        while fd < 0 && errno == EEXIST && requested == nil && attempts < 100 {
+            attempts += 1
+            path = absolutePath(defaultPath(prefix: prefix, database: databasePath))
+            partial = path + ".partial"
+            fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
         guard fd >= 0 else {
             throw MigshError(.backupFailed, "cannot create \(partial): \(String(cString: strerror(errno)))")
         }
@@ -146,9 +156,7 @@ public struct BackupStore: Sendable {
             }
             let version = try SchemaVersionTable.recordedVersion(check)
             try fsyncPath(partial)
-            guard rename(partial, path) == 0 else {
-                throw MigshError(.backupFailed, "cannot rename \(partial) to \(path): \(String(cString: strerror(errno)))")
-            }
+            try publish(partial, as: path)
             keep = true
             try? fsyncPath((path as NSString).deletingLastPathComponent)
             let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -168,6 +176,23 @@ public struct BackupStore: Sendable {
             default: break
             }
             throw error
+        }
+    }
+
+    /// Gives the finished copy its name without ever replacing a file of that name: a hard
+    /// link fails when the name exists, where rename(2) would silently replace it. Filesystems
+    /// without hard links get a rename after a check.
+    private func publish(_ partial: String, as path: String) throws {
+        if link(partial, path) == 0 {
+            unlink(partial)
+            return
+        }
+        let linkError = errno
+        if linkError == EEXIST {
+            throw MigshError(.backupFailed, "\(path) appeared while the backup was taken (another process?); migsh does not overwrite files")
+        }
+        guard !FileManager.default.fileExists(atPath: path), rename(partial, path) == 0 else {
+            throw MigshError(.backupFailed, "cannot rename \(partial) to \(path): \(String(cString: strerror(errno != 0 ? errno : linkError)))")
         }
     }
 
@@ -263,8 +288,8 @@ func fsyncPath(_ path: String) throws {
     if fsync(fd) != 0 { throw MigshError(.io, "fsync \(path): \(String(cString: strerror(errno)))") }
 }
 
-/// Writes a new file with mode 0600, never through a symlink.
-func writePrivateFile(_ path: String, contents: Data) throws {
+/// Writes `contents` to `path`, created with mode 0600, never through a symlink.
+public func writePrivateFile(_ path: String, contents: Data) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw MigshError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
