@@ -99,21 +99,13 @@ struct TerminalWidthTests {
             try complete("select * from Projects p where p.proj", expect: "p.project_")
         }
     }
+
     @Test("a slow migration shows a progress line while it runs, and the line is gone at the prompt")
     func progressLine() throws {
         try withTemporaryDirectory { dir in
             let migrations = dir + "/migrations"
-            try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
             // About two seconds of work in one statement (a recursive count into a table).
-            try """
-                -- Migration 001: Numbers
-                BEGIN TRANSACTION;
-                CREATE TABLE Schema_Version (version INTEGER PRIMARY KEY, applied_date DATETIME NOT NULL, applied_by TEXT, description TEXT);
-                CREATE TABLE Numbers (n INTEGER);
-                INSERT INTO Numbers WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT x FROM c;
-                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (1, CURRENT_TIMESTAMP, 'system', 'Numbers');
-                COMMIT;
-                """.write(toFile: migrations + "/001_numbers.sql", atomically: true, encoding: .utf8)
+            try makeSlowMigrations(in: migrations, rows: 6000000)
             try withTerminal(environment: ["HOME": dir, "MIGSH_HISTORY": dir + "/history", "NO_COLOR": "1"], cwd: dir, width: 80) { terminal in
                 try terminal.launch(["--noinit", "-m", migrations, "--create", "slow.sqlite"])
                 try terminal.waitFor("[y/N]", timeout: 10)

@@ -30,35 +30,21 @@ public enum MigshMain {
     }
 
     static func run(_ o: MigshOptions, lineReader: any LineReader) -> Int32 {
+        if !o.mergeReports.isEmpty { return FleetMain.merge(o) }
+        if o.isFleet { return FleetMain.run(o) }
         let env = ProcessInfo.processInfo.environment
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
         let databasePath = o.database ?? env["MIGSH_DATABASE"] ?? "nukeworks_db.sqlite"
         let interactive = o.commands.isEmpty && o.file == nil && !o.check && isatty(0) != 0
-        var c = Session.Configuration(
-            databasePath: databasePath,
-            migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
-            backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
-            auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
-        c.target = o.target
-        c.appVersion = o.appVersion
-        c.readOnly = o.readOnly
-        c.create = o.create
-        c.busyTimeoutMS = o.busyTimeout
-        c.assumeYes = o.yes
-        c.json = o.json
-        c.interactive = interactive
+        var c = configuration(o, databasePath: databasePath, interactive: interactive)
 
         // --target and --app-version are checked against the folder now: a bad value is a
         // usage error (exit 2), not a failure of whatever command runs first.
-        if o.target != nil || o.appVersion != nil, let folder = try? MigrationFolder.load(c.migrationsPath) {
-            do {
-                _ = try MigrationPlan.requiredVersion(folder: folder, target: o.target, appVersion: o.appVersion)
-            } catch let error as MigshError where error.code == .usage {
-                err.write("migsh: \(error.message)\n")
-                return 2
-            } catch {}
+        if let message = badTarget(o, migrationsPath: c.migrationsPath) {
+            err.write("migsh: \(message)\n")
+            return 2
         }
         if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
             guard lineReader.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") else {
@@ -75,23 +61,71 @@ public enum MigshMain {
             Shell.writeError(error, to: err)
             return Shell.exitCode(for: error)
         }
-        // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
+        prepare(session, o, interactive: interactive)
+        if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
+        let shell = Shell(session: session)
+        return runInput(o, shell: shell, interactive: interactive, lineReader: lineReader)
+    }
+
+    /// The session's settings from the command line, for the database at `databasePath`.
+    static func configuration(_ o: MigshOptions, databasePath: String, interactive: Bool, migrations: MigrationFolder? = nil) -> Session.Configuration {
+        let env = ProcessInfo.processInfo.environment
+        var c = Session.Configuration(
+            databasePath: databasePath,
+            migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
+            backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
+            auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
+        c.target = o.target
+        c.appVersion = o.appVersion
+        c.readOnly = o.readOnly
+        c.create = o.create
+        c.busyTimeoutMS = o.busyTimeout
+        c.assumeYes = o.yes
+        c.json = o.json
+        c.interactive = interactive
+        c.folder = migrations
+        return c
+    }
+
+    /// A --target or --app-version the folder does not know, as a usage error's message.
+    static func badTarget(_ o: MigshOptions, migrationsPath: String) -> String? {
+        guard o.target != nil || o.appVersion != nil, let folder = try? MigrationFolder.load(migrationsPath) else { return nil }
+        do {
+            _ = try MigrationPlan.requiredVersion(folder: folder, target: o.target, appVersion: o.appVersion)
+        } catch let error as MigshError where error.code == .usage {
+            return error.message
+        } catch {}
+        return nil
+    }
+
+    /// The output settings and modes the command line asks for.
+    static func prepare(_ session: Session, _ o: MigshOptions, interactive: Bool) {
         if let kind = session.db.networkFileSystem {
-            err.write("warning: \(databasePath) is on a network filesystem (\(kind)): SQLite's locking is unreliable there (sqlite.org/useovernet.html); work on a local copy where you can. WAL mode is refused.\n")
+            session.err.write("warning: \(session.configuration.databasePath) is on a network filesystem (\(kind)): SQLite's locking is unreliable there (sqlite.org/useovernet.html); work on a local copy where you can. WAL mode is refused.\n")
         }
+        // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
         if o.json { session.output = OutputSettings(commandLineMode: .json) }
         if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output = OutputSettings(commandLineMode: m) }
         if o.header { session.output.setHeaders(true) }
         if o.noheader { session.output.setHeaders(false) }
         session.echo = o.echo
         session.bail = o.bail ?? !interactive
-        if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
-        let shell = Shell(session: session)
+    }
+
+    /// The init file, then `--check`, the COMMAND arguments, `-f FILE`, the terminal or
+    /// standard input; the exit status. The audit log's session end is written last.
+    static func runInput(_ o: MigshOptions, commands: [String]? = nil, shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> Int32 {
+        let session = shell.session
+        let err = session.err
+        let env = ProcessInfo.processInfo.environment
+        let commands = commands ?? o.commands
         var status: Int32 = 0
         defer {
             session.log(Audit.SessionEnd(exitCode: Int(status), user: session.user, pid: Int(getpid()),
                                          database: absolutePath(session.configuration.databasePath)))
             try? session.audit.flush()
+            session.out.flush()
+            err.flush()
         }
 
         if !o.noInit, let initPath = initFilePath(o.initFile, env: env) {
@@ -111,8 +145,8 @@ public enum MigshMain {
             return status
         }
         do {
-            if !o.commands.isEmpty {
-                for command in o.commands {
+            if !commands.isEmpty {
+                for command in commands {
                     let ok = try shell.runUnit(command, line: nil)
                     if !ok && session.bail { break }
                 }
@@ -127,7 +161,7 @@ public enum MigshMain {
                 var source = FileLineSource(file: f)
                 _ = try shell.runScript(lines: &source, name: (file as NSString).lastPathComponent)
                 status = shell.finishBatch()
-            } else if interactive {
+            } else if interactive, let lineReader {
                 status = InteractiveShell(shell: shell, reader: lineReader).run()
             } else {
                 var source = FileLineSource(file: fdopen(0, "r"))
@@ -138,7 +172,7 @@ public enum MigshMain {
             let pending = shell.finishBatch()
             status = exit.code != 0 ? exit.code : pending
         } catch {
-            Shell.writeError(error, to: err)
+            shell.report(error)
             status = Shell.exitCode(for: error)
         }
         return status

@@ -18,6 +18,8 @@ struct MigshOptions: ParsableCommand {
           migsh app.sqlite .diff            a partly applied database: the verdict
           migsh -f fix.sql app.sqlite       a script; it stops at the first error
           migsh app.sqlite .help            the dot-commands, with their syntax
+          migsh --each 'sites/*/app.sqlite' --canary 2 '.apply --yes'
+                                            a fleet: every database, then a summary
 
         ENVIRONMENT:
           MIGSH_DATABASE     the database when none is given
@@ -28,7 +30,9 @@ struct MigshOptions: ParsableCommand {
         EXIT STATUS:
           0 success, 1 an error, 2 a usage error, 3 the database is newer than
           the application, 4 a migration failed and the database was restored,
-          5 migrations are pending (--check), N for .exit N.
+          5 migrations are pending (--check), N for .exit N. A fleet run exits
+          with the most severe code any database gave (4, 3, 1, 5, 0); 130
+          after Ctrl-C.
         """,
         version: MigshVersion.description)
 
@@ -95,6 +99,31 @@ struct MigshOptions: ParsableCommand {
     @Flag(name: .customLong("noinit"), help: "Do not read an init file.")
     var noInit = false
 
+    @Option(name: .customLong("each"), help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
+    var each: String?
+
+    @Option(name: .customLong("fleet"), help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"))
+    var fleet: String?
+
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Fleet runs: databases at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .customLong("canary"), help: ArgumentHelp("Fleet runs: the first N databases first; stop if any fails.", valueName: "n"))
+    var canary: Int?
+
+    @Option(name: .customLong("max-failures"), help: ArgumentHelp("Fleet runs: start no new database after N failures.", valueName: "n"))
+    var maxFailures: Int?
+
+    @Option(name: .customLong("report"), help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"))
+    var report: String?
+
+    @Option(name: .customLong("merge-reports"), parsing: .upToNextOption,
+            help: ArgumentHelp("Merge fleet --json reports (one per host) into one summary (--report, --json).", valueName: "report.json"))
+    var mergeReports: [String] = []
+
+    /// A fleet run: the positional arguments are all commands.
+    var isFleet: Bool { each != nil || fleet != nil }
+
     func validate() throws {
         if busyTimeout < 0 { throw ValidationError("--busy-timeout must be 0 or more") }
         if let target, target < 0 { throw ValidationError("--target must be 0 or more") }
@@ -108,5 +137,31 @@ struct MigshOptions: ParsableCommand {
         }
         if header && noheader { throw ValidationError("--header and --noheader contradict each other") }
         if file != nil && !commands.isEmpty { throw ValidationError("give -f FILE or COMMAND arguments, not both") }
+        if each != nil && fleet != nil { throw ValidationError("give --each GLOB or --fleet FILE, not both") }
+        for (name, value) in [("--jobs", jobs), ("--canary", canary), ("--max-failures", maxFailures)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be 1 or more") }
+            if value != nil && !isFleet { throw ValidationError("\(name) is for fleet runs (--each GLOB or --fleet FILE)") }
+        }
+        if report != nil && !isFleet && mergeReports.isEmpty {
+            throw ValidationError("--report is for fleet runs (--each, --fleet) and --merge-reports")
+        }
+        if !mergeReports.isEmpty && (isFleet || database != nil) {
+            throw ValidationError("--merge-reports takes report files only, no database or commands")
+        }
+        if isFleet {
+            if fleetCommands.isEmpty && file == nil && !check {
+                throw ValidationError("a fleet run needs commands, -f FILE or --check (standard input is not read for each database)")
+            }
+            if file != nil && !fleetCommands.isEmpty { throw ValidationError("give -f FILE or COMMAND arguments, not both") }
+            // `--each sites/*/db.sqlite` unquoted: the shell expanded the pattern, and the
+            // other matches arrived as commands.
+            if let each, !each.contains(where: { "*?[{".contains($0) }),
+               let stray = fleetCommands.first(where: { !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: $0) }) {
+                throw ValidationError("\(stray) is a file, not a command: quote the pattern so that migsh expands it (--each '\(each)…')")
+            }
+        }
     }
+
+    /// The commands of a fleet run: every positional argument.
+    var fleetCommands: [String] { (database.map { [$0] } ?? []) + commands }
 }

@@ -157,8 +157,8 @@ struct ApplyCommand: DotCommand {
                 switch event {
                 case .backupProgress(let p):
                     shell.showBackupProgress(p, what: "verified backup")
-                case .backupCreated:
-                    break  // its path is in the report
+                case .backupCreated(let b):
+                    session.noteBackup(b.path)
                 case .migrationStarted(let m):
                     progress.begin("applying \(String(format: "%03d", m.version)) (\(done + 1) of \(scripts.count))")
                 case let .statementStarted(m, n, total):

@@ -22,6 +22,7 @@ struct BackupCommand: DotCommand {
             shell.showBackupProgress($0)
         }
         shell.progress.end()
+        session.noteBackup(backup.path)
         session.log(Audit.Backup(backup: backup.path, schemaVersion: backup.schemaVersion, sizeBytes: backup.sizeBytes))
         try shell.emit(backup) {
             "backup: \(displayPath(backup.path)) (\(humanSize(backup.sizeBytes)), schema version \(backup.schemaVersion.map(String.init) ?? "?"), integrity ok)"

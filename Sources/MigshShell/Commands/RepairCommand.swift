@@ -38,6 +38,7 @@ struct RepairCommand: DotCommand {
         let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
         do {
             let result = try migrator.repair(version: version, expected: expected, options: options)
+            if let b = result.backup { session.noteBackup(b.path) }
             session.log(Audit.Repair(version: version, statements: result.statements, outcome: "ok", backup: result.backup?.path))
             try shell.emit(result) {
                 "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"

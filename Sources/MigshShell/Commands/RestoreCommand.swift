@@ -74,6 +74,7 @@ struct RestoreCommand: DotCommand {
                 }
             }
             shell.progress.end()
+            session.noteBackup(report.previousStateBackup.path)
             session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
                                                            backup: report.previousStateBackup.path),
                                       restoredFrom: report.restoredFrom, fromOtherDatabase: report.fromOtherDatabase))

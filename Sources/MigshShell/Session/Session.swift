@@ -22,6 +22,9 @@ final class Session {
         var assumeYes = false
         var json = false
         var interactive = false
+        /// The migrations folder, read once for every database of a fleet run; nil: read
+        /// from `migrationsPath` when a command needs it.
+        var folder: MigrationFolder?
     }
 
     var configuration: Configuration
@@ -34,6 +37,10 @@ final class Session {
     var showChanges = false
     let out: OutputBuffer
     let err: OutputBuffer
+    /// Backups taken in this session, in order (a fleet run's report lists them).
+    private(set) var backupsTaken: [String] = []
+    func noteBackup(_ path: String) { backupsTaken.append(path) }
+
     /// Asks the user a yes/no question; nil when no one can be asked (batch mode).
     var ask: ((String) -> Bool?)?
 
@@ -123,7 +130,8 @@ final class Session {
     // MARK: Migrations
 
     func loadFolder() throws -> MigrationFolder {
-        try MigrationFolder.load(configuration.migrationsPath)
+        if let folder = configuration.folder { return folder }
+        return try MigrationFolder.load(configuration.migrationsPath)
     }
 
     var backupStore: BackupStore { BackupStore(directory: configuration.backupsPath) }

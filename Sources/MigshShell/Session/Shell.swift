@@ -13,6 +13,11 @@ final class Shell {
     var readDepth = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
     var failureCode: Int32 = 0
+    /// The first error reported, without its details (a fleet run's report names it).
+    private(set) var firstError: String?
+    private(set) var firstErrorCode: MigshError.Code?
+    /// Told each command or statement as it starts (a fleet run's progress line shows it).
+    var onUnit: ((String) -> Void)?
 
     var out: OutputBuffer { session.out }
     var err: OutputBuffer { session.err }
@@ -33,6 +38,10 @@ final class Shell {
     // MARK: Reporting
 
     func report(_ error: any Error, line: Int? = nil) {
+        if firstError == nil {
+            firstError = (error as? MigshError)?.message ?? "\(error)"
+            firstErrorCode = (error as? MigshError)?.code
+        }
         var location = ""
         if let line {
             location = "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
@@ -76,6 +85,7 @@ final class Shell {
     @discardableResult
     func runUnit(_ text: String, line: Int?) throws -> Bool {
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        onUnit?(String(trimmed))
         if session.echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
         if trimmed.hasPrefix(".") {
             return try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
@@ -192,6 +202,7 @@ final class Shell {
     private func sqlFailed(_ text: String, message: String, kind: String, line: Int, context: String = "",
                            started: DispatchTime, wasInTransaction: Bool) {
         out.flush()
+        if firstError == nil { firstError = message }
         session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: message)
         var location = ""
         if sourceName != nil || line > 1 || session.configuration.interactive == false {

@@ -37,6 +37,21 @@ func makeDemoDatabase(
     }
 }
 
+/// A migrations folder (created) of one slow migration, 001: Schema_Version and a table
+/// `Numbers` filled with `rows` rows by one recursive statement (about 0.3 s per million).
+func makeSlowMigrations(in folder: String, rows: Int) throws {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try """
+        -- Migration 001: Numbers
+        BEGIN TRANSACTION;
+        CREATE TABLE Schema_Version (version INTEGER PRIMARY KEY, applied_date DATETIME NOT NULL, applied_by TEXT, description TEXT);
+        CREATE TABLE Numbers (n INTEGER);
+        INSERT INTO Numbers WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < \(rows)) SELECT x FROM c;
+        INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (1, CURRENT_TIMESTAMP, 'system', 'Numbers');
+        COMMIT;
+        """.write(toFile: folder + "/001_numbers.sql", atomically: true, encoding: .utf8)
+}
+
 /// Copies the repository's migrations folder to `folder` (created), for a test to break.
 func copyRepositoryMigrations(to folder: String) throws {
     let manager = FileManager.default
