@@ -129,6 +129,19 @@ public enum Audit {
         }
     }
 
+    /// `.dump`: what was dumped and where the SQL text went (a file, `|command`, stdout).
+    public struct Dump: AuditRecord {
+        public static let event = "dump"
+        public var patterns: [String]
+        public var destination: String
+        public var tables: Int
+        public var rows: Int
+        public var errors: Int
+        public init(patterns: [String], destination: String, tables: Int, rows: Int, errors: Int) {
+            self.patterns = patterns; self.destination = destination; self.tables = tables; self.rows = rows; self.errors = errors
+        }
+    }
+
     public struct Backup: AuditRecord {
         public static let event = "backup"
         public var backup: String

@@ -46,6 +46,9 @@ public final class Connection {
     /// The raw `sqlite3*`, for the shell's statement loop.
     public var sqliteHandle: OpaquePointer { handle }
 
+    /// How long a statement waits for another connection's lock (`.timeout`).
+    public func setBusyTimeout(_ milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
     deinit {
         // > If sqlite3_close_v2() is called with unfinalized prepared statements ... the
         // > database connection becomes an unusable "zombie" which will automatically be

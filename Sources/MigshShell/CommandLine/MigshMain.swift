@@ -116,17 +116,25 @@ public enum MigshMain {
     /// standard input; the exit status. The audit log's session end is written last.
     static func runInput(_ o: MigshOptions, commands: [String]? = nil, shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> Int32 {
         let session = shell.session
+        var status = runInputBody(o, commands: commands ?? o.commands, shell: shell, interactive: interactive, lineReader: lineReader)
+        // A file that `.output` still holds is closed now; a failed write to it is an error.
+        if let problem = session.resetOutput() {
+            shell.report(problem)
+            if status == 0 { status = 1 }
+        }
+        session.log(Audit.SessionEnd(exitCode: Int(status), user: session.user, pid: Int(getpid()),
+                                     database: absolutePath(session.configuration.databasePath)))
+        try? session.audit.flush()
+        session.out.flush()
+        session.err.flush()
+        return status
+    }
+
+    private static func runInputBody(_ o: MigshOptions, commands: [String], shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> Int32 {
+        let session = shell.session
         let err = session.err
         let env = ProcessInfo.processInfo.environment
-        let commands = commands ?? o.commands
         var status: Int32 = 0
-        defer {
-            session.log(Audit.SessionEnd(exitCode: Int(status), user: session.user, pid: Int(getpid()),
-                                         database: absolutePath(session.configuration.databasePath)))
-            try? session.audit.flush()
-            session.out.flush()
-            err.flush()
-        }
 
         if !o.noInit, let initPath = initFilePath(o.initFile, env: env) {
             if let f = fopen(initPath, "r") {

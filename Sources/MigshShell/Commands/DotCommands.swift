@@ -12,11 +12,16 @@ enum DotCommands {
         ReadCommand.self, BailCommand.self, EchoCommand.self, ModeCommand.self, HeadersCommand.self,
         TimerCommand.self, ChangesCommand.self, SeparatorCommand.self, NullValueCommand.self,
         TablesCommand.self, SchemaCommand.self, OpenCommand.self,
+        OutputCommand.self, OnceCommand.self, PrintCommand.self, PromptCommand.self, CdCommand.self, TimeoutCommand.self,
+        ShellCommand.self, SystemCommand.self, ParameterCommand.self,
+        EqpCommand.self, ExplainCommand.self, StatsCommand.self, WidthCommand.self, ShowCommand.self,
+        DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
+        ImportCommand.self,
         HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
 
     /// sqlite3 accepts both spellings of `.headers`.
-    static let aliases: [String: String] = [".header": ".headers"]
+    static let aliases: [String: String] = [".header": ".headers", ".param": ".parameter", ".indices": ".indexes"]
 
     static let byName: [String: any DotCommand.Type] = {
         var map: [String: any DotCommand.Type] = [:]
@@ -29,29 +34,71 @@ enum DotCommands {
 
     static var names: [String] { all.map(name(of:)).sorted() }
 
-    /// Splits a dot-command line on white space, with '…' and "…" quoting.
+    /// Splits a dot-command line into words as sqlite3 3.40 does: on white space; a word that
+    /// starts with `'` runs to the next `'` (taken as is); one that starts with `"` runs to the
+    /// next unescaped `"`; C escapes (`\t`, `\n`, `\\`, `\"`, `\NNN` octal, …) are resolved
+    /// in double-quoted and unquoted words, not in single-quoted ones.
     static func tokenize(_ line: String) -> [String] {
+        let bytes = Array(line.utf8)
         var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quote: Character?
-        for c in line {
-            if let q = quote {
-                if c == q { quote = nil } else { current.append(c) }
-                continue
-            }
-            if c == "'" || c == "\"" {
-                quote = c
-                inWord = true
-            } else if c.isWhitespace {
-                if inWord { words.append(current); current = ""; inWord = false }
+        var h = 0
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
+        while h < bytes.count {
+            while h < bytes.count && isSpace(bytes[h]) { h += 1 }
+            if h == bytes.count { break }
+            if bytes[h] == UInt8(ascii: "'") || bytes[h] == UInt8(ascii: "\"") {
+                let delimiter = bytes[h]
+                h += 1
+                let start = h
+                while h < bytes.count && bytes[h] != delimiter {
+                    if bytes[h] == UInt8(ascii: "\\") && delimiter == UInt8(ascii: "\"") && h + 1 < bytes.count { h += 1 }
+                    h += 1
+                }
+                let word = Array(bytes[start..<min(h, bytes.count)])
+                if h < bytes.count { h += 1 }
+                words.append(String(decoding: delimiter == UInt8(ascii: "\"") ? resolveBackslashes(word) : word, as: UTF8.self))
             } else {
-                current.append(c)
-                inWord = true
+                let start = h
+                while h < bytes.count && !isSpace(bytes[h]) { h += 1 }
+                words.append(String(decoding: resolveBackslashes(Array(bytes[start..<h])), as: UTF8.self))
             }
         }
-        if inWord { words.append(current) }
         return words
+    }
+
+    /// sqlite3's `resolve_backslashes`: \a \b \t \n \v \f \r \" \' \\ and \NNN (octal);
+    /// any other escaped character stands for itself.
+    static func resolveBackslashes(_ z: [UInt8]) -> [UInt8] {
+        guard z.contains(UInt8(ascii: "\\")) else { return z }
+        var out: [UInt8] = []
+        var i = 0
+        while i < z.count {
+            var c = z[i]
+            if c == UInt8(ascii: "\\") && i + 1 < z.count {
+                i += 1
+                c = z[i]
+                switch c {
+                case UInt8(ascii: "a"): c = 0x07
+                case UInt8(ascii: "b"): c = 0x08
+                case UInt8(ascii: "t"): c = 0x09
+                case UInt8(ascii: "n"): c = 0x0a
+                case UInt8(ascii: "v"): c = 0x0b
+                case UInt8(ascii: "f"): c = 0x0c
+                case UInt8(ascii: "r"): c = 0x0d
+                case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                    var value = Int(c - UInt8(ascii: "0"))
+                    for _ in 0..<2 where i + 1 < z.count && (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(z[i + 1]) {
+                        i += 1
+                        value = (value << 3) + Int(z[i] - UInt8(ascii: "0"))
+                    }
+                    c = UInt8(truncatingIfNeeded: value)
+                default: break
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
     }
 
     /// The closest command name to a typo (edit distance at most 2), for "did you mean".

@@ -1,27 +1,103 @@
 import ArgumentParser
 import MigshCore
 
-/// `.mode [MODE]`: the output mode for SQL results; with no argument, the current one.
+/// `.mode [MODE] [TABLE] [--wrap N] [--wordwrap on|off] [--ww] [--quote|--noquote]`: the output
+/// mode for SQL results, parsed as sqlite3 3.40 parses it (a mode is any prefix of its name, in
+/// sqlite3's order; the options matter for column, box, table and markdown); with no mode, the
+/// current one.
 struct ModeCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".mode",
-        abstract: "Set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ") + "; no argument shows it.",
-        discussion: "Example: .mode box")
-    static let completion: [String: CompletionSource] = ["0": .words(OutputMode.allCases.map(\.rawValue))]
+        abstract: "Set the output mode: " + OutputMode.allCases.filter { $0 != .count && $0 != .off }.map(\.rawValue).joined(separator: ", ") + "; no argument shows it.",
+        discussion: """
+        Options for column, box, table and markdown: --wrap N (cell width, default 60),
+        --wordwrap on|off (break between words), --ww (the same as --wordwrap on), --quote (values
+        as SQL literals). insert takes a table name: .mode insert Projects.
+        Example: .mode box --wrap 30
+        """)
+    static let completion: [String: CompletionSource] = ["0": .words(OutputMode.allCases.map(\.rawValue) + ["qbox"])]
 
-    @Argument(help: "The mode.") var mode: String?
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The mode, a table name for insert, options.", valueName: "mode")) var words: [String] = []
 
     struct Output: Encodable { var mode: String }
 
+    static let optionsHelp = "options:\n  --noquote\n  --quote\n  --wordwrap on/off\n  --wrap N\n  --ww"
+
     func run(in shell: Shell) throws {
+        var wrap = 60
+        var wordWrap = false
+        var quote = false
+        var mode: OutputMode?
+        var table: String?
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            let option = word.hasPrefix("--") ? String(word.dropFirst()) : word
+            if option == "-wrap" && i + 1 < words.count {
+                i += 1
+                wrap = Int(clamping: leadingInteger(words[i]))
+            } else if option == "-ww" {
+                wordWrap = true
+            } else if option == "-wordwrap" && i + 1 < words.count {
+                i += 1
+                wordWrap = try booleanValue(words[i], in: shell)
+            } else if option == "-quote" {
+                quote = true
+            } else if option == "-noquote" {
+                quote = false
+            } else if mode == nil {
+                if word == "qbox" {
+                    mode = .box
+                    (wrap, wordWrap, quote) = (60, false, true)
+                } else if let m = OutputMode.matching(word) {
+                    mode = m
+                } else {
+                    throw MigshError(.usage, "mode should be one of: ascii box column csv html insert json line list markdown qbox quote table tabs tcl")
+                }
+            } else if table == nil {
+                table = word
+            } else if word.hasPrefix("-") {
+                throw MigshError(.usage, "unknown option: \(word)\n" + Self.optionsHelp)
+            } else {
+                throw MigshError(.usage, "extra argument: \"\(word)\"")
+            }
+            i += 1
+        }
         guard let mode else {
-            let current = shell.session.output.mode.rawValue
-            try shell.emit(Output(mode: current)) { "current output mode: \(current)" }
+            // sqlite3 prints the current mode (and then re-applies it with default options;
+            // migsh leaves the settings as they are: showing them changes nothing).
+            let current = shell.session.output
+            var text = "current output mode: \(current.mode.displayName)"
+            if current.mode.isColumnar {
+                text += " --wrap \(current.wrapWidth) --wordwrap \(current.wordWrap ? "on" : "off") --\(current.quoteValues ? "" : "no")quote"
+            }
+            try shell.emit(Output(mode: current.mode.rawValue)) { text }
             return
         }
-        guard let m = OutputMode(rawValue: mode.lowercased()) else {
-            throw MigshError(.usage, ".mode: unknown mode \"\(mode)\"; one of " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
+        var output = shell.session.output
+        output.setMode(mode)
+        if mode.isColumnar {
+            output.wrapWidth = abs(wrap)
+            output.wordWrap = wordWrap
+            output.quoteValues = quote
         }
-        shell.session.output.setMode(m)
+        if mode == .insert, let table {
+            output.insertTable = SQLLiteral.identifierIfNeeded(table)
+        }
+        shell.session.output = output
+    }
+}
+
+/// sqlite3's `booleanValue`: a number (nonzero is on), on/yes, off/no; anything else warns and
+/// counts as off.
+func booleanValue(_ word: String, in shell: Shell) throws -> Bool {
+    if let number = Int64(word) { return number != 0 }
+    if word.lowercased().hasPrefix("0x"), let number = Int64(word.dropFirst(2), radix: 16) { return number != 0 }
+    switch word.lowercased() {
+    case "on", "yes": return true
+    case "off", "no": return false
+    default:
+        shell.err.write("ERROR: Not a boolean value: \"\(word)\". Assuming \"no\".\n")
+        return false
     }
 }

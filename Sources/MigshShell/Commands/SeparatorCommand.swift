@@ -9,12 +9,8 @@ struct SeparatorCommand: DotCommand {
     @Argument(help: "After each row.") var row: String?
 
     func run(in shell: Shell) throws {
-        // As sqlite3: backslash escapes (\t, \n, \r, \\) are understood.
-        func unescape(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\t", with: "\t").replacingOccurrences(of: "\\n", with: "\n")
-                .replacingOccurrences(of: "\\r", with: "\r").replacingOccurrences(of: "\\\\", with: "\\")
-        }
-        shell.session.output.separator = unescape(column)
-        if let row { shell.session.output.rowSeparator = unescape(row) }
+        // Backslash escapes (\t, \n, …) were resolved with the words, as sqlite3 does.
+        shell.session.output.separator = column
+        if let row { shell.session.output.rowSeparator = row }
     }
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import MigshCore
 
-/// `.tables [PATTERN]`: table and view names, as sqlite3 lists them.
+/// `.tables [PATTERN]`: table and view names (attached databases' as `db.name`), as sqlite3
+/// lists them, in columns.
 struct TablesCommand: DotCommand {
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".tables", abstract: "List table and view names matching a LIKE pattern.",
@@ -12,32 +13,61 @@ struct TablesCommand: DotCommand {
     @Argument(help: "A LIKE pattern.") var pattern: String?
 
     func run(in shell: Shell) throws {
-        let stmt = try shell.session.db.prepare("""
-            SELECT name FROM main.sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' AND name LIKE ?1 ORDER BY 1
-            """)
-        try stmt.bind(pattern ?? "%", at: 1)
-        var names: Output = []
-        while try stmt.step() { names.append(stmt.text(0)) }
+        let names = try TablesCommand.names(in: shell.session.db, indexes: false, pattern: pattern)
         try shell.emit(names) { TablesCommand.columns(names) }
     }
 
-    /// sqlite3 prints the names in columns, filled top to bottom, two spaces apart, in 80 columns.
+    /// sqlite3's query for `.tables` (tables and views) or `.indexes` (indexes whose table
+    /// matches), over every database of the connection, sorted.
+    static func names(in db: Connection, indexes: Bool, pattern: String?) throws -> [String] {
+        let databases = try db.prepare("PRAGMA database_list")
+        var parts: [String] = []
+        while try databases.step() {
+            guard !databases.isNull(1) else { continue }
+            let name = databases.text(1)
+            let select = name.lowercased() == "main" ? "SELECT name FROM "
+                : "SELECT '\(name.replacingOccurrences(of: "'", with: "''"))'||'.'||name FROM "
+            let filter = indexes ? " WHERE type='index'   AND tbl_name LIKE ?1"
+                : " WHERE type IN ('table','view')   AND name NOT LIKE 'sqlite_%'   AND name LIKE ?1"
+            parts.append(select + "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\".sqlite_schema " + filter)
+        }
+        let statement = try db.prepare(parts.joined(separator: " UNION ALL ") + " ORDER BY 1")
+        try statement.bind(pattern ?? "%", at: 1)
+        var names: [String] = []
+        while try statement.step() { names.append(statement.text(0)) }
+        return names
+    }
+
+    /// sqlite3 prints the names in columns, filled top to bottom, each padded to the longest
+    /// (in bytes), two spaces apart, in 80 columns.
     static func columns(_ names: [String]) -> String {
-        guard let longest = names.map(\.count).max() else { return "" }
-        let width = longest + 2
-        let columns = max(1, 80 / width)
+        guard let longest = names.map(\.utf8.count).max() else { return "" }
+        let columns = max(1, 80 / (longest + 2))
         let rows = (names.count + columns - 1) / columns
         var text = ""
         for r in 0..<rows {
-            var line = ""
-            for c in 0..<columns {
-                let i = c * rows + r
-                guard i < names.count else { break }
-                let isLast = (c + 1) * rows + r >= names.count
-                line += isLast ? names[i] : names[i].padding(toLength: width, withPad: " ", startingAt: 0)
+            var j = r
+            while j < names.count {
+                if j >= rows { text += "  " }
+                text += names[j] + String(repeating: " ", count: longest - names[j].utf8.count)
+                j += rows
             }
-            text += line + "\n"
+            text += "\n"
         }
         return text
+    }
+}
+
+/// `.indexes [PATTERN]` (also `.indices`): index names, those of tables matching the pattern.
+struct IndexesCommand: DotCommand {
+    typealias Output = [String]
+    static let configuration = CommandConfiguration(commandName: ".indexes", abstract: "List index names, those on tables matching a LIKE pattern.",
+                                                    discussion: "Example: .indexes Projects")
+    static let completion: [String: CompletionSource] = ["0": .tables]
+    @Argument(help: "A LIKE pattern for the table name.") var pattern: String?
+
+    func run(in shell: Shell) throws {
+        let names = try TablesCommand.names(in: shell.session.db, indexes: true, pattern: pattern)
+        try shell.emit(names) { TablesCommand.columns(names) }
     }
 }

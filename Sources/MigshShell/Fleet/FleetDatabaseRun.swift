@@ -21,7 +21,8 @@ enum FleetDatabaseRun {
         let out = OutputBuffer.capturing()
         let err = OutputBuffer.capturing()
         var entry = FleetEntry(host: host, path: path, outcome: .failed, state: "")
-        let configuration = MigshMain.configuration(o, databasePath: path, interactive: false, migrations: folder)
+        var configuration = MigshMain.configuration(o, databasePath: path, interactive: false, migrations: folder)
+        configuration.inFleet = true
         let session: Session
         do {
             session = try Session(configuration: configuration, out: out, err: err)

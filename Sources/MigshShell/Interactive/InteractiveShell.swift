@@ -18,7 +18,7 @@ struct InteractiveShell {
     }
 
     func prompt() -> String {
-        let name = (session.configuration.databasePath as NSString).lastPathComponent
+        let name = session.promptName ?? (session.configuration.databasePath as NSString).lastPathComponent
         let version = session.currentVersion.map { "v\($0)" } ?? "v?"
         return "\(name) \(version)\(session.inTransaction ? "*" : "")> "
     }
@@ -40,7 +40,7 @@ struct InteractiveShell {
         while true {
             InterruptHandler.target = session.db.sqliteHandle
             InterruptHandler.interrupted = 0
-            guard let line = reader.readLine(prompt: buffer.isEmpty ? prompt() : "   ...> ") else {
+            guard let line = reader.readLine(prompt: buffer.isEmpty ? prompt() : session.continuationPrompt) else {
                 if InterruptHandler.interrupted != 0 {
                     // Ctrl-C at the prompt: libedit returns no line; drop what was pending.
                     shell.out.write("^C\n")

@@ -19,6 +19,8 @@ public final class OutputBuffer {
     private var count = 0
     /// True once the descriptor refused output for good (EPIPE or another write error).
     public private(set) var isBroken = false
+    /// The errno of the write that broke it (EPIPE, ENOSPC, EFBIG, …).
+    public private(set) var failure: Int32 = 0
 
     public init(fd: Int32) {
         self.fileDescriptor = fd
@@ -109,7 +111,9 @@ public final class OutputBuffer {
                 var pfd = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&pfd, 1, -1)
             } else {
-                // EPIPE (reader gone) or any other failure: stop writing, quietly.
+                // EPIPE (reader gone) or any other failure: stop writing; the owner of a
+                // redirected output reports `failure` (a full disk must not go unnoticed).
+                failure = written < 0 ? errno : EIO
                 isBroken = true
                 return
             }

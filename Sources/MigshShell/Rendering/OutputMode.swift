@@ -1,7 +1,23 @@
 import Foundation
 /// The result display modes of `.mode`, named as in the sqlite3 shell.
 public enum OutputMode: String, CaseIterable, Sendable {
-    case list, csv, json, line, box, table, markdown, column, quote, tabs
+    case list, csv, json, line, box, table, markdown, column, quote, tabs, insert, html, ascii, tcl, count, off
+
+    /// sqlite3 3.40's `.mode` matches a prefix of these names, in this order (`.mode t` is tcl,
+    /// `.mode tab` tabs, `.mode tabl` table).
+    static let prefixOrder: [(name: String, mode: OutputMode)] = [
+        ("lines", .line), ("columns", .column), ("list", .list), ("html", .html), ("tcl", .tcl), ("csv", .csv),
+        ("tabs", .tabs), ("insert", .insert), ("quote", .quote), ("ascii", .ascii), ("markdown", .markdown),
+        ("table", .table), ("box", .box), ("count", .count), ("off", .off), ("json", .json),
+    ]
+
+    /// The mode whose name starts with `word`, as sqlite3 matches them.
+    public static func matching(_ word: String) -> OutputMode? {
+        prefixOrder.first { $0.name.hasPrefix(word) }?.mode
+    }
+
+    /// The name `.mode` and `.show` print (tabs is list with a tab separator, as in sqlite3).
+    public var displayName: String { self == .tabs ? "list" : rawValue }
 
     /// Modes that read the whole result before printing, to size the columns.
     public var isColumnar: Bool {
@@ -32,6 +48,10 @@ public struct OutputSettings: Sendable, Equatable {
     public var wordWrap = false
     /// Columnar modes: fixed widths per column (`.width`); 0 = automatic, negative = right-aligned.
     public var columnWidths: [Int] = []
+    /// Columnar modes: values as SQL literals (`--quote`).
+    public var quoteValues = false
+    /// Insert mode: the table name, already quoted where SQL needs it (`.mode insert NAME`).
+    public var insertTable = "\"table\""
 
     public init() {}
 
@@ -44,6 +64,10 @@ public struct OutputSettings: Sendable, Equatable {
         switch mode {
         case .csv, .quote: separator = ","
         case .tabs: separator = "\t"
+        case .tcl: separator = " "
+        case .ascii:
+            separator = "\u{1f}"
+            rowSeparator = "\u{1e}"
         default: break
         }
     }
@@ -65,6 +89,16 @@ public struct OutputSettings: Sendable, Equatable {
             rowSeparator = "\n"
         case .line:
             rowSeparator = "\n"
+        case .tcl:
+            separator = " "
+            rowSeparator = "\n"
+        case .ascii:
+            separator = "\u{1f}"
+            rowSeparator = "\u{1e}"
+        case .insert:
+            insertTable = "\"table\""
+        case .html, .count, .off:
+            break
         case .column:
             rowSeparator = "\n"
             if !headersChosenByUser { showHeaders = true }
@@ -74,6 +108,7 @@ public struct OutputSettings: Sendable, Equatable {
         if newMode.isColumnar {
             wrapWidth = 60
             wordWrap = false
+            quoteValues = false
         }
     }
 

@@ -16,7 +16,8 @@ public final class ResultFormatter {
     public var settings: OutputSettings {
         didSet { cacheSettings() }
     }
-    private let out: OutputBuffer
+    /// Where rows go: the session's current output (`.output` and `.once` change it).
+    var out: OutputBuffer
     private var separator: [UInt8] = []
     private var rowSeparator: [UInt8] = []
     /// NUL-terminated, because the columnar path walks it like column text.
@@ -49,6 +50,12 @@ public final class ResultFormatter {
         }
         let stmt = statement.sqliteHandle
         guard try statement.step() else { return 0 }
+        if settings.mode == .off || settings.mode == .count {
+            var rows = 1
+            while try statement.step() { rows += 1 }
+            if settings.mode == .count { out.write("\(rows) row\(rows == 1 ? "" : "s")\n") }
+            return rows
+        }
         let columnCount = sqlite3_column_count(stmt)
         let lineNameWidth = settings.mode == .line ? lineModeNameWidth(stmt, columnCount) : 0
         var rows = 0
@@ -59,7 +66,11 @@ public final class ResultFormatter {
             case .json: writeJSONRow(stmt, columnCount, first: rows == 0)
             case .line: writeLineRow(stmt, columnCount, first: rows == 0, nameWidth: lineNameWidth)
             case .quote: writeQuoteRow(stmt, columnCount, first: rows == 0)
-            case .box, .table, .markdown, .column: break  // handled above
+            case .insert: writeInsertRow(stmt, columnCount)
+            case .html: writeHTMLRow(stmt, columnCount, first: rows == 0)
+            case .tcl: writeTclRow(stmt, columnCount, first: rows == 0)
+            case .ascii: writeListRow(stmt, columnCount, first: rows == 0)
+            case .box, .table, .markdown, .column, .count, .off: break  // handled above
             }
             rows += 1
             do {
@@ -201,6 +212,213 @@ public final class ResultFormatter {
         out.write(rowSeparator)
     }
 
+    // MARK: - EXPLAIN and EXPLAIN QUERY PLAN
+
+    /// sqlite3's `eqp_render`: the rows of an EXPLAIN QUERY PLAN statement as a tree under
+    /// `QUERY PLAN` (`|--` before a node with later siblings, `` `-- `` before the last).
+    public func writeQueryPlan(_ statement: Statement) throws {
+        let stmt = statement.sqliteHandle
+        var rows: [(id: Int32, parent: Int32, text: String)] = []
+        func render() {
+            guard let first = rows.first else { return }
+            if first.text.hasPrefix("-") {
+                if rows.count == 1 { rows = []; return }
+                out.write(String(first.text.dropFirst(3)) + "\n")
+                rows.removeFirst()
+            } else {
+                writeASCII("QUERY PLAN\n")
+            }
+            var prefix = ""
+            func level(_ parent: Int32) {
+                let children = rows.filter { $0.parent == parent }
+                for (k, row) in children.enumerated() {
+                    let last = k == children.count - 1
+                    out.write(prefix + (last ? "`--" : "|--") + row.text + "\n")
+                    // sqlite3's prefix buffer is 100 bytes: deeper levels are not shown.
+                    if prefix.utf8.count < 93 {
+                        let saved = prefix
+                        prefix += last ? "   " : "|  "
+                        level(row.id)
+                        prefix = saved
+                    }
+                }
+            }
+            level(0)
+            rows = []
+        }
+        while try statement.step() {
+            let text = sqlite3_column_text(stmt, 3).map { String(cString: $0) } ?? ""
+            if text.hasPrefix("-") { render() }
+            rows.append((sqlite3_column_int(stmt, 0), sqlite3_column_int(stmt, 1), text))
+        }
+        render()
+    }
+
+    /// sqlite3's MODE_Explain: the bytecode listing with fixed widths, loops indented.
+    public func writeExplain(_ statement: Statement) throws {
+        let stmt = statement.sqliteHandle
+        let columnCount = Int(sqlite3_column_count(stmt))
+        var rows: [[String?]] = []
+        while try statement.step() {
+            rows.append((0..<columnCount).map { i in sqlite3_column_text(stmt, Int32(i)).map { String(cString: $0) } })
+        }
+        let names = (0..<columnCount).map { sqlite3_column_name(stmt, Int32($0)).map { String(cString: $0) } ?? "" }
+        let indents = ResultFormatter.explainIndents(rows, names: names, sql: statement.sql)
+        let widths = [4, 13, 4, 4, 4, 13, 2, 13]
+        let n = min(columnCount, widths.count)
+        guard n > 0 else { return }
+        func padded(_ text: String, _ width: Int) -> String {
+            let chars = text.unicodeScalars.count
+            return chars >= width ? text : text + String(repeating: " ", count: width - chars)
+        }
+        let nullText = settings.nullValue
+        var text = ""
+        for i in 0..<n { text += padded(names[i], widths[i]) + (i == n - 1 ? "\n" : "  ") }
+        for i in 0..<n { text += String(repeating: "-", count: widths[i]) + (i == n - 1 ? "\n" : "  ") }
+        out.write(text)
+        for (r, row) in rows.enumerated() {
+            var line = ""
+            for i in 0..<n {
+                let value = row[i] ?? nullText
+                if i == 1, let indents, r < indents.count { line += String(repeating: " ", count: indents[r]) }
+                line += padded(value, i == n - 1 ? 0 : widths[i]) + (i == n - 1 ? "\n" : "  ")
+            }
+            out.write(line)
+        }
+    }
+
+    /// sqlite3's `explain_data_prepare`: two spaces more for each loop an opcode is inside.
+    /// nil when the statement is not an EXPLAIN of the usual eight columns.
+    static func explainIndents(_ rows: [[String?]], names: [String], sql: String) -> [Int]? {
+        guard names == ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"],
+              sql.drop(while: { " \t\n\u{0c}\r".contains($0) }).lowercased().hasPrefix("explain") else { return nil }
+        let next: Set = ["Next", "Prev", "VPrev", "VNext", "SorterNext", "Return"]
+        let yield: Set = ["Yield", "SeekLT", "SeekGT", "RowSetRead", "Rewind"]
+        var indents = [Int](repeating: 0, count: rows.count)
+        var isYield = [Bool](repeating: false, count: rows.count)
+        for (op, row) in rows.enumerated() {
+            let address = Int(row[0] ?? "") ?? 0
+            let opcode = row[1] ?? ""
+            let p2 = Int(row[3] ?? "") ?? 0
+            let p2op = p2 + (op - address)
+            isYield[op] = yield.contains(opcode)
+            if next.contains(opcode) && p2op > 0 {
+                for i in p2op..<max(p2op, op) { indents[i] += 2 }
+            }
+            if opcode == "Goto" && p2op < op + 1 && p2op >= 0 && (isYield[p2op] || (Int(row[2] ?? "") ?? 0) != 0) {
+                for i in p2op..<max(p2op, op) { indents[i] += 2 }
+            }
+        }
+        return indents
+    }
+
+    /// sqlite3's MODE_Insert: `INSERT INTO t(cols) VALUES(…);` per row; values as SQL literals.
+    private func writeInsertRow(_ stmt: OpaquePointer, _ n: Int32) {
+        writeASCII("INSERT INTO ")
+        out.write(settings.insertTable)
+        if settings.showHeaders {
+            out.write(byte: UInt8(ascii: "("))
+            for i in 0..<n {
+                if i > 0 { out.write(byte: UInt8(ascii: ",")) }
+                let name = sqlite3_column_name(stmt, i).map { String(cString: $0) } ?? ""
+                out.write(SQLLiteral.identifierIfNeeded(name))
+            }
+            out.write(byte: UInt8(ascii: ")"))
+        }
+        for i in 0..<n {
+            writeASCII(i == 0 ? " VALUES(" : ",")
+            switch sqlite3_column_type(stmt, i) {
+            case SQLITE_NULL: writeASCII("NULL")
+            case SQLITE_INTEGER:
+                if let text = sqlite3_column_text(stmt, i) { writeCString(text) }
+            case SQLITE_FLOAT: out.write(SQLLiteral.real(sqlite3_column_double(stmt, i)))
+            case SQLITE_BLOB: writeHexBlob(sqlite3_column_blob(stmt, i), count: Int(sqlite3_column_bytes(stmt, i)), prefix: "X'")
+            default:
+                let text = sqlite3_column_text(stmt, i)
+                out.write(SQLLiteral.escapedText(text.map { UnsafeRawPointer($0) }))
+            }
+        }
+        writeASCII(");\n")
+    }
+
+    /// sqlite3's MODE_Html: `<TR><TD>…</TD>\n…</TR>\n`, `<TH>` for the header; no `<TABLE>`.
+    private func writeHTMLRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool) {
+        if first && settings.showHeaders {
+            writeASCII("<TR>")
+            for i in 0..<n {
+                writeASCII("<TH>")
+                writeHTML(UnsafeRawPointer(sqlite3_column_name(stmt, i)))
+                writeASCII("</TH>\n")
+            }
+            writeASCII("</TR>\n")
+        }
+        writeASCII("<TR>")
+        for i in 0..<n {
+            writeASCII("<TD>")
+            if let text = sqlite3_column_text(stmt, i) {
+                writeHTML(UnsafeRawPointer(text))
+            } else {
+                nullValue.withUnsafeBytes { writeHTML($0.baseAddress) }
+            }
+            writeASCII("</TD>\n")
+        }
+        writeASCII("</TR>\n")
+    }
+
+    /// sqlite3's MODE_Tcl: every value as a C string, separated by the column separator.
+    private func writeTclRow(_ stmt: OpaquePointer, _ n: Int32, first: Bool) {
+        if first && settings.showHeaders {
+            for i in 0..<n {
+                writeCQuoted(UnsafeRawPointer(sqlite3_column_name(stmt, i)))
+                out.write(i == n - 1 ? rowSeparator : separator)
+            }
+        }
+        for i in 0..<n {
+            if let text = sqlite3_column_text(stmt, i) {
+                writeCQuoted(UnsafeRawPointer(text))
+            } else {
+                nullValue.withUnsafeBytes { writeCQuoted($0.baseAddress) }
+            }
+            out.write(i == n - 1 ? rowSeparator : separator)
+        }
+    }
+
+    /// sqlite3's `output_html_string`: `< & > " '` as entities, every other byte as is.
+    private func writeHTML(_ zOrNil: UnsafeRawPointer?) {
+        guard let z = zOrNil else { return }
+        let bytes = z.assumingMemoryBound(to: UInt8.self)
+        var k = 0
+        var runStart = 0
+        while bytes[k] != 0 {
+            let entity: StaticString?
+            switch bytes[k] {
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case UInt8(ascii: "'"): entity = "&#39;"
+            default: entity = nil
+            }
+            if let entity {
+                out.write(UnsafeRawBufferPointer(start: bytes + runStart, count: k - runStart))
+                writeASCII(entity)
+                runStart = k + 1
+            }
+            k += 1
+        }
+        out.write(UnsafeRawBufferPointer(start: bytes + runStart, count: k - runStart))
+    }
+
+    /// sqlite3 3.40's `output_c_string`: `"…"` with `\\ \" \t \n \r` and every byte that is
+    /// not printable ASCII (control bytes, DEL, every byte of a non-ASCII character) as `\ooo`.
+    private func writeCQuoted(_ zOrNil: UnsafeRawPointer?) {
+        out.write(byte: UInt8(ascii: "\""))
+        if let z = zOrNil {
+            out.write(SQLLiteral.cEscaped(z.assumingMemoryBound(to: UInt8.self)))
+        }
+        out.write(byte: UInt8(ascii: "\""))
+    }
+
     // MARK: - Value encodings
 
     /// sqlite3's `output_csv`: quote when the value is empty, holds a byte of
@@ -253,9 +471,9 @@ public final class ResultFormatter {
         writeDoubledQuotes(z.assumingMemoryBound(to: UInt8.self), length, quote: UInt8(ascii: "'"))
     }
 
-    /// sqlite3's `output_hex_blob`: `X'00ff41'`.
-    private func writeHexBlob(_ blob: UnsafeRawPointer?, count: Int) {
-        writeASCII("X'")
+    /// sqlite3's `output_hex_blob`: `X'00ff41'` (`x'…'` for a quoted columnar value).
+    private func writeHexBlob(_ blob: UnsafeRawPointer?, count: Int, prefix: StaticString = "X'") {
+        writeASCII(prefix)
         if let blob {
             let digits: StaticString = "0123456789abcdef"
             let bytes = blob.assumingMemoryBound(to: UInt8.self)
@@ -344,6 +562,23 @@ public final class ResultFormatter {
 
 // MARK: - Columnar modes (box, table, markdown, column)
 
+/// NUL-terminated copies of one row's cells (`--quote` values), owned here so that the
+/// pointers the display lines walk stay valid until the next row replaces them.
+private final class CellStorage {
+    private var cells: [UnsafeMutablePointer<UInt8>?]
+    init(count: Int) { cells = Array(repeating: nil, count: count) }
+    deinit { cells.forEach { $0?.deallocate() } }
+
+    func store(_ bytes: [UInt8], at i: Int) -> UnsafePointer<UInt8> {
+        cells[i]?.deallocate()
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+        p.initialize(from: bytes, count: bytes.count)
+        p[bytes.count] = 0
+        cells[i] = p
+        return UnsafePointer(p)
+    }
+}
+
 extension ResultFormatter {
     /// Every display line of a columnar result, header first, as one byte arena.
     private struct ColumnarGrid {
@@ -391,6 +626,8 @@ extension ResultFormatter {
         // > The pointers returned are valid until a type conversion occurs …, or until
         // > sqlite3_step() or sqlite3_reset() or sqlite3_finalize() is called.
         var tails = [UnsafePointer<UInt8>?](repeating: nil, count: n)
+        let quoteValues = settings.quoteValues
+        let quotedCells = CellStorage(count: n)
         var failure: (any Error)?
         nullValue.withUnsafeBufferPointer { null in
             var continuing = false
@@ -400,6 +637,10 @@ extension ResultFormatter {
                     let z: UnsafePointer<UInt8>?
                     if continuing {
                         z = tails[i]
+                    } else if quoteValues {
+                        // --quote: the value as an SQL literal (sqlite3's quoted_column), kept
+                        // alive for this row's display lines.
+                        z = quotedCells.store(quotedColumn(stmt, Int32(i)), at: i)
                     } else {
                         z = sqlite3_column_text(stmt, Int32(i)) ?? null.baseAddress
                     }
@@ -425,6 +666,39 @@ extension ResultFormatter {
         printGrid(grid, fixedWidths: widths, multiLineRowExists: multiLineRowExists)
         if let failure { throw failure }
         return rows
+    }
+
+    /// sqlite3's `quoted_column` (`.mode box --quote`): NULL, numbers as text, text as `'…'`,
+    /// blobs as `x'…'`.
+    private func quotedColumn(_ stmt: OpaquePointer, _ i: Int32) -> [UInt8] {
+        switch sqlite3_column_type(stmt, i) {
+        case SQLITE_NULL: return Array("NULL".utf8)
+        case SQLITE_INTEGER, SQLITE_FLOAT:
+            guard let text = sqlite3_column_text(stmt, i) else { return [] }
+            return Array(UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(stmt, i))
+            var out = Array("x'".utf8)
+            if let blob = sqlite3_column_blob(stmt, i) {
+                let digits = Array("0123456789abcdef".utf8)
+                let bytes = blob.assumingMemoryBound(to: UInt8.self)
+                for k in 0..<count { out += [digits[Int(bytes[k] >> 4)], digits[Int(bytes[k] & 0x0f)]] }
+            }
+            out.append(UInt8(ascii: "'"))
+            return out
+        default:
+            // %Q of the C string: '…' with ' doubled.
+            guard let text = sqlite3_column_text(stmt, i) else { return Array("NULL".utf8) }
+            var out: [UInt8] = [0x27]
+            var k = 0
+            while text[k] != 0 {
+                out.append(text[k])
+                if text[k] == 0x27 { out.append(0x27) }
+                k += 1
+            }
+            out.append(0x27)
+            return out
+        }
     }
 
     /// sqlite3's `translateForDisplayAndDup`: appends the first display line of `z` (at most

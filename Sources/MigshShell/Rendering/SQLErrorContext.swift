@@ -8,6 +8,8 @@ enum SQLErrorContext {
     static func render(sql: String?, offset: Int?) -> String {
         guard let sql, let offset, offset >= 0 else { return "" }
         var bytes = Array(sql.utf8)
+        // sqlite3's input chunk does not keep the newline that ended its last line.
+        if bytes.last == 0x0a { bytes.removeLast() }
         var iOffset = offset
         var start = 0
         // Keep at most 50 bytes before the error, never starting inside a UTF-8 sequence.

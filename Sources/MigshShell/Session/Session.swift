@@ -25,6 +25,8 @@ final class Session {
         /// The migrations folder, read once for every database of a fleet run; nil: read
         /// from `migrationsPath` when a command needs it.
         var folder: MigrationFolder?
+        /// One database of a fleet run: other databases run in this process at the same time.
+        var inFleet = false
     }
 
     var configuration: Configuration
@@ -35,8 +37,24 @@ final class Session {
     var echo = false
     var timer = false
     var showChanges = false
-    let out: OutputBuffer
+    /// `.eqp`: 0 off, 1 on, 2 trigger, 3 full (sqlite3's autoEQP).
+    var eqp = 0
+    /// `.explain`: EXPLAIN output laid out as sqlite3 does (auto), always (on), never (off).
+    var explain: ExplainSetting = .auto
+    /// `.stats`: 0 off, 1 on, 2 stmt, 3 vmstep.
+    var stats = 0
+    /// Standard output, or the file or pipe `.output` / `.once` named.
+    var out: OutputBuffer
+    /// Standard output (or the fleet's capture), where `.output` with no argument returns.
+    let standardOutput: OutputBuffer
     let err: OutputBuffer
+    /// Where `out` goes when redirected, and whether only for the next command (`.once`).
+    var redirection: OutputRedirection?
+    /// `.prompt`: the name shown before the version (nil: the database's file name), and the
+    /// continuation prompt.
+    var promptName: String?
+    var continuationPrompt = "   ...> "
+
     /// Backups taken in this session, in order (a fleet run's report lists them).
     private(set) var backupsTaken: [String] = []
     func noteBackup(_ path: String) { backupsTaken.append(path) }
@@ -52,6 +70,7 @@ final class Session {
     init(configuration: Configuration, out: OutputBuffer, err: OutputBuffer) throws {
         self.configuration = configuration
         self.out = out
+        self.standardOutput = out
         self.err = err
         // The database first, so that a typo leaves no stray audit file behind; then the audit
         // log, before anything runs: an unwritable log is an error, never a silent gap.
@@ -224,6 +243,8 @@ final class Session {
         }
     }
 }
+
+enum ExplainSetting: String { case auto, on, off }
 
 enum MigshVersion {
     static let current = "0.2.0"

@@ -87,10 +87,16 @@ final class Shell {
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
         onUnit?(String(trimmed))
         if session.echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
-        if trimmed.hasPrefix(".") {
-            return try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
+        let ok = trimmed.hasPrefix(".")
+            ? try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
+            : runSQL(text, line: line ?? 1)
+        // `.once` ends after this unit; a redirected file that failed (a full disk) is said.
+        if session.redirection != nil, let problem = session.afterUnit() {
+            report(problem, line: inScript ? line : nil)
+            if failureCode == 0 { failureCode = 1 }
+            return false
         }
-        return runSQL(text, line: line ?? 1)
+        return ok
     }
 
     func runDotCommand(_ line: String, line lineNumber: Int?) throws -> Bool {
@@ -122,6 +128,7 @@ final class Shell {
     func runSQL(_ sql: String, line startLine: Int) -> Bool {
         let db = session.db
         if formatter.settings != session.output { formatter.settings = session.output }
+        if formatter.out !== session.out { formatter.out = session.out }
         // withCString: native strings are already NUL-terminated UTF-8, so no copy.
         return sql.withCString { base -> Bool in
             var cursor: UnsafePointer<CChar> = base
@@ -174,12 +181,28 @@ final class Shell {
                     }
                 }
                 let before = db.totalChanges
+                if session.eqp > 0 && sqlite3_stmt_isexplain(statement.sqliteHandle) == 0 {
+                    showQueryPlan(of: statement)
+                }
+                SQLParameters.bind(statement, in: db)
                 do {
-                    _ = try formatter.write(statement)
+                    switch session.explain == .off ? 0 : sqlite3_stmt_isexplain(statement.sqliteHandle) {
+                    case 1: try formatter.writeExplain(statement)
+                    case 2: try formatter.writeQueryPlan(statement)
+                    default:
+                        let rows = try formatter.write(statement)
+                        // sqlite3 pads .width with zeros up to a columnar result's column count.
+                        let columns = statement.columnCount
+                        if rows > 0 && session.output.mode.isColumnar && columns > session.output.columnWidths.count {
+                            session.output.columnWidths += Array(repeating: 0, count: columns - session.output.columnWidths.count)
+                            formatter.settings = session.output
+                        }
+                    }
                 } catch let error as MigshError {
                     // sqlite3 prints the primary result code after a runtime error.
+                    // sqlite3 adds the primary result code after a runtime error, unless it is 1.
                     let code = error.resultCode?.primary.rawValue ?? SQLITE_ERROR
-                    sqlFailed(text, message: "\(error.message) (\(code))", kind: "Runtime error", line: statementLine,
+                    sqlFailed(text, message: code > 1 ? "\(error.message) (\(code))" : error.message, kind: "Runtime error", line: statementLine,
                               started: started, wasInTransaction: wasInTransaction)
                     return false
                 } catch {
@@ -192,11 +215,27 @@ final class Shell {
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
                 }
+                if session.stats > 0 { StatsCommand.report(statement, in: self) }
                 session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
             out.flush()
             return true
         }
+    }
+
+    /// `.eqp on|trigger|full`: the statement's query plan (and with `full`, its bytecode)
+    /// before its rows, as sqlite3 prints them.
+    func showQueryPlan(of statement: Statement) {
+        let db = session.db
+        var sql = statement.sql
+        while let first = sql.first, first.isWhitespace { sql.removeFirst() }
+        let handle = db.sqliteHandle
+        var triggerEQP: Int32 = 0
+        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, -1, &triggerEQP)
+        if session.eqp >= 2 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 1, nil) }
+        defer { if session.eqp >= 2 && triggerEQP == 0 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 0, nil) } }
+        if let plan = try? db.prepare("EXPLAIN QUERY PLAN " + sql) { try? formatter.writeQueryPlan(plan) }
+        if session.eqp >= 3, let program = try? db.prepare("EXPLAIN " + sql) { try? formatter.writeExplain(program) }
     }
 
     private func sqlFailed(_ text: String, message: String, kind: String, line: Int, context: String = "",

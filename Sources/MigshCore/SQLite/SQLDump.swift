@@ -1,0 +1,170 @@
+import CMigshSQLite
+
+/// `.dump`: the database as SQL text that rebuilds it, written exactly as the sqlite3 3.40
+/// shell writes it (tables with their rows in schema order, `sqlite_sequence` last among them,
+/// then indexes, triggers and views in creation order; values as `SQLLiteral` renders them).
+public struct SQLDump {
+    public struct Options: Sendable {
+        public var dataOnly = false
+        public var noSystemTables = false
+        public var newlines = false
+        public var preserveRowids = false
+        public init() {}
+    }
+
+    public struct Summary: Sendable {
+        public var tables = 0
+        public var rows = 0
+        public var errors = 0
+    }
+
+    let db: Connection
+    let options: Options
+    let patterns: [String]
+
+    public init(db: Connection, options: Options, patterns: [String]) {
+        self.db = db
+        self.options = options
+        self.patterns = patterns
+    }
+
+    /// Writes the dump through `write`, piece by piece (a large table is never held whole).
+    @discardableResult
+    public func write(_ write: ([UInt8]) -> Void) -> Summary {
+        func text(_ s: String) { write(Array(s.utf8)) }
+        var summary = Summary()
+        if !options.dataOnly { text("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") }
+        // As sqlite3: a savepoint and writable_schema, so a damaged schema can still be read.
+        try? db.execute("SAVEPOINT dump; PRAGMA writable_schema=ON")
+        defer { try? db.execute("PRAGMA writable_schema=OFF;"); try? db.execute("RELEASE dump;") }
+        let filter = patterns.isEmpty ? "true" : patterns.map { p in
+            let q = SQLParameters.quoteLiteral(p)
+            return "name LIKE \(q) ESCAPE '\\' OR EXISTS (  SELECT 1 FROM sqlite_schema WHERE     name LIKE \(q) ESCAPE '\\' AND    sql LIKE 'CREATE VIRTUAL TABLE%' AND    substr(o.name, 1, length(name)+1) == (name||'_'))"
+        }.joined(separator: " OR ")
+        var wroteWritableSchema = false
+        if let tables = try? db.prepare("SELECT name, type, sql FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table'  AND sql NOT NULL ORDER BY tbl_name='sqlite_sequence', rowid") {
+            while (try? tables.step()) == true {
+                let name = tables.text(0)
+                let type = tables.text(1)
+                let sql = tables.text(2)
+                if name == "sqlite_sequence" && !options.noSystemTables {
+                    if !options.dataOnly { text("DELETE FROM sqlite_sequence;\n") }
+                } else if sqlite3_strglob("sqlite_stat?", name) == 0 && !options.noSystemTables {
+                    if !options.dataOnly { text("ANALYZE sqlite_schema;\n") }
+                } else if name.hasPrefix("sqlite_") {
+                    continue
+                } else if options.dataOnly {
+                    // rows only
+                } else if sql.hasPrefix("CREATE VIRTUAL TABLE") {
+                    if !wroteWritableSchema {
+                        text("PRAGMA writable_schema=ON;\n")
+                        wroteWritableSchema = true
+                    }
+                    let q = SQLParameters.quoteLiteral
+                    text("INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table',\(q(name)),\(q(name)),0,\(q(sql)));\n")
+                    continue
+                } else {
+                    text(SchemaText.line(sql, tail: ";\n"))
+                }
+                guard type == "table" else { continue }
+                summary.tables += 1
+                if !dumpRows(of: name, write: write, summary: &summary) { summary.errors += 1 }
+            }
+        }
+        if !options.dataOnly, let others = try? db.prepare("SELECT sql FROM sqlite_schema AS o WHERE (\(filter)) AND sql NOT NULL  AND type IN ('index','trigger','view')") {
+            while (try? others.step()) == true {
+                let sql = others.text(0)
+                text(sql + (sql.contains("--") ? "\n;\n" : ";\n"))
+            }
+        }
+        if wroteWritableSchema { text("PRAGMA writable_schema=OFF;\n") }
+        if !options.dataOnly { text(summary.errors > 0 ? "ROLLBACK; -- due to errors\n" : "COMMIT;\n") }
+        return summary
+    }
+
+    /// Column `i` of the current row as sqlite3's `.dump` and `.mode insert` write a value.
+    public static func literal(_ stmt: OpaquePointer, _ i: Int32, newlines: Bool = false) -> [UInt8] {
+        switch sqlite3_column_type(stmt, i) {
+        case SQLITE_NULL: return Array("NULL".utf8)
+        case SQLITE_INTEGER: return Array(String(sqlite3_column_int64(stmt, i)).utf8)
+        case SQLITE_FLOAT: return Array(SQLLiteral.real(sqlite3_column_double(stmt, i)).utf8)
+        case SQLITE_BLOB:
+            var out = Array("X'".utf8)
+            if let blob = sqlite3_column_blob(stmt, i) {
+                let bytes = blob.assumingMemoryBound(to: UInt8.self)
+                let digits = Array("0123456789abcdef".utf8)
+                for k in 0..<Int(sqlite3_column_bytes(stmt, i)) {
+                    out.append(digits[Int(bytes[k] >> 4)])
+                    out.append(digits[Int(bytes[k] & 0x0f)])
+                }
+            }
+            out.append(UInt8(ascii: "'"))
+            return out
+        default:
+            let text = sqlite3_column_text(stmt, i).map { UnsafeRawPointer($0) }
+            guard newlines else { return SQLLiteral.escapedText(text) }
+            var raw: [UInt8] = [0x27]
+            if let text {
+                var k = 0
+                let bytes = text.assumingMemoryBound(to: UInt8.self)
+                while bytes[k] != 0 {
+                    raw.append(bytes[k])
+                    if bytes[k] == 0x27 { raw.append(0x27) }
+                    k += 1
+                }
+            }
+            raw.append(0x27)
+            return raw
+        }
+    }
+
+    /// `INSERT INTO t VALUES(…);` for every row of `table`; false when its columns or rows
+    /// cannot be read.
+    private func dumpRows(of table: String, write: ([UInt8]) -> Void, summary: inout Summary) -> Bool {
+        guard let info = try? db.prepare("PRAGMA table_info=\(SQLParameters.quoteLiteral(table))") else { return false }
+        var columns: [String] = []
+        var primaryKeyColumns = 0
+        var isIntegerPrimaryKey = false
+        while (try? info.step()) == true {
+            columns.append(info.text(1))
+            if info.int64(5) != 0 {
+                primaryKeyColumns += 1
+                isIntegerPrimaryKey = primaryKeyColumns == 1 && info.text(2).uppercased() == "INTEGER"
+            }
+        }
+        guard !columns.isEmpty else { return false }
+        var rowid: String?
+        if options.preserveRowids {
+            var keep = true
+            if isIntegerPrimaryKey {
+                keep = ((try? db.scalarInt("SELECT 1 FROM pragma_index_list(\(SQLParameters.quoteLiteral(table))) WHERE origin='pk'")) ?? nil) != nil
+            }
+            if keep, let candidate = ["rowid", "_rowid_", "oid"].first(where: { c in !columns.contains { $0.lowercased() == c } }),
+               sqlite3_table_column_metadata(db.sqliteHandle, nil, table, candidate, nil, nil, nil, nil, nil) == SQLITE_OK {
+                rowid = candidate
+            }
+        }
+        let quotedColumns = columns.map(SQLLiteral.identifierIfNeeded)
+        var target = SQLLiteral.identifierIfNeeded(table)
+        if let rowid { target += "(" + ([rowid] + quotedColumns).joined(separator: ",") + ")" }
+        let select = "SELECT " + ((rowid.map { [$0] } ?? []) + quotedColumns).joined(separator: ",") + " FROM " + SQLLiteral.identifierIfNeeded(table)
+        guard let rows = try? db.prepare(select) else { return false }
+        let prefix = Array("INSERT INTO \(target) VALUES(".utf8)
+        let stmt = rows.sqliteHandle
+        let n = sqlite3_column_count(stmt)
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { return false }
+            var line = prefix
+            for i in 0..<n {
+                if i > 0 { line.append(UInt8(ascii: ",")) }
+                line += SQLDump.literal(stmt, i, newlines: options.newlines)
+            }
+            line += Array(");\n".utf8)
+            write(line)
+            summary.rows += 1
+        }
+        return true
+    }
+}

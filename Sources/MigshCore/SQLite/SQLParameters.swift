@@ -1,0 +1,80 @@
+import Foundation
+import CMigshSQLite
+
+/// sqlite3's parameter bindings (`.parameter`): values kept in `temp.sqlite_parameters`
+/// (key TEXT PRIMARY KEY, value), bound to every statement the shell runs, by the
+/// parameter's full name (`:name`, `@name`, `$name`, `?NNN`; a nameless `?` as `?N`).
+/// Unknown parameters stay NULL. The table is the session's own: TEMP, never in the file.
+public enum SQLParameters {
+    static let createTable = "CREATE TABLE IF NOT EXISTS temp.sqlite_parameters(\n  key TEXT PRIMARY KEY,\n  value\n) WITHOUT ROWID;"
+
+    /// Creates the table (`.parameter init`). Like sqlite3, with defensive mode off for the
+    /// moment, since `sqlite_` names are reserved.
+    public static func initialize(_ db: Connection) throws {
+        let handle = db.sqliteHandle
+        var defensive: Int32 = 0
+        var writable: Int32 = 0
+        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive)
+        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, -1, &writable)
+        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, 0, nil)
+        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, nil)
+        defer {
+            migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, writable, nil)
+            migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, defensive, nil)
+        }
+        try db.execute(createTable)
+    }
+
+    /// `.parameter set KEY VALUE`: VALUE as an SQL expression, evaluated now; if it does not
+    /// compile, as text.
+    public static func set(_ db: Connection, key: String, value: String) throws {
+        try initialize(db)
+        let quotedKey = quoteLiteral(key)
+        let statement: Statement
+        if let asExpression = try? db.prepare("REPLACE INTO temp.sqlite_parameters(key,value)VALUES(\(quotedKey),\(value));") {
+            statement = asExpression
+        } else {
+            statement = try db.prepare("REPLACE INTO temp.sqlite_parameters(key,value)VALUES(\(quotedKey),\(quoteLiteral(value)));")
+        }
+        try statement.run()
+    }
+
+    public static func unset(_ db: Connection, key: String) {
+        try? db.execute("DELETE FROM temp.sqlite_parameters WHERE key=\(quoteLiteral(key))")
+    }
+
+    public static func clear(_ db: Connection) throws {
+        try db.execute("DROP TABLE IF EXISTS temp.sqlite_parameters;")
+    }
+
+    /// The bindings, in key order, each value as SQL's `quote()` shows it.
+    public static func list(_ db: Connection) -> [(key: String, value: String)] {
+        guard let statement = try? db.prepare("SELECT key, quote(value) FROM temp.sqlite_parameters") else { return [] }
+        var rows: [(String, String)] = []
+        while (try? statement.step()) == true { rows.append((statement.text(0), statement.text(1))) }
+        return rows
+    }
+
+    /// Binds `statement`'s parameters from the table, as sqlite3's `bind_prepared_stmt`.
+    public static func bind(_ statement: Statement, in db: Connection) {
+        let stmt = statement.sqliteHandle
+        let count = sqlite3_bind_parameter_count(stmt)
+        guard count > 0, let lookup = try? db.prepare("SELECT value FROM temp.sqlite_parameters WHERE key=?1") else { return }
+        let lookupHandle = lookup.sqliteHandle
+        for i in 1...count {
+            let key = sqlite3_bind_parameter_name(stmt, i).map { String(cString: $0) } ?? "?\(i)"
+            sqlite3_bind_text(lookupHandle, 1, key, -1, SQLITE_TRANSIENT)
+            if sqlite3_step(lookupHandle) == SQLITE_ROW {
+                sqlite3_bind_value(stmt, i, sqlite3_column_value(lookupHandle, 0))
+            } else {
+                sqlite3_bind_null(stmt, i)
+            }
+            sqlite3_reset(lookupHandle)
+        }
+    }
+
+    /// `'text'` with `'` doubled.
+    public static func quoteLiteral(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}

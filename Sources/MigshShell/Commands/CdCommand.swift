@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.cd DIRECTORY`: the working folder, for relative paths in later commands.
+struct CdCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".cd", abstract: "Change the working directory to DIRECTORY.",
+        discussion: "Example: .cd /srv/nukeworks")
+    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
+    @Argument(help: "The new working directory.") var directory: String
+    func run(in shell: Shell) throws {
+        if shell.session.configuration.inFleet {
+            throw MigshError(.refused, ".cd refused in a fleet run: the working directory is shared by every database's run")
+        }
+        guard chdir(directory) == 0 else {
+            throw MigshError(.io, "Cannot change to directory \"\(directory)\": \(String(cString: strerror(errno)))")
+        }
+    }
+}

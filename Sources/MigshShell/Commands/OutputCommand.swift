@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.output [FILE | |COMMAND]`: results go to FILE (created 0600, never through a symlink) or
+/// to COMMAND's standard input, until the next `.output`; with no argument, back to standard
+/// output. Writing a file does not write the database, so `--readonly` allows it.
+struct OutputCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".output", abstract: "Send output to FILE, or to |COMMAND; no argument: standard output.",
+        discussion: "Example: .output report.csv")
+    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
+    @Flag(name: .customLong("bom"), help: "Begin the file with a UTF-8 byte-order mark.") var bom = false
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The file, or |COMMAND.", valueName: "file")) var target: [String] = []
+
+    func run(in shell: Shell) throws {
+        try OutputCommand.redirect(target, bom: bom, once: false, command: ".output", in: shell)
+    }
+
+    /// sqlite3's rules: one FILE; `|COMMAND` may take the rest of the line's words; `-e` and
+    /// `-x` (an editor, a spreadsheet) are not launched by migsh.
+    static func redirect(_ words: [String], bom: Bool, once: Bool, command: String, in shell: Shell) throws {
+        var words = words
+        var bom = bom
+        while let option = words.first, option.hasPrefix("-"), option.count > 1 {
+            switch option {
+            case "--bom", "-bom": bom = true
+            case "-e", "-x":
+                throw MigshError(.usage, "\(command) \(option): migsh does not open an editor or a spreadsheet; write to a file (\(command) FILE) and open it")
+            default:
+                throw MigshError(.usage, "unknown option: \(option)", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"])
+            }
+            words.removeFirst()
+        }
+        let spec: String?
+        if let first = words.first, first.hasPrefix("|") {
+            spec = words.joined(separator: " ")
+        } else {
+            if words.count > 1 { throw MigshError(.usage, "extra parameter: \"\(words[1])\"", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"]) }
+            spec = words.first
+        }
+        if once && spec == nil { throw MigshError(.usage, "missing FILE argument on .once") }
+        shell.out.flush()
+        try shell.session.redirectOutput(to: spec, once: once)
+        if bom, spec != nil { shell.session.out.write([0xEF, 0xBB, 0xBF]) }
+    }
+}
+
+/// `.once FILE`: like `.output FILE`, for the next command or SQL only.
+struct OnceCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".once", abstract: "Send the output of the next command or SQL only to FILE or |COMMAND.",
+        discussion: "Example: .once projects.csv")
+    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
+    @Flag(name: .customLong("bom"), help: "Begin the file with a UTF-8 byte-order mark.") var bom = false
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The file, or |COMMAND.", valueName: "file")) var target: [String] = []
+
+    func run(in shell: Shell) throws {
+        try OutputCommand.redirect(target, bom: bom, once: true, command: ".once", in: shell)
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import CMigshSQLite
+import MigshCore
+
+/// `.sha3sum [--schema] [--sha3-224|256|384|512] [--debug] [PATTERN]`: a SHA3 hash of the
+/// database's content (SHA3-224 by default, as sqlite3 3.40), or one per table matching the
+/// LIKE pattern; the same digest sqlite3 prints for the same content.
+struct Sha3SumCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".sha3sum", abstract: "Compute a SHA3 hash of the database's content (or of each matching table).",
+        discussion: "Options: --schema (the schema too), --sha3-224 (default), --sha3-256, --sha3-384, --sha3-512, --debug.\nExample: .sha3sum --sha3-256")
+    static let completion: [String: CompletionSource] = ["0": .tables]
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern")) var words: [String] = []
+
+    func run(in shell: Shell) throws {
+        var pattern: String?
+        var schema = false, debug = false
+        var size = 224
+        for word in words {
+            if word.hasPrefix("-") {
+                let option = word.hasPrefix("--") ? String(word.dropFirst(2)) : String(word.dropFirst())
+                switch option {
+                case "schema": schema = true
+                case "sha3-224", "sha3-256", "sha3-384", "sha3-512": size = Int(option.dropFirst(5))!
+                case "debug": debug = true
+                default: throw MigshError(.usage, "Unknown option \"\(word)\" on \".sha3sum\"")
+                }
+            } else if pattern != nil {
+                throw MigshError(.usage, "Usage: .sha3sum ?OPTIONS? ?LIKE-PATTERN?")
+            } else {
+                pattern = word
+                if sqlite3_strlike("sqlite\\_%", word, UInt32(UInt8(ascii: "\\"))) == 0 { schema = true }
+            }
+        }
+        let db = shell.session.db
+        let tables = try db.prepare(schema
+            ? "SELECT lower(name) FROM sqlite_schema WHERE type='table' AND coalesce(rootpage,0)>1 UNION ALL SELECT 'sqlite_schema' ORDER BY 1 collate nocase"
+            : "SELECT lower(name) FROM sqlite_schema WHERE type='table' AND coalesce(rootpage,0)>1 AND name NOT LIKE 'sqlite_%' ORDER BY 1 collate nocase")
+        var sql = "WITH [sha3sum$query](a,b) AS("
+        var separator = "VALUES("
+        var any = false
+        while try tables.step() {
+            let table = tables.text(0)
+            if let pattern, sqlite3_strlike(pattern, table, 0) != 0 { continue }
+            let query: String
+            switch table {
+            case _ where !table.hasPrefix("sqlite_"): query = "SELECT * FROM \"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\" NOT INDEXED;"
+            case "sqlite_schema": query = "SELECT type,name,tbl_name,sql FROM sqlite_schema ORDER BY name;"
+            case "sqlite_sequence": query = "SELECT name,seq FROM sqlite_sequence ORDER BY name;"
+            case "sqlite_stat1": query = "SELECT tbl,idx,stat FROM sqlite_stat1 ORDER BY tbl,idx;"
+            case "sqlite_stat4": query = "SELECT * FROM sqlite_stat4 ORDER BY tbl, idx, rowid;\n"
+            default: query = ""
+            }
+            sql += separator + SQLParameters.quoteLiteral(query) + "," + SQLParameters.quoteLiteral(table)
+            separator = "),("
+            any = true
+        }
+        sql += pattern != nil
+            ? ")) SELECT lower(hex(sha3_query(a,\(size)))) AS hash, b AS label   FROM [sha3sum$query]"
+            : ")) SELECT lower(hex(sha3_query(group_concat(a,''),\(size)))) AS hash   FROM [sha3sum$query]"
+        if debug {
+            shell.out.write(sql + "\n")
+            return
+        }
+        // No table: sqlite3's query is not valid SQL, and it prints nothing.
+        guard any else { return }
+        ShellFunctions.registerSHA3(db)
+        _ = shell.runSQL(sql, line: 1)
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.shell CMD ARGS...` (also `.system`): runs a command through /bin/sh, outside the
+/// database — so `--readonly` allows it; the audit log records the line, as every command.
+struct ShellCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".shell", abstract: "Run CMD ARGS... in a system shell.",
+        discussion: "Example: .shell ls -l snapshots")
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "cmd")) var words: [String] = []
+
+    func run(in shell: Shell) throws {
+        guard !words.isEmpty else { throw MigshError(.usage, "Usage: \(Self.configuration.commandName!) COMMAND") }
+        // As sqlite3: the words joined by spaces, a word with a space in double quotes.
+        let command = words.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
+        shell.out.flush()
+        let status = system(command)
+        if status != 0 {
+            shell.err.write("System command returns \(status)\n")
+            shell.err.flush()
+        }
+    }
+}
+
+/// `.system CMD ARGS...`: the same as `.shell`.
+struct SystemCommand: DotCommand {
+    static let configuration = CommandConfiguration(commandName: ".system", abstract: "Run CMD ARGS... in a system shell (as .shell).",
+        discussion: "Example: .system df -h .")
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "cmd")) var words: [String] = []
+    func run(in shell: Shell) throws {
+        var command = ShellCommand()
+        command.words = words
+        try command.run(in: shell)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import MigshCore
+
+/// `.output FILE`, `.output |COMMAND`, `.once …`: where the session's output goes instead of
+/// standard output. A file is created with mode 0600 and never written through a symlink
+/// (O_NOFOLLOW), as every file migsh writes; an existing file is truncated, as sqlite3 does.
+/// A pipe runs COMMAND through /bin/sh with the output on its standard input.
+struct OutputRedirection {
+    enum Target {
+        case file(path: String, fd: Int32)
+        case pipe(command: String, stream: UnsafeMutablePointer<FILE>)
+        /// `.output stderr`, as in sqlite3.
+        case standardError
+    }
+
+    var target: Target
+    var buffer: OutputBuffer
+    /// `.once`: back to standard output after the next command or SQL.
+    var once: Bool
+    /// `.once` armed: the command that set it has not finished yet.
+    var armed: Bool
+
+    /// What the audit log and `.show` name: the path, or `|command`.
+    var name: String {
+        switch target {
+        case .file(let path, _): return path
+        case .pipe(let command, _): return "|" + command
+        case .standardError: return "stderr"
+        }
+    }
+
+    /// Opens `spec` (a path, or `|command`).
+    static func open(_ spec: String, once: Bool) throws -> OutputRedirection {
+        if spec == "stderr" {
+            return OutputRedirection(target: .standardError, buffer: OutputBuffer(fd: 2), once: once, armed: once)
+        }
+        if spec.hasPrefix("|") {
+            let command = String(spec.dropFirst()).trimmingCharacters(in: .whitespaces)
+            guard !command.isEmpty, let stream = popen(command, "w") else {
+                throw MigshError(.io, "cannot open pipe \"\(command)\"")
+            }
+            return OutputRedirection(target: .pipe(command: command, stream: stream), buffer: OutputBuffer(fd: fileno(stream)),
+                                     once: once, armed: once)
+        }
+        let fd = Foundation.open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link (migsh does not write through one)" : String(cString: strerror(errno))
+            throw MigshError(.io, "cannot open \"\(spec)\": \(reason)")
+        }
+        return OutputRedirection(target: .file(path: spec, fd: fd), buffer: OutputBuffer(fd: fd), once: once, armed: once)
+    }
+
+    /// Flushes and closes; an error writing a file (a full disk) is returned.
+    func close() -> MigshError? {
+        buffer.flush()
+        var failure: MigshError?
+        switch target {
+        case .file(let path, let fd):
+            if buffer.isBroken {
+                failure = MigshError(.io, "writing \(path) failed: \(String(cString: strerror(buffer.failure))); the file is incomplete")
+            }
+            Foundation.close(fd)
+        case .pipe(_, let stream):
+            pclose(stream)
+        case .standardError:
+            break
+        }
+        return failure
+    }
+}
+
+extension Session {
+    /// Sends output to `spec` (nil: back to standard output); `once`: for the next command only.
+    func redirectOutput(to spec: String?, once: Bool = false) throws {
+        let problem = resetOutput()
+        // As sqlite3: "stdout" (and "off") name standard output.
+        if let spec, spec != "stdout" && spec != "off" {
+            let redirection = try OutputRedirection.open(spec, once: once)
+            self.redirection = redirection
+            out = redirection.buffer
+        }
+        if let problem { throw problem }
+    }
+
+    /// Back to standard output; a write error of the file being closed is returned.
+    @discardableResult
+    func resetOutput() -> MigshError? {
+        guard let current = redirection else { return nil }
+        redirection = nil
+        out = standardOutput
+        return current.close()
+    }
+
+    /// After each command or SQL: `.once` ends, and a redirected file that could not be
+    /// written (a full disk) is reported and closed.
+    func afterUnit() -> MigshError? {
+        guard var current = redirection else { return nil }
+        if current.armed {
+            current.armed = false
+            redirection = current
+            return nil
+        }
+        if current.once || current.buffer.isBroken { return resetOutput() }
+        return nil
+    }
+}
