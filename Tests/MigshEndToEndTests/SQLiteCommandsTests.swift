@@ -1,0 +1,431 @@
+import Foundation
+import Testing
+
+/// sqlite3's dot-commands and modes, byte for byte: every script of the corpus goes through the
+/// built migsh and through /usr/bin/sqlite3 (3.40), each in its own folder on its own copy of
+/// the same database, with the same files beside it; standard output is compared byte for
+/// byte, and standard error where the case says so. The round trips check the data itself.
+@Suite("sqlite3's commands and modes: byte for byte")
+struct SQLiteCommandsTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var script: String
+        /// Compare standard error too (the messages are sqlite3's).
+        var sameErrors = false
+        var testDescription: String { name }
+    }
+
+    /// The database both programs read: every storage class, awkward values and names, a
+    /// view, a trigger, a WITHOUT ROWID table, generated columns, AUTOINCREMENT, a virtual
+    /// table with its shadow tables, comments in CREATE statements, and ANALYZE's statistics.
+    static let fixture = #"""
+        CREATE TABLE t1(a INTEGER PRIMARY KEY, b TEXT, c REAL, d BLOB, e);
+        INSERT INTO t1 VALUES(1,'it''s',1.5,x'00ff10',NULL);
+        INSERT INTO t1 VALUES(2,'line1'||char(10)||'line2',1e20,x'',-0.0);
+        INSERT INTO t1 VALUES(3,'cr'||char(13)||'lf'||char(13)||char(10)||'end',0.1,NULL,9e999);
+        INSERT INTO t1 VALUES(4,'has \n and \012 literal'||char(10),-9e999,NULL,123456789012);
+        INSERT INTO t1 VALUES(5,'',100.0,'text in blob col',2.5e-300);
+        INSERT INTO t1 VALUES(6,'ünïcödé ☃ 日本'||char(9)||'tab',9223372036854775808.0,-9223372036854775808,1e15);
+        CREATE TABLE "select"(x, "y z", "a""b");
+        INSERT INTO "select" VALUES(1,2,3);
+        CREATE TABLE seqt(id INTEGER PRIMARY KEY AUTOINCREMENT, v);
+        INSERT INTO seqt(v) VALUES('a'),('b');
+        CREATE INDEX i1 ON t1(b);
+        CREATE VIEW v1 AS SELECT * FROM t1;
+        CREATE TRIGGER tr1 AFTER INSERT ON t1 BEGIN SELECT 1; END;
+        CREATE TABLE wr(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+        INSERT INTO wr VALUES('k1','v1');
+        CREATE TABLE g(a, b AS (a*2), c AS (a+1) STORED, d);
+        INSERT INTO g(a,d) VALUES(5,'dd');
+        CREATE TABLE cm(a INT, -- first, col
+         b INT,
+         /* block,
+         comment */ c INT, dddddddddddddddddddddddddddddddddd INT);
+        CREATE TABLE nested(a INT CHECK(a IN(1,2,3)), b TEXT, ccccccccccccccccccccccccccccc INT, ddddddddddddddddd INT, UNIQUE(a,b));
+        CREATE VIRTUAL TABLE ft USING fts4(body);
+        INSERT INTO ft VALUES('hello world');
+        CREATE TABLE ipd(id INTEGER PRIMARY KEY DESC, v);
+        INSERT INTO ipd VALUES(8,'b');
+        CREATE TABLE t2(x, y);
+        INSERT INTO t2 VALUES(1,'one'),(2,'two');
+        ANALYZE;
+        """#
+
+    /// Files beside the database, for `.import`.
+    static let files: [String: String] = [
+        "good.csv": "name,qty,note\nwidget,5,\"has, comma\"\ngadget,7,\"multi\nline\"\n\"quote \"\"x\"\"\",9,\u{e9}\n",
+        "dup.csv": "a,A,,b,a,\"x\"\"y\",,sel ect,\"\",ab_1\n1,2,3,4,5,6,7,8,9,10\n",
+        "bom.csv": "\u{feff}id;val\r\n1;one\r\n2;two\r\n",
+        "rows.txt": "1\u{1f}x\u{1e}2\u{1f}y\u{1e}",
+    ]
+
+    static let corpus: [Case] = [
+        Case(name: "modes insert, html, tcl, ascii, count, off", script: #"""
+            .mode insert
+            select * from t1;
+            .headers on
+            select 1 as "b c", 2 as "select", 3 as "1x", 4 as _ok, 5 as "a""q", 6 as "é", 7 as "";
+            .headers off
+            .mode insert foo
+            select 1.5, 1e20, 0.1, -0.0, 100.0, 1e15, 1e19, -1e19, 1.5e-300, 1e-5, 1.0/3, 9e999, -9e999;
+            select 'it''s', 'l1'||char(10)||'l2', 'c'||char(13)||char(10)||'d', 'x\n'||char(10), char(1)||char(127), '\', x'', x'00ff41', 'a'||char(0)||'b';
+            .mode insert "my tab"
+            select 1;
+            .mode i select
+            select 2;
+            .mode html
+            select * from t1;
+            .headers on
+            .nullvalue 'N"<'
+            select 1 as a, null as b union all select 2,'x';
+            select 1 as "a b", 2 as "select", 3 as 'x"y', 4 as "<h>", 5 as "é", 6 as "";
+            .mode tcl
+            select * from t1;
+            select char(7,8,11,12), 'héllo', char(0x20ac), '{$}[]', x'ff';
+            .mode ascii
+            select * from t1;
+            .headers off
+            .nullvalue ''
+            .mode count
+            select * from t1;
+            select 1 where 0;
+            .mode off
+            select * from t1;
+            .mode list
+            select 'back to list', 1;
+
+            """#),
+        Case(name: "mode names, options and what .mode shows", script: #"""
+            .mode tabs
+            select 1,2;
+            .mode
+            .mode box
+            .mode
+            .mode qbox
+            .mode
+            .mode qbox
+            select * from t1;
+            .mode box --wrap 10 --ww --quote
+            .mode
+            .mode box --wrap 10 --ww --quote
+            select * from t1;
+            .mode column --wrap 10
+            select 'hello world, this is a test' as longcolumnname, 'abcdefghijklmnop' as b;
+            .mode column --wrap 10 --ww
+            select 'hello world, this is a test' as longcolumnname, 'abcdefghijklmnop' as b;
+            .mode table --wrap 5 -ww
+            select 'hello world, this is a test' as longcolumnname, 'abcdefghijklmnop' as b;
+            .mode markdown --quote
+            select * from t1;
+            .mode t
+            select 1;
+            .mode tab
+            select 1,2;
+            .mode tabl
+            select 1,2;
+
+            """#),
+        Case(name: ".width, .show, .echo, .print", script: #"""
+            .show
+            .mode column
+            .width 5 -3 -6 0
+            select 1 as a, 'abcdefgh' as bee, 'xy' as c, 3.5 as d union all select 22,'z',null,4;
+            .mode box
+            select 1 as a, 'abcdefgh' as bee, 'xy' as c, 3.5 as d union all select 22,'z',null,4;
+            .width 3
+            select 1,2,3;
+            .show
+            .width 2 -2
+            .mode column
+            select 1 as abcdef, 123456 as xyz;
+            .width abc 5x -0x10 3K 2KiB +4
+            .show
+            .width
+            .mode list
+            .echo on
+            select 1;
+            .print a"b c"d
+            .print x\ty "p\"q" 's\tq' \101\x41\q
+            .print
+            .echo off
+            .nullvalue "a\tb\"\\é"
+            .separator "\001" "\r\n\t"
+            .show
+
+            """#),
+        Case(name: "EXPLAIN, EXPLAIN QUERY PLAN and .eqp", script: #"""
+            create index t2x on t2(x);
+            explain query plan select * from t1;
+            explain query plan select * from t2 where x=5;
+            explain query plan select * from t1 join t2 on t1.b=t2.x;
+            explain query plan select * from t1 where a in (select x from t2);
+            explain query plan select a from t1 union select x from t2;
+            explain query plan select a, (select count(*) from t2 where x=t1.a) from t1;
+            explain query plan select a from t1 union all select x from t2 union select 5 order by 1;
+            explain select 1;
+            explain select y from t2;
+            .eqp on
+            select y from t2;
+            select * from t2 where x=2;
+            .eqp full
+            select y from t2;
+            .eqp off
+            .explain off
+            explain select 1;
+            .explain auto
+            .mode box
+            explain query plan select * from t1;
+
+            """#),
+        Case(name: ".parameter and bindings of every kind", script: #"""
+            .parameter set :a 5
+            .parameter set :r 2.50
+            .parameter set :b x'4142'
+            .parameter set :n NULL
+            .parameter set $t 'hello'
+            .parameter set @d 2023-01-01
+            .parameter set ?1 11
+            .param set :q "'it''s'"
+            .parameter set :e 1+2
+            .parameter list
+            select :a, :r, :b, :n, $t, @d, ?1, :missing, typeof(:b), :q, :e;
+            select ?, ?5, ?;
+            .parameter unset :a
+            select :a;
+            .parameter clear
+            select :r;
+            .parameter list
+
+            """#),
+        Case(name: ".dump in every form", script: #"""
+            .dump
+            .dump t1
+            .dump --data-only
+            .dump --nosys --newlines t%
+            .dump --preserve-rowids
+            .dump nomatch%
+
+            """#),
+        Case(name: ".schema, .fullschema, .tables, .indexes, .databases", script: #"""
+            .schema
+            .schema t%
+            .schema --indent
+            .schema --nosys
+            .schema sqlite_master
+            .schema ft
+            .schema json_each
+            .schema --debug t1
+            .fullschema
+            .fullschema --indent
+            .tables
+            .tables t%
+            .indexes
+            .indexes t1
+            .databases
+            .schema temp.%
+
+            """#),
+        Case(name: ".sha3sum", script: #"""
+            .sha3sum
+            .sha3sum --sha3-256
+            .sha3sum --sha3-384
+            .sha3sum --sha3-512
+            .sha3sum t1
+            .sha3sum --schema
+            .sha3sum t%
+            .sha3sum --debug
+            .headers on
+            .mode box
+            .sha3sum --sha3-256 s%
+            .sha3sum nomatch
+
+            """#),
+        Case(name: ".import from CSV, a BOM, ascii, and duplicate names", script: #"""
+            .import --csv good.csv t_good
+            select * from t_good;
+            .import --csv -v good.csv t_good2
+            .import --csv --skip 1 good.csv t_good
+            select count(*) from t_good;
+            .import --csv dup.csv t_dup
+            .schema t_dup
+            .separator ;
+            .import -v bom.csv t_bom
+            .mode list
+            select * from t_bom;
+            .import --ascii rows.txt t_ascii
+            select * from t_ascii;
+            .mode csv
+            .import good.csv t_csvmode
+            select * from t_csvmode;
+            .mode list
+
+            """#, sameErrors: true),
+        Case(name: "output redirection", script: #"""
+            .output o1.txt
+            select 1;
+            .print hi
+            .output
+            select 2;
+            .once o2.txt
+            select 3; select 4;
+            select 5;
+            .once o3.txt
+            .print dot
+            select 6;
+            .output |tr a-z A-Z
+            select 'piped';
+            .output stdout
+            select 'standard output';
+            .output
+            .system cat o1.txt o2.txt o3.txt
+            .shell echo "a  b" c 'd e'
+
+            """#),
+        Case(name: "error positions", script: #"""
+            selec 1;
+            select * from nosuchtable;
+            select 1 +;
+            select 'aaaaaaaaaaaaaaaaaaaa', nosuchcol from t2;
+            select 1,
+            	nosuchcol
+            from t2; select 2;
+            create table t2(a);
+            select 1; selec 2; select 3;
+            insert into t1 values(1,2,3,4,5);
+            select json('{');
+
+            """#, sameErrors: true),
+    ]
+
+    /// Runs `script` through sqlite3 and migsh, each in a folder of its own holding a copy of
+    /// the fixture (named `db`) and the files.
+    static func runBoth(_ script: String, in dir: String) throws -> (sqlite3: ByteResult, migsh: ByteResult) {
+        let source = dir + "/fixture.sqlite"
+        _ = sqlite(source, fixture)
+        var results: [ByteResult] = []
+        for (side, program) in [("sqlite3", sqlite3Binary), ("migsh", migshBinary)] {
+            let folder = dir + "/" + side
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: source, toPath: folder + "/db")
+            for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+            let arguments = side == "sqlite3" ? ["-init", "/dev/null", "db"] : ["--noinit", "--no-bail", "db"]
+            results.append(try runCollectingBytes(program, arguments, stdin: Data(script.utf8), in: folder))
+        }
+        return (results[0], results[1])
+    }
+
+    @Test("migsh prints what sqlite3 prints", arguments: corpus)
+    func sameOutput(_ input: Case) throws {
+        try withTemporaryDirectory { dir in
+            let (theirs, ours) = try Self.runBoth(input.script, in: dir)
+            // The folders differ only in name (sqlite3/ and migsh/): paths print alike.
+            let mine = String(decoding: ours.stdout, as: UTF8.self).replacingOccurrences(of: "/migsh/", with: "/sqlite3/")
+            #expect(Data(mine.utf8) == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
+            if input.sameErrors {
+                #expect(ours.stderr == theirs.stderr, "migsh:\n\(ours.stderr)\nsqlite3:\n\(theirs.stderr)")
+            }
+            #expect(ours.status == theirs.status, "migsh exited \(ours.status), sqlite3 \(theirs.status)\n\(ours.stderr)")
+        }
+    }
+
+    @Test("output redirection writes the same files as sqlite3, created 0600")
+    func redirectedFiles() throws {
+        try withTemporaryDirectory { dir in
+            let script = Self.corpus.first { $0.name == "output redirection" }!.script
+            _ = try Self.runBoth(script, in: dir)
+            for name in ["o1.txt", "o2.txt", "o3.txt"] {
+                #expect(contents(of: "\(dir)/migsh/\(name)") == contents(of: "\(dir)/sqlite3/\(name)"), "\(name)")
+                #expect(fileMode("\(dir)/migsh/\(name)") == 0o600, "\(name) is not private")
+            }
+            #expect(contents(of: "\(dir)/migsh/o1.txt") == Data("1\nhi\n".utf8))
+        }
+    }
+
+    @Test(".dump round trip: migsh's dump loads into sqlite3 and dumps back identical")
+    func dumpRoundTrip() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, Self.fixture)
+            let dumped = try migsh([db, ".dump"])
+            #expect(dumped.status == 0, "\(dumped)")
+            let copy = dir + "/copy.sqlite"
+            let load = try runProcess(sqlite3Binary, ["-bail", copy], stdin: Data(dumped.stdout.utf8))
+            #expect(load.status == 0, "\(load)")
+            #expect(sqlite(copy, ".dump") == sqlite(db, ".dump"))
+            #expect(sqlite(copy, "PRAGMA integrity_check") == "ok")
+            // The audit log says a dump was taken and where it went.
+            let audit = String(decoding: contents(of: db + "-audit.jsonl") ?? Data(), as: UTF8.self)
+            #expect(audit.contains("\"event\":\"dump\"") && audit.contains("\"destination\":\"stdout\""), "\(audit)")
+        }
+    }
+
+    @Test(".import round trip: .once a CSV, .import it into a new table, the same rows")
+    func importRoundTrip() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, Self.fixture)
+            let result = try migsh([db], script: """
+                .headers on
+                .mode csv
+                .once \(dir)/t1.csv
+                select a, b, c, e from t1;
+                .import \(dir)/t1.csv t1_copy
+                """)
+            #expect(result.status == 0, "\(result)")
+            // Imported values are text (CSV has no types, and NULL reads as ''); the keys and the
+            // texts — quotes, commas, newlines, CR LF, tabs, unicode — come back byte for byte.
+            #expect(sqlite(db, "select a, hex(b), c from t1_copy order by cast(a as integer)")
+                    == sqlite(db, "select a, hex(b), c from t1 order by a"))
+            #expect(sqlite(db, "select count(*) from t1_copy") == "6")
+        }
+    }
+
+    @Test(".import: a malformed row gives sqlite3's messages and imports nothing; --readonly refuses it")
+    func importRefusesBadRows() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table x(a,b,c); insert into x values (0,0,0);")
+            try "1,2,3\n1,2\n1,2,3,4,5\n\"abc,5,6\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+            let before = dump(db)
+            let result = try migsh([db, ".import --csv \(dir)/bad.csv x"])
+            #expect(result.status == 1)
+            #expect(result.stderr == """
+                \(dir)/bad.csv:2: expected 3 columns but found 2 - filling the rest with NULL
+                \(dir)/bad.csv:3: expected 3 columns but found 5 - extras ignored
+                \(dir)/bad.csv:4: unterminated "-quoted field
+                \(dir)/bad.csv:4: expected 3 columns but found 1 - filling the rest with NULL
+                Error: 4 problems in \(dir)/bad.csv; nothing was imported
+
+                """, "\(result)")
+            #expect(dump(db) == before)
+            let readonly = try migsh(["--readonly", db, ".import --csv \(dir)/bad.csv x"])
+            #expect(readonly.status == 1 && readonly.stderr.contains("--readonly"), "\(readonly)")
+            #expect(dump(db) == before)
+        }
+    }
+
+    @Test(".cd is refused in a fleet run; .shell and .output run under --readonly")
+    func readonlyAllowsShellAndOutput() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table x(a); insert into x values (1);")
+            let result = try migsh(["--readonly", db, ".output \(dir)/out.txt", "select a from x;", ".shell echo shelled"])
+            #expect(result.status == 0, "\(result)")
+            #expect(contents(of: dir + "/out.txt") == Data("1\n".utf8))
+            #expect(result.stdout == "shelled\n")
+        }
+    }
+
+    @Test(".output off and .output stdout are standard output; .output stderr is standard error")
+    func outputTargets() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table x(a)")
+            let result = try migsh([db], script: ".output off\nselect 1;\n.output stderr\nselect 2;\n.output stdout\nselect 3;\n", cwd: dir)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "1\n3\n")
+            #expect(result.stderr == "2\n")
+            #expect(!fileExists(dir + "/off") && !fileExists(dir + "/stdout"))
+        }
+    }
+}
