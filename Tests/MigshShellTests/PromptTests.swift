@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import MigshShell
+
+/// `.prompt`: the name before the version is the user's; the version and the `*` of an open
+/// transaction stay; the continuation prompt is replaced as given.
+@Suite(".prompt")
+struct PromptTests {
+    /// A reader that is never read from: the prompt is computed, not shown.
+    final class SilentReader: LineReader {
+        func readLine(prompt: String) -> String? { nil }
+        func addHistory(_ line: String) {}
+        func loadHistory(_ path: String) {}
+        func saveHistory(_ path: String) {}
+        var completer: ((String, String) -> [String])?
+    }
+
+    @Test("MAIN replaces the database name; the version and * follow it; CONTINUE is used as given")
+    func prompt() throws {
+        let shell = try InProcessShell(setup: "create table x(a);")
+        let interactive = InteractiveShell(shell: shell.shell, reader: SilentReader())
+        #expect(interactive.prompt() == "db.sqlite v0> ")
+        #expect(shell.run(".prompt 'prod> ' '  more> '"))
+        #expect(interactive.prompt() == "prod v0> ")
+        #expect(shell.session.continuationPrompt == "  more> ")
+        #expect(shell.run("begin;"))
+        #expect(interactive.prompt() == "prod v0*> ")
+        #expect(shell.run("rollback;"))
+        #expect(shell.run(".prompt plain"))
+        #expect(interactive.prompt() == "plain v0> ")
+    }
+}
