@@ -1,4 +1,5 @@
 import Foundation
+import MigshCore
 import Testing
 @testable import MigshShell
 
@@ -28,5 +29,15 @@ struct PromptTests {
         #expect(shell.run("rollback;"))
         #expect(shell.run(".prompt plain"))
         #expect(interactive.prompt() == "plain v0> ")
+    }
+
+    @Test("a scratch session's prompt names the original and says [scratch]")
+    func scratchPrompt() throws {
+        let shell = try InProcessShell(setup: "create table x(a);")
+        try shell.session.reopen(path: shell.dir + "/db.sqlite", create: false, scratch: true)
+        let interactive = InteractiveShell(shell: shell.shell, reader: SilentReader())
+        #expect(interactive.prompt() == "db.sqlite v0 [scratch]> ")
+        #expect(shell.session.configuration.databasePath != shell.dir + "/db.sqlite")
+        shell.session.configuration.scratch?.remove()
     }
 }

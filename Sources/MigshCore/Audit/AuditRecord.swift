@@ -15,9 +15,13 @@ public enum Audit {
         public var migrations: String
         public var migshVersion: String
         public var readonly: Bool
-        public init(user: String, host: String, pid: Int, database: String, migrations: String, migshVersion: String, readonly: Bool) {
+        /// A scratch session: the original database its private copy was made from.
+        public var scratchOf: String?
+        public init(user: String, host: String, pid: Int, database: String, migrations: String, migshVersion: String, readonly: Bool,
+                    scratchOf: String? = nil) {
             self.user = user; self.host = host; self.pid = pid; self.database = database
             self.migrations = migrations; self.migshVersion = migshVersion; self.readonly = readonly
+            self.scratchOf = scratchOf
         }
     }
 

@@ -8,6 +8,12 @@ public enum MigrationLinter {
         public var line: Int?
         public var rule: String
         public var message: String
+        public init(severity: Severity, line: Int?, rule: String, message: String) {
+            self.severity = severity
+            self.line = line
+            self.rule = rule
+            self.message = message
+        }
     }
 
     public static func lint(path: String, expected: ExpectedSchemas?) throws -> [Finding] {

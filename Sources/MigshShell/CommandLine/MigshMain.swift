@@ -46,7 +46,15 @@ public enum MigshMain {
             err.write("migsh: \(message)\n")
             return 2
         }
-        if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
+        if o.scratch {
+            // A private copy made with the online backup API; the original is only read.
+            do {
+                c = Session.scratchConfiguration(c, copy: try ScratchCopy.make(of: databasePath, busyTimeoutMS: o.busyTimeout))
+            } catch {
+                Shell.writeError(error, to: err)
+                return Shell.exitCode(for: error)
+            }
+        } else if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
             guard lineReader.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") else {
                 err.write("Error: database not found: \(databasePath)\n")
                 return 1
@@ -58,6 +66,7 @@ public enum MigshMain {
         do {
             session = try Session(configuration: c, out: out, err: err)
         } catch {
+            c.scratch?.remove()
             Shell.writeError(error, to: err)
             return Shell.exitCode(for: error)
         }
@@ -75,6 +84,8 @@ public enum MigshMain {
             migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
             backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
             auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
+        c.backupsGiven = o.backups != nil
+        c.auditGiven = o.audit != nil
         c.target = o.target
         c.appVersion = o.appVersion
         c.readOnly = o.readOnly
@@ -127,6 +138,8 @@ public enum MigshMain {
         try? session.audit.flush()
         session.out.flush()
         session.err.flush()
+        // Quitting removes a scratch session's copy (`.scratch keep FILE` saved it if wanted).
+        session.configuration.scratch?.remove()
         return status
     }
 

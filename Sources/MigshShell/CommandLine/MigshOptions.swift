@@ -99,6 +99,9 @@ struct MigshOptions: ParsableCommand {
     @Flag(name: .customLong("noinit"), help: "Do not read an init file.")
     var noInit = false
 
+    @Flag(name: .customLong("scratch"), help: "Work on a private copy of DATABASE (the original is only read); quitting removes the copy.")
+    var scratch = false
+
     @Option(name: .customLong("each"), help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
     var each: String?
 
@@ -148,6 +151,7 @@ struct MigshOptions: ParsableCommand {
         if !mergeReports.isEmpty && (isFleet || database != nil) {
             throw ValidationError("--merge-reports takes report files only, no database or commands")
         }
+        if scratch && (isFleet || create) { throw ValidationError("--scratch copies one existing database (not with --create, --each or --fleet)") }
         if isFleet {
             if fleetCommands.isEmpty && file == nil && !check {
                 throw ValidationError("a fleet run needs commands, -f FILE or --check (standard input is not read for each database)")

@@ -17,6 +17,7 @@ enum DotCommands {
         EqpCommand.self, ExplainCommand.self, StatsCommand.self, WidthCommand.self, ShowCommand.self,
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
         ImportCommand.self,
+        ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
         HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
 

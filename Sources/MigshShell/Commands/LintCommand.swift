@@ -38,7 +38,14 @@ struct LintCommand: DotCommand {
         }
         var reports: [FileReport] = []
         for path in paths {
-            reports.append(FileReport(file: path, findings: try MigrationLinter.lint(path: path, expected: expected)))
+            var findings = try MigrationLinter.lint(path: path, expected: expected)
+            // A migration the checksum file does not list yet is a draft (.new wrote it).
+            let name = (path as NSString).lastPathComponent
+            if let sums = folder?.checksums, sums.sums[name] == nil, folder?.sorted.contains(where: { $0.fileName == name }) == true {
+                findings.append(MigrationLinter.Finding(severity: .warning, line: nil, rule: "draft",
+                    message: "draft: not in \(MigrationFolder.checksumFileName) yet; record its checksum with .seal when it is ready to ship"))
+            }
+            reports.append(FileReport(file: path, findings: findings))
         }
         let errors = reports.flatMap(\.findings).filter { $0.severity == .error }.count
         let warnings = reports.flatMap(\.findings).filter { $0.severity == .warning }.count

@@ -9,11 +9,13 @@ struct OpenCommand: DotCommand {
     static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
 
     @Flag(name: [.customLong("new"), .customLong("create")], help: "Create FILE if it does not exist (as sqlite3's --new; --create as on the command line).") var new = false
+    @Flag(name: .customLong("scratch"), help: "Open a private copy of FILE (the original is only read).") var scratch = false
     @Argument(help: "The database file.") var file: String
 
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
-        try shell.session.reopen(path: file, create: new || shell.session.configuration.create)
+        if scratch && new { throw MigshError(.usage, ".open --scratch copies an existing database (not with --new)") }
+        try shell.session.reopen(path: file, create: !scratch && (new || shell.session.configuration.create), scratch: scratch)
         let c = shell.session.configuration
         shell.session.log(Audit.Open(database: absolutePath(c.databasePath), backups: c.backupsPath, audit: c.auditPath))
     }

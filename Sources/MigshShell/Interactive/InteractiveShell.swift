@@ -18,9 +18,9 @@ struct InteractiveShell {
     }
 
     func prompt() -> String {
-        let name = session.promptName ?? (session.configuration.databasePath as NSString).lastPathComponent
+        let name = session.promptName ?? ((session.configuration.scratch?.original ?? session.configuration.databasePath) as NSString).lastPathComponent
         let version = session.currentVersion.map { "v\($0)" } ?? "v?"
-        return "\(name) \(version)\(session.inTransaction ? "*" : "")> "
+        return "\(name) \(version)\(session.inTransaction ? "*" : "")\(session.configuration.scratch != nil ? " [scratch]" : "")> "
     }
 
     func run() -> Int32 {

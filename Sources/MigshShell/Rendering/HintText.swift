@@ -24,7 +24,7 @@ extension MigrationFolder.Problem {
 extension MigrationFolder.Remedy {
     var text: String {
         switch self {
-        case .recordChecksums: return "record it with scripts/sum-migrations"
+        case .recordChecksums: return "record it with .seal (or scripts/sum-migrations)"
         }
     }
 }

@@ -27,6 +27,8 @@ final class Session {
         var folder: MigrationFolder?
         /// One database of a fleet run: other databases run in this process at the same time.
         var inFleet = false
+        /// A scratch session: the private copy `databasePath` is, and the original.
+        var scratch: ScratchCopy?
     }
 
     var configuration: Configuration
@@ -50,6 +52,10 @@ final class Session {
     let err: OutputBuffer
     /// Where `out` goes when redirected, and whether only for the next command (`.once`).
     var redirection: OutputRedirection?
+    /// `.record`: the statements that changed the schema or data, while `recording`.
+    var recorder = StatementRecorder()
+    var recording = false
+
     /// `.prompt`: the name shown before the version (nil: the database's file name), and the
     /// continuation prompt.
     var promptName: String?
@@ -85,7 +91,7 @@ final class Session {
             user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(), host: ProcessInfo.processInfo.hostName,
             pid: Int(getpid()), database: absolutePath(configuration.databasePath),
             migrations: absolutePath(configuration.migrationsPath), migshVersion: MigshVersion.current,
-            readonly: configuration.readOnly))
+            readonly: configuration.readOnly, scratchOf: configuration.scratch?.original))
         try audit.flush()
     }
 
@@ -126,17 +132,24 @@ final class Session {
     /// Reopens on another file (`.open`).
     /// `.open`: another database, with its own backups folder and audit log unless they were
     /// named on the command line. The old log records the switch; the new one, a session start.
-    func reopen(path: String, create: Bool) throws {
+    func reopen(path: String, create: Bool, scratch: Bool = false) throws {
         var c = configuration
         c.databasePath = path
         c.create = create
+        c.scratch = nil
         if !c.backupsGiven { c.backupsPath = BackupStore.defaultDirectory(forDatabase: path) }
         if !c.auditGiven { c.auditPath = absolutePath(path) + "-audit.jsonl" }
+        if scratch {
+            let copy = try ScratchCopy.make(of: path, busyTimeoutMS: c.busyTimeoutMS)
+            c = Session.scratchConfiguration(c, copy: copy)
+        }
         let newDB = try Session.open(c)
         let newAudit = c.auditPath == configuration.auditPath ? audit : try AuditLog(path: c.auditPath)
         log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
         db = newDB
-        configuration.databasePath = path
+        configuration.scratch?.remove()
+        configuration.scratch = c.scratch
+        configuration.databasePath = c.databasePath
         configuration.backupsPath = c.backupsPath
         configuration.auditPath = c.auditPath
         if newAudit !== audit {
@@ -144,6 +157,19 @@ final class Session {
             audit = newAudit
             try logSessionStart()
         }
+    }
+
+    /// The settings of a scratch session on `copy`: the database is the private copy; its
+    /// backups stay in the private folder (they go with it); the audit log is the original's,
+    /// each session start naming the copy and the original.
+    static func scratchConfiguration(_ c: Configuration, copy: ScratchCopy) -> Configuration {
+        var c = c
+        c.databasePath = copy.path
+        c.scratch = copy
+        c.create = false
+        if !c.backupsGiven { c.backupsPath = copy.folder + "/snapshots" }
+        if !c.auditGiven { c.auditPath = copy.original + "-audit.jsonl" }
+        return c
     }
 
     // MARK: Migrations

@@ -3,14 +3,15 @@ import MigshCore
 
 extension Shell {
     /// Prints a migsh command's result: one JSON document with --json, else the text.
-    func emit(_ value: some Encodable, text: () -> String) throws {
+    /// `wrap: false` for SQL meant to be copied (it is never broken to the terminal's width).
+    func emit(_ value: some Encodable, wrap: Bool = true, text: () -> String) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.keyEncodingStrategy = .convertToSnakeCase
             out.write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
         } else {
-            let t = wrapText(text(), width: outputWidth)
+            let t = wrap ? wrapText(text(), width: outputWidth) : text()
             out.write(t.hasSuffix("\n") || t.isEmpty ? t : t + "\n")
         }
         out.flush()

@@ -216,6 +216,9 @@ final class Shell {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
                 }
                 if session.stats > 0 { StatsCommand.report(statement, in: self) }
+                if session.recording {
+                    session.recorder.observe(text, readOnly: sqlite3_stmt_readonly(statement.sqliteHandle) != 0, autocommitAfter: db.isAutocommit)
+                }
                 session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
             out.flush()
@@ -249,6 +252,7 @@ final class Shell {
         }
         err.write("\(kind)\(location): \(message)\(context)\n")
         if wasInTransaction && !session.inTransaction {
+            session.recorder.transactionRolledBack()
             err.write("Note: SQLite rolled the open transaction back after this error; earlier changes in it are gone.\n")
             session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: message))
         }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.rebuild TABLE --type COL=TYPE …`: the SQL of SQLite's twelve-step table rebuild for the
+/// changes ALTER TABLE cannot make — indexes, triggers and views recreated, the rows copied by
+/// column name, foreign-key children kept — proved on a copy of the schema first. `--run`
+/// runs it on a scratch session's copy, as `.apply` would (enforcement off, every key checked
+/// before COMMIT).
+struct RebuildCommand: DotCommand {
+    typealias Output = [String]
+    static let configuration = CommandConfiguration(commandName: ".rebuild", abstract: "The SQL of SQLite's table rebuild for changes ALTER TABLE cannot make.",
+        discussion: """
+        Changes: --type COL=TYPE, --drop COL, --rename OLD=NEW, --not-null COL, --default COL=VALUE,
+        --fk COL=TABLE(COL), --drop-fk COL, --check EXPR, --column-order A,B,C. --run runs it on a
+        scratch copy (recorded by .record).
+        Example: .rebuild Products --type thermal_capacity=DECIMAL(10,3)
+        """)
+    static let completion: [String: CompletionSource] = ["0": .tables]
+
+    @Argument(help: "The table.") var table: String
+    @Option(name: .customLong("type"), help: ArgumentHelp("A column's new type.", valueName: "col=type")) var types: [String] = []
+    @Option(name: .customLong("drop"), help: ArgumentHelp("A column to drop.", valueName: "col")) var drops: [String] = []
+    @Option(name: .customLong("rename"), help: ArgumentHelp("A column to rename.", valueName: "old=new")) var renames: [String] = []
+    @Option(name: .customLong("not-null"), help: ArgumentHelp("A column that becomes NOT NULL.", valueName: "col")) var notNull: [String] = []
+    @Option(name: .customLong("default"), help: ArgumentHelp("A column's default (SQL).", valueName: "col=value")) var defaults: [String] = []
+    @Option(name: .customLong("fk"), help: ArgumentHelp("A foreign key to add.", valueName: "col=table(col)")) var foreignKeys: [String] = []
+    @Option(name: .customLong("drop-fk"), help: ArgumentHelp("A column whose foreign key goes.", valueName: "col")) var dropForeignKeys: [String] = []
+    @Option(name: .customLong("check"), help: ArgumentHelp("A CHECK constraint to add.", valueName: "expr")) var checks: [String] = []
+    @Option(name: .customLong("column-order"), help: ArgumentHelp("The columns' new order.", valueName: "a,b,c")) var order: String?
+    @Flag(name: .customLong("run"), help: "Run it on this scratch session's copy.") var run = false
+
+    func run(in shell: Shell) throws {
+        func pair(_ text: String, _ option: String) throws -> (String, String) {
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex, text.index(after: eq) != text.endIndex else {
+                throw MigshError(.usage, "--\(option) takes COL=VALUE, got \"\(text)\"")
+            }
+            return (String(text[..<eq]), String(text[text.index(after: eq)...]))
+        }
+        var changes = TableRebuild.Changes()
+        changes.types = try types.map { try pair($0, "type") }.map { (column: $0.0, type: $0.1) }
+        changes.drops = drops
+        changes.renames = try renames.map { try pair($0, "rename") }.map { (from: $0.0, to: $0.1) }
+        changes.notNull = notNull
+        changes.defaults = try defaults.map { try pair($0, "default") }.map { (column: $0.0, value: $0.1) }
+        changes.foreignKeys = try foreignKeys.map { try pair($0, "fk") }.map { (column: $0.0, reference: $0.1) }
+        changes.dropForeignKeys = dropForeignKeys
+        changes.checks = checks
+        changes.order = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        let session = shell.session
+        let rebuild = try TableRebuild(db: session.db, table: table, changes: changes)
+        for warning in rebuild.migration.warnings { shell.note("warning: " + warning) }
+        guard run else {
+            try shell.emit(rebuild.migration.steps.map(\.sql), wrap: false) { rebuild.migration.text }
+            return
+        }
+        guard session.configuration.scratch != nil else {
+            throw MigshError(.refused, ".rebuild --run changes the database: it runs in a scratch session (migsh --scratch DB); for a real database, write the migration (.new) and .apply it")
+        }
+        try session.refuseUnlessWritable(".rebuild --run")
+        try RebuildCommand.runOnCopy(rebuild.migration, in: shell)
+        try shell.emit(rebuild.migration.steps.map(\.sql)) { "rebuilt \(rebuild.table) (\(rebuild.migration.steps.count) statements; .scratch diff shows the result)" }
+    }
+
+    /// Runs the steps as `.apply` runs a migration: foreign keys off, one transaction, every
+    /// key checked before COMMIT; recorded when `.record` is on.
+    static func runOnCopy(_ migration: SchemaMigration, in shell: Shell) throws {
+        let session = shell.session
+        let db = session.db
+        let enforcing = try db.foreignKeysEnabled
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer { if enforcing { try? db.execute("PRAGMA foreign_keys = ON") } }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for step in migration.steps { try db.execute(step.sql) }
+            let violations = try db.foreignKeyViolations()
+            if !violations.isEmpty {
+                throw MigshError(.checkFailed, "the rebuild breaks \(violations.count) foreign key(s) (first: \(violations[0].table)); nothing was changed")
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        if session.recording {
+            for step in migration.steps { session.recorder.observe(step.sql, readOnly: false, autocommitAfter: true) }
+        }
+        session.logStatement("-- .rebuild: " + migration.steps.map(\.sql).joined(separator: " "), outcome: "ok", durationMS: 0)
+    }
+}
