@@ -88,33 +88,11 @@ public struct SQLDump {
         case SQLITE_NULL: return Array("NULL".utf8)
         case SQLITE_INTEGER: return Array(String(sqlite3_column_int64(stmt, i)).utf8)
         case SQLITE_FLOAT: return Array(SQLLiteral.real(sqlite3_column_double(stmt, i)).utf8)
-        case SQLITE_BLOB:
-            var out = Array("X'".utf8)
-            if let blob = sqlite3_column_blob(stmt, i) {
-                let bytes = blob.assumingMemoryBound(to: UInt8.self)
-                let digits = Array("0123456789abcdef".utf8)
-                for k in 0..<Int(sqlite3_column_bytes(stmt, i)) {
-                    out.append(digits[Int(bytes[k] >> 4)])
-                    out.append(digits[Int(bytes[k] & 0x0f)])
-                }
-            }
-            out.append(UInt8(ascii: "'"))
-            return out
+        case SQLITE_BLOB: return SQLLiteral.hexBlob(sqlite3_column_blob(stmt, i), count: Int(sqlite3_column_bytes(stmt, i)))
         default:
             let text = sqlite3_column_text(stmt, i).map { UnsafeRawPointer($0) }
             guard newlines else { return SQLLiteral.escapedText(text) }
-            var raw: [UInt8] = [0x27]
-            if let text {
-                var k = 0
-                let bytes = text.assumingMemoryBound(to: UInt8.self)
-                while bytes[k] != 0 {
-                    raw.append(bytes[k])
-                    if bytes[k] == 0x27 { raw.append(0x27) }
-                    k += 1
-                }
-            }
-            raw.append(0x27)
-            return raw
+            return text.map { SQLLiteral.quoted($0.assumingMemoryBound(to: UInt8.self)) } ?? [0x27, 0x27]
         }
     }
 

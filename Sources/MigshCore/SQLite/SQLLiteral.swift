@@ -4,6 +4,34 @@ import CMigshSQLite
 /// `.dump` and `.mode insert` (its `output_quoted_escaped_string`, `quoteChar`, and the
 /// float rule of MODE_Insert), and as C strings (`output_c_string`, for `.mode tcl` and `.show`).
 public enum SQLLiteral {
+    /// SQL's `%Q` of the C string at `z`: `'…'` with `'` doubled, nothing else escaped.
+    public static func quoted(_ z: UnsafePointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = [0x27]
+        var k = 0
+        while z[k] != 0 {
+            out.append(z[k])
+            if z[k] == 0x27 { out.append(0x27) }
+            k += 1
+        }
+        out.append(0x27)
+        return out
+    }
+
+    /// `X'00ff'` (or with another prefix, `x'00ff'`): the bytes as lower-case hex.
+    public static func hexBlob(_ blob: UnsafeRawPointer?, count: Int, prefix: String = "X'") -> [UInt8] {
+        var out = Array(prefix.utf8)
+        if let blob {
+            let bytes = blob.assumingMemoryBound(to: UInt8.self)
+            let digits = Array("0123456789abcdef".utf8)
+            for k in 0..<count {
+                out.append(digits[Int(bytes[k] >> 4)])
+                out.append(digits[Int(bytes[k] & 0x0f)])
+            }
+        }
+        out.append(0x27)
+        return out
+    }
+
     /// `name`, or `"name"` (with `"` doubled) when it is not a plain identifier or is a keyword.
     public static func identifierIfNeeded(_ name: String) -> String {
         needsQuotes(name) ? "\"" + name.replacingOccurrencesOfQuote() + "\"" : name

@@ -677,27 +677,11 @@ extension ResultFormatter {
             guard let text = sqlite3_column_text(stmt, i) else { return [] }
             return Array(UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))))
         case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(stmt, i))
-            var out = Array("x'".utf8)
-            if let blob = sqlite3_column_blob(stmt, i) {
-                let digits = Array("0123456789abcdef".utf8)
-                let bytes = blob.assumingMemoryBound(to: UInt8.self)
-                for k in 0..<count { out += [digits[Int(bytes[k] >> 4)], digits[Int(bytes[k] & 0x0f)]] }
-            }
-            out.append(UInt8(ascii: "'"))
-            return out
+            return SQLLiteral.hexBlob(sqlite3_column_blob(stmt, i), count: Int(sqlite3_column_bytes(stmt, i)), prefix: "x'")
         default:
-            // %Q of the C string: '…' with ' doubled.
+            // %Q of the C string.
             guard let text = sqlite3_column_text(stmt, i) else { return Array("NULL".utf8) }
-            var out: [UInt8] = [0x27]
-            var k = 0
-            while text[k] != 0 {
-                out.append(text[k])
-                if text[k] == 0x27 { out.append(0x27) }
-                k += 1
-            }
-            out.append(0x27)
-            return out
+            return SQLLiteral.quoted(text)
         }
     }
 
