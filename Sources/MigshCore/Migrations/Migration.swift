@@ -28,17 +28,34 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// Reads `-- Key: value` lines from the comment block at the top of the file.
+    /// The `-- Key: value` lines at the top of a file, up to the first line that is neither
+    /// blank nor a comment (read line by line: the rest of the file is never split).
     static func parseHeader(_ sql: String) -> [String: String] {
         var header: [String: String] = [:]
-        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            guard trimmed.hasPrefix("--") else { break }
-            let body = trimmed.dropFirst(2).trimmingCharacters(in: .whitespaces)
-            guard let colon = body.firstIndex(of: ":") else { continue }
-            let key = body[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if !key.isEmpty, !key.contains(" "), header[key] == nil, !value.isEmpty { header[key] = value }
+        let bytes = Array(sql.utf8)
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0d }
+        func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var s = s
+            while let f = s.first, isSpace(f) { s = s.dropFirst() }
+            while let l = s.last, isSpace(l) { s = s.dropLast() }
+            return s
+        }
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0a { end += 1 }
+            let line = trimmed(bytes[start..<end])
+            start = end + 1
+            if line.isEmpty { continue }
+            guard line.count >= 2, line[line.startIndex] == 0x2d, line[line.startIndex + 1] == 0x2d else { break }
+            let body = trimmed(line.dropFirst(2))
+            guard let colon = body.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = trimmed(body[..<colon])
+            let value = trimmed(body[(colon + 1)...])
+            if !key.isEmpty, !key.contains(0x20), !value.isEmpty {
+                let k = String(decoding: key, as: UTF8.self)
+                if header[k] == nil { header[k] = String(decoding: value, as: UTF8.self) }
+            }
         }
         return header
     }

@@ -84,6 +84,8 @@ public final class ExpectedSchemas: @unchecked Sendable {
     static func replay(_ folder: MigrationFolder, through: Int = Int.max) throws -> ExpectedSchemas {
         let db = try sandbox()
         var versions = [try SchemaSnapshot.read(db)]
+        // The latest snapshot, reused for what a statement did not change.
+        var last = versions[0]
         var replays: [Int: MigrationReplay] = [:]
         for migration in folder.sorted where migration.version <= through {
             guard migration.version == versions.count else { break }  // a gap: stop
@@ -116,10 +118,13 @@ public final class ExpectedSchemas: @unchecked Sendable {
                 replay.steps.append(Step(statement: statement.index, line: statement.line, changesSchema: changes,
                                          insertsVersionRow: statement.index == versionInsert, sql: statement.sql,
                                          writes: writes, inserts: inserts))
-                if changes { replay.prefixes[statement.index] = try SchemaSnapshot.read(db) }
+                if changes {
+                    last = try SchemaSnapshot.read(db, reusing: last)
+                    replay.prefixes[statement.index] = last
+                }
             }
             replays[migration.version] = replay
-            versions.append(try SchemaSnapshot.read(db))
+            versions.append(last)
         }
         return ExpectedSchemas(versions: versions, replays: replays, replayError: nil)
     }

@@ -101,7 +101,12 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
 
     public init() {}
 
-    public static func read(_ db: Connection) throws -> SchemaSnapshot {
+    /// Reads the schema. `previous`: a snapshot of the same database a moment ago (the replay
+    /// of a long migration history reads one after every statement that changes the schema):
+    /// an object whose CREATE text is unchanged is taken from it instead of being read again
+    /// through the pragmas — a table's columns, keys and flags, and an index's columns, all
+    /// follow from that text — so the cost follows what changed, not the size of the schema.
+    public static func read(_ db: Connection, reusing previous: SchemaSnapshot? = nil) throws -> SchemaSnapshot {
         var snapshot = SchemaSnapshot()
         let objects = try db.prepare("""
             SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema
@@ -113,19 +118,38 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             let type = objects.text(0), name = objects.text(1), table = objects.text(2)
             let sql = objects.optionalText(3)
             if ignoredTables.contains(table.lowercased()) { continue }
+            let key = name.lowercased()
+            let position = Int(objects.int64(4))
             switch type {
-            case "table": tableNames.append(name)
+            case "table":
+                if let old = previous?.tables[key], old.sql == (sql ?? ""), old.name == name {
+                    snapshot.tables[key] = old
+                } else {
+                    tableNames.append(name)
+                }
             case "index": indexNames.append((name, table, sql))
             case "view":
-                snapshot.views[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "", position: Int(objects.int64(4)))
+                if var old = previous?.views[key], old.sql == (sql ?? ""), old.name == name, old.table == table {
+                    old.position = position
+                    snapshot.views[key] = old
+                } else {
+                    snapshot.views[key] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "", position: position)
+                }
             case "trigger":
-                snapshot.triggers[name.lowercased()] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "", position: Int(objects.int64(4)))
+                if var old = previous?.triggers[key], old.sql == (sql ?? ""), old.name == name, old.table == table {
+                    old.position = position
+                    snapshot.triggers[key] = old
+                } else {
+                    snapshot.triggers[key] = Definition(name: name, table: table, normalizedSQL: SQLNormalizer.normalizeCreate(sql ?? ""), sql: sql ?? "", position: position)
+                }
             default: break
             }
         }
         var tableFlags: [String: (Bool, Bool)] = [:]
-        let list = try db.prepare("SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main'")
-        while try list.step() { tableFlags[list.text(0).lowercased()] = (list.int64(1) != 0, list.int64(2) != 0) }
+        if !tableNames.isEmpty {
+            let list = try db.prepare("SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main'")
+            while try list.step() { tableFlags[list.text(0).lowercased()] = (list.int64(1) != 0, list.int64(2) != 0) }
+        }
 
         for name in tableNames {
             let sql = try db.scalarTextBound("SELECT sql FROM main.sqlite_schema WHERE type='table' AND name = ?1", name) ?? ""
@@ -163,6 +187,12 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
         for (name, table, sql) in indexNames {
             // Automatic indexes (UNIQUE/PRIMARY KEY constraints) are part of their table.
             guard let sql else { continue }
+            let tableKey = table.lowercased()
+            if let old = previous?.indexes[name.lowercased()], old.sql == sql, old.name == name, old.table == tableKey,
+               let oldTable = previous?.tables[tableKey], let newTable = snapshot.tables[tableKey], oldTable.sql == newTable.sql {
+                snapshot.indexes[name.lowercased()] = old
+                continue
+            }
             let list = try db.prepare("SELECT \"unique\" FROM pragma_index_list(?1) WHERE name = ?2")
             try list.bind(table, at: 1)
             try list.bind(name, at: 2)
