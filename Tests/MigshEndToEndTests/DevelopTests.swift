@@ -343,4 +343,21 @@ struct DevelopTests {
             #expect(sumAfter == sumBefore + "\(digest)  009_add_review_date.sql\n")
         }
     }
+
+    @Test(".rebuild --run outside a scratch session is refused and changes nothing; the hint's scratch session then runs it")
+    func rebuildRunNeedsScratch() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/nukeworks_db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            let before = contents(of: db)
+            let refused = try migsh([db, ".rebuild Products --type thermal_capacity=REAL --run"], cwd: dir)
+            #expect(refused.status == 1 && refused.stderr.contains("it runs in a scratch session (migsh --scratch DB)"), "\(refused)")
+            #expect(contents(of: db) == before)
+            // Following the hint: the same command in a scratch session runs, on the copy only.
+            let followed = try migsh(["--scratch", db, ".rebuild Products --type thermal_capacity=REAL --run",
+                                      "select type from pragma_table_info('Products') where name = 'thermal_capacity';"], cwd: dir)
+            #expect(followed.status == 0 && followed.stdout.hasSuffix("REAL\n"), "\(followed)")
+            #expect(contents(of: db) == before)
+        }
+    }
 }

@@ -364,4 +364,18 @@ struct FleetTests {
             }
         }
     }
+
+    @Test("a fleet that names nothing: no match, a missing or empty fleet file — exit 1, a clear message, nothing run")
+    func emptyFleets() throws {
+        try withTemporaryDirectory { dir in
+            let none = try migsh(["-m", repositoryMigrations, "--each", dir + "/sites/*/nukeworks_db.sqlite", "--check"], cwd: dir)
+            #expect(none.status == 1 && none.stderr.contains("no database matches"), "\(none)")
+            let missing = try migsh(["-m", repositoryMigrations, "--fleet", dir + "/nosuch.txt", "--check"], cwd: dir)
+            #expect(missing.status == 1 && missing.stderr.contains("cannot read the fleet file"), "\(missing)")
+            try "# only comments\n\n".write(toFile: dir + "/empty.txt", atomically: true, encoding: .utf8)
+            let empty = try migsh(["-m", repositoryMigrations, "--fleet", dir + "/empty.txt", "--check"], cwd: dir)
+            #expect(empty.status == 1 && empty.stderr.contains("lists no database"), "\(empty)")
+            #expect(none.stdout.isEmpty && missing.stdout.isEmpty && empty.stdout.isEmpty)
+        }
+    }
 }

@@ -428,4 +428,23 @@ struct SQLiteCommandsTests {
             #expect(!fileExists(dir + "/off") && !fileExists(dir + "/stdout"))
         }
     }
+
+    @Test(".output never writes through a symbolic link; a write that fails (a full disk) is an error, not silence")
+    func outputRefusesSymlinksAndReportsFailedWrites() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table x(a); insert into x values (1);")
+            try "precious\n".write(toFile: dir + "/target.txt", atomically: true, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: dir + "/link.txt", withDestinationPath: dir + "/target.txt")
+            let linked = try migsh([db, ".output \(dir)/link.txt", "select a from x;"])
+            #expect(linked.status == 1, "\(linked)")
+            #expect(linked.stderr.contains("is a symbolic link"), "\(linked)")
+            #expect(try String(contentsOfFile: dir + "/target.txt", encoding: .utf8) == "precious\n")
+            // A file-size limit of 4 KiB: the file stops growing; migsh says so and exits 1.
+            let full = try ReliabilityKit.migshWithFileSizeLimit(kib: 4, [db, ".output \(dir)/big.txt",
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c LIMIT 200000) SELECT n FROM c;", ".output"])
+            #expect(full.status == 1, "\(full)")
+            #expect(full.stderr.contains("writing \(dir)/big.txt failed") && full.stderr.contains("the file is incomplete"), "\(full)")
+        }
+    }
 }
