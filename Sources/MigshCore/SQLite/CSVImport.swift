@@ -52,7 +52,8 @@ public struct CSVImport {
 
     /// Imports; `problem` receives each of sqlite3's per-row messages as it is found (e.g.
     /// `data.csv:3: expected 3 columns but found 2 - filling the rest with NULL`).
-    public func run(problem: @escaping (String) -> Void) throws -> Result {
+    /// `rows` is told the count of rows imported so far, every 10,000.
+    public func run(rows rowsSoFar: ((Int) -> Void)? = nil, problem: @escaping (String) -> Void) throws -> Result {
         let name = options.file.hasPrefix("|") ? "<pipe>" : options.file
         let stream: UnsafeMutablePointer<FILE>?
         if options.file.hasPrefix("|") {
@@ -140,6 +141,7 @@ public struct CSVImport {
                     problems += 1
                 } else {
                     result.rows += 1
+                    if result.rows % 10_000 == 0 { rowsSoFar?(result.rows) }
                 }
             }
         } while reader.terminator != EOF

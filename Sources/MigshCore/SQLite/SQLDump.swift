@@ -28,9 +28,10 @@ public struct SQLDump {
         self.patterns = patterns
     }
 
-    /// Writes the dump through `write`, piece by piece (a large table is never held whole).
+    /// Writes the dump through `write`, piece by piece (a large table is never held whole);
+    /// `progress` is told each table as it starts (name, number, of how many).
     @discardableResult
-    public func write(_ write: ([UInt8]) -> Void) -> Summary {
+    public func write(progress: ((String, Int, Int) -> Void)? = nil, _ write: ([UInt8]) -> Void) -> Summary {
         func text(_ s: String) { write(Array(s.utf8)) }
         var summary = Summary()
         if !options.dataOnly { text("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") }
@@ -42,6 +43,8 @@ public struct SQLDump {
             return "name LIKE \(q) ESCAPE '\\' OR EXISTS (  SELECT 1 FROM sqlite_schema WHERE     name LIKE \(q) ESCAPE '\\' AND    sql LIKE 'CREATE VIRTUAL TABLE%' AND    substr(o.name, 1, length(name)+1) == (name||'_'))"
         }.joined(separator: " OR ")
         var wroteWritableSchema = false
+        let tableCount = Int((try? db.scalarInt("SELECT count(*) FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table' AND sql NOT NULL")) ?? 0 ?? 0)
+        var tableNumber = 0
         if let tables = try? db.prepare("SELECT name, type, sql FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table'  AND sql NOT NULL ORDER BY tbl_name='sqlite_sequence', rowid") {
             while (try? tables.step()) == true {
                 let name = tables.text(0)
@@ -67,6 +70,8 @@ public struct SQLDump {
                     text(SchemaText.line(sql, tail: ";\n"))
                 }
                 guard type == "table" else { continue }
+                tableNumber += 1
+                progress?(name, tableNumber, tableCount)
                 summary.tables += 1
                 if !dumpRows(of: name, write: write, summary: &summary) { summary.errors += 1 }
             }

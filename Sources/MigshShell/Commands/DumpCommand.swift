@@ -33,7 +33,15 @@ struct DumpCommand: DotCommand {
             }
         }
         let out = shell.out
-        let summary = SQLDump(db: shell.session.db, options: options, patterns: patterns).write { out.write($0) }
+        let progress = shell.progress
+        // A progress line on the terminal only while the dump goes elsewhere (.output, .once).
+        let showProgress = shell.session.redirection != nil
+        defer { if showProgress { progress.end() } }
+        let summary = SQLDump(db: shell.session.db, options: options, patterns: patterns).write(progress: { table, n, total in
+            guard showProgress else { return }
+            progress.begin("dumping \(table) (\(n) of \(total))")
+            progress.update(fraction: Double(n - 1) / Double(max(1, total)))
+        }) { out.write($0) }
         out.flush()
         shell.session.log(Audit.Dump(patterns: patterns, destination: shell.session.redirection?.name ?? "stdout",
                                      tables: summary.tables, rows: summary.rows, errors: summary.errors))

@@ -81,8 +81,16 @@ struct ImportCommand: DotCommand {
         }
         let err = shell.err
         let result: CSVImport.Result
+        let progress = shell.progress
+        defer { progress.end() }
         do {
-            result = try CSVImport(db: session.db, options: options).run { err.write($0 + "\n") }
+            result = try CSVImport(db: session.db, options: options).run(rows: { n in
+                if !progress.isIn("importing \(table)") { progress.begin("importing \(table)") }
+                progress.note(rows: n)
+            }) { line in
+                progress.clear()
+                err.write(line + "\n")
+            }
         } catch {
             err.flush()
             throw error

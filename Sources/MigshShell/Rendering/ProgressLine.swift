@@ -14,6 +14,7 @@ final class ProgressLine: @unchecked Sendable {
     private var phase: String?
     private var fraction: Double?
     private var bytesDone: Double?
+    private var rows: Int?
     private var phaseStarted = DispatchTime.now()
     private var started = DispatchTime.now()
     private var visible = false
@@ -30,6 +31,7 @@ final class ProgressLine: @unchecked Sendable {
         self.phase = phase
         fraction = nil
         bytesDone = nil
+        rows = nil
         phaseStarted = .now()
         lock.unlock()
         startTimer()
@@ -48,6 +50,15 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         self.fraction = fraction.map { min(1, max(0, $0)) }
         if let bytes { bytesDone = bytes }
+        lock.unlock()
+        redraw()
+    }
+
+    /// A count of things done where no total is known (rows imported).
+    func note(rows: Int) {
+        guard enabled else { return }
+        lock.lock()
+        self.rows = rows
         lock.unlock()
         redraw()
     }
@@ -96,6 +107,7 @@ final class ProgressLine: @unchecked Sendable {
         } else {
             text += " " + ["|", "/", "-", "\\"][spinner % 4]
         }
+        if let rows { text += "  \(rows) rows" }
         text += String(format: "  %.1f s", elapsed)
         if let bytesDone {
             let phaseSeconds = Double(DispatchTime.now().uptimeNanoseconds - phaseStarted.uptimeNanoseconds) / 1e9
