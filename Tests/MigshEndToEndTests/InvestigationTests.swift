@@ -48,6 +48,53 @@ struct InvestigationTests {
 
     // MARK: .diff and .apply --resume
 
+    @Test("a second .diff reads the expected schemas from the cache and says the same; a damaged cache entry changes nothing")
+    func cachedExpectedSchemasGiveTheSameVerdict() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/nukeworks_db.sqlite"
+            try makeDemoDatabase(db, version: 2)
+            _ = sqlite(db, try bodyPrefix(of: 3, through: "ALTER TABLE Owners_Developers ADD COLUMN client_priority TEXT;"))
+            let cache = dir + "/xdg-cache"
+            let env = ["XDG_CACHE_HOME": cache]
+            // A copy of the folder, so the cache key is this test's own (and a first run is a miss).
+            let folder = dir + "/migrations"
+            try copyRepositoryMigrations(to: folder)
+            let args = ["-m", folder, db, ".diff"]
+
+            let reference = try migsh(args, environment: ["MIGSH_NO_CACHE": "1", "XDG_CACHE_HOME": cache])
+            #expect(reference.status == 1 && reference.stdout.contains("through statement 5 of"), "\(reference)")
+            #expect(!fileExists(cache + "/migsh") || fileNames(in: cache + "/migsh").isEmpty, "MIGSH_NO_CACHE=1 wrote a cache entry")
+
+            let first = try migsh(args, environment: env)
+            let entries = fileNames(in: cache + "/migsh").filter { $0.hasPrefix("expected-") && !$0.hasSuffix(".partial") }
+            #expect(entries.count == 1, "\(entries)")
+            #expect(fileMode(cache + "/migsh") == 0o700)
+            let second = try migsh(args, environment: env)
+            for run in [first, second] {
+                #expect(run.status == reference.status && run.stdout == reference.stdout && run.stderr == reference.stderr, "\(run)")
+            }
+
+            // Damage the entry: one byte in the middle. The next run replays and says the same.
+            let entry = cache + "/migsh/" + entries.first!
+            var bytes = try #require(contents(of: entry))
+            bytes[bytes.count / 2] ^= 0xff
+            try bytes.write(to: URL(fileURLWithPath: entry))
+            let afterDamage = try migsh(args, environment: env)
+            #expect(afterDamage.status == reference.status && afterDamage.stdout == reference.stdout && afterDamage.stderr == reference.stderr,
+                    "\(afterDamage)")
+
+            // An edited migration is a new key: the verdict follows the new text at once.
+            let crm = folder + "/" + Self.crmMigration
+            let text = try String(contentsOfFile: crm, encoding: .utf8)
+            try text.replacingOccurrences(of: "ADD COLUMN client_priority TEXT;", with: "ADD COLUMN client_priority_level TEXT;")
+                .write(toFile: crm, atomically: true, encoding: .utf8)
+            let edited = try migsh(args, environment: env)
+            let editedReference = try migsh(args, environment: ["MIGSH_NO_CACHE": "1"])
+            #expect(!edited.stdout.contains("through statement 5 of"), "\(edited)")
+            #expect(edited.status == editedReference.status && edited.stdout == editedReference.stdout, "\(edited)\n\(editedReference)")
+        }
+    }
+
     @Test(".diff names a migration stopped after statement 5; .apply --resume finishes it with the data intact")
     func partialMigrationIsNamedAndResumed() throws {
         try withTemporaryDirectory { dir in

@@ -25,11 +25,17 @@ public struct Investigation {
 
     /// The verdict. A damaged database is a verdict (`.damaged`), not an error; a busy one is
     /// an error.
-    public func verdict() throws -> Verdict {
+    public func verdict() throws -> Verdict { try judge().verdict }
+
+    /// The verdict and the live schema it was judged on (nil when the database is damaged),
+    /// for a command that shows both without reading the schema twice.
+    public func judge() throws -> (verdict: Verdict, live: SchemaSnapshot?) {
+        let judge = Judge(self)
         do {
-            return try Judge(self).run()
+            let verdict = try judge.run()
+            return (verdict, judge.live)
         } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
-            return Judge.damaged(error, recorded: (try? SchemaVersionTable.recordedVersion(db)) ?? 0, restore: restoreOptions(preferring: nil))
+            return (Judge.damaged(error, recorded: (try? SchemaVersionTable.recordedVersion(db)) ?? 0, restore: restoreOptions(preferring: nil)), nil)
         }
     }
 

@@ -11,7 +11,7 @@ import Foundation
 public final class ExpectedSchemas: @unchecked Sendable {
     // @unchecked Sendable: immutable after init (built once, then only read).
 
-    public struct Step: Sendable {
+    public struct Step: Sendable, Codable {
         /// 1-based statement number within the migration body (BEGIN/COMMIT excluded).
         public var statement: Int
         public var line: Int
@@ -47,7 +47,7 @@ public final class ExpectedSchemas: @unchecked Sendable {
 
     public var highestVersion: Int { versions.count - 1 }
 
-    private init(versions: [SchemaSnapshot], replays: [Int: MigrationReplay], replayError: String?) {
+    init(versions: [SchemaSnapshot], replays: [Int: MigrationReplay], replayError: String?) {
         self.versions = versions
         self.replays = replays
         self.replayError = replayError
@@ -56,15 +56,23 @@ public final class ExpectedSchemas: @unchecked Sendable {
     nonisolated(unsafe) private static var cache: [String: ExpectedSchemas] = [:]
     private static let lock = NSLock()
 
-    /// Builds (or returns from the per-process cache, keyed by the folder's checksums) the
-    /// schemas of every version, or only of versions up to `through` (what a check of the
-    /// recorded version needs: the pending migrations are not replayed).
+    /// Builds (or returns from the per-process cache, keyed by the folder's checksums, or from
+    /// the on-disk `ExpectedSchemasCache`) the schemas of every version, or only of versions up
+    /// to `through` (what a check of the recorded version needs: the pending migrations are
+    /// not replayed).
     public static func build(_ folder: MigrationFolder, through: Int? = nil) throws -> ExpectedSchemas {
         let key = folder.path + "|" + folder.sorted.map(\.sha256).joined(separator: ",") + "|" + (through.map(String.init) ?? "all")
         lock.lock()
         if let cached = cache[key] { lock.unlock(); return cached }
         lock.unlock()
-        let built = try replay(folder, through: through ?? Int.max)
+        let directory = ExpectedSchemasCache.directory()
+        let built: ExpectedSchemas
+        if let directory, let stored = ExpectedSchemasCache.load(folder, through: through, directory: directory) {
+            built = stored
+        } else {
+            built = try replay(folder, through: through ?? Int.max)
+            if let directory { ExpectedSchemasCache.store(built, folder, through: through, directory: directory) }
+        }
         lock.lock()
         cache[key] = built
         lock.unlock()

@@ -112,7 +112,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema
             WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name
             """)
-        var tableNames: [String] = []
+        var tableNames: [(name: String, sql: String)] = []
         var indexNames: [(String, String, String?)] = []
         while try objects.step() {
             let type = objects.text(0), name = objects.text(1), table = objects.text(2)
@@ -125,7 +125,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
                 if let old = previous?.tables[key], old.sql == (sql ?? ""), old.name == name {
                     snapshot.tables[key] = old
                 } else {
-                    tableNames.append(name)
+                    tableNames.append((name, sql ?? ""))
                 }
             case "index": indexNames.append((name, table, sql))
             case "view":
@@ -151,11 +151,14 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             while try list.step() { tableFlags[list.text(0).lowercased()] = (list.int64(1) != 0, list.int64(2) != 0) }
         }
 
-        for name in tableNames {
-            let sql = try db.scalarTextBound("SELECT sql FROM main.sqlite_schema WHERE type='table' AND name = ?1", name) ?? ""
+        // Prepared once, bound per object: preparing is most of the cost of a pragma on a large schema.
+        lazy var info = Result { try db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)") }
+        lazy var fks = Result { try db.prepare("SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, match FROM pragma_foreign_key_list(?1) ORDER BY id, seq") }
+        for (name, sql) in tableNames {
+            let info = try info.get(), fks = try fks.get()
             var table = Table(name: name, columns: [], foreignKeys: [], withoutRowID: tableFlags[name.lowercased()]?.0 ?? false,
                               strict: tableFlags[name.lowercased()]?.1 ?? false, checks: SQLNormalizer.checkConstraints(sql), sql: sql)
-            let info = try db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)")
+            info.reset()
             try info.bind(name, at: 1)
             while try info.step() {
                 let column = info.text(0)
@@ -166,7 +169,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
                     primaryKey: Int(info.int64(4)), collation: (meta?.collation ?? "BINARY").uppercased(),
                     hidden: Int(info.int64(5)), autoincrement: meta?.autoincrement ?? false))
             }
-            let fks = try db.prepare("SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, match FROM pragma_foreign_key_list(?1) ORDER BY id, seq")
+            fks.reset()
             try fks.bind(name, at: 1)
             var byID: [Int64: ForeignKey] = [:]
             var order: [Int64] = []
@@ -184,6 +187,8 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             snapshot.tables[name.lowercased()] = table
         }
 
+        lazy var list = Result { try db.prepare("SELECT \"unique\" FROM pragma_index_list(?1) WHERE name = ?2") }
+        lazy var cols = Result { try db.prepare("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno") }
         for (name, table, sql) in indexNames {
             // Automatic indexes (UNIQUE/PRIMARY KEY constraints) are part of their table.
             guard let sql else { continue }
@@ -193,11 +198,12 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
                 snapshot.indexes[name.lowercased()] = old
                 continue
             }
-            let list = try db.prepare("SELECT \"unique\" FROM pragma_index_list(?1) WHERE name = ?2")
+            let list = try list.get(), cols = try cols.get()
+            list.reset()
             try list.bind(table, at: 1)
             try list.bind(name, at: 2)
             let unique = try list.step() ? list.int64(0) != 0 : false
-            let cols = try db.prepare("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno")
+            cols.reset()
             try cols.bind(name, at: 1)
             var columns: [IndexColumn] = []
             while try cols.step() {
@@ -213,12 +219,6 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
 }
 
 extension Connection {
-    func scalarTextBound(_ sql: String, _ value: String) throws -> String? {
-        let stmt = try prepare(sql)
-        try stmt.bind(value, at: 1)
-        return try stmt.step() ? stmt.optionalText(0) : nil
-    }
-
     /// `sqlite3_table_column_metadata`: collation and AUTOINCREMENT, which no pragma reports.
     func columnMetadata(table: String, column: String) -> (collation: String, autoincrement: Bool)? {
         var type: UnsafePointer<CChar>?

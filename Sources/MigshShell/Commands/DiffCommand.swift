@@ -37,7 +37,7 @@ struct DiffCommand: DotCommand {
         let investigation = try session.investigation(try session.loadFolder())
         let expected = investigation.expected
         if let problem = expected.replayError { shell.note("warning: \(problem)") }
-        let verdict = try investigation.verdict()
+        let (verdict, judgedSchema) = try investigation.judge()
         if verdict.state == .damaged {
             try shell.emit(Result(version: verdict.recordedVersion, equal: false, changes: [], verdict: VerdictDocument(verdict, backupsFolder: shell.session.backupStore.directory))) {
                 VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory)
@@ -48,7 +48,7 @@ struct DiffCommand: DotCommand {
         guard v >= 0, v < expected.versions.count else {
             throw MigshError(.usage, ".diff \(v): the migrations produce versions 0 to \(expected.highestVersion)")
         }
-        let live = try SchemaSnapshot.read(session.db)
+        let live = try judgedSchema ?? SchemaSnapshot.read(session.db)
         if sql {
             let repair = SchemaRepair(live: live, expected: expected.versions[v])
             try shell.emit(RepairSQL(version: v, statements: repair.statements, unrepairable: repair.unrepairable)) {

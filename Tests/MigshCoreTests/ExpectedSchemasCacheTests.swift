@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+@testable import MigshCore
+
+/// Every snapshot (each version and each statement prefix) and every step, as sorted-key
+/// JSON: what a cached copy must reproduce exactly, SQL text and positions included.
+private func fingerprint(_ e: ExpectedSchemas) throws -> [String] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var lines = try e.versions.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+    for version in e.replays.keys.sorted() {
+        let replay = e.replays[version]!
+        lines.append("migration \(version) \(replay.migration.fileName)")
+        lines += replay.steps.map { s in
+            "step \(s.statement) line \(s.line) \(s.changesSchema) \(s.insertsVersionRow) \(s.writes.sorted()) \(s.inserts.sorted()) \(s.sql)"
+        }
+        for statement in replay.prefixes.keys.sorted() {
+            lines.append("prefix \(statement): " + String(decoding: try encoder.encode(replay.prefixes[statement]!), as: UTF8.self))
+        }
+    }
+    lines.append("error: \(e.replayError ?? "none")")
+    return lines
+}
+
+/// A history that creates, alters, renames and drops tables, columns, indexes, views and
+/// triggers, so the stored changes include removals and rewritten objects.
+private func writeChurningHistory(_ dir: String) throws {
+    let bodies = [
+        "CREATE TABLE Schema_Version (version INTEGER PRIMARY KEY, applied_date TEXT, applied_by TEXT, description TEXT);\nCREATE TABLE a (id INTEGER PRIMARY KEY, Name TEXT COLLATE NOCASE NOT NULL DEFAULT 'x', v REAL);\nCREATE INDEX a_name ON a(Name DESC) WHERE v > 0;",
+        "CREATE TABLE b (id INTEGER PRIMARY KEY AUTOINCREMENT, a_id INTEGER REFERENCES a(id) ON DELETE CASCADE, CHECK (a_id > 0)) STRICT;\nCREATE VIEW va AS SELECT id, Name FROM a;\nCREATE TRIGGER ta AFTER INSERT ON a BEGIN UPDATE a SET v = 1 WHERE id = NEW.id; END;",
+        "ALTER TABLE a ADD COLUMN extra TEXT;\nUPDATE a SET extra = Name;\nALTER TABLE a RENAME COLUMN extra TO more;",
+        "ALTER TABLE a RENAME TO a2;\nDROP VIEW va;\nCREATE VIEW va AS SELECT id FROM a2;\nDROP INDEX a_name;",
+        "CREATE TABLE b_new (id INTEGER PRIMARY KEY, a_id INTEGER);\nINSERT INTO b_new SELECT id, a_id FROM b;\nDROP TABLE b;\nALTER TABLE b_new RENAME TO b;\nDROP TRIGGER ta;",
+        "CREATE TABLE w (k TEXT PRIMARY KEY, n INT) WITHOUT ROWID;\nCREATE UNIQUE INDEX w_n ON w(n COLLATE RTRIM);",
+    ]
+    for (i, body) in bodies.enumerated() {
+        try write(migrationText(i + 1, body: body), to: dir + String(format: "/%03d_step_%d.sql", i + 1, i + 1))
+    }
+}
+
+@Suite("Expected schemas are cached on disk, keyed by the files and migsh")
+struct ExpectedSchemasCacheTests {
+    @Test("a cached copy equals a fresh replay exactly, for the shipped migrations and a history that renames and drops",
+          arguments: ["shipped", "churning"])
+    func roundTrip(history: String) throws {
+        try withTemporaryDirectory { dir in
+            let migrations: String
+            if history == "shipped" {
+                migrations = repositoryMigrations
+            } else {
+                migrations = dir + "/m"
+                try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+                try writeChurningHistory(migrations)
+            }
+            let cache = dir + "/cache"
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+            let folder = try MigrationFolder.load(migrations)
+            let fresh = try ExpectedSchemas.replay(folder)
+            #expect(fresh.replayError == nil)
+            #expect(ExpectedSchemasCache.load(folder, through: nil, directory: cache) == nil)
+            ExpectedSchemasCache.store(fresh, folder, through: nil, directory: cache)
+            let cached = try #require(ExpectedSchemasCache.load(folder, through: nil, directory: cache))
+            #expect(try fingerprint(cached) == fingerprint(fresh))
+            #expect(cached.versions.count == folder.migrations.count + 1)
+            // Another `through` is another entry.
+            #expect(ExpectedSchemasCache.load(folder, through: 2, directory: cache) == nil)
+        }
+    }
+
+    @Test("an entry with a changed byte, a truncated entry and an entry of another key are ignored")
+    func damagedEntries() throws {
+        try withTemporaryDirectory { dir in
+            let folder = try MigrationFolder.load(repositoryMigrations)
+            let fresh = try ExpectedSchemas.replay(folder)
+            ExpectedSchemasCache.store(fresh, folder, through: nil, directory: dir)
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+            #expect(names.count == 1)
+            let path = dir + "/" + names[0]
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(ExpectedSchemasCache.load(folder, through: nil, directory: dir) != nil)
+
+            var flipped = original
+            flipped[original.count / 2] ^= 0x01
+            try flipped.write(to: URL(fileURLWithPath: path))
+            #expect(ExpectedSchemasCache.load(folder, through: nil, directory: dir) == nil)
+
+            try original.prefix(original.count - 10).write(to: URL(fileURLWithPath: path))
+            #expect(ExpectedSchemasCache.load(folder, through: nil, directory: dir) == nil)
+
+            try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: path))
+            #expect(ExpectedSchemasCache.load(folder, through: nil, directory: dir) == nil)
+
+            // Another folder's whole, valid entry copied under this folder's name.
+            try withTemporaryDirectory { other in
+                try writeChurningHistory(other)
+                let otherFolder = try MigrationFolder.load(other)
+                ExpectedSchemasCache.store(try ExpectedSchemas.replay(otherFolder), otherFolder, through: nil, directory: other)
+                let otherEntry = try #require(try FileManager.default.contentsOfDirectory(atPath: other).first { $0.hasPrefix("expected-") })
+                try Data(contentsOf: URL(fileURLWithPath: other + "/" + otherEntry)).write(to: URL(fileURLWithPath: path))
+            }
+            #expect(ExpectedSchemasCache.load(folder, through: nil, directory: dir) == nil)
+        }
+    }
+
+    @Test("a changed migration file is a new key: the replay of the new text is used, never the old entry")
+    func changedFileIsNewKey() throws {
+        try withTemporaryDirectory { dir in
+            let migrations = dir + "/m"
+            try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+            try writeChurningHistory(migrations)
+            let before = try MigrationFolder.load(migrations)
+            ExpectedSchemasCache.store(try ExpectedSchemas.replay(before), before, through: nil, directory: dir)
+            try write(migrationText(6, body: "CREATE TABLE w (k TEXT PRIMARY KEY, n INT, added TEXT) WITHOUT ROWID;"),
+                      to: migrations + "/006_step_6.sql")
+            let after = try MigrationFolder.load(migrations)
+            #expect(ExpectedSchemasCache.load(after, through: nil, directory: dir) == nil)
+            #expect(ExpectedSchemasCache.key(after, through: nil) != ExpectedSchemasCache.key(before, through: nil))
+            // Files after `through` are not part of its key.
+            #expect(ExpectedSchemasCache.key(after, through: 5) == ExpectedSchemasCache.key(before, through: 5))
+        }
+    }
+
+    @Test("the cache folder is created 0700 and entries 0600; a folder open to others, owned by a symlink, or turned off is not used")
+    func privateFolder() throws {
+        try withTemporaryDirectory { dir in
+            let xdg = dir + "/xdg"
+            let made = try #require(ExpectedSchemasCache.directory(environment: ["XDG_CACHE_HOME": xdg]))
+            #expect(made == xdg + "/migsh")
+            var st = stat()
+            #expect(stat(made, &st) == 0 && st.st_mode & 0o777 == 0o700)
+            let folder = try MigrationFolder.load(repositoryMigrations)
+            ExpectedSchemasCache.store(try ExpectedSchemas.replay(folder), folder, through: nil, directory: made)
+            let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: made).first)
+            #expect(stat(made + "/" + entry, &st) == 0 && st.st_mode & 0o777 == 0o600)
+            #expect(ExpectedSchemasCache.directory(environment: ["HOME": dir]) == dir + "/.cache/migsh")
+
+            chmod(made, 0o770)
+            #expect(ExpectedSchemasCache.directory(environment: ["XDG_CACHE_HOME": xdg]) == nil)
+            chmod(made, 0o700)
+
+            let elsewhere = dir + "/elsewhere"
+            try FileManager.default.createDirectory(atPath: elsewhere + "/real", withIntermediateDirectories: true)
+            chmod(elsewhere + "/real", 0o700)
+            try FileManager.default.createSymbolicLink(atPath: elsewhere + "/migsh", withDestinationPath: elsewhere + "/real")
+            #expect(ExpectedSchemasCache.directory(environment: ["XDG_CACHE_HOME": elsewhere]) == nil)
+
+            #expect(ExpectedSchemasCache.directory(environment: ["XDG_CACHE_HOME": xdg, "MIGSH_NO_CACHE": "1"]) == nil)
+            #expect(ExpectedSchemasCache.directory(environment: ["XDG_CACHE_HOME": "relative/path"]) == nil)
+        }
+    }
+
+    @Test("the newest 64 entries are kept")
+    func pruning() throws {
+        try withTemporaryDirectory { dir in
+            for i in 0..<70 {
+                let path = dir + "/expected-\(i)"
+                try write("x", to: path)
+                var times = [timespec(tv_sec: 1_000_000 + i, tv_nsec: 0), timespec(tv_sec: 1_000_000 + i, tv_nsec: 0)]
+                utimensat(AT_FDCWD, path, &times, 0)
+            }
+            ExpectedSchemasCache.prune(dir)
+            let left = try FileManager.default.contentsOfDirectory(atPath: dir)
+            #expect(left.count == 64)
+            #expect(!left.contains("expected-0") && !left.contains("expected-5") && left.contains("expected-6") && left.contains("expected-69"))
+        }
+    }
+}
