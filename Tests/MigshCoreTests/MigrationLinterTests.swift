@@ -276,6 +276,31 @@ struct MigrationLinterTests {
         #expect(findings.errors.isEmpty, "\(findings)")
     }
 
+    @Test("rebuild-rename-first with the folder's schemas: an error only when a child table refers to the table, a warning for a view, nothing when nothing refers to it",
+          arguments: [("", nil, ""),
+                      ("CREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t(x));", MigrationLinter.Finding.Severity.error, "c"),
+                      ("CREATE VIEW tv AS SELECT x FROM t;", MigrationLinter.Finding.Severity.warning, "view tv")])
+    func renameFirstAsksTheSchema(extra: String, severity: MigrationLinter.Finding.Severity?, named: String) throws {
+        try withTemporaryDirectory { dir in
+            try write(LintFixture.text(1, body: "CREATE TABLE Schema_Version (version INTEGER PRIMARY KEY, applied_date TEXT, applied_by TEXT, description TEXT);\nCREATE TABLE t (x TEXT PRIMARY KEY);\n" + extra),
+                      to: dir + "/001_initial.sql")
+            try write(LintFixture.text(2, body: """
+                ALTER TABLE t RENAME TO t_old;
+                CREATE TABLE IF NOT EXISTS t (x TEXT PRIMARY KEY, y TEXT);
+                INSERT INTO t (x) SELECT x FROM t_old;
+                DROP TABLE t_old;
+                """), to: dir + "/002_rebuild_t.sql")
+            let folder = try MigrationFolder.load(dir)
+            let expected = try ExpectedSchemas.replay(folder)
+            let rule = try MigrationLinter.lint(path: dir + "/002_rebuild_t.sql", expected: expected).rule("rebuild-rename-first")
+            if let severity {
+                #expect(rule.count == 1 && rule.first?.severity == severity && rule.first?.message.contains(named) == true, "\(rule)")
+            } else {
+                #expect(rule.isEmpty, "\(rule)")
+            }
+        }
+    }
+
     // MARK: rebuild-indexes (needs the expected schemas of a whole folder)
 
     /// A copy of the repository's folder in `dir` whose 006 is edited by `edit`; the lint of

@@ -52,14 +52,18 @@ public enum MigrationLinter {
         for f in script.findings where parsed != nil || !f.message.contains("Schema_Version") {
             findings.append(Finding(severity: f.severity == .error ? .error : .warning, line: f.line, rule: "validation", message: f.message))
         }
-        findings += statementRules(script)
+        let v = script.migration.version
+        let before = expected.flatMap { parsed != nil && v >= 1 && v < $0.versions.count ? $0.versions[v - 1] : nil }
+        findings += statementRules(script, before: before)
         if let expected, parsed != nil { findings += rebuildRules(script, expected: expected) }
         return findings.sorted { ($0.line ?? 0, $0.severity.rawValue) < ($1.line ?? 0, $1.severity.rawValue) }
     }
 
     static func words(_ sql: String) -> [String] { SQLNormalizer.tokens(sql) }
 
-    static func statementRules(_ script: MigrationScript) -> [Finding] {
+    /// `before`: the schema the migration starts from, when the folder's replay knows it
+    /// (the rename-first rule asks it which tables, views and triggers refer to a table).
+    static func statementRules(_ script: MigrationScript, before: SchemaSnapshot? = nil) -> [Finding] {
         var out: [Finding] = []
         var created: [String: Int] = [:]
         var renamedAway: [(from: String, to: String, line: Int)] = []
@@ -103,9 +107,26 @@ public enum MigrationLinter {
             }
         }
         // Rebuild that renames the old table first: children's foreign keys follow the rename.
+        // Only what refers to the table follows the rename: without children, views or other
+        // tables' triggers naming it, renaming first loses nothing.
         for r in renamedAway where created[r.from] != nil && created[r.from]! > r.line {
-            out.append(Finding(severity: .error, line: r.line, rule: "rebuild-rename-first",
-                message: "renames \(r.from) to \(r.to) before creating the new \(r.from): since SQLite 3.26 the foreign keys of child tables follow the rename and end up pointing at \(r.to). Create \(r.from)_new, copy, drop \(r.from), rename \(r.from)_new (SQLite's 12-step procedure)"))
+            let fix = "Create \(r.from)_new, copy, drop \(r.from), rename \(r.from)_new (SQLite's 12-step procedure)"
+            guard let before else {
+                out.append(Finding(severity: .error, line: r.line, rule: "rebuild-rename-first",
+                    message: "renames \(r.from) to \(r.to) before creating the new \(r.from): since SQLite 3.26 the foreign keys of child tables follow the rename and end up pointing at \(r.to). \(fix)"))
+                continue
+            }
+            let children = before.tables.values.filter { t in t.name.lowercased() != r.from && t.foreignKeys.contains { $0.table == r.from } }
+                .map(\.name).sorted()
+            let users = (before.views.values.map { ("view", $0) } + before.triggers.values.filter { $0.table.lowercased() != r.from }.map { ("trigger", $0) })
+                .filter { words($0.1.sql).contains(r.from) }.map { "\($0.0) \($0.1.name)" }.sorted()
+            if !children.isEmpty {
+                out.append(Finding(severity: .error, line: r.line, rule: "rebuild-rename-first",
+                    message: "renames \(r.from) to \(r.to) before creating the new \(r.from): the foreign keys of \(children.joined(separator: ", ")) follow the rename (SQLite 3.26 and later) and end up pointing at \(r.to). \(fix)"))
+            } else if !users.isEmpty {
+                out.append(Finding(severity: .warning, line: r.line, rule: "rebuild-rename-first",
+                    message: "renames \(r.from) to \(r.to) before creating the new \(r.from): \(users.joined(separator: ", ")) follow the rename and end up naming \(r.to). \(fix)"))
+            }
         }
         return out
     }
