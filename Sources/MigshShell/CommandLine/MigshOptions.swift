@@ -25,6 +25,9 @@ struct MigshOptions: ParsableCommand {
           MIGSH_DATABASE     the database when none is given
           MIGSH_MIGRATIONS   the migrations folder when -m is not given
           MIGSH_HISTORY      the interactive history file
+          MIGSH_AUTHOR       the Author of a migration written by .new
+          XDG_CACHE_HOME     where the expected schemas are cached (migsh/)
+          MIGSH_NO_CACHE=1   replay the migrations every time, no cache
           NO_COLOR           no colour in messages (nor with TERM=dumb)
 
         EXIT STATUS:
