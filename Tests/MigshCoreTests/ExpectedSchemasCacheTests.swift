@@ -32,9 +32,48 @@ private func writeChurningHistory(_ dir: String) throws {
         "ALTER TABLE a RENAME TO a2;\nDROP VIEW va;\nCREATE VIEW va AS SELECT id FROM a2;\nDROP INDEX a_name;",
         "CREATE TABLE b_new (id INTEGER PRIMARY KEY, a_id INTEGER);\nINSERT INTO b_new SELECT id, a_id FROM b;\nDROP TABLE b;\nALTER TABLE b_new RENAME TO b;\nDROP TRIGGER ta;",
         "CREATE TABLE w (k TEXT PRIMARY KEY, n INT) WITHOUT ROWID;\nCREATE UNIQUE INDEX w_n ON w(n COLLATE RTRIM);",
+        // Mixed case and quoted names, a qualified name, ADD COLUMN on a table with indexes and
+        // triggers, a trigger on an existing table, and DROP TABLE taking its indexes and triggers along.
+        "CREATE TABLE main.\"Mixed Case\" (Id INTEGER PRIMARY KEY, \"Val\" TEXT);\nCREATE INDEX \"MC_val\" ON \"Mixed Case\"(\"Val\");\nCREATE TRIGGER mc_t AFTER INSERT ON \"Mixed Case\" BEGIN UPDATE w SET n = n + 1; END;\nALTER TABLE \"Mixed Case\" ADD COLUMN extra INTEGER DEFAULT 7;\nALTER TABLE main.w ADD COLUMN z TEXT;",
+        "CREATE VIEW mcv AS SELECT Id FROM \"Mixed Case\";\nCREATE INDEX w_z ON w(z);\nDROP TABLE \"Mixed Case\";\nCREATE TABLE \"MIXED case\" (id INTEGER PRIMARY KEY);",
+        "CREATE TABLE v9 (x);\nCREATE TRIGGER w_t AFTER UPDATE ON w BEGIN INSERT INTO v9 VALUES (1); END;\nALTER TABLE v9 RENAME TO v10;\nALTER TABLE w RENAME COLUMN z TO zz;\nDROP INDEX w_z;",
     ]
     for (i, body) in bodies.enumerated() {
         try write(migrationText(i + 1, body: body), to: dir + String(format: "/%03d_step_%d.sql", i + 1, i + 1))
+    }
+}
+
+/// The bench's generated history in small: tables, added columns with updates, views,
+/// triggers and indexes.
+private func writeGeneratedHistory(_ dir: String, count: Int) throws {
+    var tables: [String] = []
+    var views = 0, triggers = 0
+    for v in 1...count {
+        var body: [String] = []
+        if v == 1 {
+            body.append("CREATE TABLE Schema_Version (version INTEGER PRIMARY KEY, applied_date TEXT, applied_by TEXT, description TEXT);")
+        }
+        let t = tables.isEmpty ? "" : tables[(v * 7) % tables.count]
+        switch (tables.isEmpty ? 0 : v % 5) {
+        case 0:
+            let n = "t\(tables.count + 1)"
+            tables.append(n)
+            body.append("CREATE TABLE \(n) (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value REAL);")
+            body.append("CREATE INDEX IF NOT EXISTS idx_\(n)_name ON \(n)(name);")
+            body.append("INSERT INTO \(n) (name, value) VALUES ('a', 1), ('b', 2);")
+        case 1:
+            body.append("ALTER TABLE \(t) ADD COLUMN c\(v) TEXT;")
+            body.append("UPDATE \(t) SET c\(v) = name WHERE c\(v) IS NULL;")
+        case 2:
+            views += 1
+            body.append("CREATE VIEW v\(views) AS SELECT id, name FROM \(t) WHERE value > \(v % 7);")
+        case 3:
+            triggers += 1
+            body.append("CREATE TRIGGER tr\(triggers) AFTER UPDATE OF name ON \(t) BEGIN UPDATE \(t) SET value = value + 1 WHERE id = NEW.id; END;")
+        default:
+            body.append("CREATE INDEX IF NOT EXISTS idx_\(t)_v\(v) ON \(t)(value);")
+        }
+        try write(migrationText(v, body: body.joined(separator: "\n")), to: dir + String(format: "/%03d_step_%d.sql", v, v))
     }
 }
 
@@ -64,6 +103,31 @@ struct ExpectedSchemasCacheTests {
             #expect(cached.versions.count == folder.migrations.count + 1)
             // Another `through` is another entry.
             #expect(ExpectedSchemasCache.load(folder, through: 2, directory: cache) == nil)
+        }
+    }
+
+    @Test("the replay reads only what each statement touched and gets every snapshot a full read gets",
+          arguments: ["shipped", "fieldlab", "churning", "generated"])
+    func targetedReadsEqualFullReads(history: String) throws {
+        try withTemporaryDirectory { dir in
+            let migrations: String
+            switch history {
+            case "shipped": migrations = repositoryMigrations
+            case "fieldlab": migrations = repositoryMigrations + "/../Tests/Fixtures/fieldlab/migrations"
+            default:
+                migrations = dir + "/m"
+                try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+                if history == "churning" { try writeChurningHistory(migrations) } else { try writeGeneratedHistory(migrations, count: 60) }
+            }
+            let folder = try MigrationFolder.load(migrations)
+            let targeted = try ExpectedSchemas.replay(folder)
+            let full = try ExpectedSchemas.replay(folder, fullReads: true)
+            #expect(targeted.replayError == nil && targeted.versions.count == folder.migrations.count + 1)
+            #expect(try fingerprint(targeted) == fingerprint(full))
+            // And the last version is what SQLite itself holds after running every file.
+            let db = try Connection(path: ":memory:", mode: .readWriteCreate)
+            for migration in folder.sorted { try db.execute(migration.sql) }
+            #expect(try SchemaSnapshot.read(db) == targeted.versions.last!)
         }
     }
 
@@ -163,5 +227,33 @@ struct ExpectedSchemasCacheTests {
             #expect(left.count == 64)
             #expect(!left.contains("expected-0") && !left.contains("expected-5") && left.contains("expected-6") && left.contains("expected-69"))
         }
+    }
+}
+
+@Suite("Table options read from the CREATE text agree with pragma_table_list")
+struct TableOptionsTests {
+    @Test("WITHOUT ROWID and STRICT, in any order, case and spacing; parentheses, strings and comments that only look like them")
+    func agreesWithSQLite() throws {
+        let creates = [
+            "CREATE TABLE a (x INTEGER PRIMARY KEY)",
+            "CREATE TABLE b (k TEXT PRIMARY KEY, v) WITHOUT ROWID",
+            "CREATE TABLE c (k INT PRIMARY KEY, v TEXT) STRICT",
+            "CREATE TABLE d (k INT PRIMARY KEY, v TEXT) strict, without   rowid",
+            "CREATE TABLE e (k TEXT PRIMARY KEY) WITHOUT ROWID , STRICT -- trailing comment",
+            "CREATE TABLE \"f (strict)\" (k TEXT PRIMARY KEY DEFAULT ('without rowid'), CHECK (length(k) > (1)))",
+            "CREATE TABLE g (k TEXT PRIMARY KEY /* ) WITHOUT ROWID */, v TEXT DEFAULT ')')",
+            "CREATE TABLE \"Strict\" (\"without\" INT, \"rowid\" TEXT)",
+            "CREATE TABLE h (k TEXT PRIMARY KEY, \"STRICT\" INT) /* STRICT */ WITHOUT ROWID",
+        ]
+        let db = try Connection(path: ":memory:", mode: .readWriteCreate)
+        for sql in creates { try db.execute(sql) }
+        let list = try db.prepare("SELECT s.sql, t.wr, t.strict FROM pragma_table_list t JOIN sqlite_schema s ON s.name = t.name WHERE t.schema = 'main' AND s.type = 'table'")
+        var checked = 0
+        while try list.step() {
+            let options = SQLNormalizer.tableOptions(list.text(0))
+            #expect(options.withoutRowID == (list.int64(1) != 0) && options.strict == (list.int64(2) != 0), "\(list.text(0))")
+            checked += 1
+        }
+        #expect(checked == creates.count)
     }
 }

@@ -89,9 +89,26 @@ public final class ExpectedSchemas: @unchecked Sendable {
         return db
     }
 
-    static func replay(_ folder: MigrationFolder, through: Int = Int.max) throws -> ExpectedSchemas {
+    /// `fullReads`: read the whole schema after every schema-changing statement instead of
+    /// only what the statement touched (the tests compare the two).
+    static func replay(_ folder: MigrationFolder, through: Int = Int.max, fullReads: Bool = false) throws -> ExpectedSchemas {
         let db = try sandbox()
-        var versions = [try SchemaSnapshot.read(db)]
+        // Where each table's row is in sqlite_schema, and the newest row: what a read of one
+        // statement's change seeks.
+        var tableRowids: [String: Int64] = [:]
+        let observe: (String, String, Int64) -> Void = { type, key, rowid in if type == "table" { tableRowids[key] = rowid } }
+        let newestRow = try db.prepare("SELECT coalesce(max(rowid), 0) FROM main.sqlite_schema")
+        func newest() throws -> Int64 {
+            defer { newestRow.reset() }     // a statement left open would lock the schema against DROP
+            return try newestRow.step() ? newestRow.int64(0) : 0
+        }
+        let schemaVersion = try db.prepare("PRAGMA schema_version")
+        func cookie() throws -> Int64 {
+            defer { schemaVersion.reset() }
+            return try schemaVersion.step() ? schemaVersion.int64(0) : 0
+        }
+        var versions = [try SchemaSnapshot.read(db, reusing: nil, change: nil, observe: observe)]
+        var newestBefore = try newest()
         // The latest snapshot, reused for what a statement did not change.
         var last = versions[0]
         var replays: [Int: MigrationReplay] = [:]
@@ -105,10 +122,12 @@ public final class ExpectedSchemas: @unchecked Sendable {
             let versionInsert = script.versionInsert?.index
             var replay = MigrationReplay(migration: migration, steps: [], prefixes: [:])
             for statement in script.body {
-                let before = try db.scalarInt("PRAGMA schema_version") ?? 0
                 var writes = Set<String>(), inserts = Set<String>()
+                var touched = TouchedObjects()
+                var before: Int64?
                 do {
                     let stmt = try db.observingAuthorizations({ e in
+                        touched.note(e)
                         guard let table = e.arg1?.lowercased() else { return }
                         switch e.action {
                         case SQLITE_INSERT: writes.insert(table); inserts.insert(table)
@@ -116,18 +135,24 @@ public final class ExpectedSchemas: @unchecked Sendable {
                         default: break
                         }
                     }) { try db.prepare(statement.sql) }
+                    // A statement that only reads and writes rows cannot move the schema
+                    // cookie: it is asked only around the others.
+                    before = touched.onlyData ? nil : try cookie()
                     try stmt.run()
                 } catch let error as MigshError {
                     let message = "\(migration.fileName) fails on a clean database at statement \(statement.index) (line \(statement.line)): \(error.message)"
                     return ExpectedSchemas(versions: versions, replays: replays, replayError: message)
                 }
-                let after = try db.scalarInt("PRAGMA schema_version") ?? 0
-                let changes = after != before
+                let changes = try before.map { try cookie() != $0 } ?? false
                 replay.steps.append(Step(statement: statement.index, line: statement.line, changesSchema: changes,
                                          insertsVersionRow: statement.index == versionInsert, sql: statement.sql,
                                          writes: writes, inserts: inserts))
                 if changes {
-                    last = try SchemaSnapshot.read(db, reusing: last)
+                    let change = fullReads ? nil : touched.change(sql: statement.sql, tableRowids: tableRowids, newest: newestBefore)
+                    if change == nil { tableRowids = [:] }
+                    for t in change?.droppedTables ?? [] { tableRowids[t] = nil }
+                    last = try SchemaSnapshot.read(db, reusing: last, change: change, observe: observe)
+                    newestBefore = try newest()
                     replay.prefixes[statement.index] = last
                 }
             }
@@ -145,6 +170,86 @@ public final class ExpectedSchemas: @unchecked Sendable {
             last = replay.prefixes[step.statement] ?? last
         }
         return last
+    }
+}
+
+/// What a schema-changing statement changed, from SQLite's authorizer events while it was
+/// prepared: the objects it creates (new `sqlite_schema` rows) or drops, and the table whose
+/// CREATE text an ADD COLUMN rewrites. Anything else that changes a schema (ALTER TABLE
+/// RENAME or DROP COLUMN, which rewrite the views, triggers and foreign keys that name a
+/// table; PRAGMA; virtual tables; a non-ASCII name, which SQLite folds differently) means
+/// the whole schema is read.
+struct TouchedObjects {
+    private var change = SchemaSnapshot.Change()
+    private var altered: [String] = []
+    private var recognized = false
+    private var unknown = false
+    /// Every event was a row read or write outside SQLite's own tables: the schema cannot change.
+    private(set) var onlyData = true
+
+    private static func key(_ name: String?) -> String? {
+        guard let name, name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return name.lowercased()
+    }
+
+    mutating func note(_ e: AuthorizerEvent) {
+        switch e.action {
+        case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
+            break
+        case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
+            if e.arg1.map({ $0.lowercased().hasPrefix("sqlite_") }) ?? true { onlyData = false }
+        default:
+            onlyData = false
+        }
+        switch e.action {
+        case SQLITE_CREATE_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_VIEW, SQLITE_CREATE_TRIGGER:
+            if e.database != nil && e.database != "main" { unknown = true }
+            recognized = true
+        case SQLITE_DROP_TABLE, SQLITE_DROP_INDEX, SQLITE_DROP_VIEW, SQLITE_DROP_TRIGGER:
+            guard e.database == nil || e.database == "main", let name = Self.key(e.arg1) else { unknown = true; return }
+            recognized = true
+            switch e.action {
+            case SQLITE_DROP_TABLE: change.droppedTables.insert(name)
+            case SQLITE_DROP_INDEX: change.droppedIndexes.insert(name)
+            case SQLITE_DROP_VIEW: change.droppedViews.insert(name)
+            default: change.droppedTriggers.insert(name)
+            }
+        case SQLITE_ALTER_TABLE:
+            guard e.arg1 == nil || e.arg1 == "main", let table = Self.key(e.arg2) else { unknown = true; return }
+            recognized = true
+            altered.append(table)
+        case SQLITE_PRAGMA, SQLITE_CREATE_VTABLE, SQLITE_DROP_VTABLE, SQLITE_ANALYZE, SQLITE_REINDEX,
+             SQLITE_CREATE_TEMP_TABLE, SQLITE_CREATE_TEMP_INDEX, SQLITE_CREATE_TEMP_VIEW, SQLITE_CREATE_TEMP_TRIGGER,
+             SQLITE_DROP_TEMP_TABLE, SQLITE_DROP_TEMP_INDEX, SQLITE_DROP_TEMP_VIEW, SQLITE_DROP_TEMP_TRIGGER:
+            unknown = true
+        default:
+            break
+        }
+    }
+
+    /// The change to read, or nil for the whole schema. `tableRowids`: each table's row in
+    /// `sqlite_schema`; `newest`: the largest rowid there before the statement.
+    func change(sql: String, tableRowids: [String: Int64], newest: Int64) -> SchemaSnapshot.Change? {
+        guard recognized, !unknown else { return nil }
+        var change = self.change
+        change.newerThan = newest
+        if !altered.isEmpty {
+            guard Self.isAddColumn(sql) else { return nil }
+            for table in altered {
+                guard let rowid = tableRowids[table] else { return nil }
+                change.rewritten.append(rowid)
+            }
+        }
+        return change
+    }
+
+    /// `ALTER TABLE name ADD [COLUMN] …`: changes only that table's own CREATE text.
+    static func isAddColumn(_ sql: String) -> Bool {
+        let words = SQLNormalizer.tokens(sql)
+        guard words.count > 3, words[0] == "alter", words[1] == "table" else { return false }
+        // `ALTER TABLE [schema.]name ADD`: the verb follows the (possibly qualified) name.
+        if words[3] == "add" { return true }
+        return words.count > 5 && words[3] == "." && words[5] == "add"
     }
 }
 

@@ -21,6 +21,30 @@ public enum SQLNormalizer {
         return out
     }
 
+    /// A CREATE TABLE's table options, the words after the parenthesis that closes its
+    /// column list (`WITHOUT ROWID`, `STRICT`), as `pragma_table_list` reports them; read
+    /// from the text because that pragma works out the columns of every view in the schema.
+    public static func tableOptions(_ createTable: String) -> (withoutRowID: Bool, strict: Bool) {
+        var tokenizer = SQLTokenizer(createTable)
+        var depth = 0
+        var after: [String] = []
+        while let t = tokenizer.next() {
+            switch t {
+            case .punctuation("("):
+                depth += 1
+            case .punctuation(")"):
+                depth -= 1
+                if depth == 0 { after = [] }
+            case .word(let w) where depth == 0:
+                after.append(w.lowercased())
+            default:
+                if depth == 0 { after.append("") }
+            }
+        }
+        let withoutRowID = zip(after, after.dropFirst()).contains { $0 == "without" && $1 == "rowid" }
+        return (withoutRowID, after.contains("strict"))
+    }
+
     public static func normalize(_ sql: String) -> String {
         var t = tokens(sql)
         while t.last == ";" { t.removeLast() }

@@ -107,19 +107,63 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
     /// through the pragmas — a table's columns, keys and flags, and an index's columns, all
     /// follow from that text — so the cost follows what changed, not the size of the schema.
     public static func read(_ db: Connection, reusing previous: SchemaSnapshot? = nil) throws -> SchemaSnapshot {
+        try read(db, reusing: previous, change: nil, observe: nil)
+    }
+
+    /// What one statement changed, as SQLite's authorizer named it (the replay of a migration
+    /// history knows it for each statement): the objects it dropped, the tables whose own
+    /// CREATE text it rewrote (ADD COLUMN), and the newest `sqlite_schema` row before it (new
+    /// objects get rows after it). A read of such a change seeks those rows by rowid instead
+    /// of scanning the schema, so its cost follows the change, not the size of the schema.
+    struct Change {
+        var droppedTables: Set<String> = []
+        var droppedIndexes: Set<String> = []
+        var droppedViews: Set<String> = []
+        var droppedTriggers: Set<String> = []
+        /// rowids of the existing rows to read again.
+        var rewritten: [Int64] = []
+        /// The largest rowid in `sqlite_schema` before the statement.
+        var newerThan: Int64 = 0
+    }
+
+    /// `change` (with `previous`): read only what it names; `observe`: sees each row read
+    /// (type, lower-cased name, rowid).
+    static func read(_ db: Connection, reusing previous: SchemaSnapshot?, change: Change?,
+                     observe: ((String, String, Int64) -> Void)?) throws -> SchemaSnapshot {
         var snapshot = SchemaSnapshot()
-        let objects = try db.prepare("""
-            SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema
-            WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name
-            """)
+        let objects: Statement
+        if let change, let previous {
+            snapshot = previous
+            for t in change.droppedTables {
+                snapshot.tables[t] = nil
+                for (key, index) in snapshot.indexes where index.table == t { snapshot.indexes[key] = nil }
+                for (key, trigger) in snapshot.triggers where trigger.table.lowercased() == t { snapshot.triggers[key] = nil }
+            }
+            for i in change.droppedIndexes { snapshot.indexes[i] = nil }
+            for v in change.droppedViews { snapshot.views[v] = nil }
+            for g in change.droppedTriggers { snapshot.triggers[g] = nil }
+            // Two rowid seeks: the rows after the old newest one, and the rewritten rows.
+            let newRows = "SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema WHERE rowid > ?1"
+            objects = try db.prepare(change.rewritten.isEmpty ? newRows : newRows + """
+
+                UNION ALL
+                SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema
+                WHERE rowid IN (\(change.rewritten.map(String.init).joined(separator: ","))) AND rowid <= ?1
+                """)
+            try objects.bind(change.newerThan, at: 1)
+        } else {
+            objects = try db.prepare("SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema")
+        }
         var tableNames: [(name: String, sql: String)] = []
         var indexNames: [(String, String, String?)] = []
         while try objects.step() {
             let type = objects.text(0), name = objects.text(1), table = objects.text(2)
-            let sql = objects.optionalText(3)
-            if ignoredTables.contains(table.lowercased()) { continue }
             let key = name.lowercased()
             let position = Int(objects.int64(4))
+            observe?(type, key, objects.int64(4))
+            // SQLite's own objects (sqlite_sequence, sqlite_stat1, automatic indexes) and migsh's.
+            if key.hasPrefix("sqlite_") || ignoredTables.contains(table.lowercased()) { continue }
+            let sql = objects.optionalText(3)
             switch type {
             case "table":
                 if let old = previous?.tables[key], old.sql == (sql ?? ""), old.name == name {
@@ -145,19 +189,14 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             default: break
             }
         }
-        var tableFlags: [String: (Bool, Bool)] = [:]
-        if !tableNames.isEmpty {
-            let list = try db.prepare("SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main'")
-            while try list.step() { tableFlags[list.text(0).lowercased()] = (list.int64(1) != 0, list.int64(2) != 0) }
-        }
-
         // Prepared once, bound per object: preparing is most of the cost of a pragma on a large schema.
         lazy var info = Result { try db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)") }
         lazy var fks = Result { try db.prepare("SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete, match FROM pragma_foreign_key_list(?1) ORDER BY id, seq") }
         for (name, sql) in tableNames {
             let info = try info.get(), fks = try fks.get()
-            var table = Table(name: name, columns: [], foreignKeys: [], withoutRowID: tableFlags[name.lowercased()]?.0 ?? false,
-                              strict: tableFlags[name.lowercased()]?.1 ?? false, checks: SQLNormalizer.checkConstraints(sql), sql: sql)
+            let options = SQLNormalizer.tableOptions(sql)
+            var table = Table(name: name, columns: [], foreignKeys: [], withoutRowID: options.withoutRowID,
+                              strict: options.strict, checks: SQLNormalizer.checkConstraints(sql), sql: sql)
             info.reset()
             try info.bind(name, at: 1)
             while try info.step() {
