@@ -73,8 +73,17 @@ public struct MigrationFolder: Sendable {
     /// The bytes of a migration file. Only a regular file (or a symlink to one) is read: a
     /// FIFO would block the read forever, a folder or device is no migration.
     public static func readRegularFile(_ path: String) throws -> Data {
+        // open(2) first, then fstat the descriptor: the file checked is the file read. Plain
+        // read(2) calls: FileManager's contents(atPath:) cost 60 µs a file (8% of a first
+        // .diff over 500 files, perf).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == EACCES { throw MigshError(.io, "cannot read the file (permissions?)") }
+            throw MigshError(.io, "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard fstat(fd, &st) == 0 else {
             throw MigshError(.io, "cannot read the file: \(String(cString: strerror(errno)))")
         }
         let kind = st.st_mode & S_IFMT
@@ -82,10 +91,19 @@ public struct MigrationFolder: Sendable {
             let what = kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a FIFO (named pipe)" : kind == S_IFSOCK ? "a socket" : "a device"
             throw MigshError(.migrationFolder, "not a regular file: it is \(what)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MigshError(.io, "cannot read the file (permissions?)")
+        var bytes = [UInt8](repeating: 0, count: max(Int(st.st_size), 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: bytes.count)) }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw MigshError(.io, "cannot read the file: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            count += n
         }
-        return data
+        return Data(bytes[..<count])
     }
 
     public static func load(_ path: String) throws -> MigrationFolder {
