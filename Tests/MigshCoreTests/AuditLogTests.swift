@@ -21,6 +21,35 @@ struct AuditLogTests {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
     }
 
+    @Test("every statement line's ts is the UTC time it was written, to the millisecond, across seconds")
+    func statementTimestamps() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/audit.jsonl"
+            let log = try AuditLog(path: path)
+            let start = Date()
+            // Long enough to cross at least one second and to see milliseconds above 255.
+            while Date().timeIntervalSince(start) < 1.3 {
+                try log.appendStatement(sql: "SELECT 1;", outcome: "ok", rowsChanged: nil, durationMS: 0)
+                usleep(2_000)
+            }
+            try log.flush()
+            let end = Date()
+            let parser = ISO8601DateFormatter()
+            parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            var seen = Set<Int>()
+            for line in try lines(path) {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let ts = try #require(object["ts"] as? String)
+                #expect(ts.count == 24 && ts.hasSuffix("Z"), "\(ts)")
+                let date = try #require(parser.date(from: ts), "\(ts)")
+                #expect(date >= start.addingTimeInterval(-0.001) && date <= end, "\(ts)")
+                seen.insert(Int(date.timeIntervalSince1970))
+            }
+            #expect(seen.count >= 2)
+            #expect(try AuditLog.verify(path: path).ok)
+        }
+    }
+
     @Test("a fresh log verifies, is mode 0600, and continues its chain after reopening")
     func verifiesAndContinues() throws {
         try withTemporaryDirectory { dir in

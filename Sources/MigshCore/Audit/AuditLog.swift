@@ -113,7 +113,7 @@ public final class AuditLog {
         let middle = pending.count - start - head
         key("sql"); JSONLine.encodeString(sql, into: &pending)
         key("ts"); pending.append(UInt8(ascii: "\""))
-        pending.append(contentsOf: AuditLog.timestamp().utf8)  // digits and separators only
+        AuditLog.appendTimestamp(into: &pending)  // digits and separators only
         pending.append(contentsOf: #""}"#.utf8)
         pieces.append((head, middle, pending.count - start - head - middle))
         if pending.count >= AuditLog.flushThreshold { try flush() }
@@ -255,6 +255,28 @@ public final class AuditLog {
     /// A fleet run writes several audit logs at once, from several threads.
     private static let timestampLock = NSLock()
 
+    nonisolated(unsafe) private static var cachedPrefixBytes: [UInt8] = []
+
+    /// `timestamp()`'s bytes appended to `out` with no string in between (the hot path:
+    /// one per SQL statement).
+    static func appendTimestamp(into out: inout [UInt8]) {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        timestampLock.lock()
+        if Int(ts.tv_sec) != cachedSecond {
+            timestampLock.unlock()
+            out.append(contentsOf: timestamp().utf8)   // sets the cache for this second
+            return
+        }
+        out.append(contentsOf: cachedPrefixBytes)
+        timestampLock.unlock()
+        let ms = Int(ts.tv_nsec / 1_000_000)   // 0...999
+        out.append(UInt8(0x30 + ms / 100))
+        out.append(UInt8(0x30 + (ms / 10) % 10))
+        out.append(UInt8(0x30 + ms % 10))
+        out.append(UInt8(ascii: "Z"))
+    }
+
     /// UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`, without a formatter object per line; the part up to
     /// the second is cached.
     static func timestamp() -> String {
@@ -273,6 +295,7 @@ public final class AuditLog {
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
         cachedPrefix = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+        cachedPrefixBytes = Array(cachedPrefix.utf8)
         cachedSecond = Int(ts.tv_sec)
         return cachedPrefix + msText + "Z"
     }

@@ -62,12 +62,16 @@ public struct Migration: Sendable, Equatable {
 }
 
 public func sha256Hex(_ data: some DataProtocol) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var hex = [UInt8]()
-    hex.reserveCapacity(64)
-    for byte in SHA256.hash(data: data) {
-        hex.append(digits[Int(byte >> 4)])
-        hex.append(digits[Int(byte & 0x0f)])
+    // Written straight into the string's storage: the audit log hashes every line.
+    let digest = SHA256.hash(data: data)
+    return String(unsafeUninitializedCapacity: 64) { buffer in
+        var i = 0
+        for byte in digest {
+            let high = byte >> 4, low = byte & 0x0f
+            buffer[i] = high < 10 ? 0x30 + high : 0x57 + high
+            buffer[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
+            i += 2
+        }
+        return 64
     }
-    return String(decoding: hex, as: UTF8.self)
 }
