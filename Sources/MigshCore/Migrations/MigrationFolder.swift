@@ -147,7 +147,7 @@ public struct MigrationFolder: Sendable {
                 folder.problems.append(Problem(severity: .error, file: name, message: "not valid UTF-8 text"))
                 continue
             }
-            let migration = Migration(version: version, name: stem.replacingOccurrences(of: "_", with: " "),
+            let migration = Migration(version: version, name: String(stem.map { $0 == "_" ? " " : $0 }),
                                       fileName: name, path: full, sql: sql, sha256: sha256Hex(data))
             if byVersion[version]!.count == 1 { folder.migrations[version] = migration }
         }

@@ -12,7 +12,7 @@ enum FleetDatabaseRun {
         var stderr: [UInt8]
     }
 
-    static let host = ProcessInfo.processInfo.hostName
+    static let host = Session.hostName
 
     /// `activity` is told each command as it starts.
     static func run(path: String, options o: MigshOptions, commands: [String], folder: MigrationFolder,

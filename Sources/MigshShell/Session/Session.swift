@@ -86,9 +86,17 @@ final class Session {
     }
 
     /// The session's first entry in its audit log (and in a new one after `.open`).
+    /// gethostname(2): the machine's name as the system has it. (Foundation's hostName asks
+    /// the resolver for a canonical name, a network round trip on some machines, at every start.)
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(cString: buffer)
+    }()
+
     func logSessionStart() throws {
         try audit.append(Audit.SessionStart(
-            user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(), host: ProcessInfo.processInfo.hostName,
+            user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(), host: Session.hostName,
             pid: Int(getpid()), database: absolutePath(configuration.databasePath),
             migrations: absolutePath(configuration.migrationsPath), migshVersion: MigshVersion.current,
             readonly: configuration.readOnly, scratchOf: configuration.scratch?.original))
