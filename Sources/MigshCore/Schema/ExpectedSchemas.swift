@@ -89,8 +89,9 @@ public final class ExpectedSchemas: @unchecked Sendable {
         return db
     }
 
-    /// `fullReads`: read the whole schema after every schema-changing statement instead of
-    /// only what the statement touched (the tests compare the two).
+    /// `fullReads`: ask the schema cookie around every statement and read the whole schema
+    /// after every one that changes it, instead of only what the statement touched (the
+    /// tests compare the two).
     static func replay(_ folder: MigrationFolder, through: Int = Int.max, fullReads: Bool = false) throws -> ExpectedSchemas {
         let db = try sandbox()
         // Where each table's row is in sqlite_schema, and the newest row: what a read of one
@@ -137,7 +138,7 @@ public final class ExpectedSchemas: @unchecked Sendable {
                     }) { try db.prepare(statement.sql) }
                     // A statement that only reads and writes rows cannot move the schema
                     // cookie: it is asked only around the others.
-                    before = touched.onlyData ? nil : try cookie()
+                    before = touched.onlyData && !fullReads ? nil : try cookie()
                     try stmt.run()
                 } catch let error as MigshError {
                     let message = "\(migration.fileName) fails on a clean database at statement \(statement.index) (line \(statement.line)): \(error.message)"
@@ -184,8 +185,11 @@ struct TouchedObjects {
     private var altered: [String] = []
     private var recognized = false
     private var unknown = false
-    /// Every event was a row read or write outside SQLite's own tables: the schema cannot change.
-    private(set) var onlyData = true
+    private var rowWorkOnly = true
+    private var sawEvent = false
+    /// There were events, and every one was a row read or write outside SQLite's own tables:
+    /// the schema cannot change. (A statement SQLite reports nothing for is not assumed to be one.)
+    var onlyData: Bool { sawEvent && rowWorkOnly }
 
     private static func key(_ name: String?) -> String? {
         guard let name, name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
@@ -193,13 +197,14 @@ struct TouchedObjects {
     }
 
     mutating func note(_ e: AuthorizerEvent) {
+        sawEvent = true
         switch e.action {
         case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
             break
         case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
-            if e.arg1.map({ $0.lowercased().hasPrefix("sqlite_") }) ?? true { onlyData = false }
+            if e.arg1.map({ $0.lowercased().hasPrefix("sqlite_") }) ?? true { rowWorkOnly = false }
         default:
-            onlyData = false
+            rowWorkOnly = false
         }
         switch e.action {
         case SQLITE_CREATE_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_VIEW, SQLITE_CREATE_TRIGGER:
