@@ -115,7 +115,7 @@ public struct MigrationDraft: Sendable {
         defer { pclose(pipe) }
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, 256, pipe) != nil else { return nil }
-        return String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Adds `app → version` to the application-version map (keys kept in version order).

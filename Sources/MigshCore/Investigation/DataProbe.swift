@@ -119,7 +119,7 @@ final class DataProbe {
             return Outcome(state: .present, reason: "\(created.liveName) is empty, and so is what it copies: running it changes nothing")
         }
         release(mark)
-        return Outcome(state: .absent, reason: "\(created.liveName), which this migration creates and only this statement fills, is empty while the copy would put \(after ?? 0) row\(after == 1 ? "" : "s") in it: the copy has not run")
+        return Outcome(state: .absent, reason: "\(created.liveName), which this migration creates and only this statement fills, is empty while the copy would put \(after) row\(after == 1 ? "" : "s") in it: the copy has not run")
     }
 
     /// A plain INSERT refused as a duplicate: its rows are there if `INSERT OR REPLACE` of the

@@ -55,7 +55,7 @@ public enum SQLLiteral {
         }
         var buffer = [CChar](repeating: 0, count: 64)
         migsh_format_double(&buffer, Int32(buffer.count), r, 20)
-        return String(cString: buffer)
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// sqlite3's `output_quoted_escaped_string` for the C string at `z` (cut at a NUL): `'…'`

@@ -124,7 +124,7 @@ struct NewCommand: DotCommand {
             guard let dir = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
             temporary = String(cString: dir)
             source = temporary! + "/empty.sqlite"
-            FileManager.default.createFile(atPath: source!, contents: Data(), attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: source!, contents: Data(), attributes: [.posixPermissions: 0o600])
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         let db = try Connection(path: source!, mode: .readOnly)
