@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MigshCore
 @testable import MigshShell
@@ -6,6 +7,24 @@ import Testing
 /// sqlite3's settings commands and migsh's listing commands, run in process.
 @Suite("Dot-commands in process: settings, listings, help")
 struct DotCommandTests {
+    @Test("a command with no declared arguments runs without the parser; every other one is parsed")
+    func withoutParser() throws {
+        var bare: [String] = []
+        for type in DotCommands.all {
+            let name = DotCommands.name(of: type)
+            // The oracle: the parser's own value for the command given alone (a required
+            // argument makes it refuse, which counts as declared).
+            let declared = (try? type.parse([])).map { !Mirror(reflecting: $0).children.isEmpty } ?? true
+            if try type.withoutArguments() != nil {
+                bare.append(name)
+                #expect(!declared, "\(name)")
+            } else {
+                #expect(declared, "\(name) declares no argument, yet goes through the parser")
+            }
+        }
+        #expect(bare.contains(".version") && bare.contains(".pending") && bare.contains(".check"))
+    }
+
     @Test("on|off settings without an argument answer with their usage, as sqlite3 does",
           arguments: [".bail", ".echo", ".headers", ".timer", ".changes"])
     func usageWithoutArgument(command: String) throws {

@@ -60,7 +60,7 @@ public final class AuditLog {
 
     /// Appends one entry: `{"event":…,"prev":…,"seq":…,"ts":…, <the record's fields>}`.
     public func append<R: AuditRecord>(_ record: R) throws {
-        let fields = try AuditLog.encoder.encode(record)
+        let fields = try AuditLog.fields(of: record)
         pending.reserveCapacity(pending.count + fields.count + 160)
         let start = pending.count
         pending.append(contentsOf: #"{"event":"#.utf8)
@@ -82,7 +82,17 @@ public final class AuditLog {
         if pending.count >= AuditLog.flushThreshold { try flush() }
     }
 
-    private static let encoder: JSONEncoder = {
+    /// The record's fields as one JSON object's text, `{…}` (`{}` when it has none).
+    static func fields<R: AuditRecord>(of record: R) throws -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        if record.appendFields(into: &out) {
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
+        return Array(try encoder.encode(record))
+    }
+
+    static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase
@@ -192,7 +202,7 @@ public final class AuditLog {
         guard n >= 86 else { return nil }
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: " ")
         guard parts.count == 2, let seq = Int(parts[0]) else { return nil }
-        return (seq, parts[1].trimmingCharacters(in: .whitespacesAndNewlines))
+        return (seq, parts[1].trimmingASCIIWhitespace())
     }
 
     /// The last complete line's seq and hash, and whether the file ends with a newline.

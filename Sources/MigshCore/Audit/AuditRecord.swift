@@ -2,6 +2,40 @@
 /// `prev` and `event`). Fields are written in snake_case, keys sorted.
 public protocol AuditRecord: Encodable, Sendable {
     static var event: String { get }
+    /// The record's fields written straight into `out` as JSONEncoder would write them
+    /// (`"key":value` pairs, snake_case keys sorted, no braces); false to let JSONEncoder do it.
+    /// The records every session writes (start, command, end) do it by hand: JSONEncoder's first
+    /// use in a process costs more than a whole `.version` query.
+    func appendFields(into out: inout [UInt8]) -> Bool
+}
+
+extension AuditRecord {
+    public func appendFields(into out: inout [UInt8]) -> Bool { false }
+}
+
+/// `"key":value` pairs for `AuditRecord.appendFields`, with JSONEncoder's spelling of each value.
+struct JSONFields {
+    var out: [UInt8]
+    private var first = true
+    init(_ out: [UInt8]) { self.out = out }
+    private mutating func key(_ k: StaticString) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+        out.append(contentsOf: #"":"#.utf8)
+    }
+    mutating func add(_ k: StaticString, _ v: String?) {
+        guard let v else { return }
+        key(k); JSONLine.encodeString(v, into: &out)
+    }
+    mutating func add(_ k: StaticString, _ v: Int?) {
+        guard let v else { return }
+        key(k); out.append(contentsOf: String(v).utf8)
+    }
+    mutating func add(_ k: StaticString, _ v: Bool) {
+        key(k); out.append(contentsOf: (v ? "true" : "false").utf8)
+    }
 }
 
 /// The audit log's entries, one type each (the contract's "every action").
@@ -23,6 +57,13 @@ public enum Audit {
             self.migrations = migrations; self.migshVersion = migshVersion; self.readonly = readonly
             self.scratchOf = scratchOf
         }
+        public func appendFields(into out: inout [UInt8]) -> Bool {
+            var f = JSONFields(out); out = []
+            f.add("database", database); f.add("host", host); f.add("migrations", migrations); f.add("migsh_version", migshVersion)
+            f.add("pid", pid); f.add("readonly", readonly); f.add("scratch_of", scratchOf); f.add("user", user)
+            out = f.out
+            return true
+        }
     }
 
     public struct SessionEnd: AuditRecord {
@@ -33,6 +74,12 @@ public enum Audit {
         public var database: String
         public init(exitCode: Int, user: String, pid: Int, database: String) {
             self.exitCode = exitCode; self.user = user; self.pid = pid; self.database = database
+        }
+        public func appendFields(into out: inout [UInt8]) -> Bool {
+            var f = JSONFields(out); out = []
+            f.add("database", database); f.add("exit_code", exitCode); f.add("pid", pid); f.add("user", user)
+            out = f.out
+            return true
         }
     }
 
@@ -45,6 +92,12 @@ public enum Audit {
         public var durationMS: Int?
         public init(command: String, outcome: String, error: String? = nil, durationMS: Int?) {
             self.command = command; self.outcome = outcome; self.error = error; self.durationMS = durationMS
+        }
+        public func appendFields(into out: inout [UInt8]) -> Bool {
+            var f = JSONFields(out); out = []
+            f.add("command", command); f.add("duration_ms", durationMS); f.add("error", error); f.add("outcome", outcome)
+            out = f.out
+            return true
         }
     }
 

@@ -7,11 +7,17 @@ public struct AppVersionMap: Sendable {
     public init(entries: [(app: String, schema: Int)]) { self.entries = entries }
 
     public static func load(_ path: String) throws -> AppVersionMap {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try? MigrationFolder.readRegularFile(path) else {
             throw MigshError(.io, "cannot read \(path)")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw MigshError(.migrationFolder, "not a JSON object of \"X.Y.Z\": version pairs")
+        let object: [String: Any]
+        if let pairs = simplePairs(Array(data)) {
+            object = pairs
+        } else {
+            guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw MigshError(.migrationFolder, "not a JSON object of \"X.Y.Z\": version pairs")
+            }
+            object = parsed
         }
         var entries: [(String, Int)] = []
         for (key, value) in object {
@@ -25,6 +31,43 @@ public struct AppVersionMap: Sendable {
         }
         entries.sort { parse($0.0)!.lexicographicallyPrecedes(parse($1.0)!) }
         return AppVersionMap(entries: entries)
+    }
+
+    /// The usual file, `{"1.0.0": 1, …}` (keys of digits and dots, values of digits, no
+    /// repeated key), read without JSONSerialization, whose first use costs a millisecond at
+    /// every start. Anything else is nil, and JSONSerialization reads it (and reports errors).
+    static func simplePairs(_ b: [UInt8]) -> [String: Any]? {
+        var i = 0
+        func skipSpace() { while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 } }
+        func expect(_ c: Character) -> Bool {
+            skipSpace()
+            guard i < b.count, b[i] == c.asciiValue! else { return false }
+            i += 1
+            return true
+        }
+        guard expect("{") else { return nil }
+        var pairs: [String: Any] = [:]
+        if expect("}") { skipSpace(); return i == b.count ? pairs : nil }
+        repeat {
+            guard expect("\"") else { return nil }
+            let start = i
+            while i < b.count, (b[i] >= 48 && b[i] <= 57) || b[i] == 46 { i += 1 }
+            guard i < b.count, b[i] == 34 else { return nil }
+            let key = String(decoding: b[start..<i], as: UTF8.self)
+            i += 1
+            guard expect(":") else { return nil }
+            skipSpace()
+            let digits = i
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+            // JSON has no leading zeros; a long number is left to JSONSerialization.
+            guard i > digits, i - digits < 10, b[digits] != 48 || i - digits == 1,
+                  i == b.count || !(b[i] == 46 || b[i] == 101 || b[i] == 69),
+                  pairs[key] == nil else { return nil }
+            pairs[key] = Int(String(decoding: b[digits..<i], as: UTF8.self))!
+        } while expect(",")
+        guard expect("}") else { return nil }
+        skipSpace()
+        return i == b.count ? pairs : nil
     }
 
     static func parse(_ version: String) -> [Int]? {

@@ -7,20 +7,23 @@ public struct ChecksumFile: Sendable {
     public var sums: [String: String]  // file name → hex
 
     public static func load(_ path: String) throws -> ChecksumFile {
-        guard let data = FileManager.default.contents(atPath: path),
+        guard let data = try? MigrationFolder.readRegularFile(path),
               let text = String(data: data, encoding: .utf8) else {
             throw MigshError(.io, "cannot read \(path)")
         }
         var sums: [String: String] = [:]
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit) else {
                 throw MigshError(.migrationFolder, "line \(n + 1): expected \"SHA256  FILE\"")
             }
-            let file = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "*"))
-            sums[file] = parts[0].lowercased()
+            // sha256sum marks binary mode with "*" before the name.
+            var file = Substring(parts[1].trimmingASCIIWhitespace())
+            while file.hasPrefix("*") { file = file.dropFirst() }
+            while file.hasSuffix("*") { file = file.dropLast() }
+            sums[String(file)] = parts[0].lowercased()
         }
         return ChecksumFile(sums: sums)
     }

@@ -106,6 +106,11 @@ public struct MigrationFolder: Sendable {
         return Data(bytes[..<count])
     }
 
+    /// `folder/name`, as NSString's appendingPathComponent spells it, without its cold-start cost.
+    static func join(_ folder: String, _ name: String) -> String {
+        folder.isEmpty ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+
     public static func load(_ path: String) throws -> MigrationFolder {
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -127,7 +132,7 @@ public struct MigrationFolder: Sendable {
                                      checksums: nil, problems: [])
         var byVersion: [Int: [String]] = [:]
         for name in names where name.lowercased().hasSuffix(".sql") {
-            let full = (path as NSString).appendingPathComponent(name)
+            let full = MigrationFolder.join(path, name)
             guard let (version, stem) = parseName(name) else {
                 folder.problems.append(Problem(severity: .error, file: name, message:
                     "misnamed migration file: expected NNN_description.sql (3-digit version, lower-case words joined by _), e.g. 004_add_supplier_diversity.sql"))
@@ -165,14 +170,14 @@ public struct MigrationFolder: Sendable {
             }
         }
         // The application-version map (spec §6.1).
-        let mapPath = (path as NSString).appendingPathComponent(appVersionsFileName)
+        let mapPath = MigrationFolder.join(path, appVersionsFileName)
         if fm.fileExists(atPath: mapPath) {
             do { folder.appVersions = try AppVersionMap.load(mapPath) } catch let error as MigshError {
                 folder.problems.append(Problem(severity: .error, file: appVersionsFileName, message: error.message))
             }
         }
         // The checksum file guards files that are not applied yet against edits.
-        let sumPath = (path as NSString).appendingPathComponent(checksumFileName)
+        let sumPath = MigrationFolder.join(path, checksumFileName)
         if fm.fileExists(atPath: sumPath) {
             do {
                 let sums = try ChecksumFile.load(sumPath)

@@ -8,15 +8,27 @@ public enum FileSystemKind: Sendable, Equatable {
     case local
     case network(String)
 
-    /// `statfs` magic numbers of network filesystems (linux/magic.h).
-    static let networkMagics: [Int64: String] = [
-        0x6969: "nfs", 0x517B: "smb", 0xFF53_4D42: "cifs", 0xFE53_4D42: "smb2",
-        0x6573_5546: "fuse (sshfs?)", 0x5346_414F: "afs", 0x00C3_6400: "ceph", 0x0102_1997: "9p",
-        0x0BD0_0BD0: "lustre", 0x4750_4653: "gpfs",
-    ]
+    /// `statfs` magic numbers of network filesystems (linux/magic.h). A switch, not a
+    /// dictionary: a dictionary literal's type is built from its mangled name at first use,
+    /// which costs every start more than the lookup.
+    static func networkName(forMagic magic: Int64) -> String? {
+        switch magic {
+        case 0x6969: return "nfs"
+        case 0x517B: return "smb"
+        case 0xFF53_4D42: return "cifs"
+        case 0xFE53_4D42: return "smb2"
+        case 0x6573_5546: return "fuse (sshfs?)"
+        case 0x5346_414F: return "afs"
+        case 0x00C3_6400: return "ceph"
+        case 0x0102_1997: return "9p"
+        case 0x0BD0_0BD0: return "lustre"
+        case 0x4750_4653: return "gpfs"
+        default: return nil
+        }
+    }
 
     public static func kind(forMagic magic: Int64) -> FileSystemKind {
-        networkMagics[magic].map { .network($0) } ?? .local
+        networkName(forMagic: magic).map { .network($0) } ?? .local
     }
 
     /// `statfs`'s filesystem type of `path` (or of its folder when the file does not exist

@@ -7,18 +7,22 @@ import MigshCore
 public enum MigshMain {
     /// `lineReader`: where the interactive shell reads lines (libedit in the executable).
     public static func main(lineReader: any LineReader) -> Never {
-        setlocale(LC_ALL, "")
+        // The character type only (what libedit and wcwidth need): loading every category
+        // reads a dozen files at each start, and LC_NUMERIC would put a decimal comma into
+        // numbers that C formatting writes.
+        setlocale(LC_CTYPE, "")
         signal(SIGPIPE, SIG_IGN)
         // A file-size limit (ulimit -f) must make writes fail with EFBIG — reported as a
         // failed backup with the partial file removed — not kill the process mid-write.
         signal(SIGXFSZ, SIG_IGN)
         let options: MigshOptions
         do {
-            // parse(), not parseAsRoot(): the root would answer --help with a HelpCommand value.
+            // The usual forms are read directly; the rest by swift-argument-parser's parse()
+            // (not parseAsRoot(): the root would answer --help with a HelpCommand value).
             options = try MigshOptions.parse()
         } catch {
-            let code = MigshOptions.exitCode(for: error)
-            let message = MigshOptions.fullMessage(for: error)
+            let code = MigshCommandLine.exitCode(for: error)
+            let message = MigshCommandLine.fullMessage(for: error)
             if code == .success {
                 print(message)
                 exit(0)
@@ -32,7 +36,7 @@ public enum MigshMain {
     static func run(_ o: MigshOptions, lineReader: any LineReader) -> Int32 {
         if !o.mergeReports.isEmpty { return FleetMain.merge(o) }
         if o.isFleet { return FleetMain.run(o) }
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.process
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
@@ -78,7 +82,7 @@ public enum MigshMain {
 
     /// The session's settings from the command line, for the database at `databasePath`.
     static func configuration(_ o: MigshOptions, databasePath: String, interactive: Bool, migrations: MigrationFolder? = nil) -> Session.Configuration {
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.process
         var c = Session.Configuration(
             databasePath: databasePath,
             migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
@@ -146,7 +150,7 @@ public enum MigshMain {
     private static func runInputBody(_ o: MigshOptions, commands: [String], shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> Int32 {
         let session = shell.session
         let err = session.err
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.process
         var status: Int32 = 0
 
         if !o.noInit, let initPath = initFilePath(o.initFile, env: env) {
@@ -199,7 +203,7 @@ public enum MigshMain {
         return status
     }
 
-    static func initFilePath(_ explicit: String?, env: [String: String]) -> String? {
+    static func initFilePath(_ explicit: String?, env: Environment) -> String? {
         if let explicit { return explicit }
         if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
             let p = (xdg as NSString).appendingPathComponent("migsh/migshrc")

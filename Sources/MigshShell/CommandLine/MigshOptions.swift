@@ -1,174 +1,166 @@
 import Foundation
 import ArgumentParser
+import MigshCore
 
-/// `migsh [OPTIONS] [DATABASE] [COMMAND ...]` — the contract's command line.
-struct MigshOptions: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "migsh",
-        abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
-        discussion: """
-        Each COMMAND is one dot-command or one SQL text, run in order; then migsh
-        exits. With no COMMAND, standard input is a script when it is not a
-        terminal; on a terminal, migsh is an interactive shell.
-
-        EXAMPLES:
-          migsh app.sqlite .version         current, required, status
-          migsh app.sqlite '.apply --yes'   a verified backup, then the migrations
-          migsh app.sqlite --check          for scripts: 0 up to date, 5 pending
-          migsh app.sqlite .diff            a partly applied database: the verdict
-          migsh -f fix.sql app.sqlite       a script; it stops at the first error
-          migsh app.sqlite .help            the dot-commands, with their syntax
-          migsh --each 'sites/*/app.sqlite' --canary 2 '.apply --yes'
-                                            a fleet: every database, then a summary
-
-        ENVIRONMENT:
-          MIGSH_DATABASE     the database when none is given
-          MIGSH_MIGRATIONS   the migrations folder when -m is not given
-          MIGSH_HISTORY      the interactive history file
-          MIGSH_AUTHOR       the Author of a migration written by .new
-          XDG_CACHE_HOME     where the expected schemas are cached (migsh/)
-          MIGSH_NO_CACHE=1   replay the migrations every time, no cache
-          NO_COLOR           no colour in messages (nor with TERM=dumb)
-
-        EXIT STATUS:
-          0 success, 1 an error, 2 a usage error, 3 the database is newer than
-          the application, 4 a migration failed and the database was restored,
-          5 migrations are pending (--check), N for .exit N. A fleet run exits
-          with the most severe code any database gave (4, 3, 1, 5, 0); 130
-          after Ctrl-C.
-        """,
-        version: MigshVersion.description)
-
-    @Argument(help: "The SQLite database (default: $MIGSH_DATABASE, else nukeworks_db.sqlite).")
+/// The command line's values: what `migsh` was asked to do.
+///
+/// `parse` reads the usual forms itself — known options with their value in the next word,
+/// flags, then plain words — and hands anything else (help, `--version`, `--opt=value`, `--`,
+/// an unknown or repeated option, a value that could be an option, an error) to
+/// swift-argument-parser (`MigshCommandLine`), which owns the command line's meaning, help and
+/// messages. The reason is start-up time: the parser builds its picture of the options by
+/// reflection at every start, about a quarter of a `.version` run. The fast reader accepts
+/// only what the parser reads the same way; a test and the fuzzer hold the two to equal
+/// results on every command line the fast reader accepts.
+struct MigshOptions: Equatable {
     var database: String?
-
-    @Argument(help: "Dot-commands or SQL texts to run in order, then exit.")
     var commands: [String] = []
-
-    @Option(name: [.customShort("m"), .customLong("migrations")], help: ArgumentHelp("The migrations folder (default: $MIGSH_MIGRATIONS, else ./migrations).", valueName: "dir"))
     var migrations: String?
-
-    @Option(name: .customLong("backups"), help: ArgumentHelp("Where backups go (default: snapshots/ beside the database).", valueName: "dir"))
     var backups: String?
-
-    @Option(name: .customLong("audit"), help: ArgumentHelp("The audit log (default: DATABASE-audit.jsonl beside the database).", valueName: "file"))
     var audit: String?
-
-    @Option(name: .customLong("target"), help: ArgumentHelp("The required schema version (default: the highest migration).", valueName: "n"))
     var target: Int?
-
-    @Option(name: .customLong("app-version"), help: ArgumentHelp("The required version from the application-version map.", valueName: "x.y.z"))
     var appVersion: String?
-
-    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit.", valueName: "file"))
     var file: String?
-
-    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Answer yes to every confirmation (scripts).")
     var yes = false
-
-    @Flag(inversion: .prefixedNo, help: "Stop at the first error (default: on in batch mode and for -f).")
     var bail: Bool?
-
-    @Flag(name: .customLong("readonly"), help: "Open read-only; commands that write are refused.")
     var readOnly = false
-
-    @Option(name: .customLong("busy-timeout"), help: ArgumentHelp("How long to wait for another process's lock.", valueName: "ms"))
     var busyTimeout: Int32 = 5000
-
-    @Flag(name: .customLong("json"), help: "migsh's commands print one JSON document each; SQL results print as JSON.")
     var json = false
-
-    @Option(name: .customLong("mode"), help: ArgumentHelp("Output mode for SQL results (as sqlite3's .mode).", valueName: "mode"))
     var mode: String?
-
-    @Flag(name: .customLong("header"), help: "Show column names.")
     var header = false
-
-    @Flag(name: .customLong("noheader"), help: "Do not show column names.")
     var noheader = false
-
-    @Flag(name: .customLong("echo"), help: "Print each command before running it.")
     var echo = false
-
-    @Flag(name: .customLong("create"), help: "Create DATABASE if it is missing.")
     var create = false
-
-    @Flag(name: .customLong("check"), help: "Print the version status and exit: 0 up to date, 5 pending, 3 database newer.")
     var check = false
-
-    @Option(name: .customLong("init"), help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"))
     var initFile: String?
-
-    @Flag(name: .customLong("noinit"), help: "Do not read an init file.")
     var noInit = false
-
-    @Flag(name: .customLong("scratch"), help: "Work on a private copy of DATABASE (the original is only read); quitting removes the copy.")
     var scratch = false
-
-    @Option(name: .customLong("each"), help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
     var each: String?
-
-    @Option(name: .customLong("fleet"), help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"))
     var fleet: String?
-
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("Fleet runs: databases at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
-
-    @Option(name: .customLong("canary"), help: ArgumentHelp("Fleet runs: the first N databases first; stop if any fails.", valueName: "n"))
     var canary: Int?
-
-    @Option(name: .customLong("max-failures"), help: ArgumentHelp("Fleet runs: start no new database after N failures.", valueName: "n"))
     var maxFailures: Int?
-
-    @Option(name: .customLong("report"), help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"))
     var report: String?
-
-    @Option(name: .customLong("merge-reports"), parsing: .upToNextOption,
-            help: ArgumentHelp("Merge fleet --json reports (one per host) into one summary (--report, --json).", valueName: "report.json"))
     var mergeReports: [String] = []
 
     /// A fleet run: the positional arguments are all commands.
     var isFleet: Bool { each != nil || fleet != nil }
 
-    func validate() throws {
-        if busyTimeout < 0 { throw ValidationError("--busy-timeout must be 0 or more") }
-        if let target, target < 0 { throw ValidationError("--target must be 0 or more") }
-        if target != nil && appVersion != nil { throw ValidationError("give --target or --app-version, not both") }
+    /// The commands of a fleet run: every positional argument.
+    var fleetCommands: [String] { (database.map { [$0] } ?? []) + commands }
+
+    /// The command line (without the program name), or a parse error of swift-argument-parser's.
+    static func parse(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> MigshOptions {
+        if let options = parseCommon(arguments) { return options }
+        return try MigshCommandLine.parse(arguments).options
+    }
+
+    /// The usual command lines, read without the parser; nil for anything it does not read
+    /// exactly as swift-argument-parser would (including every invalid one).
+    static func parseCommon(_ arguments: [String]) -> MigshOptions? {
+        var o = MigshOptions()
+        var positionals: [String] = []
+        var given: [String] = []
+        var i = 0
+        // The next word as an option's value: one that cannot be read as an option itself.
+        func value() -> String? {
+            guard i < arguments.count, let first = arguments[i].utf8.first, first != UInt8(ascii: "-") else { return nil }
+            i += 1
+            return arguments[i - 1]
+        }
+        func number() -> Int? { value().flatMap { Int($0) } }
+        while i < arguments.count {
+            let word = arguments[i]
+            i += 1
+            guard let first = word.utf8.first else { return nil }
+            if first != UInt8(ascii: "-") {
+                positionals.append(word)
+                continue
+            }
+            let option: String
+            switch word {
+            case "-m": option = "--migrations"
+            case "-f": option = "--file"
+            case "-y": option = "--yes"
+            case "--no-bail": option = "--bail"
+            default: option = word
+            }
+            if given.contains(option) { return nil }
+            given.append(option)
+            switch word {
+            case "-m", "--migrations": guard let v = value() else { return nil }; o.migrations = v
+            case "--backups": guard let v = value() else { return nil }; o.backups = v
+            case "--audit": guard let v = value() else { return nil }; o.audit = v
+            case "--target": guard let v = number() else { return nil }; o.target = v
+            case "--app-version": guard let v = value() else { return nil }; o.appVersion = v
+            case "-f", "--file": guard let v = value() else { return nil }; o.file = v
+            case "-y", "--yes": o.yes = true
+            case "--bail": o.bail = true
+            case "--no-bail": o.bail = false
+            case "--readonly": o.readOnly = true
+            case "--busy-timeout": guard let v = value().flatMap({ Int32($0) }) else { return nil }; o.busyTimeout = v
+            case "--json": o.json = true
+            case "--mode": guard let v = value() else { return nil }; o.mode = v
+            case "--header": o.header = true
+            case "--noheader": o.noheader = true
+            case "--echo": o.echo = true
+            case "--create": o.create = true
+            case "--check": o.check = true
+            case "--init": guard let v = value() else { return nil }; o.initFile = v
+            case "--noinit": o.noInit = true
+            case "--scratch": o.scratch = true
+            case "--each": guard let v = value() else { return nil }; o.each = v
+            case "--fleet": guard let v = value() else { return nil }; o.fleet = v
+            case "--jobs": guard let v = number() else { return nil }; o.jobs = v
+            case "--canary": guard let v = number() else { return nil }; o.canary = v
+            case "--max-failures": guard let v = number() else { return nil }; o.maxFailures = v
+            case "--report": guard let v = value() else { return nil }; o.report = v
+            default: return nil  // --help, --version, --merge-reports, -x, --opt=value, --, …
+            }
+        }
+        o.database = positionals.first
+        o.commands = Array(positionals.dropFirst())
+        return o.validationError() == nil ? o : nil
+    }
+
+    /// Why these values do not go together; nil when they do.
+    func validationError() -> String? {
+        if busyTimeout < 0 { return "--busy-timeout must be 0 or more" }
+        if let target, target < 0 { return "--target must be 0 or more" }
+        if target != nil && appVersion != nil { return "give --target or --app-version, not both" }
         if let mode, OutputMode(rawValue: mode.lowercased()) == nil {
-            throw ValidationError("unknown --mode \(mode); one of " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
+            return "unknown --mode \(mode); one of " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ")
         }
         if let appVersion, appVersion.split(separator: ".", omittingEmptySubsequences: false).count != 3
             || !(appVersion.split(separator: ".").allSatisfy { Int($0) != nil }) {
-            throw ValidationError("--app-version takes X.Y.Z (e.g. 1.6.0), got \"\(appVersion)\"")
+            return "--app-version takes X.Y.Z (e.g. 1.6.0), got \"\(appVersion)\""
         }
-        if header && noheader { throw ValidationError("--header and --noheader contradict each other") }
-        if file != nil && !commands.isEmpty { throw ValidationError("give -f FILE or COMMAND arguments, not both") }
-        if each != nil && fleet != nil { throw ValidationError("give --each GLOB or --fleet FILE, not both") }
+        if header && noheader { return "--header and --noheader contradict each other" }
+        if file != nil && !commands.isEmpty { return "give -f FILE or COMMAND arguments, not both" }
+        if each != nil && fleet != nil { return "give --each GLOB or --fleet FILE, not both" }
         for (name, value) in [("--jobs", jobs), ("--canary", canary), ("--max-failures", maxFailures)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be 1 or more") }
-            if value != nil && !isFleet { throw ValidationError("\(name) is for fleet runs (--each GLOB or --fleet FILE)") }
+            if let value, value < 1 { return "\(name) must be 1 or more" }
+            if value != nil && !isFleet { return "\(name) is for fleet runs (--each GLOB or --fleet FILE)" }
         }
         if report != nil && !isFleet && mergeReports.isEmpty {
-            throw ValidationError("--report is for fleet runs (--each, --fleet) and --merge-reports")
+            return "--report is for fleet runs (--each, --fleet) and --merge-reports"
         }
         if !mergeReports.isEmpty && (isFleet || database != nil) {
-            throw ValidationError("--merge-reports takes report files only, no database or commands")
+            return "--merge-reports takes report files only, no database or commands"
         }
-        if scratch && (isFleet || create) { throw ValidationError("--scratch copies one existing database (not with --create, --each or --fleet)") }
+        if scratch && (isFleet || create) { return "--scratch copies one existing database (not with --create, --each or --fleet)" }
         if isFleet {
             if fleetCommands.isEmpty && file == nil && !check {
-                throw ValidationError("a fleet run needs commands, -f FILE or --check (standard input is not read for each database)")
+                return "a fleet run needs commands, -f FILE or --check (standard input is not read for each database)"
             }
-            if file != nil && !fleetCommands.isEmpty { throw ValidationError("give -f FILE or COMMAND arguments, not both") }
+            if file != nil && !fleetCommands.isEmpty { return "give -f FILE or COMMAND arguments, not both" }
             // `--each sites/*/db.sqlite` unquoted: the shell expanded the pattern, and the
             // other matches arrived as commands.
             if let each, !each.contains(where: { "*?[{".contains($0) }),
                let stray = fleetCommands.first(where: { !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: $0) }) {
-                throw ValidationError("\(stray) is a file, not a command: quote the pattern so that migsh expands it (--each '\(each)…')")
+                return "\(stray) is a file, not a command: quote the pattern so that migsh expands it (--each '\(each)…')"
             }
         }
+        return nil
     }
-
-    /// The commands of a fleet run: every positional argument.
-    var fleetCommands: [String] { (database.map { [$0] } ?? []) + commands }
 }

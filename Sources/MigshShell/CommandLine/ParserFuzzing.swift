@@ -22,10 +22,14 @@ public enum ParserFuzzing {
         // Dot-command lines and the command line: parse errors are fine, crashes are not.
         for line in text.split(separator: "\n", omittingEmptySubsequences: true).prefix(8) {
             let words = DotCommands.tokenize(String(line))
-            if let name = words.first, let type = DotCommands.byName[name] {
+            if let name = words.first, let type = DotCommands.command(named: name) {
                 _ = try? type.parse(Array(words.dropFirst()))
             }
-            _ = try? MigshOptions.parse(words)
+            // The fast reader of the command line agrees with the parser wherever it reads.
+            let parsed = (try? MigshCommandLine.parse(words))?.options
+            if let fast = MigshOptions.parseCommon(words) {
+                precondition(fast == parsed, "the fast command-line reader disagrees with the parser on \(words)")
+            }
         }
     }
 }

@@ -16,6 +16,15 @@ protocol DotCommand: ParsableCommand {
 
 extension DotCommand {
     static var completion: [String: CompletionSource] { [:] }
+    /// The command as given with no words after its name, when it declares no arguments at
+    /// all (no stored properties, so `init()` is the whole value): no parser needed. The
+    /// parser builds its picture of a command by reflection, a cold start's largest cost.
+    static func withoutArguments() throws -> Self? {
+        guard MemoryLayout<Self>.size == 0 else { return nil }
+        var command = Self()
+        try command.validate()
+        return command
+    }
     static var outputName: String { Output.self == NoOutput.self ? "nothing" : String(describing: Output.self) }
 }
 

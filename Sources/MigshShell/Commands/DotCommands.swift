@@ -24,14 +24,14 @@ enum DotCommands {
     /// sqlite3 accepts both spellings of `.headers`.
     static let aliases: [String: String] = [".header": ".headers", ".param": ".parameter", ".indices": ".indexes"]
 
-    static let byName: [String: any DotCommand.Type] = {
-        var map: [String: any DotCommand.Type] = [:]
-        for command in all { map[name(of: command)] = command }
-        for (alias, name) in aliases { map[alias] = map[name] }
-        return map
-    }()
-
     static func name(of type: any DotCommand.Type) -> String { type.configuration.commandName! }
+
+    /// The command a name (or alias) stands for. A scan that stops at the match: a table of
+    /// all of them would read all 55 commands' configurations, a cost at every start.
+    static func command(named name: String) -> (any DotCommand.Type)? {
+        let name = aliases[name] ?? name
+        return all.first { self.name(of: $0) == name }
+    }
 
     static var names: [String] { all.map(name(of:)).sorted() }
 
@@ -127,7 +127,7 @@ enum DotCommands {
     static func run(line: String, in shell: Shell) throws {
         let words = tokenize(line)
         guard let name = words.first else { return }
-        guard let type = byName[name] else {
+        guard let type = command(named: name) else {
             throw MigshError(.usage, "unknown command: \"\(name)\"" + (suggestion(for: name).map { "; did you mean \($0)?" } ?? "")
                              + (suggestion(for: name) == nil ? ". " : " ") + "Enter \".help\" for help")
         }
@@ -138,7 +138,11 @@ enum DotCommands {
         }
         let command: any ParsableCommand
         do {
-            command = try type.parse(arguments)
+            if arguments.isEmpty, let bare = try type.withoutArguments() {
+                command = bare
+            } else {
+                command = try type.parse(arguments)
+            }
         } catch {
             throw MigshError(.usage, "\(name): \(type.message(for: error))", details: ["Usage: " + usage(type) + "  (see .help \(name))"])
         }

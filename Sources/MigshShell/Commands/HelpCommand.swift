@@ -41,7 +41,7 @@ struct HelpCommand: DotCommand {
     func run(in shell: Shell) throws {
         if let command {
             let name = command.hasPrefix(".") ? command : "." + command
-            guard let type = DotCommands.byName[name] else {
+            guard let type = DotCommands.command(named: name) else {
                 throw MigshError(.usage, "no such command: \(name)" + (DotCommands.suggestion(for: name).map { "; did you mean \($0)?" } ?? ""))
             }
             try shell.emit(Entry(command: name, usage: DotCommands.usage(type), abstract: type.configuration.abstract)) {

@@ -1,9 +1,10 @@
 import Foundation
+import MigshCore
 
 /// Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb.
 enum Colour {
     static func enabled(fd: Int32) -> Bool {
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.process
         return isatty(fd) != 0 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
     }
 

@@ -71,7 +71,9 @@ final class Session {
     /// Destructive SQL typed at the prompt asks first (interactive, without --yes).
     var confirmsDestructiveSQL: Bool { configuration.interactive && !configuration.assumeYes && ask != nil }
 
-    var user: String { ProcessInfo.processInfo.environment["USER"] ?? NSUserName() }
+    var user: String { Session.userName }
+    /// $USER, else the account's name (a passwd lookup: once per process).
+    static let userName: String = Environment.process["USER"] ?? NSUserName()
 
     init(configuration: Configuration, out: OutputBuffer, err: OutputBuffer) throws {
         self.configuration = configuration
@@ -96,7 +98,7 @@ final class Session {
 
     func logSessionStart() throws {
         try audit.append(Audit.SessionStart(
-            user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(), host: Session.hostName,
+            user: Session.userName, host: Session.hostName,
             pid: Int(getpid()), database: absolutePath(configuration.databasePath),
             migrations: absolutePath(configuration.migrationsPath), migshVersion: MigshVersion.current,
             readonly: configuration.readOnly, scratchOf: configuration.scratch?.original))

@@ -49,7 +49,7 @@ enum Terminal {
         guard interactive, isatty(fd) != 0 else { return nil }
         var size = winsize()
         if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "")
+        return Int(Environment.process["COLUMNS"] ?? "")
     }
 }
 

@@ -345,13 +345,10 @@ final class Shell {
 
 /// The statement without surrounding white space (byte-level: no Foundation on the hot path).
 func trimmedSQL(_ text: String) -> String {
-    let utf8 = text.utf8
-    func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 || b == 11 || b == 12 }
     // Usually the statement has no surrounding white space (the caller skipped it): no copy.
-    if let f = utf8.first, let l = utf8.last, !isSpace(f), !isSpace(l) { return text }
-    guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-    let last = utf8.lastIndex(where: { !isSpace($0) })!
-    return String(text[first...last])
+    func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+    if let f = text.utf8.first, let l = text.utf8.last, !isSpace(f), !isSpace(l) { return text }
+    return text.trimmingASCIIWhitespace()
 }
 
 func elapsedMS(since start: DispatchTime) -> Int {

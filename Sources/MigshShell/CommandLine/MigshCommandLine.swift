@@ -1,0 +1,145 @@
+import Foundation
+import ArgumentParser
+
+/// `migsh [OPTIONS] [DATABASE] [COMMAND ...]` — the contract's command line, as
+/// swift-argument-parser reads it (help, errors, every spelling). `MigshOptions.parse` reads
+/// the usual forms itself first, and gives everything else to this parser.
+struct MigshCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migsh",
+        abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
+        discussion: """
+        Each COMMAND is one dot-command or one SQL text, run in order; then migsh
+        exits. With no COMMAND, standard input is a script when it is not a
+        terminal; on a terminal, migsh is an interactive shell.
+
+        EXAMPLES:
+          migsh app.sqlite .version         current, required, status
+          migsh app.sqlite '.apply --yes'   a verified backup, then the migrations
+          migsh app.sqlite --check          for scripts: 0 up to date, 5 pending
+          migsh app.sqlite .diff            a partly applied database: the verdict
+          migsh -f fix.sql app.sqlite       a script; it stops at the first error
+          migsh app.sqlite .help            the dot-commands, with their syntax
+          migsh --each 'sites/*/app.sqlite' --canary 2 '.apply --yes'
+                                            a fleet: every database, then a summary
+
+        ENVIRONMENT:
+          MIGSH_DATABASE     the database when none is given
+          MIGSH_MIGRATIONS   the migrations folder when -m is not given
+          MIGSH_HISTORY      the interactive history file
+          MIGSH_AUTHOR       the Author of a migration written by .new
+          XDG_CACHE_HOME     where the expected schemas are cached (migsh/)
+          MIGSH_NO_CACHE=1   replay the migrations every time, no cache
+          NO_COLOR           no colour in messages (nor with TERM=dumb)
+
+        EXIT STATUS:
+          0 success, 1 an error, 2 a usage error, 3 the database is newer than
+          the application, 4 a migration failed and the database was restored,
+          5 migrations are pending (--check), N for .exit N. A fleet run exits
+          with the most severe code any database gave (4, 3, 1, 5, 0); 130
+          after Ctrl-C.
+        """,
+        version: MigshVersion.description)
+
+    @Argument(help: "The SQLite database (default: $MIGSH_DATABASE, else nukeworks_db.sqlite).")
+    var database: String?
+
+    @Argument(help: "Dot-commands or SQL texts to run in order, then exit.")
+    var commands: [String] = []
+
+    @Option(name: [.customShort("m"), .customLong("migrations")], help: ArgumentHelp("The migrations folder (default: $MIGSH_MIGRATIONS, else ./migrations).", valueName: "dir"))
+    var migrations: String?
+
+    @Option(name: .customLong("backups"), help: ArgumentHelp("Where backups go (default: snapshots/ beside the database).", valueName: "dir"))
+    var backups: String?
+
+    @Option(name: .customLong("audit"), help: ArgumentHelp("The audit log (default: DATABASE-audit.jsonl beside the database).", valueName: "file"))
+    var audit: String?
+
+    @Option(name: .customLong("target"), help: ArgumentHelp("The required schema version (default: the highest migration).", valueName: "n"))
+    var target: Int?
+
+    @Option(name: .customLong("app-version"), help: ArgumentHelp("The required version from the application-version map.", valueName: "x.y.z"))
+    var appVersion: String?
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit.", valueName: "file"))
+    var file: String?
+
+    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Answer yes to every confirmation (scripts).")
+    var yes = false
+
+    @Flag(inversion: .prefixedNo, help: "Stop at the first error (default: on in batch mode and for -f).")
+    var bail: Bool?
+
+    @Flag(name: .customLong("readonly"), help: "Open read-only; commands that write are refused.")
+    var readOnly = false
+
+    @Option(name: .customLong("busy-timeout"), help: ArgumentHelp("How long to wait for another process's lock.", valueName: "ms"))
+    var busyTimeout: Int32 = 5000
+
+    @Flag(name: .customLong("json"), help: "migsh's commands print one JSON document each; SQL results print as JSON.")
+    var json = false
+
+    @Option(name: .customLong("mode"), help: ArgumentHelp("Output mode for SQL results (as sqlite3's .mode).", valueName: "mode"))
+    var mode: String?
+
+    @Flag(name: .customLong("header"), help: "Show column names.")
+    var header = false
+
+    @Flag(name: .customLong("noheader"), help: "Do not show column names.")
+    var noheader = false
+
+    @Flag(name: .customLong("echo"), help: "Print each command before running it.")
+    var echo = false
+
+    @Flag(name: .customLong("create"), help: "Create DATABASE if it is missing.")
+    var create = false
+
+    @Flag(name: .customLong("check"), help: "Print the version status and exit: 0 up to date, 5 pending, 3 database newer.")
+    var check = false
+
+    @Option(name: .customLong("init"), help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"))
+    var initFile: String?
+
+    @Flag(name: .customLong("noinit"), help: "Do not read an init file.")
+    var noInit = false
+
+    @Flag(name: .customLong("scratch"), help: "Work on a private copy of DATABASE (the original is only read); quitting removes the copy.")
+    var scratch = false
+
+    @Option(name: .customLong("each"), help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
+    var each: String?
+
+    @Option(name: .customLong("fleet"), help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"))
+    var fleet: String?
+
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Fleet runs: databases at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .customLong("canary"), help: ArgumentHelp("Fleet runs: the first N databases first; stop if any fails.", valueName: "n"))
+    var canary: Int?
+
+    @Option(name: .customLong("max-failures"), help: ArgumentHelp("Fleet runs: start no new database after N failures.", valueName: "n"))
+    var maxFailures: Int?
+
+    @Option(name: .customLong("report"), help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"))
+    var report: String?
+
+    @Option(name: .customLong("merge-reports"), parsing: .upToNextOption,
+            help: ArgumentHelp("Merge fleet --json reports (one per host) into one summary (--report, --json).", valueName: "report.json"))
+    var mergeReports: [String] = []
+
+    /// The values, as the rest of migsh uses them.
+    var options: MigshOptions {
+        MigshOptions(
+            database: database, commands: commands, migrations: migrations, backups: backups, audit: audit,
+            target: target, appVersion: appVersion, file: file, yes: yes, bail: bail, readOnly: readOnly,
+            busyTimeout: busyTimeout, json: json, mode: mode, header: header, noheader: noheader, echo: echo,
+            create: create, check: check, initFile: initFile, noInit: noInit, scratch: scratch, each: each,
+            fleet: fleet, jobs: jobs, canary: canary, maxFailures: maxFailures, report: report, mergeReports: mergeReports)
+    }
+
+    func validate() throws {
+        if let message = options.validationError() { throw ValidationError(message) }
+    }
+}
