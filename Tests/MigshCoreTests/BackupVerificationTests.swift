@@ -30,11 +30,15 @@ struct BackupVerificationTests {
         try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(pageSize) * pages))
     }
 
-    @Test("a copy damaged between the copy and its check is refused, not kept, and blamed on the copy")
-    func damagedCopyIsCaught() throws {
+    @Test("a copy damaged between the copy and its check is refused, not kept, and blamed on the copy",
+          arguments: ["delete", "wal"])
+    func damagedCopyIsCaught(journalMode: String) throws {
         try withTemporaryDirectory { dir in
             let source = dir + "/db.sqlite"
             try makeDatabase(source)
+            // delete: the database's check runs beside the copy, and the copy is compared with it;
+            // wal: the copy's own check after it is written.
+            try Connection(path: source).execute("PRAGMA journal_mode=\(journalMode)")
             let store = BackupStore(directory: dir + "/backups")
             var damagedPartial: String?
             #expect {
@@ -74,6 +78,59 @@ struct BackupVerificationTests {
                 return error.code == .damaged && error.message.contains("the backup failed its integrity check")
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/backups").isEmpty)
+        }
+    }
+
+    /// Replaces the first occurrence of `text` in the file with `replacement` (same length).
+    func rewrite(_ path: String, _ text: String, _ replacement: String) throws -> Bool {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let range = bytes.range(of: Data(text.utf8)) else { return false }
+        bytes.replaceSubrange(range, with: Data(replacement.utf8))
+        try bytes.write(to: URL(fileURLWithPath: path))
+        return true
+    }
+
+    @Test("a changed value inside a row of the copy, which no page check sees, is caught by the comparison")
+    func changedRowIsCaught() throws {
+        try withTemporaryDirectory { dir in
+            let source = dir + "/db.sqlite"
+            try makeDatabase(source)
+            let store = BackupStore(directory: dir + "/backups")
+            var changed = false
+            var damagedCopy: String?
+            #expect {
+                try store.create(fromDatabaseAt: source, reason: .manual) { progress in
+                    guard case .verifying = progress,
+                          let partial = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/backups"))?
+                            .first(where: { $0.hasSuffix(".sqlite.partial") }).map({ dir + "/backups/" + $0 }) else { return }
+                    changed = (try? rewrite(partial, "row 00012345", "row 00054321")) ?? false
+                    damagedCopy = partial
+                }
+            } throws: { error in
+                guard let error = error as? MigshError else { return false }
+                return error.code == .backupFailed && error.message.contains("the copy was damaged while it was written")
+                    && error.message.contains("differs from the database's")
+            }
+            #expect(changed)
+            // The oracle for "no page check sees it": SQLite's own quick_check of such a file passes.
+            if let damagedCopy {
+                try FileManager.default.copyItem(atPath: source, toPath: damagedCopy + ".probe")
+                #expect(try rewrite(damagedCopy + ".probe", "row 00012345", "row 00054321"))
+                #expect(try Connection(path: damagedCopy + ".probe", mode: .readOnly).quickCheck() == ["ok"])
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/backups").filter { !$0.hasSuffix(".probe") }.isEmpty)
+        }
+    }
+
+    @Test("a sound backup is the database's rows, and passes sqlite3's own check")
+    func soundBackup() throws {
+        try withTemporaryDirectory { dir in
+            let source = dir + "/db.sqlite"
+            try makeDatabase(source)
+            let backup = try BackupStore(directory: dir + "/backups").create(fromDatabaseAt: source, reason: .manual)
+            let copy = try Connection(path: backup.path, mode: .readOnly)
+            #expect(try copy.quickCheck() == ["ok"])
+            #expect(try copy.scalarInt("SELECT count(*) FROM t WHERE v = printf('row %08d', id)") == 20000)
         }
     }
 }

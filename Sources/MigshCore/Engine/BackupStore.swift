@@ -72,6 +72,21 @@ public struct BackupStore: Sendable {
         }
     }
 
+    /// The first lines of a failed check, on one line.
+    static func summary(_ integrity: [String]) -> String {
+        let lines = integrity.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
+        return "\(lines.prefix(3).joined(separator: "; "))\(lines.count > 3 ? "; …" : "")"
+    }
+
+    static func damagedDatabase(_ integrity: [String]) -> MigshError {
+        MigshError(.damaged, "the backup failed its integrity check: \(summary(integrity))")
+    }
+
+    static func damagedCopy(_ found: String, folder path: String) -> MigshError {
+        MigshError(.backupFailed, "the copy was damaged while it was written (the database itself passes its check): \(found)",
+                   details: ["Check the disk holding \((path as NSString).deletingLastPathComponent) (I/O errors, a failing drive) and take the backup again."])
+    }
+
     /// `DATABASE-migration_backup_YYYYMMDD_HHMMSS.sqlite`: the spec's name (§4.5) after the
     /// database's, so databases sharing a folder never collide and a person tells them apart;
     /// made unique within the second.
@@ -141,8 +156,12 @@ public struct BackupStore: Sendable {
             }
         }
         do {
+            let source = try Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS))
+            // The database's own check beside the copy, where its file is the snapshot
+            // (BackupVerification); otherwise the copy's check after it is written.
+            let sourceCheck = try BackupVerification.SourceCheck.start(source: source, path: databasePath)
+            defer { sourceCheck?.end() }
             do {
-                let source = try Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS))
                 let dest = try Connection(path: partial, mode: .readWrite)
                 let pageSize = Double(try source.scalarInt("PRAGMA page_size") ?? 4096)
                 try OnlineBackup.copy(from: source, to: dest, busyTimeoutMS: busyTimeoutMS) { p in
@@ -152,25 +171,29 @@ public struct BackupStore: Sendable {
                 // The copy keeps the source's journal mode; a backup is a plain file.
                 _ = try? dest.scalarText("PRAGMA journal_mode=DELETE")
             }
-            // The copy is verified with quick_check: the backup API copies pages verbatim, so
-            // what can go wrong in a copy is page-level damage (an I/O error, a short write),
-            // which quick_check finds; the index-vs-table cross-check of integrity_check would
-            // only re-verify the source, at 7× the cost on a 590 MB database (8.8 s vs 1.2 s).
             progress?(.verifying)
-            let check = try Connection(path: partial, mode: .readOnly)
-            let integrity = try Self.pageCheck(check)
-            guard integrity == ["ok"] else {
-                // The copy is page for page the source, so usually the source is damaged. Only
-                // on this failure path is the source checked too, to say which one it is.
-                let lines = integrity.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
-                let found = "\(lines.prefix(3).joined(separator: "; "))\(lines.count > 3 ? "; …" : "")"
-                let sourceCheck = try? Self.pageCheck(Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS)))
-                if sourceCheck == ["ok"] {
-                    throw MigshError(.backupFailed, "the copy was damaged while it was written (the database itself passes its check): \(found)",
-                                     details: ["Check the disk holding \((path as NSString).deletingLastPathComponent) (I/O errors, a failing drive) and take the backup again."])
+            if let sourceCheck {
+                let difference = try BackupVerification.difference(database: databasePath, copy: partial,
+                                                                   pageCount: sourceCheck.pageCount, pageSize: sourceCheck.pageSize)
+                let lines = try sourceCheck.wait()
+                guard lines == ["ok"] else { throw Self.damagedDatabase(lines) }
+                if let difference { throw Self.damagedCopy(difference, folder: path) }
+                sourceCheck.end()
+            } else {
+                // The copy is verified with quick_check: the backup API copies pages verbatim, so
+                // what can go wrong in a copy is page-level damage (an I/O error, a short write),
+                // which quick_check finds; the index-vs-table cross-check of integrity_check would
+                // only re-verify the source, at 7× the cost on a 590 MB database (8.8 s vs 1.2 s).
+                let integrity = try Self.pageCheck(Connection(path: partial, mode: .readOnly))
+                if integrity != ["ok"] {
+                    // The copy is page for page the source, so usually the source is damaged. Only
+                    // on this failure path is the source checked too, to say which one it is.
+                    let sourceCheck = try? Self.pageCheck(Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS)))
+                    if sourceCheck == ["ok"] { throw Self.damagedCopy(Self.summary(integrity), folder: path) }
+                    throw Self.damagedDatabase(integrity)
                 }
-                throw MigshError(.damaged, "the backup failed its integrity check: \(found)")
             }
+            let check = try Connection(path: partial, mode: .readOnly)
             let version = try SchemaVersionTable.recordedVersion(check)
             try fsyncPath(partial)
             try publish(partial, as: path)
