@@ -17,11 +17,13 @@ public final class ResultFormatter {
         didSet { cacheSettings() }
     }
     /// Where rows go: the session's current output (`.output` and `.once` change it).
-    var out: OutputBuffer
-    private var separator: [UInt8] = []
-    private var rowSeparator: [UInt8] = []
+    // Read for every value of every row: without the runtime's exclusivity bookkeeping. They
+    // change only between statements (settings, `.output`), never while rows are written.
+    @exclusivity(unchecked) var out: OutputBuffer
+    @exclusivity(unchecked) private var separator: [UInt8] = []
+    @exclusivity(unchecked) private var rowSeparator: [UInt8] = []
     /// NUL-terminated, because the columnar path walks it like column text.
-    private var nullValue: [UInt8] = [0]
+    @exclusivity(unchecked) private var nullValue: [UInt8] = [0]
     /// Scratch space for sqlite3_snprintf; allocated once, not per value.
     private let numberBuffer: UnsafeMutablePointer<CChar>
     private static let numberBufferSize: Int32 = 64
@@ -95,15 +97,24 @@ public final class ResultFormatter {
                 out.write(i == n - 1 ? rowSeparator : separator)
             }
         }
-        for i in 0..<n {
-            // > sqlite3_column_text … If the result is NULL, then sqlite3_column_text() returns
-            // > a NULL pointer. (It is also NULL when out of memory; sqlite3 prints either the same.)
-            if let text = sqlite3_column_text(stmt, i) {
-                writeCString(text)
-            } else {
-                writeNullValue()
+        // One retain of each for the row, not one per value.
+        let out = self.out
+        separator.withUnsafeBytes { separator in
+            rowSeparator.withUnsafeBytes { rowSeparator in
+                nullValue.withUnsafeBytes { nullValue in
+                    let null = UnsafeRawBufferPointer(rebasing: nullValue.dropLast())
+                    for i in 0..<n {
+                        // > sqlite3_column_text … If the result is NULL, then sqlite3_column_text() returns
+                        // > a NULL pointer. (It is also NULL when out of memory; sqlite3 prints either the same.)
+                        if let text = sqlite3_column_text(stmt, i) {
+                            out.write(UnsafeRawBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))))
+                        } else {
+                            out.write(null)
+                        }
+                        out.write(i < n - 1 ? separator : rowSeparator)
+                    }
+                }
             }
-            out.write(i < n - 1 ? separator : rowSeparator)
         }
     }
 
