@@ -18,7 +18,10 @@ struct ForeignKeyCheckTests {
         """
 
     /// Applies a migration 002 with `body` to a fresh version-1 database; returns the error, if any.
-    func apply(_ body: String) throws -> MigshError? {
+    /// `dirty`: rows already violating a foreign key before 002 (written with enforcement off).
+    /// `backup`: with the verified backup (pre-existing violations read from it) or `--no-backup`
+    /// (read from the state before the migration).
+    func apply(_ body: String, dirty: String? = nil, backup: Bool = true) throws -> MigshError? {
         try withTemporaryDirectory { dir in
             try write(migrationText(1, body: Self.schema.replacingOccurrences(of: "INSERT INTO Schema_Version (version) VALUES (1);", with: "")), to: dir + "/001_base.sql")
             try write(migrationText(2, body: body), to: dir + "/002_change.sql")
@@ -27,9 +30,12 @@ struct ForeignKeyCheckTests {
             let store = BackupStore(directory: dir + "/snapshots")
             let migrator = Migrator(db: db, folder: folder, store: store)
             _ = try migrator.apply(try migrator.plan(options: .init(targetVersion: 1, user: "t")), options: .init(targetVersion: 1, user: "t"))
+            if let dirty { try db.execute(dirty) }
             let before = try db.scalarInt("SELECT count(*) FROM child")
+            var options = Migrator.Options(targetVersion: 2, user: "t")
+            options.skipBackup = !backup
             do {
-                _ = try migrator.apply(try migrator.plan(options: .init(targetVersion: 2, user: "t")), options: .init(targetVersion: 2, user: "t"))
+                _ = try migrator.apply(try migrator.plan(options: options), options: options)
                 return nil
             } catch let error as MigshError {
                 // Whatever failed, nothing was lost.
@@ -69,10 +75,13 @@ struct ForeignKeyCheckTests {
         #expect(error.message.contains("FOREIGN KEY"), "\(error.message)")
     }
 
-    @Test("changing a referenced key fails the migration")
-    func updatingAParentKey() throws {
-        let error = try #require(try apply("UPDATE parent SET id = 99 WHERE id = 1;"))
-        #expect(error.message.contains("FOREIGN KEY"), "\(error.message)")
+    /// The authorizer names an update of the rowid by any of its names (rowid, oid, _rowid_)
+    /// "ROWID", not by the INTEGER PRIMARY KEY column that the children reference.
+    @Test("changing a referenced key fails the migration, whichever name it is changed by",
+          arguments: ["id"], [true, false])
+    func updatingAParentKey(column: String, backup: Bool) throws {
+        let error = try #require(try apply("UPDATE parent SET \(column) = 99 WHERE id = 1;", backup: backup))
+        #expect(error.message.contains("FOREIGN KEY") && error.message.contains("child rowid 10"), "\(error.message)")
     }
 
     @Test("a child row pointing nowhere fails the migration")
@@ -84,5 +93,69 @@ struct ForeignKeyCheckTests {
     @Test("unrelated changes and updates of non-key columns pass")
     func unrelatedChanges() throws {
         #expect(try apply("UPDATE parent SET name = upper(name); DELETE FROM other; ALTER TABLE parent ADD COLUMN extra TEXT;") == nil)
+    }
+
+    static let orphan = "INSERT INTO child VALUES (14, 99);"
+
+    @Test("violations the database already had do not fail a migration that touches their table; a new one does",
+          arguments: [true, false])
+    func preExistingViolations(backup: Bool) throws {
+        // The oracle for "already had": sqlite3's own foreign_key_check on the dirty state.
+        try withTemporaryDirectory { dir in
+            let db = try Connection(path: dir + "/probe.sqlite", mode: .readWriteCreate)
+            try db.execute(Self.schema + Self.orphan)
+            #expect(try db.foreignKeyViolations().map(\.rowid) == [14])
+        }
+        #expect(try apply("INSERT INTO child VALUES (15, 1); UPDATE child SET parent_id = parent_id;", dirty: Self.orphan, backup: backup) == nil)
+        let rebuild = """
+            CREATE TABLE child_new (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE, note TEXT);
+            INSERT INTO child_new (id, parent_id) SELECT id, parent_id FROM child;
+            DROP TABLE child;
+            ALTER TABLE child_new RENAME TO child;
+            """
+        #expect(try apply(rebuild, dirty: Self.orphan, backup: backup) == nil)
+        let error = try #require(try apply("INSERT INTO child VALUES (15, 77);", dirty: Self.orphan, backup: backup))
+        #expect(error.message.contains("1 new violation(s): child rowid 15 → parent"), "\(error.message)")
+        let lost = try #require(try apply("DELETE FROM parent WHERE id = 2;", dirty: Self.orphan, backup: backup))
+        #expect(lost.message.contains("1 new violation(s): child rowid 11 → parent"), "\(lost.message)")
+    }
+
+    @Test("without a backup, the checks that catch an orphan still catch it", arguments: [
+        "DELETE FROM parent WHERE id = 3;", "UPDATE parent SET id = 99 WHERE id = 1;", "INSERT INTO child VALUES (13, 42);",
+    ])
+    func withoutBackup(body: String) throws {
+        let error = try #require(try apply(body, backup: false))
+        #expect(error.message.contains("FOREIGN KEY"), "\(error.message)")
+    }
+
+    /// A parent keyed by text, and one whose integer keys become reals: the merge of integer
+    /// keys steps aside, and the seeks decide.
+    @Test("rebuilds of a parent keyed by text, or whose keys turn into reals, are checked too")
+    func otherKeyTypes() throws {
+        let textKeys = """
+            CREATE TABLE code (c TEXT PRIMARY KEY, label TEXT);
+            INSERT INTO code VALUES ('a', 'x'), ('b', 'y');
+            CREATE TABLE uses (id INTEGER PRIMARY KEY, c TEXT REFERENCES code(c));
+            INSERT INTO uses VALUES (1, 'a'), (2, 'b');
+            """
+        func rebuild(_ filter: String) -> String {
+            textKeys + """
+            CREATE TABLE code_new (c TEXT PRIMARY KEY, label TEXT NOT NULL DEFAULT '');
+            INSERT INTO code_new SELECT c, coalesce(label, '') FROM code \(filter);
+            DROP TABLE code;
+            ALTER TABLE code_new RENAME TO code;
+            """
+        }
+        #expect(try apply(rebuild("")) == nil)
+        let lost = try #require(try apply(rebuild("WHERE c <> 'b'")))
+        #expect(lost.message.contains("uses rowid 2 → code"), "\(lost.message)")
+        // Integer keys rewritten as reals: equal to the children's integers, so nothing is lost.
+        let reals = """
+            CREATE TABLE parent_new (id REAL PRIMARY KEY, name TEXT);
+            INSERT INTO parent_new SELECT id + 0.0, name FROM parent;
+            DROP TABLE parent;
+            ALTER TABLE parent_new RENAME TO parent;
+            """
+        #expect(try apply(reals) == nil)
     }
 }

