@@ -78,7 +78,7 @@ struct ForeignKeyCheckTests {
     /// The authorizer names an update of the rowid by any of its names (rowid, oid, _rowid_)
     /// "ROWID", not by the INTEGER PRIMARY KEY column that the children reference.
     @Test("changing a referenced key fails the migration, whichever name it is changed by",
-          arguments: ["id"], [true, false])
+          arguments: ["id", "rowid", "oid", "_rowid_", "ROWID"], [true, false])
     func updatingAParentKey(column: String, backup: Bool) throws {
         let error = try #require(try apply("UPDATE parent SET \(column) = 99 WHERE id = 1;", backup: backup))
         #expect(error.message.contains("FOREIGN KEY") && error.message.contains("child rowid 10"), "\(error.message)")
@@ -157,5 +157,13 @@ struct ForeignKeyCheckTests {
             ALTER TABLE parent_new RENAME TO parent;
             """
         #expect(try apply(reals) == nil)
+    }
+
+    @Test("a child whose key is its own INTEGER PRIMARY KEY is checked when its rowid changes", arguments: [true, false])
+    func childKeyIsItsRowid(backup: Bool) throws {
+        let detail = "CREATE TABLE detail (id INTEGER PRIMARY KEY REFERENCES parent(id), note TEXT); INSERT INTO detail VALUES (1, 'x');"
+        let error = try #require(try apply("UPDATE detail SET rowid = 50;", dirty: detail, backup: backup))
+        #expect(error.message.contains("detail rowid 50 → parent"), "\(error.message)")
+        #expect(try apply("UPDATE detail SET oid = 2;", dirty: detail, backup: backup) == nil)
     }
 }

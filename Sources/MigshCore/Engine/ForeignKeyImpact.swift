@@ -155,9 +155,13 @@ struct ForeignKeyImpact {
                 let parent = fks.text(0).lowercased()
                 let from = fks.text(1).lowercased()
                 let to = fks.optionalText(2)?.lowercased()
-                let childChanged = written.contains(name) || (updatedColumns[name]?.contains(from) ?? false)
+                // An update of the rowid by any of its names (rowid, oid, _rowid_) is reported
+                // as column "ROWID", never as the INTEGER PRIMARY KEY column that aliases it:
+                // it may change any key of the table.
+                let childChanged = written.contains(name)
+                    || (updatedColumns[name].map { $0.contains(from) || $0.contains("rowid") } ?? false)
                 let parentChanged = keysRemoved.contains(parent)
-                    || (updatedColumns[parent].map { cols in to.map { cols.contains($0) } ?? true } ?? false)
+                    || (updatedColumns[parent].map { cols in cols.contains("rowid") || (to.map { cols.contains($0) } ?? true) } ?? false)
                 if childChanged { check.insert(table) } else if parentChanged, !(try parentKeptKeys(parent)) { check.insert(table) }
             }
         }
