@@ -166,4 +166,21 @@ struct ForeignKeyCheckTests {
         #expect(error.message.contains("detail rowid 50 → parent"), "\(error.message)")
         #expect(try apply("UPDATE detail SET oid = 2;", dirty: detail, backup: backup) == nil)
     }
+
+    /// A REPLACE conflict deletes the row that held the value; SQLite's authorizer reports only
+    /// the insert or update, never that delete.
+    @Test("a REPLACE that deletes a referenced parent row fails the migration", arguments: [
+        "INSERT OR REPLACE INTO parent (id, name) VALUES (7, 'a');",
+        "REPLACE INTO parent (id, name) VALUES (7, 'a');",
+        "UPDATE OR REPLACE parent SET name = 'a' WHERE id = 2;",
+        "INSERT INTO keyed (id, name) VALUES (7, 'a');",
+    ], [true, false])
+    func replaceDeletesAParent(body: String, backup: Bool) throws {
+        // name is unique: the statement's conflict with row 1 ('a') deletes row 1.
+        let unique = "CREATE UNIQUE INDEX parent_name ON parent(name);"
+            + "CREATE TABLE keyed (id INTEGER PRIMARY KEY, name TEXT UNIQUE ON CONFLICT REPLACE); INSERT INTO keyed VALUES (1, 'a');"
+            + "CREATE TABLE keyed_child (id INTEGER PRIMARY KEY, k INTEGER REFERENCES keyed(id)); INSERT INTO keyed_child VALUES (1, 1);"
+        let error = try #require(try apply(body, dirty: unique, backup: backup), "\(body)")
+        #expect(error.message.contains("FOREIGN KEY"), "\(error.message)")
+    }
 }

@@ -26,13 +26,21 @@ struct ForeignKeyImpact {
         // Trigger bodies count too: their statements run when the trigger fires.
         guard let table = e.arg1?.lowercased() else { return }
         switch e.action {
-        case SQLITE_INSERT: rowsWritten.insert(table)
+        case SQLITE_INSERT:
+            rowsWritten.insert(table)
+            // A REPLACE conflict (INSERT OR REPLACE, REPLACE INTO, a column declared ON
+            // CONFLICT REPLACE, a trigger's) deletes the row holding the value, and the
+            // authorizer reports only the insert: its keys may go too.
+            keysRemoved.insert(table)
+            removalsInStatement.insert(table)
         case SQLITE_DELETE, SQLITE_DROP_TABLE:
             keysRemoved.insert(table)
             removalsInStatement.insert(table)
         case SQLITE_UPDATE:
             if let column = e.arg2?.lowercased() {
                 updatedColumns[table, default: []].insert(column)
+                // UPDATE OR REPLACE deletes the other rows it conflicts with, whatever column.
+                keysRemoved.insert(table)
                 removalsInStatement.insert(table)
             }
         default: break
