@@ -21,6 +21,9 @@ struct ForeignKeyImpact {
     /// Parent -> the temporary table holding its referenced key values from before they could
     /// be removed, and the key column.
     private var keySnapshots: [String: (table: String, column: String)] = [:]
+    /// Parents already looked at once in this migration (a snapshot taken, or none possible):
+    /// a script of 450,000 INSERTs must not read every table's foreign keys 450,000 times.
+    private var considered = Set<String>()
 
     mutating func note(_ e: AuthorizerEvent) {
         // Trigger bodies count too: their statements run when the trigger fires.
@@ -66,8 +69,9 @@ struct ForeignKeyImpact {
     /// kept; other parents get the full child check.
     mutating func snapshotKeys(_ db: Connection) throws {
         defer { removalsInStatement.removeAll() }
-        for parent in removalsInStatement where keySnapshots[parent] == nil && !parent.hasPrefix("sqlite_") {
+        for parent in removalsInStatement where !considered.contains(parent) && !parent.hasPrefix("sqlite_") {
             guard try db.tableExists(parent) else { continue }
+            considered.insert(parent)
             var referenced = Set<String>()
             var simple = true
             for child in try db.column("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
