@@ -99,4 +99,32 @@ struct AuditLogTests {
     func unwritable() {
         #expect(throws: MigshError.self) { try AuditLog(path: "/nonexistent-dir/audit.jsonl") }
     }
+
+    @Test("statements and records handed to the writer in many batches keep their order, and the chain verifies")
+    func manyBatches() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/audit.jsonl"
+            do {
+                let log = try AuditLog(path: path)
+                for i in 0..<30_000 {
+                    try log.appendStatement(sql: "INSERT INTO t VALUES (\(i), 'text of statement \(i)');", outcome: "ok",
+                                            rowsChanged: 1, durationMS: 0)
+                    if i % 1000 == 0 { try log.append(TestRecord(i: i)) }
+                    if i == 12_345 { try log.flush() }   // a flush in the middle, as at a COMMIT
+                }
+                try log.flush()   // as at the end of a session
+            }
+            let entries = try lines(path).map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            #expect(entries.count == 30_030)
+            #expect(entries.map { $0["seq"] as? Int } == (1...30_030).map { $0 })
+            let statements = entries.compactMap { $0["sql"] as? String }
+            #expect(statements == (0..<30_000).map { "INSERT INTO t VALUES (\($0), 'text of statement \($0)');" })
+            let records = entries.filter { $0["event"] as? String == "test" }.compactMap { $0["i"] as? Int }
+            #expect(records == stride(from: 0, to: 30_000, by: 1000).map { $0 })
+            // Each record follows the statement it was appended after.
+            let afterStatement = entries.indices.filter { entries[$0]["event"] as? String == "test" }.map { entries[$0 - 1]["sql"] as? String }
+            #expect(afterStatement == stride(from: 0, to: 30_000, by: 1000).map { "INSERT INTO t VALUES (\($0), 'text of statement \($0)');" })
+            #expect(try AuditLog.verify(path: path).ok)
+        }
+    }
 }

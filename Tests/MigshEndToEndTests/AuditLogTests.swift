@@ -48,4 +48,27 @@ struct AuditLogTests {
             #expect(dump(db) == before)
         }
     }
+
+    /// The audit lines of a long transaction are written in batches on a second thread; a
+    /// batch that cannot be written (here: a file-size limit, as on a full disk) is said on
+    /// stderr when the transaction ends, never dropped in silence.
+    @Test("an audit log that cannot grow is reported on stderr, and the statements' work is kept")
+    func auditWriteFailureIsReported() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            #expect(sqlite(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);") == "")
+            var script = "BEGIN;\n"
+            for i in 1...4000 { script += "INSERT INTO t (v) VALUES ('\(i)');\n" }
+            script += "COMMIT;\n"
+            let limit = 256   // KiB: room for the database, not for 4,000 audit lines (~600 KiB)
+            let result = try runProcess("/bin/bash", ["-c", "ulimit -f \(limit); exec \"$0\" \"$@\"", migshBinary, "--noinit", db],
+                                        stdin: Data(script.utf8), timeout: 60)
+            #expect(result.stderr.contains("warning: cannot write the audit log"), "\(result)")
+            #expect(!result.stdout.contains("cannot write"), "\(result)")
+            #expect(sqlite(db, "SELECT count(*) FROM t;") == "4000")
+            // What was written is a sound chain.
+            let verify = try migsh([db, ".audit verify"])
+            #expect(verify.status == 0, "\(verify)")
+        }
+    }
 }
