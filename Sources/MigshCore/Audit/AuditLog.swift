@@ -119,8 +119,15 @@ public final class AuditLog: @unchecked Sendable {
     /// A session flushes before it ends: batches still on the writer when the process exits
     /// would be lost.
     public func flush() throws {
-        handOver()
+        // On the caller's thread (a sync on an idle serial queue runs the block right here,
+        // after any batch still in flight): an autocommit script flushes after every
+        // statement, and a hop to another thread and back for each cost more than the line.
+        // (The caller waits, so the writer may read `entries` and keep their storage.)
         try writer.sync {
+            format(entries)
+            entries.removeAll(keepingCapacity: true)
+            entryBytes = 0
+            do { try writePending() } catch { if writerError == nil { writerError = error } }
             if let error = writerError {
                 writerError = nil
                 throw error
