@@ -23,10 +23,11 @@ public final class AuditLog: @unchecked Sendable {
     public static let genesis = String(repeating: "0", count: 64)
 
     /// Entries handed over by the session, in order, not yet formatted. The session's thread
-    /// only appends here; formatting, chaining (one SHA-256 per line) and writing happen on
-    /// `writer`, a serial queue, in batches: on a second core, beside SQLite's own work (a
-    /// quarter of a 200,000-statement script when it was done inline). `flush()` hands the
-    /// batch over and waits until it is written, so what is durable when is unchanged.
+    /// only appends here; a batch that fills up (inside a long transaction) is formatted,
+    /// chained (one SHA-256 per line) and written on `writer`, a serial queue: on a second
+    /// core, beside SQLite's own work (a quarter of a 200,000-statement script when it was
+    /// done inline). `flush()` writes the rest on the caller's thread, after any batch still
+    /// in flight, so what is written when is unchanged.
     private enum Entry {
         case record(event: String, fields: [UInt8], time: timespec)
         case statement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec)
