@@ -157,6 +157,16 @@ struct ForeignKeyCheckTests {
             ALTER TABLE parent_new RENAME TO parent;
             """
         #expect(try apply(reals) == nil)
+        // Keys of mixed types (no declared type): the integers still there, the text key gone.
+        let mixed = """
+            CREATE TABLE tag (id PRIMARY KEY, label TEXT);
+            INSERT INTO tag VALUES (1, 'one'), (2, 'two'), ('x', 'ex');
+            CREATE TABLE tagged (id INTEGER PRIMARY KEY, tag_id REFERENCES tag(id));
+            INSERT INTO tagged VALUES (1, 1), (2, 'x');
+            """
+        let gone = try #require(try apply("DELETE FROM tag WHERE id = 'x';", dirty: mixed))
+        #expect(gone.message.contains("tagged rowid 2 → tag"), "\(gone.message)")
+        #expect(try apply("DELETE FROM tag WHERE id = 2;", dirty: mixed) == nil)
     }
 
     @Test("a child whose key is its own INTEGER PRIMARY KEY is checked when its rowid changes", arguments: [true, false])
