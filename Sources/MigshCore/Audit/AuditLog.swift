@@ -177,7 +177,7 @@ public final class AuditLog: @unchecked Sendable {
         return Array(try encoder.encode(record))
     }
 
-    static let encoder: JSONEncoder = {
+    private static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase

@@ -314,18 +314,15 @@ public func absolutePath(_ path: String) -> String {
     // NSString's standardizingPath costs more than the rest of a `.version` start, and a session
     // asks for the same few paths again and again. An answer is reused while the path still
     // names the same file (same device and inode); a path that does not exist is never reused.
-    let key = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "\u{0}" + path
+    let cwd = path.hasPrefix("/") ? nil : FileManager.default.currentDirectoryPath
+    let key = cwd.map { $0 + "\u{0}" + path } ?? path
     var st = stat()
     let exists = stat(path, &st) == 0
     if exists, let hit = AbsolutePaths.shared.lookup(key), hit.device == st.st_dev, hit.inode == st.st_ino {
         return hit.path
     }
-    let resolved: String
-    if path.hasPrefix("/") {
-        resolved = (path as NSString).standardizingPath
-    } else {
-        resolved = ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
-    }
+    let full = cwd.map { ($0 as NSString).appendingPathComponent(path) } ?? path
+    let resolved = (full as NSString).standardizingPath
     if exists { AbsolutePaths.shared.store(key, (resolved, st.st_dev, st.st_ino)) }
     return resolved
 }
