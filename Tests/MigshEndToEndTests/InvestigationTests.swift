@@ -216,7 +216,7 @@ struct InvestigationTests {
             #expect(sqlite(db, "select count(*) from Products_new") == "\(counts["Products"] ?? -1)")
 
             let diff = try migsh(["-m", repositoryMigrations, db, ".diff"])
-            #expect(diff.stdout.contains("statement 2: INSERT INTO Products_new (line 46): ran — products_new, which this migration creates and only this statement fills, holds"), "\(diff)")
+            #expect(diff.stdout.contains("statement 2: INSERT INTO Products_new (line 46): effect present — products_new, which this migration creates and only this statement fills, holds exactly what the copy gives from the data as it is now"), "\(diff)")
 
             let resume = try migsh(["-m", repositoryMigrations, db, ".apply --resume --yes"])
             #expect(resume.status == 0, "\(resume)")

@@ -107,7 +107,9 @@ public struct Migrator {
                 throw MigshError(.validation, "\(migration.fileName) fails validation; nothing was applied",
                                  details: whole.errors.map(\.description))
             }
-            var part = whole.selecting(step.statements)
+            let hasSequence = step.refills.isEmpty ? false
+                : (try db.scalarInt("SELECT count(*) FROM main.sqlite_schema WHERE name = 'sqlite_sequence'") ?? 0) == 1
+            var part = whole.selecting(step.statements, refilling: step.refills, hasSequence: hasSequence)
             part.mode = .resumed
             scripts.append(part)
         }

@@ -18,9 +18,18 @@ import Foundation
 /// - a plain INSERT refused as a duplicate, whose rows `INSERT OR REPLACE` would leave exactly
 ///   as they are → its rows are there, identical → present;
 /// - the copy step of a rebuild fills a table the migration itself creates: that table holding
-///   rows → the copy ran; empty while the copy would fill it → it has not;
+///   exactly what the copy gives from the data as it is now → its effect is present; empty
+///   while the copy would fill it → it has not run; holding other rows while the source is
+///   still there → the copy is stale (it ran before the application wrote to the source) and
+///   a resume copies again;
 /// - anything else (a statement that changes rows on every run, one that cannot run against
 ///   the live schema) → unknown. migsh never guesses.
+///
+/// A database keeps living after a failed or half-run migration, so a statement that would
+/// change rows now may also have run and had those rows edited since. The probe names the
+/// rows it would change and says whether rerunning it could overwrite such an edit: it
+/// cannot when every value it replaces is the default of a column this migration added, or
+/// lies in a table this migration created (which the application does not know).
 final class DataProbe {
     let copy: Connection
     private var savepoints = 0
@@ -35,15 +44,18 @@ final class DataProbe {
     struct Outcome {
         var state: StatementEvidence.State
         var reason: String
+        var rows: [StatementEvidence.RowChanges]? = nil
+        var refills: String? = nil
     }
 
     /// Judges one data statement, leaving its effect on the copy when it has not run.
     /// `createdTable`: the table the statement inserts into, when the migration itself
     /// creates it (and no other statement of the migration inserts into it) — after any
-    /// rename the migration has already made.
-    func judge(sql: String, createdTable: (name: String, liveName: String)?,
+    /// rename the migration has already made. `before`: the schema before this migration,
+    /// which tells the tables and columns the application knew.
+    func judge(sql: String, createdTable: (name: String, liveName: String)?, before: SchemaSnapshot,
                newTriggers: (Set<String>) -> [String]) -> Outcome {
-        if let created = createdTable, let outcome = judgeCopyStep(sql: sql, created: created) { return outcome }
+        if let created = createdTable, let outcome = judgeCopyStep(sql: sql, created: created, before: before) { return outcome }
         var writes = Set<String>()
         let stmt: Statement
         do {
@@ -54,25 +66,25 @@ final class DataProbe {
         } catch {
             return Outcome(state: .unknown, reason: "it cannot be evaluated against the database as it is now (\(message(error)))")
         }
-        let before: [String: [UInt8]]
-        do { before = try digests(writes) } catch { return Outcome(state: .unknown, reason: "its tables cannot be read (\(message(error)))") }
-        let first = mark()
+        let before0: [String: [UInt8]]
+        do { before0 = try digests(writes) } catch { return Outcome(state: .unknown, reason: "its tables cannot be read (\(message(error)))") }
+        var first = mark()
         do {
             try stmt.run()
         } catch let error as MigshError where isUniqueViolation(error) {
             rollback(to: first)
-            return judgeDuplicateInsert(sql: sql, writes: writes, before: before, error: error)
+            return judgeDuplicateInsert(sql: sql, writes: writes, before: before0, error: error)
         } catch {
             rollback(to: first)
             return Outcome(state: .unknown, reason: "running it now fails (\(message(error))), so whether it ran cannot be told")
         }
         let once: [String: [UInt8]]
         do { once = try digests(writes) } catch { rollback(to: first); return Outcome(state: .unknown, reason: message(error)) }
-        if once == before {
+        if once == before0 {
             rollback(to: first)
-            return Outcome(state: .present, reason: "running it now changes no row")
+            return Outcome(state: .present, reason: "running it now changes no row: its effect is present")
         }
-        let changed = writes.filter { before[$0] != once[$0] }.sorted()
+        let changed = writes.filter { before0[$0] != once[$0] }.sorted()
         let second = mark()
         do {
             stmt.reset()
@@ -92,16 +104,41 @@ final class DataProbe {
             rollback(to: first)
             return Outcome(state: .unknown, reason: "it has not run, but running it now would fire trigger \(triggers.joined(separator: ", ")), which a later statement created")
         }
+        // Which rows it changes, and whether that could overwrite an edit: run it again from
+        // the state before, with the changed tables kept aside to compare.
+        rollback(to: first)
+        var rows: [StatementEvidence.RowChanges] = []
+        first = mark()
+        do {
+            let kept = try changed.map { try keepAside($0) }
+            stmt.reset()
+            try stmt.run()
+            for (table, aside) in zip(changed, kept) {
+                rows.append(try compare(table, with: aside, before: before))
+                try copy.execute("DROP TABLE temp.\(quoteIdentifier(aside.name))")
+            }
+        } catch {
+            rollback(to: first)
+            return Outcome(state: .unknown, reason: "running it now changes \(changed.joined(separator: ", ")), but the rows it changes cannot be read (\(message(error)))")
+        }
         release(first)
-        return Outcome(state: .absent, reason: "running it now changes \(changed.joined(separator: ", ")), and a second run changes nothing more, so it has not run")
+        let what = rows.map(\.description).joined(separator: "; ")
+        if rows.allSatisfy(\.lossless) {
+            return Outcome(state: .absent, reason: "running it now changes \(what), and a second run changes nothing more, so it has not run"
+                + (rows.contains { $0.changed > 0 } ? " (the values it replaces are ones this migration's own statements left)" : ""), rows: rows)
+        }
+        return Outcome(state: .absent, reason: "running it now changes \(what), and a second run changes nothing more: either it has not run, or it ran and those rows were edited since", rows: rows)
     }
 
     /// The copy step of a rebuild, judged by the table it fills.
-    private func judgeCopyStep(sql: String, created: (name: String, liveName: String)) -> Outcome? {
+    private func judgeCopyStep(sql: String, created: (name: String, liveName: String), before: SchemaSnapshot) -> Outcome? {
         let table = quoteIdentifier(created.liveName)
         guard let rows = try? copy.scalarInt("SELECT count(*) FROM main.\(table)") else { return nil }
         if rows > 0 {
-            return Outcome(state: .present, reason: "\(created.liveName), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s")")
+            guard created.name.lowercased() == created.liveName.lowercased() else {
+                return Outcome(state: .present, reason: "\(created.liveName), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"), and the table it copied from is gone")
+            }
+            return judgeFilledCopy(sql: sql, table: created.liveName, rows: rows, before: before)
         }
         guard created.name.lowercased() == created.liveName.lowercased() else {
             return Outcome(state: .unknown, reason: "\(created.name) was renamed to \(created.liveName), which is empty: the copy did not run before the rename, and its source is gone")
@@ -120,6 +157,157 @@ final class DataProbe {
         }
         release(mark)
         return Outcome(state: .absent, reason: "\(created.liveName), which this migration creates and only this statement fills, is empty while the copy would put \(after) row\(after == 1 ? "" : "s") in it: the copy has not run")
+    }
+
+    /// A copy whose table holds rows while its source is still there: the database may have
+    /// kept living since the copy ran. Its effect is present only if the table holds exactly
+    /// what the copy gives from the data as it is now.
+    private func judgeFilledCopy(sql: String, table: String, rows: Int64, before: SchemaSnapshot) -> Outcome {
+        let mark = mark()
+        let diff: StatementEvidence.RowChanges
+        do {
+            let aside = try keepAside(table)
+            try empty(table)
+            do { try copy.execute(sql) } catch {
+                rollback(to: mark)
+                return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"); the copy cannot run now (\(message(error))), so its source has changed since")
+            }
+            diff = try compare(table, with: aside, before: before, owned: true)
+            try copy.execute("DROP TABLE temp.\(quoteIdentifier(aside.name))")
+        } catch {
+            rollback(to: mark)
+            return Outcome(state: .unknown, reason: "\(table) holds \(rows) row\(rows == 1 ? "" : "s"), but they cannot be compared with what the copy gives now (\(message(error)))")
+        }
+        if diff.total == 0 {
+            rollback(to: mark)
+            return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds exactly what the copy gives from the data as it is now (\(rows) row\(rows == 1 ? "" : "s")): its effect is present")
+        }
+        release(mark)
+        var d = diff
+        d.lossless = true
+        return Outcome(state: .stale, reason: "\(table), which this migration creates and only this statement fills, differs from what the copy gives from the data as it is now in \(diff.description.replacingOccurrences(of: " of \(diff.table)", with: "")): the copy ran from an older state of its source, which has been written since; a resume empties \(table) and copies again",
+                       rows: [d], refills: table)
+    }
+
+    /// Empties a table this migration creates, and its AUTOINCREMENT counter, as it is right
+    /// after its CREATE TABLE: what a resume does before copying again.
+    private func empty(_ table: String) throws {
+        for sql in Self.emptyingStatements(table, hasSequence: hasSequence) { try copy.execute(sql) }
+    }
+
+    private var hasSequence: Bool {
+        ((try? copy.scalarInt("SELECT count(*) FROM main.sqlite_schema WHERE name = 'sqlite_sequence'")) ?? 0) == 1
+    }
+
+    /// The statements that empty `table` and forget its AUTOINCREMENT counter.
+    static func emptyingStatements(_ table: String, hasSequence: Bool) -> [String] {
+        ["DELETE FROM main.\(quoteIdentifier(table))"]
+            + (hasSequence ? ["DELETE FROM main.sqlite_sequence WHERE name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE"] : [])
+    }
+
+    // MARK: Which rows a statement changes
+
+    struct Aside {
+        var name: String
+        var table: String
+        var hasRowid: Bool
+    }
+
+    /// Copies a table's rows (with their rowids) to a temporary table, to compare after.
+    private func keepAside(_ table: String) throws -> Aside {
+        savepoints += 1
+        let name = "migsh_probe_aside_\(savepoints)"
+        let rowid = try hasRowid(table)
+        try copy.execute("CREATE TEMP TABLE \(quoteIdentifier(name)) AS SELECT \(rowid ? "rowid AS migsh_rowid, " : "")* FROM main.\(quoteIdentifier(table))")
+        return Aside(name: name, table: table, hasRowid: rowid)
+    }
+
+    private func hasRowid(_ table: String) throws -> Bool {
+        if table == "sqlite_sequence" { return true }
+        return (try copy.scalarInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE AND wr = 0")) == 1
+    }
+
+    /// The rows of `table` that differ from those kept aside, and whether the old values
+    /// could have been written by the application since the statement ran (`owned`: the
+    /// table is this migration's own).
+    private func compare(_ table: String, with aside: Aside, before: SchemaSnapshot, owned: Bool = false) throws -> StatementEvidence.RowChanges {
+        struct Col { var name: String; var pk: Int; var dflt: String? }
+        var cols: [Col] = []
+        let info = try copy.prepare("SELECT name, pk, dflt_value FROM pragma_table_info(?1, 'main')")
+        try info.bind(table, at: 1)
+        while try info.step() {
+            cols.append(Col(name: info.text(0), pk: Int(info.int64(1)), dflt: info.isNull(2) ? nil : info.text(2)))
+        }
+        let q = quoteIdentifier
+        let live = "main.\(q(table))", old = "temp.\(q(aside.name))"
+        let pk = cols.filter { $0.pk > 0 }.sorted { $0.pk < $1.pk }
+        let join: String
+        let liveKey: String, oldKey: String
+        if aside.hasRowid {
+            join = "o.migsh_rowid = n.rowid"
+            liveKey = "n.rowid"; oldKey = "o.migsh_rowid"
+        } else {
+            join = pk.map { "o.\(q($0.name)) IS n.\(q($0.name))" }.joined(separator: " AND ")
+            liveKey = ""; oldKey = ""
+        }
+        func display(_ alias: String) -> String {
+            if table == "sqlite_sequence" { return "'name ' || quote(\(alias).name)" }
+            if pk.isEmpty { return "'rowid ' || \(alias == "n" ? "n.rowid" : "o.migsh_rowid")" }
+            return pk.map { "'\($0.name.replacingOccurrences(of: "'", with: "''")) ' || quote(\(alias).\(q($0.name)))" }.joined(separator: " || ', ' || ")
+        }
+        let differs = cols.map { "n.\(q($0.name)) IS NOT o.\(q($0.name))" }.joined(separator: " OR ")
+        let known = before.tables[table.lowercased()]
+        let isOwned = owned || (table != "sqlite_sequence" && known == nil)
+        // A changed value the application could have written: in a column it knew, or one
+        // this migration added that no longer holds the column's default.
+        let lossy = cols.map { c -> String in
+            let added = known.map { t in !t.columns.contains { $0.name.lowercased() == c.name.lowercased() } } ?? true
+            let base = "n.\(q(c.name)) IS NOT o.\(q(c.name))"
+            return added ? "(\(base) AND o.\(q(c.name)) IS NOT (\(c.dflt ?? "NULL")))" : base
+        }.joined(separator: " OR ")
+        // sqlite_sequence rows of tables this migration creates are its own.
+        let ownRow: (String) -> String = { alias in
+            guard table == "sqlite_sequence" else { return "0" }
+            let names = before.tables.keys.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+            return "lower(\(alias).name) NOT IN (\(names.isEmpty ? "''" : names))"
+        }
+        let matched = aside.hasRowid ? "" : join
+        let onlyNew = aside.hasRowid
+            ? "FROM \(live) AS n WHERE NOT EXISTS (SELECT 1 FROM \(old) AS o WHERE \(oldKey) = \(liveKey))"
+            : "FROM \(live) AS n WHERE NOT EXISTS (SELECT 1 FROM \(old) AS o WHERE \(matched))"
+        let onlyOld = aside.hasRowid
+            ? "FROM \(old) AS o WHERE NOT EXISTS (SELECT 1 FROM \(live) AS n WHERE \(liveKey) = \(oldKey))"
+            : "FROM \(old) AS o WHERE NOT EXISTS (SELECT 1 FROM \(live) AS n WHERE \(matched))"
+        let both = "FROM \(live) AS n JOIN \(old) AS o ON \(join)"
+
+        let changed = Int(try copy.scalarInt("SELECT count(*) \(both) WHERE \(differs)") ?? 0)
+        let added = Int(try copy.scalarInt("SELECT count(*) \(onlyNew)") ?? 0)
+        let removed = Int(try copy.scalarInt("SELECT count(*) \(onlyOld)") ?? 0)
+        var keys: [String] = []
+        for sql in ["SELECT \(display("n")) \(both) WHERE \(differs) LIMIT 5",
+                    "SELECT \(display("n")) \(onlyNew) LIMIT 5", "SELECT \(display("o")) \(onlyOld) LIMIT 5"] where keys.count < 5 {
+            let s = try copy.prepare(sql)
+            while keys.count < 5, try s.step() { keys.append(s.text(0)) }
+        }
+        var columns: [String] = []
+        if changed > 0 {
+            for c in cols where (try copy.scalarInt("SELECT count(*) \(both) WHERE n.\(q(c.name)) IS NOT o.\(q(c.name))") ?? 0) > 0 {
+                columns.append(c.name)
+            }
+        }
+        var lossless = isOwned
+        if !lossless {
+            if table == "sqlite_sequence" {
+                let mine = try copy.scalarInt("SELECT (SELECT count(*) \(both) WHERE (\(differs)) AND \(ownRow("n"))) + (SELECT count(*) \(onlyNew) AND \(ownRow("n"))) + (SELECT count(*) \(onlyOld) AND \(ownRow("o")))") ?? 0
+                lossless = mine == 0
+            } else {
+                let overwritten = try copy.scalarInt("SELECT count(*) \(both) WHERE \(lossy)") ?? 0
+                lossless = overwritten == 0 && added == 0 && removed == 0
+            }
+        }
+        let stored = try? copy.scalarText("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE")
+        let name = before.tables[table.lowercased()]?.name ?? stored ?? table
+        return StatementEvidence.RowChanges(table: name, changed: changed, added: added, removed: removed, keys: keys, columns: columns, lossless: lossless)
     }
 
     /// A plain INSERT refused as a duplicate: its rows are there if `INSERT OR REPLACE` of the

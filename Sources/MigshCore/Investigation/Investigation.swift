@@ -126,10 +126,16 @@ fileprivate final class Judge {
         let absent = evidence.flatMap { e in e.statements.filter { $0.state == .absent }.map { (e, $0) } }
         if !absent.isEmpty && unknown.isEmpty {
             v.state = .versionRowsWithoutChanges
-            v.message += "; but " + Self.describe(absent, "has not run", "have not run") + ": its version row was written without it"
+            v.message += "; but " + (overwriting(evidence).isEmpty
+                ? Self.describe(absent, "has not run", "have not run") + ": its version row was written without it"
+                : Self.list(absent) + ": " + absent.map(\.1.reason).joined(separator: "; "))
             v.evidence = evidence
             v.resume = resumePlan(evidence, end: r)
             v.wayOut = [resumeOption(evidence)] + inv.restoreOptions(preferring: scope.first! - 1)
+            // Its version row says it ran, yet running it now changes rows: either the row
+            // was written without it, or it ran and those rows were written since.
+            let risky = overwriting(evidence)
+            if !risky.isEmpty { v.noSafeOption = Self.overwriteReason(risky) }
         } else if !unknown.isEmpty {
             v.message += "; whether \(Self.list(unknown)) ran cannot be told from the data (the version row is the only evidence)"
             v.evidence = evidence
@@ -165,9 +171,17 @@ fileprivate final class Judge {
                                      effect: "records \(Self.range(missing)) as applied with each file's own Schema_Version insert, running nothing else",
                                      assumes: [], loses: [])]
         } else if unknown.isEmpty {
-            verdict.message += "; " + Self.describe(absent, "has not run", "have not run")
+            let risky = overwriting(verdict.evidence)
+            verdict.message += "; " + (risky.isEmpty ? Self.describe(absent, "has not run", "have not run")
+                : Self.list(absent) + ": " + absent.map(\.1.reason).joined(separator: "; "))
             verdict.resume = resumePlan(verdict.evidence, end: v)
             verdict.wayOut = [resumeOption(verdict.evidence)]
+            if !risky.isEmpty {
+                verdict.noSafeOption = Self.overwriteReason(risky)
+                verdict.wayOut.append(WayOut(action: .baseline(version: v, force: true),
+                                             effect: "records \(Self.range(missing)) as applied without running anything, keeping every row as it is now",
+                                             assumes: risky.map { "\(Self.name($0.0, $0.1)) ran, and the rows it would change now were edited since" }, loses: []))
+            }
         } else {
             verdict.noSafeOption = "whether \(Self.list(unknown)) ran cannot be told from the schema or the data, so no way out can record \(missing.count == 1 ? "it" : "them") as applied without assuming it"
             if absent.isEmpty {
@@ -211,6 +225,10 @@ fileprivate final class Judge {
         if unknown.isEmpty {
             verdict.resume = resumePlan(verdict.evidence, end: end)
             verdict.wayOut = [resumeOption(verdict.evidence)]
+            let risky = overwriting(verdict.evidence)
+            if !risky.isEmpty {
+                verdict.noSafeOption = Self.overwriteReason(risky)
+            }
         } else {
             verdict.noSafeOption = "whether \(Self.list(unknown)) ran cannot be told from the schema or the data: resuming could run \(unknown.count == 1 ? "it" : "them") twice or skip \(unknown.count == 1 ? "it" : "them")"
         }
@@ -360,6 +378,8 @@ fileprivate final class Judge {
                     let outcome = judgeData(step, in: replay, appliedThrough: p)
                     e.state = outcome.state
                     e.reason = outcome.reason
+                    e.rows = outcome.rows
+                    e.refills = outcome.refills
                 }
                 statements.append(e)
             }
@@ -388,7 +408,7 @@ fileprivate final class Judge {
             created = (x, name)
         }
         let atStatement = expected.schema(version: m, afterStatements: step.statement - 1) ?? before
-        return probe!.judge(sql: step.sql, createdTable: created) { writes in
+        return probe!.judge(sql: step.sql, createdTable: created, before: before) { writes in
             live.triggers.values.filter { writes.contains($0.table.lowercased()) && atStatement.triggers[$0.name.lowercased()] == nil }
                 .map(\.name).sorted()
         }
@@ -408,20 +428,39 @@ fileprivate final class Judge {
 
     func resumePlan(_ evidence: [MigrationEvidence], end: Int) -> ResumePlan {
         let steps = evidence.map { e in
-            ResumePlan.Step(version: e.version, statements: Set(e.toRun.map(\.statement)), skipped: e.statements.filter(\.isDone).map(\.statement))
+            ResumePlan.Step(version: e.version, statements: Set(e.toRun.map(\.statement)), skipped: e.statements.filter(\.isDone).map(\.statement),
+                            refills: Dictionary(uniqueKeysWithValues: e.statements.compactMap { s in s.refills.map { (s.statement, $0) } }))
         }
         return ResumePlan(steps: steps, endVersion: end, expectedSchema: expected.versions[end])
     }
 
+    /// The resume: safe when every statement it reruns changes only rows nobody could have
+    /// edited since (its own tables, the defaults of its own columns); otherwise it names the
+    /// rows whose current values it overwrites.
     func resumeOption(_ evidence: [MigrationEvidence]) -> WayOut {
         let parts = evidence.compactMap { e -> String? in
             let run = e.toRun.map(\.statement)
             guard !run.isEmpty else { return nil }
             return "statement\(run.count == 1 ? "" : "s") \(Self.numbers(run)) of \(e.file)"
         }
+        let refills = evidence.flatMap { e in e.statements.compactMap { s in s.refills.map { "\($0) (statement \(s.statement) of \(e.file))" } } }
+        let loses = evidence.flatMap { e in
+            e.statements.filter { $0.needsRun && $0.overwrites }.flatMap { s in
+                (s.rows ?? []).filter { !$0.lossless }.map { r in
+                    "the current values of \(r.description), which \(Self.name(e, s)) overwrites (if it ran and they were edited since, the edits are lost)"
+                }
+            }
+        }
         return WayOut(action: .resume,
-                      effect: "runs \(parts.joined(separator: ", then ")) — the ones that have not run — then the pending migrations, in one transaction after a verified backup, and checks the schema is the expected one before committing",
-                      assumes: [], loses: [])
+                      effect: "runs \(parts.joined(separator: ", then ")) — the ones that have not run"
+                        + (refills.isEmpty ? "" : ", copying again into \(refills.joined(separator: ", ")), emptied first because the copy there is stale")
+                        + " — then the pending migrations, in one transaction after a verified backup, and checks the schema is the expected one before committing",
+                      assumes: [], loses: loses)
+    }
+
+    /// Statements a resume would rerun although they may have run and had rows edited since.
+    func overwriting(_ evidence: [MigrationEvidence]) -> [(MigrationEvidence, StatementEvidence)] {
+        evidence.flatMap { e in e.statements.filter { $0.needsRun && $0.overwrites }.map { (e, $0) } }
     }
 
     // MARK: Words
@@ -436,6 +475,12 @@ fileprivate final class Judge {
 
     static func describe(_ items: [(MigrationEvidence, StatementEvidence)], _ one: String, _ many: String) -> String {
         list(items) + " " + (items.count == 1 ? one : many) + " (" + items.map(\.1.reason).joined(separator: "; ") + ")"
+    }
+
+    static func overwriteReason(_ risky: [(MigrationEvidence, StatementEvidence)]) -> String {
+        "running " + list(risky) + " now would change rows that may have been edited since it ran ("
+            + risky.flatMap { ($0.1.rows ?? []).filter { !$0.lossless }.map(\.description) }.joined(separator: "; ")
+            + "): no way out can tell a hand edit from a statement that has not run"
     }
 
     static func range(_ r: ClosedRange<Int>) -> String { r.count == 1 ? "\(r.lowerBound)" : "\(r.lowerBound)–\(r.upperBound)" }

@@ -23,6 +23,43 @@ public struct StatementEvidence: Sendable, Codable, Equatable {
         case absent
         /// A data statement whose effect cannot be told, either way.
         case unknown
+        /// A rebuild's copy that ran from an older state of its source: the table it fills
+        /// (which only this migration knows) differs from what the copy gives from the data
+        /// as it is now. A resume empties that table and copies again.
+        case stale
+    }
+
+    /// Rows of one table that running a statement now would change, or that a stale copy
+    /// differs in from what the copy gives now.
+    public struct RowChanges: Sendable, Codable, Equatable {
+        public var table: String
+        /// Rows whose values would change, be added, or be removed.
+        public var changed: Int
+        public var added: Int
+        public var removed: Int
+        /// Up to 5 of them, by primary key (`project_id 1`) or rowid.
+        public var keys: [String]
+        /// The columns whose values would change.
+        public var columns: [String]
+        /// False when running the statement now could overwrite a value the application or a
+        /// person wrote since the statement ran: a value that is not the default a column
+        /// this migration added holds, in a table the application knew before this migration.
+        public var lossless: Bool
+
+        public var total: Int { changed + added + removed }
+
+        /// `1 row of Projects (project_id 1), in commercial_operation_date`
+        public var description: String {
+            var parts: [String] = []
+            if changed > 0 { parts.append("\(changed) changed") }
+            if added > 0 { parts.append("\(added) added") }
+            if removed > 0 { parts.append("\(removed) removed") }
+            let more = total > keys.count ? ", …" : ""
+            return "\(total) row\(total == 1 ? "" : "s") of \(table)"
+                + (parts.count > 1 || added > 0 || removed > 0 ? " (\(parts.joined(separator: ", ")))" : "")
+                + (keys.isEmpty ? "" : ": \(keys.joined(separator: "; "))\(more)")
+                + (columns.isEmpty ? "" : ", in \(columns.joined(separator: ", "))")
+        }
     }
 
     /// 1-based statement number in the migration body (BEGIN/COMMIT excluded).
@@ -34,9 +71,17 @@ public struct StatementEvidence: Sendable, Codable, Equatable {
     public var summary: String
     /// How the state is known, in words.
     public var reason: String
+    /// For a data statement that has not run (or a stale copy): the rows running it now
+    /// changes, table by table.
+    public var rows: [RowChanges]? = nil
+    /// For a stale copy: the table a resume empties (rows and AUTOINCREMENT counter) before
+    /// running the copy again.
+    public var refills: String? = nil
 
     /// True when a resume must run it.
-    public var needsRun: Bool { state == .notApplied || state == .absent }
+    public var needsRun: Bool { state == .notApplied || state == .absent || state == .stale }
+    /// True when running it now could overwrite values written since it ran.
+    public var overwrites: Bool { (rows ?? []).contains { !$0.lossless } }
     /// True when it ran, or when running it would change nothing.
     public var isDone: Bool { state == .applied || state == .present }
 

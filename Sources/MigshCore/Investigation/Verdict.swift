@@ -99,6 +99,9 @@ public struct ResumePlan: Sendable {
         public var statements: Set<Int>
         /// Body statement numbers skipped because they ran (or running them changes nothing).
         public var skipped: [Int]
+        /// Stale copies: before running statement N, the table it fills is emptied (rows and
+        /// AUTOINCREMENT counter), as it was right after its CREATE TABLE.
+        public var refills: [Int: String] = [:]
     }
     public var steps: [Step]
     public var endVersion: Int

@@ -128,9 +128,14 @@ public struct MigrationScript: Sendable {
 
     /// Only the body statements numbered in `numbers` (`.apply --resume`: the statements the
     /// evidence shows have not run). Statements keep their numbers for error messages.
-    public func selecting(_ numbers: Set<Int>) -> MigrationScript {
+    public func selecting(_ numbers: Set<Int>, refilling: [Int: String] = [:], hasSequence: Bool = false) -> MigrationScript {
         var copy = self
-        copy.body = body.filter { numbers.contains($0.index) }
+        copy.body = body.filter { numbers.contains($0.index) }.flatMap { s -> [SQLStatementText] in
+            guard let table = refilling[s.index] else { return [s] }
+            // A stale copy runs again on an empty table, as in a clean run right after its
+            // CREATE TABLE; the emptying statements carry the copy's number and line.
+            return DataProbe.emptyingStatements(table, hasSequence: hasSequence).map { SQLStatementText(sql: $0 + ";", line: s.line, index: s.index) } + [s]
+        }
         return copy
     }
 

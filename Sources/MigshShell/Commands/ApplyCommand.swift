@@ -45,7 +45,8 @@ struct ApplyCommand: DotCommand {
         for (step, e) in zip(resume.steps, verdict.evidence) {
             let run = step.statements.sorted()
             note += "  \(e.file): " + (run.isEmpty ? "nothing to run" : "runs statement\(run.count == 1 ? "" : "s") \(run.map(String.init).joined(separator: ", "))")
-            if !step.skipped.isEmpty { note += "; skips \(step.skipped.map(String.init).joined(separator: ", ")) (they ran)" }
+            if !step.refills.isEmpty { note += " (emptying \(step.refills.sorted { $0.key < $1.key }.map { "\($0.value) before statement \($0.key)" }.joined(separator: ", ")): its copy is stale)" }
+            if !step.skipped.isEmpty { note += "; skips \(step.skipped.map(String.init).joined(separator: ", ")) (they ran, or their effect is present)" }
             note += "\n"
         }
         return (resume, note)

@@ -124,7 +124,7 @@ enum VerdictText {
                 }
                 let numbers = i == j ? "statement \(s[i].statement)" : "statements \(s[i].statement)–\(s[j].statement)"
                 let what = i == j ? "\(s[i].summary) (line \(s[i].line))" : "schema statements"
-                text += "  \(numbers): \(what): \(label(s[i].state)) — \(s[i].reason)\n"
+                text += "  \(numbers): \(what): \(s[i].state == .absent && s[i].overwrites ? "WOULD CHANGE ROWS" : label(s[i].state)) — \(s[i].reason)\n"
                 i = j + 1
             }
         }
@@ -135,8 +135,9 @@ enum VerdictText {
         switch state {
         case .applied: return "applied"
         case .notApplied: return "not applied"
-        case .present: return "ran"
+        case .present: return "effect present"
         case .absent: return "not run"
+        case .stale: return "STALE"
         case .unknown: return "UNVERIFIABLE"
         }
     }

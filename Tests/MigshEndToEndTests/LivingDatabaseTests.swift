@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+// Issue 21: a database keeps living. Between a failed or half-run migration and the
+// investigation the application keeps writing; the evidence must describe the data as it is
+// now, and the recommended way out must reach what a clean run of the same writes reaches.
+// The state is made by hand (python's sqlite3 for the migration's statements, sqlite3 for the
+// application's writes); the reference is a clean `.apply` of the same start plus the same
+// writes, compared row by row through sqlite3.
+
+/// The application's writes after 006 was half run: a new product, an edit, a deletion.
+private let productWrites = """
+    insert into Products (product_id, product_name, vendor_id, notes) values (500, 'written after the hand run', 1, 'new');
+    update Products set notes = 'edited after the hand run' where product_id = 1;
+    delete from Products where product_id = 21;
+    """
+
+/// Rows of every user table, with timestamps written today (triggers' CURRENT_TIMESTAMP)
+/// masked: the state and the clean run are made seconds apart.
+private func rowsMaskingToday(_ db: String) -> [String: String] {
+    let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+    let pattern = try! NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: today) + " [0-9:]{8}")
+    return comparableRows(db).mapValues { text in
+        pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "<today>")
+    }
+}
+
+private func evidence(_ verdict: [String: Any], version: Int, statement: Int) -> [String: Any]? {
+    let migrations = verdict["evidence"] as? [[String: Any]] ?? []
+    let statements = migrations.first { $0["version"] as? Int == version }?["statements"] as? [[String: Any]] ?? []
+    return statements.first { $0["statement"] as? Int == statement }
+}
+
+@Suite("A database that kept living: advice on the data as it is now")
+struct LivingDatabaseTests {
+    @Test("006's copy ran, then the application wrote to Products: the copy is stale, the resume copies again and keeps every write")
+    func staleCopyIsRedone() throws {
+        let clean = try withTemporaryDirectory { dir -> [String: String] in
+            let db = dir + "/clean.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            _ = sqlite(db, productWrites)
+            let apply = try migsh(["-m", repositoryMigrations, db, ".apply --yes"])
+            #expect(apply.status == 0, "\(apply)")
+            return rowsMaskingToday(db)
+        }
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            try runByHand(db, version: 6, "1,2")  // CREATE TABLE Products_new; the copy
+            _ = sqlite(db, productWrites)
+
+            let text = try migsh(["-m", repositoryMigrations, db, ".diff"])
+            #expect(text.status == 1, "\(text)")
+            #expect(text.stdout.contains("statement 2: INSERT INTO Products_new (line 46): STALE"), "\(text.stdout)")
+            #expect(text.stdout.contains("3 rows (1 changed, 1 added, 1 removed): product_id 1; product_id 500; product_id 21"), "\(text.stdout)")
+            #expect(text.stderr == "")
+
+            let v = try verdict(db)
+            let copy = try #require(evidence(v, version: 6, statement: 2))
+            #expect(copy["state"] as? String == "stale")
+            #expect(copy["refills"] as? String == "products_new")
+            #expect(recommendedCommands(v) == [".apply --resume"], "\(v)")
+
+            try followAdvice(db, v)
+            #expect(sqlite(db, "select product_id, notes from Products where product_id in (1, 21, 500) order by 1")
+                    == "1|edited after the hand run\n500|new")
+            #expect(rowsMaskingToday(db) == clean)
+        }
+    }
+
+    @Test("006's copy ran and nothing was written since: its effect is present, and the resume does not copy again")
+    func freshCopyIsPresent() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            try runByHand(db, version: 6, "1,2")
+            let v = try verdict(db)
+            let copy = try #require(evidence(v, version: 6, statement: 2))
+            #expect(copy["state"] as? String == "present", "\(copy)")
+            #expect(copy["refills"] == nil)
+            #expect((copy["reason"] as? String)?.contains("holds exactly what the copy gives from the data as it is now (21 rows)") == true, "\(copy)")
+            #expect(recommendedCommands(v) == [".apply --resume"], "\(v)")
+        }
+    }
+
+    @Test("007's UPDATE ran, then a date was corrected by hand: no recommended rerun; the resume names the row it overwrites, the baseline keeps it")
+    func correctedRowIsNotRerunSilently() throws {
+        // The clean run: 007 applied, the correction made, then 008.
+        let clean = try withTemporaryDirectory { dir -> [String: String] in
+            let db = dir + "/clean.sqlite"
+            try makeDemoDatabase(db, version: 6)
+            #expect(try migsh(["-m", repositoryMigrations, db, ".apply --to 7 --yes"]).status == 0)
+            _ = sqlite(db, "update Projects set commercial_operation_date = '2099-01-01' where project_id = 1")
+            #expect(try migsh(["-m", repositoryMigrations, db, ".apply --yes"]).status == 0)
+            return rowsMaskingToday(db)
+        }
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 6)
+            try runByHand(db, version: 7, "1,2,3")
+            _ = sqlite(db, "update Projects set commercial_operation_date = '2099-01-01' where project_id = 1")
+
+            let text = try migsh(["-m", repositoryMigrations, db, ".diff"])
+            #expect(text.stdout.contains("statement 2: UPDATE Projects (line 22): WOULD CHANGE ROWS — running it now changes 1 row of Projects: project_id 1, in commercial_operation_date"), "\(text.stdout)")
+            #expect(!text.stdout.contains("recommended"), "\(text.stdout)")
+
+            let v = try verdict(db)
+            #expect(recommendedCommands(v) == nil, "\(v)")
+            #expect((v["no_safe_option"] as? String)?.contains("project_id 1") == true, "\(v)")
+            let options = try #require(v["way_out"] as? [[String: Any]])
+            #expect(options.first?["commands"] as? [String] == [".apply --resume"])
+            #expect((options.first?["loses"] as? String)?.contains("the current values of 1 row of Projects: project_id 1, in commercial_operation_date") == true, "\(options)")
+            let baseline = try #require(options.first { ($0["commands"] as? [String]) == [".baseline 7 --force"] }, "\(options)")
+            #expect((baseline["assumes"] as? String)?.contains("statement 2 of 007_add_commercial_operation_date.sql") == true)
+
+            // Following the option whose assumption is true keeps the correction.
+            let follow = try migsh(["--yes", "-m", repositoryMigrations, db, ".baseline 7 --force"])
+            #expect(follow.status == 0, "\(follow)")
+            #expect(try migsh(["--yes", "-m", repositoryMigrations, db, ".apply"]).status == 0)
+            #expect(sqlite(db, "select commercial_operation_date from Projects where project_id = 1") == "2099-01-01")
+            #expect(rowsMaskingToday(db) == clean)
+        }
+    }
+
+    @Test("007 run by hand without its UPDATE and nothing written since: the rerun replaces only the new column's defaults, so it stays recommended")
+    func frozenStateStaysRecommended() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 6)
+            try runByHand(db, version: 7, "1,3")
+            let v = try verdict(db)
+            #expect(recommendedCommands(v) == [".apply --resume"], "\(v)")
+            let update = try #require(evidence(v, version: 7, statement: 2))
+            #expect(update["state"] as? String == "absent")
+            let rows = try #require((update["rows"] as? [[String: Any]])?.first)
+            #expect(rows["lossless"] as? Bool == true)
+            #expect(rows["changed"] as? Int == Int(sqlite(db, "select count(*) from Projects where cod is not null")))
+        }
+    }
+}
