@@ -5,6 +5,7 @@ statements by hand (as an admin at a sqlite3 prompt would), makes drift, and rea
 rows for comparison.  Nothing here asks migsh anything.
 """
 import glob
+from contextlib import closing
 import os
 import re
 import sqlite3
@@ -178,6 +179,87 @@ def objects(db, kind):
                            "AND name NOT LIKE 'sqlite_%' ORDER BY name", (kind,)).fetchall()
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------------------
+# The application keeps living: its writes after a hand run
+# ---------------------------------------------------------------------------
+
+def sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bytes):
+        return "X'" + v.hex() + "'"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def living_writes(db, base, migration_sql):
+    """What the application writes between a half-run migration and the investigation: in
+    every table of the version before the migration that the migration names, a new row (a
+    copy of the last one under a new key), an edited text value, and a deleted row, each
+    written with the columns and values of that version, so the same SQL applies to the clean
+    start. Only writes whose outcome does not depend on when they happened are made, since the
+    clean reference makes them before the migration: the edited column is one the migration
+    never names, and no table whose triggers the hand run has removed is written (the
+    application's write would not fire them in the state, and nothing can make up for that
+    afterwards). A write the state or the clean start refuses (its table is gone or changed,
+    a constraint, a foreign key it would break) is not made. Returns the writes made."""
+    bcon = sqlite3.connect(":memory:", isolation_level=None)
+    with closing(sqlite3.connect(base)) as b:
+        b.backup(bcon)
+    con = connect(db)
+
+    def named(word):
+        return re.search(r"(?<![A-Za-z0-9_])" + re.escape(word) + r"(?![A-Za-z0-9_])", migration_sql, re.I)
+
+    def triggers(c, t):
+        return sorted(r[0].lower() for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE", (t,)))
+    made = []
+    try:
+        for t in app_tables(bcon):
+            if not named(t) or triggers(bcon, t) != triggers(con, t):
+                continue
+            cols = bcon.execute(f"PRAGMA table_info({q(t)})").fetchall()  # cid, name, type, notnull, dflt, pk
+            pk = [c for c in cols if c[5] > 0]
+            if len(pk) != 1 or "INT" not in (pk[0][2] or "").upper():
+                continue
+            key = pk[0][1]
+            keys = [r[0] for r in bcon.execute(f"SELECT {q(key)} FROM {q(t)} ORDER BY {q(key)}")]
+            if len(keys) < 3:
+                continue
+            names = [c[1] for c in cols]
+            last = list(bcon.execute(f"SELECT * FROM {q(t)} WHERE {q(key)} = ?", (keys[-1],)).fetchone())
+            last[names.index(key)] = keys[-1] + 1000
+            writes = [f"INSERT INTO {q(t)} ({', '.join(q(n) for n in names)}) VALUES ({', '.join(sql_literal(v) for v in last)})"]
+            text = [c for c in cols if not c[5] and not c[3] and not named(c[1])
+                    and any(w in (c[2] or "").upper() for w in ("CHAR", "TEXT", "CLOB"))]
+            if text:
+                writes.append(f"UPDATE {q(t)} SET {q(text[-1][1])} = 'edited while the migration was half done' WHERE {q(key)} = {keys[0]}")
+            writes.append(f"DELETE FROM {q(t)} WHERE {q(key)} = {keys[len(keys) // 2]}")
+            for sql in writes:
+                both = (con, bcon)
+                broken = [len(c.execute("PRAGMA foreign_key_check").fetchall()) for c in both]
+                for c in both:
+                    c.execute("SAVEPOINT w")
+                try:
+                    for c, n in zip(both, broken):
+                        c.execute(sql)
+                        if len(c.execute("PRAGMA foreign_key_check").fetchall()) > n:
+                            raise sqlite3.Error("breaks a foreign key")
+                except sqlite3.Error:
+                    for c in both:
+                        c.execute("ROLLBACK TO w")
+                        c.execute("RELEASE w")
+                    continue
+                for c in both:
+                    c.execute("RELEASE w")
+                made.append(sql)
+    finally:
+        bcon.close()
+        con.close()
+    return made
 
 
 # ---------------------------------------------------------------------------

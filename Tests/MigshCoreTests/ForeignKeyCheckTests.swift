@@ -194,3 +194,39 @@ struct ForeignKeyCheckTests {
         #expect(error.message.contains("FOREIGN KEY"), "\(error.message)")
     }
 }
+
+/// A database keeps living: a resume judged on data that another process has changed since
+/// must not run on the evidence of the data as it was.
+@Suite("A change judged on stale evidence")
+struct StaleEvidenceTests {
+    @Test("another process commits between the judgement and the write lock: refused, nothing changed")
+    func writeBetweenJudgementAndLockIsRefused() throws {
+        try withTemporaryDirectory { dir in
+            try write(migrationText(1, body: "CREATE TABLE Schema_Version (version INTEGER PRIMARY KEY, applied_date TIMESTAMP, applied_by TEXT, description TEXT); CREATE TABLE t(x);"), to: dir + "/001_base.sql")
+            try write(migrationText(2, body: "UPDATE t SET x = x + 1;"), to: dir + "/002_change.sql")
+            let folder = try MigrationFolder.load(dir)
+            let db = try Connection(path: dir + "/db.sqlite", mode: .readWriteCreate)
+            let migrator = Migrator(db: db, folder: folder, store: BackupStore(directory: dir + "/snapshots"))
+            _ = try migrator.apply(try migrator.plan(options: .init(targetVersion: 1, user: "t")), options: .init(targetVersion: 1, user: "t"))
+            try db.execute("INSERT INTO t VALUES (1)")
+
+            var options = Migrator.Options(targetVersion: 2, user: "t")
+            options.judgedAtDataVersion = try db.scalarInt("PRAGMA data_version")
+            let other = try Connection(path: dir + "/db.sqlite", mode: .readWrite)
+            try other.execute("INSERT INTO t VALUES (2)")
+
+            let error = #expect(throws: MigshError.self) {
+                _ = try migrator.apply(try migrator.plan(options: options), options: options)
+            }
+            #expect(error?.code == .refused)
+            #expect(error?.message.contains("another process wrote to the database while migsh judged it") == true)
+            #expect(try SchemaVersionTable.currentVersion(db) == 1)
+            #expect(try db.scalarInt("SELECT sum(x) FROM t") == 3)
+
+            // Judged again on the data as it is now, it runs.
+            options.judgedAtDataVersion = try db.scalarInt("PRAGMA data_version")
+            _ = try migrator.apply(try migrator.plan(options: options), options: options)
+            #expect(try db.scalarInt("SELECT sum(x) FROM t") == 5)
+        }
+    }
+}

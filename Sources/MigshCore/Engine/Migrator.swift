@@ -23,6 +23,10 @@ public struct Migrator {
         public var skipBackup = false
         public var user: String
         public var busyTimeoutMS: Int = 5000
+        /// `PRAGMA data_version` read before the plan was judged (a resume's evidence): if
+        /// another process has committed since, the evidence may be stale, and the change is
+        /// refused once the write lock is held, before anything runs.
+        public var judgedAtDataVersion: Int64?
         public init(targetVersion: Int, user: String) {
             self.targetVersion = targetVersion
             self.user = user
@@ -192,6 +196,12 @@ public struct Migrator {
             let lockedVersion = try SchemaVersionTable.read(db).maxVersion
             guard lockedVersion == expectedVersion else {
                 throw MigshError(.refused, "the database changed to version \(lockedVersion) while planning (another process?); nothing was changed")
+            }
+            // > The integer values returned by two invocations of "PRAGMA data_version" from the
+            // > same connection will be different if changes were committed to the database by
+            // > any other connection in the interim.
+            if let judged = options.judgedAtDataVersion, try db.scalarInt("PRAGMA data_version") != judged {
+                throw MigshError(.refused, "another process wrote to the database while migsh judged it, so the evidence may no longer hold; nothing was changed. Run .diff again to see the state as it is now")
             }
             if !options.skipBackup {
                 let made = try store.create(fromDatabaseAt: db.path, reason: reason, sourceID: identity, busyTimeoutMS: options.busyTimeoutMS) {

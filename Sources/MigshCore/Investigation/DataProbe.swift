@@ -265,11 +265,11 @@ final class DataProbe {
             let base = "n.\(q(c.name)) IS NOT o.\(q(c.name))"
             return added ? "(\(base) AND o.\(q(c.name)) IS NOT (\(c.dflt ?? "NULL")))" : base
         }.joined(separator: " OR ")
-        // sqlite_sequence rows of tables this migration creates are its own.
-        let ownRow: (String) -> String = { alias in
-            guard table == "sqlite_sequence" else { return "0" }
+        // sqlite_sequence rows of tables this migration creates are its own; the others
+        // belong to tables the application knew.
+        let knownRow: (String) -> String = { alias in
             let names = before.tables.keys.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
-            return "lower(\(alias).name) NOT IN (\(names.isEmpty ? "''" : names))"
+            return "lower(\(alias).name) IN (\(names.isEmpty ? "''" : names))"
         }
         let matched = aside.hasRowid ? "" : join
         let onlyNew = aside.hasRowid
@@ -298,8 +298,8 @@ final class DataProbe {
         var lossless = isOwned
         if !lossless {
             if table == "sqlite_sequence" {
-                let mine = try copy.scalarInt("SELECT (SELECT count(*) \(both) WHERE (\(differs)) AND \(ownRow("n"))) + (SELECT count(*) \(onlyNew) AND \(ownRow("n"))) + (SELECT count(*) \(onlyOld) AND \(ownRow("o")))") ?? 0
-                lossless = mine == 0
+                let theirs = try copy.scalarInt("SELECT (SELECT count(*) \(both) WHERE (\(differs)) AND \(knownRow("n"))) + (SELECT count(*) \(onlyNew) AND \(knownRow("n"))) + (SELECT count(*) \(onlyOld) AND \(knownRow("o")))") ?? 0
+                lossless = theirs == 0
             } else {
                 let overwritten = try copy.scalarInt("SELECT count(*) \(both) WHERE \(lossy)") ?? 0
                 lossless = overwritten == 0 && added == 0 && removed == 0

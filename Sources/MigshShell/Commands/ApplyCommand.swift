@@ -97,7 +97,9 @@ struct ApplyCommand: DotCommand {
         var scripts: [MigrationScript]
         var resumeNote = ""
         var resumePlan: ResumePlan?
+        var judgedAt: Int64?
         if resume {
+            judgedAt = try session.db.scalarInt("PRAGMA data_version")
             let (planned, note) = try self.resumePlan(shell, folder: folder, plan: plan)
             scripts = try migrator.resumeScripts(planned, plan: plan)
             resumePlan = planned
@@ -149,6 +151,7 @@ struct ApplyCommand: DotCommand {
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
         options.skipBackup = noBackup
+        options.judgedAtDataVersion = judgedAt
         let skipped = noBackup ? "skipped (--no-backup)" : nil
         let progress = shell.progress
         defer { progress.end() }
