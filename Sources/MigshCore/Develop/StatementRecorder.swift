@@ -5,6 +5,9 @@
 public struct StatementRecorder: Sendable {
     /// Statements that are part of the database's state (committed, or run in autocommit).
     public private(set) var statements: [String] = []
+    /// Changes made while recording that the record cannot hold as statements (`.import`):
+    /// `.new --from-session` refuses while any is listed, naming them.
+    public private(set) var unrecorded: [String] = []
     /// Open transaction: one frame per savepoint (the outermost named nil for BEGIN).
     private var frames: [(name: String?, statements: [String])] = []
 
@@ -78,8 +81,12 @@ public struct StatementRecorder: Sendable {
     /// SQLite rolled the open transaction back after an error.
     public mutating func transactionRolledBack() { frames = [] }
 
+    /// Notes a change made outside SQL (`.import FILE TABLE`, N rows).
+    public mutating func missed(_ what: String) { unrecorded.append(what) }
+
     public mutating func clear() {
         statements = []
+        unrecorded = []
         frames = []
     }
 }

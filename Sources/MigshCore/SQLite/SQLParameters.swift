@@ -73,6 +73,35 @@ public enum SQLParameters {
         }
     }
 
+    /// The statement as `.record` keeps it: with the values `bind` gave it written in as SQL
+    /// literals (`sqlite3_expanded_sql`), since a migration file binds nothing. nil when it
+    /// has no parameters. `sqlite3_expanded_sql` writes a REAL with 15 significant digits; a
+    /// bound REAL those do not give back exactly cannot be recorded: refused, naming it.
+    public static func recordable(_ statement: Statement, in db: Connection) throws -> String? {
+        let stmt = statement.sqliteHandle
+        let count = sqlite3_bind_parameter_count(stmt)
+        guard count > 0 else { return nil }
+        if let lookup = try? db.prepare("SELECT 1 FROM temp.sqlite_parameters WHERE key=?1 AND typeof(value) = 'real' AND value <> CAST(printf('%!.15g', value) AS REAL)") {
+            var lossy: [String] = []
+            for i in 1...count {
+                let key = sqlite3_bind_parameter_name(stmt, i).map { String(cString: $0) } ?? "?\(i)"
+                sqlite3_bind_text(lookup.sqliteHandle, 1, key, -1, SQLITE_TRANSIENT)
+                if sqlite3_step(lookup.sqliteHandle) == SQLITE_ROW { lossy.append(key) }
+                sqlite3_reset(lookup.sqliteHandle)
+            }
+            if !lossy.isEmpty {
+                throw MigshError(.refused, "recording: \(lossy.joined(separator: ", ")) is bound to a REAL that 15 digits cannot write exactly, so the recorded migration would store another number; not run. Write the value into the statement instead")
+            }
+        }
+        // > sqlite3_expanded_sql(P) returns a pointer to a UTF-8 string containing the SQL
+        // > text of prepared statement P with bound parameters expanded.
+        guard let expanded = sqlite3_expanded_sql(stmt) else {
+            throw MigshError(.refused, "recording: the statement's bound values cannot be written into the record (too long); not run")
+        }
+        defer { sqlite3_free(expanded) }
+        return String(cString: expanded)
+    }
+
     /// `'text'` with `'` doubled.
     public static func quoteLiteral(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"

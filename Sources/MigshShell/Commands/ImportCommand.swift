@@ -95,6 +95,9 @@ struct ImportCommand: DotCommand {
             err.flush()
             throw error
         }
+        if session.recording {
+            session.recorder.missed(".import \(file) \(table) (\(result.rows) row\(result.rows == 1 ? "" : "s"))")
+        }
         if let renames = result.renames {
             (session.configuration.interactive ? shell.out : shell.err).write(renames + "\n")
         }

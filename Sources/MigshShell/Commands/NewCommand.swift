@@ -61,6 +61,11 @@ struct NewCommand: DotCommand {
         let body: String
         if fromSession {
             let statements = session.recorder.statements
+            if !session.recorder.unrecorded.isEmpty {
+                throw MigshError(.refused, "the recording holds changes that are not SQL statements, so a migration written from it would leave them out: "
+                                 + session.recorder.unrecorded.joined(separator: ", "),
+                                 details: ["Load the rows with INSERT statements while recording (or .record off, .record on to start again), then .new --from-session."])
+            }
             guard !statements.isEmpty else { throw MigshError(.refused, "nothing recorded: .record on, then make the changes") }
             body = "-- Recorded in a migsh session\n" + statements.map { $0.hasSuffix(";") ? $0 : $0 + ";" }.joined(separator: "\n")
         } else if fromDiff {

@@ -185,6 +185,16 @@ final class Shell {
                     showQueryPlan(of: statement)
                 }
                 SQLParameters.bind(statement, in: db)
+                // A migration file binds nothing: what `.record` keeps has the values written in.
+                var recordedText = text
+                if session.recording {
+                    do {
+                        if let expanded = try SQLParameters.recordable(statement, in: db) { recordedText = expanded }
+                    } catch {
+                        sqlFailed(text, message: (error as? MigshError)?.message ?? "\(error)", kind: "Error", line: statementLine, started: started, wasInTransaction: wasInTransaction)
+                        return false
+                    }
+                }
                 do {
                     switch session.explain == .off ? 0 : sqlite3_stmt_isexplain(statement.sqliteHandle) {
                     case 1: try formatter.writeExplain(statement)
@@ -217,7 +227,7 @@ final class Shell {
                 }
                 if session.stats > 0 { StatsCommand.report(statement, in: self) }
                 if session.recording {
-                    session.recorder.observe(text, readOnly: sqlite3_stmt_readonly(statement.sqliteHandle) != 0, autocommitAfter: db.isAutocommit)
+                    session.recorder.observe(recordedText, readOnly: sqlite3_stmt_readonly(statement.sqliteHandle) != 0, autocommitAfter: db.isAutocommit)
                 }
                 session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
