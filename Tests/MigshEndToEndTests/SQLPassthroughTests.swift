@@ -161,12 +161,17 @@ struct SQLPassthroughTests {
 struct ByteResult: CustomStringConvertible {
     var status: Int32
     var stdout: Data
-    var stderr: String
+    var stderrBytes: Data
+    /// Standard error as text (bytes that are not UTF-8 repaired): compare `stderrBytes`.
+    var stderr: String { String(decoding: stderrBytes, as: UTF8.self) }
 
     /// The output with invisible bytes escaped, for failure messages.
-    var stdoutDescription: String {
+    var stdoutDescription: String { ByteResult.escaped(stdout) }
+    var stderrDescription: String { ByteResult.escaped(stderrBytes) }
+
+    static func escaped(_ data: Data) -> String {
         var text = ""
-        for byte in stdout {
+        for byte in data {
             switch byte {
             case 0x0A: text += "\\n\n"
             case 0x0D: text += "\\r"
@@ -178,7 +183,27 @@ struct ByteResult: CustomStringConvertible {
         return text
     }
 
-    var description: String { "exit \(status)\n--- stdout ---\n\(stdoutDescription)\n--- stderr ---\n\(stderr)" }
+    var description: String { "exit \(status)\n--- stdout ---\n\(stdoutDescription)\n--- stderr ---\n\(stderrDescription)" }
+}
+
+extension Data {
+    /// Every occurrence of `target` replaced by `replacement`, byte for byte (no decoding).
+    func replacing(_ target: String, with replacement: String) -> Data {
+        let t = Array(target.utf8), r = Array(replacement.utf8), bytes = Array(self)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if !t.isEmpty, i + t.count <= bytes.count, bytes[i..<(i + t.count)].elementsEqual(t) {
+                result += r
+                i += t.count
+            } else {
+                result.append(bytes[i])
+                i += 1
+            }
+        }
+        return Data(result)
+    }
 }
 
 /// The environment of a reference run: no MIGSH_* variables, HOME in the test's folder (so
@@ -226,7 +251,7 @@ func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data
     return ByteResult(
         status: child.exitStatus ?? -1,
         stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
-        stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+        stderrBytes: FileManager.default.contents(atPath: errPath) ?? Data())
 }
 
 /// What `streamHashing` saw of a child's standard output.
