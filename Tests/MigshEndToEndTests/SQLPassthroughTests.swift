@@ -26,7 +26,10 @@ struct SQLPassthroughTests {
     struct Input: CustomTestStringConvertible, Sendable {
         var name: String
         var sql: String
+        /// Read `sql` as Latin-1: each character U+0080…U+00FF is that one byte.
+        var latin1 = false
         var testDescription: String { name }
+        var bytes: Data { latin1 ? sql.data(using: .isoLatin1)! : Data(sql.utf8) }
     }
 
     static let corpus: [Input] = [
@@ -77,6 +80,27 @@ struct SQLPassthroughTests {
 
             """#),
         Input(name: "whole table", sql: "select * from v order by id;\n"),
+        Input(name: "bytes 0x80-0xFF that are not UTF-8", sql: """
+            select '\(String((0x80...0xFF).map { Character(Unicode.Scalar(UInt8($0))) }))' as "all \u{e9}";
+            create temp table "l\u{e9}"("\u{fc}" text, b blob);
+            insert into "l\u{e9}" values ('caf\u{e9}', x'e9'), ('\u{ff}"\u{80}', x'ff'), ('\u{c3}\u{a9}\u{c3}', 'x\u{e9}');
+            select "\u{fc}", b, hex("\u{fc}"), length("\u{fc}") from "l\u{e9}";
+            select "\u{fc}" as [\u{e9}\u{ff}] from l\u{e9} where "\u{fc}" like 'caf\u{e9}'
+
+            """, latin1: true),
+        Input(name: "comments everywhere and no final ;", sql: """
+            /*
+             a header
+            */ select 1;
+            -- a ; in a line comment
+            select /* ; */ 2; -- after
+            /* a */ select 3; /* b */ select
+              -- between
+              4 /* c */
+            ;
+            /* the last statement has no ; */
+            select 5
+            """),
         Input(name: "modes switched by dot-commands", sql: #"""
             .mode csv
             select 'a,b', 'c"d', 'e
@@ -116,7 +140,7 @@ struct SQLPassthroughTests {
             let sqlite3DB = dir + "/sqlite3.sqlite"
             try FileManager.default.copyItem(atPath: fixture, toPath: migshDB)
             try FileManager.default.copyItem(atPath: fixture, toPath: sqlite3DB)
-            let sql = Data(input.sql.utf8)
+            let sql = input.bytes
 
             let ours = try runCollectingBytes(migshBinary, ["--noinit"] + settings.migshFlags + [migshDB], stdin: sql, in: dir)
             let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null"] + settings.sqlite3Flags + [sqlite3DB], stdin: sql, in: dir)
