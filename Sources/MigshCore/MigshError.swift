@@ -54,6 +54,11 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
 
     public var code: Code
     public var message: String
+    /// SQLite's message byte for byte, when it is not valid UTF-8 (a token quoted from a
+    /// Latin-1 script): `message` is then its lossy decoding, for logs and JSON.
+    public var rawMessage: [UInt8]?
+    /// The message as bytes for a terminal or a file: SQLite's own bytes where it gave them.
+    public var messageBytes: [UInt8] { rawMessage ?? Array(message.utf8) }
     /// SQLite's result code, extended where SQLite gave one, when the error comes from SQLite.
     public var resultCode: ResultCode?
     /// The SQL that failed, if any.

@@ -50,6 +50,13 @@ public final class LibEditLineReader: LineReader {
         return String(cString: p)
     }
 
+    public func readLineBytes(prompt: String) -> [UInt8]? {
+        Self.configure()
+        guard let p = readline(prompt) else { return nil }
+        defer { free(p) }
+        return Array(UnsafeRawBufferPointer(start: p, count: strlen(p)))
+    }
+
     public func addHistory(_ line: String) { add_history(line) }
 
     public func loadHistory(_ path: String) {

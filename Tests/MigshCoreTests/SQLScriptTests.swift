@@ -45,4 +45,30 @@ struct SQLScriptTests {
         #expect(SQLScript.leadingWords("/* x */ -- y\n drop  table Foo;", count: 3) == ["DROP", "TABLE", "FOO"])
         #expect(SQLScript.leadingWords("pragma foreign_keys = off", count: 2) == ["PRAGMA", "FOREIGN_KEYS"])
     }
+
+    /// The units `SQLInput` gives for `lines`, then for the end of input.
+    private func units(_ lines: [[UInt8]]) -> [SQLInput.Unit] {
+        var input = SQLInput()
+        return lines.compactMap { input.add($0) } + [input.finish()].compactMap { $0 }
+    }
+
+    @Test("SQLInput: sqlite3's units, bytes unchanged")
+    func sqlInputUnits() {
+        func l(_ s: String) -> [UInt8] { Array(s.utf8) }
+        // A multi-line block comment before a statement stays with it; its line is where it starts.
+        #expect(units([l("/*"), l(" header"), l("*/ select 1;")]) == [.sql(l("/*\n header\n*/ select 1;"), line: 1)])
+        // Comment-only input runs nothing; a dot-command needs nothing pending.
+        #expect(units([l("-- x ;"), l("/* a"), l(";*/"), l(".tables")])
+                == [.nothing(l("-- x ;")), .nothing(l("/* a\n;*/")), .dotCommand(l(".tables"), line: 4)])
+        // The last statement without ; is handed over at the end, as it is.
+        #expect(units([l("select 1;"), l("  select 2")]) == [.sql(l("select 1;"), line: 1), .sql(l("select 2"), line: 2)])
+        #expect(units([l("SELECT 'unclosed;")]) == [.sql(l("SELECT 'unclosed;"), line: 1)])
+        // Bytes that are not UTF-8 pass through.
+        #expect(units([[0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0x27, 0xe9, 0xff, 0x27, 0x3b]])
+                == [.sql([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0x27, 0xe9, 0xff, 0x27, 0x3b], line: 1)])
+        // '/' and 'go' end a statement that a ; would complete; a trigger needs its END.
+        #expect(units([l("select 1"), l(" GO ")]) == [.sql(l("select 1\n;"), line: 1)])
+        #expect(units([l("create trigger t after insert on a begin"), l("select 1;"), l("end;")])
+                == [.sql(l("create trigger t after insert on a begin\nselect 1;\nend;"), line: 1)])
+    }
 }

@@ -26,7 +26,10 @@ struct SQLPassthroughTests {
     struct Input: CustomTestStringConvertible, Sendable {
         var name: String
         var sql: String
+        /// Read `sql` as Latin-1: each character U+0080…U+00FF is that one byte.
+        var latin1 = false
         var testDescription: String { name }
+        var bytes: Data { latin1 ? sql.data(using: .isoLatin1)! : Data(sql.utf8) }
     }
 
     static let corpus: [Input] = [
@@ -77,6 +80,27 @@ struct SQLPassthroughTests {
 
             """#),
         Input(name: "whole table", sql: "select * from v order by id;\n"),
+        Input(name: "bytes 0x80-0xFF that are not UTF-8", sql: """
+            select '\(String((0x80...0xFF).map { Character(Unicode.Scalar(UInt8($0))) }))' as "all \u{e9}";
+            create temp table "l\u{e9}"("\u{fc}" text, b blob);
+            insert into "l\u{e9}" values ('caf\u{e9}', x'e9'), ('\u{ff}"\u{80}', x'ff'), ('\u{c3}\u{a9}\u{c3}', 'x\u{e9}');
+            select "\u{fc}", b, hex("\u{fc}"), length("\u{fc}") from "l\u{e9}";
+            select "\u{fc}" as [\u{e9}\u{ff}] from l\u{e9} where "\u{fc}" like 'caf\u{e9}'
+
+            """, latin1: true),
+        Input(name: "comments everywhere and no final ;", sql: """
+            /*
+             a header
+            */ select 1;
+            -- a ; in a line comment
+            select /* ; */ 2; -- after
+            /* a */ select 3; /* b */ select
+              -- between
+              4 /* c */
+            ;
+            /* the last statement has no ; */
+            select 5
+            """),
         Input(name: "modes switched by dot-commands", sql: #"""
             .mode csv
             select 'a,b', 'c"d', 'e
@@ -116,7 +140,7 @@ struct SQLPassthroughTests {
             let sqlite3DB = dir + "/sqlite3.sqlite"
             try FileManager.default.copyItem(atPath: fixture, toPath: migshDB)
             try FileManager.default.copyItem(atPath: fixture, toPath: sqlite3DB)
-            let sql = Data(input.sql.utf8)
+            let sql = input.bytes
 
             let ours = try runCollectingBytes(migshBinary, ["--noinit"] + settings.migshFlags + [migshDB], stdin: sql, in: dir)
             let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null"] + settings.sqlite3Flags + [sqlite3DB], stdin: sql, in: dir)
@@ -161,12 +185,17 @@ struct SQLPassthroughTests {
 struct ByteResult: CustomStringConvertible {
     var status: Int32
     var stdout: Data
-    var stderr: String
+    var stderrBytes: Data
+    /// Standard error as text (bytes that are not UTF-8 repaired): compare `stderrBytes`.
+    var stderr: String { String(decoding: stderrBytes, as: UTF8.self) }
 
     /// The output with invisible bytes escaped, for failure messages.
-    var stdoutDescription: String {
+    var stdoutDescription: String { ByteResult.escaped(stdout) }
+    var stderrDescription: String { ByteResult.escaped(stderrBytes) }
+
+    static func escaped(_ data: Data) -> String {
         var text = ""
-        for byte in stdout {
+        for byte in data {
             switch byte {
             case 0x0A: text += "\\n\n"
             case 0x0D: text += "\\r"
@@ -178,7 +207,27 @@ struct ByteResult: CustomStringConvertible {
         return text
     }
 
-    var description: String { "exit \(status)\n--- stdout ---\n\(stdoutDescription)\n--- stderr ---\n\(stderr)" }
+    var description: String { "exit \(status)\n--- stdout ---\n\(stdoutDescription)\n--- stderr ---\n\(stderrDescription)" }
+}
+
+extension Data {
+    /// Every occurrence of `target` replaced by `replacement`, byte for byte (no decoding).
+    func replacing(_ target: String, with replacement: String) -> Data {
+        let t = Array(target.utf8), r = Array(replacement.utf8), bytes = Array(self)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if !t.isEmpty, i + t.count <= bytes.count, bytes[i..<(i + t.count)].elementsEqual(t) {
+                result += r
+                i += t.count
+            } else {
+                result.append(bytes[i])
+                i += 1
+            }
+        }
+        return Data(result)
+    }
 }
 
 /// The environment of a reference run: no MIGSH_* variables, HOME in the test's folder (so
@@ -226,7 +275,7 @@ func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data
     return ByteResult(
         status: child.exitStatus ?? -1,
         stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
-        stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+        stderrBytes: FileManager.default.contents(atPath: errPath) ?? Data())
 }
 
 /// What `streamHashing` saw of a child's standard output.

@@ -12,8 +12,28 @@ struct SQLiteCommandsTests {
         var script: String
         /// Compare standard error too (the messages are sqlite3's).
         var sameErrors = false
+        /// The script's bytes: its text as Latin-1 (`latin1:`) or UTF-8.
+        var bytes: Data? = nil
         var testDescription: String { name }
+
+        init(name: String, script: String, sameErrors: Bool = false) {
+            self.name = name
+            self.script = script
+            self.sameErrors = sameErrors
+        }
+
+        /// A script whose every character U+0080…U+00FF is the one byte 0x80…0xFF: Latin-1
+        /// text, and bytes that are not UTF-8 at all (`\u{ff}`, a lone `\u{e9}`).
+        init(name: String, latin1 script: String, sameErrors: Bool = true) {
+            self.init(name: name, script: script, sameErrors: sameErrors)
+            bytes = script.data(using: .isoLatin1)!
+        }
+
+        var input: Data { bytes ?? Data(script.utf8) }
     }
+
+    /// Every byte from 0x80 to 0xFF, as Latin-1 text (one byte each in a `latin1:` script).
+    static let highBytes = String((0x80...0xFF).map { Character(Unicode.Scalar(UInt8($0))) })
 
     /// The database both programs read: every storage class, awkward values and names, a
     /// view, a trigger, a WITHOUT ROWID table, generated columns, AUTOINCREMENT, a virtual
@@ -281,6 +301,103 @@ struct SQLiteCommandsTests {
             .shell echo "a  b" c 'd e'
 
             """#),
+        Case(name: "bytes 0x80-0xFF in literals, names and every mode", latin1: """
+            select hex('\(highBytes)'), length('\(highBytes)');
+            select '\(highBytes)';
+            create table "t\u{e9}"("c\u{fc}l" text, b blob, [n\u{ff}m], `\u{e9}\u{e9}`);
+            insert into "t\u{e9}" values ('caf\u{e9}', x'e9', 1, 2), ('\u{ff}\u{fe}\u{80}x', x'ff', 3, 4), ('\u{c3}\u{a9}', x'c3a9', 5, 6);
+            insert into t\u{e9} values ('bare \u{e9} name', null, null, null);
+            select "c\u{fc}l", hex("c\u{fc}l"), length("c\u{fc}l"), [n\u{ff}m] + `\u{e9}\u{e9}` from "t\u{e9}";
+            select 'x\u{e9}' as "\u{e9}t\u{e9}", '\u{ff}' as [\u{fc}];
+            .headers on
+            .mode list
+            select * from "t\u{e9}";
+            .mode csv
+            select * from "t\u{e9}";
+            .mode json
+            select * from "t\u{e9}";
+            .mode line
+            select * from "t\u{e9}";
+            .mode quote
+            select * from "t\u{e9}";
+            .mode tabs
+            select * from "t\u{e9}";
+            .mode html
+            select * from "t\u{e9}";
+            .mode tcl
+            select * from "t\u{e9}";
+            .mode ascii
+            select * from "t\u{e9}";
+            .mode insert
+            select * from "t\u{e9}";
+            .mode box
+            select * from "t\u{e9}";
+            .mode table
+            select * from "t\u{e9}";
+            .mode markdown
+            select * from "t\u{e9}";
+            .mode column
+            select * from "t\u{e9}";
+            .mode list
+            .headers off
+            .echo on
+            select 'echoed \u{e9}';
+            .echo off
+            create table plain(a, b);
+            insert into plain values ('caf\u{e9} \u{ff}', x'ff'), ('line\u{e9}
+            two', 'x');
+            .dump plain
+            select name from sqlite_master where name like 't%';
+
+            """),
+        Case(name: "errors quoting bytes that are not UTF-8", latin1: """
+            select '\u{e9}' +;
+            select * from "no\u{e9}";
+            select \u{e9}\u{ff}(1);
+            select 'ok \u{e9}';
+            select 'unclosed \u{e9};
+
+            """),
+        Case(name: "comments in every place", script: """
+            -- a line comment first
+            /* a block comment
+               over three lines */
+            /*
+             header
+            */ select 1;
+            select /* inside */ 2; -- after, with a ; in it
+            select 3 /* ; */ ; /* after
+            several lines ; */
+            -- before
+            select
+              -- between lines
+              4
+              /* and ; here */
+              ;
+            /* a; */ select 5; /* b; */ select 6; -- c;
+            select '-- not a comment', '/* nor this */';
+            select "a--b" from (select 7 as "a--b");
+            /**/ select 8;
+            /* * / ; */ select 9;
+            ;
+              ;  -- an empty statement
+            create table cmt(a);
+            create trigger cmt_tr after insert on cmt begin -- a comment ; in a trigger
+              /* and one ; here */ select 1; end;
+            insert into cmt values (1);
+            select count(*) from cmt;
+            -- a comment at the end, no statement after it
+            /* and a block comment
+            at the end */
+            """, sameErrors: true),
+        Case(name: "a last statement without ;", script: "select 1;\nselect 2,\n  3", sameErrors: true),
+        Case(name: "a last statement without ; after a comment", script: "select 1; -- c\n/* c */ select 'last' -- trailing\n", sameErrors: true),
+        Case(name: "a last statement with an unterminated string", script: "select 1;\nSELECT 'unclosed;\n", sameErrors: true),
+        Case(name: "a last statement in an unterminated comment", script: "select 1;\n/* unterminated\nselect 2;\n", sameErrors: true),
+        Case(name: "an unterminated trigger at the end", script: "create table tt(a);\ncreate trigger ttr after insert on tt begin\n  select 1;\n", sameErrors: true),
+        Case(name: "an unterminated string in the middle", script: "select 1;\nSELECT 'unclosed;\nselect 3;\nselect 4';\nselect 5;\n", sameErrors: true),
+        Case(name: "/ and go end a statement", script: "select 1\n/\nselect 2\n  GO  \nselect 3\ngo -- x\n/\nselect 'a\n/\n';\n", sameErrors: true),
+        Case(name: "# lines, blank lines, leading white space, CRLF", script: "# a comment line\n\n   \t select 1;\r\nselect\r\n 2;\r\n", sameErrors: true),
         Case(name: "error positions", script: #"""
             selec 1;
             select * from nosuchtable;
@@ -299,7 +416,7 @@ struct SQLiteCommandsTests {
 
     /// Runs `script` through sqlite3 and migsh, each in a folder of its own holding a copy of
     /// the fixture (named `db`) and the files.
-    static func runBoth(_ script: String, in dir: String) throws -> (sqlite3: ByteResult, migsh: ByteResult) {
+    static func runBoth(_ script: Data, in dir: String) throws -> (sqlite3: ByteResult, migsh: ByteResult) {
         let source = dir + "/fixture.sqlite"
         _ = sqlite(source, fixture)
         var results: [ByteResult] = []
@@ -309,7 +426,7 @@ struct SQLiteCommandsTests {
             try FileManager.default.copyItem(atPath: source, toPath: folder + "/db")
             for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
             let arguments = side == "sqlite3" ? ["-init", "/dev/null", "db"] : ["--noinit", "--no-bail", "db"]
-            results.append(try runCollectingBytes(program, arguments, stdin: Data(script.utf8), in: folder))
+            results.append(try runCollectingBytes(program, arguments, stdin: script, in: folder))
         }
         return (results[0], results[1])
     }
@@ -317,12 +434,12 @@ struct SQLiteCommandsTests {
     @Test("migsh prints what sqlite3 prints", arguments: corpus)
     func sameOutput(_ input: Case) throws {
         try withTemporaryDirectory { dir in
-            let (theirs, ours) = try Self.runBoth(input.script, in: dir)
+            let (theirs, ours) = try Self.runBoth(input.input, in: dir)
             // The folders differ only in name (sqlite3/ and migsh/): paths print alike.
-            let mine = String(decoding: ours.stdout, as: UTF8.self).replacingOccurrences(of: "/migsh/", with: "/sqlite3/")
-            #expect(Data(mine.utf8) == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
+            let mine = ours.stdout.replacing("/migsh/", with: "/sqlite3/")
+            #expect(mine == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
             if input.sameErrors {
-                #expect(ours.stderr == theirs.stderr, "migsh:\n\(ours.stderr)\nsqlite3:\n\(theirs.stderr)")
+                #expect(ours.stderrBytes == theirs.stderrBytes, "migsh:\n\(ours.stderrDescription)\nsqlite3:\n\(theirs.stderrDescription)")
             }
             #expect(ours.status == theirs.status, "migsh exited \(ours.status), sqlite3 \(theirs.status)\n\(ours.stderr)")
         }
@@ -332,7 +449,7 @@ struct SQLiteCommandsTests {
     func redirectedFiles() throws {
         try withTemporaryDirectory { dir in
             let script = Self.corpus.first { $0.name == "output redirection" }!.script
-            _ = try Self.runBoth(script, in: dir)
+            _ = try Self.runBoth(Data(script.utf8), in: dir)
             for name in ["o1.txt", "o2.txt", "o3.txt"] {
                 #expect(contents(of: "\(dir)/migsh/\(name)") == contents(of: "\(dir)/sqlite3/\(name)"), "\(name)")
                 #expect(fileMode("\(dir)/migsh/\(name)") == 0o600, "\(name) is not private")

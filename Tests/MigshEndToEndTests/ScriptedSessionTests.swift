@@ -211,14 +211,15 @@ struct ScriptedSessionTests {
 
     // MARK: Incomplete input
 
-    @Test("an unterminated string at the end of input: exit 1, incomplete input, nothing committed")
+    @Test("an unterminated string at the end of input: exit 1, sqlite3's unrecognized token, nothing committed")
     func unterminatedString() throws {
         try withTemporaryDirectory { dir in
             let db = Self.plainDatabase(dir)
             let script = "insert into t values (1, 'complete');\ninsert into t values (2, 'unterminated);\n"
             let result = try Self.run(script, on: db, feed: .standardInput, in: dir)
             #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("incomplete input"), "\(result)")
+            // As sqlite3: the text pending at the end of input goes to SQLite's parser as it is.
+            #expect(result.stderr.contains("unrecognized token: \"'unterminated);\""), "\(result)")
             #expect(result.stderr.contains("near line 2:"), "\(result)")
             // The complete statement before it ran in autocommit mode, as in sqlite3.
             #expect(sqlite(db, "select id from t order by id") == "1")
@@ -352,6 +353,183 @@ struct ScriptedSessionTests {
             #expect(schemaVersion(db) == "3")
             #expect(dump(db) == before)
             #expect(fileNames(in: dir + "/snapshots") == backups, "a refused .apply took a backup")
+        }
+    }
+
+    // MARK: Scripts written for sqlite3 (issue 22)
+
+    /// How a sqlite3 script reaches migsh: standard input, `-f FILE`, or `.read FILE`.
+    enum SQLite3Feed: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case standardInput, file, read
+        var testDescription: String {
+            switch self {
+            case .standardInput: "DB < script"
+            case .file: "migsh -f script DB (sqlite3: DB < script)"
+            case .read: ".read script"
+            }
+        }
+    }
+
+    /// A script as support staff write them for sqlite3: given as Latin-1 text, so each
+    /// character U+0080…U+00FF is one byte (bytes that are not UTF-8 included).
+    struct SQLite3Script: CustomTestStringConvertible, Sendable {
+        var name: String
+        var latin1: String
+        var bytes: Data { latin1.data(using: .isoLatin1)! }
+        var testDescription: String { name }
+    }
+
+    static let sqlite3Scripts: [SQLite3Script] = [
+        SQLite3Script(name: "Latin-1 bytes in literals and names", latin1: """
+            create table "caf\u{e9}"("\u{e9}t\u{e9}" text, n);
+            insert into caf\u{e9} values ('d\u{e9}j\u{e0} vu \u{ff}\u{80}', 1);
+            select hex("\u{e9}t\u{e9}"), "\u{e9}t\u{e9}", n from "caf\u{e9}";
+            select hex('\u{e9}');
+            """),
+        SQLite3Script(name: "a statement after a multi-line block comment", latin1: """
+            /*
+             header \u{e9}
+            */ select 1;
+            -- a line comment ; with a semicolon
+            select 2; /* after */ -- and after
+            /* before */ select 3 /* between */ ; select
+              -- inside
+              4;
+            /* at the end,
+               no statement */
+            """),
+        SQLite3Script(name: "the last statement without ;", latin1: "select 1;\nselect 'last \u{e9}'"),
+        SQLite3Script(name: "an unterminated string at the end", latin1: "select 1;\nSELECT 'unclosed;\n"),
+        SQLite3Script(name: "an error in the middle, then more", latin1: "select 1;\nselec 2;\nselect 3;\nselect '\u{e9}' +;\nselect 4;\n"),
+        SQLite3Script(name: "an unterminated string in the middle", latin1: "select 1;\nSELECT 'unclosed;\nselect 3;\nselect 'x';\nselect 5;\n"),
+    ]
+
+    /// `body` with a script's name removed from its error locations (`near line 2 of s.sql:`
+    /// is sqlite3's `near line 2:`) and without `.read`'s own summary line, which sqlite3
+    /// does not print.
+    static func asSQLite3Says(_ stderr: Data, fileName: String) -> Data {
+        var text = stderr.replacing(" of \(fileName):", with: ":")
+        if let summary = try? Regex("Error: near line [0-9]+: \(fileName): [0-9]+ error\\(s\\)\n") {
+            let decoded = String(decoding: text, as: UTF8.self)
+            if decoded.contains(summary) {
+                // Only ASCII lines are removed: the rest of the bytes stay as they were.
+                let lines = text.split(separator: 10, omittingEmptySubsequences: false)
+                    .filter { line in (try? summary.wholeMatch(in: String(decoding: line + [10], as: UTF8.self))) == nil ? true : false }
+                text = Data(lines.map { Array($0) }.joined(separator: [10]))
+            }
+        }
+        return text
+    }
+
+    @Test("a script written for sqlite3 gives sqlite3's output, errors and exit status",
+          arguments: SQLite3Feed.allCases, sqlite3Scripts)
+    func sameAsSQLite3(feed: SQLite3Feed, script: SQLite3Script) throws {
+        for bail in [true, false] {
+            try withTemporaryDirectory { dir in
+                _ = sqlite(dir + "/sqlite3.db", "create table seed(x)")
+                _ = sqlite(dir + "/migsh.db", "create table seed(x)")
+                let name = "s.sql"
+                try script.bytes.write(to: URL(fileURLWithPath: dir + "/" + name))
+                let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null"] + (bail ? ["-bail"] : []) + ["sqlite3.db"],
+                                                    stdin: feed == .read ? Data(".read \(name)\nselect 'after';\n".utf8) : script.bytes, in: dir)
+                let bailFlag = bail ? "--bail" : "--no-bail"
+                let ours: ByteResult
+                switch feed {
+                case .standardInput:
+                    ours = try runCollectingBytes(migshBinary, ["--noinit", bailFlag, "migsh.db"], stdin: script.bytes, in: dir)
+                case .file:
+                    ours = try runCollectingBytes(migshBinary, ["--noinit", bailFlag, "-f", name, "migsh.db"], stdin: Data(), in: dir)
+                case .read:
+                    ours = try runCollectingBytes(migshBinary, ["--noinit", bailFlag, "migsh.db"],
+                                                  stdin: Data(".read \(name)\nselect 'after';\n".utf8), in: dir)
+                }
+                let what = "\(bail ? "bail" : "no bail"), migsh:\n\(ours)\nsqlite3:\n\(theirs)"
+                #expect(ours.stdout == theirs.stdout, "\(what)")
+                #expect(Self.asSQLite3Says(ours.stderrBytes, fileName: name) == theirs.stderrBytes, "\(what)")
+                #expect(ours.status == theirs.status, "\(what)")
+            }
+        }
+    }
+
+    /// `program DB ARGUMENT` through /bin/sh, so that the argument can hold any byte.
+    static func runWithArgument(_ program: [String], _ argument: [UInt8], in dir: String) throws -> ByteResult {
+        // printf's octal escapes for every byte: the shell never sees them as text.
+        let escaped = argument.map { String(format: "\\%03o", $0) }.joined()
+        return try runCollectingBytes("/bin/sh", ["-c", "exec \"$@\" \"$(printf '\(escaped)')\"", "sh"] + program,
+                                      stdin: Data(), in: dir)
+    }
+
+    static let sqlArguments: [SQLite3Script] = [
+        SQLite3Script(name: "Latin-1 bytes", latin1: "select hex('\u{e9}'), '\u{e9}\u{ff}', 'caf\u{c3}\u{a9}'"),
+        SQLite3Script(name: "an unterminated string", latin1: "SELECT 'unclosed;"),
+        SQLite3Script(name: "a syntax error", latin1: "selec 1"),
+        SQLite3Script(name: "no such table", latin1: "select * from nosuch"),
+        SQLite3Script(name: "incomplete after a good statement", latin1: "select 1; select 2 +"),
+        SQLite3Script(name: "an error quoting a Latin-1 byte", latin1: "select '\u{e9}' + \u{e9}\u{ff} +"),
+        SQLite3Script(name: "an unrecognized token of Latin-1 bytes", latin1: "select 1 + '\u{e9}\u{ff}"),
+        SQLite3Script(name: "a runtime error", latin1: "select json('{')"),
+        SQLite3Script(name: "comments, no ;", latin1: "/* a\nb */ select 1 -- trailing"),
+    ]
+
+    @Test("SQL given on the command line: sqlite3's output, `Error: in prepare, …`, exit status", arguments: sqlArguments)
+    func argumentSameAsSQLite3(argument: SQLite3Script) throws {
+        try withTemporaryDirectory { dir in
+            _ = sqlite(dir + "/sqlite3.db", "create table seed(x)")
+            _ = sqlite(dir + "/migsh.db", "create table seed(x)")
+            let bytes = [UInt8](argument.bytes)
+            let theirs = try Self.runWithArgument([sqlite3Binary, "-init", "/dev/null", "sqlite3.db"], bytes, in: dir)
+            let ours = try Self.runWithArgument([migshBinary, "--noinit", "migsh.db"], bytes, in: dir)
+            let what = "migsh:\n\(ours)\nsqlite3:\n\(theirs)"
+            #expect(ours.stdout == theirs.stdout, "\(what)")
+            #expect(ours.stderrBytes == theirs.stderrBytes, "\(what)")
+            #expect(ours.status == theirs.status, "\(what)")
+        }
+    }
+
+    @Test("Latin-1 and invalid UTF-8 in a script are stored unchanged (read back by python's sqlite3)",
+          arguments: [Feed.standardInput, .file])
+    func bytesRoundTrip(feed: Feed) throws {
+        try withTemporaryDirectory { dir in
+            let db = Self.plainDatabase(dir)
+            // Each value: Latin-1, a lone continuation byte, 0xFF, a cut UTF-8 sequence, valid UTF-8.
+            let values: [[UInt8]] = [[0x63, 0x61, 0x66, 0xe9], [0x80], [0xff, 0xfe], [0xc3], [0xc3, 0xa9, 0xe9], Array(0x80...0xff)]
+            let table: [UInt8] = Array("t".utf8) + [0xe9, 0xff]
+            let column: [UInt8] = [0xfc, 0x62]
+            // SQLite stores CREATE TABLE's first words upper-cased, the rest as written.
+            let create: [UInt8] = Array("CREATE TABLE \"".utf8) + table + Array("\"(k, \"".utf8) + column + Array("\")".utf8)
+            var script: [UInt8] = create + Array(";\n".utf8)
+            script += Array("create view latin_view as select k, \"".utf8) + column + Array("\" as v from \"".utf8) + table + Array("\";\n".utf8)
+            for (i, v) in values.enumerated() {
+                script += Array("insert into t values (\(i), '".utf8) + v + Array("');\n".utf8)
+                script += Array("insert into \"".utf8) + table + Array("\" values (\(i), '".utf8) + v + Array("');\n".utf8)
+            }
+            // No final newline, no final ;: the last insert still runs.
+            script.removeLast(2)
+            let result: ProcessResult
+            switch feed {
+            case .standardInput:
+                result = try migsh([db], stdin: Data(script), cwd: dir)
+            case .file:
+                try Data(script).write(to: URL(fileURLWithPath: dir + "/bytes.sql"))
+                result = try migsh(["-f", dir + "/bytes.sql", db], cwd: dir)
+            }
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+
+            // The oracle: python's sqlite3 module, reading hex() so that nothing is decoded. The
+            // Latin-1-named table is read through the script's view (python's SQL is UTF-8).
+            let program = """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                for (v,) in c.execute("select hex(v) from t order by id"): print(v)
+                for (v,) in c.execute("select hex(v) from latin_view order by k"): print(v)
+                for (n, s) in c.execute("select hex(name), hex(sql) from sqlite_master where type = 'table' and name <> 't'"): print(n); print(s)
+                """
+            func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02X", $0) }.joined() }
+            let oracle = try runProcess("/usr/bin/env", ["python3", "-c", program, db])
+            #expect(oracle.status == 0, "\(oracle)")
+            let expected = values.map(hex) + values.map(hex) + [hex(table), hex(create)]
+            #expect(oracle.stdout.split(separator: "\n").map(String.init) == expected, "\(oracle)")
         }
     }
 }

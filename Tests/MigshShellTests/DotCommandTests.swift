@@ -179,5 +179,5 @@ struct DotCommandTests {
 struct ArrayLines: LineSource {
     var lines: [String]
     init(_ lines: [String]) { self.lines = lines }
-    mutating func nextLine() -> String? { lines.isEmpty ? nil : lines.removeFirst() }
+    mutating func nextLine() -> [UInt8]? { lines.isEmpty ? nil : Array(lines.removeFirst().utf8) }
 }

@@ -73,7 +73,11 @@ public final class Connection {
 
     func error(_ rc: Int32, sql: String? = nil, code: MigshError.Code? = nil) -> MigshError {
         let extended = sqlite3_extended_errcode(handle)
-        let message = String(cString: sqlite3_errmsg(handle))
+        // Bytes, not a C string decoded with repair: a token SQLite quotes from the SQL keeps
+        // the script's bytes (Latin-1 included), as sqlite3 prints them.
+        let cMessage: UnsafePointer<CChar>? = sqlite3_errmsg(handle)
+        let raw = cMessage.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        let message = String(decoding: raw, as: UTF8.self)
         let offset = sqlite3_error_offset(handle)
         let primary = rc & 0xff
         let resolved: MigshError.Code
@@ -83,8 +87,10 @@ public final class Connection {
         else if primary == SQLITE_CORRUPT { resolved = .damaged }
         else if primary == SQLITE_READONLY { resolved = .readOnly }
         else { resolved = .sqlite }
-        return MigshError(resolved, message, resultCode: ResultCode(rawValue: extended != 0 ? extended : rc), sql: sql,
-                          sqlOffset: offset >= 0 ? Int(offset) : nil)
+        var error = MigshError(resolved, message, resultCode: ResultCode(rawValue: extended != 0 ? extended : rc), sql: sql,
+                               sqlOffset: offset >= 0 ? Int(offset) : nil)
+        if !message.utf8.elementsEqual(raw) { error.rawMessage = raw }
+        return error
     }
 
     func check(_ rc: Int32, sql: String? = nil) throws {

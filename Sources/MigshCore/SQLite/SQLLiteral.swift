@@ -37,12 +37,27 @@ public enum SQLLiteral {
         needsQuotes(name) ? "\"" + name.replacingOccurrencesOfQuote() + "\"" : name
     }
 
+    /// `identifierIfNeeded` on the name's bytes (a name need not be UTF-8).
+    public static func identifierIfNeeded(_ name: [UInt8]) -> [UInt8] {
+        guard needsQuotes(name) else { return name }
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        for b in name {
+            quoted.append(b)
+            if b == UInt8(ascii: "\"") { quoted.append(b) }
+        }
+        quoted.append(UInt8(ascii: "\""))
+        return quoted
+    }
+
     /// sqlite3's `quoteChar`: true unless the name is `[A-Za-z_][A-Za-z0-9_]*` and no keyword.
-    public static func needsQuotes(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+    public static func needsQuotes(_ name: String) -> Bool { needsQuotes(Array(name.utf8)) }
+
+    public static func needsQuotes(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first, isAlpha(first) || first == UInt8(ascii: "_") else { return true }
         for b in bytes where !(isAlpha(b) || isDigit(b) || b == UInt8(ascii: "_")) { return true }
-        return sqlite3_keyword_check(name, Int32(bytes.count)) != 0
+        return bytes.withUnsafeBufferPointer { p in
+            sqlite3_keyword_check(UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count)) != 0
+        }
     }
 
     /// A REAL as MODE_Insert writes it: `1e999` / `-1e999` for infinities, `N.0` for an

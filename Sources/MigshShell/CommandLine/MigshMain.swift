@@ -171,8 +171,12 @@ public enum MigshMain {
         }
         do {
             if !commands.isEmpty {
-                for command in commands {
-                    let ok = try shell.runUnit(command, line: nil)
+                // SQL arguments as the bytes the program was given (Latin-1 included), not
+                // their decoding.
+                for (command, raw) in zip(commands, rawArguments(matching: commands)) {
+                    let ok = raw.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: ".")
+                        ? try shell.runUnit(command, line: nil)
+                        : shell.runSQLUnit(raw, line: nil)
                     if !ok && session.bail { break }
                 }
                 status = shell.finishBatch()
@@ -201,6 +205,25 @@ public enum MigshMain {
             status = Shell.exitCode(for: error)
         }
         return status
+    }
+
+    /// The program's arguments as bytes, for `commands` (read from them, in order): an
+    /// argument that is not UTF-8 decodes with repair into its String, so its bytes are
+    /// found in `argv` by that decoding, from the end. A command not found there (a test's
+    /// own list) is its UTF-8.
+    static func rawArguments(matching commands: [String]) -> [[UInt8]] {
+        let argv: [[UInt8]] = (1..<Int(CommandLine.argc)).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        }
+        var result = commands.map { Array($0.utf8) }
+        var j = argv.count - 1
+        for k in commands.indices.reversed() {
+            while j >= 0 && String(decoding: argv[j], as: UTF8.self) != commands[k] { j -= 1 }
+            guard j >= 0 else { break }
+            result[k] = argv[j]
+            j -= 1
+        }
+        return result
     }
 
     static func initFilePath(_ explicit: String?, env: Environment) -> String? {

@@ -26,10 +26,11 @@ struct InteractiveShell {
     func run() -> Int32 {
         let history = InteractiveShell.historyPath()
         reader.loadHistory(history)
-        var buffer = ""
+        var input = SQLInput()
         // Completion sees the statement typed so far on earlier lines too (its FROM names the tables).
         reader.completer = { [session] line, word in
-            Completion(sources: session).candidates(line: line, word: word, statementBefore: buffer)
+            Completion(sources: session).candidates(line: line, word: word,
+                                                    statementBefore: input.hasPending ? String(decoding: input.pending, as: UTF8.self) + "\n" : "")
         }
         defer { reader.saveHistory(history) }
         InterruptHandler.install()
@@ -40,44 +41,34 @@ struct InteractiveShell {
         while true {
             InterruptHandler.target = session.db.sqliteHandle
             InterruptHandler.interrupted = 0
-            guard let line = reader.readLine(prompt: buffer.isEmpty ? prompt() : session.continuationPrompt) else {
+            guard let line = reader.readLineBytes(prompt: input.hasPending ? session.continuationPrompt : prompt()) else {
                 if InterruptHandler.interrupted != 0 {
                     // Ctrl-C at the prompt: libedit returns no line; drop what was pending.
                     shell.out.write("^C\n")
                     shell.out.flush()
-                    buffer = ""
+                    input.reset()
                     continue
                 }
                 // Ctrl-D
                 shell.out.write("\n")
                 shell.out.flush()
-                if !buffer.isEmpty && !Shell.isAllWhitespace(buffer) {
-                    // An unfinished statement is not run at end of input, as in sqlite3: say so.
-                    let first = buffer.split(separator: "\n").first.map(String.init) ?? ""
-                    shell.note("dropped the unfinished statement (no closing ;): \(first)\(buffer.split(separator: "\n").count > 1 ? " …" : "")")
-                    buffer = ""
+                if input.hasPending {
+                    // An unfinished statement is not run at end of typed input: say so.
+                    let lines = input.pending.split(separator: 10, omittingEmptySubsequences: false)
+                    shell.note("dropped the unfinished statement (no closing ;): \(String(decoding: lines.first ?? [], as: UTF8.self))\(lines.count > 1 ? " …" : "")")
+                    input.reset()
                 }
                 if let code = quit() { return code }
                 continue
             }
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { reader.addHistory(line) }
-            if buffer.isEmpty {
-                if Shell.isAllWhitespace(line) { continue }
-                if line.first == "." {
-                    do {
-                        _ = try shell.runUnit(line, line: nil)
-                    } catch let exit as ShellExit {
-                        if let code = quit(exitCode: exit.code) { return code }
-                    } catch {
-                        shell.report(error)
-                    }
-                    continue
-                }
-            }
-            buffer += line + "\n"
-            if SQLScript.isComplete(buffer) {
-                _ = try? shell.runUnit(buffer, line: nil)
-                buffer = ""
+            if line.contains(where: { $0 != 32 && $0 != 9 }) { reader.addHistory(String(decoding: line, as: UTF8.self)) }
+            guard let unit = input.add(line) else { continue }
+            do {
+                _ = try shell.run(unit)
+            } catch let exit as ShellExit {
+                if let code = quit(exitCode: exit.code) { return code }
+            } catch {
+                shell.report(error)
             }
         }
     }

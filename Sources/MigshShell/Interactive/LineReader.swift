@@ -6,6 +6,8 @@ public protocol LineReader: AnyObject {
     /// Reads one line after showing `prompt`; nil at end of input (Ctrl-D) or when Ctrl-C
     /// discarded the line (the shell tells them apart by its interrupt flag).
     func readLine(prompt: String) -> String?
+    /// `readLine` as the bytes typed, never decoded (they reach SQLite unchanged).
+    func readLineBytes(prompt: String) -> [UInt8]?
     func addHistory(_ line: String)
     func loadHistory(_ path: String)
     func saveHistory(_ path: String)
@@ -14,6 +16,9 @@ public protocol LineReader: AnyObject {
 }
 
 extension LineReader {
+    /// A reader of text only: the line's UTF-8.
+    public func readLineBytes(prompt: String) -> [UInt8]? { readLine(prompt: prompt).map { Array($0.utf8) } }
+
     /// Asks a yes/no question: the lines before the last go to standard error, the last is
     /// the prompt. End of input is no.
     func askYesNo(_ prompt: String) -> Bool {

@@ -331,7 +331,7 @@ public final class ResultFormatter {
             out.write(byte: UInt8(ascii: "("))
             for i in 0..<n {
                 if i > 0 { out.write(byte: UInt8(ascii: ",")) }
-                let name = sqlite3_column_name(stmt, i).map { String(cString: $0) } ?? ""
+                let name = sqlite3_column_name(stmt, i).map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
                 out.write(SQLLiteral.identifierIfNeeded(name))
             }
             out.write(byte: UInt8(ascii: ")"))

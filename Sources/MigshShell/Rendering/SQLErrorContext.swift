@@ -6,8 +6,14 @@
 ///       ^--- error here
 enum SQLErrorContext {
     static func render(sql: String?, offset: Int?) -> String {
-        guard let sql, let offset, offset >= 0 else { return "" }
-        var bytes = Array(sql.utf8)
+        guard let sql else { return "" }
+        return String(decoding: render(sql: Array(sql.utf8), offset: offset), as: UTF8.self)
+    }
+
+    /// The context as bytes: the statement's own bytes (Latin-1 included), as sqlite3 writes them.
+    static func render(sql: [UInt8], offset: Int?) -> [UInt8] {
+        guard let offset, offset >= 0 else { return [] }
+        var bytes = sql
         // sqlite3's input chunk does not keep the newline that ended its last line.
         if bytes.last == 0x0a { bytes.removeLast() }
         var iOffset = offset
@@ -26,10 +32,9 @@ enum SQLErrorContext {
         }
         // White space (newlines included) shows as a space, so the caret lines up.
         let code = bytes[..<length].map { b -> UInt8 in b == 32 || (b >= 9 && b <= 13) ? 32 : b }
-        let text = String(decoding: code, as: UTF8.self)
-        if iOffset < 25 {
-            return "\n  \(text)\n  " + String(repeating: " ", count: max(0, iOffset)) + "^--- error here"
-        }
-        return "\n  \(text)\n  " + String(repeating: " ", count: max(0, iOffset - 14)) + "error here ---^"
+        let caret = iOffset < 25
+            ? String(repeating: " ", count: max(0, iOffset)) + "^--- error here"
+            : String(repeating: " ", count: max(0, iOffset - 14)) + "error here ---^"
+        return Array("\n  ".utf8) + code + Array("\n  ".utf8) + Array(caret.utf8)
     }
 }

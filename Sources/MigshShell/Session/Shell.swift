@@ -85,12 +85,39 @@ final class Shell {
     @discardableResult
     func runUnit(_ text: String, line: Int?) throws -> Bool {
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.hasPrefix(".") else { return runSQLUnit(Array(text.utf8), line: line) }
         onUnit?(String(trimmed))
         if session.echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
-        let ok = trimmed.hasPrefix(".")
-            ? try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
-            : runSQL(text, line: line ?? 1)
-        // `.once` ends after this unit; a redirected file that failed (a full disk) is said.
+        let ok = try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
+        return afterUnit(ok, line: line)
+    }
+
+    /// Runs one unit of input read by `SQLInput`. Returns false on failure.
+    @discardableResult
+    func run(_ unit: SQLInput.Unit) throws -> Bool {
+        switch unit {
+        case .nothing(let text):
+            if session.echo { out.write(text); out.write(byte: 10) }
+            return true
+        case .dotCommand(let text, let line):
+            return try runUnit(String(decoding: text, as: UTF8.self), line: line)
+        case .sql(let text, let line):
+            return runSQLUnit(text, line: line)
+        }
+    }
+
+    /// Runs SQL text as one unit, its bytes unchanged (they reach `sqlite3_prepare` as read).
+    func runSQLUnit(_ sql: [UInt8], line: Int?) -> Bool {
+        if let onUnit { onUnit(String(decoding: sql.drop { $0 == 32 || $0 == 9 }, as: UTF8.self)) }
+        if session.echo {
+            out.write(sql)
+            if sql.last != 10 { out.write(byte: 10) }
+        }
+        return afterUnit(runSQL(sql, line: line ?? 1), line: line)
+    }
+
+    /// `.once` ends after each unit; a redirected file that failed (a full disk) is said.
+    private func afterUnit(_ ok: Bool, line: Int?) -> Bool {
         if session.redirection != nil, let problem = session.afterUnit() {
             report(problem, line: inScript ? line : nil)
             if failureCode == 0 { failureCode = 1 }
@@ -126,19 +153,23 @@ final class Shell {
     /// Runs every statement of `sql`, printing results in the current mode: each statement
     /// is prepared and stepped through the core's `Statement`, one after the other.
     func runSQL(_ sql: String, line startLine: Int) -> Bool {
+        runSQL(Array(sql.utf8), line: startLine)
+    }
+
+    /// `runSQL` on bytes: they reach `sqlite3_prepare` exactly as given (no decoding), and an
+    /// error names `startLine`, where the text starts, as sqlite3 names its input chunk's line.
+    func runSQL(_ sql: [UInt8], line startLine: Int) -> Bool {
         let db = session.db
         if formatter.settings != session.output { formatter.settings = session.output }
         if formatter.out !== session.out { formatter.out = session.out }
-        // withCString: native strings are already NUL-terminated UTF-8, so no copy.
-        return sql.withCString { base -> Bool in
+        var text = sql
+        text.append(0)
+        return text.withUnsafeBufferPointer { buffer -> Bool in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             var cursor: UnsafePointer<CChar> = base
-            var line = startLine
+            let line = startLine
             while cursor.pointee != 0 {
-                // Line of the statement's first token, for error messages.
-                while cursor.pointee != 0, isspace(Int32(UInt8(bitPattern: cursor.pointee))) != 0 {
-                    if cursor.pointee == 10 { line += 1 }
-                    cursor += 1
-                }
+                while cursor.pointee != 0, isspace(Int32(UInt8(bitPattern: cursor.pointee))) != 0 { cursor += 1 }
                 if cursor.pointee == 0 { break }
                 let wasInTransaction = session.inTransaction
                 let started = DispatchTime.now()
@@ -152,8 +183,11 @@ final class Shell {
                         ? try db.observingAuthorizations({ events.append($0) }) { try db.prepare(first: cursor, tail: &tail) }
                         : try db.prepare(first: cursor, tail: &tail)
                 } catch let error as MigshError {
-                    sqlFailed(String(cString: cursor), message: error.message, kind: "Parse error", line: line,
-                              context: SQLErrorContext.render(sql: error.sql, offset: error.sqlOffset),
+                    // The context from the bytes themselves: SQLite's offset counts bytes.
+                    let rest = UnsafeBufferPointer(start: UnsafeRawPointer(cursor).assumingMemoryBound(to: UInt8.self),
+                                                   count: buffer.count - 1 - (cursor - base))
+                    sqlFailed(String(cString: cursor), message: Shell.withCode(error), kind: .prepare, line: line,
+                              context: SQLErrorContext.render(sql: Array(rest), offset: error.sqlOffset),
                               started: started, wasInTransaction: wasInTransaction)
                     return false
                 } catch {
@@ -162,13 +196,12 @@ final class Shell {
                 let next = tail ?? cursor
                 let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: next - cursor), as: UTF8.self)
                 let statementLine = line
-                for p in cursor..<next where p.pointee == 10 { line += 1 }
                 cursor = next
                 guard let statement = prepared else { continue }  // comment only
                 // query_only stops writes to the database, but VACUUM INTO creates its target
                 // file before failing: under --readonly it is refused before it runs.
                 if session.configuration.readOnly, SQLScript.leadingWords(text, count: 1) == ["VACUUM"] {
-                    sqlFailed(text, message: "VACUUM refused: the database was opened with --readonly", kind: "Error",
+                    sqlFailed(text, message: Array("VACUUM refused: the database was opened with --readonly".utf8), kind: .other,
                               line: statementLine, started: started, wasInTransaction: wasInTransaction)
                     return false
                 }
@@ -209,10 +242,7 @@ final class Shell {
                         }
                     }
                 } catch let error as MigshError {
-                    // sqlite3 prints the primary result code after a runtime error.
-                    // sqlite3 adds the primary result code after a runtime error, unless it is 1.
-                    let code = error.resultCode?.primary.rawValue ?? SQLITE_ERROR
-                    sqlFailed(text, message: code > 1 ? "\(error.message) (\(code))" : error.message, kind: "Runtime error", line: statementLine,
+                    sqlFailed(text, message: Shell.withCode(error), kind: .step, line: statementLine,
                               started: started, wasInTransaction: wasInTransaction)
                     return false
                 } catch {
@@ -251,20 +281,42 @@ final class Shell {
         if session.eqp >= 3, let program = try? db.prepare("EXPLAIN " + sql) { try? formatter.writeExplain(program) }
     }
 
-    private func sqlFailed(_ text: String, message: String, kind: String, line: Int, context: String = "",
+    /// When an SQL error happened: sqlite3 words each differently.
+    enum SQLFailure {
+        case prepare, step, other
+    }
+
+    /// SQLite's message, with the primary result code after it unless it is 1 (sqlite3's
+    /// `save_err_msg`).
+    static func withCode(_ error: MigshError) -> [UInt8] {
+        let code = error.resultCode?.primary.rawValue ?? SQLITE_ERROR
+        return code > 1 ? error.messageBytes + Array(" (\(code))".utf8) : error.messageBytes
+    }
+
+    /// An SQL error on standard error, in sqlite3's words: in a script `Parse error near line
+    /// N: …` (migsh adds `of FILE` for a named file), typed `Parse error: …`, and for SQL given
+    /// on the command line `Error: in prepare, …` / `Error: stepping, …`; then the caret.
+    private func sqlFailed(_ text: String, message: [UInt8], kind: SQLFailure, line: Int, context: [UInt8] = [],
                            started: DispatchTime, wasInTransaction: Bool) {
         out.flush()
-        if firstError == nil { firstError = message }
-        session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: message)
-        var location = ""
-        if sourceName != nil || line > 1 || session.configuration.interactive == false {
-            location = " near line \(line)" + (sourceName.map { " of \($0)" } ?? "")
+        let decoded = String(decoding: message, as: UTF8.self)
+        if firstError == nil { firstError = decoded }
+        session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: decoded)
+        let prefix: String
+        if inScript || session.configuration.interactive {
+            let word = kind == .prepare ? "Parse error" : kind == .step ? "Runtime error" : "Error"
+            prefix = inScript ? "\(word) near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": " : "\(word): "
+        } else {
+            prefix = kind == .prepare ? "Error: in prepare, " : kind == .step ? "Error: stepping, " : "Error: "
         }
-        err.write("\(kind)\(location): \(message)\(context)\n")
+        err.write(prefix)
+        err.write(message)
+        err.write(context)
+        err.write(byte: 10)
         if wasInTransaction && !session.inTransaction {
             session.recorder.transactionRolledBack()
             err.write("Note: SQLite rolled the open transaction back after this error; earlier changes in it are gone.\n")
-            session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: message))
+            session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: decoded))
         }
         err.flush()
         if failureCode == 0 { failureCode = 1 }
@@ -272,71 +324,26 @@ final class Shell {
 
     // MARK: Scripts
 
-    /// Runs a script read line by line, as sqlite3's process_input does. Returns the number
-    /// of failures; stops at the first when bail is on. `ShellExit` propagates.
+    /// Runs a script read line by line, as sqlite3's process_input does (`SQLInput`): its
+    /// bytes reach SQLite unchanged, and SQL still pending at the end of input runs as it is.
+    /// Returns the number of failures; stops at the first when bail is on. `ShellExit` propagates.
     func runScript(lines: inout some LineSource, name: String?) throws -> Int {
         let (savedName, savedInScript) = (sourceName, inScript)
         (sourceName, inScript) = (name, true)
         defer { (sourceName, inScript) = (savedName, savedInScript) }
-        var buffer = ""
-        var bufferLine = 0
-        var lineNumber = 0
+        var input = SQLInput()
         var failures = 0
-        while let raw = lines.nextLine() {
-            lineNumber += 1
-            let line = raw
-            if buffer.isEmpty {
-                if Shell.isAllWhitespace(line) {
-                    if session.echo { out.write(line + "\n") }
-                    continue
-                }
-                if line.first == "." {
-                    if !(try runUnit(line, line: lineNumber)) {
-                        failures += 1
-                        if session.bail { return failures }
-                    }
-                    continue
-                }
-                bufferLine = lineNumber
-            }
-            // The common case in scripts, one complete statement per line: no buffer to build.
-            if buffer.isEmpty && SQLScript.isComplete(line) {
-                if !(try runUnit(line, line: lineNumber)) {
-                    failures += 1
-                    if session.bail { return failures }
-                }
-                continue
-            }
-            buffer += line
-            buffer += "\n"
-            if SQLScript.isComplete(buffer) {
-                let ok = try runUnit(buffer, line: bufferLine)
-                buffer = ""
-                if !ok {
-                    failures += 1
-                    if session.bail { return failures }
-                }
+        while let line = lines.nextLine() {
+            guard let unit = input.add(line) else { continue }
+            if !(try run(unit)) {
+                failures += 1
+                if session.bail { return failures }
             }
         }
-        if !buffer.isEmpty && !Shell.isAllWhitespace(buffer) {
-            err.write("Parse error near line \(bufferLine)" + (name.map { " of \($0)" } ?? "") + ": incomplete input (an unterminated statement, string or trigger at end of input)\n")
-            err.flush()
-            session.logStatement(trimmedSQL(buffer), outcome: "error", durationMS: 0, error: "incomplete input")
+        if let unit = input.finish(), !(try run(unit)) {
             failures += 1
-            if failureCode == 0 { failureCode = 1 }
         }
         return failures
-    }
-
-    /// True when the line holds only white space and comments (sqlite3's _all_whitespace).
-    static func isAllWhitespace(_ text: String) -> Bool {
-        // Fast path: the first non-blank byte decides unless it may start a comment.
-        for byte in text.utf8 where !(byte == 32 || byte == 9 || byte == 10 || byte == 13 || byte == 11 || byte == 12) {
-            if byte != UInt8(ascii: "-") && byte != UInt8(ascii: "/") { return false }
-            break
-        }
-        var tokenizer = SQLTokenizer(text)
-        return tokenizer.next() == nil && !text.contains("'") && !text.contains("\"")
     }
 
     /// The end of a non-interactive session: an open transaction is rolled back, said on
@@ -365,15 +372,15 @@ func elapsedMS(since start: DispatchTime) -> Int {
     Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
 }
 
-/// A source of input lines (without their newline).
+/// A source of input lines (without their newline), as bytes: never decoded.
 protocol LineSource {
-    mutating func nextLine() -> String?
+    mutating func nextLine() -> [UInt8]?
 }
 
 /// Lines from a C stream, read with getline (no size limit, no per-line buffering surprises).
 struct FileLineSource: LineSource {
     let file: UnsafeMutablePointer<FILE>
-    mutating func nextLine() -> String? {
+    mutating func nextLine() -> [UInt8]? {
         var ptr: UnsafeMutablePointer<CChar>?
         var cap = 0
         let n = getline(&ptr, &cap, file)
@@ -382,6 +389,6 @@ struct FileLineSource: LineSource {
         var len = n
         if len > 0 && ptr[len - 1] == 10 { len -= 1 }
         if len > 0 && ptr[len - 1] == 13 { len -= 1 }
-        return String(decoding: UnsafeRawBufferPointer(start: ptr, count: len), as: UTF8.self)
+        return Array(UnsafeRawBufferPointer(start: ptr, count: len))
     }
 }
