@@ -11,6 +11,10 @@ final class Shell {
     /// True while a script (a file, standard input, `.read`) runs: errors name their line.
     var inScript = false
     var readDepth = 0
+    /// True while SQL given as a COMMAND argument or with -cmd runs (errors as sqlite3's shell_exec).
+    private var runningArgument = false
+    /// The number of the input line last read by the running script (sqlite3's p->lineno).
+    var currentLine = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
     var failureCode: Int32 = 0
     /// The first error reported, without its details (a fleet run's report names it).
@@ -83,13 +87,23 @@ final class Shell {
     /// Runs one unit (a dot-command line or complete SQL). Returns false on failure.
     /// `ShellExit` propagates.
     @discardableResult
-    func runUnit(_ text: String, line: Int?) throws -> Bool {
+    /// `echo`: false for COMMAND arguments and `-cmd`, which sqlite3 never echoes.
+    func runUnit(_ text: String, line: Int?, echo: Bool = true) throws -> Bool {
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
         onUnit?(String(trimmed))
-        if session.echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
-        let ok = trimmed.hasPrefix(".")
-            ? try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
-            : runSQL(text, line: line ?? 1)
+        if session.echo && echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
+        let ok: Bool
+        if trimmed.hasPrefix(".") {
+            ok = try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
+        } else {
+            runningArgument = line == nil && !inScript && !session.configuration.interactive
+            defer { runningArgument = false }
+            ok = runSQL(text, line: line ?? 1)
+        }
+        if let message = session.safeModeViolation {
+            session.safeModeViolation = nil
+            try safeModeViolation(message, unit: text)
+        }
         // `.once` ends after this unit; a redirected file that failed (a full disk) is said.
         if session.redirection != nil, let problem = session.afterUnit() {
             report(problem, line: inScript ? line : nil)
@@ -102,6 +116,28 @@ final class Shell {
     func runDotCommand(_ line: String, line lineNumber: Int?) throws -> Bool {
         let started = DispatchTime.now()
         defer { out.flush() }
+        if session.configuration.safe {
+            // sqlite3 -safe: a command that reaches beyond the database ends the run; `.nonce`
+            // with the -nonce value lifts that for the next dot-command only.
+            let words = DotCommands.tokenize(line)
+            let name = words.first.map { DotCommands.aliases[$0] ?? $0 } ?? ""
+            if name == ".nonce" {
+                guard words.count == 2 else {
+                    err.write("Usage: .nonce NONCE\n")
+                    if failureCode == 0 { failureCode = 1 }
+                    return false
+                }
+                guard let nonce = session.configuration.nonce, words[1] == nonce else {
+                    try safeModeViolation("incorrect nonce: \"\(words[1])\"", unit: line)
+                }
+                session.safeModeLifted = true
+                return true
+            }
+            defer { session.safeModeLifted = false }
+            if let message = SafeMode.refusal(of: name, words: words), !session.safeModeLifted {
+                try safeModeViolation(message, unit: line)
+            }
+        }
         do {
             try DotCommands.run(line: line, in: self)
             session.log(Audit.Command(command: line, outcome: "ok", durationMS: elapsedMS(since: started)))
@@ -119,6 +155,17 @@ final class Shell {
             if failureCode == 0 || code > 1 { failureCode = code }
             return false
         }
+    }
+
+    /// sqlite3's failIfSafeMode: `line N: MESSAGE` on standard error, and the run ends, exit 1
+    /// (an open transaction is rolled back, as at any end of a script).
+    /// The line is sqlite3's: the input line last read (0 for COMMAND arguments and -cmd).
+    func safeModeViolation(_ message: String, unit: String) throws -> Never {
+        out.flush()
+        err.write("line \(inScript ? currentLine : 0): \(message)\n")
+        err.flush()
+        session.log(Audit.Command(command: trimmedSQL(unit), outcome: "refused", error: message, durationMS: nil))
+        throw ShellExit(code: 1)
     }
 
     // MARK: SQL
@@ -152,6 +199,7 @@ final class Shell {
                         ? try db.observingAuthorizations({ events.append($0) }) { try db.prepare(first: cursor, tail: &tail) }
                         : try db.prepare(first: cursor, tail: &tail)
                 } catch let error as MigshError {
+                    if session.safeModeViolation != nil { return false }  // runUnit ends the run
                     sqlFailed(String(cString: cursor), message: error.message, kind: "Parse error", line: line,
                               context: SQLErrorContext.render(sql: error.sql, offset: error.sqlOffset),
                               started: started, wasInTransaction: wasInTransaction)
@@ -199,6 +247,7 @@ final class Shell {
                         }
                     }
                 } catch let error as MigshError {
+                    if session.safeModeViolation != nil { return false }  // VACUUM INTO: runUnit ends the run
                     // sqlite3 prints the primary result code after a runtime error.
                     // sqlite3 adds the primary result code after a runtime error, unless it is 1.
                     let code = error.resultCode?.primary.rawValue ?? SQLITE_ERROR
@@ -246,11 +295,16 @@ final class Shell {
         out.flush()
         if firstError == nil { firstError = message }
         session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: message)
-        var location = ""
-        if sourceName != nil || line > 1 || session.configuration.interactive == false {
-            location = " near line \(line)" + (sourceName.map { " of \($0)" } ?? "")
+        if runningArgument && kind != "Error" {
+            // A COMMAND argument or -cmd: sqlite3's shell_exec error, with no line.
+            err.write("Error: \(kind == "Parse error" ? "in prepare" : "stepping"), \(message)\(context)\n")
+        } else {
+            var location = ""
+            if sourceName != nil || line > 1 || session.configuration.interactive == false {
+                location = " near line \(line)" + (sourceName.map { " of \($0)" } ?? "")
+            }
+            err.write("\(kind)\(location): \(message)\(context)\n")
         }
-        err.write("\(kind)\(location): \(message)\(context)\n")
         if wasInTransaction && !session.inTransaction {
             session.recorder.transactionRolledBack()
             err.write("Note: SQLite rolled the open transaction back after this error; earlier changes in it are gone.\n")
@@ -274,6 +328,7 @@ final class Shell {
         var failures = 0
         while let raw = lines.nextLine() {
             lineNumber += 1
+            currentLine = lineNumber
             let line = raw
             if buffer.isEmpty {
                 if Shell.isAllWhitespace(line) {
