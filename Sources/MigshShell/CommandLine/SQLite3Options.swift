@@ -115,30 +115,30 @@ struct SQLite3Options: Equatable {
             case "-quote": o.actions.append(.mode(.quote))
             case "-table": o.actions.append(.mode(.table))
             case "-tabs": o.actions.append(.mode(.tabs))
-            case "-separator": o.actions.append(.separator(try value(name)))
-            case "-newline": o.actions.append(.newline(try value(name)))
-            case "-nullvalue": o.actions.append(.nullValue(try value(name)))
+            case "-separator": o.actions.append(.separator(try value(word)))
+            case "-newline": o.actions.append(.newline(try value(word)))
+            case "-nullvalue": o.actions.append(.nullValue(try value(word)))
             case "-header": o.actions.append(.header(true))
             case "-noheader": o.actions.append(.header(false))
             case "-echo": o.actions.append(.echo)
             case "-eqp": o.actions.append(.eqp(1))
             case "-eqpfull": o.actions.append(.eqp(3))
             case "-stats": o.actions.append(.stats)
-            case "-cmd": o.actions.append(.command(try value(name)))
-            case "-init": o.initFile = try value(name)
+            case "-cmd": o.actions.append(.command(try value(word)))
+            case "-init": o.initFile = try value(word)
             case "-bail": o.bail = true
             case "-batch": o.interactive = false
             case "-interactive": o.interactive = true
             case "-readonly": o.readOnly = true
             case "-safe": o.safe = true
-            case "-nonce": o.nonce = try value(name)
+            case "-nonce": o.nonce = try value(word)
             case "-nofollow": o.noFollow = true
             case "-version": o.version = true
             case "-help": o.help = true
-            case "-vfs": o.vfs = try value(name)
-            case "-mmap": o.mmap = try integer(name)
-            case "-lookaside": o.lookaside = [try integer(name), try integer(name)]
-            case "-pagecache": o.pageCache = [try integer(name), try integer(name)]
+            case "-vfs": o.vfs = try value(word)
+            case "-mmap": o.mmap = try integer(word)
+            case "-lookaside": o.lookaside = [try integer(word), try integer(word)]
+            case "-pagecache": o.pageCache = [try integer(word), try integer(word)]
             case "-A":
                 throw refuse(word, "it runs sqlite3's .archive command (ZIP and SQLite archives), which migsh does not have")
             case "-append":
