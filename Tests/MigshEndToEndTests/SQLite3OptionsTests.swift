@@ -219,4 +219,22 @@ struct SQLite3OptionsTests {
             #expect(listing() == before, "files appeared: \(Set(listing()).subtracting(before).sorted())")
         }
     }
+
+    @Test("an interactive session on :memory: writes no history and asks nothing")
+    func interactiveMemoryWritesNoFiles() throws {
+        try withTemporaryDirectory { dir in
+            func listing() -> [String] { (FileManager.default.subpaths(atPath: dir) ?? []).sorted() }
+            let before = listing()
+            try withTerminal(environment: ["HOME": dir, "NO_COLOR": "1", "XDG_CONFIG_HOME": dir + "/config",
+                                           "XDG_STATE_HOME": dir + "/state", "XDG_CACHE_HOME": dir + "/cache"], cwd: dir) { terminal in
+                try terminal.launch(["--noinit", ":memory:"])
+                _ = try terminal.waitFor(":memory: v")
+                try terminal.typeLine("select 6 * 7;")
+                _ = try terminal.waitFor("\n42")
+                try terminal.typeLine(".quit")
+                #expect(try terminal.exitStatus() == 0)
+            }
+            #expect(listing() == before, "files appeared: \(Set(listing()).subtracting(before).sorted())")
+        }
+    }
 }
