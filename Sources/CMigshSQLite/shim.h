@@ -1,6 +1,7 @@
 #ifndef CMIGSH_SQLITE_SHIM_H
 #define CMIGSH_SQLITE_SHIM_H
 #include <sqlite3.h>
+#include <stdlib.h>
 
 // sqlite3_db_config is variadic: Swift cannot call it directly.
 static inline int migsh_sqlite3_db_config_int(sqlite3 *db, int op, int value, int *out) {
@@ -12,6 +13,22 @@ static inline int migsh_sqlite3_db_config_int(sqlite3 *db, int op, int value, in
 static inline void migsh_format_double(char *buf, int size, double value, int digits) {
     if (digits == 20) sqlite3_snprintf(size, buf, "%!.20g", value);
     else sqlite3_snprintf(size, buf, "%!.15g", value);
+}
+
+// sqlite3_config is variadic. sqlite3's -mmap, -lookaside and -pagecache options call it
+// before the library initializes; migsh does the same, before its first connection opens.
+static inline int migsh_sqlite3_config_mmap(sqlite3_int64 size) {
+    return sqlite3_config(SQLITE_CONFIG_MMAP_SIZE, size, size);
+}
+static inline int migsh_sqlite3_config_lookaside(int size, int count) {
+    return sqlite3_config(SQLITE_CONFIG_LOOKASIDE, size, count);
+}
+// As sqlite3 3.40's shell: the page cache gets n slots of sz bytes, malloc'd once, never freed.
+static inline int migsh_sqlite3_config_pagecache(sqlite3_int64 sz, sqlite3_int64 n) {
+    if (sz > 70000) sz = 70000;
+    if (sz < 0) sz = 0;
+    if (sz > 0 && n > 0 && 0xffffffffffffLL / sz < n) n = 0xffffffffffffLL / sz;
+    return sqlite3_config(SQLITE_CONFIG_PAGECACHE, (n > 0 && sz > 0) ? malloc((size_t)(n * sz)) : 0, (int)sz, (int)n);
 }
 
 #include <sys/vfs.h>

@@ -69,6 +69,17 @@ public final class AuditLog: @unchecked Sendable {
         headFD = open(AuditLog.headPath(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
     }
 
+    /// A log that keeps nothing, for a database that leaves no file behind (`:memory:`):
+    /// its lines go to /dev/null, and no head file is made.
+    public static func discarding() throws -> AuditLog { try AuditLog(devNull: ()) }
+
+    private init(devNull: Void) throws {
+        path = "/dev/null"
+        fd = open("/dev/null", O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw MigshError(.audit, "cannot open /dev/null: \(String(cString: strerror(errno)))") }
+        headFD = -1
+    }
+
     deinit {
         // No batch is in flight (each holds the log), and this may run on `writer` itself
         // (the last batch released the log): write what is left here, not through the queue.

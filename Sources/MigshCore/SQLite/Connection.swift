@@ -17,10 +17,11 @@ public final class Connection {
     let handle: OpaquePointer
 
     /// Opens `path`. Never creates the file unless `mode` is `.readWriteCreate`.
-    public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMS: Int32 = 5000) throws {
+    /// `noFollow`: refuse a symbolic link as the database (SQLITE_OPEN_NOFOLLOW, sqlite3's -nofollow).
+    public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMS: Int32 = 5000, noFollow: Bool = false) throws {
         self.path = path
         self.mode = mode
-        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | (noFollow ? SQLITE_OPEN_NOFOLLOW : 0)
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY

@@ -23,6 +23,16 @@ struct MigshCommandLine: ParsableCommand {
           migsh --each 'sites/*/app.sqlite' --canary 2 '.apply --yes'
                                             a fleet: every database, then a summary
 
+        SQLITE3'S OPTIONS (one dash or two, before or after DATABASE, as sqlite3 3.40):
+          -ascii -box -column -csv -html -json -line -list -markdown -quote -table
+          -tabs  -separator SEP  -newline SEP  -nullvalue TEXT  -[no]header  -echo
+          -cmd COMMAND  -init FILE  -bail  -batch  -interactive  -readonly  -safe
+          -nonce STRING  -nofollow  -stats  -vfs NAME  -mmap N  -lookaside SIZE N
+          -pagecache SIZE N  -version  -help. Where migsh has the same name, the
+          two-dash spelling is migsh's (--json, --version, --help). -A, -append,
+          -deserialize, -maxsize, -memtrace and -zip are refused.
+          :memory: and "" need no --create and leave no files.
+
         ENVIRONMENT:
           MIGSH_DATABASE     the database when none is given
           MIGSH_MIGRATIONS   the migrations folder when -m is not given

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMigshSQLite
 import Foundation
 import MigshCore
 
@@ -20,6 +21,9 @@ public enum MigshMain {
             // The usual forms are read directly; the rest by swift-argument-parser's parse()
             // (not parseAsRoot(): the root would answer --help with a HelpCommand value).
             options = try MigshOptions.parse()
+        } catch let refusal as SQLite3Options.Refusal {
+            FileHandle.standardError.write(Data(("migsh: Error: " + refusal.message + "\n").utf8))
+            exit(1)
         } catch {
             let code = MigshCommandLine.exitCode(for: error)
             let message = MigshCommandLine.fullMessage(for: error)
@@ -30,7 +34,42 @@ public enum MigshMain {
             FileHandle.standardError.write(Data(("migsh: " + message + "\n").utf8))
             exit(2)
         }
+        if options.sqlite3.version {
+            // sqlite3 -version: the library's version and source id, exactly as sqlite3 prints them.
+            print("\(String(cString: sqlite3_libversion())) \(String(cString: sqlite3_sourceid()))")
+            exit(0)
+        }
+        if options.sqlite3.help {
+            print(MigshCommandLine.helpMessage())
+            exit(0)
+        }
+        if let message = configureLibrary(options.sqlite3) {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(1)
+        }
         exit(run(options, lineReader: lineReader))
+    }
+
+    /// sqlite3's options that configure the library itself (`-mmap`, `-lookaside`,
+    /// `-pagecache`, `-vfs`), before the first connection opens, as sqlite3 does; an error's text.
+    static func configureLibrary(_ s: SQLite3Options) -> String? {
+        // > The sqlite3_config() interface may only be invoked prior to library initialization
+        // > using sqlite3_initialize() or after shutdown by sqlite3_shutdown().
+        if let size = s.mmap, migsh_sqlite3_config_mmap(size) != SQLITE_OK {
+            return "migsh: Error: -mmap \(size): SQLite refused the setting"
+        }
+        if let l = s.lookaside, migsh_sqlite3_config_lookaside(Int32(clamping: max(0, l[0])), Int32(clamping: max(0, l[1]))) != SQLITE_OK {
+            return "migsh: Error: -lookaside \(l[0]) \(l[1]): SQLite refused the setting"
+        }
+        if let p = s.pageCache, migsh_sqlite3_config_pagecache(p[0], p[1]) != SQLITE_OK {
+            return "migsh: Error: -pagecache \(p[0]) \(p[1]): SQLite refused the setting"
+        }
+        if let name = s.vfs {
+            // sqlite3 makes the named VFS the default one, for every connection.
+            guard let vfs = sqlite3_vfs_find(name) else { return "no such VFS: \"\(name)\"" }
+            sqlite3_vfs_register(vfs, 1)
+        }
+        return nil
     }
 
     static func run(_ o: MigshOptions, lineReader: any LineReader) -> Int32 {
@@ -41,7 +80,13 @@ public enum MigshMain {
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
         let databasePath = o.database ?? env["MIGSH_DATABASE"] ?? "nukeworks_db.sqlite"
-        let interactive = o.commands.isEmpty && o.file == nil && !o.check && isatty(0) != 0
+        let readsInput = o.commands.isEmpty && o.file == nil && !o.check
+        // sqlite3's -batch reads a terminal as a script; -interactive needs one here (libedit).
+        let interactive = readsInput && isatty(0) != 0 && o.sqlite3.interactive != false
+        if readsInput && o.sqlite3.interactive == true && !interactive {
+            err.write("migsh: Error: -interactive: standard input is not a terminal, and migsh's interactive shell needs one\n")
+            return 1
+        }
         var c = configuration(o, databasePath: databasePath, interactive: interactive)
 
         // --target and --app-version are checked against the folder now: a bad value is a
@@ -58,7 +103,7 @@ public enum MigshMain {
                 Shell.writeError(error, to: err)
                 return Shell.exitCode(for: error)
             }
-        } else if interactive && !o.create && !FileManager.default.fileExists(atPath: databasePath) {
+        } else if interactive && !o.create && !Session.isTemporary(databasePath) && !FileManager.default.fileExists(atPath: databasePath) {
             guard lineReader.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") else {
                 err.write("Error: database not found: \(databasePath)\n")
                 return 1
@@ -99,6 +144,9 @@ public enum MigshMain {
         c.json = o.json
         c.interactive = interactive
         c.folder = migrations
+        c.safe = o.sqlite3.safe
+        c.nonce = o.sqlite3.nonce
+        c.noFollow = o.sqlite3.noFollow
         return c
     }
 
@@ -153,11 +201,16 @@ public enum MigshMain {
         let env = Environment.process
         var status: Int32 = 0
 
-        if !o.noInit, let initPath = initFilePath(o.initFile, env: env) {
+        // sqlite3's -init FILE is read even with --noinit (it names the file); a file it
+        // cannot open is said as sqlite3 says it, and the session goes on.
+        let sqlite3Init = o.sqlite3.initFile != nil && o.initFile == o.sqlite3.initFile
+        if !o.noInit || sqlite3Init, let initPath = initFilePath(o.initFile, env: env) {
             if let f = fopen(initPath, "r") {
                 var source = FileLineSource(file: f)
                 _ = try? shell.runScript(lines: &source, name: (initPath as NSString).lastPathComponent)
                 fclose(f)
+            } else if sqlite3Init {
+                err.write("cannot open: \"\(initPath)\"\n")
             } else if o.initFile != nil {
                 err.write("Error: cannot open init file \(initPath)\n")
                 status = 1
@@ -170,13 +223,14 @@ public enum MigshMain {
             return status
         }
         do {
+            if let failed = try runSQLite3Actions(o.sqlite3.actions, shell: shell) { return failed }
             if !commands.isEmpty {
                 // SQL arguments as the bytes the program was given (Latin-1 included), not
                 // their decoding.
                 for (command, raw) in zip(commands, rawArguments(matching: commands)) {
                     let ok = raw.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: ".")
-                        ? try shell.runUnit(command, line: nil)
-                        : shell.runSQLUnit(raw, line: nil)
+                        ? try shell.runUnit(command, line: nil, echo: false)
+                        : try shell.runSQLUnit(raw, line: nil, echo: false)
                     if !ok && session.bail { break }
                 }
                 status = shell.finishBatch()
@@ -224,6 +278,30 @@ public enum MigshMain {
             j -= 1
         }
         return result
+    }
+
+    /// sqlite3's settings and `-cmd` commands, in command-line order, after the init file and
+    /// before the input, as sqlite3 runs them; the exit status when a `-cmd` failed under bail.
+    private static func runSQLite3Actions(_ actions: [SQLite3Options.Action], shell: Shell) throws -> Int32? {
+        let session = shell.session
+        for action in actions {
+            switch action {
+            case .mode(let mode): session.output.applyCommandLineMode(mode)
+            case .separator(let text): session.output.separator = text
+            case .newline(let text): session.output.rowSeparator = text
+            case .nullValue(let text): session.output.nullValue = text
+            case .header(let on): session.output.setHeaders(on)
+            case .echo: session.echo = true
+            case .eqp(let level): session.eqp = level
+            case .stats: session.stats = 1
+            case .command(let command):
+                // As sqlite3's -cmd: not echoed, errors without a line number.
+                if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
+                    return shell.finishBatch()
+                }
+            }
+        }
+        return nil
     }
 
     static func initFilePath(_ explicit: String?, env: Environment) -> String? {

@@ -42,6 +42,8 @@ struct MigshOptions: Equatable {
     var maxFailures: Int?
     var report: String?
     var mergeReports: [String] = []
+    /// sqlite3's own options (`-batch`, `-csv`, `-cmd SQL`, …), taken out before the rest is read.
+    var sqlite3 = SQLite3Options()
 
     /// A fleet run: the positional arguments are all commands.
     var isFleet: Bool { each != nil || fleet != nil }
@@ -50,9 +52,22 @@ struct MigshOptions: Equatable {
     var fleetCommands: [String] { (database.map { [$0] } ?? []) + commands }
 
     /// The command line (without the program name), or a parse error of swift-argument-parser's.
+    /// sqlite3's options (`SQLite3Options`) are taken out first; `-version` and `-help` answer
+    /// before the rest is read, as in sqlite3.
     static func parse(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> MigshOptions {
-        if let options = parseCommon(arguments) { return options }
-        return try MigshCommandLine.parse(arguments).options
+        let (sqlite3, rest) = try SQLite3Options.extract(arguments)
+        if sqlite3.version || sqlite3.help { return MigshOptions(sqlite3: sqlite3) }
+        var options = try parseCommon(rest) ?? MigshCommandLine.parse(rest).options
+        if !sqlite3.isEmpty { options.adopt(sqlite3) }
+        return options
+    }
+
+    /// sqlite3's options that are migsh's settings too.
+    mutating func adopt(_ s: SQLite3Options) {
+        sqlite3 = s
+        if s.bail { bail = true }
+        if s.readOnly { readOnly = true }
+        if let file = s.initFile { initFile = file }
     }
 
     /// The usual command lines, read without the parser; nil for anything it does not read

@@ -25,6 +25,8 @@ public enum ParserFuzzing {
             if let name = words.first, let type = DotCommands.command(named: name) {
                 _ = try? type.parse(Array(words.dropFirst()))
             }
+            // sqlite3's options are taken out first: any words, no crash.
+            _ = try? SQLite3Options.extract(words)
             // The fast reader of the command line agrees with the parser wherever it reads.
             let parsed = (try? MigshCommandLine.parse(words))?.options
             if let fast = MigshOptions.parseCommon(words) {

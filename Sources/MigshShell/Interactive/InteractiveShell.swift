@@ -32,11 +32,14 @@ struct InteractiveShell {
             Completion(sources: session).candidates(line: line, word: word,
                                                     statementBefore: input.hasPending ? String(decoding: input.pending, as: UTF8.self) + "\n" : "")
         }
-        defer { reader.saveHistory(history) }
+        // A temporary database (`:memory:`, "") leaves no file behind: its lines are not kept.
+        let keepsHistory = !Session.isTemporary(session.configuration.databasePath)
+        defer { if keepsHistory { reader.saveHistory(history) } }
         InterruptHandler.install()
         shell.out.write("migsh \(MigshVersion.current) — enter \".help\" for help\n")
         shell.out.flush()
-        startupCheck()
+        // The spec's start-up check is for installations; a temporary database is none.
+        if keepsHistory { startupCheck() }
 
         while true {
             InterruptHandler.target = session.db.sqliteHandle

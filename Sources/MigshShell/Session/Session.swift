@@ -29,6 +29,21 @@ final class Session {
         var inFleet = false
         /// A scratch session: the private copy `databasePath` is, and the original.
         var scratch: ScratchCopy?
+        /// sqlite3's -safe (`SafeMode`), its -nonce, and -nofollow (no symbolic link as the database).
+        var safe = false
+        var nonce: String?
+        var noFollow = false
+    }
+
+    /// `:memory:` and the empty name: a database that lives only as long as the connection
+    /// (SQLite's in-memory or private temporary database). It needs no --create, and the
+    /// session writes no file for it: its audit log goes nowhere.
+    static func isTemporary(_ path: String) -> Bool { path.isEmpty || path == ":memory:" }
+
+    /// The audit log for `c`: discarded for a temporary database unless --audit named one.
+    static func openAudit(_ c: Configuration) throws -> AuditLog {
+        if isTemporary(c.databasePath) && !c.auditGiven { return try AuditLog.discarding() }
+        return try AuditLog(path: c.auditPath)
     }
 
     var configuration: Configuration
@@ -55,6 +70,10 @@ final class Session {
     /// `.record`: the statements that changed the schema or data, while `recording`.
     var recorder = StatementRecorder()
     var recording = false
+    /// Safe mode: `.nonce` lifted it until the next dot-command has run; the refusal the
+    /// authorizer met while a statement was prepared, for the shell to report.
+    var safeModeLifted = false
+    var safeModeViolation: String?
 
     /// `.prompt`: the name shown before the version (nil: the database's file name), and the
     /// continuation prompt.
@@ -83,8 +102,20 @@ final class Session {
         // The database first, so that a typo leaves no stray audit file behind; then the audit
         // log, before anything runs: an unwritable log is an error, never a silent gap.
         db = try Session.open(configuration)
-        audit = try AuditLog(path: configuration.auditPath)
+        audit = try Session.openAudit(configuration)
+        installSafeMode()
         try logSessionStart()
+    }
+
+    /// sqlite3's safeModeAuth on the session's connection: ATTACH (and VACUUM INTO) and the
+    /// functions that reach files are denied, and the shell ends the run with the reason.
+    private func installSafeMode() {
+        guard configuration.safe else { return }
+        db.setAuthorizer { [unowned self] event in
+            guard !safeModeLifted, let message = SafeMode.refusal(of: event) else { return true }
+            if safeModeViolation == nil { safeModeViolation = message }
+            return false
+        }
     }
 
     /// The session's first entry in its audit log (and in a new one after `.open`).
@@ -110,6 +141,9 @@ final class Session {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        if isTemporary(path) {
+            return try Connection(path: path, mode: c.readOnly ? .readOnly : .readWriteCreate, busyTimeoutMS: c.busyTimeoutMS)
+        }
         if exists && isDir.boolValue {
             throw MigshError(.notADatabase, "\(path) is a folder, not a database file")
         }
@@ -118,7 +152,7 @@ final class Session {
                              details: ["Use --create to make a new database (migsh never creates one from a typo)."])
         }
         let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists ? .readWrite : .readWriteCreate)
-        let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS)
+        let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS, noFollow: c.noFollow)
         // Touch the schema now so that a non-database file is reported at open, not later.
         do {
             _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
@@ -154,9 +188,10 @@ final class Session {
             c = Session.scratchConfiguration(c, copy: copy)
         }
         let newDB = try Session.open(c)
-        let newAudit = c.auditPath == configuration.auditPath ? audit : try AuditLog(path: c.auditPath)
+        let newAudit = c.auditPath == configuration.auditPath && !Session.isTemporary(path) ? audit : try Session.openAudit(c)
         log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
         db = newDB
+        installSafeMode()
         configuration.scratch?.remove()
         configuration.scratch = c.scratch
         configuration.databasePath = c.databasePath

@@ -11,6 +11,8 @@ final class Shell {
     /// True while a script (a file, standard input, `.read`) runs: errors name their line.
     var inScript = false
     var readDepth = 0
+    /// The number of the input line last read by the running script (sqlite3's p->lineno).
+    var currentLine = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
     var failureCode: Int32 = 0
     /// The first error reported, without its details (a fleet run's report names it).
@@ -82,14 +84,15 @@ final class Shell {
 
     /// Runs one unit (a dot-command line or complete SQL). Returns false on failure.
     /// `ShellExit` propagates.
+    /// `echo`: false for COMMAND arguments and `-cmd`, which sqlite3 never echoes.
     @discardableResult
-    func runUnit(_ text: String, line: Int?) throws -> Bool {
+    func runUnit(_ text: String, line: Int?, echo: Bool = true) throws -> Bool {
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
-        guard trimmed.hasPrefix(".") else { return runSQLUnit(Array(text.utf8), line: line) }
+        guard trimmed.hasPrefix(".") else { return try runSQLUnit(Array(text.utf8), line: line, echo: echo) }
         onUnit?(String(trimmed))
-        if session.echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
+        if session.echo && echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
         let ok = try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
-        return afterUnit(ok, line: line)
+        return try afterUnit(ok, line: line, unit: text)
     }
 
     /// Runs one unit of input read by `SQLInput`. Returns false on failure.
@@ -102,22 +105,28 @@ final class Shell {
         case .dotCommand(let text, let line):
             return try runUnit(String(decoding: text, as: UTF8.self), line: line)
         case .sql(let text, let line):
-            return runSQLUnit(text, line: line)
+            return try runSQLUnit(text, line: line)
         }
     }
 
     /// Runs SQL text as one unit, its bytes unchanged (they reach `sqlite3_prepare` as read).
-    func runSQLUnit(_ sql: [UInt8], line: Int?) -> Bool {
+    /// `echo`: false for COMMAND arguments and `-cmd`, which sqlite3 never echoes.
+    func runSQLUnit(_ sql: [UInt8], line: Int?, echo: Bool = true) throws -> Bool {
         if let onUnit { onUnit(String(decoding: sql.drop { $0 == 32 || $0 == 9 }, as: UTF8.self)) }
-        if session.echo {
+        if session.echo && echo {
             out.write(sql)
             if sql.last != 10 { out.write(byte: 10) }
         }
-        return afterUnit(runSQL(sql, line: line ?? 1), line: line)
+        return try afterUnit(runSQL(sql, line: line ?? 1), line: line, unit: String(decoding: sql, as: UTF8.self))
     }
 
-    /// `.once` ends after each unit; a redirected file that failed (a full disk) is said.
-    private func afterUnit(_ ok: Bool, line: Int?) -> Bool {
+    /// `-safe` ends the run at a refused unit; `.once` ends after each unit; a redirected file
+    /// that failed (a full disk) is said.
+    private func afterUnit(_ ok: Bool, line: Int?, unit: String) throws -> Bool {
+        if let message = session.safeModeViolation {
+            session.safeModeViolation = nil
+            try safeModeViolation(message, unit: unit)
+        }
         if session.redirection != nil, let problem = session.afterUnit() {
             report(problem, line: inScript ? line : nil)
             if failureCode == 0 { failureCode = 1 }
@@ -129,6 +138,28 @@ final class Shell {
     func runDotCommand(_ line: String, line lineNumber: Int?) throws -> Bool {
         let started = DispatchTime.now()
         defer { out.flush() }
+        if session.configuration.safe {
+            // sqlite3 -safe: a command that reaches beyond the database ends the run; `.nonce`
+            // with the -nonce value lifts that for the next dot-command only.
+            let words = DotCommands.tokenize(line)
+            let name = words.first.map { DotCommands.aliases[$0] ?? $0 } ?? ""
+            if name == ".nonce" {
+                guard words.count == 2 else {
+                    err.write("Usage: .nonce NONCE\n")
+                    if failureCode == 0 { failureCode = 1 }
+                    return false
+                }
+                guard let nonce = session.configuration.nonce, words[1] == nonce else {
+                    try safeModeViolation("incorrect nonce: \"\(words[1])\"", unit: line)
+                }
+                session.safeModeLifted = true
+                return true
+            }
+            defer { session.safeModeLifted = false }
+            if let message = SafeMode.refusal(of: name, words: words), !session.safeModeLifted {
+                try safeModeViolation(message, unit: line)
+            }
+        }
         do {
             try DotCommands.run(line: line, in: self)
             session.log(Audit.Command(command: line, outcome: "ok", durationMS: elapsedMS(since: started)))
@@ -146,6 +177,17 @@ final class Shell {
             if failureCode == 0 || code > 1 { failureCode = code }
             return false
         }
+    }
+
+    /// sqlite3's failIfSafeMode: `line N: MESSAGE` on standard error, and the run ends, exit 1
+    /// (an open transaction is rolled back, as at any end of a script).
+    /// The line is sqlite3's: the input line last read (0 for COMMAND arguments and -cmd).
+    func safeModeViolation(_ message: String, unit: String) throws -> Never {
+        out.flush()
+        err.write("line \(inScript ? currentLine : 0): \(message)\n")
+        err.flush()
+        session.log(Audit.Command(command: trimmedSQL(unit), outcome: "refused", error: message, durationMS: nil))
+        throw ShellExit(code: 1)
     }
 
     // MARK: SQL
@@ -183,6 +225,7 @@ final class Shell {
                         ? try db.observingAuthorizations({ events.append($0) }) { try db.prepare(first: cursor, tail: &tail) }
                         : try db.prepare(first: cursor, tail: &tail)
                 } catch let error as MigshError {
+                    if session.safeModeViolation != nil { return false }  // runUnit ends the run
                     // The context from the bytes themselves: SQLite's offset counts bytes.
                     let rest = UnsafeBufferPointer(start: UnsafeRawPointer(cursor).assumingMemoryBound(to: UInt8.self),
                                                    count: buffer.count - 1 - (cursor - base))
@@ -224,7 +267,7 @@ final class Shell {
                     do {
                         if let expanded = try SQLParameters.recordable(statement, in: db) { recordedText = expanded }
                     } catch {
-                        sqlFailed(text, message: (error as? MigshError)?.message ?? "\(error)", kind: "Error", line: statementLine, started: started, wasInTransaction: wasInTransaction)
+                        sqlFailed(text, message: Array(((error as? MigshError)?.message ?? "\(error)").utf8), kind: .other, line: statementLine, started: started, wasInTransaction: wasInTransaction)
                         return false
                     }
                 }
@@ -242,6 +285,7 @@ final class Shell {
                         }
                     }
                 } catch let error as MigshError {
+                    if session.safeModeViolation != nil { return false }  // VACUUM INTO: runUnit ends the run
                     sqlFailed(text, message: Shell.withCode(error), kind: .step, line: statementLine,
                               started: started, wasInTransaction: wasInTransaction)
                     return false
@@ -333,7 +377,10 @@ final class Shell {
         defer { (sourceName, inScript) = (savedName, savedInScript) }
         var input = SQLInput()
         var failures = 0
+        var lineNumber = 0
         while let line = lines.nextLine() {
+            lineNumber += 1
+            currentLine = lineNumber
             guard let unit = input.add(line) else { continue }
             if !(try run(unit)) {
                 failures += 1
