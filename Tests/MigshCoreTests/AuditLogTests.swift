@@ -128,3 +128,22 @@ struct AuditLogTests {
         }
     }
 }
+
+@Suite("The audit log's head file")
+struct AuditLogHeadTests {
+    @Test("verify warns when a log with entries has no head file: its tail cannot be verified")
+    func noHeadFile() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/audit.jsonl"
+            let log = try AuditLog(path: path)
+            for i in 0..<3 { try log.append(TestRecord(i: i)) }
+            try log.flush()
+            let intact = try AuditLog.verify(path: path)
+            #expect(intact.ok && intact.warnings.isEmpty)
+            try FileManager.default.removeItem(atPath: AuditLog.headPath(path))
+            let result = try AuditLog.verify(path: path)
+            #expect(result.ok)
+            #expect(result.warnings == ["there is no head file audit.jsonl.head: entries cut from the end of the log cannot be detected — its tail cannot be verified without the head"])
+        }
+    }
+}

@@ -133,7 +133,7 @@ struct SchemaVerdictTests {
         try db.execute(try #require(folder.migrations[5]).sql)
         #expect(throws: MigshError.self) { try SchemaVersionTable.currentVersion(db) }
         let record = try SchemaVersionTable.read(db)
-        #expect(record.problems == [.gap(missing: [4], highest: 5)])
+        #expect(record.problems == [.gap(missing: [4...4], highest: 5)])
 
         let verdict = try VerdictFixture.judge(db, folder: folder, expected: expected)
         #expect(verdict.state == .versionRowsInvalid, "\(verdict.message)")

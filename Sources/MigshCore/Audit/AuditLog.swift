@@ -238,6 +238,7 @@ public final class AuditLog: @unchecked Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(pending.count + pieces.count * 90 + 1)
         var gap: (seq: Int, hash: String)?
+        var headMissing = false
         if st.st_size != knownSize {
             let tail = AuditLog.tail(fd: fd, size: st.st_size)
             (lastSeq, lastHash) = (tail.seq, tail.hash)
@@ -246,9 +247,22 @@ public final class AuditLog: @unchecked Sendable {
             if !tail.endsWithNewline { out.append(UInt8(ascii: "\n")) }
             // The head is written after the lines: a head ahead of the file means entries were
             // removed from its end. Chaining on would hide that, so it is said first.
-            if let head = readHead(), head.seq > tail.seq || (head.seq == tail.seq && head.seq > 0 && head.hash != tail.hash) {
+            let head = readHead()
+            if let head, head.seq > tail.seq || (head.seq == tail.seq && head.seq > 0 && head.hash != tail.hash) {
                 gap = head
+            } else if head == nil, tail.seq > 0, headFD >= 0 {
+                // A log with entries but no head (deleted, or never written): lines cut from
+                // its end before now cannot be detected. The head written below would hide
+                // that; it is said in the log first, so `.audit verify` warns.
+                headMissing = true
             }
+        }
+        if headMissing {
+            lastSeq += 1
+            let lineStart = out.count
+            out.append(contentsOf: #"{"event":"audit_head_missing","found_hash":"\#(lastHash)","found_seq":\#(lastSeq - 1),"prev":"\#(lastHash)","seq":\#(lastSeq),"ts":"\#(AuditLog.timestamp())"}"#.utf8)
+            lastHash = out.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[lineStart...])) }
+            out.append(UInt8(ascii: "\n"))
         }
         if let gap {
             lastSeq += 1
@@ -411,6 +425,9 @@ public final class AuditLog: @unchecked Sendable {
         /// Lines that are not entries but do not break the chain: appends cut short by a
         /// killed process (the next entry chains to the one before them).
         public var cutLines: [Int]
+        /// What the chain cannot show: where the head file was missing, lines cut from the
+        /// end of the log before that point would go unseen.
+        public var warnings: [String] = []
         public var ok: Bool { brokenAtLine == nil }
     }
 
@@ -422,10 +439,12 @@ public final class AuditLog: @unchecked Sendable {
         var expectedSeq = 1
         var entries = 0
         var cut: [Int] = []
+        var warnings: [String] = []
+        let headName = (headPath(path) as NSString).lastPathComponent
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if data.last == UInt8(ascii: "\n") || data.isEmpty { lines.removeLast() }
         func broken(_ line: Int, _ reason: String) -> Verification {
-            Verification(entries: entries, brokenAtLine: line, reason: reason, cutLines: cut)
+            Verification(entries: entries, brokenAtLine: line, reason: reason, cutLines: cut, warnings: warnings)
         }
         var afterLastEntry = 1
         for (i, line) in lines.enumerated() {
@@ -435,6 +454,10 @@ public final class AuditLog: @unchecked Sendable {
                 continue
             }
             entries += 1
+            if object["event"] as? String == "audit_head_missing" {
+                let found = object["found_seq"] as? Int ?? 0
+                warnings.append("the head file \(headName) was missing when line \(i + 1) was written: entries cut from the end of the log before it (after seq \(found)) cannot be detected — the tail up to there cannot be verified without the head")
+            }
             if object["event"] as? String == "audit_gap" {
                 let found = object["found_seq"] as? Int ?? 0, head = object["head_seq"] as? Int ?? 0
                 return broken(afterLastEntry, head > found
@@ -453,7 +476,11 @@ public final class AuditLog: @unchecked Sendable {
         }
         // The head names the last entry written: fewer entries, or another last entry, means
         // the end of the log was cut or edited.
-        if let head = FileManager.default.contents(atPath: headPath(path)).flatMap({ String(data: $0, encoding: .utf8) }) {
+        let head = FileManager.default.contents(atPath: headPath(path)).flatMap({ String(data: $0, encoding: .utf8) })
+        if entries > 0, (head ?? "").isEmpty {
+            warnings.append("there is no head file \(headName): entries cut from the end of the log cannot be detected — its tail cannot be verified without the head")
+        }
+        if let head {
             let parts = head.split(separator: " ")
             if parts.count == 2, let headSeq = Int(parts[0]) {
                 let headHash = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -465,7 +492,7 @@ public final class AuditLog: @unchecked Sendable {
                 }
             }
         }
-        return Verification(entries: entries, brokenAtLine: nil, reason: nil, cutLines: cut)
+        return Verification(entries: entries, brokenAtLine: nil, reason: nil, cutLines: cut, warnings: warnings)
     }
 
     /// The last `count` lines of the log.

@@ -94,7 +94,7 @@ public struct Migrator {
     }
 
     public func plan(options: Options) throws -> MigrationPlan {
-        let current = try SchemaVersionTable.currentVersion(db)
+        let current = try SchemaVersionTable.currentVersion(db, knownVersions: folder.highestVersion)
         return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: options.targetVersion)
     }
 

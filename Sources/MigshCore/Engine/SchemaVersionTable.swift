@@ -39,8 +39,9 @@ public enum SchemaVersionTable {
         /// Versions start at 1.
         case notPositive(rowid: Int64, value: Int64)
         case duplicate(version: Int, count: Int)
-        /// Versions below the highest one that have no row.
-        case gap(missing: [Int], highest: Int)
+        /// Versions below the highest one that have no row, as ranges: a stray huge version
+        /// (a typo, a damaged page) must not cost memory or time in proportion to its value.
+        case gap(missing: [ClosedRange<Int>], highest: Int)
         /// No Schema_Version, but the database has tables: not a new database.
         case missing(otherTables: Int)
 
@@ -55,9 +56,13 @@ public enum SchemaVersionTable {
             case let .duplicate(version, count):
                 return "Schema_Version holds version \(version) \(count) times"
             case let .gap(missing, highest):
-                let list = missing.count > 8 ? missing.prefix(8).map(String.init).joined(separator: ", ") + ", …"
-                    : missing.map(String.init).joined(separator: ", ")
-                return "Schema_Version records version \(highest) but has no row for version\(missing.count == 1 ? "" : "s") \(list)"
+                // Each range once ("4, 9–4294967295"), at most 8 of them.
+                let parts = missing.prefix(8).map { r -> String in
+                    r.lowerBound == r.upperBound ? "\(r.lowerBound)" : r.upperBound == r.lowerBound + 1 ? "\(r.lowerBound), \(r.upperBound)" : "\(r.lowerBound)–\(r.upperBound)"
+                }
+                let list = parts.joined(separator: ", ") + (missing.count > 8 ? ", …" : "")
+                let one = missing.count == 1 && missing[0].lowerBound == missing[0].upperBound
+                return "Schema_Version records version \(highest) but has no row for version\(one ? "" : "s") \(list)"
             case let .missing(n):
                 return "the database has \(n) table\(n == 1 ? "" : "s") but no Schema_Version table"
             }
@@ -88,10 +93,15 @@ public enum SchemaVersionTable {
         var counts: [Int: Int] = [:]
         for v in versions { counts[v, default: 0] += 1 }
         for (v, n) in counts.sorted(by: { $0.key < $1.key }) where n > 1 { problems.append(.duplicate(version: v, count: n)) }
-        if let highest = versions.max(), highest >= 1 {
-            let missing = (1...highest).filter { counts[$0] == nil }
-            if !missing.isEmpty { problems.append(.gap(missing: missing, highest: highest)) }
+        // The gaps between the distinct versions: work in proportion to the rows, never to
+        // the values (a row 4294967296 once made this allocate gigabytes and abort).
+        var missing: [ClosedRange<Int>] = []
+        var expected = 1
+        for v in counts.keys.sorted() {
+            if v > expected { missing.append(expected...(v - 1)) }
+            expected = v == Int.max ? v : v + 1
         }
+        if let highest = versions.max(), !missing.isEmpty { problems.append(.gap(missing: missing, highest: highest)) }
         return Record(exists: true, versions: versions, problems: problems, otherTables: others)
     }
 
@@ -103,8 +113,16 @@ public enum SchemaVersionTable {
     /// rows it cannot trust — a non-integer, NULL or duplicate version, a gap, or no table in a
     /// database that has tables — naming the row; `.diff` investigates. A file that is not a
     /// database, a damaged one or a locked one is an error, never "version 0".
-    public static func currentVersion(_ db: Connection) throws -> Int {
-        let record = try read(db)
+    ///
+    /// `knownVersions` is the highest version the migrations folder knows: a database whose
+    /// MAX(version) is above it is newer than this application whatever lies between (gaps
+    /// included: versions this application does not know are not its to judge), so gaps do
+    /// not make it untrustworthy; the caller reports it as newer (exit 3).
+    public static func currentVersion(_ db: Connection, knownVersions: Int? = nil) throws -> Int {
+        var record = try read(db)
+        if let knownVersions, record.maxVersion > knownVersions {
+            record.problems.removeAll { if case .gap = $0 { return true }; return false }
+        }
         guard record.isSound else {
             try requireUndamaged(db)
             var error = MigshError(.versionTable, "Schema_Version cannot be trusted: " + record.problems.map(\.description).joined(separator: "; "),

@@ -31,14 +31,14 @@ public enum FleetTargets {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MigshError(.notFound, "cannot read the fleet file \(path)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = TextFile.decode(data) else {
             throw MigshError(.usage, "the fleet file \(path) is not UTF-8 text")
         }
         var paths: [String] = []
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextFile.lines(text) {
             var line = Substring(raw)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let entry = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            let entry = line.trimmingCharacters(in: .whitespaces)
             if !entry.isEmpty { paths.append(entry) }
         }
         return unique(paths)

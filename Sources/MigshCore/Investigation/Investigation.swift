@@ -86,7 +86,16 @@ fileprivate final class Judge {
         let versions = expected.versions
 
         if !record.exists && record.otherTables > 0 { return versionTableMissing() }
-        let invalid = record.problems.filter { if case .missing = $0 { return false }; return true }
+        // A version above every migration here is a newer database's, whatever lies between
+        // (gaps included): judged as beyond the migrations, not as untrustworthy rows.
+        let beyond = r > inv.folder.highestVersion
+        let invalid = record.problems.filter {
+            switch $0 {
+            case .missing: return false
+            case .gap: return !beyond
+            default: return true
+            }
+        }
         if !invalid.isEmpty {
             try SchemaVersionTable.requireUndamaged(inv.db)
             return versionRowsInvalid(invalid)

@@ -7,9 +7,10 @@ public struct AppVersionMap: Sendable {
     public init(entries: [(app: String, schema: Int)]) { self.entries = entries }
 
     public static func load(_ path: String) throws -> AppVersionMap {
-        guard let data = try? MigrationFolder.readRegularFile(path) else {
+        guard let bytes = try? MigrationFolder.readRegularFile(path) else {
             throw MigshError(.io, "cannot read \(path)")
         }
+        let data = TextFile.withoutByteOrderMark(bytes)
         let object: [String: Any]
         if let pairs = simplePairs(Array(data)) {
             object = pairs

@@ -8,11 +8,11 @@ public struct ChecksumFile: Sendable {
 
     public static func load(_ path: String) throws -> ChecksumFile {
         guard let data = try? MigrationFolder.readRegularFile(path),
-              let text = String(data: data, encoding: .utf8) else {
+              let text = TextFile.decode(data) else {
             throw MigshError(.io, "cannot read \(path)")
         }
         var sums: [String: String] = [:]
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, raw) in TextFile.lines(text).enumerated() {
             let line = raw.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)

@@ -148,7 +148,8 @@ public struct MigrationFolder: Sendable {
                 folder.problems.append(Problem(severity: .error, file: name, message: error.message))
                 continue
             }
-            guard let sql = String(data: data, encoding: .utf8) else {
+            // The text without a byte-order mark; the checksum stays of the bytes (sha256sum's).
+            guard let sql = TextFile.decode(data) else {
                 folder.problems.append(Problem(severity: .error, file: name, message: "not valid UTF-8 text"))
                 continue
             }

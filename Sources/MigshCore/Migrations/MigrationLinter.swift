@@ -25,7 +25,7 @@ public enum MigrationLinter {
             throw MigshError(error.code, "cannot read \(path): \(error.message)")
         }
         let name = (path as NSString).lastPathComponent
-        guard let sql = String(data: data, encoding: .utf8) else {
+        guard let sql = TextFile.decode(data) else {
             return [Finding(severity: .error, line: nil, rule: "encoding", message: "not valid UTF-8")]
         }
         var findings: [Finding] = []

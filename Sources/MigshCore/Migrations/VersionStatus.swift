@@ -21,7 +21,7 @@ public struct VersionStatus: Sendable {
     /// database is damaged (`.damaged`) — never "too new" because a damaged page held a
     /// garbage version.
     public static func evaluate(db: Connection, folder: MigrationFolder, target: Int?, appVersion: String?) throws -> VersionStatus {
-        let current = try SchemaVersionTable.currentVersion(db)
+        let current = try SchemaVersionTable.currentVersion(db, knownVersions: folder.highestVersion)
         let required = try MigrationPlan.requiredVersion(folder: folder, target: target, appVersion: appVersion)
         var state: State = current == required ? .upToDate : (current > required ? .databaseNewer : .pending)
         // A newer version than the application knows is rare; make sure it is not damage.

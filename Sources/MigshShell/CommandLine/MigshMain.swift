@@ -185,6 +185,11 @@ public enum MigshMain {
             shell.report(problem)
             if status == 0 { status = 1 }
         }
+        // So is output to standard output that never arrived (--check's line, the last rows).
+        if let problem = shell.standardOutputFailure() {
+            shell.report(problem)
+            if status == 0 { status = 1 }
+        }
         session.log(Audit.SessionEnd(exitCode: Int(status), user: session.user, pid: Int(getpid()),
                                      database: absolutePath(session.configuration.databasePath)))
         try? session.audit.flush()

@@ -45,6 +45,14 @@ struct DiffCommand: DotCommand {
             throw MigshError(.damaged, verdict.message, details: ["The ways out are above."])
         }
         let v = version ?? verdict.recordedVersion
+        // A database newer than every migration here: the contract's "too new" (exit 3), with
+        // the verdict that says so, not a usage error.
+        if version == nil, v > investigation.folder.highestVersion {
+            try shell.emit(Result(version: v, equal: false, changes: [], verdict: VerdictDocument(verdict, backupsFolder: shell.session.backupStore.directory))) {
+                VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory)
+            }
+            throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: v, required: try session.requiredVersion(investigation.folder)))
+        }
         guard v >= 0, v < expected.versions.count else {
             throw MigshError(.usage, ".diff \(v): the migrations produce versions 0 to \(expected.highestVersion)")
         }

@@ -231,7 +231,7 @@ final class Session {
     }
 
     func plan(_ folder: MigrationFolder, to target: Int? = nil) throws -> MigrationPlan {
-        let current = try SchemaVersionTable.currentVersion(db)
+        let current = try SchemaVersionTable.currentVersion(db, knownVersions: folder.highestVersion)
         let required = try target ?? requiredVersion(folder)
         return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: required)
     }

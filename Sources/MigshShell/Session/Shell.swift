@@ -15,6 +15,8 @@ final class Shell {
     var currentLine = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
     var failureCode: Int32 = 0
+    /// A failed write to standard output was reported (`standardOutputFailure()`).
+    private var standardOutputFailureReported = false
     /// The first error reported, without its details (a fleet run's report names it).
     private(set) var firstError: String?
     private(set) var firstErrorCode: MigshError.Code?
@@ -162,6 +164,8 @@ final class Shell {
         }
         do {
             try DotCommands.run(line: line, in: self)
+            // Its output is part of its outcome: a full disk under `> file` fails the command.
+            if let failure = standardOutputFailure() { throw failure }
             session.log(Audit.Command(command: line, outcome: "ok", durationMS: elapsedMS(since: started)))
             return true
         } catch let exit as ShellExit {
@@ -188,6 +192,19 @@ final class Shell {
         err.flush()
         session.log(Audit.Command(command: trimmedSQL(unit), outcome: "refused", error: message, durationMS: nil))
         throw ShellExit(code: 1)
+    }
+
+    /// Standard output that refused what was written to it (ENOSPC, EIO, EFBIG), said once:
+    /// the output is incomplete, so the command that wrote it failed. A reader that went
+    /// away (EPIPE: `migsh … | head`) is not an error, as in sqlite3. Flushes what is
+    /// buffered for standard output (nothing to do when nothing is).
+    func standardOutputFailure() -> MigshError? {
+        let stdout = session.standardOutput
+        guard !standardOutputFailureReported else { return nil }
+        stdout.flush()
+        guard stdout.isBroken, stdout.failure != EPIPE else { return nil }
+        standardOutputFailureReported = true
+        return MigshError(.io, "writing standard output failed: \(String(cString: strerror(stdout.failure))); the output is incomplete")
     }
 
     // MARK: SQL
@@ -290,6 +307,13 @@ final class Shell {
                               started: started, wasInTransaction: wasInTransaction)
                     return false
                 } catch {
+                    return false
+                }
+                // The rows are the statement's outcome: one that could not be written (a full
+                // disk under `> file`) fails it.
+                if let failure = standardOutputFailure() {
+                    sqlFailed(text, message: Array(failure.message.utf8), kind: .other, line: statementLine,
+                              started: started, wasInTransaction: wasInTransaction)
                     return false
                 }
                 let changed = db.totalChanges - before
