@@ -61,7 +61,11 @@ struct BadInputTests {
             let message = result.stderr.lowercased()
             #expect(message.contains("malformed") || message.contains("not a database") || message.contains("corrupt"),
                     "\(result)")
-            ReliabilityKit.expectUnchanged(before, dir + "/case")
+            // A damaged database opens (so that it can be investigated and restored): the
+            // audit log records the attempt and its error; the database's bytes are unchanged.
+            ReliabilityKit.expectUnchanged(before, dir + "/case", allowing: ["db.sqlite-audit.jsonl"])
+            let logged = String(decoding: contents(of: dir + "/case/db.sqlite-audit.jsonl") ?? Data(), as: UTF8.self)
+            #expect(logged.contains("\"outcome\":\"error\""), "\(logged)")
         }
     }
 

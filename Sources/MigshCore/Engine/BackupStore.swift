@@ -208,7 +208,7 @@ public struct BackupStore: Sendable {
             return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
                           source: manifest.source, sourceID: id, reason: reason.rawValue, damaged: false)
         } catch var error as MigshError {
-            if error.code != .busy && error.code != .damaged { error.code = .backupFailed }
+            if error.code != .busy && error.code != .damaged && error.code != .notADatabase { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message
             switch error.resultCode {
             case .ioError?, .full?:

@@ -109,7 +109,16 @@ public struct Restorer {
             // One step (-1): the destination's write lock is held for the whole copy, so
             // readers never see a half-restored database.
             progress?(.restoring)
-            try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
+            do {
+                try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
+            } catch let error as MigshError where safety.damaged && (error.code == .notADatabase || error.code == .damaged) {
+                // SQLite cannot write pages into a file whose header it cannot read. Its files
+                // are kept as they were (`safety`): the file is emptied, and its journal, which
+                // belongs to the damaged state and would be rolled into the restored one, is
+                // removed; then the backup fills it through SQLite as above.
+                try Restorer.emptyDamagedFiles(of: db.path)
+                try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
+            }
         } catch var error as MigshError {
             // Nothing was restored: the copy of the state before it is not needed.
             store.remove(safety)
@@ -135,6 +144,15 @@ public struct Restorer {
         }
         return Report(restoredFrom: candidate.backup.path, previousStateBackup: safety, fromVersion: before, toVersion: after,
                       fromOtherDatabase: candidate.fromOtherDatabase)
+    }
+
+    /// Empties a damaged database file and removes its `-journal` and `-wal` (kept in a raw
+    /// copy before this is called), so that SQLite sees an empty database there.
+    static func emptyDamagedFiles(of path: String) throws {
+        guard truncate(path, 0) == 0 else {
+            throw MigshError(.restoreFailed, "cannot empty the damaged \(path) before restoring: \(String(cString: strerror(errno))); nothing was restored")
+        }
+        for suffix in ["-journal", "-wal", "-shm"] { unlink(path + suffix) }
     }
 
     /// True when both paths name one file (same device and inode), whatever the spelling.

@@ -153,11 +153,17 @@ final class Session {
         }
         let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists ? .readWrite : .readWriteCreate)
         let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS, noFollow: c.noFollow)
-        // Touch the schema now so that a non-database file is reported at open, not later.
+        // Touch the schema now so that a non-database file is reported at open, not later. A
+        // damaged database still opens, so that it can be investigated (.diff says damaged)
+        // and restored: a file SQLite calls "not a database" is taken for a damaged one only
+        // when migsh has backups of it (its manifests name this path); otherwise it is a typo.
         do {
             _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
-        } catch let error as MigshError where error.code == .notADatabase {
-            throw MigshError(.notADatabase, "\(path) is not an SQLite database (\(error.message))")
+        } catch let error as MigshError where error.code == .notADatabase || error.code == .damaged {
+            let backedUp = exists && BackupStore(directory: c.backupsPath).list().contains { $0.source == absolutePath(path) }
+            if error.code == .notADatabase && !backedUp {
+                throw MigshError(.notADatabase, "\(path) is not an SQLite database (\(error.message))")
+            }
         }
         if c.readOnly { try db.execute("PRAGMA query_only = ON") }
         if case .network(let kind) = FileSystemKind.detect(path) {
