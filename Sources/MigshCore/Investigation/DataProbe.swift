@@ -32,14 +32,38 @@ import Foundation
 /// lies in a table this migration created (which the application does not know).
 final class DataProbe {
     let copy: Connection
+    /// The private folder (0700) the copy lives in, removed with the probe.
+    private let folder: String
     private var savepoints = 0
 
+    /// The copy is a file in a private temporary folder, not an in-memory database: the memory
+    /// a probe needs is bounded by SQLite's page cache, whatever the size of the database.
     init(live: Connection) throws {
-        copy = try ExpectedSchemas.sandbox()
-        try OnlineBackup.copy(from: live, to: copy, pagesPerStep: -1)
-        // The copy keeps the live file's journal mode; in memory that is moot.
-        try copy.execute("PRAGMA foreign_keys = OFF")
+        var template = Array((NSTemporaryDirectory() + "migsh-probe-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw MigshError(.io, "cannot create a temporary folder for the data probe: \(String(cString: strerror(errno)))")
+        }
+        folder = String(cString: made)
+        do {
+            copy = try Connection(path: folder + "/probe.sqlite", mode: .readWriteCreate)
+            copy.denyFileAccess()
+            // Bounded: 32 MB of page cache (the backup and the savepoints spill to the file),
+            // temporary tables in files, and no fsync for a copy nobody keeps.
+            try copy.execute("PRAGMA cache_size = -32768")
+            try copy.execute("PRAGMA temp_store = FILE")
+            try copy.execute("PRAGMA synchronous = OFF")
+            try OnlineBackup.copy(from: live, to: copy, pagesPerStep: -1)
+            // The copy keeps the live file's journal mode: a rollback journal on disk, so
+            // that savepoints need no memory either.
+            if try copy.journalMode().lowercased() != "delete" { try copy.execute("PRAGMA journal_mode = DELETE") }
+            try copy.execute("PRAGMA foreign_keys = OFF")
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     struct Outcome {
         var state: StatementEvidence.State
