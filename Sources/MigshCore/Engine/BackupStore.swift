@@ -98,9 +98,11 @@ public struct BackupStore: Sendable {
         let stem = "\(name)-\(prefix)_\(f.string(from: now))"
         var candidate = (directory as NSString).appendingPathComponent(stem + ".sqlite")
         var n = 2
-        // A name another process is writing (its .partial) is taken too.
+        // A name another process is writing (its .partial) is taken too, and so is one with a
+        // stale journal beside it (`companionJournal`).
         while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate)
-                || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial") {
+                || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial")
+                || Self.companionJournal(of: candidate) != nil {
             candidate = (directory as NSString).appendingPathComponent("\(stem)_\(n).sqlite")
             n += 1
         }
@@ -132,6 +134,10 @@ public struct BackupStore: Sendable {
         var path = absolutePath(requested ?? defaultPath(prefix: prefix, database: databasePath))
         if fm.fileExists(atPath: path) || isSymlink(path) {
             throw MigshError(.backupFailed, "\(path) already exists; migsh does not overwrite files (choose another name)")
+        }
+        if let journal = Self.companionJournal(of: path) {
+            throw MigshError(.backupFailed, "\(journal) lies beside \(path): SQLite would roll it into the copy when the copy is first opened (a stale journal of an earlier file of that name), so the verified copy would not stay verified; nothing was written",
+                             details: ["Remove \((journal as NSString).lastPathComponent) if it is a leftover, or choose another name."])
         }
         var partial = path + ".partial"
         // O_EXCL|O_NOFOLLOW: never write through a symlink planted at the name; 0600 from the
@@ -222,6 +228,15 @@ public struct BackupStore: Sendable {
             }
             throw error
         }
+    }
+
+    /// A `-journal` or `-wal` file beside `path`, if there is one: SQLite treats a hot journal
+    /// or a WAL beside a database file as its own and applies it when the file is opened.
+    static func companionJournal(of path: String) -> String? {
+        for suffix in ["-journal", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) || isSymlink(path + suffix) {
+            return path + suffix
+        }
+        return nil
     }
 
     /// Removes what killed backups left in the folder: `NAME.partial` files (full-size copies,
