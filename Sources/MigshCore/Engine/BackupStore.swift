@@ -98,9 +98,11 @@ public struct BackupStore: Sendable {
         let stem = "\(name)-\(prefix)_\(f.string(from: now))"
         var candidate = (directory as NSString).appendingPathComponent(stem + ".sqlite")
         var n = 2
-        // A name another process is writing (its .partial) is taken too.
+        // A name another process is writing (its .partial) is taken too, and so is one with a
+        // stale journal beside it (`companionJournal`).
         while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate)
-                || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial") {
+                || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial")
+                || Self.companionJournal(of: candidate) != nil {
             candidate = (directory as NSString).appendingPathComponent("\(stem)_\(n).sqlite")
             n += 1
         }
@@ -127,10 +129,15 @@ public struct BackupStore: Sendable {
                 throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(error.localizedDescription)")
             }
         }
+        removeInterruptedBackups()
         let prefix = reason == .preRestore ? "pre_restore_backup" : "migration_backup"
         var path = absolutePath(requested ?? defaultPath(prefix: prefix, database: databasePath))
         if fm.fileExists(atPath: path) || isSymlink(path) {
             throw MigshError(.backupFailed, "\(path) already exists; migsh does not overwrite files (choose another name)")
+        }
+        if let journal = Self.companionJournal(of: path) {
+            throw MigshError(.backupFailed, "\(journal) lies beside \(path): SQLite would roll it into the copy when the copy is first opened (a stale journal of an earlier file of that name), so the verified copy would not stay verified; nothing was written",
+                             details: ["Remove \((journal as NSString).lastPathComponent) if it is a leftover, or choose another name."])
         }
         var partial = path + ".partial"
         // O_EXCL|O_NOFOLLOW: never write through a symlink planted at the name; 0600 from the
@@ -147,13 +154,17 @@ public struct BackupStore: Sendable {
         guard fd >= 0 else {
             throw MigshError(.backupFailed, "cannot create \(partial): \(String(cString: strerror(errno)))")
         }
-        close(fd)
+        // Held until the copy is named or removed: the lock tells this live backup from the
+        // leftover of a killed one (`removeInterruptedBackups`). flock(2) locks are apart from
+        // SQLite's fcntl(2) locks on the same file, and end with the process.
+        flock(fd, LOCK_EX)
         var keep = false
         defer {
             if !keep {
                 unlink(partial)
                 unlink(partial + "-journal")
             }
+            close(fd)
         }
         do {
             let source = try Connection(path: databasePath, mode: .readOnly, busyTimeoutMS: Int32(busyTimeoutMS))
@@ -217,6 +228,46 @@ public struct BackupStore: Sendable {
             }
             throw error
         }
+    }
+
+    /// A `-journal` or `-wal` file beside `path`, if there is one: SQLite treats a hot journal
+    /// or a WAL beside a database file as its own and applies it when the file is opened.
+    static func companionJournal(of path: String) -> String? {
+        for suffix in ["-journal", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) || isSymlink(path + suffix) {
+            return path + suffix
+        }
+        return nil
+    }
+
+    /// Removes what killed backups left in the folder: `NAME.partial` files (full-size copies,
+    /// never named) and their `-journal`. A `.partial` that another live migsh is writing is
+    /// kept: its writer holds an exclusive `flock` on it from the moment it creates it, so a
+    /// leftover is one whose lock can be taken. An empty one younger than a minute is kept
+    /// too (its writer may not have locked it yet). Returns the names removed.
+    @discardableResult
+    public func removeInterruptedBackups() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var removed: [String] = []
+        for name in names.sorted() where name.hasSuffix(".partial") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }  // a live backup
+            var st = stat(), now = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            if st.st_size == 0 && time(nil) - st.st_mtim.tv_sec < 60 { continue }
+            // Still the file locked (not replaced since it was opened).
+            guard lstat(path, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else { continue }
+            if unlink(path) == 0 { removed.append(name) }
+            unlink(path + "-journal")
+        }
+        // A journal whose copy is gone belongs to no live backup (a writer's copy exists first).
+        for name in names where name.hasSuffix(".partial-journal") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            if !FileManager.default.fileExists(atPath: String(path.dropLast("-journal".count))), unlink(path) == 0 { removed.append(name) }
+        }
+        return removed
     }
 
     /// Gives the finished copy its name without ever replacing a file of that name: a hard

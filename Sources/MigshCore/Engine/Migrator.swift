@@ -174,6 +174,8 @@ public struct Migrator {
         guard db.isAutocommit else {
             throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it first")
         }
+        try requireWritableFiles(backup: !options.skipBackup)
+        try requireNoOtherLock(options: options)
         let foreignKeysWereOn = try db.foreignKeysEnabled
         // > This pragma is a no-op within a transaction; foreign key constraint enforcement
         // > may only be enabled or disabled when there is no pending BEGIN or SAVEPOINT.
@@ -220,12 +222,68 @@ public struct Migrator {
             if existingID == nil { try DatabaseIdentity.stamp(db, id: identity) }
             try db.execute("COMMIT")
             return (result, backup)
+        } catch var error as MigshError where error.isBusy {
+            // Another process's lock (a reader that came after the check up front, in
+            // rollback-journal mode) kept COMMIT or a cache spill from writing: no migration
+            // failed, and nothing was written.
+            let restoredBy = recover(expectedVersion: expectedVersion, backup: backup, events: events)
+            error = MigshError(.busy, "database is locked: another process held it while the migrations were committed (waited \(options.busyTimeoutMS) ms); nothing was changed",
+                               resultCode: error.resultCode,
+                               details: ["The database is as it was (version \(expectedVersion), \(restoredBy)). Close the other program's open transaction, then try again."])
+            error.backupPath = backup?.path
+            throw error
         } catch var error as MigshError {
             let restoredBy = recover(expectedVersion: expectedVersion, backup: backup, events: events)
             error.code = .migrationFailed
             error.details.append("The database has been restored to its previous state (version \(expectedVersion), \(restoredBy)).")
             error.backupPath = backup?.path
             throw error
+        }
+    }
+
+    /// Before anything runs, what would make a change fail half-way for want of a writable
+    /// file: SQLite creates `DATABASE-journal` beside the database for every write
+    /// transaction in rollback-journal mode, so the database's folder must be writable (a
+    /// writable database file alone is not enough: it failed at the first statement, exit
+    /// 4); and the backup must be creatable in the backups folder.
+    func requireWritableFiles(backup: Bool) throws {
+        let path = absolutePath(db.path)
+        let folder = (path as NSString).deletingLastPathComponent
+        let mode = (try? db.scalarText("PRAGMA main.journal_mode"))?.lowercased() ?? "delete"
+        if ["delete", "truncate", "persist"].contains(mode), access(folder, W_OK | X_OK) != 0 {
+            // TRUNCATE and PERSIST reuse a journal file that exists, if it is writable.
+            let reusable = mode != "delete" && access(path + "-journal", W_OK) == 0
+            if !reusable {
+                throw MigshError(.readOnly, "the database's folder \(folder) is not writable (\(String(cString: strerror(errno)))): SQLite must create \((path as NSString).lastPathComponent)-journal there to change the database; nothing was changed",
+                                 details: ["Make the folder writable for this user (or move the database to one that is), then try again."])
+            }
+        }
+        guard backup else { return }
+        // The backups folder, or the nearest folder above it that exists (it is created).
+        var existing = store.directory
+        while !FileManager.default.fileExists(atPath: existing) && existing != "/" && !existing.isEmpty {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        if access(existing, W_OK | X_OK) != 0 {
+            throw MigshError(.backupFailed, "the backups folder \(store.directory) is not writable (\(existing): \(String(cString: strerror(errno)))): no verified backup can be taken; nothing was changed",
+                             details: ["Give a writable folder with --backups DIR, or make \(existing) writable."])
+        }
+    }
+
+    /// Another process's lock, found before anything runs. `BEGIN IMMEDIATE` waits out a
+    /// writer, but in rollback-journal mode a reader's open transaction lets it start and
+    /// then blocks the COMMIT, after every migration ran. `BEGIN EXCLUSIVE` (then ROLLBACK)
+    /// asks for the lock the COMMIT needs, waiting `--busy-timeout` ms. (In WAL mode readers
+    /// never block a writer; it is then the same check as BEGIN IMMEDIATE's.)
+    func requireNoOtherLock(options: Options) throws {
+        do {
+            try db.execute("BEGIN EXCLUSIVE")
+            try db.execute("ROLLBACK")
+        } catch let error as MigshError where error.isBusy {
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            throw MigshError(.busy, "database is locked: another process holds it open in a transaction (reading or writing; waited \(options.busyTimeoutMS) ms); nothing was changed",
+                             resultCode: error.resultCode,
+                             details: ["Close the other program's open transaction (or the program), then try again."])
         }
     }
 
