@@ -39,13 +39,6 @@ public struct BackupStore: Sendable {
         public var reason: String?
         /// A raw copy of a damaged database (`.restore` of a damaged one keeps it as evidence).
         public var damaged: Bool
-
-        /// True when it was taken from the database with identity `id` at `path`: by identity
-        /// when both have one, else by path.
-        public func belongs(toID id: String?, path: String) -> Bool {
-            if let id, let sourceID { return id == sourceID }
-            return source == path
-        }
     }
 
     /// The manifest written beside each backup (`FILE.json`).
@@ -311,12 +304,6 @@ public struct BackupStore: Sendable {
         let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
                       source: manifest?.source, sourceID: id, reason: manifest?.reason, damaged: manifest?.damaged ?? false)
-    }
-
-    /// The backups taken from the database with identity `id` at `path`, oldest first; raw
-    /// copies of a damaged state are never offered for a restore.
-    public func backups(ofID id: String?, path: String) -> [Backup] {
-        list().filter { $0.belongs(toID: id, path: absolutePath(path)) && !$0.damaged }
     }
 
     /// A raw copy of a damaged database — its file and its `-wal` and `-journal` — kept as

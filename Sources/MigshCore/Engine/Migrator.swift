@@ -191,8 +191,9 @@ public struct Migrator {
         var backup: BackupStore.Backup?
         // The database's identity, given to it with this change if it has none, so its backups
         // are told from other databases' (`DatabaseIdentity`).
-        let existingID = DatabaseIdentity.read(db)
-        let identity = existingID ?? UUID().uuidString.lowercased()
+        // A copy made with `cp` becomes its own database here, at migsh's first write to it; a
+        // database that was moved keeps its identity, and its backups.
+        let (identity, stampNeeded) = DatabaseIdentity.claim(db, path: db.path)
         do {
             // Someone may have changed the database between planning and taking the lock.
             let lockedVersion = try SchemaVersionTable.read(db).maxVersion
@@ -219,7 +220,7 @@ public struct Migrator {
 
         do {
             let result = try body(backup)
-            if existingID == nil { try DatabaseIdentity.stamp(db, id: identity) }
+            if stampNeeded { try DatabaseIdentity.stamp(db, id: identity, path: db.path) }
             try db.execute("COMMIT")
             return (result, backup)
         } catch var error as MigshError where error.isBusy {

@@ -57,8 +57,7 @@ public struct Restorer {
         }
         backup.schemaVersion = try SchemaVersionTable.recordedVersion(source)
         if backup.sourceID == nil { backup.sourceID = DatabaseIdentity.read(source) }
-        let here = absolutePath(db.path)
-        let other: String? = backup.belongs(toID: DatabaseIdentity.read(db), path: here) ? nil
+        let other: String? = BackupOwner(db: db, path: db.path).owns(backup) ? nil
             : (backup.source ?? backup.sourceID.map { "the database with identity \($0)" } ?? "an unknown database")
         return Candidate(backup: backup, fromOtherDatabase: other)
     }
@@ -92,7 +91,9 @@ public struct Restorer {
         if let other = candidate.fromOtherDatabase, !allowOther {
             throw MigshError(.refused, "\(candidate.backup.path) was taken from another database (\(other)); nothing was restored")
         }
-        let liveID = DatabaseIdentity.read(db)
+        // The identity the database keeps (a copy made with `cp` gets its own here, at this
+        // write); unreadable when the database is damaged.
+        let liveID = DatabaseIdentity.read(db) != nil ? DatabaseIdentity.claim(db, path: db.path).id : nil
         let before = try? SchemaVersionTable.recordedVersion(db)
         // The state being replaced, kept so the restore can be undone.
         let safety: BackupStore.Backup
@@ -133,7 +134,12 @@ public struct Restorer {
         }
         // The database keeps its own identity (a backup of another database brings that
         // one's), so its own backups stay its own.
-        if let liveID, DatabaseIdentity.read(db) != liveID { try DatabaseIdentity.stamp(db, id: liveID) }
+        // A damaged database's identity could not be read: its own backup brings it back;
+        // another database's backup does not give it that database's identity.
+        let keep = liveID ?? (candidate.fromOtherDatabase == nil ? DatabaseIdentity.read(db) : nil) ?? UUID().uuidString.lowercased()
+        if DatabaseIdentity.read(db) != keep || DatabaseIdentity.recordedPath(db) != absolutePath(db.path) {
+            try DatabaseIdentity.stamp(db, id: keep, path: db.path)
+        }
         progress?(.verifying)
         let after = try SchemaVersionTable.recordedVersion(db)
         let expected = candidate.backup.schemaVersion ?? after

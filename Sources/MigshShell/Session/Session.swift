@@ -253,8 +253,8 @@ final class Session {
 
     /// This database's backups in the backups folder (their manifests name it), oldest first.
     func ownBackups() -> [BackupStore.Backup] {
-        let here = absolutePath(configuration.databasePath)
-        return backupStore.list().filter { $0.source == here }
+        let owner = BackupOwner(db: db, path: configuration.databasePath)
+        return backupStore.list().filter { owner.owns($0) }
     }
 
     /// The investigation of this database against `folder`'s migrations.
