@@ -32,7 +32,8 @@ public struct Investigation {
     public func judge() throws -> (verdict: Verdict, live: SchemaSnapshot?) {
         let judge = Judge(self)
         do {
-            let verdict = try judge.run()
+            var verdict = try judge.run()
+            judge.noteEditedFiles(&verdict)
             return (verdict, judge.live)
         } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
             return (Judge.damaged(error, recorded: (try? SchemaVersionTable.recordedVersion(db)) ?? 0, restore: restoreOptions(preferring: nil)), nil)
@@ -112,6 +113,28 @@ fileprivate final class Judge {
         if repair.isComplete && !repair.isEmpty { return drift(repair) }
         if r >= 1, !atomic(r), let p = partialPrefix(of: r) { return partial(r, through: p) }
         return unknown()
+    }
+
+    /// An applied file edited since (its sha256 is not the one recorded when it was applied):
+    /// the expected schemas come from the file as it is now, which may not be what ran. The
+    /// verdict says so first, and every way out assumes the edited file describes what ran.
+    func noteEditedFiles(_ verdict: inout Verdict) {
+        let edited = applied.values.sorted { $0.version < $1.version }.compactMap { a -> String? in
+            guard let now = inv.folder.migrations[a.version], now.sha256 != a.sha256 else { return nil }
+            return "\(now.fileName) (sha256 \(a.sha256.prefix(12))… when applied, \(now.sha256.prefix(12))… now)"
+        }
+        guard !edited.isEmpty else { return }
+        verdict.editedFiles = edited
+        verdict.message = "applied migration file\(edited.count == 1 ? "" : "s") EDITED since migsh applied \(edited.count == 1 ? "it" : "them"): "
+            + edited.joined(separator: ", ") + "; " + verdict.message
+        let assumption = "the edited file\(edited.count == 1 ? "" : "s") describe\(edited.count == 1 ? "s" : "") what was applied"
+        for i in verdict.wayOut.indices where !verdict.wayOut[i].assumes.contains(assumption) {
+            if case .restore = verdict.wayOut[i].action { continue }
+            verdict.wayOut[i].assumes.append(assumption)
+        }
+        if !verdict.wayOut.isEmpty && verdict.wayOut.first?.isSafe != true {
+            verdict.noSafeOption = verdict.noSafeOption ?? "an applied migration file was edited after it was applied, so what ran cannot be read from it: put the file back as it was applied (its sha256 is recorded) and run .diff again"
+        }
     }
 
     // MARK: States

@@ -59,6 +59,9 @@ public struct Verdict: Sendable {
     public var resume: ResumePlan?
     /// What `.repair` runs, when the only differences are objects that hold no data.
     public var repair: SchemaRepair?
+    /// Applied migration files that were edited after migsh applied them: the expected
+    /// schemas are built from the files as they are now, so no way out is proven.
+    public var editedFiles: [String] = []
 
     /// The recommended way out, when one assumes and loses nothing.
     public var safeOption: WayOut? { wayOut.first.flatMap { $0.isSafe ? $0 : nil } }

@@ -49,6 +49,7 @@ struct VerdictDocument: Encodable {
     /// Why no way out assumes and loses nothing; null when the first one does.
     var noSafeOption: String?
     var evidence: [MigrationEvidence]
+    var editedFiles: [String]
 
     init(_ v: Verdict, backupsFolder: String) {
         state = v.state.rawValue
@@ -65,11 +66,12 @@ struct VerdictDocument: Encodable {
         }
         noSafeOption = v.noSafeOption
         evidence = v.evidence
+        editedFiles = v.editedFiles
     }
 
     enum CodingKeys: String, CodingKey {
         case state, recordedVersion, matchesVersion, partial, nearestVersion, nearestDifferences, versionProblems
-        case message, wayOut, noSafeOption, evidence
+        case message, wayOut, noSafeOption, evidence, editedFiles
     }
 
     /// Absent values are written as null, so scripts can test `matches_version == null`.
@@ -86,6 +88,7 @@ struct VerdictDocument: Encodable {
         try c.encode(wayOut, forKey: .wayOut)
         try c.encode(noSafeOption, forKey: .noSafeOption)
         try c.encode(evidence, forKey: .evidence)
+        try c.encode(editedFiles, forKey: .editedFiles)
     }
 }
 
