@@ -146,4 +146,17 @@ struct AuditLogHeadTests {
             #expect(result.warnings == ["there is no head file audit.jsonl.head: entries cut from the end of the log cannot be detected — its tail cannot be verified without the head"])
         }
     }
+
+    @Test("a log that is not a regular file (--audit /dev/null, a pipe) gets no head file beside it")
+    func noHeadBesideAPipe() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/audit.fifo"
+            #expect(mkfifo(path, 0o600) == 0)
+            let log = try AuditLog(path: path)
+            try log.append(TestRecord(i: 1))
+            try log.flush()
+            #expect(!FileManager.default.fileExists(atPath: AuditLog.headPath(path)))
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir)) == ["audit.fifo"])
+        }
+    }
 }

@@ -64,6 +64,13 @@ public final class AuditLog: @unchecked Sendable {
             throw error
         }
         self.fd = fd
+        // A log that is not a regular file (`--audit /dev/null`, a pipe) has no end to guard:
+        // no head file beside it (root could otherwise create `/dev/null.head`).
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            headFD = -1
+            return
+        }
         // Best effort: a log whose folder is not writable (a log prepared by an administrator)
         // still works; only the detection of lines cut from its end is lost.
         headFD = open(AuditLog.headPath(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
