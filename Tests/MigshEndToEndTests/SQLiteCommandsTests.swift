@@ -80,6 +80,28 @@ struct SQLiteCommandsTests {
     ]
 
     static let corpus: [Case] = [
+        Case(name: ".limit, .dbconfig, .vfsinfo, .vfsname", script: #"""
+            .limit
+            .limit len
+            .limit length 5000
+            .limit length
+            .limit worker 2
+            .limit variable_number 100
+            select 1;
+            .dbconfig
+            .dbconfig defensive on
+            .dbconfig defensive
+            .dbconfig trigger_eqp yes
+            .dbconfig trigger_eqp
+            .dbconfig enable_view 0
+            .dbconfig enable_view
+            .dbconfig nosuch
+            .vfsinfo
+            .vfsinfo main
+            .vfsname
+            .vfsname main
+
+            """#, sameErrors: true),
         Case(name: "modes insert, html, tcl, ascii, count, off", script: #"""
             .mode insert
             select * from t1;
