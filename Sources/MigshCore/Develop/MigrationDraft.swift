@@ -145,6 +145,18 @@ extension ChecksumFile {
         }
         let drafts = folder.sorted.filter { existing.sums[$0.fileName] == nil }
         guard !drafts.isEmpty else { return [] }
+        // A draft that drops data it does not say it means to drop is not ready to ship.
+        let expected = try? ExpectedSchemas.build(folder)
+        var drops: [String] = []
+        for m in drafts {
+            for f in try MigrationLinter.lint(path: m.path, expected: expected) where f.rule == "data-drop" && f.severity == .error {
+                drops.append("\(m.fileName):\(f.line.map { "\($0):" } ?? "") \(f.message) [\(f.rule)]")
+            }
+        }
+        if !drops.isEmpty {
+            throw MigshError(.refused, "not sealed: a draft drops data without saying so (nothing was recorded)",
+                             details: drops + ["Keep the values (a rename is ALTER TABLE … RENAME COLUMN), or mark the drop as meant; .lint shows it."])
+        }
         var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
         for m in drafts { text += "\(m.sha256)  \(m.fileName)\n" }

@@ -78,6 +78,14 @@ public struct StatementRecorder: Sendable {
         }
     }
 
+    /// A comment line kept in order with the statements (`-- migsh: allow-drop …`).
+    public mutating func mark(_ comment: String) {
+        if frames.isEmpty { statements.append(comment) } else { frames[frames.count - 1].statements.append(comment) }
+    }
+
+    /// The renames kept (`ALTER TABLE … RENAME`), in order.
+    public var renames: [SchemaRename] { statements.compactMap(SchemaRename.parse) }
+
     /// SQLite rolled the open transaction back after an error.
     public mutating func transactionRolledBack() { frames = [] }
 

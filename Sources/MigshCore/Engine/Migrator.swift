@@ -376,9 +376,12 @@ public struct Migrator {
         return found.filter { !existing.contains($0) }
     }
 
+    /// The spec's table of backups (§4.5).
+    public static let snapshotsTable = "Database_Snapshots"
+
     /// Spec §4.5: record the backup in the database's snapshots table, when it has one.
     func recordSnapshot(_ backup: BackupStore.Backup) throws {
-        guard try db.tableExists("Database_Snapshots") else { return }
+        guard try db.tableExists(Migrator.snapshotsTable) else { return }
         let stmt = try db.prepare("""
             INSERT INTO Database_Snapshots (snapshot_type, snapshot_path, created_by, description, size_bytes)
             VALUES ('MIGRATION_BACKUP', ?1, NULL, 'Automatic backup before schema migration', ?2)

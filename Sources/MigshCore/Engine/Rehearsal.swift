@@ -13,6 +13,15 @@ public struct Rehearsal {
         public var error: String?
         /// table → rows after minus rows before (only tables whose count changed, or that appeared or vanished).
         public var rowChanges: [String: Int]
+        /// `Table.column` → non-NULL values before, for columns gone after the migration whose
+        /// values no column holds: lost, and the migration does not mark them (an error).
+        public var lostColumns: [String: Int] = [:]
+        /// The same, for drops the file marks (`-- migsh: allow-drop …`): meant.
+        public var droppedColumns: [String: Int] = [:]
+        /// Columns present before and after whose values changed (an UPDATE's work: information).
+        public var changedColumns: [String] = []
+        /// `Table.column` before → the column holding its values after (a rename).
+        public var movedColumns: [String: String] = [:]
     }
 
     public struct Result: Sendable, Encodable {
@@ -41,8 +50,13 @@ public struct Rehearsal {
         self.user = user
     }
 
-    /// Rehearses `plan` (validated first: nothing runs when a file is refused).
-    public func run(_ plan: MigrationPlan) throws -> Result {
+    /// Rehearses `plan` (validated first: nothing runs when a file is refused). Each
+    /// migration's columns are fingerprinted before and after (`ColumnFingerprint`): a column
+    /// that vanishes while holding values no column holds afterwards fails the rehearsal unless
+    /// the file marks the drop. `observe` sees SQLite's authorizer events while the migrations
+    /// run; `inspect` sees the copy at the end, before it is removed.
+    public func run(_ plan: MigrationPlan, observe: ((AuthorizerEvent) -> Void)? = nil,
+                    inspect: ((Connection) throws -> Void)? = nil) throws -> Result {
         var template = Array((NSTemporaryDirectory() + "migsh-rehearsal-XXXXXX").utf8CString)
         guard let dirPointer = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
         let dir = String(cString: dirPointer)
@@ -56,6 +70,8 @@ public struct Rehearsal {
         var steps: [Step] = []
         var version = plan.currentVersion
         var failed = false
+        var lost = false
+        var prints = try ColumnFingerprint.read(copy)
         for m in plan.pending {
             let before = try Rehearsal.rowCounts(copy)
             let started = DispatchTime.now()
@@ -64,7 +80,12 @@ public struct Rehearsal {
                 let one = try MigrationPlan(folder: folder, currentVersion: version, requiredVersion: m.version)
                 var options = Migrator.Options(targetVersion: m.version, user: user)
                 options.skipBackup = true
-                _ = try Migrator(db: copy, folder: folder, store: scratch).apply(one, options: options)
+                let migrator = Migrator(db: copy, folder: folder, store: scratch)
+                if let observe {
+                    _ = try copy.observingAuthorizations(observe) { try migrator.apply(one, options: options) }
+                } else {
+                    _ = try migrator.apply(one, options: options)
+                }
                 version = m.version
             } catch {
                 step.ok = false
@@ -76,6 +97,23 @@ public struct Rehearsal {
             for table in Set(before.keys).union(after.keys) where before[table] != after[table] {
                 step.rowChanges[table] = (after[table] ?? 0) - (before[table] ?? 0)
             }
+            if !failed {
+                let now = try ColumnFingerprint.read(copy)
+                let comparison = ColumnFingerprint.compare(before: prints, after: now)
+                let allowance = DropAllowance.parse(m.sql)
+                for (column, values) in comparison.lost {
+                    if allowance.allows(column) { step.droppedColumns[column] = values } else { step.lostColumns[column] = values }
+                }
+                step.changedColumns = comparison.changed
+                step.movedColumns = comparison.moved
+                if !step.lostColumns.isEmpty {
+                    step.ok = false
+                    lost = true
+                    step.error = "loses the values of " + step.lostColumns.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) non-NULL)" }.joined(separator: ", ")
+                        + ": no column holds them after this migration; if that is meant, mark it with `" + DropAllowance.line(step.lostColumns.keys.sorted()) + "`"
+                }
+                prints = now
+            }
             steps.append(step)
             if failed { break }
         }
@@ -85,7 +123,8 @@ public struct Rehearsal {
         let diff = version < expected.versions.count
             ? SchemaDiff(live: try SchemaSnapshot.read(copy), expected: expected.versions[version])
             : SchemaDiff(live: SchemaSnapshot(), expected: SchemaSnapshot())
-        let ok = !failed && integrity == ["ok"] && violations == 0 && diff.isEmpty
+        let ok = !failed && !lost && integrity == ["ok"] && violations == 0 && diff.isEmpty
+        try inspect?(copy)
         return Result(fromVersion: plan.currentVersion, toVersion: version, steps: steps, integrity: integrity,
                       foreignKeyViolations: violations, schemaDifferences: diff.changes, ok: ok)
     }

@@ -16,7 +16,9 @@ public enum MigrationLinter {
         }
     }
 
-    public static func lint(path: String, expected: ExpectedSchemas?) throws -> [Finding] {
+    /// `sealed`: the file is recorded in migsh.sum (shipped; it cannot change): the rules that
+    /// are errors for a draft, such as `data-drop`, are warnings for it.
+    public static func lint(path: String, expected: ExpectedSchemas?, sealed: Bool = false) throws -> [Finding] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw MigshError(.notFound, "cannot read \(path): no such file")
         }
@@ -55,6 +57,7 @@ public enum MigrationLinter {
         let v = script.migration.version
         let before = expected.flatMap { parsed != nil && v >= 1 && v < $0.versions.count ? $0.versions[v - 1] : nil }
         findings += statementRules(script, before: before)
+        findings += dataDropRules(script, before: before, sealed: sealed)
         if let expected, parsed != nil { findings += rebuildRules(script, expected: expected) }
         return findings.sorted { ($0.line ?? 0, $0.severity.rawValue) < ($1.line ?? 0, $1.severity.rawValue) }
     }
@@ -129,6 +132,20 @@ public enum MigrationLinter {
             }
         }
         return out
+    }
+
+    /// `data-drop`: a column or table that exists before the migration (so may hold data) and
+    /// whose values no column holds after it — an `ALTER TABLE … DROP COLUMN`, a `DROP TABLE`,
+    /// a rebuild that leaves a column out of its copy — is an error unless the file carries the
+    /// marked line `-- migsh: allow-drop Table.column` (or `Table`).
+    static func dataDropRules(_ script: MigrationScript, before: SchemaSnapshot?, sealed: Bool) -> [Finding] {
+        let allowance = DropAllowance.parse(script.migration.sql)
+        return DataDrops.losses(script.body, before: before).filter { !allowance.allows(table: $0.table, column: $0.column) }.map { loss in
+            let what = loss.column == nil ? "table \(loss.table)" : "column \(loss.name)"
+            return Finding(severity: sealed ? .warning : .error, line: loss.line, rule: "data-drop",
+                message: "drops \(what), whose values no column holds after this migration (data lost where it holds any); if that is meant, add the line `\(DropAllowance.line([loss.name]))`"
+                    + (sealed ? " (a warning: the file is sealed in \(MigrationFolder.checksumFileName))" : ""))
+        }
     }
 
     /// A rebuilt table must get its indexes and triggers back.

@@ -38,9 +38,10 @@ struct LintCommand: DotCommand {
         }
         var reports: [FileReport] = []
         for path in paths {
-            var findings = try MigrationLinter.lint(path: path, expected: expected)
-            // A migration the checksum file does not list yet is a draft (.new wrote it).
             let name = (path as NSString).lastPathComponent
+            let sealed = folder?.checksums?.sums[name] != nil && folder?.sorted.contains(where: { $0.fileName == name }) == true
+            var findings = try MigrationLinter.lint(path: path, expected: expected, sealed: sealed)
+            // A migration the checksum file does not list yet is a draft (.new wrote it).
             if let sums = folder?.checksums, sums.sums[name] == nil, folder?.sorted.contains(where: { $0.fileName == name }) == true {
                 findings.append(MigrationLinter.Finding(severity: .warning, line: nil, rule: "draft",
                     message: "draft: not in \(MigrationFolder.checksumFileName) yet; record its checksum with .seal when it is ready to ship"))

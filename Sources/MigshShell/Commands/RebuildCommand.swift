@@ -58,13 +58,15 @@ struct RebuildCommand: DotCommand {
             throw MigshError(.refused, ".rebuild --run changes the database: it runs in a scratch session (migsh --scratch DB); for a real database, write the migration (.new) and .apply it")
         }
         try session.refuseUnlessWritable(".rebuild --run")
-        try RebuildCommand.runOnCopy(rebuild.migration, in: shell)
+        try RebuildCommand.runOnCopy(rebuild.migration, in: shell, dropping: drops.map { "\(rebuild.table).\($0)" })
         try shell.emit(rebuild.migration.steps.map(\.sql)) { "rebuilt \(rebuild.table) (\(rebuild.migration.steps.count) statements; .scratch diff shows the result)" }
     }
 
     /// Runs the steps as `.apply` runs a migration: foreign keys off, one transaction, every
     /// key checked before COMMIT; recorded when `.record` is on.
-    static func runOnCopy(_ migration: SchemaMigration, in shell: Shell) throws {
+    /// `dropping`: the columns the developer asked to drop (`--drop`), marked in the record
+    /// (`-- migsh: allow-drop T.c`) so that the migration written from it says it means it.
+    static func runOnCopy(_ migration: SchemaMigration, in shell: Shell, dropping: [String] = []) throws {
         let session = shell.session
         let db = session.db
         let enforcing = try db.foreignKeysEnabled
@@ -83,7 +85,11 @@ struct RebuildCommand: DotCommand {
             throw error
         }
         if session.recording {
+            if !dropping.isEmpty { session.recorder.mark(DropAllowance.line(dropping)) }
             for step in migration.steps { session.recorder.observe(step.sql, readOnly: false, autocommitAfter: true) }
+        }
+        for step in migration.steps where SchemaRename.parse(step.sql) != nil {
+            session.renameLog.observe(step.sql, readOnly: false, autocommitAfter: true)
         }
         session.logStatement("-- .rebuild: " + migration.steps.map(\.sql).joined(separator: " "), outcome: "ok", durationMS: 0)
     }

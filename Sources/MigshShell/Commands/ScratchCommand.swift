@@ -29,6 +29,7 @@ struct ScratchCommand: DotCommand {
             try session.refuseInTransaction(".scratch reset")
             try scratch.copyOriginal(into: session.db, busyTimeoutMS: session.configuration.busyTimeoutMS)
             session.recorder.clear()
+            session.renameLog.clear()
             try shell.emit(NoOutput()) { "the copy is the original again (\(displayPath(scratch.original)))" }
         case "keep":
             guard let file else { throw MigshError(.usage, "Usage: .scratch keep FILE") }

@@ -52,6 +52,12 @@ struct TestCommand: DotCommand {
         let columns: [TextTable.Column] = [.init(""), .init("migration", shrinks: true, keepsEnd: true), .init("ms"), .init("row counts", shrinks: true)]
         text += TextTable(columns, rows).render(width: width)
         for s in r.steps { if let e = s.error { text += "\(s.file): \(e)\n" } }
+        // Column contents (fingerprints before and after each migration on the copy).
+        for s in r.steps {
+            for (from, to) in s.movedColumns.sorted(by: { $0.key < $1.key }) { text += "\(s.file): values of \(from) now in \(to)\n" }
+            for (column, n) in s.droppedColumns.sorted(by: { $0.key < $1.key }) { text += "\(s.file): drops \(column) (\(n) non-NULL values), as the file marks\n" }
+            if !s.changedColumns.isEmpty { text += "\(s.file): values changed (information): \(s.changedColumns.joined(separator: ", "))\n" }
+        }
         text += "integrity_check: \(r.integrity.prefix(5).joined(separator: "; "))\n"
         text += "foreign_key_check: \(r.foreignKeyViolations == 0 ? "ok" : "\(r.foreignKeyViolations) violation(s)")\n"
         text += r.schemaDifferences.isEmpty ? "schema: equals the expected schema of version \(r.toVersion)\n"

@@ -70,6 +70,10 @@ final class Session {
     /// `.record`: the statements that changed the schema or data, while `recording`.
     var recorder = StatementRecorder()
     var recording = false
+    /// A scratch session's renames (`ALTER TABLE … RENAME`, seen by SQLite's authorizer), kept
+    /// whether or not `.record` is on, transactions followed as `.record` follows them:
+    /// `.new --from-diff` writes them as renames, not as a drop and an add.
+    var renameLog = StatementRecorder()
     /// Safe mode: `.nonce` lifted it until the next dot-command has run; the refusal the
     /// authorizer met while a statement was prepared, for the shell to report.
     var safeModeLifted = false

@@ -234,11 +234,13 @@ final class Shell {
                 let started = DispatchTime.now()
                 // Interactive only: learn from SQLite's authorizer what the statement does.
                 let classify = session.confirmsDestructiveSQL && !wasInTransaction
+                // A scratch session: learn from it which statements rename (SQLITE_ALTER_TABLE).
+                let watchRenames = session.configuration.scratch != nil
                 var events: [AuthorizerEvent] = []
                 var tail: UnsafePointer<CChar>?
                 let prepared: Statement?
                 do {
-                    prepared = classify
+                    prepared = classify || watchRenames
                         ? try db.observingAuthorizations({ events.append($0) }) { try db.prepare(first: cursor, tail: &tail) }
                         : try db.prepare(first: cursor, tail: &tail)
                 } catch let error as MigshError {
@@ -327,6 +329,13 @@ final class Shell {
                 if session.recording {
                     session.recorder.observe(recordedText, readOnly: sqlite3_stmt_readonly(statement.sqliteHandle) != 0, autocommitAfter: db.isAutocommit)
                 }
+                if watchRenames {
+                    let readOnly = sqlite3_stmt_readonly(statement.sqliteHandle) != 0
+                    let renames = events.contains { $0.action == SQLITE_ALTER_TABLE } && SchemaRename.parse(text) != nil
+                    if renames || StatementRecorder.kind(of: text, readOnly: readOnly) != .change {
+                        session.renameLog.observe(text, readOnly: readOnly, autocommitAfter: db.isAutocommit)
+                    }
+                }
                 session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
             out.flush()
@@ -383,6 +392,7 @@ final class Shell {
         err.write(byte: 10)
         if wasInTransaction && !session.inTransaction {
             session.recorder.transactionRolledBack()
+            session.renameLog.transactionRolledBack()
             err.write("Note: SQLite rolled the open transaction back after this error; earlier changes in it are gone.\n")
             session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: decoded))
         }
