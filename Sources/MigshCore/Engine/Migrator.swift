@@ -174,6 +174,16 @@ public struct Migrator {
         guard db.isAutocommit else {
             throw MigshError(.refused, "a transaction is open in this session: COMMIT or ROLLBACK it first")
         }
+        // Migration files run as on the application's connection: without sqlite3's shell
+        // functions (a file calling readfile() or generate_series fails, and is rolled back).
+        return try ShellSQLFunctions.suspended(on: db) {
+            try lockedWithoutShellFunctions(expectedVersion: expectedVersion, options: options, reason: reason, events: events, body)
+        }
+    }
+
+    private func lockedWithoutShellFunctions<R>(expectedVersion: Int, options: Options, reason: BackupStore.Reason,
+                                                events: @escaping (Event) -> Void,
+                                                _ body: (BackupStore.Backup?) throws -> R) throws -> (R, BackupStore.Backup?) {
         let foreignKeysWereOn = try db.foreignKeysEnabled
         // > This pragma is a no-op within a transaction; foreign key constraint enforcement
         // > may only be enabled or disabled when there is no pending BEGIN or SAVEPOINT.
