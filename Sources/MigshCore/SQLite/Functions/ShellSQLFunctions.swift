@@ -18,13 +18,16 @@ public enum ShellSQLFunctions {
     }
 
     /// The scalar functions by name and argument count, for unregistering.
-    static let scalarFunctions: [(String, Int32)] = []
+    static let scalarFunctions: [(String, Int32)] = [
+        ("regexp", 2), ("regexpi", 2),
+    ]
     static let tableFunctions = ["generate_series"]
     static let collations: [String] = []
 
     public static func register(on db: Connection, fileAccess: FileAccess) {
         let handle = db.sqliteHandle
         SeriesFunction.register(on: handle)
+        RegexpFunction.register(on: handle)
         db.shellFunctions = fileAccess
     }
 
