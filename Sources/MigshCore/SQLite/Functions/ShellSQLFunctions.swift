@@ -19,7 +19,7 @@ public enum ShellSQLFunctions {
 
     /// The scalar functions by name and argument count, for unregistering.
     static let scalarFunctions: [(String, Int32)] = [
-        ("regexp", 2), ("regexpi", 2),
+        ("regexp", 2), ("regexpi", 2), ("sha3", 1), ("sha3", 2), ("sha3_query", 1), ("sha3_query", 2),
     ]
     static let tableFunctions = ["generate_series"]
     static let collations: [String] = []
@@ -28,6 +28,7 @@ public enum ShellSQLFunctions {
         let handle = db.sqliteHandle
         SeriesFunction.register(on: handle)
         RegexpFunction.register(on: handle)
+        SHA3Functions.register(on: handle)
         db.shellFunctions = fileAccess
     }
 
