@@ -20,15 +20,17 @@ public enum ShellSQLFunctions {
     /// The scalar functions by name and argument count, for unregistering.
     static let scalarFunctions: [(String, Int32)] = [
         ("regexp", 2), ("regexpi", 2), ("sha3", 1), ("sha3", 2), ("sha3_query", 1), ("sha3_query", 2),
+        ("decimal", 1), ("decimal_add", 2), ("decimal_sub", 2), ("decimal_mul", 2), ("decimal_cmp", 2), ("decimal_sum", 1),
     ]
     static let tableFunctions = ["generate_series"]
-    static let collations: [String] = []
+    static let collations: [String] = ["decimal"]
 
     public static func register(on db: Connection, fileAccess: FileAccess) {
         let handle = db.sqliteHandle
         SeriesFunction.register(on: handle)
         RegexpFunction.register(on: handle)
         SHA3Functions.register(on: handle)
+        DecimalFunctions.register(on: handle)
         db.shellFunctions = fileAccess
     }
 
