@@ -21,6 +21,8 @@ public enum ShellSQLFunctions {
     static let scalarFunctions: [(String, Int32)] = [
         ("regexp", 2), ("regexpi", 2), ("sha3", 1), ("sha3", 2), ("sha3_query", 1), ("sha3_query", 2),
         ("decimal", 1), ("decimal_add", 2), ("decimal_sub", 2), ("decimal_mul", 2), ("decimal_cmp", 2), ("decimal_sum", 1),
+        ("ieee754", 1), ("ieee754", 2), ("ieee754_mantissa", 1), ("ieee754_exponent", 1),
+        ("ieee754_from_blob", 1), ("ieee754_to_blob", 1),
     ]
     static let tableFunctions = ["generate_series"]
     static let collations: [String] = ["decimal"]
@@ -31,6 +33,7 @@ public enum ShellSQLFunctions {
         RegexpFunction.register(on: handle)
         SHA3Functions.register(on: handle)
         DecimalFunctions.register(on: handle)
+        IEEE754Functions.register(on: handle)
         db.shellFunctions = fileAccess
     }
 
