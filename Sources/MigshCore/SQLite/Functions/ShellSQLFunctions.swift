@@ -25,7 +25,7 @@ public enum ShellSQLFunctions {
         ("ieee754_from_blob", 1), ("ieee754_to_blob", 1),
     ]
     static let tableFunctions = ["generate_series"]
-    static let collations: [String] = ["decimal"]
+    static let collations = ["decimal", "uint"]
 
     public static func register(on db: Connection, fileAccess: FileAccess) {
         let handle = db.sqliteHandle
@@ -34,6 +34,7 @@ public enum ShellSQLFunctions {
         SHA3Functions.register(on: handle)
         DecimalFunctions.register(on: handle)
         IEEE754Functions.register(on: handle)
+        UIntCollation.register(on: handle)
         db.shellFunctions = fileAccess
     }
 
