@@ -31,6 +31,12 @@ static inline int migsh_sqlite3_config_pagecache(sqlite3_int64 sz, sqlite3_int64
     return sqlite3_config(SQLITE_CONFIG_PAGECACHE, (n > 0 && sz > 0) ? malloc((size_t)(n * sz)) : 0, (int)sz, (int)n);
 }
 
+// sqlite3_vtab_config is variadic: the table-valued functions declare themselves innocuous
+// (generate_series) or direct-only (fsdir: never from a view or trigger), as sqlite3's do.
+static inline int migsh_sqlite3_vtab_config(sqlite3 *db, int op) {
+    return sqlite3_vtab_config(db, op);
+}
+
 #include <sys/vfs.h>
 // statfs(2)'s f_type for a path (Glibc's Swift overlay does not import <sys/vfs.h>);
 // returns -1 when the path cannot be examined.

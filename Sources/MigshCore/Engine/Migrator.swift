@@ -176,6 +176,16 @@ public struct Migrator {
         }
         try requireWritableFiles(backup: !options.skipBackup)
         try requireNoOtherLock(options: options)
+        // Migration files run as on the application's connection: without sqlite3's shell
+        // functions (a file calling readfile() or generate_series fails, and is rolled back).
+        return try ShellSQLFunctions.suspended(on: db) {
+            try lockedWithoutShellFunctions(expectedVersion: expectedVersion, options: options, reason: reason, events: events, body)
+        }
+    }
+
+    private func lockedWithoutShellFunctions<R>(expectedVersion: Int, options: Options, reason: BackupStore.Reason,
+                                                events: @escaping (Event) -> Void,
+                                                _ body: (BackupStore.Backup?) throws -> R) throws -> (R, BackupStore.Backup?) {
         let foreignKeysWereOn = try db.foreignKeysEnabled
         // > This pragma is a no-op within a transaction; foreign key constraint enforcement
         // > may only be enabled or disabled when there is no pending BEGIN or SAVEPOINT.

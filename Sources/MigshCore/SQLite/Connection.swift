@@ -44,6 +44,10 @@ public final class Connection {
         sqlite3_busy_timeout(db, busyTimeoutMS)
     }
 
+    /// sqlite3's SQL functions (`ShellSQLFunctions`) when registered here, with the file
+    /// functions' access; nil on every connection that runs migration files.
+    public internal(set) var shellFunctions: ShellSQLFunctions.FileAccess?
+
     /// The raw `sqlite3*`, for the shell's statement loop.
     public var sqliteHandle: OpaquePointer { handle }
 

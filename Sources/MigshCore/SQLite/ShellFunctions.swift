@@ -27,66 +27,10 @@ public enum ShellFunctions {
         }, nil, nil, nil)
     }
 
-    /// `sha3_query(SQL, SIZE)`, as sqlite3's shathree extension: the SHA3 of each read-only
-    /// statement's text and of its rows (type tags, big-endian numbers, length-prefixed text).
+    /// `sha3_query(SQL, SIZE)` for `.sha3sum` (`SHA3Functions`: the session's connection
+    /// has it already; a connection of its own may not).
     public static func registerSHA3(_ db: Connection) {
-        sqlite3_create_function_v2(db.sqliteHandle, "sha3_query", 2, SQLITE_UTF8, nil, { context, _, values in
-            guard let context, let values else { return }
-            let size = Int(sqlite3_value_int(values[1]))
-            guard [224, 256, 384, 512].contains(size) else {
-                sqlite3_result_error(context, "SHA3 size should be one of: 224 256 384 512", -1)
-                return
-            }
-            guard let sqlText = sqlite3_value_text(values[0]) else { return }
-            let db = sqlite3_context_db_handle(context)
-            var hash = SHA3(bits: size)
-            var cursor: UnsafePointer<CChar>? = UnsafeRawPointer(sqlText).assumingMemoryBound(to: CChar.self)
-            while let current = cursor, current.pointee != 0 {
-                var statement: OpaquePointer?
-                guard sqlite3_prepare_v2(db, current, -1, &statement, &cursor) == SQLITE_OK else {
-                    sqlite3_finalize(statement)
-                    sqlite3_result_error(context, "error SQL statement: " + String(cString: sqlite3_errmsg(db)), -1)
-                    return
-                }
-                guard let statement else { continue }
-                defer { sqlite3_finalize(statement) }
-                guard sqlite3_stmt_readonly(statement) != 0 else {
-                    sqlite3_result_error(context, "non-query: [" + String(cString: sqlite3_sql(statement)) + "]", -1)
-                    return
-                }
-                if let sql = sqlite3_sql(statement) {
-                    let length = strlen(sql)
-                    hash.update("S\(length):")
-                    hash.update(UnsafeRawBufferPointer(start: sql, count: length))
-                }
-                let columns = sqlite3_column_count(statement)
-                while sqlite3_step(statement) == SQLITE_ROW {
-                    hash.update([UInt8(ascii: "R")])
-                    for i in 0..<columns {
-                        switch sqlite3_column_type(statement, i) {
-                        case SQLITE_NULL: hash.update([UInt8(ascii: "N")])
-                        case SQLITE_INTEGER, SQLITE_FLOAT:
-                            let bits: UInt64 = sqlite3_column_type(statement, i) == SQLITE_INTEGER
-                                ? UInt64(bitPattern: sqlite3_column_int64(statement, i))
-                                : sqlite3_column_double(statement, i).bitPattern
-                            var bytes: [UInt8] = [sqlite3_column_type(statement, i) == SQLITE_INTEGER ? UInt8(ascii: "I") : UInt8(ascii: "F")]
-                            for k in (0..<8).reversed() { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k)))) }
-                            hash.update(bytes)
-                        case SQLITE_TEXT:
-                            let n = Int(sqlite3_column_bytes(statement, i))
-                            hash.update("T\(n):")
-                            if let p = sqlite3_column_text(statement, i) { hash.update(UnsafeBufferPointer(start: p, count: n)) }
-                        default:
-                            let n = Int(sqlite3_column_bytes(statement, i))
-                            hash.update("B\(n):")
-                            if let p = sqlite3_column_blob(statement, i) { hash.update(UnsafeRawBufferPointer(start: p, count: n)) }
-                        }
-                    }
-                }
-            }
-            let digest = hash.finalize()
-            sqlite3_result_blob(context, digest, Int32(digest.count), SQLITE_TRANSIENT)
-        }, nil, nil, nil)
+        SHA3Functions.register(on: db.sqliteHandle)
     }
 
     static func text(_ value: OpaquePointer?) -> String? {

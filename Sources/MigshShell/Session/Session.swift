@@ -108,6 +108,7 @@ final class Session {
         db = try Session.open(configuration)
         audit = try Session.openAudit(configuration)
         installSafeMode()
+        installSQLFunctions()
         try logSessionStart()
     }
 
@@ -120,6 +121,20 @@ final class Session {
             if safeModeViolation == nil { safeModeViolation = message }
             return false
         }
+    }
+
+    /// sqlite3's SQL functions (`generate_series`, `regexp`, `decimal`, …) on the connection
+    /// that runs the user's SQL. The file functions are refused under --readonly and -safe.
+    private func installSQLFunctions() {
+        ShellSQLFunctions.register(on: db, fileAccess: Session.fileAccess(configuration))
+    }
+
+    /// Whether `readfile`, `writefile` and `fsdir` may reach files: not under -safe (sqlite3
+    /// refuses readfile and writefile there; migsh refuses fsdir too) nor --readonly.
+    static func fileAccess(_ c: Configuration) -> ShellSQLFunctions.FileAccess {
+        if c.safe { return .refused("safe mode") }
+        if c.readOnly { return .refused("--readonly") }
+        return .allowed
     }
 
     /// The session's first entry in its audit log (and in a new one after `.open`).
@@ -202,6 +217,7 @@ final class Session {
         log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
         db = newDB
         installSafeMode()
+        installSQLFunctions()
         configuration.scratch?.remove()
         configuration.scratch = c.scratch
         configuration.databasePath = c.databasePath

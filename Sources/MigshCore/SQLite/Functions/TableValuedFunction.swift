@@ -1,0 +1,193 @@
+import CMigshSQLite
+import Foundation
+
+/// A table-valued function (an eponymous virtual table: `generate_series`, `fsdir`,
+/// `completion`) written in Swift. SQLite's callbacks are C functions that cannot capture, so
+/// they are written once here and reach the Swift objects through the C structs SQLite hands
+/// back: the module object through `sqlite3_create_module_v2`'s client data, the table and
+/// cursor objects through the two structs below, whose first member is SQLite's own struct.
+/// Each struct is allocated with `UnsafeMutablePointer` and freed in xDisconnect / xClose.
+final class TableFunctionModule {
+    /// The `CREATE TABLE x(…)` given to `sqlite3_declare_vtab`.
+    let schema: String
+    /// `SQLITE_VTAB_INNOCUOUS` or `SQLITE_VTAB_DIRECTONLY`.
+    let risk: Int32
+    /// xBestIndex: the plan's result code, or an error message.
+    let bestIndex: (UnsafeMutablePointer<sqlite3_index_info>) -> TableFunctionPlan
+    let makeCursor: () -> TableFunctionCursor
+
+    init(schema: String, risk: Int32, bestIndex: @escaping (UnsafeMutablePointer<sqlite3_index_info>) -> TableFunctionPlan,
+         makeCursor: @escaping () -> TableFunctionCursor) {
+        self.schema = schema
+        self.risk = risk
+        self.bestIndex = bestIndex
+        self.makeCursor = makeCursor
+    }
+}
+
+enum TableFunctionPlan {
+    case ok
+    /// `SQLITE_CONSTRAINT`: this plan is unusable (an argument's value is not known yet).
+    case unusable
+    case error(String)
+}
+
+/// One scan of a table-valued function. Subclasses override every method.
+class TableFunctionCursor {
+    /// xFilter: positions the cursor on the first row; throws the message of an error.
+    func filter(indexNumber: Int32, arguments: [OpaquePointer?]) throws {}
+    func next() throws {}
+    var isAtEnd: Bool { true }
+    func column(_ index: Int32, into context: OpaquePointer) {}
+    var rowid: Int64 { 0 }
+}
+
+struct TableFunctionError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// sqlite3_vtab with the module that made it. The layout puts SQLite's struct first, as a C
+/// "subclass" does: SQLite only ever sees the pointer to `base`.
+private struct TableBox {
+    var base = sqlite3_vtab()
+    var module: Unmanaged<TableFunctionModule>
+}
+
+private struct CursorBox {
+    var base = sqlite3_vtab_cursor()
+    var cursor: Unmanaged<TableFunctionCursor>
+}
+
+/// A string SQLite frees with sqlite3_free (zErrMsg).
+func sqliteOwnedString(_ text: String) -> UnsafeMutablePointer<CChar>? {
+    let bytes = Array(text.utf8)
+    guard let memory = sqlite3_malloc64(UInt64(bytes.count + 1)) else { return nil }
+    let pointer = memory.bindMemory(to: CChar.self, capacity: bytes.count + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+        for (i, byte) in buffer.enumerated() { pointer[i] = CChar(bitPattern: byte) }
+    }
+    pointer[bytes.count] = 0
+    return pointer
+}
+
+private func setError(_ table: UnsafeMutablePointer<sqlite3_vtab>?, _ message: String) {
+    guard let table else { return }
+    sqlite3_free(table.pointee.zErrMsg)
+    table.pointee.zErrMsg = sqliteOwnedString(message)
+}
+
+enum TableFunctions {
+    /// The one sqlite3_module every table-valued function shares: its callbacks dispatch on
+    /// the objects above. Written once and never freed (SQLite keeps the pointer for as long
+    /// as the module is registered).
+    nonisolated(unsafe) static let module: UnsafeMutablePointer<sqlite3_module> = {
+        let m = UnsafeMutablePointer<sqlite3_module>.allocate(capacity: 1)
+        var module = sqlite3_module()
+        module.iVersion = 0
+        // xCreate stays nil: an eponymous-only table (CREATE VIRTUAL TABLE … USING it fails).
+        module.xConnect = { db, aux, _, _, tablePointer, _ in
+            guard let db, let aux, let tablePointer else { return SQLITE_ERROR }
+            let object = Unmanaged<TableFunctionModule>.fromOpaque(aux)
+            let rc = sqlite3_declare_vtab(db, object.takeUnretainedValue().schema)
+            guard rc == SQLITE_OK else { return rc }
+            let box = UnsafeMutablePointer<TableBox>.allocate(capacity: 1)
+            box.initialize(to: TableBox(module: object.retain()))
+            _ = migsh_sqlite3_vtab_config(db, object.takeUnretainedValue().risk)
+            tablePointer.pointee = UnsafeMutableRawPointer(box).assumingMemoryBound(to: sqlite3_vtab.self)
+            return SQLITE_OK
+        }
+        module.xDisconnect = { table in
+            guard let table else { return SQLITE_OK }
+            let box = UnsafeMutableRawPointer(table).assumingMemoryBound(to: TableBox.self)
+            sqlite3_free(box.pointee.base.zErrMsg)
+            box.pointee.module.release()
+            box.deinitialize(count: 1)
+            box.deallocate()
+            return SQLITE_OK
+        }
+        module.xBestIndex = { table, info in
+            guard let table, let info else { return SQLITE_ERROR }
+            let box = UnsafeMutableRawPointer(table).assumingMemoryBound(to: TableBox.self)
+            switch box.pointee.module.takeUnretainedValue().bestIndex(info) {
+            case .ok: return SQLITE_OK
+            case .unusable: return SQLITE_CONSTRAINT
+            case .error(let message):
+                setError(table, message)
+                return SQLITE_ERROR
+            }
+        }
+        module.xOpen = { table, cursorPointer in
+            guard let table, let cursorPointer else { return SQLITE_ERROR }
+            let tableBox = UnsafeMutableRawPointer(table).assumingMemoryBound(to: TableBox.self)
+            let cursor = tableBox.pointee.module.takeUnretainedValue().makeCursor()
+            let box = UnsafeMutablePointer<CursorBox>.allocate(capacity: 1)
+            box.initialize(to: CursorBox(cursor: Unmanaged.passRetained(cursor)))
+            cursorPointer.pointee = UnsafeMutableRawPointer(box).assumingMemoryBound(to: sqlite3_vtab_cursor.self)
+            return SQLITE_OK
+        }
+        module.xClose = { cursor in
+            guard let cursor else { return SQLITE_OK }
+            let box = UnsafeMutableRawPointer(cursor).assumingMemoryBound(to: CursorBox.self)
+            box.pointee.cursor.release()
+            box.deinitialize(count: 1)
+            box.deallocate()
+            return SQLITE_OK
+        }
+        module.xFilter = { cursor, indexNumber, _, count, values in
+            guard let cursor else { return SQLITE_ERROR }
+            let arguments = (0..<Int(count)).map { values?[$0] }
+            do {
+                try TableFunctions.cursor(cursor).filter(indexNumber: indexNumber, arguments: arguments)
+                return SQLITE_OK
+            } catch {
+                setError(cursor.pointee.pVtab, (error as? TableFunctionError)?.message ?? "\(error)")
+                return SQLITE_ERROR
+            }
+        }
+        module.xNext = { cursor in
+            guard let cursor else { return SQLITE_ERROR }
+            do {
+                try TableFunctions.cursor(cursor).next()
+                return SQLITE_OK
+            } catch {
+                setError(cursor.pointee.pVtab, (error as? TableFunctionError)?.message ?? "\(error)")
+                return SQLITE_ERROR
+            }
+        }
+        module.xEof = { cursor in
+            guard let cursor else { return 1 }
+            return TableFunctions.cursor(cursor).isAtEnd ? 1 : 0
+        }
+        module.xColumn = { cursor, context, index in
+            guard let cursor, let context else { return SQLITE_ERROR }
+            TableFunctions.cursor(cursor).column(index, into: context)
+            return SQLITE_OK
+        }
+        module.xRowid = { cursor, rowid in
+            guard let cursor, let rowid else { return SQLITE_ERROR }
+            rowid.pointee = TableFunctions.cursor(cursor).rowid
+            return SQLITE_OK
+        }
+        m.initialize(to: module)
+        return m
+    }()
+
+    static func cursor(_ pointer: UnsafeMutablePointer<sqlite3_vtab_cursor>) -> TableFunctionCursor {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: CursorBox.self).pointee.cursor.takeUnretainedValue()
+    }
+
+    /// Registers `object` as the eponymous table `name` on `db`; SQLite releases it when the
+    /// module is dropped or the connection closes.
+    static func register(_ name: String, _ object: TableFunctionModule, on db: OpaquePointer) {
+        sqlite3_create_module_v2(db, name, module, Unmanaged.passRetained(object).toOpaque()) { aux in
+            if let aux { Unmanaged<TableFunctionModule>.fromOpaque(aux).release() }
+        }
+    }
+
+    /// > If the third parameter (the pointer to the sqlite3_module object) is NULL then no new
+    /// > module is created and any existing modules with the same name are dropped.
+    static func unregister(_ name: String, on db: OpaquePointer) {
+        sqlite3_create_module_v2(db, name, nil, nil, nil)
+    }
+}
