@@ -109,8 +109,9 @@ public final class ExpectedSchemas: @unchecked Sendable {
     /// `fullReads`: ask the schema cookie around every statement and read the whole schema
     /// after every one that changes it, instead of only what the statement touched (the
     /// tests compare the two).
-    static func replay(_ folder: MigrationFolder, through: Int = Int.max, fullReads: Bool = false) throws -> ExpectedSchemas {
-        let db = try sandbox()
+    static func replay(_ folder: MigrationFolder, through: Int = Int.max, fullReads: Bool = false,
+                       stepLimit: StepLimit? = StepLimit.fromEnvironment()) throws -> ExpectedSchemas {
+        let db = try sandbox(stepLimit: stepLimit)
         // Where each table's row is in sqlite_schema, and the newest row: what a read of one
         // statement's change seeks.
         var tableRowids: [String: Int64] = [:]
