@@ -74,20 +74,25 @@ struct MigrationGuardTests {
     @Test("a sandbox denies the hazards even when nothing validated the SQL, and does not crash on fts3_tokenizer",
           arguments: [
               "PRAGMA writable_schema = ON",
-              "SELECT fts3_tokenizer('simple', x'4141414141414141')",
+              "SELECT fts3_tokenizer('simple', x'4141414141414141'); CREATE VIRTUAL TABLE n USING fts3(body, tokenize=simple)",
               "SELECT load_extension('/nonexistent/evil.so')",
               "PRAGMA schema_version = 99",
               "PRAGMA journal_mode = OFF",
-              "ATTACH '/tmp/migsh-attached.sqlite' AS other",
-              "VACUUM INTO '/tmp/migsh-vacuum-into.sqlite'",
+              "ATTACH 'DIR/attached.sqlite' AS other",
+              "VACUUM INTO 'DIR/vacuum-into.sqlite'",
           ])
-    func sandboxDenies(_ sql: String) throws {
-        let db = try ExpectedSchemas.sandbox()
-        try db.execute("CREATE TABLE t(x)")
-        #expect(throws: MigshError.self, "\(sql)") { try db.execute(sql) }
-        #expect(!FileManager.default.fileExists(atPath: "/tmp/migsh-vacuum-into.sqlite"))
-        #expect(try db.integrityCheck() == ["ok"])
+    func sandboxDenies(_ template: String) throws {
+        try withTemporaryDirectory { dir in
+            let sql = template.replacingOccurrences(of: "DIR", with: dir)
+            let db = try ExpectedSchemas.sandbox()
+            try db.execute("CREATE TABLE t(x)")
+            #expect(throws: MigshError.self, "\(sql)") { try db.execute(sql) }
+            #expect(fileNames(dir).isEmpty, "\(sql) wrote \(fileNames(dir))")
+            #expect(try db.integrityCheck() == ["ok"])
+        }
     }
+
+    func fileNames(_ dir: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] }
 
     @Test("in a sandbox, DEFENSIVE stops a sqlite_master write that the authorizer alone would let through")
     func defensiveOnSandbox() throws {
@@ -105,8 +110,10 @@ struct MigrationGuardTests {
     func stepLimitStops() throws {
         let db = try ExpectedSchemas.sandbox(stepLimit: StepLimit(steps: 200_000, explicit: true))
         try db.execute("CREATE TABLE n(x)")
+        // migsh's own statements are not bound: only migration SQL, inside limitingSteps.
+        try db.execute("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x FROM c)")
         do {
-            try db.execute("INSERT INTO n WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c")
+            try db.limitingSteps { try db.execute("INSERT INTO n WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c") }
             Issue.record("the endless statement ended")
         } catch let error as MigshError {
             #expect(error.code == .stepLimit)
@@ -115,7 +122,7 @@ struct MigrationGuardTests {
         }
         #expect(db.stepLimitStops == 1)
         // The next statement starts with no steps taken.
-        try db.execute("INSERT INTO n WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) SELECT x FROM c")
+        try db.limitingSteps { try db.execute("INSERT INTO n WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) SELECT x FROM c") }
         #expect(try db.scalarInt("SELECT count(*) FROM n") == 100)
     }
 
@@ -142,13 +149,13 @@ struct MigrationGuardTests {
             #expect(db.databaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER) == 0)
             #expect(throws: MigshError.self) { try db.execute("PRAGMA writable_schema = ON") }
             #expect(throws: MigshError.self) { try db.execute("SELECT fts3_tokenizer('simple')") }
-            #expect(throws: MigshError.self) { try db.execute("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)") }
+            #expect(throws: MigshError.self) { try db.limitingSteps { try db.execute("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)") } }
         }
         #expect(db.databaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER) == tokenizer)
         #expect(db.databaseConfig(SQLITE_DBCONFIG_DEFENSIVE) == defensive)
         #expect(db.stepLimit == nil)
         try db.execute("PRAGMA writable_schema = ON")
         try db.execute("PRAGMA writable_schema = OFF")
-        try db.execute("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x FROM c)")
+        try db.limitingSteps { try db.execute("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x FROM c)") }
     }
 }

@@ -332,7 +332,7 @@ public struct Migrator {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 impact.noteStatement(statement.sql)
                 try impact.snapshotKeys(db)
-                try stmt.run()
+                try db.limitingSteps { try stmt.run() }
             } catch let error as MigshError {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
                 // roll the whole transaction back by themselves.

@@ -81,7 +81,7 @@ public final class Connection {
         let message = String(decoding: raw, as: UTF8.self)
         let offset = sqlite3_error_offset(handle)
         let primary = rc & 0xff
-        if primary == SQLITE_INTERRUPT, stoppedAtStepLimit, let limit = stepLimit {
+        if primary == SQLITE_INTERRUPT, stoppedAtStepLimit, let limit = stepLimit, stepLimitArmed {
             // Not a Ctrl-C: the progress handler stopped a statement at the step limit.
             stoppedAtStepLimit = false
             stepLimitStops += 1
@@ -285,8 +285,12 @@ public final class Connection {
 
     // MARK: The step limit
 
-    /// The bound on virtual-machine steps per statement (`StepLimit`), nil for none.
+    /// The bound on virtual-machine steps per statement (`StepLimit`), nil for none. It
+    /// holds only inside `limitingSteps`, around the statements of migration files: migsh's
+    /// own statements (schema reads, digests, checks) are never stopped by it.
     public private(set) var stepLimit: StepLimit?
+    /// True while `limitingSteps` runs.
+    private var stepLimitArmed = false
     /// Steps the running statement has taken, counted by the progress handler; reset when a
     /// statement starts (`Statement.step`, `execute`).
     var stepsTaken: Int64 = 0
@@ -297,6 +301,19 @@ public final class Connection {
 
     /// How often SQLite calls the progress handler, in steps.
     static let progressInterval: Int64 = 10_000
+
+    /// Runs `body` (statements of a migration file) under the step limit, if one is set.
+    public func limitingSteps<R>(_ body: () throws -> R) rethrows -> R {
+        guard stepLimit != nil, !stepLimitArmed else { return try body() }
+        stepLimitArmed = true
+        stepsTaken = 0
+        stoppedAtStepLimit = false
+        defer {
+            stepLimitArmed = false
+            stoppedAtStepLimit = false
+        }
+        return try body()
+    }
 
     /// Installs (or, with nil, removes) the step limit: a progress handler that interrupts a
     /// statement once it has taken more than `limit.steps` virtual-machine steps.
@@ -311,7 +328,7 @@ public final class Connection {
         sqlite3_progress_handler(handle, Int32(interval), { ctx in
             guard let ctx else { return 0 }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
-            guard let limit = connection.stepLimit else { return 0 }
+            guard connection.stepLimitArmed, let limit = connection.stepLimit else { return 0 }
             connection.stepsTaken += min(limit.steps, Connection.progressInterval)
             guard connection.stepsTaken > limit.steps else { return 0 }
             connection.stoppedAtStepLimit = true
