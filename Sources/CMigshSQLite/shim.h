@@ -37,6 +37,25 @@ static inline int migsh_sqlite3_vtab_config(sqlite3 *db, int op) {
     return sqlite3_vtab_config(db, op);
 }
 
+#include <string.h>
+#include <strings.h>
+// True when one of the `count` NUL-terminated lower-case ASCII `needles` occurs in the n
+// bytes at `text`, ignoring ASCII case: a cheap first look at a migration statement before it
+// is tokenized (half a million statements in a migration must not each pay for more).
+static inline int migsh_contains_any_ascii_ci(const char *text, size_t n, const char *const *needles, int count) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        for (int k = 0; k < count; k++) {
+            const char *needle = needles[k];
+            if ((unsigned char)needle[0] != c) continue;
+            size_t m = strlen(needle);
+            if (i + m <= n && strncasecmp(text + i, needle, m) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
 #include <sys/vfs.h>
 // statfs(2)'s f_type for a path (Glibc's Swift overlay does not import <sys/vfs.h>);
 // returns -1 when the path cannot be examined.

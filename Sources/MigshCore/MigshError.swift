@@ -9,7 +9,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
-            case damaged, versionTable
+            case damaged, versionTable, stepLimit
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -50,6 +50,9 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// `Schema_Version` holds rows migsh cannot trust: a non-integer, NULL or duplicate
         /// version, a gap, or the table is missing from a database that has tables.
         public static let versionTable = Code(.versionTable)
+        /// A statement of migration SQL took more virtual-machine steps than the step limit
+        /// allows where migsh replays or rehearses it (`StepLimit`).
+        public static let stepLimit = Code(.stepLimit)
     }
 
     public var code: Code

@@ -27,6 +27,9 @@ public struct Migrator {
         /// another process has committed since, the evidence may be stale, and the change is
         /// refused once the write lock is held, before anything runs.
         public var judgedAtDataVersion: Int64?
+        /// The step limit on the migration SQL (the rehearsal's copy); nil: none (the live
+        /// database, where Ctrl-C stops a statement).
+        public var stepLimit: StepLimit?
         public init(targetVersion: Int, user: String) {
             self.targetVersion = targetVersion
             self.user = user
@@ -228,11 +231,16 @@ public struct Migrator {
             throw error
         }
 
+        let result: R
         do {
-            let result = try body(backup)
-            if stampNeeded { try DatabaseIdentity.stamp(db, id: identity, path: db.path) }
+            // The migration SQL runs with the connection closed against what it must never
+            // do (`MigrationHazard`); the session's settings come back afterwards.
+            result = try db.hardenedForMigrationSQL(stepLimit: options.stepLimit) {
+                let result = try body(backup)
+                if stampNeeded { try DatabaseIdentity.stamp(db, id: identity, path: db.path) }
+                return result
+            }
             try db.execute("COMMIT")
-            return (result, backup)
         } catch var error as MigshError where error.isBusy {
             // Another process's lock (a reader that came after the check up front, in
             // rollback-journal mode) kept COMMIT or a cache spill from writing: no migration
@@ -249,6 +257,45 @@ public struct Migrator {
             error.details.append("The database has been restored to its previous state (version \(expectedVersion), \(restoredBy)).")
             error.backupPath = backup?.path
             throw error
+        }
+        try checkCommitted(expectedVersion: expectedVersion, backup: backup, events: events)
+        return (result, backup)
+    }
+
+    /// After COMMIT: the file as a new connection sees it must pass `PRAGMA quick_check`. The
+    /// connection that committed keeps the schema it parsed and the settings the migration
+    /// gave it, so it cannot tell; a fresh one reads the schema from the file, as the
+    /// application will. When the check fails, the verified backup is copied back.
+    func checkCommitted(expectedVersion: Int, backup: BackupStore.Backup?, events: (Event) -> Void) throws {
+        guard let problem = Migrator.committedFileProblem(db) else { return }
+        var error = MigshError(.migrationFailed, "after COMMIT, PRAGMA quick_check of the database on a new connection fails: \(problem)")
+        guard let backup else { throw error }   // the rehearsal's copy, the benchmark
+        let restoredBy = restore(from: backup, events: events)
+        if restoredBy == Migrator.restoredFromBackup, let again = Migrator.committedFileProblem(db) {
+            error.details.append("The verified backup \(backup.path) was copied back, but the database still fails PRAGMA quick_check (\(again)); restore it by hand.")
+        } else if restoredBy == Migrator.restoredFromBackup {
+            error.details.append("The database has been restored to its previous state (version \(expectedVersion), \(restoredBy)).")
+        } else {
+            error.details.append("The database could not be restored: \(restoredBy).")
+        }
+        error.backupPath = backup.path
+        throw error
+    }
+
+    /// Why the committed database fails `PRAGMA quick_check` on a new connection, or nil.
+    /// A database only in memory has no file to reopen: its own connection checks it.
+    /// The new connection is opened read-write (it writes nothing): on a read-only one,
+    /// SQLite 3.40's quick_check skips the CHECK constraints.
+    static func committedFileProblem(_ db: Connection) -> String? {
+        let inMemory = db.path.isEmpty || db.path == ":memory:" || db.path.hasPrefix("file::memory:")
+        do {
+            let checker = inMemory ? db : try Connection(path: db.path, mode: .readWrite)
+            let lines = try checker.quickCheck()
+            return lines == ["ok"] ? nil : lines.prefix(5).joined(separator: "; ")
+        } catch let error as MigshError {
+            return error.message
+        } catch {
+            return "\(error)"
         }
     }
 
@@ -354,7 +401,7 @@ public struct Migrator {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 impact.noteStatement(statement.sql)
                 try impact.snapshotKeys(db)
-                try stmt.run()
+                try db.limitingSteps { try stmt.run() }
             } catch let error as MigshError {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
                 // roll the whole transaction back by themselves.
@@ -409,12 +456,20 @@ public struct Migrator {
             return "transaction rolled back"
         }
         guard let backup else { return "rollback only: no backup was taken" }
+        return restore(from: backup, events: events)
+    }
+
+    static let restoredFromBackup = "restored from the backup"
+
+    /// Copies the verified backup's pages into the database (the backup API, never a file
+    /// copy). Returns how it went.
+    func restore(from backup: BackupStore.Backup, events: (Event) -> Void) -> String {
         do {
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
             let source = try Connection(path: backup.path, mode: .readOnly)
             try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1)
             events(.restoredFromBackup(backup.path))
-            return "restored from the backup"
+            return Migrator.restoredFromBackup
         } catch {
             return "RESTORE FAILED (\(error)); restore the backup \(backup.path) by hand"
         }

@@ -66,6 +66,10 @@ public struct Rehearsal {
         try scratch.create(fromDatabaseAt: databasePath, path: copyPath, reason: .manual, busyTimeoutMS: busyTimeoutMS)
         let copy = try Connection(path: copyPath, mode: .readWrite)
         _ = try Migrator(db: copy, folder: folder, store: scratch).validatedScripts(plan)
+        // Statements here go over the database's real rows: unless MIGSH_STEP_LIMIT says
+        // otherwise, the bound grows with the database.
+        let pages = try copy.scalarInt("PRAGMA page_count") ?? 0
+        let stepLimit = StepLimit.fromEnvironment()?.forDatabase(pages: pages)
 
         var steps: [Step] = []
         var version = plan.currentVersion
@@ -80,6 +84,7 @@ public struct Rehearsal {
                 let one = try MigrationPlan(folder: folder, currentVersion: version, requiredVersion: m.version)
                 var options = Migrator.Options(targetVersion: m.version, user: user)
                 options.skipBackup = true
+                options.stepLimit = stepLimit
                 let migrator = Migrator(db: copy, folder: folder, store: scratch)
                 if let observe {
                     _ = try copy.observingAuthorizations(observe) { try migrator.apply(one, options: options) }

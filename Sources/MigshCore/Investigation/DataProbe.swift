@@ -46,7 +46,10 @@ final class DataProbe {
         folder = String(cString: made)
         do {
             copy = try Connection(path: folder + "/probe.sqlite", mode: .readWriteCreate)
-            copy.denyFileAccess()
+            // The migration's statements run here over the database's real rows: unless
+            // MIGSH_STEP_LIMIT says otherwise, their bound grows with the database.
+            let pages = (try? live.scalarInt("PRAGMA page_count")) ?? 0
+            copy.hardenForMigrationSQL(stepLimit: StepLimit.fromEnvironment()?.forDatabase(pages: pages))
             // Bounded: 32 MB of page cache (the backup and the savepoints spill to the file),
             // temporary tables in files, and no fsync for a copy nobody keeps.
             try copy.execute("PRAGMA cache_size = -32768")
@@ -94,7 +97,7 @@ final class DataProbe {
         do { before0 = try digests(writes) } catch { return Outcome(state: .unknown, reason: "its tables cannot be read (\(message(error)))") }
         var first = mark()
         do {
-            try stmt.run()
+            try copy.limitingSteps { try stmt.run() }
         } catch let error as MigshError where isUniqueViolation(error) {
             rollback(to: first)
             return judgeDuplicateInsert(sql: sql, writes: writes, before: before0, error: error)
@@ -112,7 +115,7 @@ final class DataProbe {
         let second = mark()
         do {
             stmt.reset()
-            try stmt.run()
+            try copy.limitingSteps { try stmt.run() }
         } catch {
             rollback(to: first)
             return Outcome(state: .unknown, reason: "running it now changes \(changed.joined(separator: ", ")), and a second run fails (\(message(error))), so whether it ran cannot be told")
@@ -136,7 +139,7 @@ final class DataProbe {
         do {
             let kept = try changed.map { try keepAside($0) }
             stmt.reset()
-            try stmt.run()
+            try copy.limitingSteps { try stmt.run() }
             for (table, aside) in zip(changed, kept) {
                 rows.append(try compare(table, with: aside, before: before))
                 try copy.execute("DROP TABLE temp.\(quoteIdentifier(aside.name))")
@@ -169,7 +172,7 @@ final class DataProbe {
         }
         let mark = mark()
         do {
-            try copy.execute(sql)
+            try copy.limitingSteps { try copy.execute(sql) }
         } catch {
             rollback(to: mark)
             return Outcome(state: .unknown, reason: "\(created.liveName) is empty, but the copy cannot run against the database as it is now (\(message(error)))")
@@ -192,7 +195,7 @@ final class DataProbe {
         do {
             let aside = try keepAside(table)
             try empty(table)
-            do { try copy.execute(sql) } catch {
+            do { try copy.limitingSteps { try copy.execute(sql) } } catch {
                 rollback(to: mark)
                 return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"); the copy cannot run now (\(message(error))), so its source has changed since")
             }
@@ -341,7 +344,7 @@ final class DataProbe {
         guard let replacing = Self.asInsertOrReplace(sql) else { return refused }
         let mark = mark()
         defer { rollback(to: mark) }
-        guard (try? copy.execute(replacing)) != nil, let after = try? digests(writes), after == before else { return refused }
+        guard (try? copy.limitingSteps { try copy.execute(replacing) }) != nil, let after = try? digests(writes), after == before else { return refused }
         return Outcome(state: .present, reason: "every row it inserts is already there, identical (\(error.message) when run again)")
     }
 

@@ -59,6 +59,10 @@ public enum MigrationLinter {
         findings += statementRules(script, before: before)
         findings += dataDropRules(script, before: before, sealed: sealed)
         if let expected, parsed != nil { findings += rebuildRules(script, expected: expected) }
+        if let stop = expected?.stepLimitStop, parsed != nil, stop.version == v {
+            findings.append(Finding(severity: .error, line: stop.line, rule: "step-limit",
+                message: "statement \(stop.statement), replayed on a clean database: \(stop.message)"))
+        }
         return findings.sorted { ($0.line ?? 0, $0.severity.rawValue) < ($1.line ?? 0, $1.severity.rawValue) }
     }
 

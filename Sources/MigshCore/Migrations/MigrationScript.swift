@@ -70,6 +70,12 @@ public struct MigrationScript: Sendable {
             let words = SQLScript.leadingWords(statement.sql, count: 4)
             guard let verb = words.first else { continue }
             let upper = words.map { $0.uppercased() }
+            let tokens = MigrationHazard.cannotMatter(statement.sql) ? [] : SQLNormalizer.tokens(statement.sql)
+            // What a migration must never do to the file or to migsh (`MigrationHazard`
+            // says why, one by one); the connections that run migrations deny these too.
+            for why in MigrationHazard.refusals(tokens) {
+                findings.append(Finding(severity: .error, line: statement.line, message: why + "; a migration must not do this"))
+            }
             if verb == "CREATE", let object = MigrationScript.tempSchemaVersion(statement.sql) {
                 findings.append(Finding(severity: .error, line: statement.line,
                     message: "creates a TEMP \(object) named Schema_Version: it would hide main.Schema_Version from the version checks; give it another name"))
@@ -84,8 +90,15 @@ public struct MigrationScript: Sendable {
                 findings.append(Finding(severity: .error, line: statement.line,
                     message: "\(verb) cannot run inside a transaction"))
             } else if verb == "PRAGMA" {
-                let name = upper.count > 1 ? upper[1] : ""
-                if name == "FOREIGN_KEYS" {
+                // `PRAGMA [schema.]name`: the name, with or without its schema.
+                let pragma = MigrationHazard.pragma(tokens)
+                let name = pragma?.name.uppercased() ?? ""
+                if let pragma, MigrationHazard.pragmaRefusal(name: pragma.name, value: pragma.value) != nil {
+                    // refused above
+                } else if name == "IGNORE_CHECK_CONSTRAINTS" {
+                    findings.append(Finding(severity: .warning, line: statement.line,
+                        message: "PRAGMA ignore_check_constraints: rows that break a CHECK constraint fail the PRAGMA quick_check migsh runs after COMMIT, and .apply then restores its backup"))
+                } else if name == "FOREIGN_KEYS" {
                     findings.append(Finding(severity: .error, line: statement.line,
                         message: "PRAGMA foreign_keys is a no-op inside a transaction, and ON during a table rebuild cascades deletes; migsh switches enforcement off and runs foreign_key_check itself"))
                 } else if name == "JOURNAL_MODE" || name == "LOCKING_MODE" || name == "PAGE_SIZE" || name == "AUTO_VACUUM" {

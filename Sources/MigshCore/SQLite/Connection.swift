@@ -85,6 +85,12 @@ public final class Connection {
         let message = String(decoding: raw, as: UTF8.self)
         let offset = sqlite3_error_offset(handle)
         let primary = rc & 0xff
+        if primary == SQLITE_INTERRUPT, stoppedAtStepLimit, let limit = stepLimit, stepLimitArmed {
+            // Not a Ctrl-C: the progress handler stopped a statement at the step limit.
+            stoppedAtStepLimit = false
+            stepLimitStops += 1
+            return MigshError(.stepLimit, limit.message, resultCode: ResultCode(rawValue: extended != 0 ? extended : rc), sql: sql)
+        }
         let resolved: MigshError.Code
         if let code { resolved = code }
         else if primary == SQLITE_BUSY || primary == SQLITE_LOCKED { resolved = .busy }
@@ -148,6 +154,7 @@ public final class Connection {
                 cursor = tail
                 guard let stmt else { continue }  // white space or comment only
                 defer { sqlite3_finalize(stmt) }
+                stepsTaken = 0
                 var step = sqlite3_step(stmt)
                 while step == SQLITE_ROW { step = sqlite3_step(stmt) }
                 guard step == SQLITE_DONE else { throw error(step, sql: String(cString: sqlite3_sql(stmt))) }
@@ -241,8 +248,26 @@ public final class Connection {
         return try body()
     }
 
+    /// Runs `body` while `restriction` may deny actions too, beside the policy (`.apply`
+    /// closes the session's connection against what migration SQL must never do).
+    public func restricting<R>(_ restriction: @escaping Authorizer, during body: () throws -> R) rethrows -> R {
+        restrictions.append(restriction)
+        installAuthorizerCallback()
+        defer {
+            restrictions.removeLast()
+            installAuthorizerCallback()
+        }
+        return try body()
+    }
+
+    /// Adds a restriction for the connection's lifetime (the sandboxes that run migration SQL).
+    func addRestriction(_ restriction: @escaping Authorizer) {
+        restrictions.append(restriction)
+        installAuthorizerCallback()
+    }
+
     private func installAuthorizerCallback() {
-        guard policy != nil || !observers.isEmpty else {
+        guard policy != nil || !observers.isEmpty || !restrictions.isEmpty else {
             sqlite3_set_authorizer(handle, nil, nil)
             return
         }
@@ -253,12 +278,67 @@ public final class Connection {
             func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
             let event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
             for observer in connection.observers { observer(event) }
+            for restriction in connection.restrictions where !restriction(event) { return SQLITE_DENY }
             return connection.policy.map { $0(event) ? SQLITE_OK : SQLITE_DENY } ?? SQLITE_OK
         }, context)
     }
 
     private var policy: Authorizer?
+    private var restrictions: [Authorizer] = []
     private var observers: [(AuthorizerEvent) -> Void] = []
+
+    // MARK: The step limit
+
+    /// The bound on virtual-machine steps per statement (`StepLimit`), nil for none. It
+    /// holds only inside `limitingSteps`, around the statements of migration files: migsh's
+    /// own statements (schema reads, digests, checks) are never stopped by it.
+    public private(set) var stepLimit: StepLimit?
+    /// True while `limitingSteps` runs.
+    private var stepLimitArmed = false
+    /// Steps the running statement has taken, counted by the progress handler; reset when a
+    /// statement starts (`Statement.step`, `execute`).
+    var stepsTaken: Int64 = 0
+    /// Set by the progress handler when it stops a statement, until the error is made.
+    private var stoppedAtStepLimit = false
+    /// How many statements the step limit stopped on this connection.
+    public private(set) var stepLimitStops = 0
+
+    /// How often SQLite calls the progress handler, in steps.
+    static let progressInterval: Int64 = 10_000
+
+    /// Runs `body` (statements of a migration file) under the step limit, if one is set.
+    public func limitingSteps<R>(_ body: () throws -> R) rethrows -> R {
+        guard stepLimit != nil, !stepLimitArmed else { return try body() }
+        stepLimitArmed = true
+        stepsTaken = 0
+        stoppedAtStepLimit = false
+        defer {
+            stepLimitArmed = false
+            stoppedAtStepLimit = false
+        }
+        return try body()
+    }
+
+    /// Installs (or, with nil, removes) the step limit: a progress handler that interrupts a
+    /// statement once it has taken more than `limit.steps` virtual-machine steps.
+    func setStepLimit(_ limit: StepLimit?) {
+        stepLimit = limit
+        guard let limit else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            return
+        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let interval = max(1, min(limit.steps, Connection.progressInterval))
+        sqlite3_progress_handler(handle, Int32(interval), { ctx in
+            guard let ctx else { return 0 }
+            let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
+            guard connection.stepLimitArmed, let limit = connection.stepLimit else { return 0 }
+            connection.stepsTaken += min(limit.steps, Connection.progressInterval)
+            guard connection.stepsTaken > limit.steps else { return 0 }
+            connection.stoppedAtStepLimit = true
+            return 1
+        }, context)
+    }
 }
 
 public typealias Authorizer = (AuthorizerEvent) -> Bool

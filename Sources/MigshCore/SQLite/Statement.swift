@@ -22,6 +22,8 @@ public final class Statement {
     /// Steps once; true when a row is available, false when done.
     @discardableResult
     public func step() throws -> Bool {
+        // A statement starting (again) starts with no steps taken against the step limit.
+        if sqlite3_stmt_busy(handle) == 0 { connection.stepsTaken = 0 }
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true

@@ -7,7 +7,9 @@ import Foundation
 ///
 /// The replay runs only files that validation accepts, under an authorizer that denies
 /// everything that reaches a file (ATTACH, DETACH, and VACUUM INTO, which SQLite authorizes
-/// as an ATTACH): a migration that names the live database can never touch it from here.
+/// as an ATTACH): a migration that names the live database can never touch it from here. It
+/// runs closed against `MigrationHazard` and under the step limit (`StepLimit`), so a
+/// migration can neither crash migsh nor hang it here.
 public final class ExpectedSchemas: @unchecked Sendable {
     // @unchecked Sendable: immutable after init (built once, then only read).
 
@@ -44,13 +46,26 @@ public final class ExpectedSchemas: @unchecked Sendable {
     /// Set when a migration fails validation or fails to replay on a clean database (the
     /// versions after it are unknown).
     public let replayError: String?
+    /// Where the step limit stopped the replay (`StepLimit`), if it did. What such a replay
+    /// found depends on the limit, so it is not kept in the on-disk cache (a run with a
+    /// higher `MIGSH_STEP_LIMIT` replays again).
+    public let stepLimitStop: StepLimitStop?
+    var cacheable: Bool { stepLimitStop == nil }
+
+    public struct StepLimitStop: Sendable {
+        public var version: Int
+        public var statement: Int
+        public var line: Int
+        public var message: String
+    }
 
     public var highestVersion: Int { versions.count - 1 }
 
-    init(versions: [SchemaSnapshot], replays: [Int: MigrationReplay], replayError: String?) {
+    init(versions: [SchemaSnapshot], replays: [Int: MigrationReplay], replayError: String?, stepLimitStop: StepLimitStop? = nil) {
         self.versions = versions
         self.replays = replays
         self.replayError = replayError
+        self.stepLimitStop = stepLimitStop
     }
 
     nonisolated(unsafe) private static var cache: [String: ExpectedSchemas] = [:]
@@ -71,7 +86,7 @@ public final class ExpectedSchemas: @unchecked Sendable {
             built = stored
         } else {
             built = try replay(folder, through: through ?? Int.max)
-            if let directory { ExpectedSchemasCache.store(built, folder, through: through, directory: directory) }
+            if let directory, built.cacheable { ExpectedSchemasCache.store(built, folder, through: through, directory: directory) }
         }
         lock.lock()
         cache[key] = built
@@ -80,20 +95,23 @@ public final class ExpectedSchemas: @unchecked Sendable {
     }
 
     /// A private in-memory database for running migration statements that must not reach
-    /// any file: foreign keys off (as `.apply` runs them), no attached databases, and an
-    /// authorizer that denies ATTACH and DETACH (VACUUM INTO is authorized as an ATTACH).
-    public static func sandbox() throws -> Connection {
+    /// any file: foreign keys off (as `.apply` runs them), no attached databases, an
+    /// authorizer that denies ATTACH and DETACH (VACUUM INTO is authorized as an ATTACH) and
+    /// the rest of `MigrationHazard`, SQLite's defensive mode, no FTS3 tokenizer pointers, no
+    /// extension loading, and the step limit (`MIGSH_STEP_LIMIT`).
+    public static func sandbox(stepLimit: StepLimit? = StepLimit.fromEnvironment()) throws -> Connection {
         let db = try Connection(path: ":memory:", mode: .readWriteCreate)
         try db.execute("PRAGMA foreign_keys = OFF")
-        db.denyFileAccess()
+        db.hardenForMigrationSQL(stepLimit: stepLimit)
         return db
     }
 
     /// `fullReads`: ask the schema cookie around every statement and read the whole schema
     /// after every one that changes it, instead of only what the statement touched (the
     /// tests compare the two).
-    static func replay(_ folder: MigrationFolder, through: Int = Int.max, fullReads: Bool = false) throws -> ExpectedSchemas {
-        let db = try sandbox()
+    static func replay(_ folder: MigrationFolder, through: Int = Int.max, fullReads: Bool = false,
+                       stepLimit: StepLimit? = StepLimit.fromEnvironment()) throws -> ExpectedSchemas {
+        let db = try sandbox(stepLimit: stepLimit)
         // Where each table's row is in sqlite_schema, and the newest row: what a read of one
         // statement's change seeks.
         var tableRowids: [String: Int64] = [:]
@@ -139,10 +157,12 @@ public final class ExpectedSchemas: @unchecked Sendable {
                     // A statement that only reads and writes rows cannot move the schema
                     // cookie: it is asked only around the others.
                     before = touched.onlyData && !fullReads ? nil : try cookie()
-                    try stmt.run()
+                    try db.limitingSteps { try stmt.run() }
                 } catch let error as MigshError {
                     let message = "\(migration.fileName) fails on a clean database at statement \(statement.index) (line \(statement.line)): \(error.message)"
-                    return ExpectedSchemas(versions: versions, replays: replays, replayError: message)
+                    let stop = error.code != .stepLimit ? nil
+                        : StepLimitStop(version: migration.version, statement: statement.index, line: statement.line, message: error.message)
+                    return ExpectedSchemas(versions: versions, replays: replays, replayError: message, stepLimitStop: stop)
                 }
                 let changes = try before.map { try cookie() != $0 } ?? false
                 replay.steps.append(Step(statement: statement.index, line: statement.line, changesSchema: changes,
@@ -258,12 +278,3 @@ struct TouchedObjects {
     }
 }
 
-extension Connection {
-    /// Denies ATTACH and DETACH (and so VACUUM INTO) on this connection, whatever SQL runs
-    /// on it, and allows no attached database at all.
-    func denyFileAccess() {
-        // > SQLITE_LIMIT_ATTACHED: The maximum number of attached databases.
-        sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
-        setAuthorizer { event in event.action != SQLITE_ATTACH && event.action != SQLITE_DETACH }
-    }
-}
