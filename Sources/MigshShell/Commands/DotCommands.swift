@@ -131,7 +131,13 @@ enum DotCommands {
         let resolution = resolve(given)
         guard case .command(let type) = resolution else { throw unresolved(given, resolution) }
         let name = self.name(of: type)
-        let arguments = Array(words.dropFirst())
+        var arguments = Array(words.dropFirst())
+        if let read = type.wordsRead, arguments.count > read {
+            let ignored = arguments[read...].map { "\"\($0)\"" }.joined(separator: " ")
+            shell.out.flush()
+            shell.err.write("warning: \(name) ignores \(ignored), as sqlite3 does\n")
+            arguments.removeLast(arguments.count - read)
+        }
         if arguments.contains("--help") || arguments.contains("-h") {
             shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return
