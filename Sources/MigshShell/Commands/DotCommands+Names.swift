@@ -11,7 +11,7 @@ extension DotCommands {
     /// `DotCommandNamesTests` runs each prefix through both programs).
     static let sqlite3Names: [(name: String, shortest: Int)] = [
         ("selecttrace", 11), ("treetrace", 9), ("testcase", 8), ("testctrl", 8),
-        ("excel", 5), ("imposter", 5), ("limits", 5), ("nonce", 5), ("timeout", 5), ("timer", 5),
+        ("excel", 5), ("imposter", 5), ("limit", 5), ("limits", 5), ("nonce", 5), ("timeout", 5), ("timer", 5),
         ("expert", 4), ("indices", 4), ("selftest", 4), ("sha3sum", 4), ("vfslist", 4), ("vfsname", 4),
         ("backup", 3), ("bail", 3), ("binary", 3), ("breakpoint", 3), ("changes", 3), ("check", 3),
         ("dbconfig", 3), ("dbinfo", 3), ("explain", 3), ("help", 3), ("lint", 3), ("log", 3),
