@@ -302,6 +302,22 @@ struct SQLiteCommandsTests {
             .mode list
 
             """#, sameErrors: true),
+        Case(name: ".import --schema in every order, with the other options", script: #"""
+            .import --csv --schema main good.csv t_s1
+            .import --schema main --csv good.csv t_s2
+            .import --csv --schema temp good.csv t_s3
+            .import --schema main --ascii rows.txt t_s4
+            .import --csv --skip 1 --schema main -v good.csv t_s5
+            .import --csv --schema main good.csv t_s1
+            .import -schema main -csv good.csv t_s6
+            select * from main.t_s1;
+            select * from temp.t_s3;
+            select * from t_s4;
+            select * from t_s5;
+            select count(*) from t_s6;
+            .schema t_s%
+
+            """#, sameErrors: true),
         Case(name: "output redirection", script: #"""
             .output o1.txt
             select 1;

@@ -70,7 +70,8 @@ public struct CSVImport {
             while reader.next() != nil && reader.terminator == reader.columnSeparator {}
             skip -= 1
         }
-        let target = options.schema.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"." } ?? ""
+        // Parenthesized: `??` binds looser than `+`, and `--schema S` once named no table at all.
+        let target = (options.schema.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"." } ?? "")
             + "\"\(options.table.replacingOccurrences(of: "\"", with: "\"\""))\""
         var result = Result()
         try db.execute("SAVEPOINT migsh_import")

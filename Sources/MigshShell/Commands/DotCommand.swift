@@ -11,11 +11,16 @@ import MigshCore
 protocol DotCommand: ParsableCommand {
     associatedtype Output: Encodable = NoOutput
     static var completion: [String: CompletionSource] { get }
+    /// How many words after its name sqlite3 3.40 reads, when it ignores the rest
+    /// (`.tables a b`, `.quit now`): migsh ignores them too, with a warning, so that a script
+    /// sqlite3 runs to the end runs to the end here. nil: every word counts.
+    static var wordsRead: Int? { get }
     func run(in shell: Shell) throws
 }
 
 extension DotCommand {
     static var completion: [String: CompletionSource] { [:] }
+    static var wordsRead: Int? { nil }
     /// The command as given with no words after its name, when it declares no arguments at
     /// all (no stored properties, so `init()` is the whole value): no parser needed. The
     /// parser builds its picture of a command by reflection, a cold start's largest cost.

@@ -124,14 +124,20 @@ enum DotCommands {
     }
 
     /// Parses and runs one dot-command line. `CMD --help` prints the command's help.
+    /// The name is read as sqlite3 reads it (`DotCommands+Names`): quoted or not, by a prefix.
     static func run(line: String, in shell: Shell) throws {
-        let words = tokenize(line)
-        guard let name = words.first else { return }
-        guard let type = command(named: name) else {
-            throw MigshError(.usage, "unknown command: \"\(name)\"" + (suggestion(for: name).map { "; did you mean \($0)?" } ?? "")
-                             + (suggestion(for: name) == nil ? ". " : " ") + "Enter \".help\" for help")
+        let words = words(ofCommandLine: line)
+        guard let given = words.first else { return }  // a line that is only a dot, as in sqlite3
+        let resolution = resolve(given)
+        guard case .command(let type) = resolution else { throw unresolved(given, resolution) }
+        let name = self.name(of: type)
+        var arguments = Array(words.dropFirst())
+        if let read = type.wordsRead, arguments.count > read {
+            let ignored = arguments[read...].map { "\"\($0)\"" }.joined(separator: " ")
+            shell.out.flush()
+            shell.err.write("warning: \(name) ignores \(ignored), as sqlite3 does\n")
+            arguments.removeLast(arguments.count - read)
         }
-        let arguments = Array(words.dropFirst())
         if arguments.contains("--help") || arguments.contains("-h") {
             shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return

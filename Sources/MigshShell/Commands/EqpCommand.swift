@@ -28,6 +28,7 @@ struct ExplainCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".explain", abstract: "EXPLAIN output laid out for reading: auto (default), on, off.",
         discussion: "Example: .explain off   (EXPLAIN rows in the current mode)")
     static let completion: [String: CompletionSource] = ["0": .words(["on", "off", "auto"])]
+    static let wordsRead: Int? = 1
     @Argument(help: ArgumentHelp("on, off or auto.", valueName: "on|off|auto")) var value: String?
 
     func run(in shell: Shell) throws {

@@ -1,24 +1,35 @@
 import ArgumentParser
+import CMigshSQLite
 import Foundation
 import MigshCore
 
-/// `.help [CMD]`: every command with its argument syntax, or one command's help.
+/// `.help [PATTERN]`: every command with its argument syntax, or the commands PATTERN names
+/// as sqlite3 finds them (a prefix, else a word in their help), or one command's whole help.
 struct HelpCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".help", abstract: "Show help for all commands or one.",
                                                     discussion: "Example: .help .apply")
     static let completion: [String: CompletionSource] = ["0": .commands]
 
-    @Argument(help: "A command.") var command: String?
+    static let wordsRead: Int? = 1
+    // Captured as is: sqlite3's `.help -a` is a pattern, not an option.
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A command, or a prefix of commands, or a word in their help.", valueName: "pattern"))
+    var words: [String] = []
 
     struct Entry: Encodable {
         var command: String
         var usage: String
         var abstract: String
+
+        init(_ type: any DotCommand.Type) {
+            command = DotCommands.name(of: type)
+            usage = DotCommands.usage(type)
+            abstract = type.configuration.abstract
+        }
     }
 
     /// One line a command (usage, then what it does) when it fits; on a narrow terminal the
     /// text goes under the usage, broken between words.
-    static func list(_ entries: [Entry], width: Int?) -> String {
+    static func list(_ entries: [Entry], width: Int?, footer: Bool = true) -> String {
         let column = min(40, entries.map(\.usage.count).max() ?? 0) + 2
         var text = ""
         for e in entries {
@@ -35,23 +46,49 @@ struct HelpCommand: DotCommand {
                 text += e.usage + "\n" + wrapText("    " + e.abstract, width: width) + "\n"
             }
         }
+        guard footer else { return text }
         return text + "Anything else is SQL, run when complete (ends with ;). .help CMD shows one command.\n"
     }
 
     func run(in shell: Shell) throws {
-        if let command {
-            let name = command.hasPrefix(".") ? command : "." + command
-            guard let type = DotCommands.command(named: name) else {
-                throw MigshError(.usage, "no such command: \(name)" + (DotCommands.suggestion(for: name).map { "; did you mean \($0)?" } ?? ""))
-            }
-            try shell.emit(Entry(command: name, usage: DotCommands.usage(type), abstract: type.configuration.abstract)) {
-                DotCommands.help(type, width: shell.outputWidth)
-            }
+        let entries = DotCommands.all.map(Entry.init)
+        // As sqlite3: no pattern, -a, -all, --all or a word starting with 0 list every command.
+        guard let pattern = words.first, !["-a", "-all", "--all"].contains(pattern), !pattern.hasPrefix("0") else {
+            try shell.emit(entries) { HelpCommand.list(entries, width: shell.outputWidth) }
             return
         }
-        let entries = DotCommands.all.map {
-            Entry(command: DotCommands.name(of: $0), usage: DotCommands.usage($0), abstract: $0.configuration.abstract)
+        // migsh's own `.help .apply`, and a full name or alias, show that command.
+        let word = pattern.hasPrefix(".") ? String(pattern.dropFirst()) : pattern
+        if let type = DotCommands.command(named: "." + word) {
+            try showFull([type], in: shell)
+            return
         }
-        try shell.emit(entries) { HelpCommand.list(entries, width: shell.outputWidth) }
+        // sqlite3's showHelp: the commands whose usage matches the glob `.PATTERN*` (one line
+        // each; the whole help when only one does), else those whose help mentions PATTERN
+        // anywhere (LIKE, case-insensitive; the whole help of each).
+        let named = DotCommands.all.filter { sqlite3_strglob(".\(word)*", DotCommands.usage($0)) == 0 }
+        if named.count == 1 { return try showFull(named, in: shell) }
+        if !named.isEmpty {
+            let listed = named.map(Entry.init)
+            try shell.emit(listed) { HelpCommand.list(listed, width: shell.outputWidth, footer: false) }
+            return
+        }
+        let mentioned = DotCommands.all.filter { type in
+            let text = [DotCommands.usage(type), type.configuration.abstract, type.configuration.discussion].joined(separator: "\n")
+            return sqlite3_strlike("%\(word)%", text, 0) == 0
+        }
+        if !mentioned.isEmpty { return try showFull(mentioned, in: shell) }
+        // Not an error in sqlite3: said on standard output, and the script goes on.
+        try shell.emit([Entry]()) { "Nothing matches '\(pattern)'\n" }
+    }
+
+    /// Each command's whole help, a blank line between two.
+    private func showFull(_ types: [any DotCommand.Type], in shell: Shell) throws {
+        let width = shell.outputWidth
+        if types.count == 1 {
+            try shell.emit(Entry(types[0])) { DotCommands.help(types[0], width: width) }
+        } else {
+            try shell.emit(types.map(Entry.init)) { types.map { DotCommands.help($0, width: width) }.joined(separator: "\n\n") }
+        }
     }
 }

@@ -91,8 +91,13 @@ struct ModeCommand: DotCommand {
 /// sqlite3's `booleanValue`: a number (nonzero is on), on/yes, off/no; anything else warns and
 /// counts as off.
 func booleanValue(_ word: String, in shell: Shell) throws -> Bool {
-    if let number = Int64(word) { return number != 0 }
-    if word.lowercased().hasPrefix("0x"), let number = Int64(word.dropFirst(2), radix: 16) { return number != 0 }
+    // Digits only (or 0x and hex digits) are a number; "-1" and "true" are not booleans there.
+    let bytes = Array(word.utf8)
+    let hex = bytes.starts(with: Array("0x".utf8))
+    let digits = bytes.dropFirst(hex ? 2 : 0).prefix {
+        hex ? Character(Unicode.Scalar($0)).isHexDigit : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+    }.count
+    if (hex || digits > 0) && (hex ? 2 : 0) + digits == bytes.count { return integerValue(word) & 0xffff_ffff != 0 }
     switch word.lowercased() {
     case "on", "yes": return true
     case "off", "no": return false

@@ -14,15 +14,8 @@ extension OnOffSetting {
     func run(in shell: Shell) throws {
         let name = Self.configuration.commandName!
         guard let value else { throw MigshError(.usage, "Usage: \(name) on|off") }
-        Self.set(try parseSwitch(value, command: name), in: shell)
-    }
-}
-
-/// Parses sqlite3-style booleans: on/off, yes/no, true/false, 1/0.
-func parseSwitch(_ value: String, command: String) throws -> Bool {
-    switch value.lowercased() {
-    case "on", "yes", "true", "1": return true
-    case "off", "no", "false", "0": return false
-    default: throw MigshError(.usage, "Usage: \(command) on|off (got \"\(value)\")")
+        // As sqlite3: a number, on/off, yes/no; anything else is "no", with sqlite3's warning
+        // (`.headers tables` does not stop a script).
+        Self.set(try booleanValue(value, in: shell), in: shell)
     }
 }

@@ -41,7 +41,8 @@ struct ParameterCommand: DotCommand {
         case ("set"?, 3): try SQLParameters.set(db, key: words[1], value: words[2])
         case ("unset"?, 2): SQLParameters.unset(db, key: words[1])
         default:
-            throw MigshError(.usage, "Usage:\n" + Self.usage)
+            // sqlite3 shows the help, on standard output, and goes on: not an error there.
+            shell.out.write(Self.usage + "\n")
         }
     }
 }

@@ -5,9 +5,11 @@ import ArgumentParser
 struct PromptCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".prompt", abstract: "Replace the prompts: MAIN (the version and * still follow it) and CONTINUE.",
         discussion: "Example: .prompt \"prod\" \"  ...> \"")
-    @Argument(help: ArgumentHelp("The main prompt's name.", valueName: "main")) var main: String
+    static let wordsRead: Int? = 2
+    @Argument(help: ArgumentHelp("The main prompt's name.", valueName: "main")) var main: String?
     @Argument(help: ArgumentHelp("The continuation prompt.", valueName: "continue")) var continuation: String?
     func run(in shell: Shell) throws {
+        guard let main else { return }  // sqlite3: `.prompt` alone changes nothing
         // "sqlite> " typed as sqlite3 users write it: the trailing "> " is migsh's own.
         var name = main
         while name.hasSuffix(" ") { name.removeLast() }

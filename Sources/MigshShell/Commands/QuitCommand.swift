@@ -4,5 +4,6 @@ import ArgumentParser
 struct QuitCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".quit", abstract: "Exit migsh.",
         discussion: "Example: .quit")
+    static let wordsRead: Int? = 0
     func run(in shell: Shell) throws { throw ShellExit(code: 0) }
 }

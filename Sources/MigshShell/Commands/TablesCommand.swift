@@ -9,6 +9,7 @@ struct TablesCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".tables", abstract: "List table and view names matching a LIKE pattern.",
                                                     discussion: "Example: .tables Proj%")
     static let completion: [String: CompletionSource] = ["0": .tables]
+    static let wordsRead: Int? = 1
 
     @Argument(help: "A LIKE pattern.") var pattern: String?
 

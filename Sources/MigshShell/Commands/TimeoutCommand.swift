@@ -5,10 +5,11 @@ import MigshCore
 struct TimeoutCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".timeout", abstract: "Wait up to MS milliseconds for another process's lock.",
         discussion: "Example: .timeout 10000")
-    @Argument(help: ArgumentHelp("Milliseconds.", valueName: "ms")) var milliseconds: String
+    static let wordsRead: Int? = 1
+    @Argument(help: ArgumentHelp("Milliseconds (none: 0, no waiting).", valueName: "ms")) var milliseconds: String?
     func run(in shell: Shell) throws {
-        // sqlite3 reads the number's leading digits (a word that is not a number is 0).
-        let value = Int32(clamping: leadingInteger(milliseconds))
+        // sqlite3 reads the number's leading digits (a word that is not a number is 0; none is 0).
+        let value = Int32(clamping: leadingInteger(milliseconds ?? "0"))
         shell.session.db.setBusyTimeout(value)
         shell.session.configuration.busyTimeoutMS = max(0, value)
     }

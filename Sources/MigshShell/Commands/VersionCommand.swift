@@ -8,6 +8,7 @@ struct VersionCommand: DotCommand {
         commandName: ".version",
         abstract: "Show the current and required schema versions and the status.",
         discussion: "Example: .version")
+    static let wordsRead: Int? = 0
 
     struct Document: Encodable {
         var database: String

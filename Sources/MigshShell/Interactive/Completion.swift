@@ -24,7 +24,7 @@ struct Completion {
         let atStart = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         if line.hasPrefix(".") {
             if atStart { return DotCommands.names.filter { $0.hasPrefix(word) } }
-            guard let type = DotCommands.command(named: words[0]) else { return [] }
+            guard case .command(let type) = DotCommands.resolve(words[0]) else { return [] }
             // The words before the one being completed.
             let before = Array(words.dropFirst().dropLast(line.hasSuffix(" ") || word.isEmpty ? 0 : 1))
             return argumentCandidates(type, before: before, word: word)

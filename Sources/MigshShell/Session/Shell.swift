@@ -143,8 +143,8 @@ final class Shell {
         if session.configuration.safe {
             // sqlite3 -safe: a command that reaches beyond the database ends the run; `.nonce`
             // with the -nonce value lifts that for the next dot-command only.
-            let words = DotCommands.tokenize(line)
-            let name = words.first.map { DotCommands.aliases[$0] ?? $0 } ?? ""
+            let words = DotCommands.words(ofCommandLine: line)
+            let name = words.first.map { DotCommands.fullName(of: $0) ?? $0 } ?? ""
             if name == ".nonce" {
                 guard words.count == 2 else {
                     err.write("Usage: .nonce NONCE\n")
