@@ -205,7 +205,9 @@ def living_writes(db, base, migration_sql):
     never names, and no table whose triggers the hand run has removed is written (the
     application's write would not fire them in the state, and nothing can make up for that
     afterwards). A write the state or the clean start refuses (its table is gone or changed,
-    a constraint, a foreign key it would break) is not made. Returns the writes made."""
+    a constraint, a foreign key it would break), or that changes a different number of rows in
+    the state than at the clean start (its table was renamed away and created anew by the hand
+    run: the edit would land nowhere), is not made. Returns the writes made."""
     bcon = sqlite3.connect(":memory:", isolation_level=None)
     with closing(sqlite3.connect(base)) as b:
         b.backup(bcon)
@@ -244,10 +246,17 @@ def living_writes(db, base, migration_sql):
                 for c in both:
                     c.execute("SAVEPOINT w")
                 try:
+                    changed = []
                     for c, n in zip(both, broken):
+                        before = c.total_changes
                         c.execute(sql)
+                        changed.append(c.total_changes - before)
                         if len(c.execute("PRAGMA foreign_key_check").fetchall()) > n:
                             raise sqlite3.Error("breaks a foreign key")
+                    if changed[0] != changed[1]:
+                        # e.g. an edit of a table the hand run renamed away and created anew,
+                        # empty: it lands nowhere in the state, on a row at the clean start
+                        raise sqlite3.Error("changes other rows in the state than at the clean start")
                 except sqlite3.Error:
                     for c in both:
                         c.execute("ROLLBACK TO w")
