@@ -436,6 +436,14 @@ fileprivate final class Judge {
                 } else if let blocker = blockedBy {
                     e.state = .notApplied
                     e.reason = "it comes after \(blocker), which has not run"
+                    // A copy into a table this migration created (and that ran) must meet that
+                    // table empty, as in a clean run: rows there now are someone else's, and
+                    // copying around them would give other keys than a clean run.
+                    if let x = Self.copyTarget(step), let s = Self.creatingStatement(of: x, before: step.statement, in: replay, expected: expected),
+                       s <= p, let rows = try? inv.db.scalarInt("SELECT count(*) FROM main.\(quoteIdentifier(x))"), rows > 0 {
+                        e.state = .unknown
+                        e.reason = "it has not run, but \(x), which statement \(s) created and only this statement fills, already holds \(rows) row\(rows == 1 ? "" : "s") (written since?): running it now would copy around them"
+                    }
                 } else {
                     let outcome = judgeData(step, in: replay, appliedThrough: p)
                     e.state = outcome.state
@@ -520,6 +528,12 @@ fileprivate final class Judge {
             previous = after
         }
         return nil
+    }
+
+    /// The one table `step` inserts into (sqlite_sequence aside), or nil.
+    static func copyTarget(_ step: ExpectedSchemas.Step) -> String? {
+        let targets = step.inserts.subtracting(["sqlite_sequence"])
+        return targets.count == 1 ? targets.first : nil
     }
 
     /// The schema-changing statement of `replay`, before statement `k`, that last created table
