@@ -118,4 +118,24 @@ struct AutheliaAdviceTests {
             #expect(sqlite(db, "select count(*) from totp_configurations") == "4")
         }
     }
+
+    @Test("a backup of the half-run state (same Schema_Version row) does not displace the one taken before the hand run from the ways out")
+    func backupFromBeforeTheHandRunStaysListed() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeAutheliaDatabase(db, version: 1)
+            let before = try migsh(["--yes", "-m", autheliaMigrations, db, ".backup"])
+            #expect(before.status == 0, "\(before)")
+            let snapshots = dir + "/snapshots"
+            let taken = Set(try FileManager.default.contentsOfDirectory(atPath: snapshots).filter { $0.hasSuffix(".sqlite") })
+            Thread.sleep(forTimeInterval: 1.1)
+            try runByHand(db, version: 2, "1,2,3", migrations: autheliaMigrations)
+            // what a failed `.apply --resume` leaves: a verified backup of the half-run state, at version 1
+            let after = try migsh(["--yes", "-m", autheliaMigrations, db, ".backup"])
+            #expect(after.status == 0, "\(after)")
+            let v = try verdict(db, migrations: autheliaMigrations)
+            let restores = (v["way_out"] as? [[String: Any]] ?? []).compactMap { ($0["commands"] as? [String])?.first }.filter { $0.hasPrefix(".restore") }
+            #expect(restores.contains { r in taken.contains { r.hasSuffix($0) } }, "the backup from before the hand run is not offered: \(restores)")
+        }
+    }
 }
