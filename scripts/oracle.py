@@ -195,7 +195,10 @@ def sql_literal(v):
     return "'" + str(v).replace("'", "''") + "'"
 
 
-def living_writes(db, base, migration_sql):
+REBUILT = re.compile(r"^\s*(?:ALTER\s+TABLE\s+[\"`\[]?(\w+)[\"`\]]?\s+RENAME\s+TO\b|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?[\"`\[]?(\w+))", re.I)
+
+
+def living_writes(db, base, migration_sql, ran=()):
     """What the application writes between a half-run migration and the investigation: in
     every table of the version before the migration that the migration names, a new row (a
     copy of the last one under a new key), an edited text value, and a deleted row, each
@@ -205,7 +208,16 @@ def living_writes(db, base, migration_sql):
     never names, and no table whose triggers the hand run has removed is written (the
     application's write would not fire them in the state, and nothing can make up for that
     afterwards). A write the state or the clean start refuses (its table is gone or changed,
-    a constraint, a foreign key it would break) is not made. Returns the writes made."""
+    a constraint, a foreign key it would break), or that changes a different number of rows in
+    the state than at the clean start (its table was renamed away and created anew by the hand
+    run: the edit would land nowhere), is not made, nor any write to a table one of the statements
+    run by hand (`ran`) renamed away or dropped (a rebuild: a table under that name is another
+    one than at the clean start, and the copy may renumber its rows). Returns the writes made."""
+    gone = set()
+    for stmt in ran:
+        m = REBUILT.match(strip_comments(stmt.text if isinstance(stmt, Statement) else stmt))
+        if m:
+            gone.add((m.group(1) or m.group(2)).lower())
     bcon = sqlite3.connect(":memory:", isolation_level=None)
     with closing(sqlite3.connect(base)) as b:
         b.backup(bcon)
@@ -220,6 +232,11 @@ def living_writes(db, base, migration_sql):
     try:
         for t in app_tables(bcon):
             if not named(t) or triggers(bcon, t) != triggers(con, t):
+                continue
+            if t.lower() in gone:
+                # the hand run renamed it away or dropped it (a rebuild, authelia's _bkp_…): a
+                # table under its name now is another one than at the clean start, and the
+                # migration's copy may renumber what was written there
                 continue
             cols = bcon.execute(f"PRAGMA table_info({q(t)})").fetchall()  # cid, name, type, notnull, dflt, pk
             pk = [c for c in cols if c[5] > 0]
@@ -244,10 +261,17 @@ def living_writes(db, base, migration_sql):
                 for c in both:
                     c.execute("SAVEPOINT w")
                 try:
+                    changed = []
                     for c, n in zip(both, broken):
+                        before = c.total_changes
                         c.execute(sql)
+                        changed.append(c.total_changes - before)
                         if len(c.execute("PRAGMA foreign_key_check").fetchall()) > n:
                             raise sqlite3.Error("breaks a foreign key")
+                    if changed[0] != changed[1]:
+                        # e.g. an edit of a table the hand run renamed away and created anew,
+                        # empty: it lands nowhere in the state, on a row at the clean start
+                        raise sqlite3.Error("changes other rows in the state than at the clean start")
                 except sqlite3.Error:
                     for c in both:
                         c.execute("ROLLBACK TO w")

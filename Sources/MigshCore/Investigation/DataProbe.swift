@@ -75,14 +75,79 @@ final class DataProbe {
         var refills: String? = nil
     }
 
+    /// The table a rebuild's copy fills: one the migration creates, which no other statement
+    /// of the migration fills. `liveName`: its name now, after any rename the migration has
+    /// made since. `recreated`: it has the name of a table the application knew, which the
+    /// migration renamed away (`_bkp_` style) before creating it anew.
+    struct CopyTarget {
+        var name: String
+        var liveName: String
+        var recreated = false
+        /// Set when the table the copy reads was dropped or renamed away by a later statement
+        /// that ran ("x, dropped by statement n"): what the copy gives now means nothing.
+        var sourceGone: String? = nil
+    }
+
     /// Judges one data statement, leaving its effect on the copy when it has not run.
     /// `createdTable`: the table the statement inserts into, when the migration itself
-    /// creates it (and no other statement of the migration inserts into it) — after any
-    /// rename the migration has already made. `before`: the schema before this migration,
-    /// which tells the tables and columns the application knew.
-    func judge(sql: String, createdTable: (name: String, liveName: String)?, before: SchemaSnapshot,
+    /// creates it. `renamedAway`: tables the statement names that a later statement that ran
+    /// renamed (name at this statement, name now): it is judged against them, under the name
+    /// it knew, not against a table created since under that name. `before`: the schema
+    /// before this migration, which tells the tables and columns the application knew.
+    func judge(sql: String, createdTable: CopyTarget?, renamedAway: [(atStatement: String, live: String)] = [], before: SchemaSnapshot,
                newTriggers: (Set<String>) -> [String]) -> Outcome {
         if let created = createdTable, let outcome = judgeCopyStep(sql: sql, created: created, before: before) { return outcome }
+        guard !renamedAway.isEmpty else { return judgeStatement(sql: sql, before: before, newTriggers: newTriggers) }
+        // Put each renamed table back under the name the statement knew (a table created since
+        // under that name steps aside), judge, and put the names back: what the statement did
+        // stays on the copy, in the table it did it to.
+        let swaps = renamedAway.enumerated().map { i, r in (r.atStatement, r.live, "migsh_probe_aside_name_\(i)") }
+        func exists(_ t: String) -> Bool {
+            ((try? copy.scalarInt("SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name = '\(t.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE")) ?? 0) == 1
+        }
+        var parked: [(String, String)] = []   // (name, parked as)
+        var moved: [(String, String)] = []    // (live name, moved to)
+        func rename(_ a: String, _ b: String) throws { try copy.execute("ALTER TABLE main.\(quoteIdentifier(a)) RENAME TO \(quoteIdentifier(b))") }
+        func undo() {
+            for (live, to) in moved.reversed() { try? rename(to, live) }
+            for (name, aside) in parked.reversed() { try? rename(aside, name) }
+            try? copy.execute("PRAGMA legacy_alter_table = OFF")
+        }
+        do {
+            try copy.execute("PRAGMA legacy_alter_table = ON")
+            for (name, live, aside) in swaps {
+                guard exists(live) else { throw MigshError(.io, "\(live) is not there") }
+                if exists(name) { try rename(name, aside); parked.append((name, aside)) }
+                try rename(live, name)
+                moved.append((live, name))
+            }
+        } catch {
+            undo()
+            // The table it ran on is gone (renamed, then dropped, by statements that ran). What
+            // it did lives on only in the rows copied from it: when the tables under those names
+            // now hold rows and running it against them changes none, its effect is present in
+            // the data as it is; anything else cannot be told.
+            if renamedAway.allSatisfy({ r in exists(r.atStatement) && ((try? copy.scalarInt("SELECT count(*) FROM main.\(quoteIdentifier(r.atStatement))")) ?? 0) > 0 }) {
+                let m = mark()
+                var outcome = judgeStatement(sql: sql, before: before, newTriggers: newTriggers)
+                if outcome.state == .present {
+                    release(m)
+                    outcome.reason = "the table it ran on is gone (renamed to \(renamedAway.map(\.live).joined(separator: ", ")), then dropped), and running it now on the rows copied from it under the same name changes none: its effect is present"
+                    return outcome
+                }
+                rollback(to: m)
+                return Outcome(state: .unknown, reason: "it ran on \(renamedAway.map { "\($0.atStatement) (now \($0.live))" }.joined(separator: ", ")), which is gone; on the table under its name now, \(outcome.reason), so whether it ran cannot be told")
+            }
+            return Outcome(state: .unknown, reason: "it ran on \(renamedAway.map { "\($0.atStatement) (now \($0.live))" }.joined(separator: ", ")), which cannot be put back under that name to check it (\(message(error)))")
+        }
+        let outcome = judgeStatement(sql: sql, before: before, newTriggers: newTriggers)
+        undo()
+        var named = outcome
+        named.reason += " (judged on \(renamedAway.map { "\($0.live), which was \($0.atStatement) when it ran" }.joined(separator: ", ")))"
+        return named
+    }
+
+    private func judgeStatement(sql: String, before: SchemaSnapshot, newTriggers: (Set<String>) -> [String]) -> Outcome {
         var writes = Set<String>()
         let stmt: Statement
         do {
@@ -158,14 +223,20 @@ final class DataProbe {
     }
 
     /// The copy step of a rebuild, judged by the table it fills.
-    private func judgeCopyStep(sql: String, created: (name: String, liveName: String), before: SchemaSnapshot) -> Outcome? {
+    private func judgeCopyStep(sql: String, created: CopyTarget, before: SchemaSnapshot) -> Outcome? {
         let table = quoteIdentifier(created.liveName)
         guard let rows = try? copy.scalarInt("SELECT count(*) FROM main.\(table)") else { return nil }
+        if let gone = created.sourceGone {
+            // Rerunning the copy now would read another table of the same name (or none).
+            return rows > 0
+                ? Outcome(state: .present, reason: "\(created.liveName), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"), and the table it copies from is gone (\(gone), which ran)")
+                : Outcome(state: .unknown, reason: "\(created.liveName) is empty, and the table it copies from is gone (\(gone), which ran): whether it was empty when the copy ran cannot be told")
+        }
         if rows > 0 {
             guard created.name.lowercased() == created.liveName.lowercased() else {
                 return Outcome(state: .present, reason: "\(created.liveName), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"), and the table it copied from is gone")
             }
-            return judgeFilledCopy(sql: sql, table: created.liveName, rows: rows, before: before)
+            return judgeFilledCopy(sql: sql, table: created.liveName, rows: rows, before: before, recreated: created.recreated)
         }
         guard created.name.lowercased() == created.liveName.lowercased() else {
             return Outcome(state: .unknown, reason: "\(created.name) was renamed to \(created.liveName), which is empty: the copy did not run before the rename, and its source is gone")
@@ -189,8 +260,12 @@ final class DataProbe {
     /// A copy whose table holds rows while its source is still there: the database may have
     /// kept living since the copy ran. Its effect is present only if the table holds exactly
     /// what the copy gives from the data as it is now.
-    private func judgeFilledCopy(sql: String, table: String, rows: Int64, before: SchemaSnapshot) -> Outcome {
+    private func judgeFilledCopy(sql: String, table: String, rows: Int64, before: SchemaSnapshot, recreated: Bool = false) -> Outcome {
         let mark = mark()
+        // A column the copy leaves to a CURRENT_TIMESTAMP-like default holds the time of the
+        // run that filled it: it is left out of the comparison, or the verdict would depend on
+        // the clock.
+        let masked = (try? clockDefaults(table, notNamedIn: sql)) ?? []
         let diff: StatementEvidence.RowChanges
         do {
             let aside = try keepAside(table)
@@ -199,21 +274,55 @@ final class DataProbe {
                 rollback(to: mark)
                 return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"); the copy cannot run now (\(message(error))), so its source has changed since")
             }
-            diff = try compare(table, with: aside, before: before, owned: true)
+            diff = try compare(table, with: aside, before: before, owned: true, masked: masked)
             try copy.execute("DROP TABLE temp.\(quoteIdentifier(aside.name))")
         } catch {
             rollback(to: mark)
             return Outcome(state: .unknown, reason: "\(table) holds \(rows) row\(rows == 1 ? "" : "s"), but they cannot be compared with what the copy gives now (\(message(error)))")
         }
+        let unclocked = masked.isEmpty ? "" : " (leaving out \(masked.sorted().joined(separator: ", ")), which the copy leaves to the clock)"
         if diff.total == 0 {
             rollback(to: mark)
-            return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds exactly what the copy gives from the data as it is now (\(rows) row\(rows == 1 ? "" : "s")): its effect is present")
+            return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds exactly what the copy gives from the data as it is now (\(rows) row\(rows == 1 ? "" : "s"))\(unclocked): its effect is present")
+        }
+        if recreated {
+            // The table has the name the application uses: rows there that the copy does not
+            // give may be the application's, written since; emptying it could lose them.
+            rollback(to: mark)
+            return Outcome(state: .unknown, reason: "\(table), which this migration created anew under the name the application uses and only this statement fills, differs from what the copy gives from its source now in \(diff.description.replacingOccurrences(of: " of \(diff.table)", with: ""))\(unclocked): the copy may have run before its source was written, or the application may have written to \(table) since; which cannot be told")
         }
         release(mark)
         var d = diff
         d.lossless = true
         return Outcome(state: .stale, reason: "\(table), which this migration creates and only this statement fills, differs from what the copy gives from the data as it is now in \(diff.description.replacingOccurrences(of: " of \(diff.table)", with: "")): the copy ran from an older state of its source, which has been written since; a resume empties \(table) and copies again",
                        rows: [d], refills: table)
+    }
+
+    /// The columns of `table` whose default reads the clock (CURRENT_TIMESTAMP, CURRENT_DATE,
+    /// CURRENT_TIME, a date function of 'now') and that `insert` leaves to that default (its
+    /// column list does not name them), lower-cased.
+    func clockDefaults(_ table: String, notNamedIn insert: String) throws -> Set<String> {
+        var clocked: [String] = []
+        let info = try copy.prepare("SELECT name, dflt_value FROM pragma_table_info(?1, 'main')")
+        try info.bind(table, at: 1)
+        while try info.step() {
+            guard !info.isNull(1) else { continue }
+            let d = info.text(1).lowercased()
+            if d.contains("current_timestamp") || d.contains("current_date") || d.contains("current_time") || d.contains("'now'") {
+                clocked.append(info.text(0).lowercased())
+            }
+        }
+        guard !clocked.isEmpty else { return [] }
+        // INSERT [OR x] INTO name [(columns)] …: without a column list every column is given.
+        let t = SQLNormalizer.tokens(insert)
+        guard let into = t.firstIndex(of: "into") else { return [] }
+        var i = into + 2
+        if i + 1 < t.count, t[i] == "." { i += 2 }
+        guard i < t.count, t[i] == "(" else { return [] }
+        var named = Set<String>()
+        i += 1
+        while i < t.count, t[i] != ")" { if t[i] != "," { named.insert(t[i]) }; i += 1 }
+        return Set(clocked.filter { !named.contains($0) })
     }
 
     /// Empties a table this migration creates, and its AUTOINCREMENT counter, as it is right
@@ -257,7 +366,7 @@ final class DataProbe {
     /// The rows of `table` that differ from those kept aside, and whether the old values
     /// could have been written by the application since the statement ran (`owned`: the
     /// table is this migration's own).
-    private func compare(_ table: String, with aside: Aside, before: SchemaSnapshot, owned: Bool = false) throws -> StatementEvidence.RowChanges {
+    private func compare(_ table: String, with aside: Aside, before: SchemaSnapshot, owned: Bool = false, masked: Set<String> = []) throws -> StatementEvidence.RowChanges {
         struct Col { var name: String; var pk: Int; var dflt: String? }
         var cols: [Col] = []
         let info = try copy.prepare("SELECT name, pk, dflt_value FROM pragma_table_info(?1, 'main')")
@@ -265,6 +374,7 @@ final class DataProbe {
         while try info.step() {
             cols.append(Col(name: info.text(0), pk: Int(info.int64(1)), dflt: info.isNull(2) ? nil : info.text(2)))
         }
+        cols.removeAll { masked.contains($0.name.lowercased()) }
         let q = quoteIdentifier
         let live = "main.\(q(table))", old = "temp.\(q(aside.name))"
         let pk = cols.filter { $0.pk > 0 }.sorted { $0.pk < $1.pk }

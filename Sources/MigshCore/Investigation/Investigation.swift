@@ -43,16 +43,31 @@ public struct Investigation {
     /// Restore options: the newest verified backup of this database at `preferring` (the
     /// version before the trouble), and the newest one overall. Each loses what was written
     /// since it was taken.
+    ///
+    /// A backup's `schemaVersion` is its Schema_Version row, which a half-run migration does not
+    /// move: the backup `.apply --resume` takes of a partial state says the same version as the
+    /// one taken before the hand run. The preferred backup is the newest whose schema *is* that
+    /// version's, so a failed resume's own backup never displaces the one from before the
+    /// trouble (it stays listed as the newest).
     func restoreOptions(preferring version: Int?) -> [WayOut] {
         let usable = backups.filter { $0.reason != BackupStore.Reason.preRestore.rawValue }
         var chosen: [BackupStore.Backup] = []
-        if let version, let b = usable.last(where: { $0.schemaVersion == version }) { chosen.append(b) }
+        if let version, let b = usable.last(where: { $0.schemaVersion == version && holds(version, $0) }) { chosen.append(b) }
         if let newest = usable.last, !chosen.contains(newest) { chosen.append(newest) }
         return chosen.map { b in
             WayOut(action: .restore(b),
                    effect: "restores the verified backup taken \(b.created) (schema version \(b.schemaVersion.map(String.init) ?? "?")), after backing up the current state",
                    assumes: [], loses: ["every change made to the database since \(b.created)"])
         }
+    }
+
+    /// True when the backup's schema is exactly version `v`'s (or when it cannot be read: it is
+    /// then judged by its Schema_Version row alone, as before).
+    private func holds(_ v: Int, _ b: BackupStore.Backup) -> Bool {
+        guard v >= 0, v < expected.versions.count,
+              let conn = try? Connection(path: b.path, mode: .readOnly),
+              let schema = try? SchemaSnapshot.read(conn, reusing: expected.versions[v]) else { return true }
+        return schema == expected.versions[v]
     }
 }
 
@@ -400,12 +415,35 @@ fileprivate final class Judge {
                         e.reason = "the schema does not show it"
                         if blockedBy == nil { blockedBy = "statement \(step.statement) of \(replay.migration.fileName)" }
                     }
+                } else if step.isSchemaNoOp {
+                    // In a clean run it changes nothing here. Through the prefix the schema
+                    // shows, it is part of what ran; after it, the live schema is the one it
+                    // meets in a clean run until the next schema change, so it changes nothing.
+                    e.kind = .schema
+                    if step.statement <= p {
+                        e.state = .applied
+                        e.reason = "the schema shows it (in a clean run it changes nothing at this point)"
+                    } else if let blocker = blockedBy {
+                        e.state = .notApplied
+                        e.reason = "it comes after \(blocker), which has not run"
+                    } else {
+                        e.state = .present
+                        e.reason = "in a clean run it changes nothing at this point, and the schema is that point's: running it now changes nothing"
+                    }
                 } else if atomic(m) {
                     e.state = .present
                     e.reason = "migsh applied this migration in one transaction"
                 } else if let blocker = blockedBy {
                     e.state = .notApplied
                     e.reason = "it comes after \(blocker), which has not run"
+                    // A copy into a table this migration created (and that ran) must meet that
+                    // table empty, as in a clean run: rows there now are someone else's, and
+                    // copying around them would give other keys than a clean run.
+                    if let x = Self.copyTarget(step), let s = Self.creatingStatement(of: x, before: step.statement, in: replay, expected: expected),
+                       s <= p, let rows = try? inv.db.scalarInt("SELECT count(*) FROM main.\(quoteIdentifier(x))"), rows > 0 {
+                        e.state = .unknown
+                        e.reason = "it has not run, but \(x), which statement \(s) created and only this statement fills, already holds \(rows) row\(rows == 1 ? "" : "s") (written since?): running it now would copy around them"
+                    }
                 } else {
                     let outcome = judgeData(step, in: replay, appliedThrough: p)
                     e.state = outcome.state
@@ -428,22 +466,94 @@ fileprivate final class Judge {
         }
         let m = replay.migration.version
         let before = expected.versions[m - 1]
-        // The copy step of a rebuild: it fills a table this migration creates, alone.
-        var created: (name: String, liveName: String)?
+        // The copy step of a rebuild: it fills a table this migration creates, alone — under
+        // a new name, or under the name of a table it renamed away (authelia's `_bkp_` style:
+        // rename T to _bkp_T, create T, copy from _bkp_T), which the prefix schemas show.
+        var created: DataProbe.CopyTarget?
         let targets = step.inserts.subtracting(["sqlite_sequence"])
-        if targets.count == 1, let x = targets.first, before.tables[x] == nil,
-           replay.steps.filter({ $0.inserts.contains(x) }).count == 1 {
-            var name = x
-            for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
-                if let (from, to) = Self.tableRename(later.sql), from == name { name = to }
+        if targets.count == 1, let x = targets.first {
+            var recreated = false
+            var fresh = before.tables[x] == nil && replay.steps.filter({ $0.inserts.contains(x) }).count == 1
+            if !fresh, let s = Self.creatingStatement(of: x, before: step.statement, in: replay, expected: expected),
+               replay.steps.filter({ $0.statement > s && $0.inserts.contains(x) }).count == 1 {
+                fresh = true
+                recreated = before.tables[x] != nil
             }
-            created = (x, name)
+            if fresh {
+                var name = x
+                for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+                    if let (from, to) = Self.tableRename(later.sql), from == name { name = to }
+                }
+                created = DataProbe.CopyTarget(name: x, liveName: name, recreated: recreated,
+                                               sourceGone: Self.goneSource(of: step, besides: x, in: replay, through: p, expected: expected))
+            }
+        }
+        // A table this statement names that a later statement (among those that ran) renamed
+        // away: the statement ran on the renamed table, not on one created since under its
+        // name. The probe runs it against the table as it was at this statement.
+        var renamedAway: [(atStatement: String, live: String)] = []
+        if created == nil {
+            let words = Set(SQLNormalizer.tokens(step.sql))
+            var chains: [String: String] = [:]   // name at this statement -> name now
+            for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+                guard let (from, to) = Self.tableRename(later.sql) else { continue }
+                if let origin = chains.first(where: { $0.value == from })?.key { chains[origin] = to }
+                else { chains[from] = to }
+            }
+            renamedAway = chains.filter { words.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        // A copy whose own table a later statement that ran dropped (authelia 016: into _bkp_,
+        // back from _bkp_, drop _bkp_): nothing of it remains but what later copies took from
+        // it, and those are judged themselves.
+        if let target = created, let gone = Self.goneSource(of: step, besides: "", in: replay, through: p, expected: expected, only: target.liveName) {
+            return DataProbe.Outcome(state: .present, reason: "the table it fills is gone (\(gone), which ran): what it copied remains only in what later statements copied from it, which are judged on their own")
         }
         let atStatement = expected.schema(version: m, afterStatements: step.statement - 1) ?? before
-        return probe!.judge(sql: step.sql, createdTable: created, before: before) { writes in
+        return probe!.judge(sql: step.sql, createdTable: created, renamedAway: renamedAway, before: before) { writes in
             live.triggers.values.filter { writes.contains($0.table.lowercased()) && atStatement.triggers[$0.name.lowercased()] == nil }
                 .map(\.name).sorted()
         }
+    }
+
+    /// A table `step` names (other than `target`) that existed when it ran and that a later
+    /// statement among those that ran (through `p`) dropped or renamed away: the copy's source
+    /// as it was is gone, and a table under that name now is another one. "x, dropped by
+    /// statement n", or nil.
+    static func goneSource(of step: ExpectedSchemas.Step, besides target: String, in replay: ExpectedSchemas.MigrationReplay,
+                           through p: Int, expected: ExpectedSchemas, only: String? = nil) -> String? {
+        let m = replay.migration.version
+        guard let at = expected.schema(version: m, afterStatements: step.statement - 1) else { return nil }
+        let names = (only.map { Set([$0.lowercased()]) } ?? Set(SQLNormalizer.tokens(step.sql)).subtracting([target])).filter { at.tables[$0] != nil }
+        guard !names.isEmpty else { return nil }
+        var previous = at
+        for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+            guard let after = replay.prefixes[later.statement] else { continue }
+            if let x = names.sorted().first(where: { previous.tables[$0] != nil && after.tables[$0] == nil }) {
+                return "\(previous.tables[x]?.name ?? x), \(tableRename(later.sql) == nil ? "dropped" : "renamed away") by statement \(later.statement)"
+            }
+            previous = after
+        }
+        return nil
+    }
+
+    /// The one table `step` inserts into (sqlite_sequence aside), or nil.
+    static func copyTarget(_ step: ExpectedSchemas.Step) -> String? {
+        let targets = step.inserts.subtracting(["sqlite_sequence"])
+        return targets.count == 1 ? targets.first : nil
+    }
+
+    /// The schema-changing statement of `replay`, before statement `k`, that last created table
+    /// `x` (absent from the schema before it, present after), or nil.
+    static func creatingStatement(of x: String, before k: Int, in replay: ExpectedSchemas.MigrationReplay, expected: ExpectedSchemas) -> Int? {
+        let m = replay.migration.version
+        var last: Int?
+        var previous = expected.versions[m - 1]
+        for step in replay.steps where step.statement < k && step.changesSchema {
+            guard let after = replay.prefixes[step.statement] else { continue }
+            if previous.tables[x] == nil && after.tables[x] != nil { last = step.statement }
+            previous = after
+        }
+        return last
     }
 
     /// `ALTER TABLE x RENAME TO y` → (x, y), lower-cased.

@@ -30,7 +30,18 @@ public final class ExpectedSchemas: @unchecked Sendable {
 
         /// A statement whose effect the schema cannot show (INSERT, UPDATE, DELETE, a
         /// rebuild's copy): the Schema_Version insert is shown by the table itself.
-        public var isData: Bool { !changesSchema && !insertsVersionRow }
+        public var isData: Bool { !changesSchema && !insertsVersionRow && !isSchemaNoOp }
+
+        /// A CREATE, DROP or ALTER that changed nothing in the clean replay (`DROP INDEX IF
+        /// EXISTS` of an index not there at that point, `CREATE TABLE IF NOT EXISTS` of one
+        /// that is): a schema statement, judged by the prefix schemas like the others — never
+        /// by running it now, which could drop what a later statement of the same migration
+        /// created again.
+        public var isSchemaNoOp: Bool {
+            guard !changesSchema && !insertsVersionRow else { return false }
+            let verb = SQLScript.leadingWords(sql, count: 1).first?.uppercased()
+            return verb == "CREATE" || verb == "DROP" || verb == "ALTER"
+        }
     }
 
     public struct MigrationReplay: Sendable {

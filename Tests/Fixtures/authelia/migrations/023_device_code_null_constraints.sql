@@ -1,0 +1,13 @@
+-- Description: authelia V0023.DeviceCodeNullConstraints.up.sql (SQLite)
+-- Version: 23
+-- Date: 2026-08-22
+-- Author: Authelia contributors (Apache-2.0), converted for migsh
+-- Source: github.com/authelia/authelia@23572030b404 internal/storage/migrations/sqlite/V0023.DeviceCodeNullConstraints.up.sql
+-- Rollback: restore the pre-migration backup with `.restore --version 22`
+
+BEGIN TRANSACTION;
+
+INSERT INTO Schema_Version (version, applied_date, applied_by, description)
+VALUES (23, datetime('now'), 'system', 'authelia DeviceCodeNullConstraints');
+
+COMMIT;

@@ -1,0 +1,29 @@
+-- authelia fixture: 006 copies consents into oauth2_consent_preconfiguration, then drops the
+-- OAuth2 session tables and their consents and creates them anew, empty; rows for them at
+-- version 6 (load after 006, inside a transaction), so that 007, 010, 011 and 016 rebuild tables
+-- that hold rows.
+INSERT INTO oauth2_consent_session (id, challenge_id, client_id, subject, authorized, granted, requested_at, responded_at, form_data, requested_scopes, granted_scopes, requested_audience, granted_audience, preconfiguration) VALUES
+ (1, 'd0000001-0000-4000-8000-000000000001', 'grafana', '11111111-1111-4111-8111-111111111111', 1, 1, '2025-05-01 10:00:00', '2025-05-01 10:00:05', 'b=1', 'openid profile', 'openid profile', '', '', 1),
+ (2, 'd0000002-0000-4000-8000-000000000002', 'grafana', '22222222-2222-4222-8222-222222222222', 1, 1, '2025-05-02 11:00:00', '2025-05-02 11:00:07', 'b=2', 'openid', 'openid', '', '', NULL),
+ (3, 'd0000003-0000-4000-8000-000000000003', 'nextcloud', '44444444-4444-4444-8444-444444444444', 0, 0, '2025-05-03 12:00:00', NULL, 'b=3', 'openid', '', '', '', NULL),
+ (4, 'd0000004-0000-4000-8000-000000000004', 'nextcloud', '44444444-4444-4444-8444-444444444444', 1, 1, '2025-05-04 13:00:00', '2025-05-04 13:00:09', 'b=4', 'openid email', 'openid email', 'nc', 'nc', 2);
+INSERT INTO oauth2_authorization_code_session (id, challenge_id, request_id, client_id, signature, subject, requested_at, requested_scopes, granted_scopes, requested_audience, granted_audience, active, revoked, form_data, session_data) VALUES
+ (1, 'd0000001-0000-4000-8000-000000000001', 'r-authorization_code-1', 'grafana', 's-authorization_code-1', '11111111-1111-4111-8111-111111111111', '2025-05-01 10:00:06', 'openid profile', 'openid profile', '', '', 1, 0, 'g=1', X'11'),
+ (2, 'd0000002-0000-4000-8000-000000000002', 'r-authorization_code-2', 'grafana', 's-authorization_code-2', '22222222-2222-4222-8222-222222222222', '2025-05-02 11:00:08', 'openid', 'openid', '', '', 0, 1, 'g=2', X'12'),
+ (3, 'd0000004-0000-4000-8000-000000000004', 'r-authorization_code-3', 'nextcloud', 's-authorization_code-3', '44444444-4444-4444-8444-444444444444', '2025-05-04 13:00:10', 'openid email', 'openid email', 'nc', 'nc', 1, 0, 'g=3', X'13');
+INSERT INTO oauth2_access_token_session (id, challenge_id, request_id, client_id, signature, subject, requested_at, requested_scopes, granted_scopes, requested_audience, granted_audience, active, revoked, form_data, session_data) VALUES
+ (1, 'd0000001-0000-4000-8000-000000000001', 'r-access_token-1', 'grafana', 's-access_token-1', '11111111-1111-4111-8111-111111111111', '2025-05-01 10:00:06', 'openid profile', 'openid profile', '', '', 1, 0, 'g=1', X'11'),
+ (2, 'd0000002-0000-4000-8000-000000000002', 'r-access_token-2', 'grafana', 's-access_token-2', '22222222-2222-4222-8222-222222222222', '2025-05-02 11:00:08', 'openid', 'openid', '', '', 0, 1, 'g=2', X'12'),
+ (3, 'd0000004-0000-4000-8000-000000000004', 'r-access_token-3', 'nextcloud', 's-access_token-3', '44444444-4444-4444-8444-444444444444', '2025-05-04 13:00:10', 'openid email', 'openid email', 'nc', 'nc', 1, 0, 'g=3', X'13');
+INSERT INTO oauth2_refresh_token_session (id, challenge_id, request_id, client_id, signature, subject, requested_at, requested_scopes, granted_scopes, requested_audience, granted_audience, active, revoked, form_data, session_data) VALUES
+ (1, 'd0000001-0000-4000-8000-000000000001', 'r-refresh_token-1', 'grafana', 's-refresh_token-1', '11111111-1111-4111-8111-111111111111', '2025-05-01 10:00:06', 'openid profile', 'openid profile', '', '', 1, 0, 'g=1', X'11'),
+ (2, 'd0000002-0000-4000-8000-000000000002', 'r-refresh_token-2', 'grafana', 's-refresh_token-2', '22222222-2222-4222-8222-222222222222', '2025-05-02 11:00:08', 'openid', 'openid', '', '', 0, 1, 'g=2', X'12'),
+ (3, 'd0000004-0000-4000-8000-000000000004', 'r-refresh_token-3', 'nextcloud', 's-refresh_token-3', '44444444-4444-4444-8444-444444444444', '2025-05-04 13:00:10', 'openid email', 'openid email', 'nc', 'nc', 1, 0, 'g=3', X'13');
+INSERT INTO oauth2_pkce_request_session (id, challenge_id, request_id, client_id, signature, subject, requested_at, requested_scopes, granted_scopes, requested_audience, granted_audience, active, revoked, form_data, session_data) VALUES
+ (1, 'd0000001-0000-4000-8000-000000000001', 'r-pkce_request-1', 'grafana', 's-pkce_request-1', '11111111-1111-4111-8111-111111111111', '2025-05-01 10:00:06', 'openid profile', 'openid profile', '', '', 1, 0, 'g=1', X'11'),
+ (2, 'd0000002-0000-4000-8000-000000000002', 'r-pkce_request-2', 'grafana', 's-pkce_request-2', '22222222-2222-4222-8222-222222222222', '2025-05-02 11:00:08', 'openid', 'openid', '', '', 0, 1, 'g=2', X'12'),
+ (3, 'd0000004-0000-4000-8000-000000000004', 'r-pkce_request-3', 'nextcloud', 's-pkce_request-3', '44444444-4444-4444-8444-444444444444', '2025-05-04 13:00:10', 'openid email', 'openid email', 'nc', 'nc', 1, 0, 'g=3', X'13');
+INSERT INTO oauth2_openid_connect_session (id, challenge_id, request_id, client_id, signature, subject, requested_at, requested_scopes, granted_scopes, requested_audience, granted_audience, active, revoked, form_data, session_data) VALUES
+ (1, 'd0000001-0000-4000-8000-000000000001', 'r-openid_connect-1', 'grafana', 's-openid_connect-1', '11111111-1111-4111-8111-111111111111', '2025-05-01 10:00:06', 'openid profile', 'openid profile', '', '', 1, 0, 'g=1', X'11'),
+ (2, 'd0000002-0000-4000-8000-000000000002', 'r-openid_connect-2', 'grafana', 's-openid_connect-2', '22222222-2222-4222-8222-222222222222', '2025-05-02 11:00:08', 'openid', 'openid', '', '', 0, 1, 'g=2', X'12'),
+ (3, 'd0000004-0000-4000-8000-000000000004', 'r-openid_connect-3', 'nextcloud', 's-openid_connect-3', '44444444-4444-4444-8444-444444444444', '2025-05-04 13:00:10', 'openid email', 'openid email', 'nc', 'nc', 1, 0, 'g=3', X'13');
