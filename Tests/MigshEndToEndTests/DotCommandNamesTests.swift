@@ -84,6 +84,13 @@ struct DotCommandNamesTests {
         Named(name: "timeout", script: ".{} 100\nselect 'after';\n"),
         Named(name: "timer", script: ".{} off\nselect 'after';\n"),
         Named(name: "width", script: ".mode column\n.{} -10\nselect 12345;\n"),
+        Named(name: "limit", script: ".{} length 5000\nselect 'after';\n"),
+        Named(name: "limits", script: ".{} column\nselect 'after';\n"),
+        Named(name: "dbconfig", script: ".{} trigger_eqp\nselect 'after';\n"),
+        Named(name: "vfsinfo", script: ".{}\nselect 'after';\n"),
+        Named(name: "vfsname", script: ".{}\nselect 'after';\n"),
+        // sqlite3's shell registers one more VFS (apndvfs): the first entry shows the command ran.
+        Named(name: "vfslist", script: ".{}\n", sameAsSQLite3: false),
         // migsh's own meaning of sqlite3's name: `--help` shows which command ran.
         Named(name: "backup", script: ".{} --help\n", sameAsSQLite3: false),
         Named(name: "check", script: ".{} --help\n", sameAsSQLite3: false),

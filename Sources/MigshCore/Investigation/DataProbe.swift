@@ -46,10 +46,6 @@ final class DataProbe {
         folder = String(cString: made)
         do {
             copy = try Connection(path: folder + "/probe.sqlite", mode: .readWriteCreate)
-            // The migration's statements run here over the database's real rows: unless
-            // MIGSH_STEP_LIMIT says otherwise, their bound grows with the database.
-            let pages = (try? live.scalarInt("PRAGMA page_count")) ?? 0
-            copy.hardenForMigrationSQL(stepLimit: StepLimit.fromEnvironment()?.forDatabase(pages: pages))
             // Bounded: 32 MB of page cache (the backup and the savepoints spill to the file),
             // temporary tables in files, and no fsync for a copy nobody keeps.
             try copy.execute("PRAGMA cache_size = -32768")
@@ -60,6 +56,11 @@ final class DataProbe {
             // that savepoints need no memory either.
             if try copy.journalMode().lowercased() != "delete" { try copy.execute("PRAGMA journal_mode = DELETE") }
             try copy.execute("PRAGMA foreign_keys = OFF")
+            // The migration's statements run here over the database's real rows: unless
+            // MIGSH_STEP_LIMIT says otherwise, their bound grows with the database. Hardened
+            // last: its authorizer refuses the settings above.
+            let pages = (try? live.scalarInt("PRAGMA page_count")) ?? 0
+            copy.hardenForMigrationSQL(stepLimit: StepLimit.fromEnvironment()?.forDatabase(pages: pages))
         } catch {
             try? FileManager.default.removeItem(atPath: folder)
             throw error

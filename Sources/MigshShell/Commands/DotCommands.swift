@@ -22,7 +22,7 @@ enum DotCommands {
     ]
 
     /// sqlite3 accepts both spellings of `.headers`.
-    static let aliases: [String: String] = [".header": ".headers", ".param": ".parameter", ".indices": ".indexes"]
+    static let aliases: [String: String] = [".header": ".headers", ".param": ".parameter", ".indices": ".indexes", ".limits": ".limit"]
 
     static func name(of type: any DotCommand.Type) -> String { type.configuration.commandName! }
 
