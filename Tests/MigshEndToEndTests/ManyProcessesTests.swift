@@ -25,6 +25,9 @@ func auditLogEntries(_ path: String) -> [[String: Any]] {
 struct ManyProcessesTests {
     // MARK: One audit chain
 
+    /// Each process waits up to 60 s for the lock: in rollback-journal mode a stream of
+    /// writers can keep a reader waiting past the default 5 s on a loaded 2-core machine (seen
+    /// with the build from before this change too); what is tested is the audit chain.
     @Test("8 processes × 300 statements at once — batch, interactive and --readonly — leave one intact chain with every line")
     func concurrentAppendsKeepTheChain() throws {
         try withTemporaryDirectory { dir in
@@ -45,14 +48,14 @@ struct ManyProcessesTests {
                         switch p % 4 {
                         case 0, 1:  // batch writers
                             let script = (1...statements).map { "insert into hits values (\(p), \($0));" }.joined(separator: "\n") + "\n"
-                            result = try migsh(["-m", repositoryMigrations, db], script: script)
+                            result = try migsh(["--busy-timeout", "60000", "-m", repositoryMigrations, db], script: script)
                         case 2:  // --readonly readers
                             let script = (1...statements).map { "select count(*) from hits where n = \($0);" }.joined(separator: "\n") + "\n"
-                            result = try migsh(["--readonly", "-m", repositoryMigrations, db], script: script)
+                            result = try migsh(["--readonly", "--busy-timeout", "60000", "-m", repositoryMigrations, db], script: script)
                         default:  // interactive sessions on a terminal
                             let home = dir + "/home\(p)"
                             try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-                            result = try migshInteractive(["-m", repositoryMigrations, db],
+                            result = try migshInteractive(["--busy-timeout", "60000", "-m", repositoryMigrations, db],
                                                           lines: (1...statements).map { "insert into hits values (\(p), \($0));" } + [".quit"], home: home)
                         }
                         results.add(p, result)
