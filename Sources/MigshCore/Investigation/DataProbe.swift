@@ -502,7 +502,7 @@ final class DataProbe {
 
     private func digest(_ table: String) throws -> [UInt8] {
         let quoted = quoteIdentifier(table)
-        let hasRowid = (try copy.scalarInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE AND wr = 0")) == 1
+        let hasRowid = try hasRowid(table)
         // sqlite_sequence rows of tables that no longer exist mean nothing: a rebuild's
         // counter moves with the table it renames, leaving its "_new" row moot.
         let stmt = try copy.prepare(table == "sqlite_sequence"

@@ -586,12 +586,10 @@ fileprivate final class Judge {
             return "statement\(run.count == 1 ? "" : "s") \(Self.numbers(run)) of \(e.file)"
         }
         let refills = evidence.flatMap { e in e.statements.compactMap { s in s.refills.map { "\($0) (statement \(s.statement) of \(e.file))" } } }
-        let loses = evidence.flatMap { e in
-            e.statements.filter { $0.needsRun && $0.overwrites }.flatMap { s in
+        let loses = overwriting(evidence).flatMap { e, s in
                 (s.rows ?? []).filter { !$0.lossless }.map { r in
                     "the current values of \(r.description), which \(Self.name(e, s)) overwrites (if it ran and they were edited since, the edits are lost)"
                 }
-            }
         }
         return WayOut(action: .resume,
                       effect: "runs \(parts.joined(separator: ", then ")) — the ones that have not run"
