@@ -39,6 +39,11 @@ enum SafeMode {
         case SQLITE_FUNCTION:
             guard let name = event.arg2?.lowercased(), prohibitedFunctions.contains(name) else { return nil }
             return "cannot use the \(name)() function in safe mode"
+        case SQLITE_READ:
+            // fsdir reads every file below a folder: migsh refuses it too (sqlite3 3.40 lets
+            // it run). A scan of it is a read of the table "fsdir", whatever columns it uses.
+            guard event.arg1?.lowercased() == "fsdir", event.database == nil || event.database == "main" else { return nil }
+            return "cannot use the fsdir() function in safe mode"
         default:
             return nil
         }
