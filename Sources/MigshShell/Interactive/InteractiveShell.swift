@@ -64,7 +64,7 @@ struct InteractiveShell {
                 if let code = quit() { return code }
                 continue
             }
-            if line.contains(where: { $0 != 32 && $0 != 9 }) { reader.addHistory(String(decoding: line, as: UTF8.self)) }
+            if line.contains(where: { $0 != 32 && $0 != 9 }) { reader.addHistoryBytes(line) }
             guard let unit = input.add(line) else { continue }
             do {
                 _ = try shell.run(unit)
