@@ -68,6 +68,8 @@ struct SQLite3OptionsTests {
             Case(name: "-safe: edit()", arguments: ["-safe", "DB"], stdin: "select edit('a', 'true');\n"),
             Case(name: "-safe: readfile() inside a view's query is refused as well", arguments: ["-safe", "DB"],
                  stdin: "select 1;\nselect x from (select readfile('db.sqlite') is null as x);\n"),
+            Case(name: "-nonce and .nonce lift safe mode for the next SQL only (readfile())", arguments: ["-safe", "-nonce", "abc", "DB"],
+                 stdin: ".nonce abc\nselect readfile('db.sqlite') is not null;\nselect 2;\nselect readfile('db.sqlite') is not null;\nselect 3;\n"),
             Case(name: "-safe allows lsmode() and completion()", arguments: ["-safe", "DB"],
                  stdin: "select lsmode(16877), lsmode(33188);\nselect candidate from completion('sel');\n"),
             Case(name: "-safe: a wrong .nonce ends the run", arguments: ["-safe", "-nonce", "right", "DB"], stdin: "select 1;\n.nonce wrong\nselect 2;\n"),
