@@ -121,8 +121,8 @@ enum FileFunctions {
     static func writeFile(_ context: OpaquePointer, _ file: UnsafePointer<CChar>, _ data: OpaquePointer?,
                           mode: mode_t, mtime: Int64) -> Int {
         if isLink(mode) {
+            // 3.40 makes the link only where nothing is (EEXIST otherwise; later releases unlink first).
             guard let target = sqlite3_value_text(data) else { return 1 }
-            unlink(file)
             if symlink(UnsafeRawPointer(target).assumingMemoryBound(to: CChar.self), file) < 0 { return 1 }
         } else if isDirectory(mode) {
             if mkdir(file, mode) != 0 {
@@ -149,8 +149,8 @@ enum FileFunctions {
             if failed { return 2 }
             sqlite3_result_int64(context, written)
         }
-        // utimes(), not on a symbolic link: it would set the target's time.
-        if mtime >= 0 && !isLink(mode) {
+        // utimes(), as 3.40: for a symbolic link it sets the target's time (later releases skip links).
+        if mtime >= 0 {
             let times = [timeval(tv_sec: time(nil), tv_usec: 0), timeval(tv_sec: Int(mtime), tv_usec: 0)]
             if utimes(file, times) != 0 { return 1 }
         }

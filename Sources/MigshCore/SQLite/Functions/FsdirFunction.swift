@@ -106,7 +106,7 @@ final class FsdirCursor: TableFunctionCursor {
         }
         path = current
         guard lstat(current, &info) == 0 else {
-            throw TableFunctionError("cannot stat file: " + Self.display(current))
+            throw TableFunctionError(bytes: Array("cannot stat file: ".utf8) + Self.bytes(current))
         }
     }
 
@@ -115,7 +115,7 @@ final class FsdirCursor: TableFunctionCursor {
         if let current = path, FileFunctions.isDirectory(info.st_mode) {
             path = nil
             guard let handle = opendir(current) else {
-                throw TableFunctionError("cannot read directory: " + Self.display(current))
+                throw TableFunctionError(bytes: Array("cannot read directory: ".utf8) + Self.bytes(current))
             }
             levels.append((current, handle))
         }
@@ -128,7 +128,7 @@ final class FsdirCursor: TableFunctionCursor {
                 let current = level.path.dropLast() + [0x2f] + name
                 path = current
                 guard lstat(current, &info) == 0 else {
-                    throw TableFunctionError("cannot stat file: " + Self.display(current))
+                    throw TableFunctionError(bytes: Array("cannot stat file: ".utf8) + Self.bytes(current))
                 }
                 return
             }
@@ -185,9 +185,8 @@ final class FsdirCursor: TableFunctionCursor {
         Array(UnsafeBufferPointer(start: text, count: strlen(text) + 1))
     }
 
-    /// A path in an error message. TableFunctionError carries a String: bytes that are not
-    /// UTF-8 are shown as U+FFFD there.
-    static func display(_ path: [CChar]) -> String {
-        String(decoding: path.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// A path's bytes without its NUL, for an error message.
+    static func bytes(_ path: [CChar]) -> [UInt8] {
+        path.dropLast().map { UInt8(bitPattern: $0) }
     }
 }
