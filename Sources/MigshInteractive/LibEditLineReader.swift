@@ -28,13 +28,15 @@ public final class LibEditLineReader: LineReader {
     private static func configure() {
         guard !configured else { return }
         configured = true
-        // libedit keeps these pointers: hand it copies that live for the whole process (a
-        // Swift string's pointer is valid only during the call — seen as completion after a
-        // space completing nothing, with the break characters pointing at other memory).
+        // Typed bytes are decoded here, not by libedit (`TypedBytes`); set before the first
+        // readline(), which installs the function.
         let utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
         decoder = TypedBytes.Decoder(utf8: utf8)
         if !utf8 { editingLocale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) }
         migsh_rl_set_getc_function { stream in LibEditLineReader.readTypedCharacter(stream) }
+        // libedit keeps these pointers: hand it copies that live for the whole process (a
+        // Swift string's pointer is valid only during the call — seen as completion after a
+        // space completing nothing, with the break characters pointing at other memory).
         migsh_rl_set_readline_name(strdup("migsh"))
         migsh_rl_set_basic_word_break_characters(strdup(" \t\n\"'`@$><=;|&{(,"))
         migsh_rl_set_completion { text, _, _ in
