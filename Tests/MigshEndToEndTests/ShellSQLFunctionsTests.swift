@@ -365,16 +365,17 @@ struct ShellSQLFunctionsTests {
             let db = dir + "/db.sqlite"
             _ = sqlite(db, "create table t(x)")
             try Data("secret".utf8).write(to: URL(fileURLWithPath: dir + "/secret.txt"))
-            for query in ["select count(*) from fsdir('.');", "select data from fsdir('secret.txt');", "select 1 from fsdir where path = '.';"] {
+            for (query, function) in [("select count(*) from fsdir('.');", "fsdir"), ("select data from fsdir('secret.txt');", "fsdir"),
+                                      ("select 1 from fsdir where path = '.';", "fsdir"), ("select lsmode(16877);", "lsmode")] {
                 let result = try migsh(["--noinit", "-safe", db], stdin: Data("select 1;\n\(query)\nselect 2;\n".utf8), cwd: dir)
                 #expect(result.stdout == "1\n", "\(query): \(result)")
-                #expect(result.stderr == "line 2: cannot use the fsdir() function in safe mode\n", "\(query): \(result)")
+                #expect(result.stderr == "line 2: cannot use the \(function)() function in safe mode\n", "\(query): \(result)")
                 #expect(result.status == 1, "\(query): \(result)")
             }
         }
     }
 
-    @Test("--readonly: readfile, writefile, fsdir and edit are refused with the reason; nothing is written or run")
+    @Test("--readonly: readfile, writefile, fsdir, edit and lsmode are refused with the reason; nothing is written or run")
     func readOnlyRefusesFileFunctions() throws {
         try withTemporaryDirectory { dir in
             let db = dir + "/db.sqlite"
@@ -384,16 +385,18 @@ struct ShellSQLFunctionsTests {
                 select writefile('w.txt', 'x');
                 select count(*) from fsdir('.');
                 select edit('a', 'touch edited');
-                select lsmode(16877), (select count(*) from completion('sel'));
+                select lsmode(16877);
+                select count(*) from completion('sel');
 
                 """
             let result = try migsh(["--noinit", "--readonly", "--no-bail", db], stdin: Data(script.utf8), cwd: dir)
-            #expect(result.stdout == "drwxr-xr-x|1\n", "\(result)")
+            #expect(result.stdout == "1\n", "\(result)")
             #expect(result.stderr == """
                 Runtime error near line 1: readfile() refused: the session was opened with --readonly
                 Runtime error near line 2: writefile() refused: the session was opened with --readonly
                 Runtime error near line 3: fsdir() refused: the session was opened with --readonly
                 Runtime error near line 4: edit() refused: the session was opened with --readonly
+                Runtime error near line 5: lsmode() refused: the session was opened with --readonly
 
                 """, "\(result)")
             #expect(result.status == 1, "\(result)")

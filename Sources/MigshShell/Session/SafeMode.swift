@@ -17,6 +17,8 @@ enum SafeMode {
     /// sqlite3's azProhibitedFunctions.
     static let prohibitedFunctions: Set<String> = [
         "edit", "fts3_tokenizer", "load_extension", "readfile", "writefile", "zipfile", "zipfile_cds",
+        // Not in sqlite3 3.40's list: CONTRACT.md turns lsmode off under -safe with the file functions.
+        "lsmode",
     ]
 
     /// Why `name` (with its words) is refused in safe mode; nil when it may run.

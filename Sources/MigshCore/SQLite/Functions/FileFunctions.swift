@@ -34,10 +34,12 @@ enum FileFunctions {
                 EditFunction.edit(context, Int(count), values)
             }
         }
-        sqlite3_create_function_v2(db, "lsmode", 1, SQLITE_UTF8, nil, { context, _, values in
+        // lsmode touches no file, but CONTRACT.md puts it with the file functions: off under
+        // --readonly (and -safe, SafeMode.prohibitedFunctions), where they are.
+        create(db, "lsmode", 1, SQLITE_UTF8, access) { context, _, values in
             guard let context, let values else { return }
             sqlite3_result_text(context, FileFunctions.lsmode(sqlite3_value_int(values[0])), -1, SQLITE_TRANSIENT)
-        }, nil, nil, nil)
+        }
     }
 
     /// The scalar functions `register` makes, by name and argument count (for unregistering).
