@@ -100,6 +100,31 @@ struct InterruptTests {
         }
     }
 
+    @Test("A statement that would run for many minutes stops at Ctrl-C (the progress handler), and rolls back")
+    func longStatementStops() throws {
+        try withTemporaryDirectory { dir in
+            let path = try Self.database(in: dir)
+            // 002 replaced: its second statement counts to five billion (minutes of one core).
+            try FileManager.default.removeItem(atPath: dir + "/migrations/002_doubled.sql")
+            try """
+                -- Migration 002: Forever
+                BEGIN TRANSACTION;
+                CREATE TABLE Counted (n INTEGER);
+                INSERT INTO Counted SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT x FROM c);
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (2, CURRENT_TIMESTAMP, 'system', 'Forever');
+                COMMIT;
+                """.write(toFile: dir + "/migrations/002_forever.sql", atomically: true, encoding: .utf8)
+            let before = dump(path)
+            let backupsBefore = Self.backups(dir)
+            // Paused before statement 1; the signal then lands before the long statement 2 starts.
+            let (result, _) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".apply --yes"], at: ["apply.statement"], cwd: dir)
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed"), "\(result)")
+            #expect(dump(path) == before)
+            #expect(Self.backups(dir) == backupsBefore, "backups left: \(Self.backups(dir).subtracting(backupsBefore))")
+        }
+    }
+
     // MARK: .backup
 
     @Test(".backup stopped while copying or verifying: no file, no .partial, exit 130",
