@@ -49,6 +49,7 @@ public struct Restorer {
             throw MigshError(.restoreFailed, "\(path) is not an SQLite database (\(error.message)); nothing was changed")
         }
         let integrity = (try? source.integrityCheck()) ?? ["unreadable"]
+        if CancellationToken.interrupt.shouldStop { throw Restorer.interruptedNothingRestored(try? SchemaVersionTable.recordedVersion(db)) }
         guard integrity == ["ok"] else {
             throw MigshError(.restoreFailed, "\(path) fails its integrity check (\(integrity.prefix(3).joined(separator: "; "))); nothing was changed")
         }

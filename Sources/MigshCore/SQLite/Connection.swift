@@ -203,7 +203,7 @@ public final class Connection {
         var lines: [String] = []
         do {
             while try stmt.step() { lines.append(stmt.text(0)) }
-        } catch let error as MigshError {
+        } catch let error as MigshError where error.code != .interrupted {
             lines.append("integrity_check stopped: \(error.message)")
         }
         return lines
