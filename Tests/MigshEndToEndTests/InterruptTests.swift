@@ -228,6 +228,26 @@ struct InterruptTests {
         }
     }
 
+    // MARK: .repair
+
+    @Test(".repair stopped in its backup or its statements: nothing repaired, no backup kept, exit 130",
+          arguments: ["backup.copying", "apply.commit"])
+    func repairStopped(_ phase: String) throws {
+        try withTemporaryDirectory { dir in
+            let path = try Self.restorable(dir)
+            _ = sqlite(path, "drop index Doubled_twice")
+            let before = dump(path)
+            let backupsBefore = Self.backups(dir)
+            let (result, _) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".repair --yes"], at: [phase], cwd: dir)
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed"), "\(result)")
+            #expect(dump(path) == before)
+            #expect(sqlite(path, "select count(*) from sqlite_master where name = 'Doubled_twice'") == "0")
+            #expect(Self.backups(dir) == backupsBefore, "backups left: \(Self.backups(dir).subtracting(backupsBefore))")
+            #expect(Self.lastOutcome(dir, event: "repair") == "interrupted")
+        }
+    }
+
     // MARK: .test, .diff, .lint
 
     @Test("Investigations stop with a message: .test, .diff, .lint",
