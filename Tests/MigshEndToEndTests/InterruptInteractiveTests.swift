@@ -26,14 +26,15 @@ struct InterruptInteractiveTests {
                 try terminal.typeLine(".backup")
                 #expect(fifo.waitForPhase() == "backup.copying")
                 try terminal.press("C-c")
-                try terminal.waitFor("interrupted: no backup was taken (the partial copy was removed)", timeout: 30)
+                try terminal.waitFor("interrupted: nothing was changed; no backup was taken (the partial copy was removed)", timeout: 30)
                 try terminal.waitForCurrentLine("prompt after .backup", timeout: 10) { $0.hasSuffix("numbers.sqlite v1>") }
                 #expect(InterruptTests.backups(dir) == backupsBefore, "backups left: \(InterruptTests.backups(dir).subtracting(backupsBefore))")
 
                 try terminal.typeLine(".apply --yes")
                 #expect(fifo.waitForPhase() == "apply.statement")
                 try terminal.press("C-c")
-                let screen = try terminal.waitFor("interrupted: nothing was changed", timeout: 30)
+                // The second "nothing was changed" on the screen (the first is .backup's).
+                let screen = try terminal.waitFor("interrupted: nothing was changed", count: 2, timeout: 30)
                 #expect(!screen.contains("MIGRATION FAILED"), "\(screen)")
                 try terminal.waitForCurrentLine("prompt after .apply", timeout: 10) { $0.hasSuffix("numbers.sqlite v1>") }
                 #expect(dump(path) == before)

@@ -136,7 +136,7 @@ struct InterruptTests {
             let backupsBefore = Self.backups(dir)
             let (result, _) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".backup"], at: [phase], cwd: dir)
             #expect(result.status == 130, "\(result)")
-            #expect(result.stderr.contains("interrupted: no backup was taken (the partial copy was removed)"), "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed; no backup was taken (the partial copy was removed)"), "\(result)")
             #expect(result.stdout.isEmpty, "\(result)")
             #expect(Self.backups(dir) == backupsBefore, "backups left: \(Self.backups(dir).subtracting(backupsBefore))")
             #expect(dump(path) == before)
@@ -158,7 +158,7 @@ struct InterruptTests {
             let (result, _) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".import --csv rows.csv Staging"],
                                                            at: ["import.row"], cwd: dir)
             #expect(result.status == 130, "\(result)")
-            #expect(result.stderr.contains("interrupted: nothing was imported (the table is as it was)"), "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed; nothing was imported"), "\(result)")
             #expect(sqlite(path, "select count(*) from Staging") == "0")
             #expect(dump(path) == before)
             #expect(Self.lastOutcome(dir, event: "command", command: ".import") == "interrupted")
@@ -204,7 +204,7 @@ struct InterruptTests {
             let (result, _) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".restore snapshots/v1.sqlite --yes"],
                                                            at: [phase], cwd: dir)
             #expect(result.status == 130, "\(result)")
-            #expect(result.stderr.contains("interrupted: nothing was restored; the database is as it was (version 2)"), "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed; nothing was restored (the database is as it was, version 2)"), "\(result)")
             #expect(dump(path) == before, "the database changed:\n\(result)")
             #expect(Self.backups(dir) == backupsBefore)
             #expect(Self.lastOutcome(dir, event: "restore") == "interrupted")

@@ -216,7 +216,7 @@ public struct BackupStore: Sendable {
                           source: manifest.source, sourceID: id, reason: reason.rawValue, damaged: false)
         } catch let error as MigshError where error.code == .interrupted || CancellationToken.interrupt.shouldStop {
             // The partial copy is removed (the defer above); nothing is published.
-            throw MigshError(.interrupted, "interrupted: no backup was taken (the partial copy was removed)")
+            throw MigshError(.interrupted, "interrupted: nothing was changed; no backup was taken (the partial copy was removed)")
         } catch var error as MigshError {
             if error.code != .busy && error.code != .damaged && error.code != .notADatabase { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message

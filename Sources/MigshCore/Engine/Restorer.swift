@@ -153,7 +153,7 @@ public struct Restorer {
 
     /// Ctrl-C before the backup's pages were in.
     static func interruptedNothingRestored(_ version: Int?) -> MigshError {
-        MigshError(.interrupted, "interrupted: nothing was restored; the database is as it was (version \(version.map(String.init) ?? "?"))")
+        MigshError(.interrupted, "interrupted: nothing was changed; nothing was restored (the database is as it was, version \(version.map(String.init) ?? "?"))")
     }
 
     private func finish(_ candidate: Candidate, safety: BackupStore.Backup, liveID: String?, before: Int?,

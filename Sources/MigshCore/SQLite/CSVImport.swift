@@ -83,7 +83,7 @@ public struct CSVImport {
                 }
             }
         }
-        let interrupted = "interrupted: nothing was imported (the table is as it was)"
+        let interrupted = "interrupted: nothing was changed; nothing was imported"
 
         var columnCount: Int
         do {
