@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// Ctrl-C in every long operation: stop, leave everything as it was, and say so; a script
@@ -122,6 +123,42 @@ struct InterruptTests {
             #expect(result.stderr.contains("interrupted: nothing was changed"), "\(result)")
             #expect(dump(path) == before)
             #expect(Self.backups(dir) == backupsBefore, "backups left: \(Self.backups(dir).subtracting(backupsBefore))")
+        }
+    }
+
+    @Test("A script waiting for more input stops at Ctrl-C: its open transaction rolled back, exit 130")
+    func scriptWaitingForInput() throws {
+        try withTemporaryDirectory { dir in
+            let path = try Self.database(in: dir)
+            let before = dump(path)
+            let outPipe = RawPipe(), errPipe = RawPipe(), inPipe = RawPipe()
+            var env = ProcessInfo.processInfo.environment
+            for key in ["MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] { env[key] = nil }
+            let child = try ChildProcess(executable: migshBinary, arguments: ["--noinit", "-m", "migrations", Self.db], environment: env,
+                                         cwd: dir, stdin: .descriptor(inPipe.readEnd), stdout: .descriptor(outPipe.writeEnd),
+                                         stderr: .descriptor(errPipe.writeEnd))
+            defer { child.kill() }
+            outPipe.closeWrite()
+            errPipe.closeWrite()
+            inPipe.closeRead()
+            let out = LockedBuffer(), err = LockedBuffer()
+            let outDone = DispatchSemaphore(value: 0), errDone = DispatchSemaphore(value: 0)
+            outPipe.drain({ out.append($0) }, done: outDone)
+            errPipe.drain({ err.append($0) }, done: errDone)
+            // Standard input stays open: migsh waits for the next line after "ready".
+            inPipe.writeAll(Data("BEGIN;\nDELETE FROM Numbers;\n.print ready\n".utf8))
+            let deadline = Date().addingTimeInterval(60)
+            while !String(decoding: out.contents, as: UTF8.self).contains("ready") && child.isRunning && Date() < deadline {
+                usleep(1_000)
+            }
+            _ = kill(child.pid, SIGINT)
+            #expect(child.wait(timeout: 60), "migsh went on waiting for input after Ctrl-C")
+            _ = errDone.wait(timeout: .now() + 10)
+            let stderr = String(decoding: err.contents, as: UTF8.self)
+            #expect(child.exitStatus == 130, "\(stderr)")
+            #expect(stderr.contains("interrupted: the script stops here"), "\(stderr)")
+            #expect(dump(path) == before)
+            inPipe.closeWrite()
         }
     }
 

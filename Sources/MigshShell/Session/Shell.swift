@@ -490,6 +490,8 @@ protocol LineSource {
 struct FileLineSource: LineSource {
     let file: UnsafeMutablePointer<FILE>
     mutating func nextLine() -> [UInt8]? {
+        // After Ctrl-C no more of the script is read (a read already waiting ends with EINTR).
+        if CancellationToken.interrupt.isRequested { return nil }
         var ptr: UnsafeMutablePointer<CChar>?
         var cap = 0
         let n = getline(&ptr, &cap, file)
