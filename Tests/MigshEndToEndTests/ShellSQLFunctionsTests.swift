@@ -408,8 +408,9 @@ struct ShellSQLFunctionsTests {
     @Test("edit() without an editor argument runs $VISUAL, as sqlite3 (and never $EDITOR)")
     func editUsesVisual() throws {
         try withTemporaryDirectory { dir in
-            try Data("printf '+' >> \"$1\"".utf8).write(to: URL(fileURLWithPath: dir + "/ed.sh"))
-            chmod(dir + "/ed.sh", 0o755)
+            // Written by a child: a write descriptor open in this process can leak into another
+            // test's concurrent spawn, and exec of ed.sh then fails with "Text file busy".
+            _ = try runProcess("/bin/sh", ["-c", "printf '%s' 'printf + >> \"$1\"' > ed.sh && chmod 755 ed.sh"], cwd: dir)
             for environment in [["VISUAL": "./ed.sh"], ["VISUAL": "./ed.sh", "EDITOR": "false"], ["EDITOR": "./ed.sh"]] {
                 var results: [ProcessResult] = []
                 for program in [migshBinary, sqlite3Binary] {
