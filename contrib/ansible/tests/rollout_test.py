@@ -189,6 +189,53 @@ def unchanged(dbs, keys):
 
 
 # ---------------------------------------------------------------------------------------------
+print("\n== the module on one database (ansible ad hoc, localhost)", flush=True)
+ANSIBLE = os.path.join(os.path.dirname(PLAYBOOK), "ansible")
+
+
+def module(args, *extra):
+    """migsh.fleet.migsh on localhost: the task's result (ad hoc, one line: `localhost | STATUS => {…}`)."""
+    argv = [ANSIBLE, "localhost", "-o", "-c", "local", "-e", "ansible_python_interpreter=" + sys.executable,
+            "-m", "migsh.fleet.migsh", "-a", json.dumps(dict(args, binary=MIGSH, migrations=MIGRATIONS))] + list(extra)
+    r = subprocess.run(argv, capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("localhost | SKIPPED"):
+            return {"skipped": True, "changed": False}
+        if line.startswith("localhost | ") and " => " in line:
+            status, result = line[len("localhost | "):].split(" => ", 1)
+            return dict(json.loads(result), failed=status.startswith("FAILED"))
+    raise SystemExit("ansible ad hoc gave no result: %s\n%s" % (r.stdout[-2000:], r.stderr[-2000:]))
+
+
+one = WORK + "/one/app.db"
+make_db(one, "v3")
+before = sha(one)
+res = module({"database": one, "command": "check"})
+check(not res.get("failed") and res["rc"] == 5 and res["changed"] is False and res["migsh"]["pending"] == 5,
+      "check on v3: not a failure, rc 5, 5 pending, not changed: %s" % {k: res.get(k) for k in ("failed", "rc", "changed", "msg")})
+res = module({"database": one, "command": "apply"}, "--check")
+check(not res.get("failed") and res["changed"] is False and res["migsh"]["dry_run"] is True and sha(one) == before,
+      "apply in check mode: .apply --dry-run, not changed, the file byte for byte as it was")
+res = module({"database": one, "command": "backup"}, "--check")
+check(res.get("skipped") is True and res["changed"] is False, "backup in check mode: does not run")
+res = module({"database": one, "command": "apply"})
+check(not res.get("failed") and res["changed"] is True and res["migsh"]["to_version"] == 8 and version(one) == 8
+      and res["cmd"][-1] == ".apply --yes", "apply: changed, .apply --yes, at 8 as sqlite3 reads it")
+res = module({"database": one, "command": "apply"})
+after_apply = sha(one)
+check(not res.get("failed") and res["changed"] is False, "apply again: up to date, not changed")
+res = module({"database": one, "command": "backup"})
+check(not res.get("failed") and res["changed"] is False and os.path.exists(res["migsh"]["path"]) and sha(one) == after_apply,
+      "backup: a backup file, the database not changed")
+res = module({"database": one, "command": "restore", "restore_version": 3})
+check(not res.get("failed") and res["changed"] is True and version(one) == 3 and res["cmd"][-1] == ".restore --version 3 --yes",
+      "restore --version 3: changed, back at 3 as sqlite3 reads it")
+res = module({"database": WORK + "/one/missing.db", "command": "apply"})
+check(res.get("failed") is True and res["rc"] == 1 and res["msg"].startswith("migsh exited with status 1: ")
+      and "missing.db" in res["msg"] and not os.path.exists(WORK + "/one/missing.db"),
+      "a missing database: failed, rc 1, migsh's message, no file created: %s" % res.get("msg"))
+
+# ---------------------------------------------------------------------------------------------
 # Fleet 1: five hosts, every state.
 ROOT1 = WORK + "/fleet1"
 HOSTS1 = {

@@ -280,7 +280,8 @@ def main():
         module.fail_json(msg=message(rc, stderr, doc), **result)
     if command == "check" and rc == 5:
         result["msg"] = "migrations pending"
-    module.exit_json(**result)
+    # Explicitly: Ansible counts a result with a non-zero rc as failed unless told otherwise.
+    module.exit_json(failed=False, **result)
 
 
 if __name__ == "__main__":
