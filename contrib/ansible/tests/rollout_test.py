@@ -350,22 +350,25 @@ check(all(sha(dbs[k][0]) == after[k] for k in ALL if k != ("rest3", "b")),
       "again: every other database byte for byte as the first rollout left it")
 
 # ---------------------------------------------------------------------------------------------
-print("\n== a failing canary stops the rollout", flush=True)
+print("\n== a failing canary stops the rollout (two canaries in one wave, one fails)", flush=True)
 ROOT2 = WORK + "/fleet2"
 HOSTS2 = {
     "canary1": ("canary", {"a": "partial", "b": "v3"}),
+    "canary2": ("canary", {"a": "v3"}),
     "rest1": ("rest", {"a": "v3"}),
     "rest2": ("rest", {"a": "v5"}),
 }
 dbs2 = make_fleet(ROOT2, HOSTS2)
 REPORT2 = WORK + "/report-canary"
-r = rollout(inventory(ROOT2, HOSTS2), REPORT2, "-e", "migsh_max_fail_percentage=100")
+r = rollout(inventory(ROOT2, HOSTS2), REPORT2, "-e", "migsh_canary_serial=2", "-e", "migsh_max_fail_percentage=100")
 check(r.returncode != 0, "canary: ansible-playbook fails (exit %d)" % r.returncode)
-check(waves(REPORT2) == ["canary canary1"], "canary: only the canary wave ran: %s" % waves(REPORT2))
+check(waves(REPORT2) == ["canary canary1,canary2"], "canary: only the canary wave ran: %s" % waves(REPORT2))
 check(unchanged(dbs2, [("rest1", "a"), ("rest2", "a")]), "canary: rest1, rest2 byte for byte as they were")
 check(sha(dbs2[("canary1", "a")][0]) == dbs2[("canary1", "a")][2], "canary: the partial database untouched")
+check(version(dbs2[("canary2", "a")][0]) == 8, "canary: canary2, in the same wave, at 8")
 merged2 = json.load(open(REPORT2 + "/merged.json"))
-check(sorted({e["host"] for e in merged2["databases"]}) == ["canary1"], "canary: the merged report holds the canary only")
+check(sorted({e["host"] for e in merged2["databases"]}) == ["canary1", "canary2"],
+      "canary: the merged report holds the canaries only")
 check("PLAY [The other hosts, in waves]" not in r.stdout, "canary: the rest play never started")
 
 print("\n%d failure(s)" % len(failures))
