@@ -371,5 +371,22 @@ check(sorted({e["host"] for e in merged2["databases"]}) == ["canary1", "canary2"
       "canary: the merged report holds the canaries only")
 check("PLAY [The other hosts, in waves]" not in r.stdout, "canary: the rest play never started")
 
+print("\n== a wave over its failure budget stops the rollout (waves of two, max_fail_percentage 0)", flush=True)
+ROOT3 = WORK + "/fleet3"
+HOSTS3 = {
+    "canary1": ("canary", {"a": "v3"}),
+    "rest1": ("rest", {"a": "partial"}),
+    "rest2": ("rest", {"a": "v5"}),
+    "rest3": ("rest", {"a": "v3"}),
+}
+dbs3 = make_fleet(ROOT3, HOSTS3)
+REPORT3 = WORK + "/report-budget"
+r = rollout(inventory(ROOT3, HOSTS3), REPORT3, "-e", "migsh_serial=2", "-e", "migsh_max_fail_percentage=0")
+check(r.returncode != 0, "budget: ansible-playbook fails (exit %d)" % r.returncode)
+check(waves(REPORT3) == ["canary canary1", "rest rest1,rest2"], "budget: the third wave never started: %s" % waves(REPORT3))
+check(unchanged(dbs3, [("rest3", "a"), ("rest1", "a")]), "budget: rest3 (next wave) and rest1 (partial) byte for byte as they were")
+check(version(dbs3[("rest2", "a")][0]) == 8 and version(dbs3[("canary1", "a")][0]) == 8, "budget: canary1 and rest2 at 8")
+check("1 of 2 hosts failed in this wave (rest1), more than 0%" in r.stdout, "budget: the play says why it stops")
+
 print("\n%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)
