@@ -61,6 +61,12 @@ let package = Package(
             dependencies: ["MigshShell", "MigshInteractive"],
             swiftSettings: swiftSettings
         ),
+        // migsh(1) from the command line's declarations (ManualPage), for scripts/install.
+        .executableTarget(
+            name: "migsh-manual",
+            dependencies: ["MigshShell"],
+            swiftSettings: swiftSettings
+        ),
         // posix_spawn-based child processes for the tests (Foundation's Process crashed the runner).
         .target(
             name: "MigshTestSupport",

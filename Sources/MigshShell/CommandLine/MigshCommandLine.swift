@@ -51,19 +51,19 @@ struct MigshCommandLine: ParsableCommand {
         """,
         version: MigshVersion.description)
 
-    @Argument(help: "The SQLite database (default: $MIGSH_DATABASE, else nukeworks_db.sqlite).")
+    @Argument(help: "The SQLite database (default: $MIGSH_DATABASE, else nukeworks_db.sqlite).", completion: .file())
     var database: String?
 
     @Argument(help: "Dot-commands or SQL texts to run in order, then exit.")
     var commands: [String] = []
 
-    @Option(name: [.customShort("m"), .customLong("migrations")], help: ArgumentHelp("The migrations folder (default: $MIGSH_MIGRATIONS, else ./migrations).", valueName: "dir"))
+    @Option(name: [.customShort("m"), .customLong("migrations")], help: ArgumentHelp("The migrations folder (default: $MIGSH_MIGRATIONS, else ./migrations).", valueName: "dir"), completion: .directory)
     var migrations: String?
 
-    @Option(name: .customLong("backups"), help: ArgumentHelp("Where backups go (default: snapshots/ beside the database).", valueName: "dir"))
+    @Option(name: .customLong("backups"), help: ArgumentHelp("Where backups go (default: snapshots/ beside the database).", valueName: "dir"), completion: .directory)
     var backups: String?
 
-    @Option(name: .customLong("audit"), help: ArgumentHelp("The audit log (default: DATABASE-audit.jsonl beside the database).", valueName: "file"))
+    @Option(name: .customLong("audit"), help: ArgumentHelp("The audit log (default: DATABASE-audit.jsonl beside the database).", valueName: "file"), completion: .file())
     var audit: String?
 
     @Option(name: .customLong("target"), help: ArgumentHelp("The required schema version (default: the highest migration).", valueName: "n"))
@@ -72,7 +72,7 @@ struct MigshCommandLine: ParsableCommand {
     @Option(name: .customLong("app-version"), help: ArgumentHelp("The required version from the application-version map.", valueName: "x.y.z"))
     var appVersion: String?
 
-    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit.", valueName: "file"))
+    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit.", valueName: "file"), completion: .file(extensions: ["sql"]))
     var file: String?
 
     @Flag(name: [.customShort("y"), .customLong("yes")], help: "Answer yes to every confirmation (scripts).")
@@ -90,7 +90,7 @@ struct MigshCommandLine: ParsableCommand {
     @Flag(name: .customLong("json"), help: "migsh's commands print one JSON document each; SQL results print as JSON.")
     var json = false
 
-    @Option(name: .customLong("mode"), help: ArgumentHelp("Output mode for SQL results (as sqlite3's .mode).", valueName: "mode"))
+    @Option(name: .customLong("mode"), help: ArgumentHelp("Output mode for SQL results (as sqlite3's .mode).", valueName: "mode"), completion: .list(OutputMode.allCases.map(\.rawValue)))
     var mode: String?
 
     @Flag(name: .customLong("header"), help: "Show column names.")
@@ -108,7 +108,7 @@ struct MigshCommandLine: ParsableCommand {
     @Flag(name: .customLong("check"), help: "Print the version status and exit: 0 up to date, 5 pending, 3 database newer.")
     var check = false
 
-    @Option(name: .customLong("init"), help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"))
+    @Option(name: .customLong("init"), help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"), completion: .file())
     var initFile: String?
 
     @Flag(name: .customLong("noinit"), help: "Do not read an init file.")
@@ -120,7 +120,7 @@ struct MigshCommandLine: ParsableCommand {
     @Option(name: .customLong("each"), help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
     var each: String?
 
-    @Option(name: .customLong("fleet"), help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"))
+    @Option(name: .customLong("fleet"), help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"), completion: .file())
     var fleet: String?
 
     @Option(name: .customLong("jobs"), help: ArgumentHelp("Fleet runs: databases at once (default: the number of cores).", valueName: "n"))
@@ -132,11 +132,11 @@ struct MigshCommandLine: ParsableCommand {
     @Option(name: .customLong("max-failures"), help: ArgumentHelp("Fleet runs: start no new database after N failures.", valueName: "n"))
     var maxFailures: Int?
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"))
+    @Option(name: .customLong("report"), help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"), completion: .file(extensions: ["html"]))
     var report: String?
 
     @Option(name: .customLong("merge-reports"), parsing: .upToNextOption,
-            help: ArgumentHelp("Merge fleet --json reports (one per host) into one summary (--report, --json).", valueName: "report.json"))
+            help: ArgumentHelp("Merge fleet --json reports (one per host) into one summary (--report, --json).", valueName: "report.json"), completion: .file(extensions: ["json"]))
     var mergeReports: [String] = []
 
     /// The values, as the rest of migsh uses them.
