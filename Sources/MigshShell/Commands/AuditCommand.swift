@@ -85,7 +85,7 @@ struct AuditCommand: DotCommand {
             return [String(e["seq"] as? Int ?? 0), localTime(e["ts"] as? String ?? ""), event, what, outcome, versions,
                     changed, (e["duration_ms"] as? Int).map(String.init) ?? ""]
         }
-        var columns: [TextTable.Column] = [.init("seq"), .init("time"), .init("kind"), .init("command or statement", shrinks: true),
+        var columns: [TextTable.Column] = [.init("seq"), .init("time"), .init("kind"), .init("command or SQL", shrinks: true),
                                            .init("outcome", wraps: true), .init("versions"), .init("rows"), .init("ms")]
         // A column no entry fills is left out.
         let used = columns.indices.filter { i in i < 4 || rows.contains { !$0[i].isEmpty } }

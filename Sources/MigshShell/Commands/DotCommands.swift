@@ -18,7 +18,7 @@ enum DotCommands {
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
         ImportCommand.self, LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
-        PagerCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
+        PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
 
     /// sqlite3 accepts both spellings of `.headers`.

@@ -75,6 +75,7 @@ struct InteractiveShell {
             for part in line.split(separator: 10, omittingEmptySubsequences: false) {
                 guard let unit = input.add(part) else { continue }
                 if !input.hasPending && !entry.isEmpty {
+                    if case .sql = unit { session.lastStatement = entry.joined(separator: "\n") }
                     reader.addHistory(entry.joined(separator: "\n"))
                     entry = []
                     // Written at once: a terminal closed under the shell (SIGHUP) loses nothing.

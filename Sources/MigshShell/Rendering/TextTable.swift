@@ -38,11 +38,14 @@ struct TextTable {
         if let width {
             var total = widths.reduce(0, +) + 2 * (n - 1)
             let floors = columns.indices.map { max(columns[$0].title.count, min(widths[$0], 10)) }
-            // The widest shrinking column loses a column at a time, so they shrink together.
-            let shrinking = columns.indices.filter { columns[$0].shrinks }
-            while total > width, let i = shrinking.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) {
-                widths[i] -= 1
-                total -= 1
+            // The widest shrinking column loses a column at a time, so they shrink together;
+            // a statement or a name before prose (an error's text is what a person came for).
+            for prose in [false, true] {
+                let shrinking = columns.indices.filter { columns[$0].shrinks && columns[$0].wraps == prose }
+                while total > width, let i = shrinking.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) {
+                    widths[i] -= 1
+                    total -= 1
+                }
             }
             // The rest cannot shrink: one block a row.
             if total > width { return records(width: width) }
