@@ -237,6 +237,26 @@ struct TextLayoutTests {
         }
     }
 
+    @Test("a box result wider than the terminal shows one record a block (psql's \\x auto); a narrow one stays a box; a script's is sqlite3's")
+    func expandedResults() throws {
+        try withShell(width: 80) { terminal, dir in
+            try run(terminal, ".mode box")
+            try run(terminal, "SELECT project_id, project_name, location, project_status, notes FROM Projects ORDER BY project_id LIMIT 2;")
+            try run(terminal, "SELECT 1 AS a;")
+            let screen = try terminal.screen()
+            #expect(screen.contains("-[ RECORD 1 ]"), "\(screen)")
+            #expect(screen.contains("-[ RECORD 2 ]") && !screen.contains("-[ RECORD 3 ]"), "\(screen)")
+            #expect(screen.contains("│ a │"), "the narrow result is not a box:\n\(screen)")
+            let wide = tooWide(screen, width: 80)
+            #expect(wide.isEmpty, "lines wider than 80 columns:\n\(wide.joined(separator: "\n"))")
+            // The same query in a script: byte for byte what sqlite3 prints.
+            let query = ".mode box\nSELECT project_id, project_name, location, project_status, notes FROM Projects ORDER BY project_id LIMIT 2;\n"
+            let ours = try migsh([dir + "/" + Self.databaseName], script: query)
+            let theirs = try runProcess(sqlite3Binary, [dir + "/" + Self.databaseName], stdin: Data(query.utf8), timeout: 30)
+            #expect(ours.stdout == theirs.stdout, "migsh:\n\(ours.stdout)\nsqlite3:\n\(theirs.stdout)")
+        }
+    }
+
     @Test(".timer prints sqlite3's line: real, user and sys")
     func timer() throws {
         let reference = try runProcess(sqlite3Binary, [":memory:"], stdin: Data(".timer on\nSELECT 1;\n".utf8), timeout: 30).stdout

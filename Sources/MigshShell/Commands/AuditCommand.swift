@@ -75,7 +75,7 @@ struct AuditCommand: DotCommand {
             case "session_start", "session_end": what = (e["database"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
             default: what = (e["backup"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
             }
-            var outcome = e["outcome"] as? String ?? ""
+            var outcome = e["outcome"] as? String ?? (e["ok"] as? Bool).map { $0 ? "ok" : "failed" } ?? ""
             if let error = e["error"] as? String { outcome += (outcome.isEmpty ? "" : ": ") + error }
             if let code = e["exit_code"] as? Int { outcome = "exit \(code)" }
             let before = (e["version_before"] as? Int).map(String.init)

@@ -66,7 +66,8 @@ struct TextTable {
     /// psql's expanded display: `-[ RECORD 1 ]`, then one `title | value` line per column;
     /// prose wraps under its value, other shrinking cells are shortened, the rest stay whole
     /// (an identifier longer than the terminal is the terminal's to wrap).
-    func records(width: Int) -> String {
+    /// `showsEmpty`: a line for an empty value too (a query's NULL), not only for the filled ones.
+    func records(width: Int, showsEmpty: Bool = false) -> String {
         let titleWidth = columns.map(\.title.count).max() ?? 0
         let valueWidth = max(8, width - titleWidth - 3)
         // The rule under each record's title as wide as its widest line, the terminal at most.
@@ -77,7 +78,7 @@ struct TextTable {
             text += head + String(repeating: "-", count: max(0, min(width, widest) - head.count)) + "\n"
             for (i, column) in columns.enumerated() {
                 let cell = i < row.count ? row[i] : ""
-                if cell.isEmpty { continue }
+                if cell.isEmpty && !showsEmpty { continue }
                 let title = column.title.padding(toLength: titleWidth, withPad: " ", startingAt: 0) + " | "
                 var lines = [cell]
                 if column.wraps {

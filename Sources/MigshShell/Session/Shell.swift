@@ -298,6 +298,10 @@ final class Shell {
                     case 1: try formatter.writeExplain(statement)
                     case 2: try formatter.writeQueryPlan(statement)
                     default:
+                        // psql's `\x auto`, on a terminal only: a table wider than it, one record a block.
+                        if let width = expandedWidth, try ExpandedResults.write(statement, width: width, settings: session.output, to: out) {
+                            break
+                        }
                         let rows = try formatter.write(statement)
                         // sqlite3 pads .width with zeros up to a columnar result's column count.
                         let columns = statement.columnCount
