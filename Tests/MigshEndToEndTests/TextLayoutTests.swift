@@ -257,6 +257,27 @@ struct TextLayoutTests {
         }
     }
 
+    @Test("migsh --help: its prose fills a wide terminal and fits a narrow one, examples hanging under their command", arguments: [40, 200])
+    func commandLineHelp(width: Int) throws {
+        try withTemporaryDirectory { dir in
+            try withTerminal(environment: ["HOME": dir], cwd: dir, width: width) { terminal in
+                try terminal.launch(["--help"])
+                let screen = try terminal.waitFor("EXIT STATUS:", timeout: 10)
+                _ = try terminal.exitStatus()
+                // migsh's own sections, before USAGE (argument-parser lays out the rest itself).
+                let ours = screen.components(separatedBy: "USAGE:").first ?? ""
+                let wide = tooWide(ours, width: width)
+                #expect(wide.isEmpty, "lines wider than \(width) columns:\n\(wide.joined(separator: "\n"))")
+                #expect(words(ours).contains("Each COMMAND is one dot-command or one SQL text, run in order; then migsh exits."), "\(ours)")
+                if width == 200 {
+                    #expect(ours.contains("Each COMMAND is one dot-command or one SQL text, run in order; then migsh exits. With no COMMAND, standard input"), "\(ours)")
+                } else {
+                    #expect(ours.contains("  migsh app.sqlite .version\n      current, required, status"), "\(ours)")
+                }
+            }
+        }
+    }
+
     @Test(".timer prints sqlite3's line: real, user and sys")
     func timer() throws {
         let reference = try runProcess(sqlite3Binary, [":memory:"], stdin: Data(".timer on\nSELECT 1;\n".utf8), timeout: 30).stdout
