@@ -278,6 +278,25 @@ struct TextLayoutTests {
         }
     }
 
+    @Test(".import shows the part of the file read and the rows, apart (· between them), and clears the line")
+    func importProgress() throws {
+        try withShell(width: 80) { terminal, dir in
+            // Enough rows for the line to appear (it waits 300 ms) — about 3 s in a debug build.
+            var csv = ""
+            for i in 0..<300_000 { csv += "\(i),row number \(i)\n" }
+            try csv.write(toFile: dir + "/big.csv", atomically: true, encoding: .utf8)
+            try run(terminal, "CREATE TABLE Imported (n, text);")
+            try terminal.typeLine(".import --csv big.csv Imported")
+            let during = try terminal.waitUntil("the progress line", timeout: 120) {
+                firstMatch(of: #"importing Imported · [0-9]+% · [0-9,]+ rows · "#, in: $0) != nil
+            }
+            #expect(firstMatch(of: #"[0-9]{1,3}(,[0-9]{3})+ rows"#, in: during) != nil, "\(during)")
+            let after = try terminal.waitUntil("the prompt after .import", timeout: 300) { Self.atPrompt($0) }
+            #expect(!after.contains("importing Imported"), "the progress line was left:\n\(after)")
+            #expect(sqlite(dir + "/" + Self.databaseName, "SELECT count(*) FROM Imported") == "300000")
+        }
+    }
+
     @Test(".timer prints sqlite3's line: real, user and sys")
     func timer() throws {
         let reference = try runProcess(sqlite3Binary, [":memory:"], stdin: Data(".timer on\nSELECT 1;\n".utf8), timeout: 30).stdout
