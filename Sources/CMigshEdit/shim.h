@@ -24,4 +24,8 @@ static inline char **migsh_rl_completion_matches(const char *text, migsh_complet
     return rl_completion_matches(text, gen);
 }
 static inline void migsh_rl_set_readline_name(const char *name) { rl_readline_name = (char *)name; }
+// The function libedit's readline() reads each typed character with: what it returns is the
+// wide character itself (libedit's _getc_function), so migsh decodes the bytes (TypedBytes).
+// Set before the first readline(): libedit installs it when it initializes.
+static inline void migsh_rl_set_getc_function(int (*fn)(FILE *)) { rl_getc_function = fn; }
 #endif

@@ -16,12 +16,24 @@ public final class LibEditLineReader: LineReader {
     nonisolated(unsafe) private static var pending: [String] = []
     nonisolated(unsafe) private static var cursor = 0
     nonisolated(unsafe) private static var configured = false
+    /// The typed bytes' decoder (`TypedBytes`), fed by `readTypedCharacter`.
+    nonisolated(unsafe) private static var decoder = TypedBytes.Decoder(utf8: true)
+    /// A UTF-8 LC_CTYPE for the thread while libedit edits a line, when the process's locale
+    /// is not UTF-8 (C, POSIX): libedit encodes the line with the locale on the way out and
+    /// would drop every escaped byte. nil in a UTF-8 locale.
+    nonisolated(unsafe) private static var editingLocale: locale_t?
 
     public init() {}
 
     private static func configure() {
         guard !configured else { return }
         configured = true
+        // Typed bytes are decoded here, not by libedit (`TypedBytes`); set before the first
+        // readline(), which installs the function.
+        let utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+        decoder = TypedBytes.Decoder(utf8: utf8)
+        if !utf8 { editingLocale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) }
+        migsh_rl_set_getc_function { stream in LibEditLineReader.readTypedCharacter(stream) }
         // libedit keeps these pointers: hand it copies that live for the whole process (a
         // Swift string's pointer is valid only during the call — seen as completion after a
         // space completing nothing, with the break characters pointing at other memory).
@@ -70,21 +82,50 @@ public final class LibEditLineReader: LineReader {
         return array
     }
 
+    /// libedit's getc: the next typed character (`TypedBytes.Decoder`), -1 at end of input
+    /// or when Ctrl-C interrupted the read (readline() then returns no line, as before).
+    private static func readTypedCharacter(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+        let fd = stream.map { fileno($0) } ?? 0
+        let character = decoder.next {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(fd, &byte, 1)
+                if n == 1 { return byte }
+                // A resize (SIGWINCH) interrupts the read too: only Ctrl-C ends the line.
+                if n < 0 && errno == EINTR && !PromptInterrupt.happened { continue }
+                return nil
+            }
+        }
+        return character.map { Int32(bitPattern: $0) } ?? -1
+    }
+
     public func readLine(prompt: String) -> String? {
-        Self.configure()
-        guard let p = readline(prompt) else { return nil }
-        defer { free(p) }
-        return String(cString: p)
+        readLineBytes(prompt: prompt).map { String(decoding: $0, as: UTF8.self) }
     }
 
     public func readLineBytes(prompt: String) -> [UInt8]? {
         Self.configure()
+        let saved = Self.editingLocale.map { uselocale($0) }
+        defer { if let saved { uselocale(saved) } }
         guard let p = readline(prompt) else { return nil }
         defer { free(p) }
-        return Array(UnsafeRawBufferPointer(start: p, count: strlen(p)))
+        return TypedBytes.unescape(Array(UnsafeRawBufferPointer(start: p, count: strlen(p))))
     }
 
     public func addHistory(_ line: String) { add_history(line) }
+
+    /// The line as libedit would have read it (its bytes escaped), so that recalling it with
+    /// the arrow keys gives back the same bytes.
+    public func addHistoryBytes(_ line: [UInt8]) {
+        Self.configure()
+        let saved = Self.editingLocale.map { uselocale($0) }
+        defer { if let saved { uselocale(saved) } }
+        var escaped = TypedBytes.escapeLine(line, utf8: Self.decoder.utf8)
+        escaped.append(0)
+        escaped.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = add_history($0.baseAddress) }
+        }
+    }
 
     public func loadHistory(_ path: String) {
         Self.configure()

@@ -51,6 +51,7 @@ struct InteractiveShellTests {
     func withShell(
         history: String? = nil,
         arguments: [String] = [],
+        environment: [String: String] = [:],
         waitForPrompt: Bool = true,
         prepare: (String) throws -> Void,
         _ body: (Shell) throws -> Void
@@ -63,7 +64,7 @@ struct InteractiveShellTests {
                 "NO_COLOR": "1",
                 "XDG_CONFIG_HOME": dir + "/config",
                 "XDG_STATE_HOME": dir + "/state",
-            ], cwd: dir) { terminal in
+            ].merging(environment) { _, new in new }, cwd: dir) { terminal in
                 let shell = Shell(terminal: terminal, dir: dir)
                 try terminal.launch(["--noinit", "-m", repositoryMigrations] + arguments + [Self.databaseName])
                 if waitForPrompt { try shell.waitForPrompts(1) }
@@ -172,6 +173,59 @@ struct InteractiveShellTests {
             // Also checks the driver: a ';' inside the typed text is typed as it is.
             let screen = try shell.run("select 'first' || 'one'; select 'second' || 'one';")
             #expect(screen.contains("\nfirstone\nsecondone"), "\(screen)")
+        }
+    }
+
+    /// Issue 22: typed bytes reach SQLite as typed. libedit (a wide-character build) drops a
+    /// byte its locale cannot decode: before this, `é` typed as Latin-1 (0xE9) was lost in a
+    /// UTF-8 locale and every byte from 0x80 in the C locale (`TypedBytes`).
+    @Test("bytes that are not UTF-8, typed in literals and identifiers and recalled from history, reach SQLite unchanged",
+          arguments: ["C", "C.UTF-8"])
+    func typedBytesReachSQLite(locale: String) throws {
+        try withShell(environment: ["LANG": locale, "LC_ALL": locale], prepare: { db in
+            try Self.upToDateWithT(db)
+            _ = sqlite(db, "create table raw(k, v)")
+        }) { shell in
+            // (bytes, then what follows them on the line)
+            let lines: [[UInt8]] = [
+                Array("insert into raw values (1, '".utf8) + [0xE9, 0xFF] + Array("x');".utf8),
+                Array("insert into raw values (2, '".utf8) + [0xC3, 0xA9, 0xE9, 0xC3] + Array("');".utf8),
+                Array("insert into raw values (3, '".utf8) + [0x80, 0xED, 0xA0, 0x80, 0xF4, 0x90] + Array("');".utf8),
+                Array("create table \"t".utf8) + [0xE9] + Array("\"(\"".utf8) + [0xFC] + Array("\");".utf8),
+                Array("insert into \"t".utf8) + [0xE9] + Array("\" values ('".utf8) + [0xB5] + Array("');".utf8),
+            ]
+            for line in lines {
+                let before = shell.prompts(try shell.terminal.screen())
+                try shell.terminal.typeBytes(line)
+                try shell.terminal.press("Enter")
+                try shell.waitForPrompts(before + 1)
+            }
+            // The first line again, from history (Up five times), then Enter.
+            let before = shell.prompts(try shell.terminal.screen())
+            for _ in 0..<5 { try shell.terminal.press("Up") }
+            try shell.terminal.press("Enter")
+            try shell.waitForPrompts(before + 1)
+            let program = """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                for (k, v) in c.execute("select k, hex(v) from raw order by rowid"): print(k, v)
+                for (n, s) in c.execute("select hex(name), hex(sql) from sqlite_master where hex(name) = '74E9'"): print(n, s)
+                """
+            let oracle = try runProcess("/usr/bin/env", ["python3", "-c", program, shell.db])
+            let create = Array("CREATE TABLE \"t".utf8) + [0xE9] + Array("\"(\"".utf8) + [0xFC] + Array("\")".utf8)
+            func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02X", $0) }.joined() }
+            let screen = try shell.terminal.screen()
+            #expect(oracle.stdout == """
+                1 E9FF78
+                2 C3A9E9C3
+                3 80EDA080F490
+                1 E9FF78
+                \(hex(Array("t".utf8) + [0xE9])) \(hex(create))
+
+                """, "\(oracle)\n\(screen)")
+            // The row in the Latin-1-named table, read by sqlite3 (octal escapes: no byte is text here).
+            let row = try runProcess("/bin/sh", ["-c", #"printf 'select hex("\374") from "t\351";' | sqlite3 "$1""#, "sh", shell.db])
+            #expect(row.stdout == "B5\n", "\(row)")
         }
     }
 

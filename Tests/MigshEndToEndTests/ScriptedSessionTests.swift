@@ -487,8 +487,8 @@ struct ScriptedSessionTests {
     }
 
     @Test("Latin-1 and invalid UTF-8 in a script are stored unchanged (read back by python's sqlite3)",
-          arguments: [Feed.standardInput, .file])
-    func bytesRoundTrip(feed: Feed) throws {
+          arguments: ["migsh DB < script", "migsh -f script DB", ".read script", "migsh DB SCRIPT (one argument)"])
+    func bytesRoundTrip(feed: String) throws {
         try withTemporaryDirectory { dir in
             let db = Self.plainDatabase(dir)
             // Each value: Latin-1, a lone continuation byte, 0xFF, a cut UTF-8 sequence, valid UTF-8.
@@ -505,16 +505,20 @@ struct ScriptedSessionTests {
             }
             // No final newline, no final ;: the last insert still runs.
             script.removeLast(2)
-            let result: ProcessResult
+            try Data(script).write(to: URL(fileURLWithPath: dir + "/bytes.sql"))
+            let result: ByteResult
             switch feed {
-            case .standardInput:
-                result = try migsh([db], stdin: Data(script), cwd: dir)
-            case .file:
-                try Data(script).write(to: URL(fileURLWithPath: dir + "/bytes.sql"))
-                result = try migsh(["-f", dir + "/bytes.sql", db], cwd: dir)
+            case "migsh DB < script":
+                result = try runCollectingBytes(migshBinary, ["--noinit", db], stdin: Data(script), in: dir)
+            case "migsh -f script DB":
+                result = try runCollectingBytes(migshBinary, ["--noinit", "-f", dir + "/bytes.sql", db], stdin: Data(), in: dir)
+            case ".read script":
+                result = try runCollectingBytes(migshBinary, ["--noinit", db], stdin: Data(".read bytes.sql\n".utf8), in: dir)
+            default:
+                result = try Self.runWithArgument([migshBinary, "--noinit", db], script, in: dir)
             }
             #expect(result.status == 0, "\(result)")
-            #expect(result.stderr.isEmpty, "\(result)")
+            #expect(result.stderrBytes.isEmpty, "\(result)")
 
             // The oracle: python's sqlite3 module, reading hex() so that nothing is decoded. The
             // Latin-1-named table is read through the script's view (python's SQL is UTF-8).

@@ -148,6 +148,128 @@ struct ShellSQLFunctionsTests {
             select 'after';
 
             """#, sameErrors: true),
+        // Each program runs in a folder of its own: the files below are made by the script.
+        Case(name: "readfile, writefile and lsmode", script: #"""
+            select writefile('f.txt', 'hello'), hex(readfile('f.txt')), typeof(readfile('f.txt'));
+            select readfile('missing') is null, typeof(readfile(null)), typeof(writefile(null, 'x')), typeof(readfile(''));
+            select writefile('empty', ''), typeof(readfile('empty')), length(readfile('empty'));
+            select writefile('blob.bin', x'00ff10'), hex(readfile('blob.bin')), writefile('num', 12.5), hex(readfile('num'));
+            select writefile('nul', null), typeof(readfile('nul')), length(readfile('nul'));
+            select writefile('latin-'||cast(x'e9ff' as text), x'e9'), hex(readfile('latin-'||cast(x'e9ff' as text)));
+            select writefile('deep/er/f', 'x'), readfile('deep/er/f');
+            select typeof(writefile('f.txt/x', 'y'));
+            select writefile('f.txt/x', 'y', 420);
+            select writefile('m', 'x', 384, 1000000000);
+            select lsmode(mode), mtime from fsdir('m');
+            select writefile('m', 'longer', 33152, -5);
+            select lsmode(mode), mtime = 1000000000, data from fsdir('m');
+            select typeof(writefile('sub', 'ignored', 16877));
+            select lsmode(mode), typeof(data) from fsdir('sub');
+            select typeof(writefile('sub', '', 16832, 1000000001));
+            select lsmode(mode), mtime from fsdir('sub');
+            select typeof(writefile('lnk', 'f.txt', 41471));
+            select data, lsmode(mode), hex(readfile('lnk')) from fsdir('lnk');
+            select typeof(writefile('lnk', 'blob.bin', 41471, 5));
+            select data, hex(readfile('lnk')) from fsdir('lnk');
+            select typeof(writefile('lnk3', 'blob.bin', 41471, 7));
+            select name, mtime from fsdir('blob.bin');
+            select typeof(writefile('new/dir/lnk', '../../f.txt', 41471)), hex(readfile('new/dir/lnk'));
+            select typeof(writefile('made/here', '', 16877));
+            select name, lsmode(mode) from fsdir('made');
+            select writefile('m', 'x', 33188, 1000000000), writefile('m', 'yy', 33188, 1500000000);
+            select data, mtime from fsdir('m');
+            select writefile('f.txt', 'x', 16877);
+            select writefile('lnk2', null, 41471);
+            select writefile('f.txt/y', 'x', 41471);
+            select typeof(readfile('sub')) is not null;
+            select lsmode(33188), lsmode(16877), lsmode(41471), lsmode(0), lsmode(null), lsmode('x'), lsmode(4095), lsmode(-1), lsmode(49152), lsmode(8630), lsmode(2.9e9);
+            select writefile('w1');
+            select writefile('a', 'b', 1, 2, 3);
+            select writefile();
+            select readfile();
+            select readfile(1, 2);
+            select lsmode();
+            create view v as select readfile('f.txt');
+            select * from v;
+            create table log(x);
+            create trigger tr after insert on log begin select writefile('from-trigger', new.x); end;
+            insert into log values ('x');
+            select readfile('from-trigger');
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: "fsdir", script: #"""
+            select writefile('tree/b.txt', 'bee', 420, 1000000000), writefile('tree/a.txt', 'a', 420, 1000000001);
+            select writefile('tree/sub/c', x'00ff', 384, 1000000002), writefile('tree/sub/deeper/d', '', 420, 1000000003);
+            select writefile('tree/link', 'a.txt', 41471), writefile('tree/dangling', 'nowhere', 41471);
+            select writefile('tree/sub/deeper', '', 16877, 1000000004), writefile('tree/sub', '', 16832, 1000000005), writefile('tree', '', 16877, 1000000006);
+            select name, lsmode(mode), case when mode & 61440 = 40960 then 'link' else mtime end, typeof(data), hex(data) from fsdir('tree');
+            select rowid, name from fsdir('tree');
+            select name, data from fsdir('tree') where mode & 61440 = 40960;
+            select name from fsdir('a.txt', 'tree');
+            select name from fsdir('sub', 'tree');
+            select name from fsdir('tree', '.');
+            select name from fsdir('tree/sub/');
+            select name from fsdir('./tree/sub/deeper');
+            select name from fsdir('tree', null);
+            select typeof(path), typeof(dir) from fsdir('tree') limit 1;
+            select name from fsdir where path = 'tree/sub' and dir = '.';
+            select count(*), sum(length(data)) from fsdir('tree');
+            select name from fsdir('tree') where name like '%.txt' order by name;
+            select f.name, g.name from fsdir('tree/sub') f join fsdir(f.name) g where f.name like '%deeper';
+            select * from fsdir('missing');
+            select * from fsdir('a.txt', 'missing');
+            select * from fsdir('missing-'||cast(x'e9ff' as text));
+            select writefile('latin/'||cast(x'e9' as text), x'e9', 420, 1000000000);
+            select hex(name), hex(data), case when mode & 61440 = 16384 then 'dir' else mtime end from fsdir('latin');
+            select * from fsdir(null);
+            select * from fsdir;
+            select * from fsdir('tree', 'x', 'y');
+            create view fv as select name from fsdir('tree');
+            select * from fv;
+            create virtual table fs using fsdir;
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: "completion", script: #"""
+            select * from completion('sel');
+            select candidate from completion('T');
+            select candidate from completion('zzz');
+            select count(*), count(distinct candidate) from completion('');
+            select count(*) = (select count(*) from completion) from completion(null);
+            select candidate, prefix, wholeline, phase, rowid from completion('ma', 'select * from ma');
+            select candidate, prefix from completion(null, 'select * from t');
+            select candidate, prefix from completion('', 'select "y z", x from "select" where y');
+            select candidate from completion where wholeline = 'create ta';
+            select candidate from completion('A', 'whatever');
+            select distinct candidate collate nocase from completion('a') order by 1;
+            select candidate from completion('sqlite_');
+            select prefix, wholeline from completion('x', '') limit 1;
+            select candidate from completion('É');
+            attach ':memory:' as aux;
+            create table aux.zz(zcol, "z z");
+            create temp table zt(ztemp);
+            select candidate, phase from completion('z');
+            select * from completion(1, 2, 3);
+            create virtual table c using completion;
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: "edit with an editor argument", script: #"""
+            select writefile('ed.sh', 'printf "+" >> "$1"', 33261) > 0, writefile('crlf.sh', 'printf "\r\n" >> "$1"', 33261) > 0;
+            select edit('abc', './ed.sh'), typeof(edit(x'41', './ed.sh')), hex(edit(x'00ff', './ed.sh'));
+            select hex(edit('a'||char(13,10)||'b', './ed.sh')), hex(edit('x', './crlf.sh')), hex(edit('x'||char(13,10), './crlf.sh'));
+            select edit(12, './ed.sh'), typeof(edit(12, './ed.sh')), edit(1.5, './ed.sh'), hex(edit(cast(x'e9' as text), './ed.sh'));
+            select edit('', 'true'), typeof(edit('', 'true')), typeof(edit(x'', 'true'));
+            select edit(null, './ed.sh');
+            select edit('a', 'false');
+            select edit('a', null);
+            select edit('a', 'rm');
+            select edit();
+            select edit(1, 2, 3);
+            select 'after';
+
+            """#, sameErrors: true),
     ]
 
     @Test("migsh prints what sqlite3 prints", arguments: corpus)
@@ -184,7 +306,8 @@ struct ShellSQLFunctionsTests {
     }
 
     @Test("a migration calling generate_series or regexp fails and is rolled back; the session keeps the functions",
-          arguments: ["value FROM generate_series(1,3)", "regexp('a', 'a')", "decimal_add(1, 2)", "ieee754(1, 0)"])
+          arguments: ["value FROM generate_series(1,3)", "regexp('a', 'a')", "decimal_add(1, 2)", "ieee754(1, 0)",
+                      "lsmode(16877)", "candidate FROM completion('sel')"])
     func migrationsNeverReachTheFunctions(_ call: String) throws {
         try withTemporaryDirectory { dir in
             let migrations = dir + "/migrations"
@@ -202,6 +325,104 @@ struct ShellSQLFunctionsTests {
             let rehearsal = try migsh(["-m", migrations, db, ".test"])
             #expect(rehearsal.status != 0, "\(rehearsal)")
             #expect(rehearsal.stdout.contains("no such") || rehearsal.stderr.contains("no such"), "\(rehearsal)")
+        }
+    }
+
+    /// The file functions never get that far: migsh's migration checks refuse a file that
+    /// calls them before anything runs (`MigrationGuard`); `ShellSQLFunctionsSuspensionTests`
+    /// shows they are gone from the connection too.
+    @Test("a migration calling a file function is refused before it runs; nothing is written; the session keeps them",
+          arguments: ["readfile", "writefile", "edit", "fsdir"])
+    func migrationsNeverReachFiles(_ function: String) throws {
+        try withTemporaryDirectory { dir in
+            let migrations = dir + "/migrations"
+            let target = dir + "/from-migration.txt"
+            let call = switch function {
+            case "readfile": "readfile('\(dir)/db.sqlite')"
+            case "writefile": "writefile('\(target)', 'x')"
+            case "edit": "edit('a', 'touch \(target)')"
+            default: "name FROM fsdir('\(dir)')"
+            }
+            try makeMigrations(in: migrations, calling: call)
+            let db = dir + "/db.sqlite"
+            let create = try migsh(["--create", "-m", migrations, db, ".apply --to 1 --yes"])
+            #expect(create.status == 0, "\(create)")
+            let before = dump(db)
+            let result = try migsh(["--no-bail", "-m", migrations, db, ".apply --yes", "select writefile('\(dir)/from-session.txt', 'ok');"], cwd: dir)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.hasPrefix("Error: migration validation failed; nothing was applied\n"), "\(result)")
+            #expect(result.stderr.contains("002_shell_functions.sql: line 2: \(function)()"), "\(result)")
+            #expect(dump(db) == before)
+            #expect(!FileManager.default.fileExists(atPath: target))
+            #expect(result.stdout == "2\n", "\(result)")
+            #expect(contents(of: dir + "/from-session.txt") == Data("ok".utf8))
+        }
+    }
+
+    @Test("-safe refuses fsdir() as sqlite3 refuses readfile() (sqlite3 3.40 lets fsdir read every file: a listed difference)")
+    func safeModeRefusesFsdir() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table t(x)")
+            try Data("secret".utf8).write(to: URL(fileURLWithPath: dir + "/secret.txt"))
+            for (query, function) in [("select count(*) from fsdir('.');", "fsdir"), ("select data from fsdir('secret.txt');", "fsdir"),
+                                      ("select 1 from fsdir where path = '.';", "fsdir"), ("select lsmode(16877);", "lsmode")] {
+                let result = try migsh(["--noinit", "-safe", db], stdin: Data("select 1;\n\(query)\nselect 2;\n".utf8), cwd: dir)
+                #expect(result.stdout == "1\n", "\(query): \(result)")
+                #expect(result.stderr == "line 2: cannot use the \(function)() function in safe mode\n", "\(query): \(result)")
+                #expect(result.status == 1, "\(query): \(result)")
+            }
+        }
+    }
+
+    @Test("--readonly: readfile, writefile, fsdir, edit and lsmode are refused with the reason; nothing is written or run")
+    func readOnlyRefusesFileFunctions() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table t(x)")
+            let script = """
+                select readfile('db.sqlite') is null;
+                select writefile('w.txt', 'x');
+                select count(*) from fsdir('.');
+                select edit('a', 'touch edited');
+                select lsmode(16877);
+                select count(*) from completion('sel');
+
+                """
+            let result = try migsh(["--noinit", "--readonly", "--no-bail", db], stdin: Data(script.utf8), cwd: dir)
+            #expect(result.stdout == "1\n", "\(result)")
+            #expect(result.stderr == """
+                Runtime error near line 1: readfile() refused: the session was opened with --readonly
+                Runtime error near line 2: writefile() refused: the session was opened with --readonly
+                Runtime error near line 3: fsdir() refused: the session was opened with --readonly
+                Runtime error near line 4: edit() refused: the session was opened with --readonly
+                Runtime error near line 5: lsmode() refused: the session was opened with --readonly
+
+                """, "\(result)")
+            #expect(result.status == 1, "\(result)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/w.txt"))
+            #expect(!FileManager.default.fileExists(atPath: dir + "/edited"))
+        }
+    }
+
+    @Test("edit() without an editor argument runs $VISUAL, as sqlite3 (and never $EDITOR)")
+    func editUsesVisual() throws {
+        try withTemporaryDirectory { dir in
+            try Data("printf '+' >> \"$1\"".utf8).write(to: URL(fileURLWithPath: dir + "/ed.sh"))
+            chmod(dir + "/ed.sh", 0o755)
+            for environment in [["VISUAL": "./ed.sh"], ["VISUAL": "./ed.sh", "EDITOR": "false"], ["EDITOR": "./ed.sh"]] {
+                var results: [ProcessResult] = []
+                for program in [migshBinary, sqlite3Binary] {
+                    let arguments = (program == migshBinary ? ["--noinit"] : ["-init", "/dev/null"]) + [":memory:", "select edit('abc');"]
+                    // env -u VISUAL: the runner's own $VISUAL must not decide the case.
+                    var command = ["-u", "VISUAL", "-u", "EDITOR"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    command += [program] + arguments
+                    results.append(try runProcess("/usr/bin/env", command, cwd: dir))
+                }
+                #expect(results[0].stdout == results[1].stdout, "\(environment): migsh \(results[0]), sqlite3 \(results[1])")
+                #expect(results[0].stderr == results[1].stderr, "\(environment): migsh \(results[0]), sqlite3 \(results[1])")
+                #expect(results[0].status == results[1].status, "\(environment): migsh \(results[0]), sqlite3 \(results[1])")
+            }
         }
     }
 }

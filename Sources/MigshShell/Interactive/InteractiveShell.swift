@@ -29,7 +29,7 @@ struct InteractiveShell {
         var input = SQLInput()
         // The lines of the entry being typed: a statement over several lines is one history
         // entry, recalled whole.
-        var entry: [String] = []
+        var entry: [[UInt8]] = []
         // Completion sees the statement typed so far on earlier lines too (its FROM names the tables).
         reader.completer = { [session] line, word, after in
             Completion(sources: session).candidates(line: line, word: word,
@@ -70,13 +70,14 @@ struct InteractiveShell {
                 if let code = quit() { return code }
                 continue
             }
-            if line.contains(where: { $0 != 32 && $0 != 9 }) || !entry.isEmpty { entry.append(String(decoding: line, as: UTF8.self)) }
+            if line.contains(where: { $0 != 32 && $0 != 9 }) || !entry.isEmpty { entry.append(line) }
             // A recalled entry of several lines comes back as one: fed line by line, as typed.
             for part in line.split(separator: 10, omittingEmptySubsequences: false) {
                 guard let unit = input.add(part) else { continue }
                 if !input.hasPending && !entry.isEmpty {
-                    if case .sql = unit { session.lastStatement = entry.joined(separator: "\n") }
-                    reader.addHistory(entry.joined(separator: "\n"))
+                    let whole = Array(entry.joined(separator: [10]))
+                    if case .sql = unit { session.lastStatement = String(decoding: whole, as: UTF8.self) }
+                    reader.addHistoryBytes(whole)
                     entry = []
                     // Written at once: a terminal closed under the shell (SIGHUP) loses nothing.
                     if keepsHistory { reader.saveHistory(history) }

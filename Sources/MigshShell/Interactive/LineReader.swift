@@ -9,6 +9,8 @@ public protocol LineReader: AnyObject {
     /// `readLine` as the bytes typed, never decoded (they reach SQLite unchanged).
     func readLineBytes(prompt: String) -> [UInt8]?
     func addHistory(_ line: String)
+    /// `addHistory` for a line of bytes, so that recalling it gives the same bytes.
+    func addHistoryBytes(_ line: [UInt8])
     func loadHistory(_ path: String)
     func saveHistory(_ path: String)
     /// Completion candidates for the line up to the cursor, the word under the cursor, and
@@ -19,6 +21,7 @@ public protocol LineReader: AnyObject {
 extension LineReader {
     /// A reader of text only: the line's UTF-8.
     public func readLineBytes(prompt: String) -> [UInt8]? { readLine(prompt: prompt).map { Array($0.utf8) } }
+    public func addHistoryBytes(_ line: [UInt8]) { addHistory(String(decoding: line, as: UTF8.self)) }
 
     /// Asks a yes/no question: the lines before the last go to standard error, the last is
     /// the prompt; on a terminal they wrap between words, as everything migsh says. End of
@@ -39,4 +42,11 @@ extension LineReader {
         }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
+}
+
+/// Whether Ctrl-C came since the shell last showed its prompt. A line reader that reads the
+/// terminal itself ends the line then (as libedit does), and goes on reading after any other
+/// signal that interrupts its read (a window resize).
+public enum PromptInterrupt {
+    public static var happened: Bool { InterruptHandler.interrupted != 0 }
 }

@@ -17,6 +17,8 @@ enum SafeMode {
     /// sqlite3's azProhibitedFunctions.
     static let prohibitedFunctions: Set<String> = [
         "edit", "fts3_tokenizer", "load_extension", "readfile", "writefile", "zipfile", "zipfile_cds",
+        // Not in sqlite3 3.40's list: CONTRACT.md turns lsmode off under -safe with the file functions.
+        "lsmode",
     ]
 
     /// Why `name` (with its words) is refused in safe mode; nil when it may run.
@@ -39,6 +41,11 @@ enum SafeMode {
         case SQLITE_FUNCTION:
             guard let name = event.arg2?.lowercased(), prohibitedFunctions.contains(name) else { return nil }
             return "cannot use the \(name)() function in safe mode"
+        case SQLITE_READ:
+            // fsdir reads every file below a folder: migsh refuses it too (sqlite3 3.40 lets
+            // it run). A scan of it is a read of the table "fsdir", whatever columns it uses.
+            guard event.arg1?.lowercased() == "fsdir", event.database == nil || event.database == "main" else { return nil }
+            return "cannot use the fsdir() function in safe mode"
         default:
             return nil
         }

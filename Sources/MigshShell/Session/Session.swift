@@ -133,11 +133,12 @@ final class Session {
         ShellSQLFunctions.register(on: db, fileAccess: Session.fileAccess(configuration))
     }
 
-    /// Whether `readfile`, `writefile` and `fsdir` may reach files: not under -safe (sqlite3
-    /// refuses readfile and writefile there; migsh refuses fsdir too) nor --readonly.
+    /// Whether `readfile`, `writefile`, `fsdir` and `edit` may reach files: not under
+    /// --readonly (migsh's promise to change nothing; sqlite3's -readonly only guards the
+    /// database). Under -safe they stay registered, as in sqlite3, and the safe-mode
+    /// authorizer ends the run at the first use (`SafeMode`), `.nonce` included.
     static func fileAccess(_ c: Configuration) -> ShellSQLFunctions.FileAccess {
-        if c.safe { return .refused("safe mode") }
-        if c.readOnly { return .refused("--readonly") }
+        if c.readOnly { return .refused("the session was opened with --readonly") }
         return .allowed
     }
 

@@ -116,6 +116,8 @@ final class Shell {
     /// Runs SQL text as one unit, its bytes unchanged (they reach `sqlite3_prepare` as read).
     /// `echo`: false for COMMAND arguments and `-cmd`, which sqlite3 never echoes.
     func runSQLUnit(_ sql: [UInt8], line: Int?, echo: Bool = true) throws -> Bool {
+        // `.nonce` lifts safe mode for the next unit, SQL included (`readfile()`), then no more.
+        defer { session.safeModeLifted = false }
         if let onUnit { onUnit(String(decoding: sql.drop { $0 == 32 || $0 == 9 }, as: UTF8.self)) }
         if session.echo && echo {
             out.write(sql)

@@ -115,6 +115,13 @@ final class TerminalDriver {
         try waitForCurrentLine("echo of \(text.debugDescription)", timeout: timeout) { $0.hasSuffix(expected) }
     }
 
+    /// Types raw bytes (`send-keys -H`): what a terminal in a non-UTF-8 character set sends,
+    /// or bytes pasted that are not UTF-8 at all. tmux passes them to the program unchanged.
+    func typeBytes(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        try run(["send-keys", "-H"] + bytes.map { String(format: "%02x", $0) }, what: "send-keys -H \(bytes)")
+    }
+
     /// Presses one key by its tmux name: `Enter`, `Tab`, `Up`, `C-c`, `C-d`, `BSpace`, …
     func press(_ key: String) throws {
         try run(["send-keys", key], what: "send-keys \(key)")

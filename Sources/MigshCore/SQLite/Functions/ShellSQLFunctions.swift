@@ -2,18 +2,19 @@ import CMigshSQLite
 
 /// The SQL functions sqlite3 3.40's shell registers on its connection, so that scripts
 /// written for sqlite3 run unchanged: `generate_series`, `regexp`/`regexpi`, `sha3`,
-/// `sha3_query`, the `decimal` family, the `ieee754` family, the `uint` collation, and the
-/// file functions. They go on the connection that runs the user's SQL only — never on one
+/// `sha3_query`, the `decimal` family, the `ieee754` family, the `uint` collation,
+/// `completion`, and the file functions (`readfile`, `writefile`, `lsmode`, `fsdir`, `edit`). They go on the connection that runs the user's SQL only — never on one
 /// that runs migration files: the replay, the rehearsal and the data probe open connections
 /// of their own without them, and the migrator runs the files on the session's connection
 /// inside `suspended(on:)`, so that a migration cannot depend on a function the
 /// application's own connection does not have.
 public enum ShellSQLFunctions {
-    /// Whether the file functions (`readfile`, `writefile`, `fsdir`) may touch files.
+    /// Whether the file functions (`readfile`, `writefile`, `fsdir`, `edit`) may touch files.
     public enum FileAccess: Equatable, Sendable {
         case allowed
-        /// Refused with this reason (`--readonly`, `-safe`): the functions exist and fail
-        /// with it, so a script learns why rather than "no such function".
+        /// Refused with this reason (`--readonly`): the functions exist and every call fails
+        /// with "readfile() refused: REASON", so a script learns why rather than "no such
+        /// function". (`-safe` is sqlite3's authorizer, which stops them before they run.)
         case refused(String)
     }
 
@@ -24,7 +25,7 @@ public enum ShellSQLFunctions {
         ("ieee754", 1), ("ieee754", 2), ("ieee754_mantissa", 1), ("ieee754_exponent", 1),
         ("ieee754_from_blob", 1), ("ieee754_to_blob", 1),
     ]
-    static let tableFunctions = ["generate_series"]
+    static let tableFunctions = ["generate_series", "fsdir", "completion"]
     static let collations = ["decimal", "uint"]
 
     public static func register(on db: Connection, fileAccess: FileAccess) {
@@ -35,6 +36,9 @@ public enum ShellSQLFunctions {
         DecimalFunctions.register(on: handle)
         IEEE754Functions.register(on: handle)
         UIntCollation.register(on: handle)
+        CompletionFunction.register(on: handle)
+        FileFunctions.register(on: handle, access: fileAccess)
+        FsdirFunction.register(on: handle, access: fileAccess)
         db.shellFunctions = fileAccess
     }
 
@@ -44,7 +48,7 @@ public enum ShellSQLFunctions {
     public static func suspended<R>(on db: Connection, _ body: () throws -> R) rethrows -> R {
         guard let access = db.shellFunctions else { return try body() }
         let handle = db.sqliteHandle
-        for (name, count) in scalarFunctions {
+        for (name, count) in scalarFunctions + FileFunctions.names {
             // > To delete an existing SQL function or aggregate, pass NULL pointers for all
             // > three function callbacks.
             sqlite3_create_function_v2(handle, name, count, SQLITE_UTF8, nil, nil, nil, nil, nil)

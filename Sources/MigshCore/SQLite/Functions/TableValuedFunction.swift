@@ -43,8 +43,10 @@ class TableFunctionCursor {
 }
 
 struct TableFunctionError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+    /// The message's bytes: a file name in it is the system's bytes, UTF-8 or not.
+    var message: [UInt8]
+    init(_ message: String) { self.message = Array(message.utf8) }
+    init(bytes: [UInt8]) { message = bytes }
 }
 
 /// sqlite3_vtab with the module that made it. The layout puts SQLite's struct first, as a C
@@ -60,8 +62,7 @@ private struct CursorBox {
 }
 
 /// A string SQLite frees with sqlite3_free (zErrMsg).
-func sqliteOwnedString(_ text: String) -> UnsafeMutablePointer<CChar>? {
-    let bytes = Array(text.utf8)
+func sqliteOwnedString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
     guard let memory = sqlite3_malloc64(UInt64(bytes.count + 1)) else { return nil }
     let pointer = memory.bindMemory(to: CChar.self, capacity: bytes.count + 1)
     bytes.withUnsafeBufferPointer { buffer in
@@ -71,7 +72,7 @@ func sqliteOwnedString(_ text: String) -> UnsafeMutablePointer<CChar>? {
     return pointer
 }
 
-private func setError(_ table: UnsafeMutablePointer<sqlite3_vtab>?, _ message: String) {
+private func setError(_ table: UnsafeMutablePointer<sqlite3_vtab>?, _ message: [UInt8]) {
     guard let table else { return }
     sqlite3_free(table.pointee.zErrMsg)
     table.pointee.zErrMsg = sqliteOwnedString(message)
@@ -113,7 +114,7 @@ enum TableFunctions {
             case .ok: return SQLITE_OK
             case .unusable: return SQLITE_CONSTRAINT
             case .error(let message):
-                setError(table, message)
+                setError(table, Array(message.utf8))
                 return SQLITE_ERROR
             }
         }
@@ -141,7 +142,7 @@ enum TableFunctions {
                 try TableFunctions.cursor(cursor).filter(indexNumber: indexNumber, arguments: arguments)
                 return SQLITE_OK
             } catch {
-                setError(cursor.pointee.pVtab, (error as? TableFunctionError)?.message ?? "\(error)")
+                setError(cursor.pointee.pVtab, (error as? TableFunctionError)?.message ?? Array("\(error)".utf8))
                 return SQLITE_ERROR
             }
         }
@@ -151,7 +152,7 @@ enum TableFunctions {
                 try TableFunctions.cursor(cursor).next()
                 return SQLITE_OK
             } catch {
-                setError(cursor.pointee.pVtab, (error as? TableFunctionError)?.message ?? "\(error)")
+                setError(cursor.pointee.pVtab, (error as? TableFunctionError)?.message ?? Array("\(error)".utf8))
                 return SQLITE_ERROR
             }
         }
