@@ -9,7 +9,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
-            case damaged, versionTable, stepLimit
+            case damaged, versionTable, stepLimit, interrupted
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -53,6 +53,8 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// A statement of migration SQL took more virtual-machine steps than the step limit
         /// allows where migsh replays or rehearses it (`StepLimit`).
         public static let stepLimit = Code(.stepLimit)
+        /// Ctrl-C stopped the work (`CancellationToken`); the message says what was left as it was.
+        public static let interrupted = Code(.interrupted)
     }
 
     public var code: Code

@@ -168,7 +168,7 @@ public struct BackupStore: Sendable {
             do {
                 let dest = try Connection(path: partial, mode: .readWrite)
                 let pageSize = Double(try source.scalarInt("PRAGMA page_size") ?? 4096)
-                try OnlineBackup.copy(from: source, to: dest, busyTimeoutMS: busyTimeoutMS) { p in
+                try OnlineBackup.copy(from: source, to: dest, pagesPerStep: 1024, busyTimeoutMS: busyTimeoutMS) { p in
                     let done = Double(p.totalPages - p.remainingPages)
                     progress?(.copying(fraction: p.totalPages == 0 ? 1 : done / Double(p.totalPages), bytes: done * pageSize))
                 }
@@ -176,6 +176,7 @@ public struct BackupStore: Sendable {
                 _ = try? dest.scalarText("PRAGMA journal_mode=DELETE")
             }
             progress?(.verifying)
+            TestPause.at("backup.verifying")
             if let sourceCheck {
                 let difference = try BackupVerification.difference(database: databasePath, copy: partial,
                                                                    pageCount: sourceCheck.pageCount, pageSize: sourceCheck.pageSize)
@@ -200,6 +201,8 @@ public struct BackupStore: Sendable {
             let check = try Connection(path: partial, mode: .readOnly)
             let version = try SchemaVersionTable.recordedVersion(check)
             try fsyncPath(partial)
+            // The last moment Ctrl-C stops it: after this the backup is published.
+            try CancellationToken.interrupt.check()
             try publish(partial, as: path)
             keep = true
             try? fsyncPath((path as NSString).deletingLastPathComponent)
@@ -211,6 +214,9 @@ public struct BackupStore: Sendable {
             try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
             return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
                           source: manifest.source, sourceID: id, reason: reason.rawValue, damaged: false)
+        } catch let error as MigshError where error.code == .interrupted || CancellationToken.interrupt.shouldStop {
+            // The partial copy is removed (the defer above); nothing is published.
+            throw MigshError(.interrupted, "interrupted: nothing was changed; no backup was taken (the partial copy was removed)")
         } catch var error as MigshError {
             if error.code != .busy && error.code != .damaged && error.code != .notADatabase { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message

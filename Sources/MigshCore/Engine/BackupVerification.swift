@@ -114,6 +114,7 @@ enum BackupVerification {
         defer { a.deallocate(); b.deallocate() }
         var offset = 0
         while offset < expected {
+            try CancellationToken.interrupt.check()
             let length = min(chunk, expected - offset)
             guard try readFully(source, into: a, count: length, at: offset, name: database) == length,
                   try readFully(target, into: b, count: length, at: offset, name: copy) == length else {

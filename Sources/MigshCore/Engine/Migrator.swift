@@ -156,8 +156,11 @@ public struct Migrator {
         }
         report.backup = backup
 
-        // Spec §4.3 step 3: verify the final version.
-        let final = try SchemaVersionTable.currentVersion(db)
+        // Spec §4.3 step 3: verify the final version. The change is committed and checked:
+        // Ctrl-C no longer stops it.
+        let final = try CancellationToken.interrupt.finishing("checking the final version of the committed database") {
+            try SchemaVersionTable.currentVersion(db)
+        }
         guard final == max(plan.requiredVersion, plan.currentVersion) else {
             throw MigshError(.migrationFailed, "version mismatch after migration: expected \(plan.requiredVersion), got \(final)")
         }
@@ -219,6 +222,8 @@ public struct Migrator {
             if let judged = options.judgedAtDataVersion, try db.scalarInt("PRAGMA data_version") != judged {
                 throw MigshError(.refused, "another process wrote to the database while migsh judged it, so the evidence may no longer hold; nothing was changed. Run .diff again to see the state as it is now")
             }
+            TestPause.at("apply.locked")
+            try CancellationToken.interrupt.check()
             if !options.skipBackup {
                 let made = try store.create(fromDatabaseAt: db.path, reason: reason, sourceID: identity, busyTimeoutMS: options.busyTimeoutMS) {
                     events(.backupProgress($0))
@@ -228,6 +233,7 @@ public struct Migrator {
             }
         } catch {
             try? db.execute("ROLLBACK")
+            if (error as? MigshError)?.code == .interrupted { throw Migrator.interruptedNothingChanged(expectedVersion, how: "nothing had run yet") }
             throw error
         }
 
@@ -240,7 +246,18 @@ public struct Migrator {
                 if stampNeeded { try DatabaseIdentity.stamp(db, id: identity, path: db.path) }
                 return result
             }
+            TestPause.at("apply.commit")
+            // The last moment a rollback undoes everything.
+            try CancellationToken.interrupt.check()
             try db.execute("COMMIT")
+        } catch let error as MigshError where error.code == .interrupted || CancellationToken.interrupt.shouldStop {
+            // Ctrl-C: everything is rolled back (the cleanup finishes whatever a second Ctrl-C
+            // says), and the backup of a state that did not change is not kept.
+            let restoredBy = CancellationToken.interrupt.finishing("rolling back the migrations") {
+                TestPause.at("apply.rollback")
+                return recover(expectedVersion: expectedVersion, backup: backup, events: events)
+            }
+            throw undone(restoredBy, expectedVersion: expectedVersion, backup: backup)
         } catch var error as MigshError where error.isBusy {
             // Another process's lock (a reader that came after the check up front, in
             // rollback-journal mode) kept COMMIT or a cache spill from writing: no migration
@@ -258,8 +275,41 @@ public struct Migrator {
             error.backupPath = backup?.path
             throw error
         }
-        try checkCommitted(expectedVersion: expectedVersion, backup: backup, events: events)
+        do {
+            TestPause.at("apply.committed")
+            try checkCommitted(expectedVersion: expectedVersion, backup: backup, events: events)
+        } catch let error as MigshError where error.code == .interrupted {
+            // Ctrl-C while the committed database is checked: the verified backup is copied
+            // back, so that nothing was changed.
+            guard let backup else {
+                throw MigshError(.interrupted, "interrupted after the migrations were committed: they stay applied (no backup was taken to undo them)")
+            }
+            let restoredBy = CancellationToken.interrupt.finishing("copying the verified backup back into the database") {
+                restore(from: backup, events: events)
+            }
+            throw undone(restoredBy, expectedVersion: expectedVersion, backup: backup)
+        }
         return (result, backup)
+    }
+
+    /// The interruption of a change before anything ran.
+    static func interruptedNothingChanged(_ version: Int, how: String) -> MigshError {
+        MigshError(.interrupted, "interrupted: nothing was changed",
+                   details: ["The database is as it was (version \(version), \(how)); no backup was kept."])
+    }
+
+    /// After Ctrl-C stopped a change: `restoredBy` says how the database was brought back.
+    /// When it is as it was, its backup is removed (a state that did not change needs none);
+    /// otherwise the error says what happened and keeps the backup.
+    func undone(_ restoredBy: String, expectedVersion: Int, backup: BackupStore.Backup?) -> MigshError {
+        if restoredBy == Migrator.rolledBack || restoredBy == Migrator.restoredFromBackup {
+            if let backup { store.remove(backup) }
+            return Migrator.interruptedNothingChanged(expectedVersion, how: restoredBy)
+        }
+        var error = MigshError(.migrationFailed, "interrupted, and the database could not be brought back to version \(expectedVersion): \(restoredBy)")
+        error.backupPath = backup?.path
+        if let backup { error.hints = [.restoreByHand(backup: backup.path)] }
+        return error
     }
 
     /// After COMMIT: the file as a new connection sees it must pass `PRAGMA quick_check`. The
@@ -267,7 +317,10 @@ public struct Migrator {
     /// gave it, so it cannot tell; a fresh one reads the schema from the file, as the
     /// application will. When the check fails, the verified backup is copied back.
     func checkCommitted(expectedVersion: Int, backup: BackupStore.Backup?, events: (Event) -> Void) throws {
-        guard let problem = Migrator.committedFileProblem(db) else { return }
+        let problem = Migrator.committedFileProblem(db)
+        // An interrupted check found nothing: the caller undoes the change.
+        try CancellationToken.interrupt.check()
+        guard let problem else { return }
         var error = MigshError(.migrationFailed, "after COMMIT, PRAGMA quick_check of the database on a new connection fails: \(problem)")
         guard let backup else { throw error }   // the rehearsal's copy, the benchmark
         let restoredBy = restore(from: backup, events: events)
@@ -401,7 +454,10 @@ public struct Migrator {
                 let stmt = try db.observingAuthorizations(record) { try db.prepare(statement.sql) }
                 impact.noteStatement(statement.sql)
                 try impact.snapshotKeys(db)
+                TestPause.at("apply.statement")
                 try db.limitingSteps { try stmt.run() }
+            } catch let error as MigshError where error.code == .interrupted {
+                throw error
             } catch let error as MigshError {
                 // Some errors (SQLITE_FULL, IOERR, BUSY, NOMEM, OR ROLLBACK, RAISE(ROLLBACK))
                 // roll the whole transaction back by themselves.
@@ -453,13 +509,14 @@ public struct Migrator {
     func recover(expectedVersion: Int, backup: BackupStore.Backup?, events: (Event) -> Void) -> String {
         if !db.isAutocommit { try? db.execute("ROLLBACK") }
         if db.isAutocommit, let version = try? SchemaVersionTable.read(db).maxVersion, version == expectedVersion {
-            return "transaction rolled back"
+            return Migrator.rolledBack
         }
         guard let backup else { return "rollback only: no backup was taken" }
         return restore(from: backup, events: events)
     }
 
     static let restoredFromBackup = "restored from the backup"
+    static let rolledBack = "transaction rolled back"
 
     /// Copies the verified backup's pages into the database (the backup API, never a file
     /// copy). Returns how it went.

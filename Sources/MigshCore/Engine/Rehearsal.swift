@@ -63,7 +63,11 @@ public struct Rehearsal {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let copyPath = dir + "/rehearsal.sqlite"
         let scratch = BackupStore(directory: dir)
-        try scratch.create(fromDatabaseAt: databasePath, path: copyPath, reason: .manual, busyTimeoutMS: busyTimeoutMS)
+        do {
+            try scratch.create(fromDatabaseAt: databasePath, path: copyPath, reason: .manual, busyTimeoutMS: busyTimeoutMS)
+        } catch let error as MigshError where error.code == .interrupted {
+            throw MigshError(.interrupted, "interrupted")  // the command stopped; its copy is gone
+        }
         let copy = try Connection(path: copyPath, mode: .readWrite)
         _ = try Migrator(db: copy, folder: folder, store: scratch).validatedScripts(plan)
         // Statements here go over the database's real rows: unless MIGSH_STEP_LIMIT says
@@ -77,6 +81,8 @@ public struct Rehearsal {
         var lost = false
         var prints = try ColumnFingerprint.read(copy)
         for m in plan.pending {
+            try CancellationToken.interrupt.check()
+            TestPause.at("test.migration")
             let before = try Rehearsal.rowCounts(copy)
             let started = DispatchTime.now()
             var step = Step(version: m.version, file: m.fileName, durationMS: 0, ok: true, error: nil, rowChanges: [:])
@@ -92,6 +98,9 @@ public struct Rehearsal {
                     _ = try migrator.apply(one, options: options)
                 }
                 version = m.version
+            } catch let stop as MigshError where stop.code == .interrupted {
+                // What the migrator says of its copy is not news for the live database.
+                throw MigshError(.interrupted, "interrupted")
             } catch {
                 step.ok = false
                 step.error = (error as? MigshError).map { ([$0.message] + $0.details).joined(separator: " ") } ?? "\(error)"

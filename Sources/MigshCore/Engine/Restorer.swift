@@ -49,6 +49,7 @@ public struct Restorer {
             throw MigshError(.restoreFailed, "\(path) is not an SQLite database (\(error.message)); nothing was changed")
         }
         let integrity = (try? source.integrityCheck()) ?? ["unreadable"]
+        if CancellationToken.interrupt.shouldStop { throw Restorer.interruptedNothingRestored(try? SchemaVersionTable.recordedVersion(db)) }
         guard integrity == ["ok"] else {
             throw MigshError(.restoreFailed, "\(path) fails its integrity check (\(integrity.prefix(3).joined(separator: "; "))); nothing was changed")
         }
@@ -70,6 +71,8 @@ public struct Restorer {
         public var fromVersion: Int?
         public var toVersion: Int
         public var fromOtherDatabase: String?
+        /// Ctrl-C came once the backup was copied in: the restore completed all the same.
+        public var completedDespiteInterrupt = false
     }
 
     /// Where a restore is.
@@ -104,22 +107,31 @@ public struct Restorer {
         } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
             // A damaged database fails any verified backup: keep its files as they are.
             safety = try store.rawCopy(ofDatabaseAt: db.path, sourceID: liveID, reason: "damaged: \(error.message)")
+        } catch let error as MigshError where error.code == .interrupted {
+            throw Restorer.interruptedNothingRestored(before)
         }
         let source = try Connection(path: candidate.backup.path, mode: .readOnly)
         do {
-            // One step (-1): the destination's write lock is held for the whole copy, so
-            // readers never see a half-restored database.
+            // The destination's write transaction is held from the first step to the last,
+            // so readers never see a half-restored database; Ctrl-C between steps rolls it
+            // back (OnlineBackup), and the database is as it was.
             progress?(.restoring)
             do {
-                try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
+                try OnlineBackup.copy(from: source, to: db, pagesPerStep: 256, busyTimeoutMS: busyTimeoutMS, pausePhase: "restore.copying")
             } catch let error as MigshError where safety.damaged && (error.code == .notADatabase || error.code == .damaged) {
                 // SQLite cannot write pages into a file whose header it cannot read. Its files
                 // are kept as they were (`safety`): the file is emptied, and its journal, which
                 // belongs to the damaged state and would be rolled into the restored one, is
-                // removed; then the backup fills it through SQLite as above.
-                try Restorer.emptyDamagedFiles(of: db.path)
-                try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
+                // removed; then the backup fills it through SQLite as above. Once emptied, the
+                // copy must complete: Ctrl-C no longer stops it.
+                try CancellationToken.interrupt.finishing("restoring the backup into the emptied damaged database") {
+                    try Restorer.emptyDamagedFiles(of: db.path)
+                    try OnlineBackup.copy(from: source, to: db, pagesPerStep: -1, busyTimeoutMS: busyTimeoutMS)
+                }
             }
+        } catch let error as MigshError where error.code == .interrupted {
+            store.remove(safety)
+            throw Restorer.interruptedNothingRestored(before)
         } catch var error as MigshError {
             // Nothing was restored: the copy of the state before it is not needed.
             store.remove(safety)
@@ -132,6 +144,20 @@ public struct Restorer {
             }
             throw error
         }
+        // The backup is in: from here the restore completes, whatever Ctrl-C does.
+        return try CancellationToken.interrupt.finishing("finishing the restore (the backup is already copied in)") {
+            TestPause.at("restore.finishing")
+            return try finish(candidate, safety: safety, liveID: liveID, before: before, progress: progress)
+        }
+    }
+
+    /// Ctrl-C before the backup's pages were in.
+    static func interruptedNothingRestored(_ version: Int?) -> MigshError {
+        MigshError(.interrupted, "interrupted: nothing was changed; nothing was restored (the database is as it was, version \(version.map(String.init) ?? "?"))")
+    }
+
+    private func finish(_ candidate: Candidate, safety: BackupStore.Backup, liveID: String?, before: Int?,
+                        progress: ((Phase) -> Void)?) throws -> Report {
         // The database keeps its own identity (a backup of another database brings that
         // one's), so its own backups stay its own.
         // A damaged database's identity could not be read: its own backup brings it back;
@@ -149,7 +175,8 @@ public struct Restorer {
                              details: ["The state before the restore is in \(safety.path)."])
         }
         return Report(restoredFrom: candidate.backup.path, previousStateBackup: safety, fromVersion: before, toVersion: after,
-                      fromOtherDatabase: candidate.fromOtherDatabase)
+                      fromOtherDatabase: candidate.fromOtherDatabase,
+                      completedDespiteInterrupt: CancellationToken.interrupt.isRequested)
     }
 
     /// Empties a damaged database file and removes its `-journal` and `-wal` (kept in a raw

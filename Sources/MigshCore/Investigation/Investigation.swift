@@ -34,6 +34,8 @@ public struct Investigation {
         do {
             var verdict = try judge.run()
             judge.noteEditedFiles(&verdict)
+            // A probe that Ctrl-C stopped reads as "unknown": no verdict from it.
+            try CancellationToken.interrupt.check()
             return (verdict, judge.live)
         } catch let error as MigshError where error.code == .damaged || error.code == .notADatabase {
             return (Judge.damaged(error, recorded: (try? SchemaVersionTable.recordedVersion(db)) ?? 0, restore: restoreOptions(preferring: nil)), nil)
@@ -395,6 +397,7 @@ fileprivate final class Judge {
         var blockedBy: String?
         var out: [MigrationEvidence] = []
         for (m, p) in scope {
+            if CancellationToken.interrupt.shouldStop { break }  // judge() throws
             guard let replay = expected.replays[m] else { continue }
             var statements: [StatementEvidence] = []
             for step in replay.steps {

@@ -80,7 +80,14 @@ public struct CSVImport {
         var result = Result()
         try db.execute("SAVEPOINT migsh_import")
         var committed = false
-        defer { if !committed { try? db.execute("ROLLBACK TO migsh_import; RELEASE migsh_import") } }
+        defer {
+            if !committed {
+                CancellationToken.interrupt.finishing("rolling back the import") {
+                    try? db.execute("ROLLBACK TO migsh_import; RELEASE migsh_import")
+                }
+            }
+        }
+        let interrupted = "interrupted: nothing was changed; nothing was imported"
 
         var columnCount: Int
         do {
@@ -113,6 +120,9 @@ public struct CSVImport {
         let stmt = insert.sqliteHandle
         var problems = 0
         repeat {
+            // Ctrl-C: the savepoint is rolled back (the defer above).
+            try CancellationToken.interrupt.check(interrupted)
+            if result.rows == 1 { TestPause.at("import.row") }
             let startLine = reader.line
             var i = 0
             var stopped = false
@@ -150,6 +160,9 @@ public struct CSVImport {
                 }
             }
         } while reader.terminator != EOF
+        // A read cut short by the signal looks like the end of the file: checked before
+        // anything is kept.
+        try CancellationToken.interrupt.check(interrupted)
         result.lines = reader.line - 1
         problems += reader.problems
         if problems > 0 {

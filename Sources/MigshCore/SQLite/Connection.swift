@@ -42,6 +42,9 @@ public final class Connection {
         self.handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMS)
+        // Ctrl-C stops any statement of any connection (`CancellationToken`), between
+        // virtual-machine steps: a quick_check, a long UPDATE.
+        setStepLimit(nil)
     }
 
     /// sqlite3's SQL functions (`ShellSQLFunctions`) when registered here, with the file
@@ -90,6 +93,9 @@ public final class Connection {
             stoppedAtStepLimit = false
             stepLimitStops += 1
             return MigshError(.stepLimit, limit.message, resultCode: ResultCode(rawValue: extended != 0 ? extended : rc), sql: sql)
+        }
+        if primary == SQLITE_INTERRUPT, CancellationToken.interrupt.isRequested {
+            return MigshError(.interrupted, "interrupted", resultCode: ResultCode(rawValue: extended != 0 ? extended : rc), sql: sql)
         }
         let resolved: MigshError.Code
         if let code { resolved = code }
@@ -197,7 +203,7 @@ public final class Connection {
         var lines: [String] = []
         do {
             while try stmt.step() { lines.append(stmt.text(0)) }
-        } catch let error as MigshError {
+        } catch let error as MigshError where error.code != .interrupted {
             lines.append("integrity_check stopped: \(error.message)")
         }
         return lines
@@ -320,25 +326,27 @@ public final class Connection {
     }
 
     /// Installs (or, with nil, removes) the step limit: a progress handler that interrupts a
-    /// statement once it has taken more than `limit.steps` virtual-machine steps.
+    /// statement once it has taken more than `limit.steps` virtual-machine steps. The same
+    /// handler stops any statement when Ctrl-C asked for a stop (`CancellationToken`).
     func setStepLimit(_ limit: StepLimit?) {
         stepLimit = limit
-        guard let limit else {
-            sqlite3_progress_handler(handle, 0, nil, nil)
-            return
-        }
+        let interval = limit.map { max(1, min($0.steps, Connection.progressInterval)) } ?? Connection.progressInterval
+        progressStep = interval
         let context = Unmanaged.passUnretained(self).toOpaque()
-        let interval = max(1, min(limit.steps, Connection.progressInterval))
         sqlite3_progress_handler(handle, Int32(interval), { ctx in
+            if CancellationToken.interrupt.shouldStop { return 1 }
             guard let ctx else { return 0 }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
             guard connection.stepLimitArmed, let limit = connection.stepLimit else { return 0 }
-            connection.stepsTaken += min(limit.steps, Connection.progressInterval)
+            connection.stepsTaken += connection.progressStep
             guard connection.stepsTaken > limit.steps else { return 0 }
             connection.stoppedAtStepLimit = true
             return 1
         }, context)
     }
+
+    /// The steps between two calls of the progress handler.
+    private var progressStep: Int64 = Connection.progressInterval
 }
 
 public typealias Authorizer = (AuthorizerEvent) -> Bool

@@ -17,7 +17,7 @@ public enum OnlineBackup {
     ///   writer makes the backup fail instead of hang.
     public static func copy(from source: Connection, to destination: Connection,
                             pagesPerStep: Int32 = 4096, maxRestarts: Int = 20,
-                            busyTimeoutMS: Int = 5000,
+                            busyTimeoutMS: Int = 5000, pausePhase: String = "backup.copying",
                             progress: ((Progress) -> Void)? = nil) throws {
         // > sqlite3_backup_init() ... returns NULL and an error is stored in the destination
         // > database connection if ... there is already a read or read-write transaction
@@ -49,6 +49,10 @@ public enum OnlineBackup {
                 lastRemaining = remaining
                 progress?(Progress(remainingPages: remaining, totalPages: total))
                 if rc == SQLITE_DONE { break }
+                TestPause.at(pausePhase)
+                // Ctrl-C between steps: finishing without SQLITE_DONE rolls the destination's
+                // write transaction back (the defer), so it is as it was.
+                try CancellationToken.interrupt.check()
             } else if rc == SQLITE_BUSY || rc == SQLITE_LOCKED {
                 // > If SQLITE_BUSY or SQLITE_LOCKED is returned, sqlite3_backup_step() can be retried later.
                 let start = busySince ?? Date()

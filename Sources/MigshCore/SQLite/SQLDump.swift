@@ -16,6 +16,8 @@ public struct SQLDump {
         public var tables = 0
         public var rows = 0
         public var errors = 0
+        /// Ctrl-C stopped the dump: what was written is incomplete.
+        public var interrupted = false
     }
 
     let db: Connection
@@ -46,7 +48,7 @@ public struct SQLDump {
         let tableCount = Int((try? db.scalarInt("SELECT count(*) FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table' AND sql NOT NULL")) ?? 0)
         var tableNumber = 0
         if let tables = try? db.prepare("SELECT name, type, sql FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table'  AND sql NOT NULL ORDER BY tbl_name='sqlite_sequence', rowid") {
-            while (try? tables.step()) == true {
+            while !summary.interrupted, (try? tables.step()) == true {
                 let name = tables.text(0)
                 let type = tables.text(1)
                 let sql = tables.text(2)
@@ -74,16 +76,23 @@ public struct SQLDump {
                 progress?(name, tableNumber, tableCount)
                 summary.tables += 1
                 if !dumpRows(of: name, write: write, summary: &summary) { summary.errors += 1 }
+                if CancellationToken.interrupt.shouldStop { summary.interrupted = true }
             }
         }
-        if !options.dataOnly, let others = try? db.prepare("SELECT sql FROM sqlite_schema AS o WHERE (\(filter)) AND sql NOT NULL  AND type IN ('index','trigger','view')") {
+        if CancellationToken.interrupt.shouldStop { summary.interrupted = true }
+        if !summary.interrupted, !options.dataOnly, let others = try? db.prepare("SELECT sql FROM sqlite_schema AS o WHERE (\(filter)) AND sql NOT NULL  AND type IN ('index','trigger','view')") {
             while (try? others.step()) == true {
                 let sql = others.text(0)
                 text(sql + (sql.contains("--") ? "\n;\n" : ";\n"))
             }
         }
         if wroteWritableSchema { text("PRAGMA writable_schema=OFF;\n") }
-        if !options.dataOnly { text(summary.errors > 0 ? "ROLLBACK; -- due to errors\n" : "COMMIT;\n") }
+        if summary.interrupted {
+            // Run as a script, an incomplete dump changes nothing.
+            if !options.dataOnly { text("ROLLBACK; -- interrupted: this dump is incomplete\n") }
+        } else if !options.dataOnly {
+            text(summary.errors > 0 ? "ROLLBACK; -- due to errors\n" : "COMMIT;\n")
+        }
         return summary
     }
 
@@ -136,6 +145,11 @@ public struct SQLDump {
         let stmt = rows.sqliteHandle
         let n = sqlite3_column_count(stmt)
         while true {
+            if summary.rows == 1 { TestPause.at("dump.row") }
+            if CancellationToken.interrupt.shouldStop {
+                summary.interrupted = true
+                return true
+            }
             let rc = sqlite3_step(stmt)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { return false }

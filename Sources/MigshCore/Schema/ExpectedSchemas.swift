@@ -168,7 +168,11 @@ public final class ExpectedSchemas: @unchecked Sendable {
                     // A statement that only reads and writes rows cannot move the schema
                     // cookie: it is asked only around the others.
                     before = touched.onlyData && !fullReads ? nil : try cookie()
+                    TestPause.at("replay.statement")
+                    try CancellationToken.interrupt.check()
                     try db.limitingSteps { try stmt.run() }
+                } catch let error as MigshError where error.code == .interrupted {
+                    throw error
                 } catch let error as MigshError {
                     let message = "\(migration.fileName) fails on a clean database at statement \(statement.index) (line \(statement.line)): \(error.message)"
                     let stop = error.code != .stepLimit ? nil

@@ -122,6 +122,7 @@ public enum MigshMain {
         prepare(session, o, interactive: interactive)
         if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
         let shell = Shell(session: session)
+        InterruptHandler.install(interactive: interactive)
         return runInput(o, shell: shell, interactive: interactive, lineReader: lineReader)
     }
 
@@ -259,9 +260,15 @@ public enum MigshMain {
         } catch let exit as ShellExit {
             let pending = shell.finishBatch()
             status = exit.code != 0 ? exit.code : pending
+            return status
         } catch {
             shell.report(error)
             status = Shell.exitCode(for: error)
+        }
+        // Ctrl-C while the script was read (its read ends at once): exit 130, said.
+        if !interactive && CancellationToken.interrupt.isRequested {
+            shell.note("interrupted: the script stops here")
+            status = 130
         }
         return status
     }

@@ -192,7 +192,8 @@ struct ApplyCommand: DotCommand {
             }
         } catch let error as MigshError {
             session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: session.currentVersion,
-                                                         outcome: "error", error: error.message, backup: error.backupPath ?? skipped),
+                                                         outcome: error.code == .interrupted ? "interrupted" : "error", error: error.message,
+                                                         backup: error.code == .interrupted ? nil : error.backupPath ?? skipped),
                                     target: plan.requiredVersion, applied: [], resumed: resume))
             var e = error
             if e.code == .migrationFailed { e.message = "MIGRATION FAILED: " + e.message }

@@ -27,6 +27,8 @@ struct CheckCommand: DotCommand {
         var violations: [ForeignKeyViolation] = []
         var foreignKeyError: String?
         do { violations = try db.foreignKeyViolations() } catch { foreignKeyError = "\(error)" }
+        // A check Ctrl-C stopped found nothing: no verdict from it.
+        try CancellationToken.interrupt.check()
         let folder = try session.loadFolder()
         var checksumProblems: [String] = []
         for (version, applied) in try SchemaVersionTable.appliedFiles(db).sorted(by: { $0.key < $1.key }) {

@@ -43,7 +43,11 @@ struct DumpCommand: DotCommand {
             progress.update(fraction: Double(n - 1) / Double(max(1, total)))
         }) { out.write($0) }
         out.flush()
-        shell.session.log(Audit.Dump(patterns: patterns, destination: shell.session.redirection?.name ?? "stdout",
-                                     tables: summary.tables, rows: summary.rows, errors: summary.errors))
+        let destination = shell.session.redirection?.name
+        shell.session.log(Audit.Dump(patterns: patterns, destination: destination ?? "stdout",
+                                     tables: summary.tables, rows: summary.rows, errors: summary.errors + (summary.interrupted ? 1 : 0)))
+        if summary.interrupted {
+            throw MigshError(.interrupted, "interrupted: \(destination ?? "standard output") is incomplete (\(summary.rows) rows written; it ends in ROLLBACK)")
+        }
     }
 }

@@ -24,6 +24,8 @@ struct LintCommand: DotCommand {
         let session = shell.session
         let folder = try? session.loadFolder()
         let expected = folder.flatMap { try? ExpectedSchemas.build($0) }
+        // A replay Ctrl-C stopped is no basis for findings.
+        try CancellationToken.interrupt.check()
         // A name not found as given is looked for in the migrations folder.
         var paths = files.map { file -> String in
             if FileManager.default.fileExists(atPath: file) { return file }

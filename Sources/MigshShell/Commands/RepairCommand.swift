@@ -45,7 +45,8 @@ struct RepairCommand: DotCommand {
                     + (result.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
             }
         } catch let error as MigshError {
-            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: "error", error: error.message, backup: error.backupPath))
+            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: error.code == .interrupted ? "interrupted" : "error",
+                                     error: error.message, backup: error.backupPath))
             var e = error
             if let path = error.backupPath { e.details.append("Backup location: \(path)") }
             throw e

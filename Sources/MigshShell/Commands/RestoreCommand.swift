@@ -78,6 +78,10 @@ struct RestoreCommand: DotCommand {
             session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
                                                            backup: report.previousStateBackup.path),
                                       restoredFrom: report.restoredFrom, fromOtherDatabase: report.fromOtherDatabase))
+            if report.completedDespiteInterrupt {
+                shell.note("interrupted too late: the backup was already copied in, so the restore completed")
+                shell.interruptionReported = true
+            }
             try shell.emit(report) {
                 let previous = report.previousStateBackup
                 return "restored \(report.restoredFrom): version \(report.fromVersion.map(String.init) ?? "?") → \(report.toVersion)\n"
@@ -87,7 +91,7 @@ struct RestoreCommand: DotCommand {
             }
         } catch let error as MigshError {
             session.log(Audit.Restore(change: Audit.Change(versionBefore: session.currentVersion, versionAfter: session.currentVersion,
-                                                           outcome: "error", error: error.message),
+                                                           outcome: error.code == .interrupted ? "interrupted" : "error", error: error.message),
                                       restoredFrom: candidate.backup.path, fromOtherDatabase: candidate.fromOtherDatabase))
             throw error
         }

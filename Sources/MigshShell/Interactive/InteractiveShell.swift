@@ -39,15 +39,15 @@ struct InteractiveShell {
         // A temporary database (`:memory:`, "") leaves no file behind: its lines are not kept.
         let keepsHistory = !Session.isTemporary(session.configuration.databasePath)
         defer { if keepsHistory { reader.saveHistory(history) } }
-        InterruptHandler.install()
         shell.out.write("migsh \(MigshVersion.current) — enter \".help\" for help\n")
         shell.out.flush()
         // The spec's start-up check is for installations; a temporary database is none.
         if keepsHistory { startupCheck() }
 
         while true {
-            InterruptHandler.target = session.db.sqliteHandle
             InterruptHandler.interrupted = 0
+            // A Ctrl-C stops the work of the line it came during, not the next one.
+            CancellationToken.interrupt.reset()
             guard let line = reader.readLineBytes(prompt: input.hasPending ? session.continuationPrompt : prompt()) else {
                 if InterruptHandler.interrupted != 0 {
                     // Ctrl-C at the prompt: libedit returns no line; drop what was pending.

@@ -1,19 +1,32 @@
-import CMigshSQLite
 import Foundation
+import MigshCore
 
-/// Ctrl-C in the interactive shell interrupts the running statement (`sqlite3_interrupt`)
-/// instead of killing the process; at the prompt, the line reader discards the line.
+/// Ctrl-C (SIGINT) raises the core's `CancellationToken.interrupt`: the running long
+/// operation stops and leaves everything as it was (every connection's progress handler and
+/// the core's loops check the token). Interactive, the shell then takes the next line; at the
+/// prompt, the line reader discards the line. In a script (batch), the run ends with exit 130
+/// after the message (`Shell.afterUnit`).
 enum InterruptHandler {
-    /// The connection that Ctrl-C interrupts. nonisolated(unsafe): written by the main
-    /// thread only between statements; read by the signal handler, which only passes it to
-    /// sqlite3_interrupt (documented safe to call from another thread).
-    nonisolated(unsafe) static var target: OpaquePointer?
+    /// Set by the handler; the interactive shell tells a Ctrl-C at the prompt from Ctrl-D by it.
     nonisolated(unsafe) static var interrupted: sig_atomic_t = 0
 
-    static func install() {
-        signal(SIGINT) { _ in
+    /// Interactive: `signal(2)`'s restarting semantics, which libedit's prompt relies on. Batch:
+    /// no SA_RESTART, so that a read of the script that waits for more input ends at once.
+    static func install(interactive: Bool) {
+        // Allocated here, not first in the handler.
+        _ = CancellationToken.interrupt
+        let handler: @convention(c) (Int32) -> Void = { _ in
             InterruptHandler.interrupted = 1
-            if let db = InterruptHandler.target { sqlite3_interrupt(db) }
+            CancellationToken.interrupt.raise()
         }
+        if interactive {
+            signal(SIGINT, handler)
+            return
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
     }
 }

@@ -22,6 +22,8 @@ final class Shell {
     private(set) var firstErrorCode: MigshError.Code?
     /// Told each command or statement as it starts (a fleet run's progress line shows it).
     var onUnit: ((String) -> Void)?
+    /// The running unit already said that Ctrl-C stopped it.
+    var interruptionReported = false
 
     var out: OutputBuffer { session.out }
     var err: OutputBuffer { session.err }
@@ -127,17 +129,31 @@ final class Shell {
     }
 
     /// `-safe` ends the run at a refused unit; `.once` ends after each unit; a redirected file
-    /// that failed (a full disk) is said.
+    /// that failed (a full disk) is said. After Ctrl-C: a redirected file is said to be
+    /// incomplete, and a script (batch) ends with exit 130.
     private func afterUnit(_ ok: Bool, line: Int?, unit: String) throws -> Bool {
         if let message = session.safeModeViolation {
             session.safeModeViolation = nil
             try safeModeViolation(message, unit: unit)
         }
+        let interrupted = CancellationToken.interrupt.isRequested
+        if interrupted, !interruptionReported, !ok, let name = session.redirection?.name {
+            note("interrupted: \(name) is incomplete")
+            interruptionReported = true
+        }
         if session.redirection != nil, let problem = session.afterUnit() {
             report(problem, line: inScript ? line : nil)
             if failureCode == 0 { failureCode = 1 }
-            return false
+            if !interrupted { return false }
         }
+        guard interrupted else { return ok }
+        let reported = interruptionReported
+        interruptionReported = false
+        if !session.configuration.interactive {
+            if !reported { note(ok ? "interrupted: the script stops here (the command before completed)" : "interrupted: the script stops here") }
+            throw ShellExit(code: 130)
+        }
+        if ok && !reported { note("interrupted: the command had completed before it could stop") }
         return ok
     }
 
@@ -175,6 +191,16 @@ final class Shell {
         } catch let exit as ShellExit {
             session.log(Audit.Command(command: line, outcome: "ok", durationMS: nil))
             throw exit
+        } catch let error as MigshError where error.code == .interrupted {
+            // Ctrl-C: not a failure of the command; what it left is said, in plain words.
+            out.flush()
+            session.log(Audit.Command(command: line, outcome: "interrupted", error: error.message, durationMS: elapsedMS(since: started)))
+            let name = DotCommands.words(ofCommandLine: line).first.map { DotCommands.fullName(of: $0) ?? $0 } ?? line
+            note(error.message == "interrupted" ? "interrupted: \(name) stopped; nothing was changed" : error.message)
+            for d in error.details { note("  " + d) }
+            interruptionReported = true
+            if failureCode == 0 { failureCode = 130 }
+            return false
         } catch {
             out.flush()
             session.log(Audit.Command(command: line, outcome: "error", error: (error as? MigshError)?.message ?? "\(error)",
@@ -431,6 +457,8 @@ final class Shell {
                 failures += 1
                 if session.bail { return failures }
             }
+            // Ctrl-C ends a script read with `.read` too.
+            if CancellationToken.interrupt.isRequested { return failures + 1 }
         }
         if let unit = input.finish(), !(try run(unit)) {
             failures += 1
@@ -473,6 +501,8 @@ protocol LineSource {
 struct FileLineSource: LineSource {
     let file: UnsafeMutablePointer<FILE>
     mutating func nextLine() -> [UInt8]? {
+        // After Ctrl-C no more of the script is read (a read already waiting ends with EINTR).
+        if CancellationToken.interrupt.isRequested { return nil }
         var ptr: UnsafeMutablePointer<CChar>?
         var cap = 0
         let n = getline(&ptr, &cap, file)

@@ -1,0 +1,157 @@
+import Foundation
+import MigshTestSupport
+
+/// The FIFO of migsh's test pause hook (`MIGSH_TEST_PAUSE_AT`, `MIGSH_TEST_PAUSE_FIFO`):
+/// migsh writes a phase's name into it when it pauses there; a reader thread hands the names
+/// to `waitForPhase`.
+final class PauseFIFO: @unchecked Sendable {
+    let path: String
+    private let reached = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var phases: [String] = []
+
+    init(in folder: String) throws {
+        path = folder + "/pause-" + UUID().uuidString + ".fifo"
+        guard mkfifo(path, 0o600) == 0 else { throw EndToEndError.missingFixture("mkfifo \(path): \(String(cString: strerror(errno)))") }
+        let path = self.path
+        Thread.detachNewThread { [weak self] in
+            while true {
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { return }
+                var data = Data()
+                var buffer = [UInt8](repeating: 0, count: 256)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    data.append(contentsOf: buffer[0..<n])
+                }
+                Glibc.close(fd)
+                let phase = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard phase != "end", let self else { return }
+                self.lock.lock()
+                self.phases.append(phase)
+                self.lock.unlock()
+                self.reached.signal()
+            }
+        }
+    }
+
+    /// The variables that make migsh pause at `phases` and report through this FIFO.
+    func environment(pausingAt phases: [String]) -> [String: String] {
+        ["MIGSH_TEST_PAUSE_AT": phases.joined(separator: ","), "MIGSH_TEST_PAUSE_FIFO": path]
+    }
+
+    /// The next phase migsh paused at; nil when `alive` says it is gone or `timeout` passed.
+    func waitForPhase(timeout: TimeInterval = 60, alive: () -> Bool = { true }) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while alive() && Date() < deadline {
+            if reached.wait(timeout: .now() + 0.2) == .success {
+                lock.lock()
+                defer { lock.unlock() }
+                return phases.removeFirst()
+            }
+        }
+        return nil
+    }
+
+    /// Ends the reader thread (it waits in open(2) for a writer) and removes the FIFO.
+    func close() {
+        for _ in 0..<500 {
+            let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            if fd >= 0 {
+                _ = "end\n".withCString { write(fd, $0, 4) }
+                Glibc.close(fd)
+                break
+            }
+            usleep(2_000)  // the reader is between two opens
+        }
+        unlink(path)
+    }
+}
+
+/// The built migsh started with its test pause hook: at each named phase it writes the
+/// phase's name into a FIFO and waits for a SIGINT. The test waits for the phase (an event,
+/// not a sleep), sends Ctrl-C's signal, and looks at what migsh left.
+final class PausedMigsh {
+    let child: ChildProcess
+    let fifo: PauseFIFO
+    private let out = LockedBuffer()
+    private let err = LockedBuffer()
+    private let outDone = DispatchSemaphore(value: 0)
+    private let errDone = DispatchSemaphore(value: 0)
+    private let started = Date()
+    /// Kept open while the readers read them (a pipe closes its ends when it goes).
+    private var pipes: [RawPipe] = []
+
+    /// Starts `migsh --noinit ARGUMENTS` in `cwd`, pausing at `pauseAt`. Standard input is
+    /// `stdin` (then closed), else /dev/null.
+    init(_ arguments: [String], pauseAt: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: String) throws {
+        fifo = try PauseFIFO(in: cwd)
+        var env = ProcessInfo.processInfo.environment
+        for key in ["MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] { env[key] = nil }
+        env["XDG_CACHE_HOME"] = cwd + "/cache"
+        env.merge(fifo.environment(pausingAt: pauseAt)) { _, new in new }
+        env.merge(environment) { _, new in new }
+        let outPipe = RawPipe(), errPipe = RawPipe()
+        let inPipe = stdin.map { _ in RawPipe() }
+        child = try ChildProcess(executable: migshBinary, arguments: ["--noinit"] + arguments, environment: env, cwd: cwd,
+                                 stdin: inPipe.map { .descriptor($0.readEnd) } ?? .null,
+                                 stdout: .descriptor(outPipe.writeEnd), stderr: .descriptor(errPipe.writeEnd))
+        outPipe.closeWrite()
+        errPipe.closeWrite()
+        inPipe?.closeRead()
+        pipes = [outPipe, errPipe] + (inPipe.map { [$0] } ?? [])
+        let (o, e) = (out, err)
+        outPipe.drain({ o.append($0) }, done: outDone)
+        errPipe.drain({ e.append($0) }, done: errDone)
+        if let inPipe, let stdin {
+            signal(SIGPIPE, SIG_IGN)
+            Thread.detachNewThread {
+                inPipe.writeAll(stdin)
+                inPipe.closeWrite()
+            }
+        }
+    }
+
+    /// Waits until migsh pauses at its next phase; returns the phase's name. Throws when it
+    /// exited or did not get there in `timeout` seconds.
+    func waitForPhase(timeout: TimeInterval = 60) throws -> String {
+        let child = self.child
+        guard let phase = fifo.waitForPhase(timeout: timeout, alive: { child.isRunning }) else {
+            let result = try finish(timeout: 10)
+            throw EndToEndError.failed("migsh never paused (waited for a phase)", result)
+        }
+        return phase
+    }
+
+    /// Ctrl-C's signal.
+    func interrupt() {
+        _ = kill(child.pid, SIGINT)
+    }
+
+    /// Waits for migsh to exit; its status and output.
+    func finish(timeout: TimeInterval = 60) throws -> ProcessResult {
+        defer { fifo.close() }
+        if !child.wait(timeout: timeout) {
+            child.kill()
+            throw EndToEndError.timedOut("paused migsh", seconds: timeout)
+        }
+        _ = outDone.wait(timeout: .now() + 10)
+        _ = errDone.wait(timeout: .now() + 10)
+        return ProcessResult(status: child.exitStatus ?? -1, stdout: String(decoding: out.contents, as: UTF8.self),
+                             stderr: String(decoding: err.contents, as: UTF8.self), duration: Date().timeIntervalSince(started))
+    }
+
+    /// Runs migsh, sends SIGINT at each phase of `pauseAt` in turn, and returns how it ended
+    /// (asserting that it paused at exactly those phases, in order).
+    static func interrupted(_ arguments: [String], at pauseAt: [String], stdin: Data? = nil, cwd: String) throws -> (ProcessResult, [String]) {
+        let run = try PausedMigsh(arguments, pauseAt: pauseAt, stdin: stdin, cwd: cwd)
+        var seen: [String] = []
+        for _ in pauseAt {
+            seen.append(try run.waitForPhase())
+            run.interrupt()
+        }
+        return (try run.finish(), seen)
+    }
+}
