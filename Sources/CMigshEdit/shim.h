@@ -18,6 +18,7 @@ static inline void migsh_rl_set_basic_word_break_characters(const char *chars) {
     rl_basic_word_break_characters = (char *)chars;
 }
 static inline const char *migsh_rl_line_buffer(void) { return rl_line_buffer; }
+static inline int migsh_rl_point(void) { return rl_point; }
 static inline void migsh_rl_set_attempted_completion_over(int v) { rl_attempted_completion_over = v; }
 static inline char **migsh_rl_completion_matches(const char *text, migsh_completion_generator gen) {
     return rl_completion_matches(text, gen);

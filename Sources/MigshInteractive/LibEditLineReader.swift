@@ -4,7 +4,7 @@ import MigshShell
 
 /// The only code that talks to libedit: reading lines with editing, history, completion.
 public final class LibEditLineReader: LineReader {
-    public var completer: ((_ line: String, _ word: String) -> [String])? {
+    public var completer: ((_ line: String, _ word: String, _ after: String) -> [String])? {
         didSet { LibEditLineReader.active = completer }
     }
 
@@ -12,7 +12,7 @@ public final class LibEditLineReader: LineReader {
     // and the matches of the current completion live in statics. nonisolated(unsafe):
     // libedit calls back on the one thread that reads lines, and the shell sets the
     // completer before the first read; nothing else touches them.
-    nonisolated(unsafe) private static var active: ((_ line: String, _ word: String) -> [String])?
+    nonisolated(unsafe) private static var active: ((_ line: String, _ word: String, _ after: String) -> [String])?
     nonisolated(unsafe) private static var pending: [String] = []
     nonisolated(unsafe) private static var cursor = 0
     nonisolated(unsafe) private static var configured = false
@@ -41,10 +41,25 @@ public final class LibEditLineReader: LineReader {
         migsh_rl_set_basic_word_break_characters(strdup(" \t\n\"'`@$><=;|&{(,"))
         migsh_rl_set_completion { text, _, _ in
             let word = text.map { String(cString: $0) } ?? ""
-            let line = migsh_rl_line_buffer().map { String(cString: $0) } ?? ""
-            LibEditLineReader.pending = LibEditLineReader.active?(line, word) ?? []
+            // The line up to the cursor, and after it (rl_point counts bytes).
+            let bytes = migsh_rl_line_buffer().map { Array(UnsafeBufferPointer(start: $0, count: strlen($0))) } ?? []
+            let point = min(max(0, Int(migsh_rl_point())), bytes.count)
+            let line = String(decoding: bytes[..<point].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let after = String(decoding: bytes[point...].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            LibEditLineReader.pending = LibEditLineReader.active?(line, word, after) ?? []
             migsh_rl_set_attempted_completion_over(1)
             guard !LibEditLineReader.pending.isEmpty, let text else { return nil }
+            // Candidates that do not all start with the word (matched whatever the case, or
+            // fuzzily): libedit would put their common start in place of the word, and could
+            // delete what was typed. One candidate replaces the word; several are listed with
+            // the word kept.
+            let all = LibEditLineReader.pending
+            if !all.allSatisfy({ $0.hasPrefix(word) }) {
+                var common = all[0]
+                for c in all.dropFirst() { while !c.hasPrefix(common) { common.removeLast() } }
+                let replacement = common.lowercased().hasPrefix(word.lowercased()) ? common : word
+                return LibEditLineReader.matchArray(replacement, all)
+            }
             return migsh_rl_completion_matches(text) { _, state in
                 if state == 0 { LibEditLineReader.cursor = 0 }
                 guard LibEditLineReader.cursor < LibEditLineReader.pending.count else { return nil }
@@ -53,6 +68,18 @@ public final class LibEditLineReader: LineReader {
                 return strdup(LibEditLineReader.pending[LibEditLineReader.cursor])
             }
         }
+    }
+
+    /// A readline match list built by hand: the replacement, then the candidates, then NULL,
+    /// all malloc'd (libedit frees them).
+    private static func matchArray(_ replacement: String, _ candidates: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        let list = candidates.count == 1 ? [] : candidates
+        guard let raw = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (list.count + 2)) else { return nil }
+        let array = raw.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: list.count + 2)
+        array[0] = strdup(replacement)
+        for (i, c) in list.enumerated() { array[i + 1] = strdup(c) }
+        array[list.count + 1] = nil
+        return array
     }
 
     /// libedit's getc: the next typed character (`TypedBytes.Decoder`), -1 at end of input

@@ -175,7 +175,7 @@ struct DotCommandNamesTests {
     /// migsh's own commands: sqlite3 has no command of these names, and their prefixes that
     /// sqlite3 knows not run them here (`.te` is `.test`).
     static let ownNames = ["history", "pending", "apply", "backups", "baseline", "diff", "repair", "test", "audit",
-                           "scratch", "record", "new", "rebuild", "seal"]
+                           "scratch", "record", "new", "rebuild", "seal", "pager", "edit"]
 
     @Test("every prefix of every sqlite3 command runs what sqlite3 runs, or is refused naming sqlite3's command, or is unknown as there",
           arguments: sqlite3Names.map { name in named.first { $0.name == name } ?? Named(name: name, script: ".{} --zz\nselect 'after';\n") })

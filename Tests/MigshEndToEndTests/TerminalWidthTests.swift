@@ -20,7 +20,7 @@ struct TerminalWidthTests {
             let db = dir + "/" + Self.databaseName
             try makeDemoDatabase(db, version: 3)
             _ = sqlite(db, "UPDATE Projects SET notes = hex(randomblob(700000))")
-            try withTerminal(environment: ["HOME": dir, "MIGSH_HISTORY": dir + "/history", "NO_COLOR": "1"], cwd: dir, width: width) { terminal in
+            try withTerminal(environment: ["HOME": dir, "MIGSH_HISTORY": dir + "/history", "NO_COLOR": "1", "PAGER": "cat"], cwd: dir, width: width) { terminal in
                 try terminal.launch(["--noinit", "-m", repositoryMigrations, Self.databaseName])
                 try body(terminal, dir)
             }

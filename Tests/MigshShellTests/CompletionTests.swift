@@ -8,6 +8,8 @@ struct CompletionTests {
     struct Sources: CompletionSources {
         func migrationVersions(pendingOnly: Bool) -> [Int] { pendingOnly ? [4, 5] : [1, 2, 3, 4, 5] }
         func backupNames() -> [String] { ["migration_backup_20261201_101010.sqlite", "manual.sqlite"] }
+        func backupVersions() -> [Int] { [2, 3] }
+        func migrationFileNames() -> [String] { ["001_initial_schema.sql", "002_add_us_domestic_content.sql"] }
         func tableNames() -> [String] { ["Projects", "Products"] }
         func columnNames() -> [String] { ["project_id", "product_name"] }
         func columnNames(of table: String) -> [String] {
@@ -41,7 +43,8 @@ struct CompletionTests {
         #expect(complete(".test --to ") == ["4", "5"])
         #expect(complete(".diff ") == ["1", "2", "3", "4", "5"])
         #expect(complete(".baseline ") == ["4", "5"])
-        #expect(complete(".restore --version ") == ["1", "2", "3", "4", "5"])
+        // Only versions there is a backup of.
+        #expect(complete(".restore --version ") == ["2", "3"])
     }
 
     @Test(".restore offers backups by their names in the backups folder")
@@ -96,6 +99,33 @@ struct CompletionTests {
         #expect(complete("SEL") == ["SELECT"])
         #expect(complete("select count(*) from Projects gro") == ["group", "group_concat("])
         #expect(complete("select upp").contains("upper("))
+    }
+
+    @Test("dot-commands complete whatever the case typed")
+    func commandCase() {
+        #expect(complete(".AP") == [".apply"])
+        #expect(complete(".Hel") == [".help"])
+    }
+
+    @Test("fuzzy: the letters in order when nothing starts with them, prefix matches first")
+    func fuzzy() {
+        #expect(complete("select * from prj") == ["Projects"])
+        #expect(complete("select * from Projects where pnm") == ["project_name"])
+        #expect(complete(".apy") == [".apply"])
+        // A prefix match hides the fuzzy ones.
+        #expect(complete("select * from Pro") == ["Projects", "Products"])
+    }
+
+    @Test(".lint offers the migration files")
+    func lintFiles() {
+        #expect(complete(".lint 00") == ["001_initial_schema.sql", "002_add_us_domestic_content.sql"])
+        #expect(complete(".lint 002") == ["002_add_us_domestic_content.sql"])
+    }
+
+    @Test("SQL: the columns of a FROM after the cursor complete before it")
+    func columnsBeforeFrom() {
+        #expect(completion.candidates(line: "select proj", word: "proj", after: " from Projects") == ["project_id", "project_name"])
+        #expect(completion.candidates(line: "select p.loc", word: "p.loc", after: " from Projects p") == ["p.location"])
     }
 
     @Test("SQL over several lines: the FROM on an earlier line names the tables")

@@ -13,7 +13,7 @@ struct PromptTests {
         func addHistory(_ line: String) {}
         func loadHistory(_ path: String) {}
         func saveHistory(_ path: String) {}
-        var completer: ((String, String) -> [String])?
+        var completer: ((String, String, String) -> [String])?
     }
 
     @Test("MAIN replaces the database name; the version and * follow it; CONTINUE is used as given")

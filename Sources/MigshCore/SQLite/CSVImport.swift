@@ -52,8 +52,9 @@ public struct CSVImport {
 
     /// Imports; `problem` receives each of sqlite3's per-row messages as it is found (e.g.
     /// `data.csv:3: expected 3 columns but found 2 - filling the rest with NULL`).
-    /// `rows` is told the count of rows imported so far, every 10,000.
-    public func run(rows rowsSoFar: ((Int) -> Void)? = nil, problem: @escaping (String) -> Void) throws -> Result {
+    /// `rows` is told the count of rows imported so far, every 10,000, and the part of the
+    /// file read (nil for a pipe, whose size is unknown).
+    public func run(rows rowsSoFar: ((_ rows: Int, _ fractionRead: Double?) -> Void)? = nil, problem: @escaping (String) -> Void) throws -> Result {
         let name = options.file.hasPrefix("|") ? "<pipe>" : options.file
         let stream: UnsafeMutablePointer<FILE>?
         if options.file.hasPrefix("|") {
@@ -63,6 +64,9 @@ public struct CSVImport {
         }
         guard let stream else { throw MigshError(.notFound, "cannot open \"\(options.file)\"") }
         defer { if options.file.hasPrefix("|") { pclose(stream) } else { fclose(stream) } }
+        var info = stat()
+        let size: Int64? = !options.file.hasPrefix("|") && fstat(fileno(stream), &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0
+            ? Int64(info.st_size) : nil
         var reader = FieldReader(stream: stream, name: name, columnSeparator: Int32(options.columnSeparator),
                                  rowSeparator: Int32(options.rowSeparator), csv: options.reader == .csv, problem: problem)
         var skip = options.skip
@@ -152,7 +156,7 @@ public struct CSVImport {
                     problems += 1
                 } else {
                     result.rows += 1
-                    if result.rows % 10_000 == 0 { rowsSoFar?(result.rows) }
+                    if result.rows % 10_000 == 0 { rowsSoFar?(result.rows, size.map { Double(ftello(stream)) / Double($0) }) }
                 }
             }
         } while reader.terminator != EOF

@@ -38,6 +38,11 @@ public final class Statement {
     public func reset() { sqlite3_reset(handle) }
 
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+    /// The result column's name (`sqlite3_column_name`: the AS name, else SQLite's choice).
+    public func columnName(_ i: Int) -> String { sqlite3_column_name(handle, Int32(i)).map { String(cString: $0) } ?? "" }
+    /// > sqlite3_stmt_readonly() returns true if and only if the prepared statement makes no
+    /// > direct changes to the content of the database file.
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
     public func columnType(_ i: Int) -> Int32 { sqlite3_column_type(handle, Int32(i)) }
     public func isNull(_ i: Int) -> Bool { columnType(i) == SQLITE_NULL }
     public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }

@@ -5,10 +5,17 @@ import ArgumentParser
 /// swift-argument-parser reads it (help, errors, every spelling). `MigshOptions.parse` reads
 /// the usual forms itself first, and gives everything else to this parser.
 struct MigshCommandLine: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "migsh",
-        abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
-        discussion: """
+    /// The discussion reflowed for the terminal `migsh --help` prints on: its prose as wide as
+    /// the terminal, its tables kept, a line too long hanging under its start.
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "migsh",
+            abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
+            discussion: reflowed(discussion, width: Terminal.width(fd: 1, interactive: true)),
+            version: MigshVersion.description)
+    }
+
+    static let discussion = """
         Each COMMAND is one dot-command or one SQL text, run in order; then migsh
         exits. With no COMMAND, standard input is a script when it is not a
         terminal; on a terminal, migsh is an interactive shell.
@@ -48,8 +55,56 @@ struct MigshCommandLine: ParsableCommand {
           5 migrations are pending (--check), N for .exit N. A fleet run exits
           with the most severe code any database gave (4, 3, 1, 5, 0); 130
           after Ctrl-C.
-        """,
-        version: MigshVersion.description)
+        """
+
+    /// `text` for `width` columns: a paragraph of prose (lines of one indentation with no
+    /// aligned columns) becomes one line, wrapped between words; a line of aligned items (an
+    /// example and what it does, a variable and its meaning) breaks between its items, the
+    /// next ones hanging under it. Without a width the text is unchanged.
+    static func reflowed(_ text: String, width: Int?) -> String {
+        guard let width, width >= TextLayout.narrowest else { return text }
+        let room = width - 1
+        func indent(_ line: Substring) -> Int { line.prefix { $0 == " " }.count }
+        func isProse(_ line: Substring) -> Bool {
+            !line.isEmpty && !line.hasSuffix(":") && !line.dropFirst(indent(line)).contains("  ")
+        }
+        var out: [String] = []
+        var paragraph: [Substring] = []
+        func flush() {
+            guard let first = paragraph.first else { return }
+            // A deep indentation (a description under its example) comes in on a narrow terminal.
+            let lead = String(repeating: " ", count: indent(first) * 2 > room ? 6 : indent(first))
+            let joined = lead + paragraph.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            out += TextLayout.wrapLine(joined, width: room, hang: lead)
+            paragraph = []
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if isProse(line), paragraph.isEmpty || indent(paragraph[0]) == indent(line) {
+                paragraph.append(line)
+                continue
+            }
+            flush()
+            if isProse(line) { paragraph.append(line); continue }
+            guard line.count > room else { out.append(String(line)); continue }
+            // Items apart by two spaces or more; a deep indentation (a continued description) shrinks.
+            let lead = String(repeating: " ", count: min(indent(line), 2))
+            let hang = lead + "    "
+            let items = line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var current = lead
+            for item in items {
+                let piece = current.trimmingCharacters(in: .whitespaces).isEmpty ? item : "  " + item
+                if current.count + piece.count <= room || current.trimmingCharacters(in: .whitespaces).isEmpty {
+                    current += piece
+                } else {
+                    out += TextLayout.wrapLine(current, width: room, hang: hang)
+                    current = hang + item
+                }
+            }
+            out += TextLayout.wrapLine(current, width: room, hang: hang)
+        }
+        flush()
+        return out.joined(separator: "\n")
+    }
 
     @Argument(help: "The SQLite database (default: $MIGSH_DATABASE, else nukeworks_db.sqlite).", completion: .file())
     var database: String?

@@ -129,11 +129,15 @@ struct ApplyCommand: DotCommand {
                       statements: $0.body.map { $0.sql.trimmingCharacters(in: .whitespacesAndNewlines) },
                       findings: $0.findings.map { $0.description })
             })
-            try shell.emit(value) {
-                var text = resumeNote + "dry run: would apply \(scripts.count) migration\(scripts.count == 1 ? "" : "s"), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed\n"
+            // The prose wraps; the SQL is printed as the files hold it, never re-wrapped.
+            let width = shell.outputWidth
+            try shell.emit(value, wrap: false) {
+                var text = resumeNote + "dry run: would apply \(scripts.count) migration\(scripts.count == 1 ? "" : "s"), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed"
+                text = wrapText(text, width: width) + "\n"
                 for s in scripts {
-                    text += "\n-- \(s.migration.fileName) (\(s.body.count) statements, in one transaction with foreign-key enforcement off)\n"
-                    for f in s.findings { text += "-- \(f.severity.rawValue): \(f)\n" }
+                    // Comments: each continuation starts with `-- ` too, so the whole stays SQL.
+                    text += "\n" + sqlComment("\(s.migration.fileName) (\(s.body.count) statements, in one transaction with foreign-key enforcement off)", width: width)
+                    for f in s.findings { text += sqlComment("\(f.severity.rawValue): \(f)", width: width) }
                     for st in s.body { text += st.sql.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }
                 }
                 return text
@@ -144,8 +148,10 @@ struct ApplyCommand: DotCommand {
         let warnings = scripts.flatMap { s in s.warnings.map { "warning: \(s.migration.fileName): \($0)" } }
         let requires = try? session.requiredVersion(folder)
         let width = Terminal.width(fd: 2, interactive: session.configuration.interactive)
-        try session.confirm(UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote
-                            + warnings.map { wrapText($0, width: width) + "\n" }.joined() + "Update database?", yes: confirmation.yes)
+        // The question wraps where it is asked (on a terminal).
+        let question: String = UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote
+            + warnings.map { $0 + "\n" }.joined() + "Update database?"
+        try session.confirm(question, yes: confirmation.yes)
         if confirmation.yes || session.configuration.assumeYes, !shell.json { for w in warnings { shell.note(w) } }
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)

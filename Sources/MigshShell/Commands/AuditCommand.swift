@@ -59,26 +59,37 @@ struct AuditCommand: DotCommand {
             shell.out.write("[" + lines.joined(separator: ",") + "]\n")
             return
         }
-        try shell.emit(NoOutput()) { AuditCommand.table(entries, width: shell.outputWidth) }
+        try shell.emit(NoOutput(), wrap: false) { AuditCommand.table(entries, width: shell.outputWidth) }
     }
 
-    /// seq, local time, kind, what (the command or statement), outcome, rows, duration.
+    /// seq, local time to the second, kind, what (the command or statement), outcome with
+    /// the error's text, the versions before → after of a change, rows changed (only when
+    /// some entry changed rows), duration. The statement shortens first; the error wraps.
     static func table(_ entries: [[String: Any]], width: Int?) -> String {
-        TextTable([.init("seq"), .init("time"), .init("kind"), .init("command or statement", shrinks: true),
-                   .init("outcome"), .init("rows"), .init("ms")], entries.map { e in
+        let rows: [[String]] = entries.map { e in
             let event = e["event"] as? String ?? "?"
             let what: String
             switch event {
             case "sql": what = (e["sql"] as? String ?? "").replacingOccurrences(of: "\n", with: " ")
             case "command": what = e["command"] as? String ?? ""
             case "session_start", "session_end": what = (e["database"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
-            default: what = (e["error"] as? String) ?? (e["backup"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
+            default: what = (e["backup"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
             }
-            var outcome = e["outcome"] as? String ?? ""
-            if let error = e["error"] as? String, event == "sql" || event == "command" { outcome += ": " + error }
+            var outcome = e["outcome"] as? String ?? (e["ok"] as? Bool).map { $0 ? "ok" : "failed" } ?? ""
+            if let error = e["error"] as? String { outcome += (outcome.isEmpty ? "" : ": ") + error }
             if let code = e["exit_code"] as? Int { outcome = "exit \(code)" }
-            return [String(e["seq"] as? Int ?? 0), localTime(e["ts"] as? String ?? "", fractional: true), event, what, outcome,
-                    (e["rows_changed"] as? Int).map(String.init) ?? "", (e["duration_ms"] as? Int).map(String.init) ?? ""]
-        }).render(width: width)
+            let before = (e["version_before"] as? Int).map(String.init)
+            let after = ((e["version_after"] ?? e["version_reached"]) as? Int).map(String.init)
+            let versions = before == nil && after == nil ? "" : "\(before ?? "?") → \(after ?? "?")"
+            let changed = (e["rows_changed"] as? Int).flatMap { $0 > 0 ? String($0) : nil } ?? ""
+            return [String(e["seq"] as? Int ?? 0), localTime(e["ts"] as? String ?? ""), event, what, outcome, versions,
+                    changed, (e["duration_ms"] as? Int).map(String.init) ?? ""]
+        }
+        var columns: [TextTable.Column] = [.init("seq"), .init("time"), .init("kind"), .init("command or SQL", shrinks: true),
+                                           .init("outcome", wraps: true), .init("versions"), .init("rows"), .init("ms")]
+        // A column no entry fills is left out.
+        let used = columns.indices.filter { i in i < 4 || rows.contains { !$0[i].isEmpty } }
+        columns = used.map { columns[$0] }
+        return TextTable(columns, rows.map { row in used.map { row[$0] } }).render(width: width)
     }
 }

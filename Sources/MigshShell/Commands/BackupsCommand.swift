@@ -20,16 +20,16 @@ struct BackupsCommand: DotCommand {
         let own = session.ownBackups()
         let list = all ? store.list() : own
         let ownPaths = Set(own.map(\.path))
-        try shell.emit(list) {
+        try shell.emit(list, wrap: false) {
             if list.isEmpty {
                 let others = store.list().count
-                return "no backups of this database in \(store.directory)" + (others > 0 && !all ? " (\(others) of other databases: .backups --all)" : "")
+                return wrapText("no backups of this database in \(store.directory)" + (others > 0 && !all ? " (\(others) of other databases: .backups --all)" : ""), width: shell.outputWidth)
             }
             let folder = (store.directory as NSString).standardizingPath + "/"
             // The source column only when other databases' backups are listed too.
-            var columns: [TextTable.Column] = [.init("file", shrinks: true, keepsEnd: true), .init("created"), .init("size"), .init("version")]
+            var columns: [TextTable.Column] = [.init("file"), .init("created"), .init("size"), .init("version")]
             if all { columns.append(.init("source", shrinks: true)) }
-            columns.append(.init("reason"))
+            columns.append(.init("reason", wraps: true))
             let rows: [[String]] = list.map { b in
                 var row: [String] = []
                 row.append(b.path.hasPrefix(folder) ? String(b.path.dropFirst(folder.count)) : b.path)
@@ -57,14 +57,13 @@ func humanSize(_ bytes: Int) -> String {
     return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
 }
 
-/// An ISO 8601 UTC time as local time, `2026-12-01 15:03:47` (or `15:03:47.120` with
-/// `fractional`, the audit log's precision).
-func localTime(_ iso: String, fractional: Bool = false) -> String {
+/// An ISO 8601 UTC time as local time, to the second: `2026-12-01 15:03:47`.
+func localTime(_ iso: String) -> String {
     let parser = ISO8601DateFormatter()
     parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     guard let date = parser.date(from: iso) ?? ISO8601DateFormatter().date(from: iso) else { return iso }
     let f = DateFormatter()
-    f.dateFormat = fractional ? "yyyy-MM-dd HH:mm:ss.SSS" : "yyyy-MM-dd HH:mm:ss"
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
     f.timeZone = .current
     return f.string(from: date)
 }

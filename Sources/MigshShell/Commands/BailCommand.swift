@@ -3,7 +3,7 @@ import ArgumentParser
 /// `.bail on|off`: stop after hitting an error (as in sqlite3).
 struct BailCommand: OnOffSetting {
     static let configuration = CommandConfiguration(commandName: ".bail", abstract: "Stop after hitting an error (on|off).",
-        discussion: "Example: .bail on")
+        usage: ".bail <on|off>", discussion: "Example: .bail on")
     @Argument(help: ArgumentHelp("on or off.", valueName: "on|off")) var value: String?
     static func set(_ on: Bool, in shell: Shell) { shell.session.bail = on }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `.changes on|off`: print the rows changed by each SQL statement (as in sqlite3).
 struct ChangesCommand: OnOffSetting {
     static let configuration = CommandConfiguration(commandName: ".changes", abstract: "Print the rows changed by each SQL statement (on|off).",
-        discussion: "Example: .changes on")
+        usage: ".changes <on|off>", discussion: "Example: .changes on")
     @Argument(help: ArgumentHelp("on or off.", valueName: "on|off")) var value: String?
     static func set(_ on: Bool, in shell: Shell) { shell.session.showChanges = on }
 }

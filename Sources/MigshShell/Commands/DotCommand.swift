@@ -30,7 +30,15 @@ extension DotCommand {
         try command.validate()
         return command
     }
-    static var outputName: String { Output.self == NoOutput.self ? "nothing" : String(describing: Output.self) }
+    /// What `--json` prints, in words (never a Swift type's name).
+    static var outputName: String {
+        if Output.self == NoOutput.self { return "nothing" }
+        let name = String(describing: Output.self)
+        if name.hasPrefix("Array<") {
+            return ["Array<String>": "one JSON array of strings", "Array<Int>": "one JSON array of numbers"][name] ?? "one JSON array of objects"
+        }
+        return "one JSON object"
+    }
 }
 
 /// The output of a command that prints nothing of its own (settings, `.quit`).
@@ -44,6 +52,10 @@ enum CompletionSource: Sendable, Equatable {
     case versions(pendingOnly: Bool)
     /// This database's backups, by their names in the backups folder.
     case backups
+    /// The schema versions this database has a backup of.
+    case backedUpVersions
+    /// The migration files in the migrations folder, then other `.sql` files.
+    case migrationFiles
     /// File names, optionally only those ending in one of `extensions`.
     case files(extensions: [String])
     /// Table and view names.

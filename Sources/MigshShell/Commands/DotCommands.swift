@@ -18,7 +18,7 @@ enum DotCommands {
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
         ImportCommand.self, LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
-        HelpCommand.self, QuitCommand.self, ExitCommand.self,
+        PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
 
     /// sqlite3 accepts both spellings of `.headers`.
@@ -164,14 +164,22 @@ enum DotCommands {
     static func help(_ type: any DotCommand.Type, width: Int? = nil) -> String {
         var text = type.helpMessage(columns: width ?? 100)
         // The parser lists its own -h/--help flag; in the shell, `.help CMD` is the way in.
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("-h, --help") }
+        // Its text may wrap onto the next lines ("information." alone at 40 columns): those go too.
+        var lines: [Substring] = []
+        var inHelpFlag = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("-h, --help") { inHelpFlag = true; continue }
+            if inHelpFlag && !trimmed.isEmpty && !trimmed.hasPrefix("-") && line.hasPrefix("    ") { continue }
+            inHelpFlag = false
+            lines.append(line)
+        }
         // A section left empty (OPTIONS: with only --help) goes too.
         lines = lines.enumerated().filter { i, line in
             !(line.hasSuffix(":") && !line.hasPrefix(" ") && (i + 1 == lines.count || lines[i + 1].trimmingCharacters(in: .whitespaces).isEmpty))
         }.map(\.element)
         text = lines.joined(separator: "\n")
         while text.hasSuffix("\n") { text.removeLast() }
-        return type.outputName == "nothing" ? text : text + "\n\n  --json prints: \(type.outputName)"
+        return type.outputName == "nothing" ? text : text + "\n\n  --json prints " + type.outputName
     }
 }

@@ -30,10 +30,10 @@ struct HistoryCommand: DotCommand {
                          description: row.description, file: file?.fileName ?? applied[row.version]?.file,
                          checksum: HistoryCommand.checksumStatus(recorded: applied[row.version], file: file, folder: folder))
         }
-        try shell.emit(entries) {
+        try shell.emit(entries, wrap: false) {
             if entries.isEmpty { return "no Schema_Version table: version 0 (a new database)" }
-            return TextTable([.init("version"), .init("applied_date"), .init("applied_by", shrinks: true),
-                              .init("description", shrinks: true), .init("checksum", shrinks: true)],
+            return TextTable([.init("version"), .init("applied_date"), .init("applied_by"),
+                              .init("description", wraps: true), .init("checksum", wraps: true)],
                              entries.map { [String($0.version), $0.appliedDate ?? "", $0.appliedBy ?? "", $0.description ?? "", $0.checksum] })
                 .render(width: shell.outputWidth)
         }

@@ -84,8 +84,9 @@ struct ImportCommand: DotCommand {
         let progress = shell.progress
         defer { progress.end() }
         do {
-            result = try CSVImport(db: session.db, options: options).run(rows: { n in
+            result = try CSVImport(db: session.db, options: options).run(rows: { n, fraction in
                 if !progress.isIn("importing \(table)") { progress.begin("importing \(table)") }
+                if let fraction { progress.update(fraction: fraction) }
                 progress.note(rows: n)
             }) { line in
                 progress.clear()

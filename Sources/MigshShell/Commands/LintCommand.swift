@@ -10,7 +10,7 @@ struct LintCommand: DotCommand {
         abstract: "Check migration files against the spec's rules and checklist (default: the whole folder).",
         discussion: "Example: .lint 009_add_notes.sql")
 
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sql"])]
+    static let completion: [String: CompletionSource] = ["0": .migrationFiles]
 
     @Argument(help: "Migration files (default: every .sql file in the migrations folder).")
     var files: [String] = []

@@ -2,7 +2,9 @@ import ArgumentParser
 import MigshCore
 
 /// The sqlite3 settings that take on|off (`.bail`, `.echo`, `.headers`, `.timer`, `.changes`):
-/// each declares its name and what it sets; parsing and the usage message are shared.
+/// each declares its name and what it sets; parsing and the usage message are shared. The
+/// value is parsed as optional, so that a missing one gets sqlite3's own message; each
+/// declares its usage with the value required (`.headers <on|off>`), as it is.
 protocol OnOffSetting: DotCommand {
     var value: String? { get }
     static func set(_ on: Bool, in shell: Shell)

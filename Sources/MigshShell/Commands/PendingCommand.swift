@@ -33,18 +33,19 @@ struct PendingCommand: DotCommand {
         }
         let result = Result(currentVersion: plan.currentVersion, requiredVersion: plan.requiredVersion,
                             pending: entries, folderProblems: folder.problems.map(\.text))
-        try shell.emit(result) {
+        try shell.emit(result, wrap: false) {
+            let width = shell.outputWidth
             var text = ""
             if plan.status == .databaseNewer {
-                text += DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion) + "\n"
+                text += wrapText(DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion), width: width) + "\n"
             } else if entries.isEmpty {
-                text += "no pending migrations (version \(plan.currentVersion) is up to date)\n"
+                text += wrapText("no pending migrations (version \(plan.currentVersion) is up to date)", width: width) + "\n"
             } else {
-                text += TextTable([.init("version"), .init("description", shrinks: true), .init("file", shrinks: true, keepsEnd: true)],
-                                  entries.map { [String($0.version), $0.description, $0.file] }).render(width: shell.outputWidth)
-                for e in entries { for f in e.findings { text += "  \(e.file): \(f)\n" } }
+                text += TextTable([.init("version"), .init("description", wraps: true), .init("file")],
+                                  entries.map { [String($0.version), $0.description, $0.file] }).render(width: width)
+                for e in entries { for f in e.findings { text += wrapText("  \(e.file): \(f)", width: width) + "\n" } }
             }
-            for p in result.folderProblems { text += "folder: \(p)\n" }
+            for p in result.folderProblems { text += wrapText("folder: \(p)", width: width) + "\n" }
             return text
         }
         if !folder.errors.isEmpty {

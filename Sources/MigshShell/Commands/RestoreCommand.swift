@@ -9,7 +9,7 @@ struct RestoreCommand: DotCommand {
         commandName: ".restore",
         abstract: "Restore a verified backup of this database, backing up the current state first.",
         discussion: "Example: .restore --version 3   (this database's newest backup at version 3)")
-    static let completion: [String: CompletionSource] = ["0": .backups, "--version": .versions(pendingOnly: false)]
+    static let completion: [String: CompletionSource] = ["0": .backups, "--version": .backedUpVersions]
 
     @Argument(help: "The backup file (as a path, or its name in the backups folder).")
     var file: String?

@@ -39,18 +39,20 @@ struct TestCommand: DotCommand {
             result = try rehearsal.run(plan)
         }
         session.log(Audit.Rehearsal(versionBefore: result.fromVersion, versionReached: result.toVersion, ok: result.ok))
-        try shell.emit(result) { TestCommand.render(result, target: target, width: shell.outputWidth) }
+        try shell.emit(result, wrap: false) { TestCommand.render(result, target: target, width: shell.outputWidth) }
         if !result.ok { throw MigshError(.checkFailed, "the rehearsal failed; the live database was not touched") }
     }
 
     static func render(_ r: Rehearsal.Result, target: Int, width: Int? = nil) -> String {
-        var text = "rehearsal on a temporary copy (the live database is untouched): version \(r.fromVersion) → \(target)\n"
+        // The table fits itself; the prose around it wraps.
+        var text = wrapText("rehearsal on a temporary copy (the live database is untouched): version \(r.fromVersion) → \(target)", width: width) + "\n"
         let rows: [[String]] = r.steps.map { s in
             let changes = s.rowChanges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value > 0 ? "+" : "")\($0.value)" }
             return [s.ok ? "ok" : "FAIL", s.file, "\(s.durationMS)", changes.isEmpty ? "-" : changes.joined(separator: ", ")]
         }
-        let columns: [TextTable.Column] = [.init(""), .init("migration", shrinks: true, keepsEnd: true), .init("ms"), .init("row counts", shrinks: true)]
-        text += TextTable(columns, rows).render(width: width)
+        let columns: [TextTable.Column] = [.init(""), .init("migration"), .init("ms"), .init("row counts", wraps: true)]
+        let head = text + TextTable(columns, rows).render(width: width)
+        text = ""
         for s in r.steps { if let e = s.error { text += "\(s.file): \(e)\n" } }
         // Column contents (fingerprints before and after each migration on the copy).
         for s in r.steps {
@@ -63,6 +65,6 @@ struct TestCommand: DotCommand {
         text += r.schemaDifferences.isEmpty ? "schema: equals the expected schema of version \(r.toVersion)\n"
             : "schema: differs from version \(r.toVersion):\n" + SchemaDiffText.render(SchemaDiff(changes: r.schemaDifferences), version: r.toVersion)
         text += r.ok ? "rehearsal passed\n" : "rehearsal FAILED\n"
-        return text
+        return head + wrapText(text, width: width)
     }
 }

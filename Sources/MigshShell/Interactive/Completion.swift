@@ -6,6 +6,10 @@ protocol CompletionSources {
     func migrationVersions(pendingOnly: Bool) -> [Int]
     /// Backups of this database, by their names in the backups folder.
     func backupNames() -> [String]
+    /// The schema versions inside this database's backups.
+    func backupVersions() -> [Int]
+    /// The `.sql` files of the migrations folder, by name.
+    func migrationFileNames() -> [String]
     func tableNames() -> [String]
     func columnNames() -> [String]
     /// The columns of one table or view, in their declared order.
@@ -18,18 +22,39 @@ protocol CompletionSources {
 struct Completion {
     let sources: any CompletionSources
 
-    /// `statementBefore`: the unfinished statement's earlier lines, when it spans several.
-    func candidates(line: String, word: String, statementBefore: String = "") -> [String] {
+    /// `line`: the line up to the cursor; `after`: the rest of it (a FROM still to come
+    /// names the tables whose columns complete before it). `statementBefore`: the unfinished
+    /// statement's earlier lines, when it spans several.
+    func candidates(line: String, word: String, statementBefore: String = "", after: String = "") -> [String] {
         let words = DotCommands.tokenize(line)
         let atStart = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         if line.hasPrefix(".") {
-            if atStart { return DotCommands.names.filter { $0.hasPrefix(word) } }
+            if atStart { return Completion.matching(DotCommands.names, word) }
             guard case .command(let type) = DotCommands.resolve(words[0]) else { return [] }
             // The words before the one being completed.
             let before = Array(words.dropFirst().dropLast(line.hasSuffix(" ") || word.isEmpty ? 0 : 1))
             return argumentCandidates(type, before: before, word: word)
         }
-        return SQLCompletion(sources: sources).candidates(statement: statementBefore + line, word: word)
+        return SQLCompletion(sources: sources).candidates(statement: statementBefore + line, word: word, after: after)
+    }
+
+    /// The names that start with `word`, whatever the case; when none does, those that hold
+    /// its letters in order (`prj` → `Projects`, as litecli matches), the tightest first.
+    static func matching(_ names: [String], _ word: String) -> [String] {
+        let lower = word.lowercased()
+        let prefixed = names.filter { $0.lowercased().hasPrefix(lower) }
+        if !prefixed.isEmpty || lower.count < 2 { return prefixed }
+        func span(_ name: String) -> Int? {
+            var rest = Substring(lower)
+            var first: Int?
+            for (i, c) in name.lowercased().enumerated() where c == rest.first {
+                if first == nil { first = i }
+                rest = rest.dropFirst()
+                if rest.isEmpty { return i - first! }
+            }
+            return nil
+        }
+        return names.compactMap { n in span(n).map { (n, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
     }
 
     func argumentCandidates(_ type: any DotCommand.Type, before: [String], word: String) -> [String] {
@@ -62,14 +87,18 @@ struct Completion {
     func values(_ source: CompletionSource?, word: String) -> [String] {
         switch source {
         case nil: return []
-        case .words(let words)?: return words.filter { $0.hasPrefix(word) }
+        case .words(let words)?: return Completion.matching(words, word)
         case .versions(let pendingOnly)?: return sources.migrationVersions(pendingOnly: pendingOnly).map(String.init).filter { $0.hasPrefix(word) }
-        case .backups?: return sources.backupNames().filter { $0.hasPrefix(word) }
+        case .backedUpVersions?: return sources.backupVersions().map(String.init).filter { $0.hasPrefix(word) }
+        case .backups?: return Completion.matching(sources.backupNames(), word)
+        case .migrationFiles?:
+            let names = Completion.matching(sources.migrationFileNames(), word)
+            return names.isEmpty ? Completion.files(matching: word, extensions: ["sql"]) : names
         case .tables?:
             let names = sources.tableNames()
             let exact = names.filter { $0.hasPrefix(word) }
-            return !exact.isEmpty ? exact : names.filter { $0.lowercased().hasPrefix(word.lowercased()) }
-        case .commands?: return DotCommands.names.filter { $0.hasPrefix(word) || $0.hasPrefix("." + word) }
+            return !exact.isEmpty ? exact : Completion.matching(names, word)
+        case .commands?: return Completion.matching(DotCommands.names, word.hasPrefix(".") ? word : "." + word)
         case .files(let extensions)?: return Completion.files(matching: word, extensions: extensions)
         }
     }
@@ -103,6 +132,15 @@ extension Session: CompletionSources {
     func backupNames() -> [String] {
         let dir = (backupStore.directory as NSString).standardizingPath + "/"
         return ownBackups().map { $0.path.hasPrefix(dir) ? String($0.path.dropFirst(dir.count)) : $0.path }
+    }
+
+    func backupVersions() -> [Int] {
+        Array(Set(ownBackups().compactMap(\.schemaVersion))).sorted()
+    }
+
+    func migrationFileNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.migrationsPath)) ?? []
+        return names.filter { $0.lowercased().hasSuffix(".sql") }.sorted()
     }
 
     func tableNames() -> [String] {

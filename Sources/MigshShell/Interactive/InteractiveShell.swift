@@ -27,10 +27,14 @@ struct InteractiveShell {
         let history = InteractiveShell.historyPath()
         reader.loadHistory(history)
         var input = SQLInput()
+        // The lines of the entry being typed: a statement over several lines is one history
+        // entry, recalled whole.
+        var entry: [[UInt8]] = []
         // Completion sees the statement typed so far on earlier lines too (its FROM names the tables).
-        reader.completer = { [session] line, word in
+        reader.completer = { [session] line, word, after in
             Completion(sources: session).candidates(line: line, word: word,
-                                                    statementBefore: input.hasPending ? String(decoding: input.pending, as: UTF8.self) + "\n" : "")
+                                                    statementBefore: input.hasPending ? String(decoding: input.pending, as: UTF8.self) + "\n" : "",
+                                                    after: after)
         }
         // A temporary database (`:memory:`, "") leaves no file behind: its lines are not kept.
         let keepsHistory = !Session.isTemporary(session.configuration.databasePath)
@@ -50,6 +54,7 @@ struct InteractiveShell {
                     shell.out.write("^C\n")
                     shell.out.flush()
                     input.reset()
+                    entry = []
                     continue
                 }
                 // Ctrl-D
@@ -60,18 +65,30 @@ struct InteractiveShell {
                     let lines = input.pending.split(separator: 10, omittingEmptySubsequences: false)
                     shell.note("dropped the unfinished statement (no closing ;): \(String(decoding: lines.first ?? [], as: UTF8.self))\(lines.count > 1 ? " …" : "")")
                     input.reset()
+                    entry = []
                 }
                 if let code = quit() { return code }
                 continue
             }
-            if line.contains(where: { $0 != 32 && $0 != 9 }) { reader.addHistoryBytes(line) }
-            guard let unit = input.add(line) else { continue }
-            do {
-                _ = try shell.run(unit)
-            } catch let exit as ShellExit {
-                if let code = quit(exitCode: exit.code) { return code }
-            } catch {
-                shell.report(error)
+            if line.contains(where: { $0 != 32 && $0 != 9 }) || !entry.isEmpty { entry.append(line) }
+            // A recalled entry of several lines comes back as one: fed line by line, as typed.
+            for part in line.split(separator: 10, omittingEmptySubsequences: false) {
+                guard let unit = input.add(part) else { continue }
+                if !input.hasPending && !entry.isEmpty {
+                    let whole = Array(entry.joined(separator: [10]))
+                    if case .sql = unit { session.lastStatement = String(decoding: whole, as: UTF8.self) }
+                    reader.addHistoryBytes(whole)
+                    entry = []
+                    // Written at once: a terminal closed under the shell (SIGHUP) loses nothing.
+                    if keepsHistory { reader.saveHistory(history) }
+                }
+                do {
+                    _ = try shell.run(unit)
+                } catch let exit as ShellExit {
+                    if let code = quit(exitCode: exit.code) { return code }
+                } catch {
+                    shell.report(error)
+                }
             }
         }
     }

@@ -13,8 +13,9 @@ public protocol LineReader: AnyObject {
     func addHistoryBytes(_ line: [UInt8])
     func loadHistory(_ path: String)
     func saveHistory(_ path: String)
-    /// Completion candidates for the line typed so far and the word under the cursor.
-    var completer: ((_ line: String, _ word: String) -> [String])? { get set }
+    /// Completion candidates for the line up to the cursor, the word under the cursor, and
+    /// the rest of the line after the cursor.
+    var completer: ((_ line: String, _ word: String, _ after: String) -> [String])? { get set }
 }
 
 extension LineReader {
@@ -23,9 +24,10 @@ extension LineReader {
     public func addHistoryBytes(_ line: [UInt8]) { addHistory(String(decoding: line, as: UTF8.self)) }
 
     /// Asks a yes/no question: the lines before the last go to standard error, the last is
-    /// the prompt. End of input is no.
+    /// the prompt; on a terminal they wrap between words, as everything migsh says. End of
+    /// input is no.
     func askYesNo(_ prompt: String) -> Bool {
-        let lines = prompt.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = wrapText(prompt, width: Terminal.width(fd: 2, interactive: true)).split(separator: "\n", omittingEmptySubsequences: false)
         if lines.count > 1 {
             let err = OutputBuffer(fd: 2)
             err.write(lines.dropLast().joined(separator: "\n") + "\n")

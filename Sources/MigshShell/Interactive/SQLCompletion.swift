@@ -23,24 +23,25 @@ struct SQLCompletion {
         "rtrim(", "strftime(", "substr(", "sum(", "time(", "total(", "trim(", "typeof(", "upper(",
     ]
 
-    /// `statement`: the statement typed so far, including the current line.
-    func candidates(statement: String, word: String) -> [String] {
+    /// `statement`: the statement typed so far, including the current line up to the cursor;
+    /// `after`: the rest of the line (its FROM counts too).
+    func candidates(statement: String, word: String, after: String = "") -> [String] {
         let lowerWord = word.lowercased()
         if let dot = word.lastIndex(of: ".") {
             // alias.column or table.column
             let qualifier = String(word[..<dot])
             let prefix = String(word[word.index(after: dot)...]).lowercased()
-            let table = aliases(in: statement)[qualifier.lowercased()] ?? qualifier
+            let table = aliases(in: statement + after)[qualifier.lowercased()] ?? qualifier
             return sources.columnNames(of: table).filter { $0.lowercased().hasPrefix(prefix) }.map { qualifier + "." + $0 }
         }
         let previous = previousWord(in: statement, before: word)
         if let previous, SQLCompletion.tableContext.contains(previous) {
-            return sources.tableNames().filter { $0.lowercased().hasPrefix(lowerWord) }
+            return Completion.matching(sources.tableNames(), word)
         }
         if let previous, SQLCompletion.columnContext.contains(previous) || previous == "," || previous == "(" || previous == "=" {
-            let tables = Set(aliases(in: statement).values)
+            let tables = Set(aliases(in: statement + after).values)
             let columns = tables.isEmpty ? sources.columnNames() : tables.sorted().flatMap { sources.columnNames(of: $0) }
-            let names = unique(columns).filter { $0.lowercased().hasPrefix(lowerWord) }
+            let names = Completion.matching(unique(columns), word)
             let extra = SQLCompletion.functions.filter { $0.hasPrefix(lowerWord) && !lowerWord.isEmpty }
             return names + extra
         }

@@ -1,19 +1,25 @@
 import Foundation
 /// migsh's own listings as columns: padded, two spaces apart, and — on a terminal — fitted to
 /// its width by shortening the cells of the columns chosen to shrink (a description, a
-/// path) with `…`, never by letting the terminal wrap them mid-word. Batch and `--json`
-/// output stay complete (`width` nil).
+/// statement, an error text) with `…`. An identifier or a file name a person would copy is
+/// never shortened: when the table cannot fit without that, each row becomes a block of
+/// `title | value` lines (psql's expanded display), where prose wraps between words. Batch
+/// and `--json` output stay complete (`width` nil).
 struct TextTable {
     struct Column {
         var title: String
         /// Shortened first when the table is wider than the terminal.
         var shrinks = false
-        /// Shortened in the middle, keeping the end (a file name's date and extension).
+        /// Shortened in the middle, keeping the end.
         var keepsEnd = false
-        init(_ title: String, shrinks: Bool = false, keepsEnd: Bool = false) {
+        /// Prose (an error, a description): in a block, it wraps between words rather than
+        /// being shortened.
+        var wraps = false
+        init(_ title: String, shrinks: Bool = false, keepsEnd: Bool = false, wraps: Bool = false) {
             self.title = title
-            self.shrinks = shrinks
+            self.shrinks = shrinks || wraps
             self.keepsEnd = keepsEnd
+            self.wraps = wraps
         }
     }
 
@@ -31,19 +37,18 @@ struct TextTable {
         for row in rows { for (i, cell) in row.enumerated() where i < n { widths[i] = max(widths[i], cell.count) } }
         if let width {
             var total = widths.reduce(0, +) + 2 * (n - 1)
-            let floors = columns.indices.map { max(columns[$0].title.count, min(widths[$0], 8)) }
+            let floors = columns.indices.map { max(columns[$0].title.count, min(widths[$0], 10)) }
             // The widest shrinking column loses a column at a time, so they shrink together;
-            // then, if need be, the others from the right.
-            let shrinking = columns.indices.filter { columns[$0].shrinks }
-            while total > width, let i = shrinking.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) {
-                widths[i] -= 1
-                total -= 1
+            // a statement or a name before prose (an error's text is what a person came for).
+            for prose in [false, true] {
+                let shrinking = columns.indices.filter { columns[$0].shrinks && columns[$0].wraps == prose }
+                while total > width, let i = shrinking.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) {
+                    widths[i] -= 1
+                    total -= 1
+                }
             }
-            for i in columns.indices.reversed() where total > width && !columns[i].shrinks {
-                let cut = min(widths[i] - floors[i], total - width)
-                widths[i] -= cut
-                total -= cut
-            }
+            // The rest cannot shrink: one block a row.
+            if total > width { return records(width: width) }
         }
         func line(_ cells: [String]) -> String {
             var out = ""
@@ -58,6 +63,38 @@ struct TextTable {
         return ([line(columns.map(\.title))] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
+    /// psql's expanded display: `-[ RECORD 1 ]`, then one `title | value` line per column;
+    /// prose wraps under its value, other shrinking cells are shortened, the rest stay whole
+    /// (an identifier longer than the terminal is the terminal's to wrap).
+    /// `showsEmpty`: a line for an empty value too (a query's NULL), not only for the filled ones.
+    func records(width: Int, showsEmpty: Bool = false) -> String {
+        let titleWidth = columns.map(\.title.count).max() ?? 0
+        let valueWidth = max(8, width - titleWidth - 3)
+        // The rule under each record's title as wide as its widest line, the terminal at most.
+        let widest = titleWidth + 3 + (rows.flatMap { $0 }.map(\.count).max() ?? 0)
+        var text = ""
+        for (r, row) in rows.enumerated() {
+            let head = "-[ RECORD \(r + 1) ]"
+            text += head + String(repeating: "-", count: max(0, min(width, widest) - head.count)) + "\n"
+            for (i, column) in columns.enumerated() {
+                let cell = i < row.count ? row[i] : ""
+                if cell.isEmpty && !showsEmpty { continue }
+                let title = column.title.padding(toLength: titleWidth, withPad: " ", startingAt: 0) + " | "
+                var lines = [cell]
+                if column.wraps {
+                    lines = TextLayout.wrapLine(cell, width: valueWidth, hang: "")
+                } else if column.shrinks && cell.count > valueWidth {
+                    lines = [TextTable.shorten(cell, to: valueWidth, keepingEnd: column.keepsEnd)]
+                }
+                text += title + lines[0] + "\n"
+                for more in lines.dropFirst() {
+                    text += String(repeating: " ", count: titleWidth) + " | " + more + "\n"
+                }
+            }
+        }
+        return text
+    }
+
     /// `text` in `width` characters with `…`: its start, or its start and end.
     static func shorten(_ text: String, to width: Int, keepingEnd: Bool) -> String {
         guard width > 1 else { return String(text.prefix(width)) }
@@ -65,31 +102,4 @@ struct TextTable {
         let tail = (width - 1) * 2 / 3
         return String(text.prefix(width - 1 - tail)) + "…" + String(text.suffix(tail))
     }
-}
-
-/// Text made to fit `width` columns: a longer line breaks between words, its continuation
-/// indented under the line's own indentation (plus two); nothing changes without a width. A
-/// single word longer than the width (a path, a hash) stays whole.
-func wrapText(_ text: String, width: Int?) -> String {
-    guard let width, width > 20 else { return text }
-    var out: [String] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        guard line.count > width else { out.append(String(line)); continue }
-        let indent = String(line.prefix { $0 == " " })
-        var current = indent
-        var first = true
-        for word in line.dropFirst(indent.count).split(separator: " ") {
-            if first {
-                current += word
-                first = false
-            } else if current.count + 1 + word.count > width {
-                out.append(current)
-                current = indent + "  " + word
-            } else {
-                current += " " + word
-            }
-        }
-        out.append(current)
-    }
-    return out.joined(separator: "\n")
 }

@@ -1,7 +1,7 @@
 import MigshCore
 
 /// The spec's "DATABASE UPDATE REQUIRED" confirmation (§4.2), for `.apply` and the start-up
-/// check; on a terminal each migration's line is shortened with `…` to fit.
+/// check; on a terminal each migration's line wraps between words, under its text.
 enum UpdateRequired {
     static func text(_ plan: MigrationPlan, width: Int? = nil, applicationRequires: Int? = nil) -> String {
         var text = """
@@ -18,9 +18,7 @@ enum UpdateRequired {
         }
         text += "\nThe following updates will be applied:\n\n"
         for m in plan.pending {
-            var line = "• Version \(m.version): \(m.description)"
-            if let width, line.count > width { line = String(line.prefix(width - 1)) + "…" }
-            text += line + "\n"
+            text += wrapText("• Version \(m.version): \(m.description)", width: width) + "\n"
         }
         text += "\nA backup will be created before updating.\n"
         return text

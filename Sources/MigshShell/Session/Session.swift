@@ -53,6 +53,10 @@ final class Session {
     var bail = false
     var echo = false
     var timer = false
+    /// `.pager`: when the interactive shell pages long output.
+    var pager = PagerSetting.auto
+    /// The last statement typed in the interactive shell, for `.edit`.
+    var lastStatement: String?
     var showChanges = false
     /// `.eqp`: 0 off, 1 on, 2 trigger, 3 full (sqlite3's autoEQP).
     var eqp = 0

@@ -11,8 +11,14 @@ extension Shell {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             out.write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
         } else {
-            let t = wrap ? wrapText(text(), width: outputWidth) : text()
-            out.write(t.hasSuffix("\n") || t.isEmpty ? t : t + "\n")
+            var t = wrap ? wrapText(text(), width: outputWidth) : text()
+            if !t.hasSuffix("\n") && !t.isEmpty { t += "\n" }
+            if pages(t) {
+                out.flush()
+                progress.clear()
+                if Pager.show(t) { return }
+            }
+            out.write(t)
         }
         out.flush()
     }

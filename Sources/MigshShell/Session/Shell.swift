@@ -52,26 +52,28 @@ final class Shell {
         if let line {
             location = "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
         }
-        Shell.writeError(error, location: location, to: err)
+        Shell.writeError(error, location: location, to: err,
+                         width: Terminal.width(fd: err.fileDescriptor, interactive: session.configuration.interactive))
     }
 
-    /// `Error: [location]message`, then the details indented, on standard error.
-    static func writeError(_ error: any Error, location: String = "", to err: OutputBuffer) {
+    /// `Error: [location]message`, then the details indented, on standard error; on a
+    /// terminal (`width`) the words wrap, the SQL under a caret never does.
+    static func writeError(_ error: any Error, location: String = "", to err: OutputBuffer, width: Int? = nil) {
         let prefix = Colour.red("Error:") + " " + location
         if let e = error as? MigshError {
-            err.write(prefix + e.message + "\n")
+            err.write(wrapText(prefix + e.message, width: width) + "\n")
             if let sql = e.sql, e.resultCode != nil, e.sqlOffset != nil {
                 // A statement SQLite refused (in a migration, say): sqlite3's caret under the spot.
                 let context = SQLErrorContext.render(sql: sql, offset: e.sqlOffset)
                 if !context.isEmpty { err.write(String(context.dropFirst()) + "\n") }
             }
-            for d in e.details { err.write("  " + d + "\n") }
-            for h in e.hints { err.write("  " + h.text + "\n") }
+            for d in e.details { err.write(wrapText("  " + d, width: width) + "\n") }
+            for h in e.hints { err.write(wrapText("  " + h.text, width: width) + "\n") }
             if e.code == .damaged && e.details.isEmpty {
-                err.write("  The database is damaged. Investigate with .diff and .check; restore a verified backup with .restore (.backups lists them).\n")
+                err.write(wrapText("  The database is damaged. Investigate with .diff and .check; restore a verified backup with .restore (.backups lists them).", width: width) + "\n")
             }
         } else {
-            err.write(prefix + "\(error)\n")
+            err.write(wrapText(prefix + "\(error)", width: width) + "\n")
         }
         err.flush()
     }
@@ -260,6 +262,7 @@ final class Shell {
                 if cursor.pointee == 0 { break }
                 let wasInTransaction = session.inTransaction
                 let started = DispatchTime.now()
+                let cpuStarted = session.timer ? CPUTime.now() : nil
                 // Interactive only: learn from SQLite's authorizer what the statement does.
                 let classify = session.confirmsDestructiveSQL && !wasInTransaction
                 // A scratch session: learn from it which statements rename (SQLITE_ALTER_TABLE).
@@ -323,6 +326,10 @@ final class Shell {
                     case 1: try formatter.writeExplain(statement)
                     case 2: try formatter.writeQueryPlan(statement)
                     default:
+                        // psql's `\x auto`, on a terminal only: a table wider than it, one record a block.
+                        if let width = expandedWidth, try ExpandedResults.write(statement, width: width, settings: session.output, to: out) {
+                            break
+                        }
                         let rows = try formatter.write(statement)
                         // sqlite3 pads .width with zeros up to a columnar result's column count.
                         let columns = statement.columnCount
@@ -348,7 +355,9 @@ final class Shell {
                 }
                 let changed = db.totalChanges - before
                 if session.timer {
-                    out.write(String(format: "Run Time: real %.3f\n", Double(elapsedMS(since: started)) / 1000))
+                    // sqlite3's line: wall clock to the millisecond, then the process's user and system CPU.
+                    let cpu = CPUTime.now().since(cpuStarted ?? CPUTime.now())
+                    out.write(String(format: "Run Time: real %.3f user %f sys %f\n", Double(elapsedMS(since: started)) / 1000, cpu.user, cpu.system))
                 }
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
@@ -504,4 +513,19 @@ struct FileLineSource: LineSource {
         if len > 0 && ptr[len - 1] == 13 { len -= 1 }
         return Array(UnsafeRawBufferPointer(start: ptr, count: len))
     }
+}
+
+/// The process's user and system CPU time (getrusage), for `.timer`.
+struct CPUTime {
+    var user: Double
+    var system: Double
+
+    static func now() -> CPUTime {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return CPUTime(user: seconds(usage.ru_utime), system: seconds(usage.ru_stime))
+    }
+
+    func since(_ start: CPUTime) -> CPUTime { CPUTime(user: user - start.user, system: system - start.system) }
 }

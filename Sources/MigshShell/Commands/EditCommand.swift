@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MigshCore
+
+/// `.edit`: the last statement in `$VISUAL`, else `$EDITOR`, else `vi` (psql's `\e`); what the
+/// editor leaves is shown and run, as if typed. Interactive only: a script has no terminal to
+/// edit in.
+struct EditCommand: DotCommand {
+    static let configuration = CommandConfiguration(
+        commandName: ".edit",
+        abstract: "Edit the last statement in $VISUAL or $EDITOR (else vi), then run what the editor leaves (interactive only).",
+        discussion: "Example: .edit")
+
+    func run(in shell: Shell) throws {
+        let session = shell.session
+        guard session.configuration.interactive, isatty(0) != 0 else {
+            throw MigshError(.usage, ".edit needs the interactive shell (a terminal)")
+        }
+        let env = Environment.process
+        let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("migsh-edit-\(getpid())-\(UUID().uuidString).sql").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw MigshError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { unlink(path) }
+        let text = session.lastStatement.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? ""
+        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, text.utf8.count) }
+        close(fd)
+        guard written == text.utf8.count else { throw MigshError(.io, "cannot write \(path)") }
+        shell.out.flush()
+        let status = system("\(editor) '\(path)'")
+        guard status == 0 else {
+            throw MigshError(.io, "the editor (\(editor)) exited with status \(status); nothing was run")
+        }
+        guard let edited = FileManager.default.contents(atPath: path), edited.contains(where: { $0 > 32 }) else {
+            shell.note("the editor left nothing to run")
+            return
+        }
+        // Shown, then run line by line as typed input is.
+        shell.out.write(String(decoding: edited, as: UTF8.self) + (edited.last == 10 ? "" : "\n"))
+        shell.out.flush()
+        var input = SQLInput()
+        var lines = edited.split(separator: 10, omittingEmptySubsequences: false)
+        if edited.last == 10 { lines.removeLast() }
+        for line in lines {
+            if let unit = input.add(line) { _ = try shell.run(unit) }
+        }
+        if input.hasPending {
+            shell.note("not run: the statement has no closing ; (.edit again to finish it)")
+        }
+        session.lastStatement = String(decoding: edited, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

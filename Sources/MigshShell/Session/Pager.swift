@@ -1,0 +1,47 @@
+import Foundation
+import MigshCore
+
+/// The pager of the interactive shell (psql's and litecli's habit): text for a person that is
+/// taller than the screen goes through `$PAGER`, else `less -FRX` (which quits by itself when
+/// the text fits, keeps colours, and leaves the text on the screen).
+enum Pager {
+    static var command: String {
+        let pager = (Environment.process["PAGER"] ?? "").trimmingCharacters(in: .whitespaces)
+        return pager.isEmpty ? "less -FRX" : pager
+    }
+
+    /// The terminal's height in rows, when standard output is one.
+    static func height(fd: Int32) -> Int? {
+        guard isatty(fd) != 0 else { return nil }
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
+    }
+
+    /// The rows `text` takes on a terminal `width` columns wide (a long line takes several).
+    static func rows(_ text: String, width: Int) -> Int {
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).reduce(0) { sum, line in
+            sum + max(1, (TextLayout.visibleCount(String(line)) + width - 1) / max(1, width))
+        }
+    }
+
+    /// Shows `text` through the pager; false when the pager could not be started (the caller
+    /// then writes the text itself).
+    static func show(_ text: String) -> Bool {
+        guard let stream = popen(command, "w") else { return false }
+        let bytes = Array(text.utf8)
+        // A pager quit early (q) closes its end: the rest is dropped (SIGPIPE is ignored).
+        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stream) }
+        return pclose(stream) != -1
+    }
+}
+
+extension Shell {
+    /// True when text of `rows` rows goes through the pager: an interactive session writing to
+    /// the terminal (not `.output`, not --json), and `.pager` on, or auto and taller than the screen.
+    func pages(_ text: String) -> Bool {
+        guard session.configuration.interactive, !json, session.redirection == nil, out.fileDescriptor == 1,
+              session.pager != .off, let width = outputWidth, let height = Pager.height(fd: 1) else { return false }
+        return session.pager == .on || Pager.rows(text, width: width) >= height
+    }
+}
