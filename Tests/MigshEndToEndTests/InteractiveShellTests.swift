@@ -1,10 +1,11 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// The interactive shell, driven through a real terminal (tmux) as a person would: the
 /// startup check, prompts, multi-line input, history, completion, the quit question,
 /// Ctrl-C and the confirmation of destructive SQL.
-@Suite("Interactive shell (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
+@Suite("Interactive shell (tmux)", .serialized, .enabled(if: shouldRun(needing: tmuxIsAvailable), "tmux is not installed"))
 struct InteractiveShellTests {
     static let databaseName = "nukeworks_db.sqlite"
 
