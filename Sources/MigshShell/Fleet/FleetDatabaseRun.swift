@@ -28,9 +28,9 @@ enum FleetDatabaseRun {
             session = try Session(configuration: configuration, out: out, err: err)
         } catch {
             Shell.writeError(error, to: err)
-            let code = Shell.exitCode(for: error)
+            let code = ExitStatus(error)
             entry.exitCode = code
-            entry.outcome = FleetEntry.Outcome(exitCode: code)
+            entry.outcome = FleetEntry.Outcome(code)
             entry.state = state(of: error)
             entry.error = (error as? MigshError)?.message ?? "\(error)"
             entry.durationMS = elapsedMS(since: clock)
@@ -59,7 +59,7 @@ enum FleetDatabaseRun {
         shell.onUnit = activity
         let code = MigshMain.runInput(o, commands: commands, shell: shell, interactive: false, lineReader: nil)
         entry.exitCode = code
-        entry.outcome = FleetEntry.Outcome(exitCode: code)
+        entry.outcome = FleetEntry.Outcome(code)
         entry.versionAfter = session.currentVersion
         entry.backups = session.backupsTaken
         entry.error = shell.firstError

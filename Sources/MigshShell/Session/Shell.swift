@@ -14,7 +14,7 @@ final class Shell {
     /// The number of the input line last read by the running script (sqlite3's p->lineno).
     var currentLine = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
-    var failureCode: Int32 = 0
+    var failureCode: ExitStatus = .success
     /// A failed write to standard output was reported (`standardOutputFailure()`).
     private var standardOutputFailureReported = false
     /// The first error reported, without its details (a fleet run's report names it).
@@ -74,16 +74,6 @@ final class Shell {
         err.flush()
     }
 
-    static func exitCode(for error: any Error) -> Int32 {
-        if let exit = error as? ShellExit { return exit.code }
-        guard let e = error as? MigshError else { return 1 }
-        switch e.code {
-        case .databaseTooNew: return 3
-        case .migrationFailed: return 4
-        default: return 1
-        }
-    }
-
     /// Runs one unit (a dot-command line or complete SQL). Returns false on failure.
     /// `ShellExit` propagates.
     /// `echo`: false for COMMAND arguments and `-cmd`, which sqlite3 never echoes.
@@ -131,7 +121,7 @@ final class Shell {
         }
         if session.redirection != nil, let problem = session.afterUnit() {
             report(problem, line: inScript ? line : nil)
-            if failureCode == 0 { failureCode = 1 }
+            failureCode = failureCode.keepingFirstFailure(.failure)
             return false
         }
         return ok
@@ -148,7 +138,7 @@ final class Shell {
             if name == ".nonce" {
                 guard words.count == 2 else {
                     err.write("Usage: .nonce NONCE\n")
-                    if failureCode == 0 { failureCode = 1 }
+                    failureCode = failureCode.keepingFirstFailure(.failure)
                     return false
                 }
                 guard let nonce = session.configuration.nonce, words[1] == nonce else {
@@ -177,8 +167,7 @@ final class Shell {
                                       durationMS: elapsedMS(since: started)))
             // A diff's differences are its output, already printed: the status says so, no error line.
             if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
-            let code = Shell.exitCode(for: error)
-            if failureCode == 0 || code > 1 { failureCode = code }
+            failureCode = failureCode.keepingFirstFailure(ExitStatus(error))
             return false
         }
     }
@@ -191,7 +180,7 @@ final class Shell {
         err.write("line \(inScript ? currentLine : 0): \(message)\n")
         err.flush()
         session.log(Audit.Command(command: trimmedSQL(unit), outcome: "refused", error: message, durationMS: nil))
-        throw ShellExit(code: 1)
+        throw ShellExit(exitStatus: .failure)
     }
 
     /// Standard output that refused what was written to it (ENOSPC, EIO, EFBIG), said once:
@@ -397,7 +386,7 @@ final class Shell {
             session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: decoded))
         }
         err.flush()
-        if failureCode == 0 { failureCode = 1 }
+        failureCode = failureCode.keepingFirstFailure(.failure)
     }
 
     // MARK: Scripts
@@ -429,13 +418,13 @@ final class Shell {
 
     /// The end of a non-interactive session: an open transaction is rolled back, said on
     /// standard error, and the exit status is 1 — never a silent commit or rollback.
-    func finishBatch() -> Int32 {
+    func finishBatch() -> ExitStatus {
         if session.inTransaction {
             try? session.db.execute("ROLLBACK")
             err.write("Error: the script ended with a transaction open; it was rolled back (add COMMIT to keep the changes)\n")
             err.flush()
             session.log(Audit.Rollback(reason: "script ended with a transaction open"))
-            if failureCode == 0 { failureCode = 1 }
+            failureCode = failureCode.keepingFirstFailure(.failure)
         }
         return failureCode
     }
