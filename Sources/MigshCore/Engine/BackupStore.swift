@@ -36,7 +36,8 @@ public struct BackupStore: Sendable {
         /// The identity of the database it was taken from (`DatabaseIdentity`), from its
         /// manifest or from the copy itself.
         public var sourceID: String?
-        public var reason: String?
+        /// Why it was taken (nil: a file without a manifest, or a reason this version does not know).
+        public var reason: Reason?
         /// A raw copy of a damaged database (`.restore` of a damaged one keeps it as evidence).
         public var damaged: Bool
     }
@@ -210,7 +211,7 @@ public struct BackupStore: Sendable {
                                     reason: reason.rawValue, sizeBytes: size, integrity: "ok")
             try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
             return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
-                          source: manifest.source, sourceID: id, reason: reason.rawValue, damaged: false)
+                          source: manifest.source, sourceID: id, reason: reason, damaged: false)
         } catch var error as MigshError {
             if error.code != .busy && error.code != .damaged && error.code != .notADatabase { error.code = .backupFailed }
             error.message = "backup failed, nothing was changed: " + error.message
@@ -303,7 +304,7 @@ public struct BackupStore: Sendable {
         }
         let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
-                      source: manifest?.source, sourceID: id, reason: manifest?.reason, damaged: manifest?.damaged ?? false)
+                      source: manifest?.source, sourceID: id, reason: manifest.flatMap { Reason(rawValue: $0.reason) }, damaged: manifest?.damaged ?? false)
     }
 
     /// A raw copy of a damaged database — its file and its `-wal` and `-journal` — kept as
@@ -336,7 +337,7 @@ public struct BackupStore: Sendable {
                                 reason: BackupStore.Reason.preRestore.rawValue, sizeBytes: size, integrity: reason, damaged: true)
         try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: nil, source: manifest.source,
-                      sourceID: sourceID, reason: manifest.reason, damaged: true)
+                      sourceID: sourceID, reason: .preRestore, damaged: true)
     }
 
     /// Removes a backup and its manifest (a restore that did not happen leaves no files).

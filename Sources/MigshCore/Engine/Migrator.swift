@@ -18,7 +18,6 @@ import Foundation
 public struct Migrator {
     public struct Options: Sendable {
         public var targetVersion: Int
-        public var dryRun = false
         /// Skips the pre-apply backup (used by the benchmark only to time the apply step).
         public var skipBackup = false
         public var user: String
@@ -96,11 +95,6 @@ public struct Migrator {
         return scripts
     }
 
-    public func plan(options: Options) throws -> MigrationPlan {
-        let current = try SchemaVersionTable.currentVersion(db, knownVersions: folder.highestVersion)
-        return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: options.targetVersion)
-    }
-
     /// The scripts `.apply --resume` runs: for each migration of the resume plan, the
     /// statements the evidence shows have not run; then the pending migrations after it.
     public func resumeScripts(_ resume: ResumePlan, plan: MigrationPlan) throws -> [MigrationScript] {
@@ -135,8 +129,8 @@ public struct Migrator {
         let scripts = try resume.map { try resumeScripts($0, plan: plan) } ?? validatedScripts(plan)
         let warnings = scripts.flatMap { s in s.warnings.map { "\(s.migration.fileName): \($0)" } }
         var report = Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
-                            backup: nil, dryRun: options.dryRun, warnings: warnings)
-        if options.dryRun || scripts.isEmpty { return report }
+                            backup: nil, dryRun: false, warnings: warnings)
+        if scripts.isEmpty { return report }
 
         let ((), backup) = try locked(expectedVersion: plan.currentVersion, options: options, reason: .preApply, events: events) { backup in
             let maxBefore = try SchemaVersionTable.read(db).maxVersion

@@ -50,7 +50,7 @@ public struct Investigation {
     /// version's, so a failed resume's own backup never displaces the one from before the
     /// trouble (it stays listed as the newest).
     func restoreOptions(preferring version: Int?) -> [WayOut] {
-        let usable = backups.filter { $0.reason != BackupStore.Reason.preRestore.rawValue }
+        let usable = backups.filter { $0.reason != .preRestore }
         var chosen: [BackupStore.Backup] = []
         if let version, let b = usable.last(where: { $0.schemaVersion == version && holds(version, $0) }) { chosen.append(b) }
         if let newest = usable.last, !chosen.contains(newest) { chosen.append(newest) }
@@ -307,7 +307,7 @@ fileprivate final class Judge {
         var verdict = base(.unknown, "the live schema matches no version and no partially applied migration; nearest is version \(best) (\(bestCount) object\(bestCount == 1 ? "" : "s") differ\(bestCount == 1 ? "s" : "")); Schema_Version says \(r)")
         verdict.nearestVersion = best
         verdict.nearestDifferences = bestCount
-        let tables = SchemaDiff(live: live, expected: expected.versions[r]).changes.filter { $0.kind == "table" }.map(\.name)
+        let tables = SchemaDiff(live: live, expected: expected.versions[r]).changes.filter { $0.kind == .table }.map(\.name)
         verdict.noSafeOption = tables.isEmpty
             ? "the schema differs from every version in ways migsh cannot name as one migration's"
             : "the differences from version \(r) hold data (table\(tables.count == 1 ? "" : "s") \(tables.joined(separator: ", "))), so no change to the schema can be made without assuming what they mean"

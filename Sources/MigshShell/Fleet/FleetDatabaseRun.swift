@@ -41,6 +41,8 @@ enum FleetDatabaseRun {
         // through statement 4" is what a support team needs to see, not "at v5, 3 pending").
         entry.versionBefore = session.currentVersion
         var investigated = false
+        // Why the version could not be read, when it could not: a lock or damage is said as such.
+        var unreadable: MigshError.Code?
         do {
             let status = try session.versionStatus(folder)
             entry.state = state(of: status)
@@ -53,6 +55,7 @@ enum FleetDatabaseRun {
             }
         } catch {
             entry.state = state(of: error)
+            unreadable = (error as? MigshError)?.code
         }
         MigshMain.prepare(session, o, interactive: false)
         let shell = Shell(session: session)
@@ -68,7 +71,7 @@ enum FleetDatabaseRun {
         // their changes, drift).
         if entry.outcome == .failed, let code = shell.firstErrorCode, code == .busy || code == .damaged {
             entry.state = state(of: MigshError(code, entry.error ?? ""))
-        } else if entry.outcome == .failed, !investigated, entry.versionBefore != nil, !entry.state.hasPrefix("busy"), !entry.state.hasPrefix("damaged"),
+        } else if entry.outcome == .failed, !investigated, entry.versionBefore != nil, unreadable != .busy, unreadable != .damaged,
            !session.inTransaction, let verdict = try? session.investigation(folder).verdict(), verdict.state != .consistent {
             entry.verdict = verdict.state.rawValue
             entry.state = state(of: verdict)

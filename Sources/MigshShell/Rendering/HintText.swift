@@ -7,10 +7,8 @@ extension MigshError.Hint {
     var text: String {
         switch self {
         case .investigate: return "Investigate with .diff: it names the state and the safe way out."
-        case .restoreByHand(let backup): return "Restore the backup with: .restore \(quoteArgument(backup))"
         case .chooseAuditLog: return "Choose another file with --audit FILE."
         case .chooseMigrationsFolder: return "Give the folder with --migrations DIR or $MIGSH_MIGRATIONS."
-        case .applyAgain: return "Then run .apply again."
         case .finishTransaction: return "COMMIT or ROLLBACK the open transaction first."
         }
     }
