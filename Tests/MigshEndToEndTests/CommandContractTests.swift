@@ -162,3 +162,28 @@ struct OneJSONDocumentTests {
         }
     }
 }
+
+/// The spec's §7.2 hints after a failed migration, chosen by SQLite's result code.
+@Suite("A failed migration names the spec's cause")
+struct MigrationFailureHintTests {
+    static let cases: [(body: String, cause: String)] = [
+        ("ALTER TABLE Users ADD COLUMN email TEXT;", "Cause: the migration was partially applied before."),
+        ("ALTER TABLE No_Such_Table ADD COLUMN x TEXT;", "Cause: a previous migration did not complete."),
+    ]
+
+    @Test("duplicate column → partially applied before; no such table → a previous migration did not complete; exit 4",
+          arguments: cases.indices)
+    func cause(index: Int) throws {
+        let c = Self.cases[index]
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/migrations"
+            try ReliabilityKit.migrationsFolder(folder, adding: ["009_fails.sql": Data(ReliabilityKit.migrationText(9, body: c.body).utf8)])
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            let result = try migsh(["-m", folder, db, ".apply --yes"])
+            #expect(result.status == 4, "\(result)")
+            #expect(result.stderr.contains(c.cause), "\(result)")
+            #expect(schemaVersion(db) == "8")
+        }
+    }
+}

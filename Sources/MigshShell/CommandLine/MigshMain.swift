@@ -297,8 +297,8 @@ public enum MigshMain {
             case .nullValue(let text): session.output.nullValue = text
             case .header(let on): session.output.setHeaders(on)
             case .echo: session.echo = true
-            case .eqp(let level): session.eqp = level
-            case .stats: session.stats = 1
+            case .eqp(let level): session.eqp = EQPMode(level: level)
+            case .stats: session.stats = .on
             case .command(let command):
                 // As sqlite3's -cmd: not echoed, errors without a line number.
                 if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {

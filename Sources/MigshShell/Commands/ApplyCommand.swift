@@ -176,7 +176,7 @@ struct ApplyCommand: DotCommand {
                 }
             }
             progress.end()
-            session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: report.toVersion, outcome: "ok",
+            session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: report.toVersion, outcome: .ok,
                                                          backup: report.backup?.path ?? skipped),
                                     target: plan.requiredVersion, applied: report.applied.map(\.file), resumed: resume))
             try shell.emit(report) {
@@ -186,7 +186,7 @@ struct ApplyCommand: DotCommand {
             }
         } catch let error as MigshError {
             session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: session.currentVersion,
-                                                         outcome: "error", error: error.message, backup: error.backupPath ?? skipped),
+                                                         outcome: .error, error: error.message, backup: error.backupPath ?? skipped),
                                     target: plan.requiredVersion, applied: [], resumed: resume))
             var e = error
             if e.code == .migrationFailed { e.message = "MIGRATION FAILED: " + e.message }

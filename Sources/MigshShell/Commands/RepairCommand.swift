@@ -39,13 +39,13 @@ struct RepairCommand: DotCommand {
         do {
             let result = try migrator.repair(version: version, expected: expected, options: options)
             if let b = result.backup { session.noteBackup(b.path) }
-            session.log(Audit.Repair(version: version, statements: result.statements, outcome: "ok", backup: result.backup?.path))
+            session.log(Audit.Repair(version: version, statements: result.statements, outcome: .ok, backup: result.backup?.path))
             try shell.emit(result) {
                 "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"
                     + (result.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
             }
         } catch let error as MigshError {
-            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: "error", error: error.message, backup: error.backupPath))
+            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: .error, error: error.message, backup: error.backupPath))
             var e = error
             if let path = error.backupPath { e.details.append("Backup location: \(path)") }
             throw e

@@ -75,7 +75,7 @@ struct RestoreCommand: DotCommand {
             }
             shell.progress.end()
             session.noteBackup(report.previousStateBackup.path)
-            session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
+            session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: .ok,
                                                            backup: report.previousStateBackup.path),
                                       restoredFrom: report.restoredFrom, fromOtherDatabase: report.fromOtherDatabase))
             try shell.emit(report) {
@@ -87,7 +87,7 @@ struct RestoreCommand: DotCommand {
             }
         } catch let error as MigshError {
             session.log(Audit.Restore(change: Audit.Change(versionBefore: session.currentVersion, versionAfter: session.currentVersion,
-                                                           outcome: "error", error: error.message),
+                                                           outcome: .error, error: error.message),
                                       restoredFrom: candidate.backup.path, fromOtherDatabase: candidate.fromOtherDatabase))
             throw error
         }

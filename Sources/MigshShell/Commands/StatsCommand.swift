@@ -18,13 +18,14 @@ struct StatsCommand: DotCommand {
             return
         }
         switch value {
-        case "stmt": shell.session.stats = 2
-        case "vmstep": shell.session.stats = 3
+        case "stmt": shell.session.stats = .stmt
+        case "vmstep": shell.session.stats = .vmstep
         default:
             if let number = Int(value) {
-                shell.session.stats = number == 0 ? 0 : (number == 2 || number == 3 ? number : 1)
+                // sqlite3: 0 off, 2 stmt, 3 vmstep, any other number on.
+                shell.session.stats = [0: .off, 2: .stmt, 3: .vmstep][number] ?? .on
             } else {
-                shell.session.stats = try booleanValue(value, in: shell) ? 1 : 0
+                shell.session.stats = try booleanValue(value, in: shell) ? .on : .off
             }
         }
     }
@@ -37,7 +38,7 @@ struct StatsCommand: DotCommand {
             out.write(label.padding(toLength: max(36, label.count), withPad: " ", startingAt: 0) + " " + value + "\n")
         }
         let stmt = statement?.sqliteHandle
-        if let stmt, shell.session.stats == 2 {
+        if let stmt, shell.session.stats == .stmt {
             let n = sqlite3_column_count(stmt)
             line("Number of output columns:", "\(n)")
             func text(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "(null)" }
@@ -49,7 +50,7 @@ struct StatsCommand: DotCommand {
                 line("Column \(i) origin name:", text(sqlite3_column_origin_name(stmt, i)))
             }
         }
-        if shell.session.stats == 3 {
+        if shell.session.stats == .vmstep {
             if let stmt { out.write("VM-steps: \(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0))\n") }
             return
         }

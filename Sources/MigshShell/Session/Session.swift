@@ -54,12 +54,12 @@ final class Session {
     var echo = false
     var timer = false
     var showChanges = false
-    /// `.eqp`: 0 off, 1 on, 2 trigger, 3 full (sqlite3's autoEQP).
-    var eqp = 0
+    /// `.eqp` (sqlite3's autoEQP).
+    var eqp = EQPMode.off
     /// `.explain`: EXPLAIN output laid out as sqlite3 does (auto), always (on), never (off).
     var explain: ExplainSetting = .auto
-    /// `.stats`: 0 off, 1 on, 2 stmt, 3 vmstep.
-    var stats = 0
+    /// `.stats`.
+    var stats = StatsMode.off
     /// Standard output, or the file or pipe `.output` / `.once` named.
     var out: OutputBuffer
     /// Standard output (or the fleet's capture), where `.output` with no argument returns.
@@ -318,7 +318,7 @@ final class Session {
     }
 
     /// Records one SQL statement (the hot path of scripts).
-    func logStatement(_ sql: String, outcome: String, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
+    func logStatement(_ sql: String, outcome: Audit.Outcome, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
         do {
             try audit.appendStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error)
             if !inTransaction { try audit.flush() }
@@ -347,4 +347,19 @@ enum MigshVersion {
     static let current = "0.2.0"
     /// `migsh 0.2.0 (SQLite 3.40.1)`, for --version.
     static var description: String { "migsh \(current) (SQLite \(String(cString: sqlite3_libversion())))" }
+}
+
+/// `.eqp`: the query plan before each statement's rows; `trigger` adds triggers' plans,
+/// `full` the bytecode too. In sqlite3's order (its autoEQP levels 0…3).
+enum EQPMode: String, CaseIterable, Comparable, Sendable {
+    case off, on, trigger, full
+    /// sqlite3's number for the level (`.eqp 2`), clamped to 0…3.
+    init(level: Int) { self = Self.allCases[min(max(level, 0), Self.allCases.count - 1)] }
+    static func < (a: Self, b: Self) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+}
+
+/// `.stats`: SQLite's counters after each statement; `stmt` adds the columns' origins,
+/// `vmstep` prints only the VM steps.
+enum StatsMode: String, CaseIterable, Sendable {
+    case off, on, stmt, vmstep
 }

@@ -156,14 +156,14 @@ final class Shell {
             try DotCommands.run(line: line, in: self)
             // Its output is part of its outcome: a full disk under `> file` fails the command.
             if let failure = standardOutputFailure() { throw failure }
-            session.log(Audit.Command(command: line, outcome: "ok", durationMS: elapsedMS(since: started)))
+            session.log(Audit.Command(command: line, outcome: .ok, durationMS: elapsedMS(since: started)))
             return true
         } catch let exit as ShellExit {
-            session.log(Audit.Command(command: line, outcome: "ok", durationMS: nil))
+            session.log(Audit.Command(command: line, outcome: .ok, durationMS: nil))
             throw exit
         } catch {
             out.flush()
-            session.log(Audit.Command(command: line, outcome: "error", error: (error as? MigshError)?.message ?? "\(error)",
+            session.log(Audit.Command(command: line, outcome: .error, error: (error as? MigshError)?.message ?? "\(error)",
                                       durationMS: elapsedMS(since: started)))
             // A diff's differences are its output, already printed: the status says so, no error line.
             if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
@@ -179,7 +179,7 @@ final class Shell {
         out.flush()
         err.write("line \(inScript ? currentLine : 0): \(message)\n")
         err.flush()
-        session.log(Audit.Command(command: trimmedSQL(unit), outcome: "refused", error: message, durationMS: nil))
+        session.log(Audit.Command(command: trimmedSQL(unit), outcome: .refused, error: message, durationMS: nil))
         throw ShellExit(exitStatus: .failure)
     }
 
@@ -260,12 +260,12 @@ final class Shell {
                     guard session.ask?("\(reason). Run it?") == true else {
                         err.write("not run: \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
                         err.flush()
-                        session.logStatement(trimmedSQL(text), outcome: "declined", durationMS: 0)
+                        session.logStatement(trimmedSQL(text), outcome: .declined, durationMS: 0)
                         return false
                     }
                 }
                 let before = db.totalChanges
-                if session.eqp > 0 && sqlite3_stmt_isexplain(statement.sqliteHandle) == 0 {
+                if session.eqp != .off && sqlite3_stmt_isexplain(statement.sqliteHandle) == 0 {
                     showQueryPlan(of: statement)
                 }
                 SQLParameters.bind(statement, in: db)
@@ -314,7 +314,7 @@ final class Shell {
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
                 }
-                if session.stats > 0 { StatsCommand.report(statement, in: self) }
+                if session.stats != .off { StatsCommand.report(statement, in: self) }
                 if session.recording {
                     session.recorder.observe(recordedText, readOnly: sqlite3_stmt_readonly(statement.sqliteHandle) != 0, autocommitAfter: db.isAutocommit)
                 }
@@ -325,7 +325,7 @@ final class Shell {
                         session.renameLog.observe(text, readOnly: readOnly, autocommitAfter: db.isAutocommit)
                     }
                 }
-                session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
+                session.logStatement(trimmedSQL(text), outcome: .ok, rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
             out.flush()
             return true
@@ -341,10 +341,10 @@ final class Shell {
         let handle = db.sqliteHandle
         var triggerEQP: Int32 = 0
         migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, -1, &triggerEQP)
-        if session.eqp >= 2 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 1, nil) }
-        defer { if session.eqp >= 2 && triggerEQP == 0 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 0, nil) } }
+        if session.eqp >= .trigger { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 1, nil) }
+        defer { if session.eqp >= .trigger && triggerEQP == 0 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 0, nil) } }
         if let plan = try? db.prepare("EXPLAIN QUERY PLAN " + sql) { try? formatter.writeQueryPlan(plan) }
-        if session.eqp >= 3, let program = try? db.prepare("EXPLAIN " + sql) { try? formatter.writeExplain(program) }
+        if session.eqp == .full, let program = try? db.prepare("EXPLAIN " + sql) { try? formatter.writeExplain(program) }
     }
 
     /// When an SQL error happened: sqlite3 words each differently.
@@ -367,7 +367,7 @@ final class Shell {
         out.flush()
         let decoded = String(decoding: message, as: UTF8.self)
         if firstError == nil { firstError = decoded }
-        session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: decoded)
+        session.logStatement(trimmedSQL(text), outcome: .error, durationMS: elapsedMS(since: started), error: decoded)
         let prefix: String
         if inScript || session.configuration.interactive {
             let word = kind == .prepare ? "Parse error" : kind == .step ? "Runtime error" : "Error"
