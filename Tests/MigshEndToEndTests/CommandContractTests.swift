@@ -187,3 +187,23 @@ struct MigrationFailureHintTests {
         }
     }
 }
+
+@Suite(".baseline asks like .apply and .restore")
+struct BaselineConfirmationTests {
+    @Test(".baseline 5 in batch mode without --yes: refused (exit 1, 'add --yes'), Schema_Version unchanged; with --yes it records 5")
+    func baselineWithoutYes() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            _ = sqlite(db, "delete from Schema_Version where version = 5")
+            let refused = try migsh(["-m", repositoryMigrations, db, ".baseline 5"])
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr.contains("confirmation needed") && refused.stderr.contains("add --yes"), "\(refused)")
+            #expect(refused.stdout == "", "\(refused)")
+            #expect(schemaVersion(db) == "4")
+            let done = try migsh(["-m", repositoryMigrations, db, ".baseline 5 --yes"])
+            #expect(done.status == 0, "\(done)")
+            #expect(schemaVersion(db) == "5")
+        }
+    }
+}

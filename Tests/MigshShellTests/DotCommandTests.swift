@@ -184,6 +184,25 @@ struct DotCommandTests {
         }
     }
 
+    @Test("a no to .apply's question: a calm notice on stderr (no Error:), the plan and warnings before the question, nothing applied, audited as declined")
+    func declinedConfirmation() throws {
+        let shell = try InProcessShell()
+        var asked: [String] = []
+        shell.session.ask = { question in asked.append(question); return false }
+        #expect(!shell.run(".apply"))
+        let errors = shell.takeErrors()
+        #expect(errors == "cancelled; nothing was changed\n", "\(errors)")
+        #expect(shell.takeOutput() == "")
+        let question = try #require(asked.first)
+        #expect(question.hasSuffix("Update database?"), "\(question)")
+        // 006's DROP TABLE warning comes before the question, not after it.
+        let warning = try #require(question.range(of: "warning: 006_change_capacity_precision.sql"))
+        #expect(warning.lowerBound < question.range(of: "Update database?")!.lowerBound)
+        #expect(shell.session.currentVersion ?? 0 == 0)
+        let audit = try String(contentsOfFile: shell.session.configuration.auditPath, encoding: .utf8)
+        #expect(audit.contains(#""command":".apply","duration_ms":"#) && audit.contains(#""outcome":"declined""#), "\(audit)")
+    }
+
     @Test("a mistyped command gets a did-you-mean")
     func didYouMean() throws {
         let shell = try InProcessShell()

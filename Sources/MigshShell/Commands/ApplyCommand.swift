@@ -144,9 +144,8 @@ struct ApplyCommand: DotCommand {
         let warnings = scripts.flatMap { s in s.warnings.map { "warning: \(s.migration.fileName): \($0)" } }
         let requires = try? session.requiredVersion(folder)
         let width = Terminal.width(fd: 2, interactive: session.configuration.interactive)
-        try session.confirm(UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote
-                            + warnings.map { wrapText($0, width: width) + "\n" }.joined() + "Update database?", yes: confirmation.yes)
-        if confirmation.yes || session.configuration.assumeYes, !shell.json { for w in warnings { shell.note(w) } }
+        try shell.confirm(Confirmation(.apply, plan: UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote,
+                                       warnings: warnings, question: "Update database?"), yes: confirmation.yes)
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)

@@ -30,8 +30,8 @@ struct RepairCommand: DotCommand {
             return
         }
         if plan.isComplete {
-            try session.confirm("REPAIR: makes the indexes, views and triggers those of version \(version), after a verified backup:\n"
-                                + plan.statements.joined(separator: "\n") + "\nRepair?", yes: confirmation.yes)
+            try shell.confirm(Confirmation(.repair, plan: "REPAIR: makes the indexes, views and triggers those of version \(version), after a verified backup:\n"
+                                           + plan.statements.joined(separator: "\n") + "\n", question: "Repair?"), yes: confirmation.yes)
         }
         var options = Migrator.Options(targetVersion: version, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)

@@ -62,8 +62,8 @@ struct RestoreCommand: DotCommand {
             }
         }
         let current = session.currentVersion.map(String.init) ?? "?"
-        let question = "Restore \(candidate.backup.path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first.\nRestore?"
-        try session.confirm(question, yes: confirmation.yes)
+        let plan = "Restore \(candidate.backup.path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first.\n"
+        try shell.confirm(Confirmation(.restore, plan: plan, question: "Restore?"), yes: confirmation.yes)
         do {
             defer { shell.progress.end() }
             let report = try restorer.restore(candidate, allowOther: fromOther, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) { phase in

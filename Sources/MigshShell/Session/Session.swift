@@ -309,12 +309,22 @@ final class Session {
     }
 
     /// Asks for confirmation; `--yes` answers yes; in batch mode, no answer is a refusal.
-    func confirm(_ question: String, yes: Bool) throws {
-        if yes || configuration.assumeYes { return }
-        guard let ask, let answer = ask(question) else {
-            throw MigshError(.refused, "confirmation needed: \(question.split(separator: "\n").last ?? "") — not asked in batch mode; add --yes to proceed")
+    /// Asks `confirmation` (its plan, then its warnings, then the question); with `--yes` the
+    /// warnings are still said, on standard error. No answer in batch mode is an error; a no
+    /// is `ConfirmationDeclined`.
+    func confirm(_ confirmation: Confirmation, yes: Bool, width: Int?) throws {
+        let warnings = confirmation.warnings.map { wrapText($0, width: width) + "\n" }.joined()
+        if yes || configuration.assumeYes {
+            if !warnings.isEmpty && !configuration.json {
+                err.write(warnings)
+                err.flush()
+            }
+            return
         }
-        if !answer { throw MigshError(.refused, "cancelled; nothing was changed") }
+        guard let ask, let answer = ask(confirmation.plan + warnings + confirmation.question) else {
+            throw MigshError(.refused, "confirmation needed: \(confirmation.question) — not asked in batch mode; add --yes to proceed")
+        }
+        if !answer { throw ConfirmationDeclined(confirmation.action) }
     }
 
     /// Records one SQL statement (the hot path of scripts).

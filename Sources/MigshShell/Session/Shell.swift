@@ -161,6 +161,12 @@ final class Shell {
         } catch let exit as ShellExit {
             session.log(Audit.Command(command: line, outcome: .ok, durationMS: nil))
             throw exit
+        } catch is ConfirmationDeclined {
+            // The user's answer, not a failure: a notice, and the run goes on.
+            session.log(Audit.Command(command: line, outcome: .declined, durationMS: elapsedMS(since: started)))
+            note("cancelled; nothing was changed")
+            failureCode = failureCode.keepingFirstFailure(.failure)
+            return false
         } catch {
             out.flush()
             session.log(Audit.Command(command: line, outcome: .error, error: (error as? MigshError)?.message ?? "\(error)",
