@@ -114,6 +114,22 @@ struct InteractiveShellTests {
         }
     }
 
+    @Test(".open of an old database runs the start-up check: DATABASE UPDATE REQUIRED; n leaves it at 3")
+    func openRunsStartupCheck() throws {
+        try withShell(prepare: { db in
+            try Self.upToDateWithT(db)
+            try makeDemoDatabase((db as NSString).deletingLastPathComponent + "/old.sqlite", version: 3)
+        }) { shell in
+            try shell.terminal.typeLine(".open old.sqlite")
+            let screen = try shell.terminal.waitFor("[y/N]")
+            #expect(screen.contains("DATABASE UPDATE REQUIRED"), "\(screen)")
+            try shell.terminal.typeLine("n")
+            let after = try shell.terminal.waitForCurrentLine("old.sqlite v3>") { $0.hasPrefix("old.sqlite v3>") }
+            #expect(after.contains("Not updated"), "\(after)")
+            #expect(schemaVersion(shell.dir + "/old.sqlite") == "3")
+        }
+    }
+
     @Test("a database whose schema is not its recorded version's: the start-up check shows the verdict and offers no update")
     func startupShowsVerdict() throws {
         try withShell(prepare: { db in

@@ -40,6 +40,8 @@ struct InteractiveShell {
         shell.out.flush()
         // The spec's start-up check is for installations; a temporary database is none.
         if keepsHistory { startupCheck() }
+        shell.onOpen = { [self] in startupCheck() }
+        defer { shell.onOpen = nil }  // the closure holds this shell: no cycle past the session
 
         while true {
             InterruptHandler.target = session.db.sqliteHandle

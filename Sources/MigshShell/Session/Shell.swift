@@ -22,6 +22,8 @@ final class Shell {
     private(set) var firstErrorCode: MigshError.Code?
     /// Told each command or statement as it starts (a fleet run's progress line shows it).
     var onUnit: ((String) -> Void)?
+    /// Run after `.open` opened a database: the interactive shell's start-up check (none in batch mode).
+    var onOpen: (() -> Void)?
 
     var out: OutputBuffer { session.out }
     var err: OutputBuffer { session.err }
