@@ -14,6 +14,7 @@ struct FleetRunnerTests {
         var mostAtOnce = 0
         func start(_ i: Int) { lock.lock(); started.append(i); running += 1; mostAtOnce = max(mostAtOnce, running); lock.unlock() }
         func end() { lock.lock(); running -= 1; lock.unlock() }
+        var runningNow: Int { lock.lock(); defer { lock.unlock() }; return running }
     }
 
     /// Runs `count` pieces of work; those in `failing` fail. Each takes `ms`.
@@ -30,13 +31,26 @@ struct FleetRunnerTests {
         return (outcome, log)
     }
 
-    @Test("every database runs once, never more than --jobs at once")
+    @Test("every database runs once, never more than --jobs at once, and --jobs do run at once")
     func jobs() {
-        let (outcome, log) = run(40, policy: .init(jobs: 3), ms: 5)
+        let log = Log()
+        // The first three pieces of work each wait until three run at once (an event, not a
+        // delay): with --jobs 3 they meet; a runner that ran them one by one never would, and
+        // the wait would end in its 30 s limit with mostAtOnce 1.
+        let met = DispatchSemaphore(value: 0)
+        let runner = FleetRunner<Bool>(count: 40, policy: .init(jobs: 3), isFailure: { !$0 }, interrupted: { false })
+        let outcome = runner.run({ i in
+            log.start(i)
+            if i < 3 {
+                if log.runningNow == 3 { for _ in 0..<3 { met.signal() } }
+                _ = met.wait(timeout: .now() + 30)
+            }
+            log.end()
+            return true
+        })
         #expect(outcome.results.allSatisfy { $0 == true })
         #expect(log.started.sorted() == Array(0..<40))
-        #expect(log.mostAtOnce <= 3)
-        #expect(log.mostAtOnce >= 2, "the work never overlapped")
+        #expect(log.mostAtOnce == 3, "never three at once, or more than three")
         #expect(outcome.stop == nil)
     }
 
