@@ -123,10 +123,10 @@ fileprivate final class Judge {
         if let v = exact.filter({ $0 > recordedVersion }).max() { return versionRowsMissing(v) }
         if let v = exact.filter({ $0 < recordedVersion }).max(), !((v + 1)...recordedVersion).contains(where: atomic) { return versionRowsWithoutChanges(v) }
 
-        if !atomic(recordedVersion + 1), let p = partialPrefix(of: recordedVersion + 1) { return partial(recordedVersion + 1, through: p) }
+        if !atomic(recordedVersion + 1), let through = partialPrefix(of: recordedVersion + 1) { return partial(recordedVersion + 1, through: through) }
         let repair = SchemaRepair(live: live, expected: versions[recordedVersion])
         if repair.isComplete && !repair.isEmpty { return drift(repair) }
-        if recordedVersion >= 1, !atomic(recordedVersion), let p = partialPrefix(of: recordedVersion) { return partial(recordedVersion, through: p) }
+        if recordedVersion >= 1, !atomic(recordedVersion), let through = partialPrefix(of: recordedVersion) { return partial(recordedVersion, through: through) }
         return unknown()
     }
 
@@ -250,19 +250,19 @@ fileprivate final class Judge {
         return verdict
     }
 
-    func partial(_ k: Int, through p: Int) -> Verdict {
-        let replay = expected.replays[k]!
+    func partial(_ version: Int, through appliedThrough: Int) -> Verdict {
+        let replay = expected.replays[version]!
         let total = replay.steps.count
-        let line = replay.steps.first { $0.statement == p }?.line ?? 0
-        var text = "matches \(replay.migration.fileName) through statement \(p) of \(total) (line \(line)); "
-        let first = p + 1
+        let line = replay.steps.first { $0.statement == appliedThrough }?.line ?? 0
+        var text = "matches \(replay.migration.fileName) through statement \(appliedThrough) of \(total) (line \(line)); "
+        let first = appliedThrough + 1
         text += first == total ? "statement \(first) not applied" : "statements \(first)–\(total) not applied"
         text += "; Schema_Version says \(recordedVersion)"
         var verdict = base(.partial, text)
-        verdict.partial = Verdict.Partial(version: k, file: replay.migration.fileName, statementsApplied: p, statementsTotal: total,
+        verdict.partial = Verdict.Partial(version: version, file: replay.migration.fileName, statementsApplied: appliedThrough, statementsTotal: total,
                                           line: line, unverifiable: replay.steps.filter(\.isData).map(\.statement))
-        verdict.evidence = evidence([(k, p)])
-        finishResumable(&verdict, end: k, preferRestore: k - 1)
+        verdict.evidence = evidence([(version, appliedThrough)])
+        finishResumable(&verdict, end: version, preferRestore: version - 1)
         return verdict
     }
 
@@ -382,9 +382,9 @@ fileprivate final class Judge {
 
     /// The last schema-changing statement `p` of migration `k` whose prefix schema is the live
     /// schema (not its last: that would be the next version, an exact match).
-    func partialPrefix(of k: Int) -> Int? {
-        guard let replay = expected.replays[k], k <= expected.highestVersion else { return nil }
-        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[k] != live }
+    func partialPrefix(of version: Int) -> Int? {
+        guard let replay = expected.replays[version], version <= expected.highestVersion else { return nil }
+        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[version] != live }
             .map(\.statement).max()
     }
 
