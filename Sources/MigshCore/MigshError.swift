@@ -81,14 +81,12 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
     public enum Hint: Sendable, Equatable {
         /// Investigate the database's state (the verdict and its ways out).
         case investigate
-        /// Restore this verified backup by hand.
+        /// Restore this verified backup by hand (Ctrl-C stopped a change that could not be undone).
         case restoreByHand(backup: String)
         /// Name another audit log.
         case chooseAuditLog
         /// Name the migrations folder.
         case chooseMigrationsFolder
-        /// Apply the pending migrations again once the cause is fixed.
-        case applyAgain
         /// Commit or roll back the open transaction first.
         case finishTransaction
     }

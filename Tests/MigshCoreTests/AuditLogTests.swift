@@ -29,7 +29,7 @@ struct AuditLogTests {
             let start = Date()
             // Long enough to cross at least one second and to see milliseconds above 255.
             while Date().timeIntervalSince(start) < 1.3 {
-                try log.appendStatement(sql: "SELECT 1;", outcome: "ok", rowsChanged: nil, durationMS: 0)
+                try log.appendStatement(sql: "SELECT 1;", outcome: .ok, rowsChanged: nil, durationMS: 0)
                 usleep(2_000)
             }
             try log.flush()
@@ -107,7 +107,7 @@ struct AuditLogTests {
             do {
                 let log = try AuditLog(path: path)
                 for i in 0..<30_000 {
-                    try log.appendStatement(sql: "INSERT INTO t VALUES (\(i), 'text of statement \(i)');", outcome: "ok",
+                    try log.appendStatement(sql: "INSERT INTO t VALUES (\(i), 'text of statement \(i)');", outcome: .ok,
                                             rowsChanged: 1, durationMS: 0)
                     if i % 1000 == 0 { try log.append(TestRecord(i: i)) }
                     if i == 12_345 { try log.flush() }   // a flush in the middle, as at a COMMIT

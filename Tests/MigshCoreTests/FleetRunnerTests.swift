@@ -14,6 +14,7 @@ struct FleetRunnerTests {
         var mostAtOnce = 0
         func start(_ i: Int) { lock.lock(); started.append(i); running += 1; mostAtOnce = max(mostAtOnce, running); lock.unlock() }
         func end() { lock.lock(); running -= 1; lock.unlock() }
+        var runningNow: Int { lock.lock(); defer { lock.unlock() }; return running }
     }
 
     /// Runs `count` pieces of work; those in `failing` fail. Each takes `ms`.
@@ -30,13 +31,26 @@ struct FleetRunnerTests {
         return (outcome, log)
     }
 
-    @Test("every database runs once, never more than --jobs at once")
+    @Test("every database runs once, never more than --jobs at once, and --jobs do run at once")
     func jobs() {
-        let (outcome, log) = run(40, policy: .init(jobs: 3), ms: 5)
+        let log = Log()
+        // The first three pieces of work each wait until three run at once (an event, not a
+        // delay): with --jobs 3 they meet; a runner that ran them one by one never would, and
+        // the wait would end in its 30 s limit with mostAtOnce 1.
+        let met = DispatchSemaphore(value: 0)
+        let runner = FleetRunner<Bool>(count: 40, policy: .init(jobs: 3), isFailure: { !$0 }, interrupted: { false })
+        let outcome = runner.run({ i in
+            log.start(i)
+            if i < 3 {
+                if log.runningNow == 3 { for _ in 0..<3 { met.signal() } }
+                _ = met.wait(timeout: .now() + 30)
+            }
+            log.end()
+            return true
+        })
         #expect(outcome.results.allSatisfy { $0 == true })
         #expect(log.started.sorted() == Array(0..<40))
-        #expect(log.mostAtOnce <= 3)
-        #expect(log.mostAtOnce >= 2, "the work never overlapped")
+        #expect(log.mostAtOnce == 3, "never three at once, or more than three")
         #expect(outcome.stop == nil)
     }
 
@@ -87,7 +101,7 @@ struct FleetRunnerTests {
 
     func entry(_ path: String, _ outcome: FleetEntry.Outcome, code: Int32?, before: Int? = nil, after: Int? = nil,
                state: String = "") -> FleetEntry {
-        FleetEntry(host: "h", path: path, versionBefore: before, versionAfter: after, outcome: outcome, exitCode: code, state: state)
+        FleetEntry(host: "h", path: path, versionBefore: before, versionAfter: after, outcome: outcome, exitCode: code.map(ExitStatus.init(rawValue:)), state: state)
     }
 
     @Test("the exit status is the most severe code: 4, then 3, then 1, then 5; Ctrl-C 130; an early stop never 0",
@@ -96,7 +110,7 @@ struct FleetRunnerTests {
             ([0, 0], "interrupted", 130), ([0, 4], "interrupted", 4), ([0, 0], "max_failures", 1),
           ] as [([Int32], String?, Int32)])
     func exitStatus(codes: [Int32], stopped: String?, expected: Int32) {
-        #expect(FleetReport.exitCode(codes.map { $0 }, stopped: stopped) == expected)
+        #expect(FleetReport.exitCode(codes.map { ExitStatus(rawValue: $0) }, stopped: stopped) == ExitStatus(rawValue: expected))
     }
 
     @Test("groups: worst outcome first, then the largest group; a move is its own group")
@@ -113,7 +127,7 @@ struct FleetRunnerTests {
         #expect(ok.map(\.label) == ["v3 → v8", "up to date at v8"])
         #expect(ok[0].entries.map(\.path) == ["a", "c"])
         #expect(report.counts == ["ok": 3, "failed": 1, "too_new": 1])
-        #expect(report.exitCode == 3)
+        #expect(report.exitCode == .databaseTooNew)
         let histogram = report.versionHistogram
         #expect(histogram.map(\.version) == [3, 5, 8, 9])
         #expect(histogram.map(\.before) == [2, 1, 1, 1])
@@ -128,7 +142,7 @@ struct FleetRunnerTests {
                             databases: [entry("y", .pending, code: 5), entry("z", .failed, code: 1)])
         let m = FleetReport.merged([a, b])
         #expect(m.databases.map(\.path) == ["x", "y", "z"])
-        #expect(m.exitCode == 1)
+        #expect(m.exitCode == .failure)
         #expect(m.durationMS == 9)
         #expect(m.started == "2025-12-31")
         #expect(m.counts == ["ok": 1, "pending": 1, "failed": 1])

@@ -29,13 +29,13 @@ struct ForeignKeyCheckTests {
             let db = try Connection(path: dir + "/db.sqlite", mode: .readWriteCreate)
             let store = BackupStore(directory: dir + "/snapshots")
             let migrator = Migrator(db: db, folder: folder, store: store)
-            _ = try migrator.apply(try migrator.plan(options: .init(targetVersion: 1, user: "t")), options: .init(targetVersion: 1, user: "t"))
+            _ = try migrator.apply(try plan(migrator, db, to: 1), options: .init(targetVersion: 1, user: "t"))
             if let dirty { try db.execute(dirty) }
             let before = try db.scalarInt("SELECT count(*) FROM child")
             var options = Migrator.Options(targetVersion: 2, user: "t")
             options.skipBackup = !backup
             do {
-                _ = try migrator.apply(try migrator.plan(options: options), options: options)
+                _ = try migrator.apply(try plan(migrator, db, to: options.targetVersion), options: options)
                 return nil
             } catch let error as MigshError {
                 // Whatever failed, nothing was lost.
@@ -207,7 +207,7 @@ struct StaleEvidenceTests {
             let folder = try MigrationFolder.load(dir)
             let db = try Connection(path: dir + "/db.sqlite", mode: .readWriteCreate)
             let migrator = Migrator(db: db, folder: folder, store: BackupStore(directory: dir + "/snapshots"))
-            _ = try migrator.apply(try migrator.plan(options: .init(targetVersion: 1, user: "t")), options: .init(targetVersion: 1, user: "t"))
+            _ = try migrator.apply(try plan(migrator, db, to: 1), options: .init(targetVersion: 1, user: "t"))
             try db.execute("INSERT INTO t VALUES (1)")
 
             var options = Migrator.Options(targetVersion: 2, user: "t")
@@ -216,7 +216,7 @@ struct StaleEvidenceTests {
             try other.execute("INSERT INTO t VALUES (2)")
 
             let error = #expect(throws: MigshError.self) {
-                _ = try migrator.apply(try migrator.plan(options: options), options: options)
+                _ = try migrator.apply(try plan(migrator, db, to: options.targetVersion), options: options)
             }
             #expect(error?.code == .refused)
             #expect(error?.message.contains("another process wrote to the database while migsh judged it") == true)
@@ -225,8 +225,14 @@ struct StaleEvidenceTests {
 
             // Judged again on the data as it is now, it runs.
             options.judgedAtDataVersion = try db.scalarInt("PRAGMA data_version")
-            _ = try migrator.apply(try migrator.plan(options: options), options: options)
+            _ = try migrator.apply(try plan(migrator, db, to: options.targetVersion), options: options)
             #expect(try db.scalarInt("SELECT sum(x) FROM t") == 5)
         }
     }
+}
+
+/// The plan from the database's recorded version to `target`.
+private func plan(_ migrator: Migrator, _ db: Connection, to target: Int) throws -> MigrationPlan {
+    try MigrationPlan(folder: migrator.folder, currentVersion: SchemaVersionTable.currentVersion(db, knownVersions: migrator.folder.highestVersion),
+                      requiredVersion: target)
 }

@@ -59,7 +59,7 @@ struct SchemaVerdictTests {
         #expect(verdict.repair?.statements == ["DROP INDEX IF EXISTS main.\"idx_extra_location\";"], "\(verdict.repair?.statements ?? [])")
 
         let diff = SchemaDiff(live: live, expected: expected.versions[version])
-        #expect(diff.changes == [SchemaDiff.Change(sign: .added, kind: "index", name: "idx_extra_location", details: [])])
+        #expect(diff.changes == [SchemaDiff.Change(sign: .added, kind: .index, name: "idx_extra_location", details: [])])
     }
 
     @Test("a changed column type shows as ~ table with the type, expected → live")
@@ -90,7 +90,7 @@ struct SchemaVerdictTests {
         try #require(diff.changes.count == 1, "\(diff.changes)")
         let change = diff.changes[0]
         #expect(change.sign == .changed)
-        #expect(change.kind == "table")
+        #expect(change.kind == .table)
         #expect(change.name == "Roundtable_History")
         #expect(change.details == ["~ column meeting_date: type DATE → TEXT"], "\(change.details)")
 
@@ -114,7 +114,7 @@ struct SchemaVerdictTests {
         let live = try SchemaSnapshot.read(db)
 
         let diff = SchemaDiff(live: live, expected: expected.versions[8])
-        #expect(diff.changes == [SchemaDiff.Change(sign: .removed, kind: "trigger", name: "trg_projects_modified", details: [])])
+        #expect(diff.changes == [SchemaDiff.Change(sign: .removed, kind: .trigger, name: "trg_projects_modified", details: [])])
         let verdict = try VerdictFixture.judge(db, folder: folder, expected: expected)
         #expect(verdict.state == .drift, "\(verdict.message)")
         #expect(verdict.matchesVersion == nil, "\(verdict.message)")
@@ -144,9 +144,9 @@ struct SchemaVerdictTests {
 
         // Against version 5, 004's table is missing and 004's vendor columns too.
         let diff = SchemaDiff(live: try SchemaSnapshot.read(db), expected: expected.versions[5])
-        #expect(diff.changes.contains { $0.sign == .removed && $0.kind == "table" && $0.name == "Supplier_Certifications" },
+        #expect(diff.changes.contains { $0.sign == .removed && $0.kind == .table && $0.name == "Supplier_Certifications" },
                 "\(diff.changes)")
-        let vendors = diff.changes.first { $0.kind == "table" && $0.name == "Technology_Vendors" }
+        let vendors = diff.changes.first { $0.kind == .table && $0.name == "Technology_Vendors" }
         #expect(vendors?.sign == .changed)
         #expect(vendors?.details.contains { $0.hasPrefix("- column supplier_tier") } == true, "\(vendors?.details ?? [])")
     }

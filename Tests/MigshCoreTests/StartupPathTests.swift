@@ -34,7 +34,8 @@ struct StartupPathTests {
                 #expect(try StartupPathTests.handWritten(start) == StartupPathTests.oracle(start))
             }
             for (error, duration) in [(nil, nil), (other, 12), (text, -1)] as [(String?, Int?)] {
-                let command = Audit.Command(command: text, outcome: other, error: error, durationMS: duration)
+                let outcomes: [Audit.Outcome] = [.ok, .error, .declined, .refused]
+                let command = Audit.Command(command: text, outcome: outcomes[i % outcomes.count], error: error, durationMS: duration)
                 #expect(try StartupPathTests.handWritten(command) == StartupPathTests.oracle(command))
             }
             let end = Audit.SessionEnd(exitCode: i - 2, user: text, pid: i, database: other)

@@ -91,7 +91,7 @@ struct AdviceTests {
             #expect(recommendedCommands(v) == [".apply --resume"], "\(v)")
 
             let before = dump(db)
-            let baseline = try migsh(["-m", repositoryMigrations, db, ".baseline 4"])
+            let baseline = try migsh(["-m", repositoryMigrations, db, ".baseline 4 --yes"])
             #expect(baseline.status == 1, "\(baseline)")
             #expect(baseline.stderr.contains("statement 8 of 004_add_supplier_diversity.sql"), "\(baseline)")
             #expect(dump(db) == before, "a refused .baseline changed the database")
@@ -110,7 +110,7 @@ struct AdviceTests {
             try makeDemoDatabase(db, version: 6)
             let dates = sqlite(db, "select count(*) from Projects where cod is not null")
             try runByHand(db, version: 7, "1,3")  // the ALTER and the index; the UPDATE skipped
-            let baseline = try migsh(["-m", repositoryMigrations, db, ".baseline 7"])
+            let baseline = try migsh(["-m", repositoryMigrations, db, ".baseline 7 --yes"])
             #expect(baseline.status == 1, "\(baseline)")
 
             let v = try verdict(db)

@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// What would make `.apply` fail half-way is found before anything runs: a database folder
@@ -8,9 +9,10 @@ import Testing
 @Suite(".apply refuses up front")
 struct ApplyRefusesUpFrontTests {
     @Test("a read-only database folder (0555, the file itself writable): exit 1 before any backup, unchanged",
-          .enabled(if: ReliabilityKit.canTestPermissions,
+          .enabled(if: shouldRun(needing: ReliabilityKit.canTestPermissions),
                    "running as root without a working /usr/bin/setpriv: root ignores chmod, so this would prove nothing"))
     func readOnlyDatabaseFolder() throws {
+        try #require(ReliabilityKit.canTestPermissions, "root without a working setpriv cannot test file permissions")
         try withTemporaryDirectory { dir in
             let site = dir + "/site"
             try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)

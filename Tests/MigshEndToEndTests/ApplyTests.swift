@@ -53,6 +53,8 @@ struct ApplyTests {
                 #expect(output.contains(name), "the apply report does not name \(name):\n\(result)")
             }
             #expect(result.stdout.contains("applied 8 migrations: version 0 → 8"), "\(result)")
+            // The marker that BadInputTests and FaultTests look for to see that nothing ran.
+            #expect(result.stderr.matches(of: ReliabilityKit.migrationRanMarker).count == 8, "\(result)")
             try expectFullyMigrated(db)
         }
     }

@@ -104,7 +104,7 @@ struct FaultTests {
         """
 
     @Test("another process commits every few ms during .backup: a consistent snapshot, or a clean failure; never a hang",
-          .enabled(if: ReliabilityKit.python3 != nil, "python3 is not installed"))
+          .enabled(if: shouldRun(needing: ReliabilityKit.python3 != nil), "python3 is not installed"))
     func backupUnderConcurrentWriter() throws {
         try withTemporaryDirectory { dir in
             let db = dir + "/db.sqlite"
@@ -165,7 +165,6 @@ struct FaultTests {
                 #expect(result.stderr.contains("backup"), "\(result)")
                 #expect(!fileExists(out) && !fileExists(out + ".partial"), "a failed backup left files behind")
             }
-            #expect(result.duration < 30)
         }
     }
 
@@ -244,7 +243,7 @@ struct FaultTests {
     }
 
     @Test("a hot journal left by a crashed writer: .backup has no trace of the uncommitted change",
-          .enabled(if: ReliabilityKit.python3 != nil, "python3 is not installed"))
+          .enabled(if: shouldRun(needing: ReliabilityKit.python3 != nil), "python3 is not installed"))
     func backupAfterCrashedWriter() throws {
         try withTemporaryDirectory { dir in
             let db = dir + "/db.sqlite"
@@ -318,7 +317,7 @@ struct FaultTests {
 
             #expect(result.status == 1, "\(result)")
             #expect(result.stderr.contains("backup failed"), "\(result)")
-            #expect(!result.stdout.contains("Applying") && !result.stderr.contains("Applying"), "\(result)")
+            ReliabilityKit.expectNoMigrationRan(result)
             #expect(schemaVersion(db) == "5")
             #expect(dump(db) == before)
             #expect(fileNames(in: dir + "/snapshots") == snapshots,

@@ -51,8 +51,11 @@ struct FleetTests {
                 try FileManager.default.copyItem(atPath: try template(5), toPath: db)
                 let lines = try String(contentsOfFile: try migrationFile(6), encoding: .utf8).components(separatedBy: "\n")
                 let create = lines[19...42].joined(separator: "\n")
-                #expect(create.hasPrefix("CREATE TABLE Products_new") || create.contains("CREATE TABLE Products_new"))
+                // Exactly 006's CREATE TABLE Products_new (comments before it), and it ran.
+                #expect(create.components(separatedBy: "CREATE TABLE").count == 2
+                        && create.contains("CREATE TABLE Products_new (") && create.hasSuffix(");"), "\(create)")
                 _ = sqlite(db, create)
+                #expect(sqlite(db, "select count(*) from sqlite_schema where name = 'Products_new'") == "1")
             case .damaged:
                 try FileManager.default.copyItem(atPath: try template(5), toPath: db)
                 _ = try ReliabilityKit.corruptRootPage(of: "Users", in: db)

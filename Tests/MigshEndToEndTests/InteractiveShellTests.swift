@@ -1,10 +1,11 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// The interactive shell, driven through a real terminal (tmux) as a person would: the
 /// startup check, prompts, multi-line input, history, completion, the quit question,
 /// Ctrl-C and the confirmation of destructive SQL.
-@Suite("Interactive shell (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
+@Suite("Interactive shell (tmux)", .serialized, .enabled(if: shouldRun(needing: tmuxIsAvailable), "tmux is not installed"))
 struct InteractiveShellTests {
     static let databaseName = "nukeworks_db.sqlite"
 
@@ -111,6 +112,22 @@ struct InteractiveShellTests {
             try shell.terminal.type("x")
             try shell.terminal.waitForCurrentLine("v3> x") { $0.hasSuffix("v3> x") }
             #expect(schemaVersion(shell.db) == "3")
+        }
+    }
+
+    @Test(".open of an old database runs the start-up check: DATABASE UPDATE REQUIRED; n leaves it at 3")
+    func openRunsStartupCheck() throws {
+        try withShell(prepare: { db in
+            try Self.upToDateWithT(db)
+            try makeDemoDatabase((db as NSString).deletingLastPathComponent + "/old.sqlite", version: 3)
+        }) { shell in
+            try shell.terminal.typeLine(".open old.sqlite")
+            let screen = try shell.terminal.waitFor("[y/N]")
+            #expect(screen.contains("DATABASE UPDATE REQUIRED"), "\(screen)")
+            try shell.terminal.typeLine("n")
+            let after = try shell.terminal.waitForCurrentLine("old.sqlite v3>") { $0.hasPrefix("old.sqlite v3>") }
+            #expect(after.contains("Not updated"), "\(after)")
+            #expect(schemaVersion(shell.dir + "/old.sqlite") == "3")
         }
     }
 

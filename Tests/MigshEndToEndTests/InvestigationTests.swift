@@ -246,7 +246,7 @@ struct InvestigationTests {
             let diff = try migsh(["-m", repositoryMigrations, db, ".diff"], environment: ["USER": user])
             #expect(diff.stdout.contains(".baseline 4"), "the verdict does not point to .baseline 4:\n\(diff)")
 
-            let result = try migsh(["-m", repositoryMigrations, db, ".baseline 4"], environment: ["USER": user])
+            let result = try migsh(["-m", repositoryMigrations, db, ".baseline 4 --yes"], environment: ["USER": user])
             #expect(result.status == 0, "\(result)")
             #expect(schemaVersion(db) == "4")
             #expect(sqlite(db, "select group_concat(version, ',') from (select version from Schema_Version order by version)")
@@ -273,7 +273,7 @@ struct InvestigationTests {
             _ = sqlite(db, "ALTER TABLE Projects ADD COLUMN extra_notes TEXT")
             let before = dump(db)
 
-            let refused = try migsh(["-m", repositoryMigrations, db, ".baseline 4"])
+            let refused = try migsh(["-m", repositoryMigrations, db, ".baseline 4 --yes"])
             #expect(refused.status == 1, "\(refused)")
             #expect((refused.stdout + refused.stderr).contains("extra_notes"), "the refusal does not show the difference:\n\(refused)")
             #expect(schemaVersion(db) == "1")

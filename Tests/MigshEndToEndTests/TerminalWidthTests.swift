@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// migsh's own output in a real terminal (tmux) at 80 and 200 columns: nothing it prints is
@@ -9,7 +10,7 @@ private func atPrompt(_ screen: String, _ end: String) -> Bool {
     (screen.split(separator: "\n").last.map(String.init) ?? "").trimmingTrailingWhitespace.hasSuffix(end)
 }
 
-@Suite("The interactive shell fits the terminal (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
+@Suite("The interactive shell fits the terminal (tmux)", .serialized, .enabled(if: shouldRun(needing: tmuxIsAvailable), "tmux is not installed"))
 struct TerminalWidthTests {
     static let databaseName = "nukeworks_db.sqlite"
 

@@ -152,8 +152,11 @@ struct DotCommandTests {
         let shell = try InProcessShell()
         #expect(shell.run(".help"))
         let all = shell.takeOutput()
-        for type in DotCommands.all {
-            #expect(all.contains(DotCommands.usage(type)), "\(DotCommands.name(of: type)) missing from .help:\n\(all)")
+        // Every command the sources declare (read from the files, not from the registry) has a
+        // line of .help that starts with its name.
+        let lines = all.split(separator: "\n")
+        for name in try DotCommandSources.declaredNames() {
+            #expect(lines.contains { $0 == name || $0.hasPrefix(name + " ") }, "\(name) missing from .help:\n\(all)")
         }
         #expect(all.contains(".apply [--to <version>] [--dry-run] [--resume] [--yes]"), "\(all)")
         #expect(all.contains(".bail <on|off>") && !all.contains(".headers [<on|off>]"), "\(all)")
@@ -165,6 +168,39 @@ struct DotCommandTests {
         let viaFlag = shell.takeOutput()
         #expect(viaFlag.contains("USAGE: .apply"), "\(viaFlag)")
         #expect(shell.takeErrors() == "")
+    }
+
+    @Test("every command declared in Sources/MigshShell/Commands is registered in DotCommands.all, under the name its type says")
+    func everyCommandRegistered() throws {
+        let declared = try DotCommandSources.declaredTypes()
+        #expect(declared.count >= 50, "the scan of the sources found too few commands: \(declared)")
+        let registered = DotCommands.all.map { String(describing: $0) }
+        #expect(Set(registered) == Set(declared.keys), "declared but not registered: \(Set(declared.keys).subtracting(registered).sorted()); registered but not declared: \(Set(registered).subtracting(declared.keys).sorted())")
+        #expect(registered.count == Set(registered).count, "registered twice: \(registered)")
+        for type in DotCommands.all {
+            let typeName = String(describing: type)
+            #expect(DotCommands.name(of: type) == declared[typeName], "\(typeName) runs as \(DotCommands.name(of: type))")
+            #expect(DotCommands.command(named: DotCommands.name(of: type)) != nil, "\(typeName) cannot be found by its name")
+        }
+    }
+
+    @Test("a no to .apply's question: a calm notice on stderr (no Error:), the plan and warnings before the question, nothing applied, audited as declined")
+    func declinedConfirmation() throws {
+        let shell = try InProcessShell()
+        var asked: [String] = []
+        shell.session.ask = { question in asked.append(question); return false }
+        #expect(!shell.run(".apply"))
+        let errors = shell.takeErrors()
+        #expect(errors == "cancelled; nothing was changed\n", "\(errors)")
+        #expect(shell.takeOutput() == "")
+        let question = try #require(asked.first)
+        #expect(question.hasSuffix("Update database?"), "\(question)")
+        // 006's DROP TABLE warning comes before the question, not after it.
+        let warning = try #require(question.range(of: "warning: 006_change_capacity_precision.sql"))
+        #expect(warning.lowerBound < question.range(of: "Update database?")!.lowerBound)
+        #expect(shell.session.currentVersion ?? 0 == 0)
+        let audit = try String(contentsOfFile: shell.session.configuration.auditPath, encoding: .utf8)
+        #expect(audit.contains(#""command":".apply","duration_ms":"#) && audit.contains(#""outcome":"declined""#), "\(audit)")
     }
 
     @Test("a mistyped command gets a did-you-mean")
@@ -180,4 +216,27 @@ struct ArrayLines: LineSource {
     var lines: [String]
     init(_ lines: [String]) { self.lines = lines }
     mutating func nextLine() -> [UInt8]? { lines.isEmpty ? nil : Array(lines.removeFirst().utf8) }
+}
+
+/// The dot-commands as the source files declare them: each `struct FooBarCommand: …` in
+/// `Sources/MigshShell/Commands`, whose command is `.foobar` (the registry is not consulted).
+enum DotCommandSources {
+    static var folder: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/MigshShell/Commands").path
+    }
+
+    /// Type name → command name.
+    static func declaredTypes() throws -> [String: String] {
+        var types: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            for match in text.matches(of: #/(?m)^struct ([A-Za-z0-9]+)Command\s*:/#) {
+                types[String(match.1) + "Command"] = "." + match.1.lowercased()
+            }
+        }
+        return types
+    }
+
+    static func declaredNames() throws -> [String] { try declaredTypes().values.sorted() }
 }

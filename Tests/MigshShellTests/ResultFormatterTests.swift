@@ -131,7 +131,7 @@ enum ResultFormatterCorpus {
 
 @Suite(
     "ResultFormatter prints what sqlite3 3.40 prints",
-    .enabled(if: sqlite3IsInstalled, "\(sqlite3Path) is not installed: nothing to compare against")
+    .enabled(if: shouldRun(needing: sqlite3IsInstalled), "\(sqlite3Path) is not installed: nothing to compare against")
 )
 struct ResultFormatterCorpusTests {
     @Test("list, csv and json match sqlite3 byte for byte",

@@ -30,7 +30,7 @@ public final class AuditLog: @unchecked Sendable {
     /// in flight, so what is written when is unchanged.
     private enum Entry {
         case record(event: String, fields: [UInt8], time: timespec)
-        case statement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec)
+        case statement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec)
     }
     @exclusivity(unchecked) private var entries: [Entry] = []
     @exclusivity(unchecked) private var entryBytes = 0
@@ -107,7 +107,7 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     /// One SQL statement's entry (the hot path: one per statement of a script).
-    public func appendStatement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String? = nil) throws {
+    public func appendStatement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String? = nil) throws {
         entries.append(.statement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error,
                                   time: AuditLog.now()))
         entryBytes += sql.utf8.count + 200
@@ -204,7 +204,7 @@ public final class AuditLog: @unchecked Sendable {
 
     /// A statement's line built straight into the pending buffer — no encoder, no
     /// dictionary, no per-line array.
-    private func formatStatement(sql: String, outcome: String, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec) {
+    private func formatStatement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec) {
         let start = pending.count
         func key(_ k: StaticString, first: Bool = false) {
             if !first { pending.append(UInt8(ascii: ",")) }
@@ -217,7 +217,7 @@ public final class AuditLog: @unchecked Sendable {
         key("duration_ms", first: true); pending.append(contentsOf: String(durationMS).utf8)
         if let error { key("error"); JSONLine.encodeString(error, into: &pending) }
         key("event"); pending.append(contentsOf: #""sql""#.utf8)
-        key("outcome"); JSONLine.encodeString(outcome, into: &pending)
+        key("outcome"); JSONLine.encodeString(outcome.rawValue, into: &pending)
         key("prev"); pending.append(UInt8(ascii: "\""))
         let head = pending.count - start
         pending.append(UInt8(ascii: "\""))

@@ -40,6 +40,17 @@ struct JSONFields {
 
 /// The audit log's entries, one type each (the contract's "every action").
 public enum Audit {
+    /// How an audited action ended.
+    public enum Outcome: String, Sendable, Codable {
+        case ok, error
+        /// The user answered no to the confirmation.
+        case declined
+        /// Refused before it ran (safe mode, read-only).
+        case refused
+        /// Stopped by Ctrl-C; what it left is in the record's error text.
+        case interrupted
+    }
+
     public struct SessionStart: AuditRecord {
         public static let event = "session_start"
         public var user: String
@@ -87,15 +98,15 @@ public enum Audit {
     public struct Command: AuditRecord {
         public static let event = "command"
         public var command: String
-        public var outcome: String
+        public var outcome: Audit.Outcome
         public var error: String?
         public var durationMS: Int?
-        public init(command: String, outcome: String, error: String? = nil, durationMS: Int?) {
+        public init(command: String, outcome: Audit.Outcome, error: String? = nil, durationMS: Int?) {
             self.command = command; self.outcome = outcome; self.error = error; self.durationMS = durationMS
         }
         public func appendFields(into out: inout [UInt8]) -> Bool {
             var f = JSONFields(out); out = []
-            f.add("command", command); f.add("duration_ms", durationMS); f.add("error", error); f.add("outcome", outcome)
+            f.add("command", command); f.add("duration_ms", durationMS); f.add("error", error); f.add("outcome", outcome.rawValue)
             out = f.out
             return true
         }
@@ -113,11 +124,11 @@ public enum Audit {
     public struct Change: Sendable, Encodable {
         public var versionBefore: Int?
         public var versionAfter: Int?
-        public var outcome: String
+        public var outcome: Audit.Outcome
         public var error: String?
         /// The verified backup taken before the change (`.restore`: of the state it replaced).
         public var backup: String?
-        public init(versionBefore: Int?, versionAfter: Int?, outcome: String, error: String? = nil, backup: String? = nil) {
+        public init(versionBefore: Int?, versionAfter: Int?, outcome: Audit.Outcome, error: String? = nil, backup: String? = nil) {
             self.versionBefore = versionBefore; self.versionAfter = versionAfter; self.outcome = outcome
             self.error = error; self.backup = backup
         }
@@ -178,10 +189,10 @@ public enum Audit {
         public static let event = "repair"
         public var version: Int
         public var statements: [String]
-        public var outcome: String
+        public var outcome: Audit.Outcome
         public var error: String?
         public var backup: String?
-        public init(version: Int, statements: [String], outcome: String, error: String? = nil, backup: String?) {
+        public init(version: Int, statements: [String], outcome: Audit.Outcome, error: String? = nil, backup: String?) {
             self.version = version; self.statements = statements; self.outcome = outcome; self.error = error; self.backup = backup
         }
     }

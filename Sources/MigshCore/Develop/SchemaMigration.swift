@@ -212,10 +212,10 @@ public struct SchemaMigration: Sendable {
     public static func objectSteps(from live: SchemaSnapshot, to expected: SchemaSnapshot) -> [SchemaRepair.Step] {
         var drops: [(order: Int, step: SchemaRepair.Step)] = []
         var creates: [(order: Int, step: SchemaRepair.Step)] = []
-        func plan(kind: String, rank: Int, live l: [String: String], expected e: [String: String],
+        func plan(kind: SchemaDiff.ObjectKind, rank: Int, live l: [String: String], expected e: [String: String],
                   livePosition: [String: Int], expectedPosition: [String: Int], same: (String) -> Bool) {
             for key in Set(l.keys).union(e.keys).sorted() {
-                let dropSQL = "DROP \(kind.uppercased()) IF EXISTS main.\(quoteIdentifier(key));"
+                let dropSQL = "DROP \(kind.rawValue.uppercased()) IF EXISTS main.\(quoteIdentifier(key));"
                 switch (l[key], e[key]) {
                 case (_?, nil):
                     drops.append((rank * 1_000_000 - (livePosition[key] ?? 0), .init(action: .drop, kind: kind, name: key, sql: [dropSQL])))
@@ -230,19 +230,19 @@ public struct SchemaMigration: Sendable {
                 }
             }
         }
-        plan(kind: "trigger", rank: 0, live: live.triggers.mapValues(\.sql), expected: expected.triggers.mapValues(\.sql),
+        plan(kind: .trigger, rank: 0, live: live.triggers.mapValues(\.sql), expected: expected.triggers.mapValues(\.sql),
              livePosition: live.triggers.mapValues(\.position), expectedPosition: expected.triggers.mapValues(\.position),
              same: { live.triggers[$0] == expected.triggers[$0] })
-        plan(kind: "view", rank: 1, live: live.views.mapValues(\.sql), expected: expected.views.mapValues(\.sql),
+        plan(kind: .view, rank: 1, live: live.views.mapValues(\.sql), expected: expected.views.mapValues(\.sql),
              livePosition: live.views.mapValues(\.position), expectedPosition: expected.views.mapValues(\.position),
              same: { live.views[$0] == expected.views[$0] })
-        plan(kind: "index", rank: 2, live: live.indexes.filter { !$0.value.sql.isEmpty }.mapValues(\.sql),
+        plan(kind: .index, rank: 2, live: live.indexes.filter { !$0.value.sql.isEmpty }.mapValues(\.sql),
              expected: expected.indexes.filter { !$0.value.sql.isEmpty }.mapValues(\.sql),
              livePosition: [:], expectedPosition: [:], same: { live.indexes[$0] == expected.indexes[$0] })
         // An index on a table the live database does not have cannot be created: it belongs
         // to the table's own difference.
-        creates.removeAll { $0.step.kind == "index" && expected.indexes[$0.step.name].map { live.tables[$0.table.lowercased()] == nil } ?? false }
-        let createRank: [String: Int] = ["index": 0, "view": 1, "trigger": 2]
+        creates.removeAll { $0.step.kind == .index && expected.indexes[$0.step.name].map { live.tables[$0.table.lowercased()] == nil } ?? false }
+        let createRank: [SchemaDiff.ObjectKind: Int] = [.index: 0, .view: 1, .trigger: 2]
         return drops.sorted { $0.order < $1.order }.map(\.step)
             + creates.sorted { (createRank[$0.step.kind]!, $0.order) < (createRank[$1.step.kind]!, $1.order) }.map(\.step)
     }

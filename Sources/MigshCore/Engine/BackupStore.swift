@@ -36,7 +36,8 @@ public struct BackupStore: Sendable {
         /// The identity of the database it was taken from (`DatabaseIdentity`), from its
         /// manifest or from the copy itself.
         public var sourceID: String?
-        public var reason: String?
+        /// Why it was taken (nil: a file without a manifest, or a reason this version does not know).
+        public var reason: Reason?
         /// A raw copy of a damaged database (`.restore` of a damaged one keeps it as evidence).
         public var damaged: Bool
     }
@@ -213,7 +214,7 @@ public struct BackupStore: Sendable {
                                     reason: reason.rawValue, sizeBytes: size, integrity: "ok")
             try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
             return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
-                          source: manifest.source, sourceID: id, reason: reason.rawValue, damaged: false)
+                          source: manifest.source, sourceID: id, reason: reason, damaged: false)
         } catch let error as MigshError where error.code == .interrupted || CancellationToken.interrupt.shouldStop {
             // The partial copy is removed (the defer above); nothing is published.
             throw MigshError(.interrupted, "interrupted: nothing was changed; no backup was taken (the partial copy was removed)")
@@ -309,7 +310,7 @@ public struct BackupStore: Sendable {
         }
         let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
-                      source: manifest?.source, sourceID: id, reason: manifest?.reason, damaged: manifest?.damaged ?? false)
+                      source: manifest?.source, sourceID: id, reason: manifest.flatMap { Reason(rawValue: $0.reason) }, damaged: manifest?.damaged ?? false)
     }
 
     /// A raw copy of a damaged database — its file and its `-wal` and `-journal` — kept as
@@ -342,7 +343,7 @@ public struct BackupStore: Sendable {
                                 reason: BackupStore.Reason.preRestore.rawValue, sizeBytes: size, integrity: reason, damaged: true)
         try? writePrivateFile(Self.manifestPath(path), contents: try JSONEncoder.sorted.encode(manifest))
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: nil, source: manifest.source,
-                      sourceID: sourceID, reason: manifest.reason, damaged: true)
+                      sourceID: sourceID, reason: .preRestore, damaged: true)
     }
 
     /// Removes a backup and its manifest (a restore that did not happen leaves no files).

@@ -18,7 +18,6 @@ import Foundation
 public struct Migrator {
     public struct Options: Sendable {
         public var targetVersion: Int
-        public var dryRun = false
         /// Skips the pre-apply backup (used by the benchmark only to time the apply step).
         public var skipBackup = false
         public var user: String
@@ -96,11 +95,6 @@ public struct Migrator {
         return scripts
     }
 
-    public func plan(options: Options) throws -> MigrationPlan {
-        let current = try SchemaVersionTable.currentVersion(db, knownVersions: folder.highestVersion)
-        return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: options.targetVersion)
-    }
-
     /// The scripts `.apply --resume` runs: for each migration of the resume plan, the
     /// statements the evidence shows have not run; then the pending migrations after it.
     public func resumeScripts(_ resume: ResumePlan, plan: MigrationPlan) throws -> [MigrationScript] {
@@ -135,8 +129,8 @@ public struct Migrator {
         let scripts = try resume.map { try resumeScripts($0, plan: plan) } ?? validatedScripts(plan)
         let warnings = scripts.flatMap { s in s.warnings.map { "\(s.migration.fileName): \($0)" } }
         var report = Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
-                            backup: nil, dryRun: options.dryRun, warnings: warnings)
-        if options.dryRun || scripts.isEmpty { return report }
+                            backup: nil, dryRun: false, warnings: warnings)
+        if scripts.isEmpty { return report }
 
         let ((), backup) = try locked(expectedVersion: plan.currentVersion, options: options, reason: .preApply, events: events) { backup in
             let maxBefore = try SchemaVersionTable.read(db).maxVersion
@@ -427,7 +421,7 @@ public struct Migrator {
         if !violations.isEmpty {
             let listed = violations.prefix(10).map { "\($0.table) rowid \($0.rowid.map(String.init) ?? "?") → \($0.parent)" }
             throw MigshError(.migrationFailed, "Error in migration version \(m.version) (\(m.fileName)): FOREIGN KEY constraint failed: \(violations.count) new violation(s): \(listed.joined(separator: ", "))",
-                             details: [MigrationFailure.hint(for: "FOREIGN KEY constraint failed")].compactMap { $0 })
+                             details: [MigrationFailure.foreignKeyHint])
         }
         let versions = try SchemaVersionTable.read(db)
         guard versions.contains(m.version), versions.maxVersion == max(m.version, versionsBefore) else {
@@ -545,26 +539,30 @@ enum MigrationFailure {
             .first { !$0.isEmpty && !$0.hasPrefix("--") } ?? ""
         details.append("Statement \(statement.index) of \(total), line \(statement.line): \(preview)")
         if rolledBack { details.append("SQLite rolled the transaction back by itself after this error.") }
-        if let hint = hint(for: error.message) { details.append(hint) }
+        if let hint = hint(for: error) { details.append(hint) }
         return MigshError(.migrationFailed,
                           "Error in migration version \(m.version) (\(m.fileName), line \(statement.line)): \(error.message)",
                           resultCode: error.resultCode, sql: statement.sql, sqlOffset: error.sqlOffset, details: details)
     }
 
-    static func hint(for message: String) -> String? {
-        if message.contains("duplicate column name") {
-            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table and investigate the actual state (spec §7.2)."
-        }
-        if message.contains("FOREIGN KEY constraint failed") {
-            return "Cause: a referenced table or record does not exist. Solution: ensure the foreign key references are valid (spec §7.2)."
-        }
-        if message.contains("no such table") {
-            return "Cause: a previous migration did not complete. Solution: restore from backup and re-apply the migrations (spec §7.2)."
-        }
-        if message.contains("database or disk is full") {
+    static let foreignKeyHint = "Cause: a referenced table or record does not exist. Solution: ensure the foreign key references are valid (spec §7.2)."
+
+    /// The spec's hint for SQLite's error, chosen by its result code. Plain SQLITE_ERROR
+    /// covers both "duplicate column name" and "no such table": only SQLite's message (its
+    /// fixed prefix) tells those two apart.
+    static func hint(for error: MigshError) -> String? {
+        switch error.resultCode {
+        case .constraintForeignKey?:
+            return foreignKeyHint
+        case .full?:
             return "Cause: the disk is full. Solution: free space, then apply again."
+        case .error? where error.message.hasPrefix("duplicate column name"):
+            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table and investigate the actual state (spec §7.2)."
+        case .error? where error.message.hasPrefix("no such table"):
+            return "Cause: a previous migration did not complete. Solution: restore from backup and re-apply the migrations (spec §7.2)."
+        default:
+            return nil
         }
-        return nil
     }
 }
 

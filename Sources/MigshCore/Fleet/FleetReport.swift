@@ -28,12 +28,12 @@ public struct FleetEntry: Sendable, Codable, Equatable {
             }
         }
 
-        public init(exitCode: Int32) {
-            switch exitCode {
-            case 0: self = .ok
-            case 5: self = .pending
-            case 3: self = .tooNew
-            case 4: self = .restored
+        public init(_ status: ExitStatus) {
+            switch status {
+            case .success: self = .ok
+            case .pending: self = .pending
+            case .databaseTooNew: self = .tooNew
+            case .migrationFailed: self = .restored
             default: self = .failed
             }
         }
@@ -44,7 +44,7 @@ public struct FleetEntry: Sendable, Codable, Equatable {
     public var versionBefore: Int?
     public var versionAfter: Int?
     public var outcome: Outcome
-    public var exitCode: Int32?
+    public var exitCode: ExitStatus?
     /// Where the database stood, in words: "up to date at v8", "at v5, 3 pending",
     /// "partially applied: 006 through statement 4", "damaged", "busy".
     public var state: String
@@ -64,7 +64,7 @@ public struct FleetEntry: Sendable, Codable, Equatable {
     }
 
     public init(host: String, path: String, versionBefore: Int? = nil, versionAfter: Int? = nil, outcome: Outcome,
-                exitCode: Int32? = nil, state: String, verdict: String? = nil, durationMS: Int? = nil,
+                exitCode: ExitStatus? = nil, state: String, verdict: String? = nil, durationMS: Int? = nil,
                 backups: [String] = [], error: String? = nil) {
         self.host = host
         self.path = path
@@ -99,7 +99,7 @@ public struct FleetReport: Sendable, Codable {
     public var jobs: Int
     /// Why some databases were not started, if any were not.
     public var stopped: String?
-    public var exitCode: Int32
+    public var exitCode: ExitStatus
     public var counts: [String: Int]
     public var databases: [FleetEntry]
 
@@ -121,16 +121,9 @@ public struct FleetReport: Sendable, Codable {
         exitCode = FleetReport.exitCode(databases.map(\.exitCode), stopped: stopped)
     }
 
-    /// The most severe code any database gave: 4, then 3, then 1, then 5 (pending, `--check`),
-    /// then 0. A rollout that left databases unstarted is never a success: Ctrl-C makes it
-    /// 130 (as a shell reports SIGINT) when nothing worse happened.
-    public static func exitCode(_ codes: [Int32?], stopped: String?) -> Int32 {
-        let ran = codes.compactMap { $0 }
-        for code in [Int32(4), 3] where ran.contains(code) { return code }
-        if ran.contains(where: { $0 != 0 && $0 != 5 }) { return 1 }
-        if stopped == FleetRunner<Int>.Stop.interrupted.rawValue { return 130 }
-        if stopped != nil { return 1 }
-        return ran.contains(5) ? 5 : 0
+    /// The most severe status any database gave (`ExitStatus.mostSevere`).
+    public static func exitCode(_ codes: [ExitStatus?], stopped: String?) -> ExitStatus {
+        ExitStatus.mostSevere(codes, interrupted: stopped == FleetRunner<Int>.Stop.interrupted.rawValue, stopped: stopped != nil)
     }
 
     /// Several hosts' reports as one: every database (each entry names its host), the longest

@@ -52,7 +52,7 @@ public struct Investigation {
     /// version's, so a failed resume's own backup never displaces the one from before the
     /// trouble (it stays listed as the newest).
     func restoreOptions(preferring version: Int?) -> [WayOut] {
-        let usable = backups.filter { $0.reason != BackupStore.Reason.preRestore.rawValue }
+        let usable = backups.filter { $0.reason != .preRestore }
         var chosen: [BackupStore.Backup] = []
         if let version, let b = usable.last(where: { $0.schemaVersion == version && holds(version, $0) }) { chosen.append(b) }
         if let newest = usable.last, !chosen.contains(newest) { chosen.append(newest) }
@@ -84,7 +84,7 @@ fileprivate final class Judge {
 
     init(_ inv: Investigation) { self.inv = inv }
 
-    var r: Int { record.maxVersion }
+    var recordedVersion: Int { record.maxVersion }
     /// migsh ran (or finished, statement by statement, on the evidence) the whole migration.
     func atomic(_ v: Int) -> Bool { applied[v]?.mode == .applied || applied[v]?.mode == .resumed }
     func fileName(_ v: Int) -> String { expected.replays[v]?.migration.fileName ?? inv.folder.migrations[v]?.fileName ?? String(format: "%03d", v) }
@@ -95,8 +95,8 @@ fileprivate final class Judge {
         // An object whose CREATE text is the expected one at the recorded version is taken
         // from that snapshot (same text, same SQLite: same meaning) instead of being read and
         // normalized again: on a long history most of the live schema is.
-        let r = record.maxVersion
-        live = try SchemaSnapshot.read(inv.db, reusing: r >= 0 && r < expected.versions.count ? expected.versions[r] : nil)
+        let recordedVersion = record.maxVersion
+        live = try SchemaSnapshot.read(inv.db, reusing: recordedVersion >= 0 && recordedVersion < expected.versions.count ? expected.versions[recordedVersion] : nil)
     }
 
     func run() throws -> Verdict {
@@ -106,7 +106,7 @@ fileprivate final class Judge {
         if !record.exists && record.otherTables > 0 { return versionTableMissing() }
         // A version above every migration here is a newer database's, whatever lies between
         // (gaps included): judged as beyond the migrations, not as untrustworthy rows.
-        let beyond = r > inv.folder.highestVersion
+        let beyond = recordedVersion > inv.folder.highestVersion
         let invalid = record.problems.filter {
             switch $0 {
             case .missing: return false
@@ -118,17 +118,17 @@ fileprivate final class Judge {
             try SchemaVersionTable.requireUndamaged(inv.db)
             return versionRowsInvalid(invalid)
         }
-        guard r < versions.count else { return beyondTheMigrations() }
+        guard recordedVersion < versions.count else { return beyondTheMigrations() }
 
         let exact = versions.indices.filter { versions[$0] == live }
-        if exact.contains(r) { return consistent(alsoEqual: exact.filter { $0 != r }) }
-        if let v = exact.filter({ $0 > r }).max() { return versionRowsMissing(v) }
-        if let v = exact.filter({ $0 < r }).max(), !((v + 1)...r).contains(where: atomic) { return versionRowsWithoutChanges(v) }
+        if exact.contains(recordedVersion) { return consistent(alsoEqual: exact.filter { $0 != recordedVersion }) }
+        if let v = exact.filter({ $0 > recordedVersion }).max() { return versionRowsMissing(v) }
+        if let v = exact.filter({ $0 < recordedVersion }).max(), !((v + 1)...recordedVersion).contains(where: atomic) { return versionRowsWithoutChanges(v) }
 
-        if !atomic(r + 1), let p = partialPrefix(of: r + 1) { return partial(r + 1, through: p) }
-        let repair = SchemaRepair(live: live, expected: versions[r])
+        if !atomic(recordedVersion + 1), let through = partialPrefix(of: recordedVersion + 1) { return partial(recordedVersion + 1, through: through) }
+        let repair = SchemaRepair(live: live, expected: versions[recordedVersion])
         if repair.isComplete && !repair.isEmpty { return drift(repair) }
-        if r >= 1, !atomic(r), let p = partialPrefix(of: r) { return partial(r, through: p) }
+        if recordedVersion >= 1, !atomic(recordedVersion), let through = partialPrefix(of: recordedVersion) { return partial(recordedVersion, through: through) }
         return unknown()
     }
 
@@ -157,14 +157,14 @@ fileprivate final class Judge {
     // MARK: States
 
     func base(_ state: Verdict.State, _ message: String) -> Verdict {
-        Verdict(state: state, recordedVersion: r, matchesVersion: nil, partial: nil, nearestVersion: nil, nearestDifferences: nil,
+        Verdict(state: state, recordedVersion: recordedVersion, matchesVersion: nil, partial: nil, nearestVersion: nil, nearestDifferences: nil,
                 versionProblems: record.problems, evidence: [], message: message, wayOut: [], noSafeOption: nil, resume: nil, repair: nil)
     }
 
     func consistent(alsoEqual others: [Int]) -> Verdict {
-        var v = base(.consistent, "the live schema matches version \(r) exactly; Schema_Version says \(r)"
+        var v = base(.consistent, "the live schema matches version \(recordedVersion) exactly; Schema_Version says \(recordedVersion)"
             + (others.isEmpty ? "" : " (also equal to version \(others.map(String.init).joined(separator: ", ")): those migrations change no schema)"))
-        v.matchesVersion = r
+        v.matchesVersion = recordedVersion
         // The schema cannot show the data statements after the last schema change: for the
         // newest migrations not run by migsh, only their version rows say they ran. The data
         // is asked too.
@@ -179,7 +179,7 @@ fileprivate final class Judge {
                 ? Self.describe(absent, "has not run", "have not run") + ": its version row was written without it"
                 : Self.list(absent) + ": " + absent.map(\.1.reason).joined(separator: "; "))
             v.evidence = evidence
-            v.resume = resumePlan(evidence, end: r)
+            v.resume = resumePlan(evidence, end: recordedVersion)
             v.wayOut = [resumeOption(evidence)] + inv.restoreOptions(preferring: scope.first! - 1)
             // Its version row says it ran, yet running it now changes rows: either the row
             // was written without it, or it ran and those rows were written since.
@@ -193,11 +193,11 @@ fileprivate final class Judge {
     }
 
     /// The newest migrations whose last statements change no schema and that migsh did not
-    /// run: migration r if it has data statements after its last schema change, and below it
+    /// run: migration recordedVersion if it has data statements after its last schema change, and below it
     /// while the migration above changes no schema at all.
     func unconfirmedDataTail() -> [Int] {
         var scope: [Int] = []
-        var m = r
+        var m = recordedVersion
         while m >= 1, !atomic(m), let replay = expected.replays[m] {
             let lastSchema = replay.steps.last(where: \.changesSchema)?.statement ?? 0
             if replay.steps.contains(where: { $0.isData && $0.statement > lastSchema }) { scope.insert(m, at: 0) }
@@ -208,8 +208,8 @@ fileprivate final class Judge {
     }
 
     func versionRowsMissing(_ v: Int) -> Verdict {
-        let missing = (r + 1)...v
-        var verdict = base(.versionRowsMissing, "the live schema matches version \(v), but Schema_Version says \(r): the version row\(missing.count == 1 ? "" : "s") for \(Self.range(missing)) \(missing.count == 1 ? "is" : "are") missing (migration\(missing.count == 1 ? "" : "s") run by hand?)")
+        let missing = (recordedVersion + 1)...v
+        var verdict = base(.versionRowsMissing, "the live schema matches version \(v), but Schema_Version says \(recordedVersion): the version row\(missing.count == 1 ? "" : "s") for \(Self.range(missing)) \(missing.count == 1 ? "is" : "are") missing (migration\(missing.count == 1 ? "" : "s") run by hand?)")
         verdict.matchesVersion = v
         verdict.evidence = evidence(missing.map { ($0, Int.max) })
         let unknown = verdict.evidence.flatMap { e in e.unknown.map { (e, $0) } }
@@ -239,32 +239,32 @@ fileprivate final class Judge {
                                              assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" }, loses: []))
             }
         }
-        verdict.wayOut += inv.restoreOptions(preferring: r)
+        verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
         return verdict
     }
 
     func versionRowsWithoutChanges(_ v: Int) -> Verdict {
-        let rows = (v + 1)...r
-        var verdict = base(.versionRowsWithoutChanges, "the live schema matches version \(v), but Schema_Version says \(r): version row\(rows.count == 1 ? "" : "s") \(Self.range(rows)) \(rows.count == 1 ? "was" : "were") inserted without \(rows.count == 1 ? "its migration's" : "their migrations'") changes")
+        let rows = (v + 1)...recordedVersion
+        var verdict = base(.versionRowsWithoutChanges, "the live schema matches version \(v), but Schema_Version says \(recordedVersion): version row\(rows.count == 1 ? "" : "s") \(Self.range(rows)) \(rows.count == 1 ? "was" : "were") inserted without \(rows.count == 1 ? "its migration's" : "their migrations'") changes")
         verdict.matchesVersion = v
         verdict.evidence = evidence(rows.map { ($0, 0) })
-        finishResumable(&verdict, end: r, preferRestore: v)
+        finishResumable(&verdict, end: recordedVersion, preferRestore: v)
         return verdict
     }
 
-    func partial(_ k: Int, through p: Int) -> Verdict {
-        let replay = expected.replays[k]!
+    func partial(_ version: Int, through appliedThrough: Int) -> Verdict {
+        let replay = expected.replays[version]!
         let total = replay.steps.count
-        let line = replay.steps.first { $0.statement == p }?.line ?? 0
-        var text = "matches \(replay.migration.fileName) through statement \(p) of \(total) (line \(line)); "
-        let first = p + 1
+        let line = replay.steps.first { $0.statement == appliedThrough }?.line ?? 0
+        var text = "matches \(replay.migration.fileName) through statement \(appliedThrough) of \(total) (line \(line)); "
+        let first = appliedThrough + 1
         text += first == total ? "statement \(first) not applied" : "statements \(first)–\(total) not applied"
-        text += "; Schema_Version says \(r)"
+        text += "; Schema_Version says \(recordedVersion)"
         var verdict = base(.partial, text)
-        verdict.partial = Verdict.Partial(version: k, file: replay.migration.fileName, statementsApplied: p, statementsTotal: total,
+        verdict.partial = Verdict.Partial(version: version, file: replay.migration.fileName, statementsApplied: appliedThrough, statementsTotal: total,
                                           line: line, unverifiable: replay.steps.filter(\.isData).map(\.statement))
-        verdict.evidence = evidence([(k, p)])
-        finishResumable(&verdict, end: k, preferRestore: k - 1)
+        verdict.evidence = evidence([(version, appliedThrough)])
+        finishResumable(&verdict, end: version, preferRestore: version - 1)
         return verdict
     }
 
@@ -286,17 +286,17 @@ fileprivate final class Judge {
 
     func drift(_ repair: SchemaRepair) -> Verdict {
         let names = repair.steps.map { "\($0.kind) \($0.name) (\($0.action == .create ? "missing" : $0.action == .drop ? "extra" : "changed"))" }
-        let byMigsh = (1...max(1, r)).allSatisfy(atomic) && r >= 1
-        var verdict = base(.drift, "the live schema is version \(r)'s with hand-made changes to objects that hold no data: "
+        let byMigsh = (1...max(1, recordedVersion)).allSatisfy(atomic) && recordedVersion >= 1
+        var verdict = base(.drift, "the live schema is version \(recordedVersion)'s with hand-made changes to objects that hold no data: "
             + Self.unique(names).joined(separator: ", ")
             + (byMigsh ? " (migsh applied every migration in one transaction, so these are changes made since)" : ""))
-        verdict.nearestVersion = r
-        verdict.nearestDifferences = SchemaDiff(live: live, expected: expected.versions[r]).changes.count
+        verdict.nearestVersion = recordedVersion
+        verdict.nearestDifferences = SchemaDiff(live: live, expected: expected.versions[recordedVersion]).changes.count
         verdict.repair = repair
         verdict.wayOut = [WayOut(action: .repair,
-                                 effect: "recreates them from version \(r)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
+                                 effect: "recreates them from version \(recordedVersion)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
                                  assumes: [], loses: [])]
-        verdict.wayOut += inv.restoreOptions(preferring: r)
+        verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
         return verdict
     }
 
@@ -304,16 +304,16 @@ fileprivate final class Judge {
         var best = 0, bestCount = Int.max
         for (v, schema) in expected.versions.enumerated() {
             let n = SchemaDiff(live: live, expected: schema).changes.count
-            if n < bestCount || (n == bestCount && v == r) { best = v; bestCount = n }
+            if n < bestCount || (n == bestCount && v == recordedVersion) { best = v; bestCount = n }
         }
-        var verdict = base(.unknown, "the live schema matches no version and no partially applied migration; nearest is version \(best) (\(bestCount) object\(bestCount == 1 ? "" : "s") differ\(bestCount == 1 ? "s" : "")); Schema_Version says \(r)")
+        var verdict = base(.unknown, "the live schema matches no version and no partially applied migration; nearest is version \(best) (\(bestCount) object\(bestCount == 1 ? "" : "s") differ\(bestCount == 1 ? "s" : "")); Schema_Version says \(recordedVersion)")
         verdict.nearestVersion = best
         verdict.nearestDifferences = bestCount
-        let tables = SchemaDiff(live: live, expected: expected.versions[r]).changes.filter { $0.kind == "table" }.map(\.name)
+        let tables = SchemaDiff(live: live, expected: expected.versions[recordedVersion]).changes.filter { $0.kind == .table }.map(\.name)
         verdict.noSafeOption = tables.isEmpty
             ? "the schema differs from every version in ways migsh cannot name as one migration's"
-            : "the differences from version \(r) hold data (table\(tables.count == 1 ? "" : "s") \(tables.joined(separator: ", "))), so no change to the schema can be made without assuming what they mean"
-        verdict.wayOut = inv.restoreOptions(preferring: r)
+            : "the differences from version \(recordedVersion) hold data (table\(tables.count == 1 ? "" : "s") \(tables.joined(separator: ", "))), so no change to the schema can be made without assuming what they mean"
+        verdict.wayOut = inv.restoreOptions(preferring: recordedVersion)
         return verdict
     }
 
@@ -367,9 +367,9 @@ fileprivate final class Judge {
     }
 
     func beyondTheMigrations() -> Verdict {
-        var verdict = base(.unknown, "Schema_Version says \(r), but the migrations here produce versions 0 to \(expected.highestVersion)"
+        var verdict = base(.unknown, "Schema_Version says \(recordedVersion), but the migrations here produce versions 0 to \(expected.highestVersion)"
                            + (expected.replayError.map { " (\($0))" } ?? ""))
-        verdict.noSafeOption = "the migrations here do not describe version \(r)"
+        verdict.noSafeOption = "the migrations here do not describe version \(recordedVersion)"
         return verdict
     }
 
@@ -384,9 +384,9 @@ fileprivate final class Judge {
 
     /// The last schema-changing statement `p` of migration `k` whose prefix schema is the live
     /// schema (not its last: that would be the next version, an exact match).
-    func partialPrefix(of k: Int) -> Int? {
-        guard let replay = expected.replays[k], k <= expected.highestVersion else { return nil }
-        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[k] != live }
+    func partialPrefix(of version: Int) -> Int? {
+        guard let replay = expected.replays[version], version <= expected.highestVersion else { return nil }
+        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[version] != live }
             .map(\.statement).max()
     }
 
@@ -655,7 +655,7 @@ extension Investigation {
     public func evidence(recordingThrough version: Int) throws -> [MigrationEvidence] {
         let judge = Judge(self)
         try judge.readState()
-        guard version > judge.r else { return [] }
-        return judge.evidence(((judge.r + 1)...version).map { ($0, Int.max) })
+        guard version > judge.recordedVersion else { return [] }
+        return judge.evidence(((judge.recordedVersion + 1)...version).map { ($0, Int.max) })
     }
 }

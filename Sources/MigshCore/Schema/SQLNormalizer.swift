@@ -45,12 +45,6 @@ public enum SQLNormalizer {
         return (withoutRowID, after.contains("strict"))
     }
 
-    public static func normalize(_ sql: String) -> String {
-        var t = tokens(sql)
-        while t.last == ";" { t.removeLast() }
-        return t.joined(separator: " ")
-    }
-
     /// A CREATE statement without `IF NOT EXISTS` and `TEMP`, normalized.
     public static func normalizeCreate(_ sql: String) -> String {
         var t = tokens(sql)

@@ -1,10 +1,16 @@
 /// The differences between the live schema and an expected one, grouped by object:
 /// `+` only in the live database, `-` missing from it, `~` changed (both sides shown).
 public struct SchemaDiff: Sendable, Codable, Equatable {
+    /// What kind of schema object a change is about (encoded as its SQL word: "table", …).
+    public enum ObjectKind: String, Sendable, Codable, CustomStringConvertible {
+        case table, index, view, trigger
+        public var description: String { rawValue }
+    }
+
     public struct Change: Sendable, Codable, Equatable {
         public enum Sign: String, Sendable, Codable { case added = "+", removed = "-", changed = "~" }
         public var sign: Sign
-        public var kind: String
+        public var kind: ObjectKind
         public var name: String
         /// For `~`: one line per difference, "what: expected → live".
         public var details: [String]
@@ -12,7 +18,7 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
         public var expectedSQL: String?
         public var liveSQL: String?
 
-        public init(sign: Sign, kind: String, name: String, details: [String], expectedSQL: String? = nil, liveSQL: String? = nil) {
+        public init(sign: Sign, kind: ObjectKind, name: String, details: [String], expectedSQL: String? = nil, liveSQL: String? = nil) {
             self.sign = sign
             self.kind = kind
             self.name = name
@@ -29,7 +35,7 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
 
     public init(live: SchemaSnapshot, expected: SchemaSnapshot) {
         var changes: [Change] = []
-        func compare<T: Equatable>(_ kind: String, _ l: [String: T], _ e: [String: T], name: (T) -> String,
+        func compare<T: Equatable>(_ kind: ObjectKind, _ l: [String: T], _ e: [String: T], name: (T) -> String,
                                    details: (T, T) -> [String]) {
             for key in Set(l.keys).union(e.keys).sorted() {
                 switch (l[key], e[key]) {
@@ -41,8 +47,8 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
                 }
             }
         }
-        compare("table", live.tables, expected.tables, name: \.name, details: SchemaDiff.tableDetails)
-        compare("index", live.indexes, expected.indexes, name: \.name) { l, e in
+        compare(.table, live.tables, expected.tables, name: \.name, details: SchemaDiff.tableDetails)
+        compare(.index, live.indexes, expected.indexes, name: \.name) { l, e in
             var d: [String] = []
             if l.table != e.table { d.append("table: \(e.table) → \(l.table)") }
             if l.unique != e.unique { d.append("unique: \(e.unique) → \(l.unique)") }
@@ -50,12 +56,12 @@ public struct SchemaDiff: Sendable, Codable, Equatable {
             if l.condition != e.condition { d.append("where: \(e.condition ?? "none") → \(l.condition ?? "none")") }
             return d
         }
-        compare("view", live.views, expected.views, name: \.name) { _, _ in ["definition changed"] }
-        compare("trigger", live.triggers, expected.triggers, name: \.name) { _, _ in ["definition changed"] }
+        compare(.view, live.views, expected.views, name: \.name) { _, _ in ["definition changed"] }
+        compare(.trigger, live.triggers, expected.triggers, name: \.name) { _, _ in ["definition changed"] }
         // The two definitions of a changed view or trigger, for a line-by-line diff.
-        for (i, c) in changes.enumerated() where c.sign == .changed && (c.kind == "view" || c.kind == "trigger") {
+        for (i, c) in changes.enumerated() where c.sign == .changed && (c.kind == .view || c.kind == .trigger) {
             let key = c.name.lowercased()
-            let (e, l) = c.kind == "view" ? (expected.views[key]?.sql, live.views[key]?.sql) : (expected.triggers[key]?.sql, live.triggers[key]?.sql)
+            let (e, l) = c.kind == .view ? (expected.views[key]?.sql, live.views[key]?.sql) : (expected.triggers[key]?.sql, live.triggers[key]?.sql)
             changes[i].expectedSQL = e
             changes[i].liveSQL = l
         }

@@ -8,7 +8,7 @@ public struct SchemaRepair: Sendable, Codable, Equatable {
     public struct Step: Sendable, Codable, Equatable {
         public enum Action: String, Sendable, Codable { case create, drop, recreate }
         public var action: Action
-        public var kind: String
+        public var kind: SchemaDiff.ObjectKind
         public var name: String
         /// The statements, in the order they run.
         public var sql: [String]
@@ -24,7 +24,7 @@ public struct SchemaRepair: Sendable, Codable, Equatable {
     public var isComplete: Bool { unrepairable.isEmpty }
 
     public init(live: SchemaSnapshot, expected: SchemaSnapshot) {
-        unrepairable = SchemaDiff(live: live, expected: expected).changes.filter { $0.kind == "table" }
+        unrepairable = SchemaDiff(live: live, expected: expected).changes.filter { $0.kind == .table }
         // The compiler's part for objects that hold no data (SchemaMigration, shared with
         // `.new --from-diff` and `.rebuild`).
         steps = SchemaMigration.objectSteps(from: live, to: expected)

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import MigshCore
 
 /// `migsh [OPTIONS] [DATABASE] [COMMAND ...]` — the contract's command line, as
 /// swift-argument-parser reads it (help, errors, every spelling). `MigshOptions.parse` reads
@@ -50,10 +51,10 @@ struct MigshCommandLine: ParsableCommand {
           NO_COLOR           no colour in messages (nor with TERM=dumb)
 
         EXIT STATUS:
-          0 success, 1 an error, 2 a usage error, 3 the database is newer than
-          the application, 4 a migration failed and the database was restored,
-          5 migrations are pending (--check), N for .exit N. A fleet run exits
-          with the most severe code any database gave (4, 3, 1, 5, 0); 130
+          \(ExitStatus.success) success, \(ExitStatus.failure) an error, \(ExitStatus.usage) a usage error, \(ExitStatus.databaseTooNew) the database is newer than
+          the application, \(ExitStatus.migrationFailed) a migration failed and the database was restored,
+          \(ExitStatus.pending) migrations are pending (--check), N for .exit N. A fleet run exits
+          with the most severe code any database gave (\(ExitStatus.migrationFailed), \(ExitStatus.databaseTooNew), \(ExitStatus.failure), \(ExitStatus.pending), \(ExitStatus.success)); \(ExitStatus.interrupted)
           after Ctrl-C.
         """
 
@@ -160,7 +161,7 @@ struct MigshCommandLine: ParsableCommand {
     @Flag(name: .customLong("create"), help: "Create DATABASE if it is missing.")
     var create = false
 
-    @Flag(name: .customLong("check"), help: "Print the version status and exit: 0 up to date, 5 pending, 3 database newer.")
+    @Flag(name: .customLong("check"), help: "Print the version status and exit: \(ExitStatus.success) up to date, \(ExitStatus.pending) pending, \(ExitStatus.databaseTooNew) database newer.")
     var check = false
 
     @Option(name: .customLong("init"), help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"), completion: .file())

@@ -23,31 +23,31 @@ public enum MigshMain {
             options = try MigshOptions.parse()
         } catch let refusal as SQLite3Options.Refusal {
             FileHandle.standardError.write(Data(("migsh: Error: " + refusal.message + "\n").utf8))
-            exit(1)
+            exit(ExitStatus.failure.rawValue)
         } catch {
             let code = MigshCommandLine.exitCode(for: error)
             let message = MigshCommandLine.fullMessage(for: error)
             if code == .success {
                 print(message)
-                exit(0)
+                exit(ExitStatus.success.rawValue)
             }
             FileHandle.standardError.write(Data(("migsh: " + message + "\n").utf8))
-            exit(2)
+            exit(ExitStatus.usage.rawValue)
         }
         if options.sqlite3.version {
             // sqlite3 -version: the library's version and source id, exactly as sqlite3 prints them.
             print("\(String(cString: sqlite3_libversion())) \(String(cString: sqlite3_sourceid()))")
-            exit(0)
+            exit(ExitStatus.success.rawValue)
         }
         if options.sqlite3.help {
             print(MigshCommandLine.helpMessage())
-            exit(0)
+            exit(ExitStatus.success.rawValue)
         }
         if let message = configureLibrary(options.sqlite3) {
             FileHandle.standardError.write(Data((message + "\n").utf8))
-            exit(1)
+            exit(ExitStatus.failure.rawValue)
         }
-        exit(run(options, lineReader: lineReader))
+        exit(run(options, lineReader: lineReader).rawValue)
     }
 
     /// sqlite3's options that configure the library itself (`-mmap`, `-lookaside`,
@@ -72,7 +72,7 @@ public enum MigshMain {
         return nil
     }
 
-    static func run(_ o: MigshOptions, lineReader: any LineReader) -> Int32 {
+    static func run(_ o: MigshOptions, lineReader: any LineReader) -> ExitStatus {
         if !o.mergeReports.isEmpty { return FleetMain.merge(o) }
         if o.isFleet { return FleetMain.run(o) }
         let env = Environment.process
@@ -85,7 +85,7 @@ public enum MigshMain {
         let interactive = readsInput && isatty(0) != 0 && o.sqlite3.interactive != false
         if readsInput && o.sqlite3.interactive == true && !interactive {
             err.write("migsh: Error: -interactive: standard input is not a terminal, and migsh's interactive shell needs one\n")
-            return 1
+            return .failure
         }
         var c = configuration(o, databasePath: databasePath, interactive: interactive)
 
@@ -93,7 +93,7 @@ public enum MigshMain {
         // usage error (exit 2), not a failure of whatever command runs first.
         if let message = badTarget(o, migrationsPath: c.migrationsPath) {
             err.write("migsh: \(message)\n")
-            return 2
+            return .usage
         }
         if o.scratch {
             // A private copy made with the online backup API; the original is only read.
@@ -101,12 +101,12 @@ public enum MigshMain {
                 c = Session.scratchConfiguration(c, copy: try ScratchCopy.make(of: databasePath, busyTimeoutMS: o.busyTimeout))
             } catch {
                 Shell.writeError(error, to: err)
-                return Shell.exitCode(for: error)
+                return ExitStatus(error)
             }
         } else if interactive && !o.create && !Session.isTemporary(databasePath) && !FileManager.default.fileExists(atPath: databasePath) {
             guard lineReader.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") else {
                 err.write("Error: database not found: \(databasePath)\n")
-                return 1
+                return .failure
             }
             c.create = true
         }
@@ -117,7 +117,7 @@ public enum MigshMain {
         } catch {
             c.scratch?.remove()
             Shell.writeError(error, to: err)
-            return Shell.exitCode(for: error)
+            return ExitStatus(error)
         }
         prepare(session, o, interactive: interactive)
         if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
@@ -178,20 +178,20 @@ public enum MigshMain {
 
     /// The init file, then `--check`, the COMMAND arguments, `-f FILE`, the terminal or
     /// standard input; the exit status. The audit log's session end is written last.
-    static func runInput(_ o: MigshOptions, commands: [String]? = nil, shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> Int32 {
+    static func runInput(_ o: MigshOptions, commands: [String]? = nil, shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> ExitStatus {
         let session = shell.session
         var status = runInputBody(o, commands: commands ?? o.commands, shell: shell, interactive: interactive, lineReader: lineReader)
         // A file that `.output` still holds is closed now; a failed write to it is an error.
         if let problem = session.resetOutput() {
             shell.report(problem)
-            if status == 0 { status = 1 }
+            status = status.keepingFirstFailure(.failure)
         }
         // So is output to standard output that never arrived (--check's line, the last rows).
         if let problem = shell.standardOutputFailure() {
             shell.report(problem)
-            if status == 0 { status = 1 }
+            status = status.keepingFirstFailure(.failure)
         }
-        session.log(Audit.SessionEnd(exitCode: Int(status), user: session.user, pid: Int(getpid()),
+        session.log(Audit.SessionEnd(exitCode: Int(status.rawValue), user: session.user, pid: Int(getpid()),
                                      database: absolutePath(session.configuration.databasePath)))
         try? session.audit.flush()
         session.out.flush()
@@ -201,11 +201,11 @@ public enum MigshMain {
         return status
     }
 
-    private static func runInputBody(_ o: MigshOptions, commands: [String], shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> Int32 {
+    private static func runInputBody(_ o: MigshOptions, commands: [String], shell: Shell, interactive: Bool, lineReader: (any LineReader)?) -> ExitStatus {
         let session = shell.session
         let err = session.err
         let env = Environment.process
-        var status: Int32 = 0
+        var status = ExitStatus.success
 
         // sqlite3's -init FILE is read even with --noinit (it names the file); a file it
         // cannot open is said as sqlite3 says it, and the session goes on.
@@ -219,7 +219,7 @@ public enum MigshMain {
                 err.write("cannot open: \"\(initPath)\"\n")
             } else if o.initFile != nil {
                 err.write("Error: cannot open init file \(initPath)\n")
-                status = 1
+                status = .failure
                 return status
             }
         }
@@ -243,7 +243,7 @@ public enum MigshMain {
             } else if let file = o.file {
                 guard let f = fopen(file, "r") else {
                     err.write("Error: cannot open \"\(file)\": \(String(cString: strerror(errno)))\n")
-                    status = 1
+                    status = .failure
                     return status
                 }
                 defer { fclose(f) }
@@ -259,16 +259,16 @@ public enum MigshMain {
             }
         } catch let exit as ShellExit {
             let pending = shell.finishBatch()
-            status = exit.code != 0 ? exit.code : pending
+            status = exit.exitStatus != .success ? exit.exitStatus : pending
             return status
         } catch {
             shell.report(error)
-            status = Shell.exitCode(for: error)
+            status = ExitStatus(error)
         }
         // Ctrl-C while the script was read (its read ends at once): exit 130, said.
         if !interactive && CancellationToken.interrupt.isRequested {
             shell.note("interrupted: the script stops here")
-            status = 130
+            status = .interrupted
         }
         return status
     }
@@ -294,7 +294,7 @@ public enum MigshMain {
 
     /// sqlite3's settings and `-cmd` commands, in command-line order, after the init file and
     /// before the input, as sqlite3 runs them; the exit status when a `-cmd` failed under bail.
-    private static func runSQLite3Actions(_ actions: [SQLite3Options.Action], shell: Shell) throws -> Int32? {
+    private static func runSQLite3Actions(_ actions: [SQLite3Options.Action], shell: Shell) throws -> ExitStatus? {
         let session = shell.session
         for action in actions {
             switch action {
@@ -304,8 +304,8 @@ public enum MigshMain {
             case .nullValue(let text): session.output.nullValue = text
             case .header(let on): session.output.setHeaders(on)
             case .echo: session.echo = true
-            case .eqp(let level): session.eqp = level
-            case .stats: session.stats = 1
+            case .eqp(let level): session.eqp = EQPMode(level: level)
+            case .stats: session.stats = .on
             case .command(let command):
                 // As sqlite3's -cmd: not echoed, errors without a line number.
                 if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
@@ -331,7 +331,7 @@ public enum MigshMain {
 /// `--check`: print the version status; exit 0 up to date, 5 pending, 3 database newer, 1 when
 /// the folder has errors or Schema_Version cannot be trusted (what `.apply` refuses).
 enum CheckStatus {
-    static func run(_ shell: Shell) -> Int32 {
+    static func run(_ shell: Shell) -> ExitStatus {
         do {
             let s = try shell.session.versionStatus()
             try shell.emit(VersionCommand.document(s, database: shell.session.configuration.databasePath)) {
@@ -347,16 +347,11 @@ enum CheckStatus {
                                         details: s.folderErrors.map(\.text)))
             }
             shell.session.log(Audit.Check(status: s.state.rawValue, currentVersion: s.currentVersion, requiredVersion: s.requiredVersion))
-            switch s.state {
-            case .upToDate: return 0
-            case .databaseNewer: return 3
-            case .pending: return 5
-            case .folderError: return 1
-            }
+            return ExitStatus(s.state)
         } catch {
             shell.session.log(Audit.Check(status: "error", error: (error as? MigshError)?.message ?? "\(error)"))
             shell.report(error)
-            return 1
+            return .failure
         }
     }
 }

@@ -148,11 +148,8 @@ struct ApplyCommand: DotCommand {
         let warnings = scripts.flatMap { s in s.warnings.map { "warning: \(s.migration.fileName): \($0)" } }
         let requires = try? session.requiredVersion(folder)
         let width = Terminal.width(fd: 2, interactive: session.configuration.interactive)
-        // The question wraps where it is asked (on a terminal).
-        let question: String = UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote
-            + warnings.map { $0 + "\n" }.joined() + "Update database?"
-        try session.confirm(question, yes: confirmation.yes)
-        if confirmation.yes || session.configuration.assumeYes, !shell.json { for w in warnings { shell.note(w) } }
+        try shell.confirm(Confirmation(.apply, plan: UpdateRequired.text(plan, width: width, applicationRequires: requires) + resumeNote,
+                                       warnings: warnings, question: "Update database?"), yes: confirmation.yes)
 
         var options = Migrator.Options(targetVersion: plan.requiredVersion, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
@@ -182,7 +179,7 @@ struct ApplyCommand: DotCommand {
                 }
             }
             progress.end()
-            session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: report.toVersion, outcome: "ok",
+            session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: report.toVersion, outcome: .ok,
                                                          backup: report.backup?.path ?? skipped),
                                     target: plan.requiredVersion, applied: report.applied.map(\.file), resumed: resume))
             try shell.emit(report) {
@@ -192,7 +189,7 @@ struct ApplyCommand: DotCommand {
             }
         } catch let error as MigshError {
             session.log(Audit.Apply(change: Audit.Change(versionBefore: plan.currentVersion, versionAfter: session.currentVersion,
-                                                         outcome: error.code == .interrupted ? "interrupted" : "error", error: error.message,
+                                                         outcome: error.code == .interrupted ? .interrupted : .error, error: error.message,
                                                          backup: error.code == .interrupted ? nil : error.backupPath ?? skipped),
                                     target: plan.requiredVersion, applied: [], resumed: resume))
             var e = error

@@ -40,7 +40,7 @@ struct BackupsCommand: DotCommand {
                     let other = (b.source.map { ($0 as NSString).lastPathComponent } ?? "unknown") + " (other)"
                     row.append(ownPaths.contains(b.path) ? "this database" : other)
                 }
-                row.append((b.reason ?? "-") + (b.damaged ? ", DAMAGED raw copy" : ""))
+                row.append((b.reason?.rawValue ?? "-") + (b.damaged ? ", DAMAGED raw copy" : ""))
                 return row
             }
             return "in \(displayPath(store.directory)):\n" + TextTable(columns, rows).render(width: shell.outputWidth)

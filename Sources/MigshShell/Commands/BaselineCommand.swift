@@ -50,7 +50,12 @@ struct BaselineCommand: DotCommand {
                 throw MigshError(.refused, ".baseline \(version) refused: " + reasons.joined(separator: "; and ") + "; nothing was recorded",
                                  details: ["Run .diff for the verdict and the safe way out. .baseline \(version) --force records anyway (asks first, audited)."])
             }
-            try session.confirm("FORCED BASELINE: " + reasons.joined(separator: "; and ") + ".\nRecord versions \(check.versionBefore + 1)–\(version) as applied anyway?", yes: confirmation.yes)
+            try shell.confirm(Confirmation(.baseline, plan: "FORCED BASELINE: " + reasons.joined(separator: "; and ") + ".\n",
+                                           question: "Record versions \(check.versionBefore + 1)–\(version) as applied anyway?"), yes: confirmation.yes)
+        } else {
+            // Like .apply and .restore: a change to what Schema_Version records is confirmed.
+            try shell.confirm(Confirmation(.baseline, plan: "BASELINE: the live schema is version \(version)'s; nothing will be run.\n",
+                                           question: "Record versions \(check.versionBefore + 1)–\(version) as applied?"), yes: confirmation.yes)
         }
         var options = Migrator.Options(targetVersion: version, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)

@@ -71,8 +71,8 @@ struct ConfirmationOptions: ParsableArguments {
 }
 
 /// Thrown by `.quit` / `.exit N`.
-struct ShellExit: Error {
-    var code: Int32
+struct ShellExit: ExitStatusCarrying {
+    var exitStatus: ExitStatus
 }
 
 /// The option and flag names a command declares, read from swift-argument-parser's own

@@ -12,11 +12,11 @@ struct EqpCommand: DotCommand {
     func run(in shell: Shell) throws {
         guard let value else { throw MigshError(.usage, "Usage: .eqp off|on|trigger|full") }
         switch value {
-        case "full": shell.session.eqp = 3
-        case "trigger": shell.session.eqp = 2
+        case "full": shell.session.eqp = .full
+        case "trigger": shell.session.eqp = .trigger
         default:
-            if let number = Int(value) { shell.session.eqp = min(max(number, 0), 3) } else {
-                shell.session.eqp = try booleanValue(value, in: shell) ? 1 : 0
+            if let number = Int(value) { shell.session.eqp = EQPMode(level: number) } else {
+                shell.session.eqp = try booleanValue(value, in: shell) ? .on : .off
             }
         }
     }

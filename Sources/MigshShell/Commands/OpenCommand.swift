@@ -18,5 +18,7 @@ struct OpenCommand: DotCommand {
         try shell.session.reopen(path: file, create: !scratch && (new || shell.session.configuration.create), scratch: scratch)
         let c = shell.session.configuration
         shell.session.log(Audit.Open(database: absolutePath(c.databasePath), backups: c.backupsPath, audit: c.auditPath))
+        // The same start-up check as launching migsh on it (interactive sessions).
+        if !Session.isTemporary(c.databasePath) { shell.onOpen?() }
     }
 }

@@ -91,6 +91,6 @@ struct RebuildCommand: DotCommand {
         for step in migration.steps where SchemaRename.parse(step.sql) != nil {
             session.renameLog.observe(step.sql, readOnly: false, autocommitAfter: true)
         }
-        session.logStatement("-- .rebuild: " + migration.steps.map(\.sql).joined(separator: " "), outcome: "ok", durationMS: 0)
+        session.logStatement("-- .rebuild: " + migration.steps.map(\.sql).joined(separator: " "), outcome: .ok, durationMS: 0)
     }
 }

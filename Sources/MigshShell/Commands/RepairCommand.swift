@@ -30,8 +30,8 @@ struct RepairCommand: DotCommand {
             return
         }
         if plan.isComplete {
-            try session.confirm("REPAIR: makes the indexes, views and triggers those of version \(version), after a verified backup:\n"
-                                + plan.statements.joined(separator: "\n") + "\nRepair?", yes: confirmation.yes)
+            try shell.confirm(Confirmation(.repair, plan: "REPAIR: makes the indexes, views and triggers those of version \(version), after a verified backup:\n"
+                                           + plan.statements.joined(separator: "\n") + "\n", question: "Repair?"), yes: confirmation.yes)
         }
         var options = Migrator.Options(targetVersion: version, user: session.user)
         options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
@@ -39,13 +39,13 @@ struct RepairCommand: DotCommand {
         do {
             let result = try migrator.repair(version: version, expected: expected, options: options)
             if let b = result.backup { session.noteBackup(b.path) }
-            session.log(Audit.Repair(version: version, statements: result.statements, outcome: "ok", backup: result.backup?.path))
+            session.log(Audit.Repair(version: version, statements: result.statements, outcome: .ok, backup: result.backup?.path))
             try shell.emit(result) {
                 "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"
                     + (result.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
             }
         } catch let error as MigshError {
-            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: error.code == .interrupted ? "interrupted" : "error",
+            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: error.code == .interrupted ? .interrupted : .error,
                                      error: error.message, backup: error.backupPath))
             var e = error
             if let path = error.backupPath { e.details.append("Backup location: \(path)") }

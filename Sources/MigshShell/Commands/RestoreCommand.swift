@@ -62,8 +62,8 @@ struct RestoreCommand: DotCommand {
             }
         }
         let current = session.currentVersion.map(String.init) ?? "?"
-        let question = "Restore \(candidate.backup.path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first.\nRestore?"
-        try session.confirm(question, yes: confirmation.yes)
+        let plan = "Restore \(candidate.backup.path) (schema version \(candidate.backup.schemaVersion.map(String.init) ?? "?"), taken \(candidate.backup.created)) over \(session.configuration.databasePath) (version \(current))?\nThe current state will be backed up first.\n"
+        try shell.confirm(Confirmation(.restore, plan: plan, question: "Restore?"), yes: confirmation.yes)
         do {
             defer { shell.progress.end() }
             let report = try restorer.restore(candidate, allowOther: fromOther, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) { phase in
@@ -75,7 +75,7 @@ struct RestoreCommand: DotCommand {
             }
             shell.progress.end()
             session.noteBackup(report.previousStateBackup.path)
-            session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: "ok",
+            session.log(Audit.Restore(change: Audit.Change(versionBefore: report.fromVersion, versionAfter: report.toVersion, outcome: .ok,
                                                            backup: report.previousStateBackup.path),
                                       restoredFrom: report.restoredFrom, fromOtherDatabase: report.fromOtherDatabase))
             if report.completedDespiteInterrupt {
@@ -91,7 +91,7 @@ struct RestoreCommand: DotCommand {
             }
         } catch let error as MigshError {
             session.log(Audit.Restore(change: Audit.Change(versionBefore: session.currentVersion, versionAfter: session.currentVersion,
-                                                           outcome: error.code == .interrupted ? "interrupted" : "error", error: error.message),
+                                                           outcome: error.code == .interrupted ? .interrupted : .error, error: error.message),
                                       restoredFrom: candidate.backup.path, fromOtherDatabase: candidate.fromOtherDatabase))
             throw error
         }

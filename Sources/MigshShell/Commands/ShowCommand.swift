@@ -17,7 +17,7 @@ struct ShowCommand: DotCommand {
             mode += " --wrap \(o.wrapWidth) --wordwrap \(o.wordWrap ? "on" : "off") --\(o.quoteValues ? "" : "no")quote"
         }
         var text = line("echo", s.echo ? "on" : "off")
-        text += line("eqp", ["off", "on", "trigger", "full"][s.eqp])
+        text += line("eqp", s.eqp.rawValue)
         text += line("explain", s.explain.rawValue)
         text += line("headers", o.showHeaders ? "on" : "off")
         text += line("mode", mode)
@@ -25,7 +25,7 @@ struct ShowCommand: DotCommand {
         text += line("output", s.redirection?.name ?? "stdout")
         text += line("colseparator", c(o.separator))
         text += line("rowseparator", c(o.rowSeparator))
-        text += line("stats", ["off", "on", "stmt", "vmstep"][s.stats])
+        text += line("stats", s.stats.rawValue)
         text += line("width", o.columnWidths.map { "\($0) " }.joined())
         text += line("filename", s.configuration.databasePath)
         shell.out.write(text)

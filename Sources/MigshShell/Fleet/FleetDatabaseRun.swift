@@ -28,9 +28,9 @@ enum FleetDatabaseRun {
             session = try Session(configuration: configuration, out: out, err: err)
         } catch {
             Shell.writeError(error, to: err)
-            let code = Shell.exitCode(for: error)
+            let code = ExitStatus(error)
             entry.exitCode = code
-            entry.outcome = FleetEntry.Outcome(exitCode: code)
+            entry.outcome = FleetEntry.Outcome(code)
             entry.state = state(of: error)
             entry.error = (error as? MigshError)?.message ?? "\(error)"
             entry.durationMS = elapsedMS(since: clock)
@@ -41,6 +41,8 @@ enum FleetDatabaseRun {
         // through statement 4" is what a support team needs to see, not "at v5, 3 pending").
         entry.versionBefore = session.currentVersion
         var investigated = false
+        // Why the version could not be read, when it could not: a lock or damage is said as such.
+        var unreadable: MigshError.Code?
         do {
             let status = try session.versionStatus(folder)
             entry.state = state(of: status)
@@ -53,13 +55,14 @@ enum FleetDatabaseRun {
             }
         } catch {
             entry.state = state(of: error)
+            unreadable = (error as? MigshError)?.code
         }
         MigshMain.prepare(session, o, interactive: false)
         let shell = Shell(session: session)
         shell.onUnit = activity
         let code = MigshMain.runInput(o, commands: commands, shell: shell, interactive: false, lineReader: nil)
         entry.exitCode = code
-        entry.outcome = FleetEntry.Outcome(exitCode: code)
+        entry.outcome = FleetEntry.Outcome(code)
         entry.versionAfter = session.currentVersion
         entry.backups = session.backupsTaken
         entry.error = shell.firstError
@@ -68,7 +71,7 @@ enum FleetDatabaseRun {
         // their changes, drift).
         if entry.outcome == .failed, let code = shell.firstErrorCode, code == .busy || code == .damaged {
             entry.state = state(of: MigshError(code, entry.error ?? ""))
-        } else if entry.outcome == .failed, !investigated, entry.versionBefore != nil, !entry.state.hasPrefix("busy"), !entry.state.hasPrefix("damaged"),
+        } else if entry.outcome == .failed, !investigated, entry.versionBefore != nil, unreadable != .busy, unreadable != .damaged,
            !session.inTransaction, let verdict = try? session.investigation(folder).verdict(), verdict.state != .consistent {
             entry.verdict = verdict.state.rawValue
             entry.state = state(of: verdict)

@@ -6,7 +6,7 @@ import MigshCore
 /// log and restore on failure), up to `--jobs` at once in this process; then a summary, and
 /// `--json` / `--report FILE.html`.
 enum FleetMain {
-    static func run(_ o: MigshOptions) -> Int32 {
+    static func run(_ o: MigshOptions) -> ExitStatus {
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
@@ -21,20 +21,20 @@ enum FleetMain {
             }
         } catch {
             Shell.writeError(error, to: err)
-            return 1
+            return .failure
         }
         // The folder is read (and checked) once: every database is judged by the same files.
         let migrationsPath = MigshMain.configuration(o, databasePath: paths[0], interactive: false).migrationsPath
         if let message = MigshMain.badTarget(o, migrationsPath: migrationsPath) {
             err.write("migsh: \(message)\n")
-            return 2
+            return .usage
         }
         let folder: MigrationFolder
         do {
             folder = try MigrationFolder.load(migrationsPath)
         } catch {
             Shell.writeError(error, to: err)
-            return 1
+            return .failure
         }
 
         FleetInterrupt.install()
@@ -75,7 +75,7 @@ enum FleetMain {
     }
 
     /// `--merge-reports A.json B.json …`: one summary (and `--report`, `--json`) of several hosts' runs.
-    static func merge(_ o: MigshOptions) -> Int32 {
+    static func merge(_ o: MigshOptions) -> ExitStatus {
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
@@ -84,20 +84,20 @@ enum FleetMain {
         for path in o.mergeReports {
             guard let data = FileManager.default.contents(atPath: path) else {
                 Shell.writeError(MigshError(.notFound, "cannot read the report \(path)"), to: err)
-                return 1
+                return .failure
             }
             do {
                 reports.append(try decoder.decode(FleetReport.self, from: data))
             } catch {
                 Shell.writeError(MigshError(.usage, "\(path) is not a migsh fleet report (migsh --each … --json): \(error)"), to: err)
-                return 1
+                return .failure
             }
         }
         return finish(FleetReport.merged(reports), o, out: out, err: err)
     }
 
     /// The summary (or the JSON document), the HTML report; the exit status.
-    static func finish(_ report: FleetReport, _ o: MigshOptions, out: OutputBuffer, err: OutputBuffer) -> Int32 {
+    static func finish(_ report: FleetReport, _ o: MigshOptions, out: OutputBuffer, err: OutputBuffer) -> ExitStatus {
         if o.json {
             out.write(String(decoding: (try? FleetReport.encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n")
         } else {
@@ -111,7 +111,7 @@ enum FleetMain {
                 if !o.json { err.write("report: \(path)\n") }
             } catch {
                 Shell.writeError(MigshError(.io, "cannot write the report \(path): \(error)"), to: err)
-                return max(report.exitCode, 1)
+                return report.exitCode.keepingFirstFailure(.failure)
             }
         }
         return report.exitCode

@@ -23,7 +23,7 @@ struct InteractiveShell {
         return "\(name) \(version)\(session.inTransaction ? "*" : "")\(session.configuration.scratch != nil ? " [scratch]" : "")> "
     }
 
-    func run() -> Int32 {
+    func run() -> ExitStatus {
         let history = InteractiveShell.historyPath()
         reader.loadHistory(history)
         var input = SQLInput()
@@ -43,6 +43,8 @@ struct InteractiveShell {
         shell.out.flush()
         // The spec's start-up check is for installations; a temporary database is none.
         if keepsHistory { startupCheck() }
+        shell.onOpen = { [self] in startupCheck() }
+        defer { shell.onOpen = nil }  // the closure holds this shell: no cycle past the session
 
         while true {
             InterruptHandler.interrupted = 0
@@ -85,7 +87,7 @@ struct InteractiveShell {
                 do {
                     _ = try shell.run(unit)
                 } catch let exit as ShellExit {
-                    if let code = quit(exitCode: exit.code) { return code }
+                    if let code = quit(exitCode: exit.exitStatus) { return code }
                 } catch {
                     shell.report(error)
                 }
@@ -155,7 +157,7 @@ struct InteractiveShell {
 
     /// Quitting with a transaction open asks commit / rollback / cancel. Returns the exit
     /// code, or nil to stay in the shell.
-    func quit(exitCode: Int32 = 0) -> Int32? {
+    func quit(exitCode: ExitStatus = .success) -> ExitStatus? {
         guard session.inTransaction else { return exitCode }
         while true {
             guard let answer = reader.readLine(prompt: "A transaction is open. [c]ommit, [r]ollback or c[a]ncel? [a] ") else {

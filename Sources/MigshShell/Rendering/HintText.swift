@@ -10,7 +10,6 @@ extension MigshError.Hint {
         case .restoreByHand(let backup): return "Restore the backup with: .restore \(quoteArgument(backup))"
         case .chooseAuditLog: return "Choose another file with --audit FILE."
         case .chooseMigrationsFolder: return "Give the folder with --migrations DIR or $MIGSH_MIGRATIONS."
-        case .applyAgain: return "Then run .apply again."
         case .finishTransaction: return "COMMIT or ROLLBACK the open transaction first."
         }
     }

@@ -58,12 +58,12 @@ final class Session {
     /// The last statement typed in the interactive shell, for `.edit`.
     var lastStatement: String?
     var showChanges = false
-    /// `.eqp`: 0 off, 1 on, 2 trigger, 3 full (sqlite3's autoEQP).
-    var eqp = 0
+    /// `.eqp` (sqlite3's autoEQP).
+    var eqp = EQPMode.off
     /// `.explain`: EXPLAIN output laid out as sqlite3 does (auto), always (on), never (off).
     var explain: ExplainSetting = .auto
-    /// `.stats`: 0 off, 1 on, 2 stmt, 3 vmstep.
-    var stats = 0
+    /// `.stats`.
+    var stats = StatsMode.off
     /// Standard output, or the file or pipe `.output` / `.once` named.
     var out: OutputBuffer
     /// Standard output (or the fleet's capture), where `.output` with no argument returns.
@@ -314,16 +314,26 @@ final class Session {
     }
 
     /// Asks for confirmation; `--yes` answers yes; in batch mode, no answer is a refusal.
-    func confirm(_ question: String, yes: Bool) throws {
-        if yes || configuration.assumeYes { return }
-        guard let ask, let answer = ask(question) else {
-            throw MigshError(.refused, "confirmation needed: \(question.split(separator: "\n").last ?? "") — not asked in batch mode; add --yes to proceed")
+    /// Asks `confirmation` (its plan, then its warnings, then the question); with `--yes` the
+    /// warnings are still said, on standard error. No answer in batch mode is an error; a no
+    /// is `ConfirmationDeclined`.
+    func confirm(_ confirmation: Confirmation, yes: Bool, width: Int?) throws {
+        let warnings = confirmation.warnings.map { wrapText($0, width: width) + "\n" }.joined()
+        if yes || configuration.assumeYes {
+            if !warnings.isEmpty && !configuration.json {
+                err.write(warnings)
+                err.flush()
+            }
+            return
         }
-        if !answer { throw MigshError(.refused, "cancelled; nothing was changed") }
+        guard let ask, let answer = ask(confirmation.plan + warnings + confirmation.question) else {
+            throw MigshError(.refused, "confirmation needed: \(confirmation.question) — not asked in batch mode; add --yes to proceed")
+        }
+        if !answer { throw ConfirmationDeclined(confirmation.action) }
     }
 
     /// Records one SQL statement (the hot path of scripts).
-    func logStatement(_ sql: String, outcome: String, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
+    func logStatement(_ sql: String, outcome: Audit.Outcome, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
         do {
             try audit.appendStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error)
             if !inTransaction { try audit.flush() }
@@ -352,4 +362,19 @@ enum MigshVersion {
     static let current = "0.2.0"
     /// `migsh 0.2.0 (SQLite 3.40.1)`, for --version.
     static var description: String { "migsh \(current) (SQLite \(String(cString: sqlite3_libversion())))" }
+}
+
+/// `.eqp`: the query plan before each statement's rows; `trigger` adds triggers' plans,
+/// `full` the bytecode too. In sqlite3's order (its autoEQP levels 0…3).
+enum EQPMode: String, CaseIterable, Comparable, Sendable {
+    case off, on, trigger, full
+    /// sqlite3's number for the level (`.eqp 2`), clamped to 0…3.
+    init(level: Int) { self = Self.allCases[min(max(level, 0), Self.allCases.count - 1)] }
+    static func < (a: Self, b: Self) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+}
+
+/// `.stats`: SQLite's counters after each statement; `stmt` adds the columns' origins,
+/// `vmstep` prints only the VM steps.
+enum StatsMode: String, CaseIterable, Sendable {
+    case off, on, stmt, vmstep
 }

@@ -31,6 +31,12 @@ extension Shell {
         err.flush()
     }
 
+    /// Asks `confirmation` at the width of standard error (see `Session.confirm`).
+    func confirm(_ confirmation: Confirmation, yes: Bool) throws {
+        progress.clear()
+        try session.confirm(confirmation, yes: yes, width: Terminal.width(fd: 2, interactive: session.configuration.interactive))
+    }
+
     /// A backup's progress on the progress line: copying with percentage and rate, then verifying.
     func showBackupProgress(_ p: BackupStore.Progress, what: String = "backup") {
         switch p {

@@ -14,7 +14,7 @@ final class Shell {
     /// The number of the input line last read by the running script (sqlite3's p->lineno).
     var currentLine = 0
     /// Set once any command or statement failed (for --no-bail's exit status).
-    var failureCode: Int32 = 0
+    var failureCode: ExitStatus = .success
     /// A failed write to standard output was reported (`standardOutputFailure()`).
     private var standardOutputFailureReported = false
     /// The first error reported, without its details (a fleet run's report names it).
@@ -24,6 +24,8 @@ final class Shell {
     var onUnit: ((String) -> Void)?
     /// The running unit already said that Ctrl-C stopped it.
     var interruptionReported = false
+    /// Run after `.open` opened a database: the interactive shell's start-up check (none in batch mode).
+    var onOpen: (() -> Void)?
 
     var out: OutputBuffer { session.out }
     var err: OutputBuffer { session.err }
@@ -76,16 +78,6 @@ final class Shell {
             err.write(wrapText(prefix + "\(error)", width: width) + "\n")
         }
         err.flush()
-    }
-
-    static func exitCode(for error: any Error) -> Int32 {
-        if let exit = error as? ShellExit { return exit.code }
-        guard let e = error as? MigshError else { return 1 }
-        switch e.code {
-        case .databaseTooNew: return 3
-        case .migrationFailed: return 4
-        default: return 1
-        }
     }
 
     /// Runs one unit (a dot-command line or complete SQL). Returns false on failure.
@@ -143,7 +135,7 @@ final class Shell {
         }
         if session.redirection != nil, let problem = session.afterUnit() {
             report(problem, line: inScript ? line : nil)
-            if failureCode == 0 { failureCode = 1 }
+            failureCode = failureCode.keepingFirstFailure(.failure)
             if !interrupted { return false }
         }
         guard interrupted else { return ok }
@@ -151,7 +143,7 @@ final class Shell {
         interruptionReported = false
         if !session.configuration.interactive {
             if !reported { note(ok ? "interrupted: the script stops here (the command before completed)" : "interrupted: the script stops here") }
-            throw ShellExit(code: 130)
+            throw ShellExit(exitStatus: .interrupted)
         }
         if ok && !reported { note("interrupted: the command had completed before it could stop") }
         return ok
@@ -168,7 +160,7 @@ final class Shell {
             if name == ".nonce" {
                 guard words.count == 2 else {
                     err.write("Usage: .nonce NONCE\n")
-                    if failureCode == 0 { failureCode = 1 }
+                    failureCode = failureCode.keepingFirstFailure(.failure)
                     return false
                 }
                 guard let nonce = session.configuration.nonce, words[1] == nonce else {
@@ -186,29 +178,34 @@ final class Shell {
             try DotCommands.run(line: line, in: self)
             // Its output is part of its outcome: a full disk under `> file` fails the command.
             if let failure = standardOutputFailure() { throw failure }
-            session.log(Audit.Command(command: line, outcome: "ok", durationMS: elapsedMS(since: started)))
+            session.log(Audit.Command(command: line, outcome: .ok, durationMS: elapsedMS(since: started)))
             return true
         } catch let exit as ShellExit {
-            session.log(Audit.Command(command: line, outcome: "ok", durationMS: nil))
+            session.log(Audit.Command(command: line, outcome: .ok, durationMS: nil))
             throw exit
         } catch let error as MigshError where error.code == .interrupted {
             // Ctrl-C: not a failure of the command; what it left is said, in plain words.
             out.flush()
-            session.log(Audit.Command(command: line, outcome: "interrupted", error: error.message, durationMS: elapsedMS(since: started)))
+            session.log(Audit.Command(command: line, outcome: .interrupted, error: error.message, durationMS: elapsedMS(since: started)))
             let name = DotCommands.words(ofCommandLine: line).first.map { DotCommands.fullName(of: $0) ?? $0 } ?? line
             note(error.message == "interrupted" ? "interrupted: \(name) stopped; nothing was changed" : error.message)
             for d in error.details { note("  " + d) }
             interruptionReported = true
-            if failureCode == 0 { failureCode = 130 }
+            if failureCode == .success { failureCode = .interrupted }
+            return false
+        } catch is ConfirmationDeclined {
+            // The user's answer, not a failure: a notice, and the run goes on.
+            session.log(Audit.Command(command: line, outcome: .declined, durationMS: elapsedMS(since: started)))
+            note("cancelled; nothing was changed")
+            failureCode = failureCode.keepingFirstFailure(.failure)
             return false
         } catch {
             out.flush()
-            session.log(Audit.Command(command: line, outcome: "error", error: (error as? MigshError)?.message ?? "\(error)",
+            session.log(Audit.Command(command: line, outcome: .error, error: (error as? MigshError)?.message ?? "\(error)",
                                       durationMS: elapsedMS(since: started)))
             // A diff's differences are its output, already printed: the status says so, no error line.
             if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
-            let code = Shell.exitCode(for: error)
-            if failureCode == 0 || code > 1 { failureCode = code }
+            failureCode = failureCode.keepingFirstFailure(ExitStatus(error))
             return false
         }
     }
@@ -220,8 +217,8 @@ final class Shell {
         out.flush()
         err.write("line \(inScript ? currentLine : 0): \(message)\n")
         err.flush()
-        session.log(Audit.Command(command: trimmedSQL(unit), outcome: "refused", error: message, durationMS: nil))
-        throw ShellExit(code: 1)
+        session.log(Audit.Command(command: trimmedSQL(unit), outcome: .refused, error: message, durationMS: nil))
+        throw ShellExit(exitStatus: .failure)
     }
 
     /// Standard output that refused what was written to it (ENOSPC, EIO, EFBIG), said once:
@@ -302,12 +299,12 @@ final class Shell {
                     guard session.ask?("\(reason). Run it?") == true else {
                         err.write("not run: \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
                         err.flush()
-                        session.logStatement(trimmedSQL(text), outcome: "declined", durationMS: 0)
+                        session.logStatement(trimmedSQL(text), outcome: .declined, durationMS: 0)
                         return false
                     }
                 }
                 let before = db.totalChanges
-                if session.eqp > 0 && sqlite3_stmt_isexplain(statement.sqliteHandle) == 0 {
+                if session.eqp != .off && sqlite3_stmt_isexplain(statement.sqliteHandle) == 0 {
                     showQueryPlan(of: statement)
                 }
                 SQLParameters.bind(statement, in: db)
@@ -362,7 +359,7 @@ final class Shell {
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
                 }
-                if session.stats > 0 { StatsCommand.report(statement, in: self) }
+                if session.stats != .off { StatsCommand.report(statement, in: self) }
                 if session.recording {
                     session.recorder.observe(recordedText, readOnly: sqlite3_stmt_readonly(statement.sqliteHandle) != 0, autocommitAfter: db.isAutocommit)
                 }
@@ -373,7 +370,7 @@ final class Shell {
                         session.renameLog.observe(text, readOnly: readOnly, autocommitAfter: db.isAutocommit)
                     }
                 }
-                session.logStatement(trimmedSQL(text), outcome: "ok", rowsChanged: changed, durationMS: elapsedMS(since: started))
+                session.logStatement(trimmedSQL(text), outcome: .ok, rowsChanged: changed, durationMS: elapsedMS(since: started))
             }
             out.flush()
             return true
@@ -389,10 +386,10 @@ final class Shell {
         let handle = db.sqliteHandle
         var triggerEQP: Int32 = 0
         migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, -1, &triggerEQP)
-        if session.eqp >= 2 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 1, nil) }
-        defer { if session.eqp >= 2 && triggerEQP == 0 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 0, nil) } }
+        if session.eqp >= .trigger { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 1, nil) }
+        defer { if session.eqp >= .trigger && triggerEQP == 0 { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_TRIGGER_EQP, 0, nil) } }
         if let plan = try? db.prepare("EXPLAIN QUERY PLAN " + sql) { try? formatter.writeQueryPlan(plan) }
-        if session.eqp >= 3, let program = try? db.prepare("EXPLAIN " + sql) { try? formatter.writeExplain(program) }
+        if session.eqp == .full, let program = try? db.prepare("EXPLAIN " + sql) { try? formatter.writeExplain(program) }
     }
 
     /// When an SQL error happened: sqlite3 words each differently.
@@ -415,7 +412,7 @@ final class Shell {
         out.flush()
         let decoded = String(decoding: message, as: UTF8.self)
         if firstError == nil { firstError = decoded }
-        session.logStatement(trimmedSQL(text), outcome: "error", durationMS: elapsedMS(since: started), error: decoded)
+        session.logStatement(trimmedSQL(text), outcome: .error, durationMS: elapsedMS(since: started), error: decoded)
         let prefix: String
         if inScript || session.configuration.interactive {
             let word = kind == .prepare ? "Parse error" : kind == .step ? "Runtime error" : "Error"
@@ -434,7 +431,7 @@ final class Shell {
             session.log(Audit.Rollback(reason: "SQLite rolled the transaction back after an error", error: decoded))
         }
         err.flush()
-        if failureCode == 0 { failureCode = 1 }
+        failureCode = failureCode.keepingFirstFailure(.failure)
     }
 
     // MARK: Scripts
@@ -468,13 +465,13 @@ final class Shell {
 
     /// The end of a non-interactive session: an open transaction is rolled back, said on
     /// standard error, and the exit status is 1 — never a silent commit or rollback.
-    func finishBatch() -> Int32 {
+    func finishBatch() -> ExitStatus {
         if session.inTransaction {
             try? session.db.execute("ROLLBACK")
             err.write("Error: the script ended with a transaction open; it was rolled back (add COMMIT to keep the changes)\n")
             err.flush()
             session.log(Audit.Rollback(reason: "script ended with a transaction open"))
-            if failureCode == 0 { failureCode = 1 }
+            failureCode = failureCode.keepingFirstFailure(.failure)
         }
         return failureCode
     }

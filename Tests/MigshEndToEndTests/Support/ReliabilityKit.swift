@@ -128,6 +128,17 @@ enum ReliabilityKit {
         return page
     }
 
+    /// What `.apply` prints on standard error for each migration it ran (`  003_x.sql: ok (12 ms)`).
+    /// "Nothing was applied" is checked by its absence; `ApplyTests` checks that a clean apply
+    /// prints it, so that a change of wording cannot turn these checks into ones that always hold.
+    static var migrationRanMarker: Regex<Substring> { #/\d{3}_\S*\.sql: ok \(\d+ ms\)/# }
+
+    /// No migration ran: neither stream has `migrationRanMarker`.
+    static func expectNoMigrationRan(_ result: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!result.stdout.contains(migrationRanMarker) && !result.stderr.contains(migrationRanMarker),
+                "a migration ran:\n\(result)", sourceLocation: sourceLocation)
+    }
+
     /// `/usr/bin/python3`, when installed.
     static let python3: String? = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : nil
 
