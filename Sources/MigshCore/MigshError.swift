@@ -9,7 +9,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
-            case damaged, versionTable, stepLimit
+            case damaged, versionTable, stepLimit, saidAlready
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -53,6 +53,9 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// A statement of migration SQL took more virtual-machine steps than the step limit
         /// allows where migsh replays or rehearses it (`StepLimit`).
         public static let stepLimit = Code(.stepLimit)
+        /// The command already wrote its message to standard error in sqlite3's own words
+        /// (`unexpected option: --foo`); the shell adds none of its own.
+        public static let saidAlready = Code(.saidAlready)
     }
 
     public var code: Code

@@ -176,7 +176,8 @@ final class Shell {
             session.log(Audit.Command(command: line, outcome: "error", error: (error as? MigshError)?.message ?? "\(error)",
                                       durationMS: elapsedMS(since: started)))
             // A diff's differences are its output, already printed: the status says so, no error line.
-            if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
+            let kind = (error as? MigshError)?.code
+            if kind != .schemaDiffers && kind != .saidAlready { report(error, line: inScript ? lineNumber : nil) }
             let code = Shell.exitCode(for: error)
             if failureCode == 0 || code > 1 { failureCode = code }
             return false
