@@ -9,7 +9,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
-            case damaged, versionTable, stepLimit, saidAlready
+            case damaged, versionTable, stepLimit, saidAlready, verbatim
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -56,6 +56,9 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// The command already wrote its message to standard error in sqlite3's own words
         /// (`unexpected option: --foo`); the shell adds none of its own.
         public static let saidAlready = Code(.saidAlready)
+        /// The message is sqlite3's own line (`Usage: .cd DIRECTORY`, `Unknown option …`):
+        /// the shell writes it as it is, without `Error:` or a location.
+        public static let verbatim = Code(.verbatim)
     }
 
     public var code: Code

@@ -51,6 +51,12 @@ extension DotCommands {
         ".progress": "SQLite keeps one progress handler per connection, and migsh's step limit on migration SQL uses it",
     ]
 
+    /// True when the line's command name is one sqlite3 3.40 reads as a command of its own.
+    static func isSQLite3Name(_ line: String) -> Bool {
+        guard let word = words(ofCommandLine: line).first else { return false }
+        return sqlite3Command(named: String(word.dropFirst())) != nil
+    }
+
     /// What a command name resolves to.
     enum Resolution {
         case command(any DotCommand.Type)

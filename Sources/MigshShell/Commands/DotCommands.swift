@@ -130,7 +130,13 @@ enum DotCommands {
         let words = words(ofCommandLine: line)
         guard let given = words.first else { return }  // a line that is only a dot, as in sqlite3
         let resolution = resolve(given)
-        guard case .command(let type) = resolution else { throw unresolved(given, resolution) }
+        guard case .command(let type) = resolution else {
+            // A script gets sqlite3's line, byte for byte; a person at the prompt, a suggestion.
+            if case .unknown = resolution, !shell.session.configuration.interactive {
+                throw sqlite3Usage("Error: unknown command or invalid arguments:  \"\(given.dropFirst())\". Enter \".help\" for help", in: shell)
+            }
+            throw unresolved(given, resolution)
+        }
         let name = self.name(of: type)
         var arguments = Array(words.dropFirst())
         if let read = type.wordsRead, arguments.count > read {
@@ -151,6 +157,7 @@ enum DotCommands {
                 command = try type.parse(arguments)
             }
         } catch {
+            if let line = type.sqlite3UsageLine { throw MigshError(.verbatim, line) }
             throw MigshError(.usage, "\(name): \(type.message(for: error))", details: ["Usage: " + usage(type) + "  (see .help \(name))"])
         }
         try (command as! any DotCommand).run(in: shell)

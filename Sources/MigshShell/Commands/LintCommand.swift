@@ -72,7 +72,8 @@ struct LintCommand: DotCommand {
 }
 
 extension LintCommand {
-    /// sqlite3 3.40's `.lint fkey-indexes ?-verbose? ?-groupbyparent?`, its output byte for byte.
+    /// sqlite3 3.40's `.lint fkey-indexes ?-verbose? ?-groupbyparent?`, its output byte for
+    /// byte; like sqlite3's, it never fails (its messages go to standard error).
     func lintForeignKeyIndexes(rule: String, options: [String], in shell: Shell) throws {
         var verbose = false
         var byParent = false
@@ -83,14 +84,17 @@ extension LintCommand {
             } else if n > 1 && "-groupbyparent".hasPrefix(option.lowercased()) {
                 byParent = true
             } else {
-                throw sqlite3Usage("Usage: .lint \(rule) ?-verbose? ?-groupbyparent?", in: shell)
+                // sqlite3 3.40 ignores what its .lint returns: said, and the command does not fail.
+                _ = sqlite3Usage("Usage: lint \(rule) ?-verbose? ?-groupbyparent?", in: shell)
+                return
             }
         }
         let findings: [ForeignKeyIndexes.Finding]
         do {
             findings = try ForeignKeyIndexes.check(shell.session.db, byParent: byParent)
         } catch let error as MigshError {
-            throw sqlite3Usage(error.message, in: shell)
+            _ = sqlite3Usage(error.message, in: shell)
+            return
         }
         try shell.emit(findings, wrap: false) {
             var text = ""
