@@ -80,6 +80,124 @@ struct SQLiteCommandsTests {
     ]
 
     static let corpus: [Case] = [
+        Case(name: ".scanstats, .binary, .filectrl", script: #"""
+            .scanstats on
+            .scanstats
+            .scanstats maybe
+            .binary on
+            .binary
+            .binary off
+            .filectrl
+            .filectrl data_version
+            .filectrl d
+            .filectrl has_moved
+            .filectrl --schema main data_version
+            .filectrl size_limit
+            .filectrl size_limit 100000
+            .filectrl persist_wal
+            .filectrl psow on
+            .filectrl reserve_bytes
+            .filectrl chunk_size
+            .filectrl chunk_size 4096
+            .filectrl lock_timeout 10
+            .filectrl nosuch
+            .filectrl p
+            .filectrl -data_version
+            .filectrl tempfilename x
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".trace: stdout, --expanded, --row, triggers, a file, off, errors", script: #"""
+            .trace stdout
+            select 1;
+            select ?1, 'a;';;
+            .trace --expanded
+            select 2, ?1;
+            .trace stdout --row
+            select * from t2;
+            .trace stdout --stmt
+            create table tt(a); create trigger ttr after insert on tt begin select 1; end; insert into tt values(1);
+            .trace tr.txt
+            select 5;
+            .trace off
+            select 6;
+            .read tr.txt
+            .trace /nonexistent/x
+            select 7;
+            .trace --bogus
+
+            """#, sameErrors: true),
+        Case(name: ".lint fkey-indexes", script: #"""
+            create table p(id integer primary key, x unique, y text collate nocase, z);
+            create table c1(a references p(id), b);
+            create table c2(a, b, foreign key(a) references p(x));
+            create index c2a on c2(a);
+            create table c3(a references p(y), b references p);
+            create table c4(m, n, foreign key(m,n) references p(x,z));
+            .lint fkey-indexes
+            .lint fkey-indexes -verbose
+            .lint f -groupbyparent
+            .lint fkey -v -g
+            .lint fkey-indexes -x
+            .lint FKEY
+
+            """#, sameErrors: true),
+        Case(name: ".save, .backup DB FILE, .restore DB FILE, .clone, .load", script: #"""
+            .save
+            .save a.db
+            .save a b c
+            .save --bogus x
+            .backup main b.db
+            .backup main /nonexistent/dir/x.db
+            attach 'b.db' as b;
+            select count(*) from b.t1;
+            detach b;
+            delete from t2;
+            .restore main a.db
+            select count(*) from t2;
+            .restore nosuch a.db
+            .restore main /nonexistent/x.db
+            .clone c.db
+            .clone c.db
+            .clone
+            attach 'c.db' as c;
+            select * from c.t2;
+            select count(*) from c.sqlite_schema;
+            .load
+            .load ./no-such-extension
+            .load ./no-such-extension entry
+
+            """#, sameErrors: true),
+        Case(name: "error wording of sqlite3's commands", script: #"""
+            .read nofile
+            .import nofile t
+            .nosuchcmd
+            .VERSION
+            .bail
+            .headers
+            .echo
+            .timer
+            .changes
+            .echo on off
+            .mode nosuch
+            .timeout
+            .separator
+            .nullvalue
+            .cd
+            .cd /nonexistent
+            .shell
+            .system
+            .sha3sum --bogus
+            .dump --bogus
+            .schema --bogus
+            .indexes a b
+            .show x
+            .limit bogus
+            .nonce
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".nonce with a wrong value ends the run", script: ".nonce x\nselect 'not run';\n", sameErrors: true),
         Case(name: ".limit, .dbconfig, .vfsinfo, .vfsname", script: #"""
             .limit
             .limit len

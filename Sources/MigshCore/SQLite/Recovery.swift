@@ -233,10 +233,16 @@ public struct Recovery {
             names.append(Array("_rowid_".utf8))
             literals.append(options.keepRowids ? rowid.map { Array("\($0)".utf8) } ?? Array("NULL".utf8) : Array("NULL".utf8))
         }
-        for column in table.columns.prefix(values.count) where column.hidden != 2 && column.hidden != 3 {
+        // The columns the record holds. sqlite3 3.40 takes the first N columns for a record
+        // of N fields, which drops the last ones of a table with generated columns (a
+        // generated column is not in the record, or not written back); migsh takes each
+        // column whose field the record has.
+        for column in table.columns where column.hidden != 2 && column.hidden != 3 && (column.isRowidAlias || column.field < values.count) {
             names.append(Self.quoted(column.name))
             let value: RecordValue
-            if column.isRowidAlias {
+            if column.isRowidAlias, !(column.field < values.count && values[column.field] != .null) {
+                // A rowid alias is stored as NULL. One that holds a value is no alias
+                // (`INTEGER PRIMARY KEY DESC`): sqlite3 3.40 writes the rowid over it.
                 value = rowid.map { .integer($0) } ?? .null
             } else {
                 value = column.field >= 0 && column.field < values.count ? values[column.field] : .null
@@ -326,8 +332,10 @@ public struct Recovery {
 
     // MARK: Values
 
-    /// SQLite's `quote()` of the value.
+    /// SQLite's `quote()` of the value; an infinite REAL is `9.0e+999` (3.40's quote() writes
+    /// `Inf`, which no SQL reads back: its .recover loses the value, migsh's script loads).
     private func quote(_ value: RecordValue) throws -> [UInt8] {
+        if case .real(let d) = value, d.isInfinite { return Array((d < 0 ? "-9.0e+999" : "9.0e+999").utf8) }
         let s = quoteStatement
         sqlite3_reset(s)
         sqlite3_clear_bindings(s)
