@@ -98,6 +98,7 @@ struct DotCommandNamesTests {
         Named(name: "load", script: ".{} ./no-such-extension\nselect 'after';\n"),
         Named(name: "filectrl", script: ".{} data_version\nselect 'after';\n"),
         Named(name: "save", script: ".{} saved.db\nattach 'saved.db' as s;\nselect count(*) from s.t2;\n"),
+        Named(name: "log", script: ".{} stdout\nselect 'after';\n"),
         Named(name: "clone", script: ".{} cloned.db\nattach 'cloned.db' as c;\nselect count(*) from c.t2;\n"),
         // sqlite3's .dbinfo and .recover fail on Debian's library (RecoverTests has 3.40.1's output).
         Named(name: "dbinfo", script: ".{}\n", sameAsSQLite3: false),
@@ -241,7 +242,7 @@ struct DotCommandNamesTests {
     }
 
     @Test("an ambiguous prefix: exit 1 as in sqlite3, the candidates on standard error, the script goes on (no bail)",
-          arguments: [("b", ".backup, .backups, .bail, .baseline"), ("ba", ".backup, .backups, .bail, .baseline"),
+          arguments: [("b", ".backup, .backups, .bail, .baseline, .binary"), ("ba", ".backup, .backups, .bail, .baseline"),
                       ("ti", ".timeout, .timer"), ("tim", ".timeout, .timer"), ("ch", ".changes, .check")])
     func ambiguousPrefixes(prefix: String, candidates: String) throws {
         try withTemporaryDirectory { dir in

@@ -197,6 +197,22 @@ struct SQLiteCommandsTests {
             select 'after';
 
             """#, sameErrors: true),
+        Case(name: ".log: SQLite's error log to stdout, a file, off", script: #"""
+            .log
+            .log stdout
+            select * from nosuch;
+            create table lg(a unique);
+            insert into lg values(1);
+            insert into lg values(1);
+            .log lg.txt
+            select nosuchcol from t2;
+            .log off
+            select nosuchcol2 from t2;
+            .system cat lg.txt
+            .log /nonexistent/x
+            select 'after';
+
+            """#, sameErrors: true),
         Case(name: ".nonce with a wrong value ends the run", script: ".nonce x\nselect 'not run';\n", sameErrors: true),
         Case(name: ".limit, .dbconfig, .vfsinfo, .vfsname", script: #"""
             .limit

@@ -47,7 +47,6 @@ extension DotCommands {
         ".selecttrace": "the system SQLite library is built without SQLITE_DEBUG",
         ".treetrace": "the system SQLite library is built without SQLITE_DEBUG",
         ".wheretrace": "the system SQLite library is built without SQLITE_DEBUG",
-        ".log": "SQLite's error log is set when the library starts (SQLITE_CONFIG_LOG), before any command runs",
         ".progress": "SQLite keeps one progress handler per connection, and migsh's step limit on migration SQL uses it",
     ]
 

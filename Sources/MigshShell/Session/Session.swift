@@ -70,6 +70,8 @@ final class Session {
     /// `.trace FILE`: where SQLite's trace goes when it is a file, a pipe or stderr (closed
     /// when `.trace` names another).
     var traceOutput: OutputRedirection?
+    /// `.log FILE`: the file (or pipe, or stderr) SQLite's error log goes to.
+    var logOutput: OutputRedirection?
     /// Where `.trace` writes (nil: off), and whether it expands bound parameters.
     var traceTarget: OutputBuffer?
     var traceExpanded = false
