@@ -156,6 +156,17 @@ struct SQLiteCommandsTests {
             .restore main a.db
             select count(*) from t2;
             .restore nosuch a.db
+            attach 'other.db' as o;
+            create table o.x(a);
+            insert into o.x values(42);
+            .backup o ob.db
+            attach 'ob.db' as ob;
+            select * from ob.x;
+            delete from o.x;
+            .restore o ob.db
+            select * from o.x;
+            detach o;
+            detach ob;
             .restore main /nonexistent/x.db
             .clone c.db
             .clone c.db
