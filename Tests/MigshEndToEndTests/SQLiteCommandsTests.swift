@@ -156,6 +156,7 @@ struct SQLiteCommandsTests {
             .restore main a.db
             select count(*) from t2;
             .restore nosuch a.db
+            .save other.db
             attach 'other.db' as o;
             create table o.x(a);
             insert into o.x values(42);
