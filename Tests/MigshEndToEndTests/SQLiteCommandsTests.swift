@@ -705,6 +705,24 @@ struct SQLiteCommandsTests {
         }
     }
 
+    @Test("-safe refuses .load, .clone, .save and .log as sqlite3 does; --readonly refuses .load (an extension's code can write)",
+          arguments: [".load x", ".clone c.db", ".save s.db", ".log stderr"])
+    func safeAndReadOnlyRefusals(_ command: String) throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table x(a); insert into x values (1);")
+            let theirs = try runProcess(sqlite3Binary, ["-safe", db, command, "select 1;"], cwd: dir)
+            let ours = try migsh(["-safe", db, command, "select 1;"], cwd: dir)
+            #expect(ours.status == theirs.status && ours.stdout == theirs.stdout && ours.stderr == theirs.stderr,
+                    "migsh\n\(ours)\nsqlite3\n\(theirs)")
+            #expect(!fileExists(dir + "/c.db") && !fileExists(dir + "/s.db"))
+            if command.hasPrefix(".load") {
+                let readOnly = try migsh(["--readonly", db, command])
+                #expect(readOnly.status == 1 && readOnly.stderr == "Error: .load refused: the database was opened with --readonly\n", "\(readOnly)")
+            }
+        }
+    }
+
     @Test(".output runs under --readonly (.shell does not: ReadOnlyShellTests)")
     func readonlyAllowsOutput() throws {
         try withTemporaryDirectory { dir in
