@@ -96,6 +96,24 @@ struct RecoverTests {
         }
     }
 
+    @Test(".recover in WAL mode sees the commits still in the -wal file")
+    func recoverSeesTheWAL() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/wal.sqlite"
+            _ = sqlite(db, "PRAGMA journal_mode=wal; create table t(a, b);")
+            try withSQLiteSession(db) { other in
+                // Another connection keeps the -wal file (and its frames) in place.
+                try other.run("PRAGMA wal_autocheckpoint=0; insert into t select value, printf('row %d', value) from generate_series(1, 200);")
+                let recovered = try migsh([db, ".recover"])
+                #expect(recovered.status == 0 && recovered.stderr.isEmpty, "\(recovered)")
+                let copy = dir + "/copy.sqlite"
+                let load = try runProcess(sqlite3Binary, ["-bail", copy], stdin: Data(recovered.stdout.utf8))
+                #expect(load.status == 0, "\(load)")
+                #expect(sqlite(copy, "select count(*), sum(a), max(b) from t") == "200|20100|row 99")
+            }
+        }
+    }
+
     @Test(".recover of an in-memory database (no file to read: SQLite's serialization)")
     func recoverInMemory() throws {
         let result = try migsh([":memory:"], script: "create table t(a, b);\ninsert into t values(1, 2), (3, null);\n.recover\n")

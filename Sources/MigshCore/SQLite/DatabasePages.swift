@@ -21,7 +21,10 @@ public final class DatabasePages {
     /// first 100 bytes are not an SQLite header.
     public init(of connection: Connection, schema: String = "main") throws {
         let db = connection.handle
-        if let name = sqlite3_db_filename(db, schema), name.pointee != 0 {
+        // In WAL mode the newest pages may still be in the -wal file: read through SQLite's
+        // pager then (sqlite3_serialize), where the schema is readable; else the file itself.
+        let walCopy = Self.walModeCopy(db, schema: schema)
+        if walCopy == nil, let name = sqlite3_db_filename(db, schema), name.pointee != 0 {
             let path = String(cString: name)
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw MigshError(.io, "cannot read \(path): \(String(cString: strerror(errno)))") }
@@ -46,11 +49,16 @@ public final class DatabasePages {
             // > sqlite3_serialize ... returns a pointer to memory that is a serialization of the
             // > S database on database connection D ... obtained from sqlite3_malloc64().
             var size: sqlite3_int64 = 0
-            guard let raw = sqlite3_serialize(db, schema, &size, 0), size >= 100 else {
-                throw MigshError(.notFound, "unable to read database header")
+            let bytes: [UInt8]
+            if let walCopy {
+                bytes = walCopy
+            } else {
+                guard let raw = sqlite3_serialize(db, schema, &size, 0), size >= 100 else {
+                    throw MigshError(.notFound, "unable to read database header")
+                }
+                bytes = Array(UnsafeBufferPointer(start: raw, count: Int(size)))
+                sqlite3_free(raw)
             }
-            let bytes = Array(UnsafeBufferPointer(start: raw, count: Int(size)))
-            sqlite3_free(raw)
             let head = Array(bytes[0..<100])
             let pageSize = try Self.pageSize(head)
             self.header = head
@@ -62,6 +70,20 @@ public final class DatabasePages {
                 return Array(bytes[(n - 1) * pageSize ..< n * pageSize])
             }
         }
+    }
+
+    /// The database through the pager when it is a file in WAL mode with a -wal file that
+    /// holds frames; nil otherwise, or when SQLite cannot read it (a damaged schema).
+    static func walModeCopy(_ db: OpaquePointer, schema: String) -> [UInt8]? {
+        guard let name = sqlite3_db_filename(db, schema), name.pointee != 0 else { return nil }
+        let path = String(cString: name)
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, info.st_size > 32 else { return nil }
+        var size: sqlite3_int64 = 0
+        guard let raw = sqlite3_serialize(db, schema, &size, 0) else { return nil }
+        defer { sqlite3_free(raw) }
+        guard size >= 100 else { return nil }
+        return Array(UnsafeBufferPointer(start: raw, count: Int(size)))
     }
 
     /// Page `number` (from 1), or nil where it cannot be read.
