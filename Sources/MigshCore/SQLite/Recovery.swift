@@ -96,24 +96,25 @@ public struct Recovery {
 
     /// The pages a b-tree reaches from `root`, in the order sqlite3's recursive query visits
     /// them (breadth first, each page's children in `sqlite_dbptr`'s order, each page once).
-    func tree(from root: Int) -> [(Int, BTreePage)] {
+    /// Each page is handed to `visit` as it is read, so that a large table is never held whole.
+    func tree(from root: Int, _ visit: (Int, BTreePage) throws -> Void) rethrows {
         var queue = [root]
         var seen: Set<Int> = [root]
-        var result: [(Int, BTreePage)] = []
         var i = 0
         while i < queue.count {
             let number = queue[i]
             i += 1
             let page = BTreePage(number: number, in: pages)
-            result.append((number, page))
+            try visit(number, page)
             for child in page.children where seen.insert(child).inserted { queue.append(child) }
         }
-        return result
     }
 
     /// sqlite_schema's rows from the pages its b-tree reaches, ordered by page and cell.
     func readSchema() -> [SchemaRow] {
-        tree(from: 1).sorted { $0.0 < $1.0 }.flatMap { $0.1.cells }.map { cell in
+        var schemaPages: [(Int, BTreePage)] = []
+        tree(from: 1) { schemaPages.append(($0, $1)) }
+        return schemaPages.sorted { $0.0 < $1.0 }.flatMap { $0.1.cells }.map { cell in
             func field(_ i: Int) -> RecordValue { i < cell.fields.count ? cell.fields[i] : .null }
             func bytes(_ v: RecordValue) -> [UInt8]? {
                 switch v {
@@ -214,7 +215,7 @@ public struct Recovery {
                 try emit(Array("DELETE FROM sqlite_sequence".utf8))
             }
             guard root > 0 && root <= Int64(pages.pageCount) else { continue }
-            for (_, page) in tree(from: Int(root)) {
+            try tree(from: Int(root)) { _, page in
                 for cell in page.cells {
                     let values = Array(cell.fields.prefix(table.columns.count))
                     guard !values.isEmpty else { continue }
@@ -261,15 +262,15 @@ public struct Recovery {
         let count = pages.pageCount
         var used = Set<Int>()
         for root in [1] + schema.compactMap({ $0.rootPage }).filter({ $0 > 0 }).map({ Int($0) }) {
-            for (number, _) in tree(from: root) { used.insert(number) }
+            tree(from: root) { number, _ in used.insert(number) }
         }
         if options.ignoreFreelist { used.formUnion(freelist()) }
         var parent: [Int: Int?] = [:]
         var maxFields = 0
-        var all: [Int: BTreePage] = [:]
+        var all: [Int: BTreePage] = [:]  // the pages no b-tree reaches: the only ones whose rows are kept
         for number in 1...max(count, 1) where count > 0 {
             let page = BTreePage(number: number, in: pages)
-            all[number] = page
+            if !used.contains(number) { all[number] = page }
             for child in page.children where !used.contains(child) && parent[child] == nil { parent[child] = .some(number) }
         }
         for number in 1...max(count, 1) where count > 0 && !used.contains(number) {
