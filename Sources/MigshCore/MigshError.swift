@@ -6,10 +6,11 @@ import Foundation
 public struct MigshError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String, Sendable {
+            case saidAlready, verbatim
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
-            case damaged, versionTable, stepLimit, saidAlready, verbatim
+            case damaged, versionTable, stepLimit
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -19,6 +20,12 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         public static let sqlite = Code(.sqlite)
         /// A command was used wrongly (bad argument or option).
         public static let usage = Code(.usage)
+        /// The command already wrote its message to standard error in sqlite3's own words
+        /// (`unexpected option: --foo`); the shell adds none of its own.
+        public static let saidAlready = Code(.saidAlready)
+        /// The message is sqlite3's own line (`Usage: .cd DIRECTORY`, `Unknown option …`):
+        /// the shell writes it as it is, without `Error:` or a location.
+        public static let verbatim = Code(.verbatim)
         /// A file or folder that must exist does not.
         public static let notFound = Code(.notFound)
         /// The file exists but is not an SQLite database.
@@ -53,12 +60,6 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         /// A statement of migration SQL took more virtual-machine steps than the step limit
         /// allows where migsh replays or rehearses it (`StepLimit`).
         public static let stepLimit = Code(.stepLimit)
-        /// The command already wrote its message to standard error in sqlite3's own words
-        /// (`unexpected option: --foo`); the shell adds none of its own.
-        public static let saidAlready = Code(.saidAlready)
-        /// The message is sqlite3's own line (`Usage: .cd DIRECTORY`, `Unknown option …`):
-        /// the shell writes it as it is, without `Error:` or a location.
-        public static let verbatim = Code(.verbatim)
     }
 
     public var code: Code
