@@ -31,6 +31,11 @@ static inline int migsh_sqlite3_config_pagecache(sqlite3_int64 sz, sqlite3_int64
     return sqlite3_config(SQLITE_CONFIG_PAGECACHE, (n > 0 && sz > 0) ? malloc((size_t)(n * sz)) : 0, (int)sz, (int)n);
 }
 
+// sqlite3_config is variadic: SQLite's error log (sqlite3's .log), set before initialization.
+static inline int migsh_sqlite3_config_log(void (*callback)(void *, int, const char *), void *context) {
+    return sqlite3_config(SQLITE_CONFIG_LOG, callback, context);
+}
+
 // sqlite3_vtab_config is variadic: the table-valued functions declare themselves innocuous
 // (generate_series) or direct-only (fsdir: never from a view or trigger), as sqlite3's do.
 static inline int migsh_sqlite3_vtab_config(sqlite3 *db, int op) {

@@ -6,6 +6,7 @@ import Foundation
 public struct MigshError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String, Sendable {
+            case saidAlready, verbatim
             case sqlite, usage, notFound, notADatabase, busy, readOnly
             case migrationFolder, validation, migrationFailed, databaseTooNew
             case backupFailed, restoreFailed, refused, audit, io, schemaDiffers, checkFailed
@@ -19,6 +20,12 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
         public static let sqlite = Code(.sqlite)
         /// A command was used wrongly (bad argument or option).
         public static let usage = Code(.usage)
+        /// The command already wrote its message to standard error in sqlite3's own words
+        /// (`unexpected option: --foo`); the shell adds none of its own.
+        public static let saidAlready = Code(.saidAlready)
+        /// The message is sqlite3's own line (`Usage: .cd DIRECTORY`, `Unknown option …`):
+        /// the shell writes it as it is, without `Error:` or a location.
+        public static let verbatim = Code(.verbatim)
         /// A file or folder that must exist does not.
         public static let notFound = Code(.notFound)
         /// The file exists but is not an SQLite database.

@@ -91,6 +91,18 @@ struct DotCommandNamesTests {
         Named(name: "vfsname", script: ".{}\nselect 'after';\n"),
         // sqlite3's shell registers one more VFS (apndvfs): the first entry shows the command ran.
         Named(name: "vfslist", script: ".{}\n", sameAsSQLite3: false),
+        Named(name: "scanstats", script: ".{} on\nselect 'after';\n"),
+        Named(name: "binary", script: ".{} on\nselect 'after';\n"),
+        Named(name: "nonce", script: ".{} x\nselect 'after';\n"),
+        Named(name: "trace", script: ".{} stdout\nselect 'traced';\n"),
+        Named(name: "load", script: ".{} ./no-such-extension\nselect 'after';\n"),
+        Named(name: "filectrl", script: ".{} data_version\nselect 'after';\n"),
+        Named(name: "save", script: ".{} saved.db\nattach 'saved.db' as s;\nselect count(*) from s.t2;\n"),
+        Named(name: "log", script: ".{} stdout\nselect 'after';\n"),
+        Named(name: "clone", script: ".{} cloned.db\nattach 'cloned.db' as c;\nselect count(*) from c.t2;\n"),
+        // sqlite3's .dbinfo and .recover fail on Debian's library (RecoverTests has 3.40.1's output).
+        Named(name: "dbinfo", script: ".{}\n", sameAsSQLite3: false),
+        Named(name: "recover", script: ".{}\n", sameAsSQLite3: false),
         // migsh's own meaning of sqlite3's name: `--help` shows which command ran.
         Named(name: "backup", script: ".{} --help\n", sameAsSQLite3: false),
         Named(name: "check", script: ".{} --help\n", sameAsSQLite3: false),
@@ -230,7 +242,7 @@ struct DotCommandNamesTests {
     }
 
     @Test("an ambiguous prefix: exit 1 as in sqlite3, the candidates on standard error, the script goes on (no bail)",
-          arguments: [("b", ".backup, .backups, .bail, .baseline"), ("ba", ".backup, .backups, .bail, .baseline"),
+          arguments: [("b", ".backup, .backups, .bail, .baseline, .binary"), ("ba", ".backup, .backups, .bail, .baseline"),
                       ("ti", ".timeout, .timer"), ("tim", ".timeout, .timer"), ("ch", ".changes, .check")])
     func ambiguousPrefixes(prefix: String, candidates: String) throws {
         try withTemporaryDirectory { dir in
@@ -244,17 +256,15 @@ struct DotCommandNamesTests {
         }
     }
 
-    @Test("names are case-sensitive, as in sqlite3; a case slip gets a did-you-mean")
+    @Test("names are case-sensitive, as in sqlite3: a case slip is sqlite3's unknown command, byte for byte")
     func caseSensitive() throws {
         try withTemporaryDirectory { dir in
             for name in ["VERSION", "Tables", "Q"] {
                 let script = ".\(name)\nselect 'after';\n"
                 let theirs = try Self.run(.sqlite3, script, in: dir)
                 let ours = try Self.run(.migsh, script, in: dir)
-                #expect(theirs.status == 1 && ours.status == 1 && ours.stdout == theirs.stdout, "migsh\n\(ours)\nsqlite3\n\(theirs)")
-                #expect(ours.stderr.contains("unknown command: \".\(name)\""), "\(ours)")
+                #expect(theirs.status == 1 && ours == theirs, "migsh\n\(ours)\nsqlite3\n\(theirs)")
             }
-            #expect(try Self.run(.migsh, ".VERSION\n", in: dir).stderr.contains("did you mean .version?"))
         }
     }
 

@@ -80,6 +80,152 @@ struct SQLiteCommandsTests {
     ]
 
     static let corpus: [Case] = [
+        Case(name: ".scanstats, .binary, .filectrl", script: #"""
+            .scanstats on
+            .scanstats
+            .scanstats maybe
+            .binary on
+            .binary
+            .binary off
+            .filectrl
+            .filectrl data_version
+            .filectrl d
+            .filectrl has_moved
+            .filectrl --schema main data_version
+            .filectrl size_limit
+            .filectrl size_limit 100000
+            .filectrl persist_wal
+            .filectrl psow on
+            .filectrl reserve_bytes
+            .filectrl chunk_size
+            .filectrl chunk_size 4096
+            .filectrl lock_timeout 10
+            .filectrl nosuch
+            .filectrl p
+            .filectrl -data_version
+            .filectrl tempfilename x
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".trace: stdout, --expanded, --row, triggers, a file, off, errors", script: #"""
+            .trace stdout
+            select 1;
+            select ?1, 'a;';;
+            .trace --expanded
+            select 2, ?1;
+            .trace stdout --row
+            select * from t2;
+            .trace stdout --stmt
+            create table tt(a); create trigger ttr after insert on tt begin select 1; end; insert into tt values(1);
+            .trace tr.txt
+            select 5;
+            .trace off
+            select 6;
+            .read tr.txt
+            .trace /nonexistent/x
+            select 7;
+            .trace --bogus
+
+            """#, sameErrors: true),
+        Case(name: ".lint fkey-indexes", script: #"""
+            create table p(id integer primary key, x unique, y text collate nocase, z);
+            create table c1(a references p(id), b);
+            create table c2(a, b, foreign key(a) references p(x));
+            create index c2a on c2(a);
+            create table c3(a references p(y), b references p);
+            create table c4(m, n, foreign key(m,n) references p(x,z));
+            .lint fkey-indexes
+            .lint fkey-indexes -verbose
+            .lint f -groupbyparent
+            .lint fkey -v -g
+            .lint fkey-indexes -x
+            .lint FKEY
+
+            """#, sameErrors: true),
+        Case(name: ".save, .backup DB FILE, .restore DB FILE, .clone, .load", script: #"""
+            .save
+            .save a.db
+            .save a b c
+            .save --bogus x
+            .backup main b.db
+            .backup main /nonexistent/dir/x.db
+            attach 'b.db' as b;
+            select count(*) from b.t1;
+            detach b;
+            delete from t2;
+            .restore main a.db
+            select count(*) from t2;
+            .restore nosuch a.db
+            .save other.db
+            attach 'other.db' as o;
+            create table o.x(a);
+            insert into o.x values(42);
+            .backup o ob.db
+            attach 'ob.db' as ob;
+            select * from ob.x;
+            delete from o.x;
+            .restore o ob.db
+            select * from o.x;
+            detach o;
+            detach ob;
+            .restore main /nonexistent/x.db
+            .clone c.db
+            .clone c.db
+            .clone
+            attach 'c.db' as c;
+            select * from c.t2;
+            select count(*) from c.sqlite_schema;
+            .load
+            .load ./no-such-extension
+            .load ./no-such-extension entry
+
+            """#, sameErrors: true),
+        Case(name: "error wording of sqlite3's commands", script: #"""
+            .read nofile
+            .import nofile t
+            .nosuchcmd
+            .VERSION
+            .bail
+            .headers
+            .echo
+            .timer
+            .changes
+            .echo on off
+            .mode nosuch
+            .timeout
+            .separator
+            .nullvalue
+            .cd
+            .cd /nonexistent
+            .shell
+            .system
+            .sha3sum --bogus
+            .dump --bogus
+            .schema --bogus
+            .indexes a b
+            .show x
+            .limit bogus
+            .nonce
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".log: SQLite's error log to stdout, a file, off", script: #"""
+            .log
+            .log stdout
+            select * from nosuch;
+            create table lg(a unique);
+            insert into lg values(1);
+            insert into lg values(1);
+            .log lg.txt
+            select nosuchcol from t2;
+            .log off
+            select nosuchcol2 from t2;
+            .system cat lg.txt
+            .log /nonexistent/x
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".nonce with a wrong value ends the run", script: ".nonce x\nselect 'not run';\n", sameErrors: true),
         Case(name: ".limit, .dbconfig, .vfsinfo, .vfsname", script: #"""
             .limit
             .limit len
@@ -556,6 +702,24 @@ struct SQLiteCommandsTests {
             let readonly = try migsh(["--readonly", db, ".import --csv \(dir)/bad.csv x"])
             #expect(readonly.status == 1 && readonly.stderr.contains("--readonly"), "\(readonly)")
             #expect(dump(db) == before)
+        }
+    }
+
+    @Test("-safe refuses .load, .clone, .save and .log as sqlite3 does; --readonly refuses .load (an extension's code can write)",
+          arguments: [".load x", ".clone c.db", ".save s.db", ".log stderr"])
+    func safeAndReadOnlyRefusals(_ command: String) throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = sqlite(db, "create table x(a); insert into x values (1);")
+            let theirs = try runProcess(sqlite3Binary, ["-safe", db, command, "select 1;"], cwd: dir)
+            let ours = try migsh(["-safe", db, command, "select 1;"], cwd: dir)
+            #expect(ours.status == theirs.status && ours.stdout == theirs.stdout && ours.stderr == theirs.stderr,
+                    "migsh\n\(ours)\nsqlite3\n\(theirs)")
+            #expect(!fileExists(dir + "/c.db") && !fileExists(dir + "/s.db"))
+            if command.hasPrefix(".load") {
+                let readOnly = try migsh(["--readonly", db, command])
+                #expect(readOnly.status == 1 && readOnly.stderr == "Error: .load refused: the database was opened with --readonly\n", "\(readOnly)")
+            }
         }
     }
 

@@ -32,7 +32,7 @@ struct UsageTests {
 
             #expect(result.status == 1, "\(result)")
             #expect(result.stderr.contains("unknown command"), "\(result)")
-            #expect(result.stderr.contains(".frobnicate"), "\(result)")
+            #expect(result.stderr == "Error: unknown command or invalid arguments:  \"frobnicate\". Enter \".help\" for help\n", "\(result)")
             #expect(dump(db) == before)
         }
     }

@@ -30,7 +30,7 @@ struct DotCommandTests {
     func usageWithoutArgument(command: String) throws {
         let shell = try InProcessShell()
         #expect(!shell.run(command))
-        #expect(shell.takeErrors() == "Error: Usage: \(command) on|off\n")
+        #expect(shell.takeErrors() == "Usage: \(command) on|off\n")
         #expect(shell.takeOutput() == "")
     }
 
@@ -203,11 +203,11 @@ struct DotCommandTests {
         #expect(audit.contains(#""command":".apply","duration_ms":"#) && audit.contains(#""outcome":"declined""#), "\(audit)")
     }
 
-    @Test("a mistyped command gets a did-you-mean")
+    @Test("a mistyped command: sqlite3's line in a script (the did-you-mean is for the prompt: DotCommandNamesTests)")
     func didYouMean() throws {
         let shell = try InProcessShell()
         #expect(!shell.run(".aplly"))
-        #expect(shell.takeErrors() == "Error: unknown command: \".aplly\"; did you mean .apply? Enter \".help\" for help\n")
+        #expect(shell.takeErrors() == "Error: unknown command or invalid arguments:  \"aplly\". Enter \".help\" for help\n")
     }
 }
 

@@ -51,6 +51,9 @@ public final class Connection {
     /// functions' access; nil on every connection that runs migration files.
     public internal(set) var shellFunctions: ShellSQLFunctions.FileAccess?
 
+    /// The handler `trace(_:_:)` installed, kept alive while SQLite may call it.
+    var traceHandler: TraceHandler?
+
     /// The raw `sqlite3*`, for the shell's statement loop.
     public var sqliteHandle: OpaquePointer { handle }
 

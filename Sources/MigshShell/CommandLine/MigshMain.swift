@@ -64,6 +64,9 @@ public enum MigshMain {
         if let p = s.pageCache, migsh_sqlite3_config_pagecache(p[0], p[1]) != SQLITE_OK {
             return "migsh: Error: -pagecache \(p[0]) \(p[1]): SQLite refused the setting"
         }
+        // SQLite's error log goes through migsh's hook from the start, so that `.log` can
+        // name a destination later (the log itself is set only before initialization).
+        SQLiteErrorLog.install()
         if let name = s.vfs {
             // sqlite3 makes the named VFS the default one, for every connection.
             guard let vfs = sqlite3_vfs_find(name) else { return "no such VFS: \"\(name)\"" }

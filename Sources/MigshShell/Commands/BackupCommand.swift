@@ -14,7 +14,15 @@ struct BackupCommand: DotCommand {
     @Argument(help: "The backup file (must not exist).")
     var file: String?
 
+    /// sqlite3's `.backup DB FILE`: the first word is a schema name.
+    @Argument(help: ArgumentHelp("With two words, sqlite3's form: .backup DB FILE copies schema DB into FILE, unverified, as sqlite3 does.", valueName: "sqlite3-file"))
+    var sqlite3File: String?
+
     func run(in shell: Shell) throws {
+        if let sqlite3File, let file {
+            try SaveCommand.plainCopy(schema: file, to: sqlite3File, in: shell)
+            return
+        }
         let session = shell.session
         defer { shell.progress.end() }
         let backup = try session.backupStore.create(fromDatabaseAt: session.configuration.databasePath, path: file,

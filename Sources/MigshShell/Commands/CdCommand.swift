@@ -4,6 +4,7 @@ import MigshCore
 
 /// `.cd DIRECTORY`: the working folder, for relative paths in later commands.
 struct CdCommand: DotCommand {
+    static let sqlite3UsageLine: String? = "Usage: .cd DIRECTORY"
     static let configuration = CommandConfiguration(commandName: ".cd", abstract: "Change the working directory to DIRECTORY.",
         discussion: "Example: .cd /srv/nukeworks")
     static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
@@ -13,7 +14,7 @@ struct CdCommand: DotCommand {
             throw MigshError(.refused, ".cd refused in a fleet run: the working directory is shared by every database's run")
         }
         guard chdir(directory) == 0 else {
-            throw MigshError(.io, "Cannot change to directory \"\(directory)\": \(String(cString: strerror(errno)))")
+            throw MigshError(.verbatim, "Cannot change to directory \"\(directory)\"")
         }
     }
 }

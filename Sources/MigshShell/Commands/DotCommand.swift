@@ -15,12 +15,16 @@ protocol DotCommand: ParsableCommand {
     /// (`.tables a b`, `.quit now`): migsh ignores them too, with a warning, so that a script
     /// sqlite3 runs to the end runs to the end here. nil: every word counts.
     static var wordsRead: Int? { get }
+    /// The usage line sqlite3 3.40 prints when the words do not fit (`Usage: .cd DIRECTORY`):
+    /// written as it is in place of migsh's parser message. nil: migsh's message.
+    static var sqlite3UsageLine: String? { get }
     func run(in shell: Shell) throws
 }
 
 extension DotCommand {
     static var completion: [String: CompletionSource] { [:] }
     static var wordsRead: Int? { nil }
+    static var sqlite3UsageLine: String? { nil }
     /// The command as given with no words after its name, when it declares no arguments at
     /// all (no stored properties, so `init()` is the whole value): no parser needed. The
     /// parser builds its picture of a command by reflection, a cold start's largest cost.

@@ -31,6 +31,31 @@ extension DotCommands {
         sqlite3Names.first { word.utf8.count >= $0.shortest && $0.name.hasPrefix(word) }?.name
     }
 
+    /// sqlite3 3.40's commands that migsh does not offer, each with the reason a user is told.
+    static let sqlite3Refusals: [String: String] = [
+        ".archive": "SQL archives need sqlite3's zipfile/sqlar support, which migsh does not include (use sqlite3 -A)",
+        ".session": "changesets need the session extension's state kept across commands, which migsh does not keep (use sqlite3)",
+        ".expert": "the index advisor is sqlite3's ext/expert code, which the system SQLite library does not have",
+        ".excel": "migsh does not start desktop programs (write a file with .once FILE.csv and open it yourself)",
+        ".connection": "a session has one connection, which the audit log and the locks follow (use .open)",
+        ".auth": "migsh's own authorizer guards --readonly and -safe, and cannot be replaced by one that prints",
+        ".imposter": "an imposter table writes sqlite_schema by hand, too easy to damage a database with (use sqlite3)",
+        ".selftest": "sqlite3's self-test table is a tool for SQLite's developers (use sqlite3)",
+        ".testctrl": "sqlite3_test_control is a tool for SQLite's developers and can break a database (use sqlite3)",
+        ".testcase": "sqlite3's test-case recorder is a tool for SQLite's developers (use sqlite3)",
+        ".breakpoint": "a debugger hook of sqlite3's own (use sqlite3)",
+        ".selecttrace": "the system SQLite library is built without SQLITE_DEBUG",
+        ".treetrace": "the system SQLite library is built without SQLITE_DEBUG",
+        ".wheretrace": "the system SQLite library is built without SQLITE_DEBUG",
+        ".progress": "SQLite keeps one progress handler per connection, and migsh's step limit on migration SQL uses it",
+    ]
+
+    /// True when the line's command name is one sqlite3 3.40 reads as a command of its own.
+    static func isSQLite3Name(_ line: String) -> Bool {
+        guard let word = words(ofCommandLine: line).first else { return false }
+        return sqlite3Command(named: String(word.dropFirst())) != nil
+    }
+
     /// What a command name resolves to.
     enum Resolution {
         case command(any DotCommand.Type)
@@ -86,6 +111,9 @@ extension DotCommands {
         switch resolution {
         case .command: preconditionFailure("resolved")
         case .sqlite3Only(let theirs):
+            if let reason = sqlite3Refusals[theirs] {
+                return MigshError(.usage, (theirs == name ? "\(name) is sqlite3's" : "\"\(name)\" is sqlite3's \(theirs)") + ", not in migsh: " + reason)
+            }
             return MigshError(.usage, (theirs == name ? "\(name) is sqlite3's" : "\"\(name)\" is sqlite3's \(theirs)")
                               + ", which migsh does not have. Enter \".help\" for help")
         case .ambiguous(let candidates):

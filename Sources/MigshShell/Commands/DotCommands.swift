@@ -16,7 +16,8 @@ enum DotCommands {
         ShellCommand.self, SystemCommand.self, ParameterCommand.self,
         EqpCommand.self, ExplainCommand.self, StatsCommand.self, WidthCommand.self, ShowCommand.self,
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
-        ImportCommand.self, LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
+        ImportCommand.self, RecoverCommand.self, DbinfoCommand.self, SaveCommand.self, ScanstatsCommand.self, BinaryCommand.self, NonceCommand.self, TraceCommand.self, LoadCommand.self, FilectrlCommand.self, CloneCommand.self, LogCommand.self,
+        LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
         PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
@@ -129,7 +130,13 @@ enum DotCommands {
         let words = words(ofCommandLine: line)
         guard let given = words.first else { return }  // a line that is only a dot, as in sqlite3
         let resolution = resolve(given)
-        guard case .command(let type) = resolution else { throw unresolved(given, resolution) }
+        guard case .command(let type) = resolution else {
+            // A script gets sqlite3's line, byte for byte; a person at the prompt, a suggestion.
+            if case .unknown = resolution, !shell.session.configuration.interactive {
+                throw sqlite3Usage("Error: unknown command or invalid arguments:  \"\(given.dropFirst())\". Enter \".help\" for help", in: shell)
+            }
+            throw unresolved(given, resolution)
+        }
         let name = self.name(of: type)
         var arguments = Array(words.dropFirst())
         if let read = type.wordsRead, arguments.count > read {
@@ -150,6 +157,7 @@ enum DotCommands {
                 command = try type.parse(arguments)
             }
         } catch {
+            if let line = type.sqlite3UsageLine { throw MigshError(.verbatim, line) }
             throw MigshError(.usage, "\(name): \(type.message(for: error))", details: ["Usage: " + usage(type) + "  (see .help \(name))"])
         }
         try (command as! any DotCommand).run(in: shell)

@@ -29,7 +29,7 @@ struct DumpCommand: DotCommand {
             case "newlines": options.newlines = true
             case "nosys": options.noSystemTables = true
             case "preserve-rowids": options.preserveRowids = true
-            default: throw MigshError(.usage, "Unknown option \"\(word)\" on \".dump\"")
+            default: throw MigshError(.verbatim, "Unknown option \"\(word)\" on \".dump\"")
             }
         }
         let out = shell.out

@@ -34,7 +34,7 @@ struct LimitCommand: DotCommand {
         guard extra.isEmpty else { throw MigshError(.usage, "Usage: .limit NAME ?NEW-VALUE?") }
         let matches = Self.limits.filter { $0.name.lowercased().hasPrefix(name.lowercased()) }
         guard let limit = matches.first(where: { $0.name.lowercased() == name.lowercased() }) ?? (matches.count == 1 ? matches.first : nil) else {
-            throw MigshError(.usage, matches.count > 1 ? "ambiguous limit: \"\(name)\""
+            throw MigshError(.verbatim, matches.count > 1 ? "ambiguous limit: \"\(name)\""
                              : "unknown limit: \"\(name)\"\nenter \".limits\" with no arguments for a list.")
         }
         if let value { sqlite3_limit(db, limit.code, Int32(clamping: leadingInteger(value))) }

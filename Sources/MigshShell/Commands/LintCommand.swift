@@ -12,7 +12,7 @@ struct LintCommand: DotCommand {
 
     static let completion: [String: CompletionSource] = ["0": .migrationFiles]
 
-    @Argument(help: "Migration files (default: every .sql file in the migrations folder).")
+    @Argument(parsing: .allUnrecognized, help: "Migration files (default: every .sql file in the migrations folder); or sqlite3's rule: fkey-indexes ?-verbose? ?-groupbyparent?.")
     var files: [String] = []
 
     struct FileReport: Encodable {
@@ -21,6 +21,11 @@ struct LintCommand: DotCommand {
     }
 
     func run(in shell: Shell) throws {
+        // sqlite3's `.lint fkey-indexes` (any prefix, any case), unless a file has that name.
+        if let rule = files.first, !rule.isEmpty, rule.utf8.count <= 12, "fkey-indexes".hasPrefix(rule.lowercased()),
+           !FileManager.default.fileExists(atPath: rule) {
+            return try lintForeignKeyIndexes(rule: rule, options: Array(files.dropFirst()), in: shell)
+        }
         let session = shell.session
         let folder = try? session.loadFolder()
         let expected = folder.flatMap { try? ExpectedSchemas.build($0) }
@@ -65,5 +70,50 @@ struct LintCommand: DotCommand {
             return text
         }
         if errors > 0 { throw MigshError(.checkFailed, ".lint found \(errors) error(s)") }
+    }
+}
+
+extension LintCommand {
+    /// sqlite3 3.40's `.lint fkey-indexes ?-verbose? ?-groupbyparent?`, its output byte for
+    /// byte; like sqlite3's, it never fails (its messages go to standard error).
+    func lintForeignKeyIndexes(rule: String, options: [String], in shell: Shell) throws {
+        var verbose = false
+        var byParent = false
+        for option in options {
+            let n = option.utf8.count
+            if n > 1 && "-verbose".hasPrefix(option.lowercased()) {
+                verbose = true
+            } else if n > 1 && "-groupbyparent".hasPrefix(option.lowercased()) {
+                byParent = true
+            } else {
+                // sqlite3 3.40 ignores what its .lint returns: said, and the command does not fail.
+                _ = sqlite3Usage("Usage: lint \(rule) ?-verbose? ?-groupbyparent?", in: shell)
+                return
+            }
+        }
+        let findings: [ForeignKeyIndexes.Finding]
+        do {
+            findings = try ForeignKeyIndexes.check(shell.session.db, byParent: byParent)
+        } catch let error as MigshError {
+            _ = sqlite3Usage(error.message, in: shell)
+            return
+        }
+        try shell.emit(findings, wrap: false) {
+            var text = ""
+            var previous: String?
+            let indent = byParent ? "    " : ""
+            for f in findings {
+                if byParent && (verbose || !f.indexed) && (previous == nil || previous!.lowercased() != f.parent.lowercased()) {
+                    text += "-- Parent table \(f.parent)\n"
+                    previous = f.parent
+                }
+                if !f.indexed {
+                    text += "\(indent)\(f.createIndex) --> \(f.target)\n"
+                } else if verbose {
+                    text += "\(indent)/* no extra indexes required for \(f.from) -> \(f.target) */\n"
+                }
+            }
+            return text
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// `.nullvalue STRING`: how NULL prints.
 struct NullValueCommand: DotCommand {
+    static let sqlite3UsageLine: String? = "Usage: .nullvalue STRING"
     static let configuration = CommandConfiguration(commandName: ".nullvalue", abstract: "Print STRING in place of NULL values.",
         discussion: "Example: .nullvalue NULL")
     @Argument(help: "The text for NULL.") var text: String

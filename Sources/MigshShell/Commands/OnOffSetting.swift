@@ -12,6 +12,7 @@ protocol OnOffSetting: DotCommand {
 
 extension OnOffSetting {
     static var completion: [String: CompletionSource] { ["0": .words(["on", "off"])] }
+    static var sqlite3UsageLine: String? { "Usage: \(configuration.commandName!) on|off" }
 
     func run(in shell: Shell) throws {
         let name = Self.configuration.commandName!

@@ -13,7 +13,7 @@ struct ReadCommand: DotCommand {
     func run(in shell: Shell) throws {
         guard shell.readDepth < 25 else { throw MigshError(.usage, ".read nested too deeply (a file reading itself?)") }
         guard let f = fopen(file, "r") else {
-            throw MigshError(.notFound, "cannot open \"\(file)\": \(String(cString: strerror(errno)))")
+            throw MigshError(.notFound, "cannot open \"\(file)\"")
         }
         defer { fclose(f) }
         var source = FileLineSource(file: f)

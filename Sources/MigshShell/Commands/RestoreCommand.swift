@@ -14,6 +14,10 @@ struct RestoreCommand: DotCommand {
     @Argument(help: "The backup file (as a path, or its name in the backups folder).")
     var file: String?
 
+    /// sqlite3's `.restore DB FILE`: the first word is a schema name.
+    @Argument(help: ArgumentHelp("With two words, sqlite3's form: .restore DB FILE overwrites schema DB with FILE, unverified, as sqlite3 does.", valueName: "sqlite3-file"))
+    var sqlite3File: String?
+
     @Option(name: .customLong("version"), help: ArgumentHelp("Restore this database's newest backup whose schema version is N.", valueName: "version"))
     var version: Int?
 
@@ -26,6 +30,12 @@ struct RestoreCommand: DotCommand {
     @OptionGroup var confirmation: ConfirmationOptions
 
     func validate() throws {
+        if sqlite3File != nil {
+            guard version == nil && !latest && !fromOther else {
+                throw ValidationError("sqlite3's form .restore DB FILE takes no options")
+            }
+            return
+        }
         let chosen = [file != nil, version != nil, latest].filter { $0 }.count
         guard chosen == 1 else {
             throw ValidationError("give exactly one of FILE, --version N or --latest")
@@ -38,6 +48,14 @@ struct RestoreCommand: DotCommand {
     func run(in shell: Shell) throws {
         let session = shell.session
         try session.refuseUnlessWritable(".restore")
+        if let sqlite3File, let file {
+            do {
+                try OnlineBackup.plainRestore(into: session.db, schema: file, from: sqlite3File)
+            } catch {
+                throw SaveCommand.failure(error, in: shell)
+            }
+            return
+        }
         let store = session.backupStore
         let restorer = Restorer(db: session.db, store: store)
         let path: String

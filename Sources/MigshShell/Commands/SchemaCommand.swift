@@ -22,7 +22,7 @@ struct SchemaCommand: DotCommand {
             case "-debug", "--debug": debug = true
             case "-nosys", "--nosys": noSystem = true
             default:
-                if word.hasPrefix("-") { throw MigshError(.usage, "Unknown option: \"\(word)\"") }
+                if word.hasPrefix("-") { throw MigshError(.verbatim, "Unknown option: \"\(word)\"") }
                 guard pattern == nil else { throw MigshError(.usage, "Usage: .schema ?--indent? ?--nosys? ?LIKE-PATTERN?") }
                 pattern = word
             }

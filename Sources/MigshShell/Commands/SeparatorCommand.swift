@@ -3,6 +3,7 @@ import Foundation
 
 /// `.separator COL ?ROW?`: the column (and row) separators of list, csv and quote modes.
 struct SeparatorCommand: DotCommand {
+    static let sqlite3UsageLine: String? = "Usage: .separator COL ?ROW?"
     static let configuration = CommandConfiguration(commandName: ".separator", abstract: "Set the column separator, and optionally the row separator.",
                                                     discussion: "Example: .separator \"\\t\"")
     @Argument(help: "Between columns.") var column: String

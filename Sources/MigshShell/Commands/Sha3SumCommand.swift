@@ -12,6 +12,19 @@ struct Sha3SumCommand: DotCommand {
     static let completion: [String: CompletionSource] = ["0": .tables]
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern")) var words: [String] = []
 
+    /// sqlite3 3.40's help for `.sha3sum`, printed after an unknown option.
+    static let sqlite3Help = """
+        .sha3sum ...             Compute a SHA3 hash of database content
+            Options:
+              --schema              Also hash the sqlite_schema table
+              --sha3-224            Use the sha3-224 algorithm
+              --sha3-256            Use the sha3-256 algorithm (default)
+              --sha3-384            Use the sha3-384 algorithm
+              --sha3-512            Use the sha3-512 algorithm
+            Any other argument is a LIKE pattern for tables to hash
+
+        """
+
     func run(in shell: Shell) throws {
         var pattern: String?
         var schema = false, debug = false
@@ -23,7 +36,11 @@ struct Sha3SumCommand: DotCommand {
                 case "schema": schema = true
                 case "sha3-224", "sha3-256", "sha3-384", "sha3-512": size = Int(option.dropFirst(5))!
                 case "debug": debug = true
-                default: throw MigshError(.usage, "Unknown option \"\(word)\" on \".sha3sum\"")
+                default:
+                    // As sqlite3: the message on standard error, then its help on standard output.
+                    let error = sqlite3Usage("Unknown option \"\(word)\" on \"sha3sum\"", in: shell)
+                    shell.out.write(Self.sqlite3Help)
+                    throw error
                 }
             } else if pattern != nil {
                 throw MigshError(.usage, "Usage: .sha3sum ?OPTIONS? ?LIKE-PATTERN?")

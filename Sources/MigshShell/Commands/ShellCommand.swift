@@ -13,7 +13,8 @@ struct ShellCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         try Self.refuseUnderReadOnly(Self.configuration.commandName!, in: shell)
-        guard !words.isEmpty else { throw MigshError(.usage, "Usage: \(Self.configuration.commandName!) COMMAND") }
+        // sqlite3's words, for .shell too.
+        guard !words.isEmpty else { throw MigshError(.usage, "Usage: .system COMMAND") }
         // As sqlite3: the words joined by spaces, a word with a space in double quotes.
         let command = words.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
         shell.out.flush()

@@ -3,6 +3,7 @@ import MigshCore
 
 /// `.show`: the current settings, laid out as sqlite3 lays them out.
 struct ShowCommand: DotCommand {
+    static let sqlite3UsageLine: String? = "Usage: .show"
     static let configuration = CommandConfiguration(commandName: ".show", abstract: "Show the current values of the settings.",
         discussion: "Example: .show")
     func run(in shell: Shell) throws {

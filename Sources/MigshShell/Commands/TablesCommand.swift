@@ -61,6 +61,7 @@ struct TablesCommand: DotCommand {
 
 /// `.indexes [PATTERN]` (also `.indices`): index names, those of tables matching the pattern.
 struct IndexesCommand: DotCommand {
+    static let sqlite3UsageLine: String? = "Usage: .indexes ?LIKE-PATTERN?"
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".indexes", abstract: "List index names, those on tables matching a LIKE pattern.",
                                                     discussion: "Example: .indexes Projects")

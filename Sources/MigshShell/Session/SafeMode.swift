@@ -10,7 +10,7 @@ enum SafeMode {
     /// database (backups, migration files, `migsh.sum`, a kept scratch copy).
     static let refusedCommands: Set<String> = [
         ".shell", ".system", ".output", ".once", ".excel", ".import", ".read", ".cd", ".backup", ".save",
-        ".restore", ".load", ".log",
+        ".restore", ".load", ".log", ".clone", ".archive",
         ".apply", ".repair", ".new", ".seal", ".scratch",
     ]
 

@@ -71,6 +71,14 @@ final class Session {
     let err: OutputBuffer
     /// Where `out` goes when redirected, and whether only for the next command (`.once`).
     var redirection: OutputRedirection?
+    /// `.trace FILE`: where SQLite's trace goes when it is a file, a pipe or stderr (closed
+    /// when `.trace` names another).
+    var traceOutput: OutputRedirection?
+    /// `.log FILE`: the file (or pipe, or stderr) SQLite's error log goes to.
+    var logOutput: OutputRedirection?
+    /// Where `.trace` writes (nil: off), and whether it expands bound parameters.
+    var traceTarget: OutputBuffer?
+    var traceExpanded = false
     /// `.record`: the statements that changed the schema or data, while `recording`.
     var recorder = StatementRecorder()
     var recording = false

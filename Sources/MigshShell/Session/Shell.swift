@@ -204,8 +204,31 @@ final class Shell {
             session.log(Audit.Command(command: line, outcome: .error, error: (error as? MigshError)?.message ?? "\(error)",
                                       durationMS: elapsedMS(since: started)))
             // A diff's differences are its output, already printed: the status says so, no error line.
+<<<<<<< HEAD
             if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
             failureCode = failureCode.keepingFirstFailure(ExitStatus(error))
+=======
+            let kind = (error as? MigshError)?.code
+            if kind == .verbatim, let e = error as? MigshError {
+                out.flush()
+                err.write(e.message + "\n")
+                err.flush()
+            } else if kind != .schemaDiffers && kind != .saidAlready {
+                // sqlite3's own commands say a usage or file error as sqlite3 does: no line,
+                // and a usage line as it is (`Usage: .bail on|off`).
+                if let kind, [.usage, .notFound, .io].contains(kind), DotCommands.isSQLite3Name(line), let e = error as? MigshError {
+                    out.flush()
+                    err.write(e.message.hasPrefix("Usage: ") ? e.message + "\n" : Colour.red("Error:") + " " + e.message + "\n")
+                    for d in e.details { err.write("  " + d + "\n") }
+                    err.flush()
+                    if firstError == nil { (firstError, firstErrorCode) = (e.message, e.code) }
+                } else {
+                    report(error, line: inScript ? lineNumber : nil)
+                }
+            }
+            let code = Shell.exitCode(for: error)
+            if failureCode == 0 || code > 1 { failureCode = code }
+>>>>>>> dots
             return false
         }
     }

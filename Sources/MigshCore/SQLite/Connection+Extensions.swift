@@ -1,0 +1,20 @@
+import CMigshSQLite
+import Foundation
+
+extension Connection {
+    /// Loads the SQLite extension in `path` (sqlite3's `.load FILE ?ENTRY?`). Loading is
+    /// enabled for this call only, and for the C API only: SQL's `load_extension()` stays off.
+    /// Throws SQLite's message.
+    public func loadExtension(_ path: String, entryPoint: String?) throws {
+        // > SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION ... enables or disables only the C-API
+        // > sqlite3_load_extension(); the SQL function load_extension() remains disabled.
+        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nil)
+        defer { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nil) }
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_load_extension(handle, path, entryPoint, &message)
+        guard rc != SQLITE_OK else { return }
+        let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+        sqlite3_free(message)
+        throw MigshError(.sqlite, text, resultCode: ResultCode(rawValue: rc))
+    }
+}
