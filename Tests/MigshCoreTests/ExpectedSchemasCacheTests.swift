@@ -213,6 +213,18 @@ struct ExpectedSchemasCacheTests {
         }
     }
 
+    @Test("the per-process cache keeps the newest 8 builds; using one again makes it the newest")
+    func processCacheIsBounded() throws {
+        let built = try ExpectedSchemas.replay(try MigrationFolder.load(repositoryMigrations), through: 1)
+        var cache = ExpectedSchemas.ProcessCache()
+        for i in 0..<10 { cache.insert("k\(i)", built) }
+        #expect(cache.entries.map(\.key) == (2..<10).map { "k\($0)" })
+        #expect(cache.value("k1") == nil)
+        #expect(cache.value("k2") === built)    // used again: now the newest, so k3 is the next to go
+        cache.insert("k10", built)
+        #expect(cache.entries.map(\.key) == ["k4", "k5", "k6", "k7", "k8", "k9", "k2", "k10"])
+    }
+
     @Test("the newest 64 entries are kept")
     func pruning() throws {
         try withTemporaryDirectory { dir in

@@ -1,5 +1,6 @@
 import CMigshSQLite
 import Foundation
+import Synchronization
 
 /// The schema each version of the migrations produces, built by replaying the migration
 /// files into a private in-memory database — and, for each migration, the schema after
@@ -10,8 +11,7 @@ import Foundation
 /// as an ATTACH): a migration that names the live database can never touch it from here. It
 /// runs closed against `MigrationHazard` and under the step limit (`StepLimit`), so a
 /// migration can neither crash migsh nor hang it here.
-public final class ExpectedSchemas: @unchecked Sendable {
-    // @unchecked Sendable: immutable after init (built once, then only read).
+public final class ExpectedSchemas: Sendable {
 
     public struct Step: Sendable, Codable {
         /// 1-based statement number within the migration body (BEGIN/COMMIT excluded).
@@ -79,8 +79,28 @@ public final class ExpectedSchemas: @unchecked Sendable {
         self.stepLimitStop = stepLimitStop
     }
 
-    nonisolated(unsafe) private static var cache: [String: ExpectedSchemas] = [:]
-    private static let lock = NSLock()
+    /// The per-process cache: the newest `ProcessCache.capacity` builds, keyed by folder,
+    /// checksums and reach (a long session that edits its migrations makes a new key each
+    /// time; the oldest are let go).
+    struct ProcessCache {
+        static let capacity = 8
+        private(set) var entries: [(key: String, value: ExpectedSchemas)] = []
+
+        /// The entry for `key`, which becomes the newest.
+        mutating func value(_ key: String) -> ExpectedSchemas? {
+            guard let i = entries.firstIndex(where: { $0.key == key }) else { return nil }
+            let entry = entries.remove(at: i)
+            entries.append(entry)
+            return entry.value
+        }
+
+        mutating func insert(_ key: String, _ value: ExpectedSchemas) {
+            entries.removeAll { $0.key == key }
+            entries.append((key, value))
+            if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+        }
+    }
+    static let cache = Mutex(ProcessCache())
 
     /// Builds (or returns from the per-process cache, keyed by the folder's checksums, or from
     /// the on-disk `ExpectedSchemasCache`) the schemas of every version, or only of versions up
@@ -88,9 +108,7 @@ public final class ExpectedSchemas: @unchecked Sendable {
     /// not replayed).
     public static func build(_ folder: MigrationFolder, through: Int? = nil) throws -> ExpectedSchemas {
         let key = folder.path + "|" + folder.sorted.map(\.sha256).joined(separator: ",") + "|" + (through.map(String.init) ?? "all")
-        lock.lock()
-        if let cached = cache[key] { lock.unlock(); return cached }
-        lock.unlock()
+        if let cached = cache.withLock({ $0.value(key) }) { return cached }
         let directory = ExpectedSchemasCache.directory()
         let built: ExpectedSchemas
         if let directory, let stored = ExpectedSchemasCache.load(folder, through: through, directory: directory) {
@@ -99,9 +117,7 @@ public final class ExpectedSchemas: @unchecked Sendable {
             built = try replay(folder, through: through ?? Int.max)
             if let directory, built.cacheable { ExpectedSchemasCache.store(built, folder, through: through, directory: directory) }
         }
-        lock.lock()
-        cache[key] = built
-        lock.unlock()
+        cache.withLock { $0.insert(key, built) }
         return built
     }
 
