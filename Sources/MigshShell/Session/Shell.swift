@@ -204,10 +204,6 @@ final class Shell {
             session.log(Audit.Command(command: line, outcome: .error, error: (error as? MigshError)?.message ?? "\(error)",
                                       durationMS: elapsedMS(since: started)))
             // A diff's differences are its output, already printed: the status says so, no error line.
-<<<<<<< HEAD
-            if (error as? MigshError)?.code != .schemaDiffers { report(error, line: inScript ? lineNumber : nil) }
-            failureCode = failureCode.keepingFirstFailure(ExitStatus(error))
-=======
             let kind = (error as? MigshError)?.code
             if kind == .verbatim, let e = error as? MigshError {
                 out.flush()
@@ -226,9 +222,7 @@ final class Shell {
                     report(error, line: inScript ? lineNumber : nil)
                 }
             }
-            let code = Shell.exitCode(for: error)
-            if failureCode == 0 || code > 1 { failureCode = code }
->>>>>>> dots
+            failureCode = failureCode.keepingFirstFailure(ExitStatus(error))
             return false
         }
     }
