@@ -22,6 +22,10 @@ public final class LibEditLineReader: LineReader {
     /// is not UTF-8 (C, POSIX): libedit encodes the line with the locale on the way out and
     /// would drop every escaped byte. nil in a UTF-8 locale.
     nonisolated(unsafe) private static var editingLocale: locale_t?
+    /// The line being edited when Ctrl-X Ctrl-E was pressed (its bytes as libedit holds them),
+    /// until `readLineBytes` hands it over.
+    nonisolated(unsafe) private static var editKeyLine: [UInt8]?
+    private var editRequested = false
 
     public init() {}
 
@@ -34,6 +38,7 @@ public final class LibEditLineReader: LineReader {
         decoder = TypedBytes.Decoder(utf8: utf8)
         if !utf8 { editingLocale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) }
         migsh_rl_set_getc_function { stream in LibEditLineReader.readTypedCharacter(stream) }
+        bindEditKey()
         // libedit keeps these pointers: hand it copies that live for the whole process (a
         // Swift string's pointer is valid only during the call — seen as completion after a
         // space completing nothing, with the break characters pointing at other memory).
@@ -68,6 +73,28 @@ public final class LibEditLineReader: LineReader {
                 return strdup(LibEditLineReader.pending[LibEditLineReader.cursor])
             }
         }
+    }
+
+    /// Ctrl-X Ctrl-E: the current line in $EDITOR, as psql's `\e` (and bash's key). libedit's
+    /// readline API binds a function to one key only (rl_add_defun, called with the key that
+    /// ends the sequence, ^E): bind it, put ^E back to end-of-line, and bind the sequence with
+    /// libedit's own `bind`. The function keeps the line and ends the read (rl_done).
+    private static func bindEditKey() {
+        rl_initialize()  // binding needs libedit's EditLine; readline() then reuses it
+        let name = strdup("migsh-edit-line")
+        _ = rl_add_defun(name, { _, _ in
+            let bytes = migsh_rl_line_buffer().map { Array(UnsafeBufferPointer(start: $0, count: strlen($0))) } ?? []
+            LibEditLineReader.editKeyLine = bytes.map { UInt8(bitPattern: $0) }
+            migsh_rl_set_done(1)
+            return 0
+        }, 5)
+        _ = rl_parse_and_bind("bind ^E ed-move-to-end")
+        _ = rl_parse_and_bind("bind ^X^E migsh-edit-line")
+    }
+
+    public func takeEditRequest() -> Bool {
+        defer { editRequested = false }
+        return editRequested
     }
 
     /// A readline match list built by hand: the replacement, then the candidates, then NULL,
@@ -107,7 +134,16 @@ public final class LibEditLineReader: LineReader {
         Self.configure()
         let saved = Self.editingLocale.map { uselocale($0) }
         defer { if let saved { uselocale(saved) } }
-        guard let p = readline(prompt) else { return nil }
+        Self.editKeyLine = nil
+        let p = readline(prompt)
+        if let line = Self.editKeyLine {
+            // Ctrl-X Ctrl-E ended the read: the line goes to the editor (`takeEditRequest`).
+            if let p { free(p) }
+            Self.editKeyLine = nil
+            editRequested = true
+            return TypedBytes.unescape(line)
+        }
+        guard let p else { return nil }
         defer { free(p) }
         return TypedBytes.unescape(Array(UnsafeRawBufferPointer(start: p, count: strlen(p))))
     }

@@ -237,6 +237,37 @@ struct TextLayoutTests {
         }
     }
 
+    @Test("Ctrl-X Ctrl-E opens $EDITOR on the statement being typed, runs what it leaves, and Ctrl-E still moves to the end")
+    func editKey() throws {
+        try withTemporaryDirectory { tools in
+            // An "editor" that changes 40 into 41 and closes the statement, as a person would.
+            let editor = tools + "/edit.sh"
+            try "#!/bin/sh\nsed -i -e 's/40/41/' -e 's/answer$/answer;/' \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
+            chmod(editor, 0o755)
+            try withShell(width: 80, environment: ["EDITOR": editor, "VISUAL": ""]) { terminal, dir in
+                try terminal.typeLine("SELECT 40")
+                try terminal.waitFor("   ...>")
+                try terminal.typeAndWaitForEcho("  + 2 AS answer")
+                let before = occurrences(of: Self.databaseName + " v", in: try terminal.screen())
+                try terminal.press("C-x")
+                try terminal.press("C-e")
+                let screen = try terminal.waitUntil("the edited statement run", timeout: 10) {
+                    occurrences(of: Self.databaseName + " v", in: $0) > before && Self.atPrompt($0)
+                }
+                #expect(screen.contains("SELECT 41\n  + 2 AS answer;\n43\n"), "\(screen)")
+                // The edited statement is one history entry.
+                let saved = try String(contentsOfFile: dir + "/history", encoding: .utf8)
+                #expect(saved.contains("SELECT\\04041\\012\\040\\040+\\0402\\040AS\\040answer;"), "\(saved)")
+                // Ctrl-E alone is still end-of-line: Home, then Ctrl-E, then typed text lands at the end.
+                try terminal.type("SELECT 7")
+                try terminal.press("C-a")
+                try terminal.press("C-e")
+                try run(terminal, ";")
+                #expect(try terminal.screen().contains("\n7\n"))
+            }
+        }
+    }
+
     @Test("a box result wider than the terminal shows one record a block (psql's \\x auto); a narrow one stays a box; a script's is sqlite3's")
     func expandedResults() throws {
         try withShell(width: 80) { terminal, dir in
