@@ -268,6 +268,33 @@ struct TextLayoutTests {
         }
     }
 
+    @Test("a candidate list of several rows is shown whole when the input line wraps (40 columns)")
+    func completionListWhileWrapped() throws {
+        try withTemporaryDirectory { dir in
+            let names = ["Products", "Programs", "Projects", "Promotions", "Proposals", "Protocols", "Prototypes", "Provinces"]
+            _ = sqlite(dir + "/t.sqlite", names.map { "CREATE TABLE \($0)(x);" }.joined())
+            try withTerminal(environment: ["HOME": dir, "MIGSH_HISTORY": dir + "/history", "NO_COLOR": "1"], cwd: dir, width: 40) { terminal in
+                try terminal.launch(["--noinit", "t.sqlite"])
+                try terminal.waitForCurrentLine("prompt") { $0.hasSuffix(">") }
+                // Prompt and line take two rows; eight names take three rows of the list.
+                try terminal.typeAndWaitForEcho("SELECT x FROM Products WHERE x IN (SELECT x FROM Pro")
+                try terminal.press("Tab")
+                try terminal.press("Tab")
+                let screen = try terminal.waitUntil("the list and the line again", timeout: 10) {
+                    occurrences(of: "(SELECT x FROM Pro", in: $0) >= 2 && $0.contains("Prototypes")
+                }
+                let listed = screen.split(separator: "\n").filter { !$0.contains("SELECT") && !$0.contains("FROM") && !$0.contains(">") }
+                for name in names {
+                    #expect(listed.contains { $0.split(separator: " ").contains(Substring(name)) }, "\(name) not listed:\n\(screen)")
+                }
+                // The line still completes after the list.
+                try terminal.type("gr")
+                try terminal.press("Tab")
+                _ = try terminal.waitForCurrentLine("Programs completed") { $0.hasSuffix("FROM Programs") }
+            }
+        }
+    }
+
     @Test("a box result wider than the terminal shows one record a block (psql's \\x auto); a narrow one stays a box; a script's is sqlite3's")
     func expandedResults() throws {
         try withShell(width: 80) { terminal, dir in
