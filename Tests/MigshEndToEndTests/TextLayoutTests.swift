@@ -268,6 +268,24 @@ struct TextLayoutTests {
         }
     }
 
+    @Test("Ctrl-X Ctrl-E with an editor that fails: nothing is run, and ↑ brings back what was typed")
+    func editKeyEditorFails() throws {
+        try withShell(width: 80, environment: ["EDITOR": "false", "VISUAL": ""]) { terminal, _ in
+            try terminal.typeAndWaitForEcho("SELECT 40 + 2 AS answer;")
+            let before = occurrences(of: Self.databaseName + " v", in: try terminal.screen())
+            try terminal.press("C-x")
+            try terminal.press("C-e")
+            let screen = try terminal.waitUntil("the prompt after the failed editor", timeout: 10) {
+                occurrences(of: Self.databaseName + " v", in: $0) > before && Self.atPrompt($0)
+            }
+            #expect(screen.contains("the editor (false) exited with status"), "\(screen)")
+            #expect(!screen.contains("\n42\n"), "\(screen)")
+            try terminal.press("Up")
+            try terminal.press("Enter")
+            _ = try terminal.waitUntil("the recalled statement run", timeout: 10) { $0.contains("\n42\n") }
+        }
+    }
+
     @Test("a candidate list of several rows is shown whole when the input line wraps (40 columns)")
     func completionListWhileWrapped() throws {
         try withTemporaryDirectory { dir in

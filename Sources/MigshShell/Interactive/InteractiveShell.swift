@@ -88,6 +88,12 @@ struct InteractiveShell {
                     if let code = quit(exitCode: exit.exitStatus) { return code }
                 } catch {
                     shell.report(error)
+                    // What was typed is not lost: ↑ brings it back.
+                    if typed.contains(where: { !$0.isWhitespace }) {
+                        reader.addHistoryBytes(Array(typed.utf8))
+                        if keepsHistory { reader.saveHistory(history) }
+                        shell.note("the statement typed is in the history: ↑ brings it back")
+                    }
                 }
                 continue
             }
