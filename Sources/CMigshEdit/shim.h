@@ -28,4 +28,6 @@ static inline void migsh_rl_set_readline_name(const char *name) { rl_readline_na
 // wide character itself (libedit's _getc_function), so migsh decodes the bytes (TypedBytes).
 // Set before the first readline(): libedit installs it when it initializes.
 static inline void migsh_rl_set_getc_function(int (*fn)(FILE *)) { rl_getc_function = fn; }
+// Ends the line being read from a key binding (libedit's rl_bind_wrapper then returns CC_EOF).
+static inline void migsh_rl_set_done(int v) { rl_done = v; }
 #endif

@@ -22,6 +22,15 @@ public final class LibEditLineReader: LineReader {
     /// is not UTF-8 (C, POSIX): libedit encodes the line with the locale on the way out and
     /// would drop every escaped byte. nil in a UTF-8 locale.
     nonisolated(unsafe) private static var editingLocale: locale_t?
+    /// The line being edited when Ctrl-X Ctrl-E was pressed (its bytes as libedit holds them),
+    /// until `readLineBytes` hands it over.
+    nonisolated(unsafe) private static var editKeyLine: [UInt8]?
+    private var editRequested = false
+    /// The prompt being shown (its width tells whether the line wraps).
+    nonisolated(unsafe) private static var prompt = ""
+    /// The line (and cursor) of the last completion that had several candidates: the same
+    /// again is a second Tab, the one that lists them.
+    nonisolated(unsafe) private static var lastAmbiguous: String?
 
     public init() {}
 
@@ -34,6 +43,7 @@ public final class LibEditLineReader: LineReader {
         decoder = TypedBytes.Decoder(utf8: utf8)
         if !utf8 { editingLocale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) }
         migsh_rl_set_getc_function { stream in LibEditLineReader.readTypedCharacter(stream) }
+        bindEditKey()
         // libedit keeps these pointers: hand it copies that live for the whole process (a
         // Swift string's pointer is valid only during the call — seen as completion after a
         // space completing nothing, with the break characters pointing at other memory).
@@ -54,6 +64,7 @@ public final class LibEditLineReader: LineReader {
             // delete what was typed. One candidate replaces the word; several are listed with
             // the word kept.
             let all = LibEditLineReader.pending
+            if LibEditLineReader.listedWhole(all, state: "\(point)\u{0}" + line + after) { return nil }
             if !all.allSatisfy({ $0.hasPrefix(word) }) {
                 var common = all[0]
                 for c in all.dropFirst() { while !c.hasPrefix(common) { common.removeLast() } }
@@ -68,6 +79,65 @@ public final class LibEditLineReader: LineReader {
                 return strdup(LibEditLineReader.pending[LibEditLineReader.cursor])
             }
         }
+    }
+
+    /// Ctrl-X Ctrl-E: the current line in $EDITOR, as psql's `\e` (and bash's key). libedit's
+    /// readline API binds a function to one key only (rl_add_defun, called with the key that
+    /// ends the sequence, ^E): bind it, put ^E back to end-of-line, and bind the sequence with
+    /// libedit's own `bind`. The function keeps the line and ends the read (rl_done).
+    private static func bindEditKey() {
+        rl_initialize()  // binding needs libedit's EditLine; readline() then reuses it
+        let name = strdup("migsh-edit-line")
+        _ = rl_add_defun(name, { _, _ in
+            let bytes = migsh_rl_line_buffer().map { Array(UnsafeBufferPointer(start: $0, count: strlen($0))) } ?? []
+            LibEditLineReader.editKeyLine = bytes.map { UInt8(bitPattern: $0) }
+            migsh_rl_set_done(1)
+            return 0
+        }, 5)
+        _ = rl_parse_and_bind("bind ^E ed-move-to-end")
+        _ = rl_parse_and_bind("bind ^X^E migsh-edit-line")
+    }
+
+    public func takeEditRequest() -> Bool {
+        defer { editRequested = false }
+        return editRequested
+    }
+
+    /// The second Tab's list, when the line wraps: libedit lists the candidates, then clears
+    /// as many rows above the cursor as the line had below its first (re_clear_lines), and so
+    /// loses the list's last rows (seen at 40 columns: 8 tables in 3 rows, the third gone).
+    /// migsh prints the list itself, then has libedit draw the line afresh under it
+    /// (EL_REFRESH, which clears nothing). True when it listed them.
+    private static func listedWhole(_ candidates: [String], state: String) -> Bool {
+        guard candidates.count > 1 else { lastAmbiguous = nil; return false }
+        defer { lastAmbiguous = state }
+        guard lastAmbiguous == state else { return false }
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return false }
+        let width = Int(size.ws_col)
+        // The prompt's visible characters (colour escapes sit between \001 and \002).
+        var visible = 0, hidden = false
+        for c in prompt.unicodeScalars {
+            if c == "\u{1}" { hidden = true } else if c == "\u{2}" { hidden = false } else if !hidden { visible += 1 }
+        }
+        let line = migsh_rl_line_buffer().map { String(cString: $0) } ?? ""
+        guard visible + line.count >= width else { return false }  // one row: libedit lists them whole
+        let sorted = candidates.sorted()
+        let column = (sorted.map(\.count).max() ?? 0) + 2
+        let columns = max(1, width / column)
+        let rows = (sorted.count + columns - 1) / columns
+        var text = "\n"
+        for r in 0..<rows {
+            var row = ""
+            for c in 0..<columns where c * rows + r < sorted.count {
+                let name = sorted[c * rows + r]
+                row += c * rows + r + rows < sorted.count ? name.padding(toLength: column, withPad: " ", startingAt: 0) : name
+            }
+            text += row + "\n"
+        }
+        _ = text.withCString { write(1, $0, strlen($0)) }
+        rl_forced_update_display()
+        return true
     }
 
     /// A readline match list built by hand: the replacement, then the candidates, then NULL,
@@ -107,7 +177,18 @@ public final class LibEditLineReader: LineReader {
         Self.configure()
         let saved = Self.editingLocale.map { uselocale($0) }
         defer { if let saved { uselocale(saved) } }
-        guard let p = readline(prompt) else { return nil }
+        Self.editKeyLine = nil
+        Self.prompt = prompt
+        Self.lastAmbiguous = nil
+        let p = readline(prompt)
+        if let line = Self.editKeyLine {
+            // Ctrl-X Ctrl-E ended the read: the line goes to the editor (`takeEditRequest`).
+            if let p { free(p) }
+            Self.editKeyLine = nil
+            editRequested = true
+            return TypedBytes.unescape(line)
+        }
+        guard let p else { return nil }
         defer { free(p) }
         return TypedBytes.unescape(Array(UnsafeRawBufferPointer(start: p, count: strlen(p))))
     }

@@ -237,6 +237,82 @@ struct TextLayoutTests {
         }
     }
 
+    @Test("Ctrl-X Ctrl-E opens $EDITOR on the statement being typed, runs what it leaves, and Ctrl-E still moves to the end")
+    func editKey() throws {
+        try withTemporaryDirectory { tools in
+            // An "editor" that changes 40 into 41 and closes the statement, as a person would.
+            let editor = tools + "/edit.sh"
+            try "#!/bin/sh\nsed -i -e 's/40/41/' -e 's/answer$/answer;/' \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
+            chmod(editor, 0o755)
+            try withShell(width: 80, environment: ["EDITOR": editor, "VISUAL": ""]) { terminal, dir in
+                try terminal.typeLine("SELECT 40")
+                try terminal.waitFor("   ...>")
+                try terminal.typeAndWaitForEcho("  + 2 AS answer")
+                let before = occurrences(of: Self.databaseName + " v", in: try terminal.screen())
+                try terminal.press("C-x")
+                try terminal.press("C-e")
+                let screen = try terminal.waitUntil("the edited statement run", timeout: 10) {
+                    occurrences(of: Self.databaseName + " v", in: $0) > before && Self.atPrompt($0)
+                }
+                #expect(screen.contains("SELECT 41\n  + 2 AS answer;\n43\n"), "\(screen)")
+                // The edited statement is one history entry.
+                let saved = try String(contentsOfFile: dir + "/history", encoding: .utf8)
+                #expect(saved.contains("SELECT\\04041\\012\\040\\040+\\0402\\040AS\\040answer;"), "\(saved)")
+                // Ctrl-E alone is still end-of-line: Home, then Ctrl-E, then typed text lands at the end.
+                try terminal.type("SELECT 7")
+                try terminal.press("C-a")
+                try terminal.press("C-e")
+                try run(terminal, ";")
+                #expect(try terminal.screen().contains("\n7\n"))
+            }
+        }
+    }
+
+    @Test("Ctrl-X Ctrl-E with an editor that fails: nothing is run, and ↑ brings back what was typed")
+    func editKeyEditorFails() throws {
+        try withShell(width: 80, environment: ["EDITOR": "false", "VISUAL": ""]) { terminal, _ in
+            try terminal.typeAndWaitForEcho("SELECT 40 + 2 AS answer;")
+            let before = occurrences(of: Self.databaseName + " v", in: try terminal.screen())
+            try terminal.press("C-x")
+            try terminal.press("C-e")
+            let screen = try terminal.waitUntil("the prompt after the failed editor", timeout: 10) {
+                occurrences(of: Self.databaseName + " v", in: $0) > before && Self.atPrompt($0)
+            }
+            #expect(screen.contains("the editor (false) exited with status"), "\(screen)")
+            #expect(!screen.contains("\n42\n"), "\(screen)")
+            try terminal.press("Up")
+            try terminal.press("Enter")
+            _ = try terminal.waitUntil("the recalled statement run", timeout: 10) { $0.contains("\n42\n") }
+        }
+    }
+
+    @Test("a candidate list of several rows is shown whole when the input line wraps (40 columns)")
+    func completionListWhileWrapped() throws {
+        try withTemporaryDirectory { dir in
+            let names = ["Products", "Programs", "Projects", "Promotions", "Proposals", "Protocols", "Prototypes", "Provinces"]
+            _ = sqlite(dir + "/t.sqlite", names.map { "CREATE TABLE \($0)(x);" }.joined())
+            try withTerminal(environment: ["HOME": dir, "MIGSH_HISTORY": dir + "/history", "NO_COLOR": "1"], cwd: dir, width: 40) { terminal in
+                try terminal.launch(["--noinit", "t.sqlite"])
+                try terminal.waitForCurrentLine("prompt") { $0.hasSuffix(">") }
+                // Prompt and line take two rows; eight names take three rows of the list.
+                try terminal.typeAndWaitForEcho("SELECT x FROM Products WHERE x IN (SELECT x FROM Pro")
+                try terminal.press("Tab")
+                try terminal.press("Tab")
+                let screen = try terminal.waitUntil("the list and the line again", timeout: 10) {
+                    occurrences(of: "(SELECT x FROM Pro", in: $0) >= 2 && $0.contains("Prototypes")
+                }
+                let listed = screen.split(separator: "\n").filter { !$0.contains("SELECT") && !$0.contains("FROM") && !$0.contains(">") }
+                for name in names {
+                    #expect(listed.contains { $0.split(separator: " ").contains(Substring(name)) }, "\(name) not listed:\n\(screen)")
+                }
+                // The line still completes after the list.
+                try terminal.type("gr")
+                try terminal.press("Tab")
+                _ = try terminal.waitForCurrentLine("Programs completed") { $0.hasSuffix("FROM Programs") }
+            }
+        }
+    }
+
     @Test("a box result wider than the terminal shows one record a block (psql's \\x auto); a narrow one stays a box; a script's is sqlite3's")
     func expandedResults() throws {
         try withShell(width: 80) { terminal, dir in

@@ -160,6 +160,9 @@ struct DotCommandTests {
         }
         #expect(all.contains(".apply [--to <version>] [--dry-run] [--resume] [--yes]"), "\(all)")
         #expect(all.contains(".bail <on|off>") && !all.contains(".headers [<on|off>]"), "\(all)")
+        // Commands that parse their words themselves declare their real usage (issue 24).
+        #expect(all.contains(".import [--csv|--ascii] [--skip <n>] [--schema <schema>] [-v] <file> <table>") && !all.contains(".import [<file> ...]"), "\(all)")
+        #expect(all.contains(".new <description> ... [--from-session|--from-diff] [--allow-drop] [--allow-pending] [--app-version <x.y.z>]"), "\(all)")
         #expect(shell.run(".help .restore"))
         let one = shell.takeOutput()
         #expect(one.contains("USAGE: .restore"), "\(one)")

@@ -80,6 +80,8 @@ public struct Restorer {
         /// Backing up the state being replaced.
         case savingCurrentState(BackupStore.Progress)
         case restoring
+        /// The share of the backup's pages copied in so far, after each step of the copy.
+        case copied(fraction: Double)
         case verifying
     }
 
@@ -117,7 +119,10 @@ public struct Restorer {
             // back (OnlineBackup), and the database is as it was.
             progress?(.restoring)
             do {
-                try OnlineBackup.copy(from: source, to: db, pagesPerStep: 256, busyTimeoutMS: busyTimeoutMS, pausePhase: "restore.copying")
+                try OnlineBackup.copy(from: source, to: db, pagesPerStep: 256, busyTimeoutMS: busyTimeoutMS, pausePhase: "restore.copying") { step in
+                    guard step.totalPages > 0 else { return }
+                    progress?(.copied(fraction: Double(step.totalPages - step.remainingPages) / Double(step.totalPages)))
+                }
             } catch let error as MigshError where safety.damaged && (error.code == .notADatabase || error.code == .damaged) {
                 // SQLite cannot write pages into a file whose header it cannot read. Its files
                 // are kept as they were (`safety`): the file is emptied, and its journal, which

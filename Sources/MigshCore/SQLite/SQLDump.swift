@@ -20,6 +20,19 @@ public struct SQLDump {
         public var interrupted = false
     }
 
+    /// Where a dump is: the table being written, and the rows written of all the dumped
+    /// tables' rows (counted before the dump starts), so one large table moves the share too.
+    public struct Progress: Sendable {
+        public var table: String
+        public var tableNumber: Int
+        public var tableCount: Int
+        public var rowsWritten: Int
+        public var totalRows: Int
+        public var fraction: Double {
+            totalRows > 0 ? min(1, Double(rowsWritten) / Double(totalRows)) : Double(tableNumber - 1) / Double(max(1, tableCount))
+        }
+    }
+
     let db: Connection
     let options: Options
     let patterns: [String]
@@ -31,9 +44,9 @@ public struct SQLDump {
     }
 
     /// Writes the dump through `write`, piece by piece (a large table is never held whole);
-    /// `progress` is told each table as it starts (name, number, of how many).
+    /// `progress` is told as each table starts and every 256 rows.
     @discardableResult
-    public func write(progress: ((String, Int, Int) -> Void)? = nil, _ write: ([UInt8]) -> Void) -> Summary {
+    public func write(progress: ((Progress) -> Void)? = nil, _ write: ([UInt8]) -> Void) -> Summary {
         func text(_ s: String) { write(Array(s.utf8)) }
         var summary = Summary()
         if !options.dataOnly { text("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") }
@@ -47,6 +60,13 @@ public struct SQLDump {
         var wroteWritableSchema = false
         let tableCount = Int((try? db.scalarInt("SELECT count(*) FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table' AND sql NOT NULL")) ?? 0)
         var tableNumber = 0
+        // The rows to write, counted only when someone watches the progress.
+        var totalRows = 0
+        if progress != nil, let tables = try? db.prepare("SELECT name FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table' AND sql NOT NULL AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'") {
+            while (try? tables.step()) == true {
+                totalRows += Int((try? db.scalarInt("SELECT count(*) FROM \(SQLLiteral.identifierIfNeeded(tables.text(0)))")) ?? 0)
+            }
+        }
         if let tables = try? db.prepare("SELECT name, type, sql FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table'  AND sql NOT NULL ORDER BY tbl_name='sqlite_sequence', rowid") {
             while !summary.interrupted, (try? tables.step()) == true {
                 let name = tables.text(0)
@@ -73,9 +93,11 @@ public struct SQLDump {
                 }
                 guard type == "table" else { continue }
                 tableNumber += 1
-                progress?(name, tableNumber, tableCount)
+                var current = Progress(table: name, tableNumber: tableNumber, tableCount: tableCount, rowsWritten: summary.rows, totalRows: totalRows)
+                progress?(current)
                 summary.tables += 1
-                if !dumpRows(of: name, write: write, summary: &summary) { summary.errors += 1 }
+                let report = progress.map { tell in { (rows: Int) in current.rowsWritten = rows; tell(current) } }
+                if !dumpRows(of: name, write: write, summary: &summary, progress: report) { summary.errors += 1 }
                 if CancellationToken.interrupt.shouldStop { summary.interrupted = true }
             }
         }
@@ -112,7 +134,7 @@ public struct SQLDump {
 
     /// `INSERT INTO t VALUES(…);` for every row of `table`; false when its columns or rows
     /// cannot be read.
-    private func dumpRows(of table: String, write: ([UInt8]) -> Void, summary: inout Summary) -> Bool {
+    private func dumpRows(of table: String, write: ([UInt8]) -> Void, summary: inout Summary, progress: ((Int) -> Void)? = nil) -> Bool {
         guard let info = try? db.prepare("PRAGMA table_info=\(SQLParameters.quoteLiteral(table))") else { return false }
         var columns: [String] = []
         var primaryKeyColumns = 0
@@ -161,6 +183,7 @@ public struct SQLDump {
             line += Array(");\n".utf8)
             write(line)
             summary.rows += 1
+            if summary.rows % 256 == 1 { progress?(summary.rows) }
         }
         return true
     }

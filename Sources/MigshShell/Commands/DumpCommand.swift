@@ -37,11 +37,12 @@ struct DumpCommand: DotCommand {
         // A progress line on the terminal only while the dump goes elsewhere (.output, .once).
         let showProgress = shell.session.redirection != nil
         defer { if showProgress { progress.end() } }
-        let summary = SQLDump(db: shell.session.db, options: options, patterns: patterns).write(progress: { table, n, total in
-            guard showProgress else { return }
-            progress.begin("dumping \(table) (\(n) of \(total))")
-            progress.update(fraction: Double(n - 1) / Double(max(1, total)))
-        }) { out.write($0) }
+        let summary = SQLDump(db: shell.session.db, options: options, patterns: patterns).write(progress: showProgress ? { p in
+            // The share is of rows, not tables: one large table no longer holds it still.
+            let phase = "dumping \(p.table) (table \(p.tableNumber) of \(p.tableCount))"
+            if !progress.isIn(phase) { progress.begin(phase) }
+            progress.update(fraction: p.fraction)
+        } : nil) { out.write($0) }
         out.flush()
         let destination = shell.session.redirection?.name
         shell.session.log(Audit.Dump(patterns: patterns, destination: destination ?? "stdout",

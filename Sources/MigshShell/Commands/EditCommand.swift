@@ -12,6 +12,14 @@ struct EditCommand: DotCommand {
         discussion: "Example: .edit")
 
     func run(in shell: Shell) throws {
+        try Self.edit(shell.session.lastStatement ?? "", in: shell)
+    }
+
+    /// `text` in the editor, then what it leaves shown and run as typed; the edited text
+    /// becomes the last statement and is returned (nil when nothing was run). `.edit` edits
+    /// the last statement, Ctrl-X Ctrl-E the statement being typed.
+    @discardableResult
+    static func edit(_ original: String, in shell: Shell) throws -> String? {
         let session = shell.session
         guard session.configuration.interactive, isatty(0) != 0 else {
             throw MigshError(.usage, ".edit needs the interactive shell (a terminal)")
@@ -22,7 +30,7 @@ struct EditCommand: DotCommand {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw MigshError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { unlink(path) }
-        let text = session.lastStatement.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? ""
+        let text = original.isEmpty || original.hasSuffix("\n") ? original : original + "\n"
         let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, text.utf8.count) }
         close(fd)
         guard written == text.utf8.count else { throw MigshError(.io, "cannot write \(path)") }
@@ -33,7 +41,7 @@ struct EditCommand: DotCommand {
         }
         guard let edited = FileManager.default.contents(atPath: path), edited.contains(where: { $0 > 32 }) else {
             shell.note("the editor left nothing to run")
-            return
+            return nil
         }
         // Shown, then run line by line as typed input is.
         shell.out.write(String(decoding: edited, as: UTF8.self) + (edited.last == 10 ? "" : "\n"))
@@ -47,6 +55,8 @@ struct EditCommand: DotCommand {
         if input.hasPending {
             shell.note("not run: the statement has no closing ; (.edit again to finish it)")
         }
-        session.lastStatement = String(decoding: edited, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = String(decoding: edited, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        session.lastStatement = result
+        return result
     }
 }

@@ -7,6 +7,8 @@ import MigshCore
 /// rest): the messages name the file and line, and the table is as it was.
 struct ImportCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".import", abstract: "Import delimited text from FILE into TABLE (created from the header when missing).",
+        // The words are parsed as sqlite3 parses them (-csv or --csv, anywhere): the usage is declared.
+        usage: ".import [--csv|--ascii] [--skip <n>] [--schema <schema>] [-v] <file> <table>",
         discussion: """
         Options: --csv (, and newline), --ascii (\\037 and \\036), --skip N (first N rows), --schema S,
         -v (say what it does). Without --csv or --ascii the separators are the output mode's.

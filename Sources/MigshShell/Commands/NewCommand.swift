@@ -20,6 +20,8 @@ struct NewCommand: DotCommand {
         var replay: ReplayCheck.Outcome?
     }
     static let configuration = CommandConfiguration(commandName: ".new", abstract: "Write the next migration from the spec's template, then lint and rehearse it.",
+        // The description's words and the options mix in any order: the usage is declared.
+        usage: ".new <description> ... [--from-session|--from-diff] [--allow-drop] [--allow-pending] [--app-version <x.y.z>]",
         discussion: """
         --from-session: the statements .record collected; --from-diff: the SQL from the latest
         version's schema to this database's (run it in a scratch session; renames it ran, or that

@@ -88,6 +88,7 @@ struct RestoreCommand: DotCommand {
                 switch phase {
                 case .savingCurrentState(let p): shell.showBackupProgress(p, what: "backing up the current state")
                 case .restoring: shell.progress.begin("restoring \((candidate.backup.path as NSString).lastPathComponent)")
+                case .copied(let fraction): shell.progress.update(fraction: fraction)
                 case .verifying: shell.progress.begin("verifying the restored database")
                 }
             }

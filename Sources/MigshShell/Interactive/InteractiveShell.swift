@@ -72,6 +72,31 @@ struct InteractiveShell {
                 if let code = quit() { return code }
                 continue
             }
+            if reader.takeEditRequest() {
+                // Ctrl-X Ctrl-E: the statement typed so far (its earlier lines and this one)
+                // in $EDITOR, then run as `.edit` runs it (psql's `\e`).
+                shell.out.write("\n")
+                let typed = String(decoding: Array((entry + [line]).joined(separator: [10])), as: UTF8.self)
+                input.reset()
+                entry = []
+                do {
+                    if let edited = try EditCommand.edit(typed, in: shell) {
+                        reader.addHistoryBytes(Array(edited.utf8))
+                        if keepsHistory { reader.saveHistory(history) }
+                    }
+                } catch let exit as ShellExit {
+                    if let code = quit(exitCode: exit.exitStatus) { return code }
+                } catch {
+                    shell.report(error)
+                    // What was typed is not lost: ↑ brings it back.
+                    if typed.contains(where: { !$0.isWhitespace }) {
+                        reader.addHistoryBytes(Array(typed.utf8))
+                        if keepsHistory { reader.saveHistory(history) }
+                        shell.note("the statement typed is in the history: ↑ brings it back")
+                    }
+                }
+                continue
+            }
             if line.contains(where: { $0 != 32 && $0 != 9 }) || !entry.isEmpty { entry.append(line) }
             // A recalled entry of several lines comes back as one: fed line by line, as typed.
             for part in line.split(separator: 10, omittingEmptySubsequences: false) {

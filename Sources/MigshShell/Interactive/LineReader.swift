@@ -16,9 +16,13 @@ public protocol LineReader: AnyObject {
     /// Completion candidates for the line up to the cursor, the word under the cursor, and
     /// the rest of the line after the cursor.
     var completer: ((_ line: String, _ word: String, _ after: String) -> [String])? { get set }
+    /// True once after `readLineBytes` returned a line that Ctrl-X Ctrl-E asked to edit in
+    /// `$EDITOR` (psql's `\e`) rather than a line typed to the end.
+    func takeEditRequest() -> Bool
 }
 
 extension LineReader {
+    public func takeEditRequest() -> Bool { false }
     /// A reader of text only: the line's UTF-8.
     public func readLineBytes(prompt: String) -> [UInt8]? { readLine(prompt: prompt).map { Array($0.utf8) } }
     public func addHistoryBytes(_ line: [UInt8]) { addHistory(String(decoding: line, as: UTF8.self)) }
