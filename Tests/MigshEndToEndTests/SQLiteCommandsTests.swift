@@ -250,6 +250,7 @@ struct SQLiteCommandsTests {
             pragma user_version;
             begin; savepoint s; release s; commit;
             select count(*) from t1;
+            .tables
             .auth off
             select 'off';
             .auth
