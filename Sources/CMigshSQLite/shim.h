@@ -42,6 +42,11 @@ static inline int migsh_sqlite3_vtab_config(sqlite3 *db, int op) {
     return sqlite3_vtab_config(db, op);
 }
 
+// sqlite3_test_control is variadic: SQLITE_TESTCTRL_IMPOSTER (sqlite3's .imposter).
+static inline int migsh_sqlite3_test_control_imposter(sqlite3 *db, const char *schema, int on, int tnum) {
+    return sqlite3_test_control(SQLITE_TESTCTRL_IMPOSTER, db, schema, on, tnum);
+}
+
 #include <string.h>
 #include <strings.h>
 // True when one of the `count` NUL-terminated lower-case ASCII `needles` occurs in the n

@@ -83,6 +83,13 @@ struct DotCommandNamesTests {
         Named(name: "tables", script: ".{} t%\n"),
         Named(name: "timeout", script: ".{} 100\nselect 'after';\n"),
         Named(name: "timer", script: ".{} off\nselect 'after';\n"),
+        Named(name: "auth", script: ".{} on\nselect x from t2 limit 1;\n"),
+        Named(name: "imposter", script: ".{} i1 imp\nselect count(*) from imp;\n"),
+        Named(name: "breakpoint", script: ".{} x\nselect 'after';\n"),
+        Named(name: "wheretrace", script: ".{} on\nselect 'after';\n"),
+        Named(name: "selecttrace", script: ".{} 1\nselect 'after';\n"),
+        Named(name: "treetrace", script: ".{}\nselect 'after';\n"),
+        Named(name: "selftest", script: ".{}\nselect 'after';\n"),
         Named(name: "width", script: ".mode column\n.{} -10\nselect 12345;\n"),
         Named(name: "limit", script: ".{} length 5000\nselect 'after';\n"),
         Named(name: "limits", script: ".{} column\nselect 'after';\n"),
@@ -242,7 +249,7 @@ struct DotCommandNamesTests {
     }
 
     @Test("an ambiguous prefix: exit 1 as in sqlite3, the candidates on standard error, the script goes on (no bail)",
-          arguments: [("b", ".backup, .backups, .bail, .baseline, .binary"), ("ba", ".backup, .backups, .bail, .baseline"),
+          arguments: [("b", ".backup, .backups, .bail, .baseline, .binary, .breakpoint"), ("ba", ".backup, .backups, .bail, .baseline"),
                       ("ti", ".timeout, .timer"), ("tim", ".timeout, .timer"), ("ch", ".changes, .check")])
     func ambiguousPrefixes(prefix: String, candidates: String) throws {
         try withTemporaryDirectory { dir in

@@ -56,6 +56,7 @@ struct SQLite3OptionsTests {
             Case(name: "-safe: .import", arguments: ["-safe", "DB"], stdin: "\n\n.import data.csv t\n", files: ["data.csv": "1,2,3\n"]),
             Case(name: "-safe: .open of a file", arguments: ["-safe", "DB"], stdin: ".open :memory:\nselect 1;\n.open other.db\n"),
             Case(name: "-safe: ATTACH", arguments: ["-safe", "DB"], stdin: "select 1;\nattach 'x.db' as x;\nselect 2;\n"),
+            Case(name: "-safe: .auth on prints nothing, ATTACH still ends the run", arguments: ["-safe", "DB"], stdin: ".auth on\nselect 1;\n.auth off\nattach 'x.db' as x;\nselect 2;\n"),
             Case(name: "-safe: VACUUM INTO on two lines", arguments: ["-safe", "DB"], stdin: "select 1;\nvacuum\ninto 'v.db';\nselect 2;\n"),
             Case(name: "-safe: load_extension()", arguments: ["-safe", "DB", "select load_extension('x')"]),
             Case(name: "-safe allows SQL and harmless dot-commands", arguments: ["-safe", "DB"],

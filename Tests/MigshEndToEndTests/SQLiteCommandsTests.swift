@@ -225,6 +225,91 @@ struct SQLiteCommandsTests {
             select 'after';
 
             """#, sameErrors: true),
+        Case(name: ".breakpoint, .wheretrace, .selecttrace, .treetrace: accepted, nothing printed", script: #"""
+            .breakpoint
+            .breakpoint x y
+            .wheretrace
+            .wheretrace on
+            .selecttrace 1 2
+            .treetrace
+            .treetrace off
+            .bre
+            .wheretrac
+            .br
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".auth: every authorizer event printed, then off; bad words", script: #"""
+            .auth on
+            create table au(a, "b c");
+            insert into au values(1, 'x');
+            select a, "b c", 'é' from au where a = 1;
+            update au set a = 2;
+            create trigger aut after delete on au begin insert into au values(old.a, 'gone'); end;
+            delete from au;
+            pragma user_version;
+            begin; savepoint s; release s; commit;
+            select count(*) from t1;
+            .tables
+            .auth off
+            select 'off';
+            .auth
+            .auth on x
+            .auth yes
+            select 'yes';
+            .auth maybe
+            select 'maybe';
+
+            """#, sameErrors: true),
+        Case(name: ".imposter: over an expression index, a WITHOUT ROWID table; off; errors", script: #"""
+            create table it(a, b, c);
+            insert into it values(1,'x',3),(2,'y',4);
+            create index it_e on it(a+b, c);
+            create table iw(k1, k2, v, primary key(k2, k1)) without rowid;
+            insert into iw values(1,2,3);
+            .imposter it_e imp1
+            select * from imp1;
+            .imposter i1 imp0
+            select * from imp0;
+            .imposter wr impw
+            select * from impw;
+            .imposter iw imp2
+            select * from imp2;
+            .imposter off
+            .imposter OFF
+            .imposter
+            .imposter a b c
+            .imposter nosuch y
+            .imposter it y
+            .imposter it_e imp1
+            .output imp.txt
+            .imposter it_e "imp 3"
+            .output
+            .system cat imp.txt
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".selftest without a SELFTEST table: the default check; --init; options", script: #"""
+            .selftest
+            .selftest -v
+            .selftest --bogus
+            .selftest --init
+            select tno, op, ans from selftest;
+            .selftest --v
+            create table a(x);
+            .selftest
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".selftest with a SELFTEST table: memo, answers, errors, an unknown operation", script: #"""
+            create table selftest(tno integer primary key, op text, cmd text, ans text);
+            insert into selftest values(1,'memo','hello memo',''),(2,'run','select 1,2 union all select 3,null','1,2|3,'),(3,'run','select 5','6'),(4,'run','select nosuch','x'),(5,'memo','null ans',null),(6,'run',null,'x'),(7,'bogus','select 1','1'),(8,'run','select 9','9');
+            .selftest
+            select 'after';
+            .selftest -v
+
+            """#, sameErrors: true),
+        Case(name: ".selftest with an unreadable SELFTEST table", script: "create table selftest(a);\n.selftest\nselect 1;\n", sameErrors: true),
         Case(name: ".nonce with a wrong value ends the run", script: ".nonce x\nselect 'not run';\n", sameErrors: true),
         Case(name: ".limit, .dbconfig, .vfsinfo, .vfsname", script: #"""
             .limit

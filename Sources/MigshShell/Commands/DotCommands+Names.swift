@@ -38,15 +38,8 @@ extension DotCommands {
         ".expert": "the index advisor is sqlite3's ext/expert code, which the system SQLite library does not have",
         ".excel": "migsh does not start desktop programs (write a file with .once FILE.csv and open it yourself)",
         ".connection": "a session has one connection, which the audit log and the locks follow (use .open)",
-        ".auth": "migsh's own authorizer guards --readonly and -safe, and cannot be replaced by one that prints",
-        ".imposter": "an imposter table writes sqlite_schema by hand, too easy to damage a database with (use sqlite3)",
-        ".selftest": "sqlite3's self-test table is a tool for SQLite's developers (use sqlite3)",
         ".testctrl": "sqlite3_test_control is a tool for SQLite's developers and can break a database (use sqlite3)",
         ".testcase": "sqlite3's test-case recorder is a tool for SQLite's developers (use sqlite3)",
-        ".breakpoint": "a debugger hook of sqlite3's own (use sqlite3)",
-        ".selecttrace": "the system SQLite library is built without SQLITE_DEBUG",
-        ".treetrace": "the system SQLite library is built without SQLITE_DEBUG",
-        ".wheretrace": "the system SQLite library is built without SQLITE_DEBUG",
         ".progress": "SQLite keeps one progress handler per connection, and migsh's step limit on migration SQL uses it",
     ]
 

@@ -119,21 +119,40 @@ final class Session {
         // log, before anything runs: an unwritable log is an error, never a silent gap.
         db = try Session.open(configuration)
         audit = try Session.openAudit(configuration)
-        installSafeMode()
+        installShellAuthorizer()
         installSQLFunctions()
         try logSessionStart()
     }
 
-    /// sqlite3's safeModeAuth on the session's connection: ATTACH (and VACUUM INTO) and the
-    /// functions that reach files are denied, and the shell ends the run with the reason.
-    private func installSafeMode() {
-        guard configuration.safe else { return }
-        db.setAuthorizer { [unowned self] event in
-            guard !safeModeLifted, let message = SafeMode.refusal(of: event) else { return true }
-            if safeModeViolation == nil { safeModeViolation = message }
-            return false
-        }
+    /// `.auth on`: every authorizer event is printed (sqlite3's shellAuth). Under -safe
+    /// sqlite3 3.40 keeps its safe-mode authorizer and prints nothing, and so does migsh.
+    var printsAuthorizations = false {
+        didSet { installShellAuthorizer() }
     }
+
+    /// The session's one authorizer, sqlite3's: safeModeAuth under -safe (ATTACH, VACUUM INTO
+    /// and the functions that reach files are denied, and the shell ends the run with the
+    /// reason), else shellAuth's printing while `.auth` is on. Installed only when one of them
+    /// is wanted, so that a network filesystem's WAL rule (`open`) stays otherwise.
+    private func installShellAuthorizer() {
+        if configuration.safe {
+            db.setAuthorizer { [unowned self] event in
+                guard !safeModeLifted, let message = SafeMode.refusal(of: event) else { return true }
+                if safeModeViolation == nil { safeModeViolation = message }
+                return false
+            }
+        } else if printsAuthorizations {
+            db.setAuthorizer { [unowned self] event in
+                out.write(AuthCommand.line(for: event))
+                return true
+            }
+        } else if authorizerPrinted {
+            db.setAuthorizer(nil)
+        }
+        authorizerPrinted = printsAuthorizations
+    }
+
+    private var authorizerPrinted = false
 
     /// sqlite3's SQL functions (`generate_series`, `regexp`, `decimal`, …) on the connection
     /// that runs the user's SQL. The file functions are refused under --readonly and -safe.
@@ -229,7 +248,9 @@ final class Session {
         let newAudit = c.auditPath == configuration.auditPath && !Session.isTemporary(path) ? audit : try Session.openAudit(c)
         log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
         db = newDB
-        installSafeMode()
+        // As sqlite3: the new connection does not print (`.auth` is per connection).
+        authorizerPrinted = false
+        printsAuthorizations = false
         installSQLFunctions()
         configuration.scratch?.remove()
         configuration.scratch = c.scratch
