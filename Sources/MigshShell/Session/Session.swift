@@ -134,9 +134,13 @@ final class Session {
     /// and the functions that reach files are denied, and the shell ends the run with the
     /// reason), else shellAuth's printing while `.auth` is on. Installed only when one of them
     /// is wanted, so that a network filesystem's WAL rule (`open`) stays otherwise.
+    /// On a network filesystem WAL stays off under every authorizer (`open`'s rule), `.auth`
+    /// and `-safe` included.
     private func installShellAuthorizer() {
+        let walDenied = db.networkFileSystem != nil
         if configuration.safe {
             db.setAuthorizer { [unowned self] event in
+                if walDenied && Session.switchesToWAL(event) { return false }
                 guard !safeModeLifted, let message = SafeMode.refusal(of: event) else { return true }
                 if safeModeViolation == nil { safeModeViolation = message }
                 return false
@@ -144,10 +148,10 @@ final class Session {
         } else if printsAuthorizations {
             db.setAuthorizer { [unowned self] event in
                 out.write(AuthCommand.line(for: event))
-                return true
+                return !(walDenied && Session.switchesToWAL(event))
             }
         } else if authorizerPrinted {
-            db.setAuthorizer(nil)
+            db.setAuthorizer(walDenied ? { !Session.switchesToWAL($0) } : nil)
         }
         authorizerPrinted = printsAuthorizations
     }
@@ -222,12 +226,15 @@ final class Session {
                 throw MigshError(.refused, "\(path) is in WAL mode on a network filesystem (\(kind)); WAL does not work over a network filesystem (sqlite.org/wal.html). Copy it to a local disk first.")
             }
             // WAL cannot be switched on here: deny it at the authorizer, whatever SQL is typed.
-            db.setAuthorizer { event in
-                !(event.action == SQLITE_PRAGMA && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal")
-            }
+            db.setAuthorizer { !Session.switchesToWAL($0) }
             db.networkFileSystem = kind
         }
         return db
+    }
+
+    /// `PRAGMA journal_mode = WAL`, as the authorizer sees it.
+    static func switchesToWAL(_ event: AuthorizerEvent) -> Bool {
+        event.action == SQLITE_PRAGMA && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal"
     }
 
     /// Reopens on another file (`.open`).
