@@ -36,7 +36,6 @@ extension DotCommands {
         ".archive": "SQL archives need sqlite3's zipfile/sqlar support, which migsh does not include (use sqlite3 -A)",
         ".session": "changesets need the session extension's state kept across commands, which migsh does not keep (use sqlite3)",
         ".expert": "the index advisor is sqlite3's ext/expert code, which the system SQLite library does not have",
-        ".excel": "migsh does not start desktop programs (write a file with .once FILE.csv and open it yourself)",
         ".connection": "a session has one connection, which the audit log and the locks follow (use .open)",
         ".auth": "migsh's own authorizer guards --readonly and -safe, and cannot be replaced by one that prints",
         ".imposter": "an imposter table writes sqlite_schema by hand, too easy to damage a database with (use sqlite3)",
@@ -47,7 +46,6 @@ extension DotCommands {
         ".selecttrace": "the system SQLite library is built without SQLITE_DEBUG",
         ".treetrace": "the system SQLite library is built without SQLITE_DEBUG",
         ".wheretrace": "the system SQLite library is built without SQLITE_DEBUG",
-        ".progress": "SQLite keeps one progress handler per connection, and migsh's step limit on migration SQL uses it",
     ]
 
     /// True when the line's command name is one sqlite3 3.40 reads as a command of its own.

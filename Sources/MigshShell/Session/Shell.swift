@@ -263,6 +263,8 @@ final class Shell {
     /// error names `startLine`, where the text starts, as sqlite3 names its input chunk's line.
     func runSQL(_ sql: [UInt8], line startLine: Int) -> Bool {
         let db = session.db
+        // sqlite3's `.progress --reset`: the count starts over at each chunk of input.
+        db.progressReport?.startInput()
         if formatter.settings != session.output { formatter.settings = session.output }
         if formatter.out !== session.out { formatter.out = session.out }
         var text = sql
