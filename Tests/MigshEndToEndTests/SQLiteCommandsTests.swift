@@ -615,6 +615,10 @@ struct SQLiteCommandsTests {
             select * from pr;
             .progress 1 -q --limit 3 --reset
             select * from pr;
+            .progress 2 --limit 3 --reset
+            select 1;
+            select 2;
+            select 3;
             .progress 4 --limit -1
             select * from pr;
             .progress 0x2 --limit 1k
@@ -746,6 +750,21 @@ struct SQLiteCommandsTests {
             #expect(ours.status == theirs.status)
             let file = ours.stderr.firstMatch(of: named).map { String($0.1) }
             #expect(file != nil && !FileManager.default.fileExists(atPath: file!), "\(file ?? "no file named")")
+        }
+    }
+
+    @Test(".progress counts only the user's SQL: .apply runs the migrations and its own queries without a Progress line or a stop")
+    func progressSkipsMigrationSQL() throws {
+        try withTemporaryDirectory { dir in
+            let result = try migsh(["--create", "--no-bail", "-m", repositoryMigrations, dir + "/db"],
+                                   script: ".progress 5 --limit 3\n.apply --yes\nselect count(*) from sqlite_schema where name = 'personnel';\n")
+            #expect(result.status == 1, "\(result)")
+            // Before .apply nothing was counted; the query after it is the first counted.
+            #expect(result.stdout.contains("applied 8 migrations: version 0 → 8\n"), "\(result)")
+            let progress = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Progress") }
+            #expect(progress == ["Progress 1", "Progress 2", "Progress limit reached (3)"], "\(result)")
+            #expect(result.stderr.hasSuffix("Runtime error near line 3: interrupted (9)\n"), "\(result)")
+            #expect(sqlite(dir + "/db", "select max(version) from schema_version") == "8")
         }
     }
 

@@ -269,7 +269,8 @@ final class Shell {
         if formatter.out !== session.out { formatter.out = session.out }
         var text = sql
         text.append(0)
-        return text.withUnsafeBufferPointer { buffer -> Bool in
+        // `.progress` counts the user's SQL only (not migsh's own queries).
+        return db.reportingProgress { text.withUnsafeBufferPointer { buffer -> Bool in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             var cursor: UnsafePointer<CChar> = base
             let line = startLine
@@ -393,7 +394,7 @@ final class Shell {
             }
             out.flush()
             return true
-        }
+        } }
     }
 
     /// `.eqp on|trigger|full`: the statement's query plan (and with `full`, its bytecode)
