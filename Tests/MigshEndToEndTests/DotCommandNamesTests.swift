@@ -71,6 +71,7 @@ struct DotCommandNamesTests {
         Named(name: "parameter", script: ".{} set :a 5\nselect :a;\n"),
         Named(name: "print", script: ".{} hello world\n"),
         Named(name: "prompt", script: ".{} x\nselect 'after';\n"),
+        Named(name: "progress", script: ".{} 2 --limit 3\nselect 'after';\nselect count(*) from (select 1 union select 2);\n"),
         Named(name: "quit", script: ".{}\nselect 'after';\n"),
         Named(name: "read", script: ".{} in.sql\n"),
         Named(name: "schema", script: ".{} t2\n"),

@@ -252,7 +252,7 @@ private func isolatedEnvironment(home: String) -> [String: String] {
 /// Runs `executable` with `stdin` from a file and standard output into a file, so that the
 /// bytes are kept exactly (no text decoding) and no pipe can fill up.
 func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data, in dir: String,
-                        timeout: TimeInterval = 30) throws -> ByteResult {
+                        environment: [String: String] = [:], timeout: TimeInterval = 30) throws -> ByteResult {
     let id = UUID().uuidString
     let inPath = dir + "/stdin-" + id
     let outPath = dir + "/stdout-" + id
@@ -272,7 +272,7 @@ func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data
         try? output.close()
         try? errors.close()
     }
-    let child = try ChildProcess(executable: executable, arguments: arguments, environment: isolatedEnvironment(home: dir),
+    let child = try ChildProcess(executable: executable, arguments: arguments, environment: isolatedEnvironment(home: dir).merging(environment) { $1 },
                                  cwd: dir, stdin: .descriptor(input.fileDescriptor),
                                  stdout: .descriptor(output.fileDescriptor), stderr: .descriptor(errors.fileDescriptor))
     if !child.wait(timeout: timeout) {

@@ -667,6 +667,66 @@ struct SQLiteCommandsTests {
         Case(name: "an unterminated string in the middle", script: "select 1;\nSELECT 'unclosed;\nselect 3;\nselect 4';\nselect 5;\n", sameErrors: true),
         Case(name: "/ and go end a statement", script: "select 1\n/\nselect 2\n  GO  \nselect 3\ngo -- x\n/\nselect 'a\n/\n';\n", sameErrors: true),
         Case(name: "# lines, blank lines, leading white space, CRLF", script: "# a comment line\n\n   \t select 1;\r\nselect\r\n 2;\r\n", sameErrors: true),
+        // `.progress`: the same SQL on the same SQLite library calls the handler as often, so
+        // the counts are sqlite3's exactly. The first query loads the schema in both programs.
+        Case(name: ".progress N: a line every N steps, on the output, until .progress", script: """
+            select count(*) from t1;
+            .progress 5
+            create table pr(a);
+            insert into pr values(1),(2),(3);
+            select * from pr;
+            select count(*) from pr, pr as u;
+            .progress
+            select * from pr;
+            .progress 3
+            .once pr.txt
+            select * from pr;
+            .progress 0
+            select 'off';
+
+            """, sameErrors: true),
+        Case(name: ".progress --limit, --reset, --quiet, --once: sqlite3's interrupts and counts", script: """
+            select count(*) from t1;
+            create table pr(a);
+            insert into pr values(1),(2),(3);
+            .progress 3 --limit 4
+            select count(*) from pr, pr as u;
+            select 1;
+            .progress 3 --limit 2 --reset --quiet
+            select * from pr; select 2;
+            select 3;
+            .progress 2 --limit 2 --once
+            select * from pr;
+            select * from pr;
+            .progress 1 -q --limit 3 --reset
+            select * from pr;
+            .progress 2 --limit 3 --reset
+            select 1;
+            select 2;
+            select 3;
+            .progress 4 --limit -1
+            select * from pr;
+            .progress 0x2 --limit 1k
+            select * from pr;
+            .progress
+            select 'off';
+
+            """, sameErrors: true),
+        Case(name: ".progress: an unknown option, --limit without N, a word that is no number", script: """
+            select count(*) from t1;
+            .progress 2 --bogus
+            select 'after';
+            .progress 1 --limit
+            select 'after';
+            .progress 3 --limit 1 --quiet
+            .progress 9 --bogus
+            select 'the handler stays, its options do not';
+            .progress --reset
+            select 'still counting';
+            .progress abc
+            select 'off';
+
+            """, sameErrors: true),
         Case(name: "error positions", script: #"""
             selec 1;
             select * from nosuchtable;
@@ -685,7 +745,7 @@ struct SQLiteCommandsTests {
 
     /// Runs `script` through sqlite3 and migsh, each in a folder of its own holding a copy of
     /// the fixture (named `db`) and the files.
-    static func runBoth(_ script: Data, in dir: String) throws -> (sqlite3: ByteResult, migsh: ByteResult) {
+    static func runBoth(_ script: Data, in dir: String, environment: [String: String] = [:]) throws -> (sqlite3: ByteResult, migsh: ByteResult) {
         let source = dir + "/fixture.sqlite"
         _ = sqlite(source, fixture)
         var results: [ByteResult] = []
@@ -695,7 +755,7 @@ struct SQLiteCommandsTests {
             try FileManager.default.copyItem(atPath: source, toPath: folder + "/db")
             for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
             let arguments = side == "sqlite3" ? ["-init", "/dev/null", "db"] : ["--noinit", "--no-bail", "db"]
-            results.append(try runCollectingBytes(program, arguments, stdin: script, in: folder))
+            results.append(try runCollectingBytes(program, arguments, stdin: script, in: folder, environment: environment))
         }
         return (results[0], results[1])
     }
@@ -724,6 +784,72 @@ struct SQLiteCommandsTests {
                 #expect(fileMode("\(dir)/migsh/\(name)") == 0o600, "\(name) is not private")
             }
             #expect(contents(of: "\(dir)/migsh/o1.txt") == Data("1\nhi\n".utf8))
+        }
+    }
+
+    @Test(".excel, .once -x, .once -e: the next output in a temporary file for the system's opener (xdg-open), as sqlite3 writes it")
+    func excelHandsTheFileToTheOpener() throws {
+        try withTemporaryDirectory { dir in
+            // A fake opener first on PATH: it keeps what it was given beside the database.
+            let bin = dir + "/bin"
+            try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+            try "#!/bin/sh\ncat \"$1\" >> opened.txt\necho '--' >> opened.txt\necho \"opened $#\"\n".write(toFile: bin + "/xdg-open", atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/xdg-open")
+            let script = """
+                .headers on
+                .excel
+                select a, b, c, e from t1 where a < 5;
+                select 'after', 1;
+                .mode box
+                .once --bom -x
+                select b, e from t1 where a < 3;
+                select 'box again';
+                .once -e
+                select 'editor', null;
+                .excel zz
+                .excel --x
+                select 'end';
+
+                """
+            let (theirs, ours) = try Self.runBoth(Data(script.utf8), in: dir, environment: ["PATH": bin + ":/usr/bin:/bin"])
+            #expect(ours.stdout == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
+            #expect(ours.stderrBytes == theirs.stderrBytes, "migsh:\n\(ours.stderrDescription)\nsqlite3:\n\(theirs.stderrDescription)")
+            #expect(ours.status == theirs.status, "migsh exited \(ours.status), sqlite3 \(theirs.status)")
+            let opened = contents(of: dir + "/migsh/opened.txt")
+            #expect(opened != nil && opened == contents(of: dir + "/sqlite3/opened.txt"),
+                    "migsh:\n\(String(decoding: opened ?? Data(), as: UTF8.self))\nsqlite3:\n\(String(decoding: contents(of: dir + "/sqlite3/opened.txt") ?? Data(), as: UTF8.self))")
+            #expect(opened.map { String(decoding: $0, as: UTF8.self).hasPrefix("a,b,c,e\r\n1,\"it's\",1.5,\r\n") } == true)
+        }
+    }
+
+    @Test(".excel without an opener: sqlite3's lines (the file's random name aside), and the file is gone at the end")
+    func excelWithoutAnOpener() throws {
+        try withTemporaryDirectory { dir in
+            let script = ".excel\nselect 1;\nselect 2;\n"
+            let (theirs, ours) = try Self.runBoth(Data(script.utf8), in: dir, environment: ["PATH": dir + "/nothing"])
+            let named = /\[xdg-open ([^\]\n]*)\]/
+            let masked = { (text: String) in text.replacing(named) { _ in "[xdg-open FILE]" } }
+            #expect(ours.stdout == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
+            #expect(masked(ours.stderr) == masked(theirs.stderr), "migsh:\n\(ours.stderr)\nsqlite3:\n\(theirs.stderr)")
+            #expect(masked(ours.stderr).contains("Failed: [xdg-open FILE]\n"), "\(ours.stderr)")
+            #expect(ours.status == theirs.status)
+            let file = ours.stderr.firstMatch(of: named).map { String($0.1) }
+            #expect(file != nil && !FileManager.default.fileExists(atPath: file!), "\(file ?? "no file named")")
+        }
+    }
+
+    @Test(".progress counts only the user's SQL: .apply runs the migrations and its own queries without a Progress line or a stop")
+    func progressSkipsMigrationSQL() throws {
+        try withTemporaryDirectory { dir in
+            let result = try migsh(["--create", "--no-bail", "-m", repositoryMigrations, dir + "/db"],
+                                   script: ".progress 5 --limit 3\n.apply --yes\nselect count(*) from sqlite_schema where name = 'personnel';\n")
+            #expect(result.status == 1, "\(result)")
+            // Before .apply nothing was counted; the query after it is the first counted.
+            #expect(result.stdout.contains("applied 8 migrations: version 0 → 8\n"), "\(result)")
+            let progress = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Progress") }
+            #expect(progress == ["Progress 1", "Progress 2", "Progress limit reached (3)"], "\(result)")
+            #expect(result.stderr.hasSuffix("Runtime error near line 3: interrupted (9)\n"), "\(result)")
+            #expect(sqlite(dir + "/db", "select max(version) from schema_version") == "8")
         }
     }
 

@@ -333,13 +333,51 @@ public final class Connection {
     /// handler stops any statement when Ctrl-C asked for a stop (`CancellationToken`).
     func setStepLimit(_ limit: StepLimit?) {
         stepLimit = limit
-        let interval = limit.map { max(1, min($0.steps, Connection.progressInterval)) } ?? Connection.progressInterval
+        installProgressHandler()
+    }
+
+    /// sqlite3's `.progress` on this connection (nil: off). It shares the one progress
+    /// handler: Ctrl-C is checked first at every call, and while it counts (the user's SQL,
+    /// `reportingProgress`), SQLite calls the handler every `report.interval` steps (as
+    /// sqlite3 calls its own), else every `progressInterval` (or the step limit's). Off while migration SQL runs
+    /// (`hardenedForMigrationSQL`); the connections that only run migration SQL never get one.
+    public func reportProgress(_ report: ProgressReport?) {
+        progressReport = report
+        installProgressHandler()
+    }
+
+    /// The `.progress` report while on.
+    public internal(set) var progressReport: ProgressReport?
+    /// True inside `reportingProgress`: the report counts only the user's SQL.
+    private var reportingActive = false
+
+    /// Runs `body` (the user's SQL statements) with the `.progress` report counting and
+    /// telling; outside it, migsh's own statements (its commands' queries, `.apply`, a
+    /// backup) are neither counted nor stopped by `--limit`.
+    public func reportingProgress<R>(_ body: () throws -> R) rethrows -> R {
+        guard progressReport != nil, !reportingActive else { return try body() }
+        reportingActive = true
+        installProgressHandler()
+        defer {
+            reportingActive = false
+            installProgressHandler()
+        }
+        return try body()
+    }
+
+    /// The one progress handler: Ctrl-C, then the user's `.progress` (not while the step
+    /// limit is armed), then the step limit.
+    private func installProgressHandler() {
+        let interval: Int64
+        if reportingActive, let report = progressReport { interval = Int64(report.interval) }
+        else { interval = stepLimit.map { max(1, min($0.steps, Connection.progressInterval)) } ?? Connection.progressInterval }
         progressStep = interval
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_progress_handler(handle, Int32(interval), { ctx in
             if CancellationToken.interrupt.shouldStop { return 1 }
             guard let ctx else { return 0 }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
+            if connection.reportingActive, !connection.stepLimitArmed, let report = connection.progressReport, report.tick() { return 1 }
             guard connection.stepLimitArmed, let limit = connection.stepLimit else { return 0 }
             connection.stepsTaken += connection.progressStep
             guard connection.stepsTaken > limit.steps else { return 0 }

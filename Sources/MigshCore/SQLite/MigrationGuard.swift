@@ -199,6 +199,7 @@ extension Connection {
         // > SQLITE_LIMIT_ATTACHED: The maximum number of attached databases.
         sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
         addRestriction(MigrationHazard.allows)
+        progressReport = nil
         setStepLimit(stepLimit)
     }
 
@@ -213,8 +214,12 @@ extension Connection {
         sqlite3_enable_load_extension(handle, 0)
         let attached = sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
         let bound = self.stepLimit
+        // The user's `.progress` never reports on (or stops) migration SQL.
+        let report = progressReport
+        progressReport = nil
         setStepLimit(stepLimit)
         defer {
+            progressReport = report
             setStepLimit(bound)
             sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, attached)
             _ = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, loading)

@@ -189,6 +189,7 @@ public enum MigshMain {
             shell.report(problem)
             status = status.keepingFirstFailure(.failure)
         }
+        session.removeOpenerFile()
         // So is output to standard output that never arrived (--check's line, the last rows).
         if let problem = shell.standardOutputFailure() {
             shell.report(problem)

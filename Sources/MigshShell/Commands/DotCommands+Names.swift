@@ -36,11 +36,9 @@ extension DotCommands {
         ".archive": "SQL archives need sqlite3's zipfile/sqlar support, which migsh does not include (use sqlite3 -A)",
         ".session": "changesets need the session extension's state kept across commands, which migsh does not keep (use sqlite3)",
         ".expert": "the index advisor is sqlite3's ext/expert code, which the system SQLite library does not have",
-        ".excel": "migsh does not start desktop programs (write a file with .once FILE.csv and open it yourself)",
         ".connection": "a session has one connection, which the audit log and the locks follow (use .open)",
         ".testctrl": "sqlite3_test_control is a tool for SQLite's developers and can break a database (use sqlite3)",
         ".testcase": "sqlite3's test-case recorder is a tool for SQLite's developers (use sqlite3)",
-        ".progress": "SQLite keeps one progress handler per connection, and migsh's step limit on migration SQL uses it",
     ]
 
     /// True when the line's command name is one sqlite3 3.40 reads as a command of its own.

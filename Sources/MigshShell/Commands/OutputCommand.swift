@@ -16,20 +16,27 @@ struct OutputCommand: DotCommand {
         try OutputCommand.redirect(target, bom: bom, once: false, command: ".output", in: shell)
     }
 
-    /// sqlite3's rules: one FILE; `|COMMAND` may take the rest of the line's words; `-e` and
-    /// `-x` (an editor, a spreadsheet) are not launched by migsh.
+    /// sqlite3's rules: one FILE; `|COMMAND` may take the rest of the line's words; `-x` (a
+    /// spreadsheet: `.excel`) and `-e` (a text editor) write a temporary file that the
+    /// system's opener gets.
     static func redirect(_ words: [String], bom: Bool, once: Bool, command: String, in shell: Shell) throws {
         var words = words
         var bom = bom
+        var opener: Character?
         while let option = words.first, option.hasPrefix("-"), option.count > 1 {
             switch option {
             case "--bom", "-bom": bom = true
-            case "-e", "-x":
-                throw MigshError(.usage, "\(command) \(option): migsh does not open an editor or a spreadsheet; write to a file (\(command) FILE) and open it")
+            case "-e", "-x": opener = option.last
             default:
                 throw MigshError(.usage, "unknown option: \(option)", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"])
             }
             words.removeFirst()
+        }
+        if let opener {
+            if let extra = words.first {
+                throw MigshError(.usage, "extra parameter: \"\(extra)\"", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"])
+            }
+            return try redirectToOpener(spreadsheet: opener == "x", bom: bom, once: once, in: shell)
         }
         let spec: String?
         if let first = words.first, first.hasPrefix("|") {
@@ -55,5 +62,14 @@ struct OnceCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         try OutputCommand.redirect(target, bom: bom, once: true, command: ".once", in: shell)
+    }
+}
+
+extension OutputCommand {
+    /// `.excel`, `.once -x|-e`, `.output -x|-e`: to a temporary file for the system's opener.
+    static func redirectToOpener(spreadsheet: Bool, bom: Bool, once: Bool, in shell: Shell) throws {
+        shell.out.flush()
+        try shell.session.redirectToOpener(spreadsheet: spreadsheet, once: once)
+        if bom { shell.session.out.write([0xEF, 0xBB, 0xBF]) }
     }
 }

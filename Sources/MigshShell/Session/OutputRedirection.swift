@@ -19,6 +19,17 @@ struct OutputRedirection {
     var once: Bool
     /// `.once` armed: the command that set it has not finished yet.
     var armed: Bool
+    /// `.excel`, `.once -x`, `.once -e`: the temporary file is handed to the system's opener
+    /// when the output ends, and the output settings of before come back.
+    var opener: Opener? = nil
+
+    /// What `.excel` changed, to put back, as sqlite3's outputModePush/outputModePop.
+    struct Opener {
+        var mode: OutputMode
+        var separator: String
+        var rowSeparator: String
+        var echo: Bool
+    }
 
     /// What the audit log and `.show` name: the path, or `|command`.
     var name: String {
@@ -88,7 +99,59 @@ extension Session {
         guard let current = redirection else { return nil }
         redirection = nil
         out = standardOutput
-        return current.close()
+        let problem = current.close()
+        if let opener = current.opener, case .file(let path, _) = current.target {
+            open(path, restoring: opener)
+        }
+        return problem
+    }
+
+    /// Sends the output to a new temporary file (`.excel`, `.once -x` in CSV with sqlite3's
+    /// separators; `.once -e` as it is) that the system's opener gets when the output ends.
+    /// The file is sqlite3's: `$TEMP`, `$TMP` or /tmp, `tempHEX.csv|txt`, mode 0600; the one
+    /// before is removed, and the last when the session ends.
+    func redirectToOpener(spreadsheet: Bool, once: Bool) throws {
+        _ = resetOutput()
+        removeOpenerFile()
+        let folder = Environment.process["TEMP"] ?? Environment.process["TMP"] ?? "/tmp"
+        let path = folder + "/temp" + String(UInt64.random(in: .min ... .max), radix: 16) + (spreadsheet ? ".csv" : ".txt")
+        var redirection = try OutputRedirection.open(path, once: once)
+        openerFile = path
+        redirection.opener = OutputRedirection.Opener(mode: output.mode, separator: output.separator,
+                                                      rowSeparator: output.rowSeparator, echo: echo)
+        self.redirection = redirection
+        out = redirection.buffer
+        if spreadsheet {
+            echo = false
+            output.mode = .csv
+            output.separator = ","
+            output.rowSeparator = "\r\n"
+        }
+    }
+
+    /// sqlite3's output_reset for `.excel`: `xdg-open FILE` through /bin/sh; when that fails,
+    /// `Failed: [xdg-open FILE]` on standard error; else two seconds for the opener to read
+    /// the file (sqlite3 waits as long). Then the output settings of before.
+    private func open(_ path: String, restoring opener: OutputRedirection.Opener) {
+        let command = "xdg-open " + path
+        standardOutput.flush()
+        err.flush()
+        if system(command) != 0 {
+            err.write("Failed: [\(command)]\n")
+            err.flush()
+        } else {
+            sleep(2)
+        }
+        output.mode = opener.mode
+        output.separator = opener.separator
+        output.rowSeparator = opener.rowSeparator
+        echo = opener.echo
+    }
+
+    /// Removes the temporary file of the last `.excel` (sqlite3's clearTempFile).
+    func removeOpenerFile() {
+        if let openerFile { unlink(openerFile) }
+        openerFile = nil
     }
 
     /// After each command or SQL: `.once` ends, and a redirected file that could not be

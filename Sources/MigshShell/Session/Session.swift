@@ -71,6 +71,9 @@ final class Session {
     let err: OutputBuffer
     /// Where `out` goes when redirected, and whether only for the next command (`.once`).
     var redirection: OutputRedirection?
+    /// The temporary file of the last `.excel` / `.once -x|-e`, removed when the next is made
+    /// and when the session ends.
+    var openerFile: String?
     /// `.trace FILE`: where SQLite's trace goes when it is a file, a pipe or stderr (closed
     /// when `.trace` names another).
     var traceOutput: OutputRedirection?

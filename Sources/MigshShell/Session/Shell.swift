@@ -263,11 +263,14 @@ final class Shell {
     /// error names `startLine`, where the text starts, as sqlite3 names its input chunk's line.
     func runSQL(_ sql: [UInt8], line startLine: Int) -> Bool {
         let db = session.db
+        // sqlite3's `.progress --reset`: the count starts over at each chunk of input.
+        db.progressReport?.startInput()
         if formatter.settings != session.output { formatter.settings = session.output }
         if formatter.out !== session.out { formatter.out = session.out }
         var text = sql
         text.append(0)
-        return text.withUnsafeBufferPointer { buffer -> Bool in
+        // `.progress` counts the user's SQL only (not migsh's own queries).
+        return db.reportingProgress { text.withUnsafeBufferPointer { buffer -> Bool in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             var cursor: UnsafePointer<CChar> = base
             let line = startLine
@@ -391,7 +394,7 @@ final class Shell {
             }
             out.flush()
             return true
-        }
+        } }
     }
 
     /// `.eqp on|trigger|full`: the statement's query plan (and with `full`, its bytecode)
