@@ -31,6 +31,25 @@ struct PromptTests {
         #expect(interactive.prompt() == "plain v0> ")
     }
 
+    @Test("a read-only session says [read-only] in the prompt, and its refusals say why")
+    func readOnlyPrompt() throws {
+        let shell = try InProcessShell(setup: "create table x(a);")
+        let interactive = InteractiveShell(shell: shell.shell, reader: SilentReader())
+        #expect(interactive.prompt() == "db.sqlite v0> ")
+        shell.session.configuration.readOnly = true
+        #expect(interactive.prompt() == "db.sqlite v0 [read-only]> ")
+        #expect(!shell.run(".baseline 1 --yes"))
+        #expect(shell.takeErrors().contains(".baseline refused: the database was opened with --readonly"))
+        shell.session.newerDatabaseReason = "the database (schema version 9) is newer than this application (8)"
+        #expect(!shell.run(".baseline 1 --yes"))
+        #expect(shell.takeErrors().contains(".baseline refused: the database (schema version 9) is newer than this application (8)"))
+        // Typed SQL that writes: SQLite's error, then why the session is read-only.
+        try shell.session.db.execute("PRAGMA query_only = ON")
+        shell.session.configuration.interactive = true
+        #expect(!shell.run("insert into x values (1);"))
+        #expect(shell.takeErrors().hasSuffix("This session is read-only: the database (schema version 9) is newer than this application (8).\n"))
+    }
+
     @Test("a scratch session's prompt names the original and says [scratch]")
     func scratchPrompt() throws {
         let shell = try InProcessShell(setup: "create table x(a);")

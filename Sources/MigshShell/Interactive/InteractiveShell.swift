@@ -20,7 +20,8 @@ struct InteractiveShell {
     func prompt() -> String {
         let name = session.promptName ?? ((session.configuration.scratch?.original ?? session.configuration.databasePath) as NSString).lastPathComponent
         let version = session.currentVersion.map { "v\($0)" } ?? "v?"
-        return "\(name) \(version)\(session.inTransaction ? "*" : "")\(session.configuration.scratch != nil ? " [scratch]" : "")> "
+        return "\(name) \(version)\(session.inTransaction ? "*" : "")\(session.configuration.scratch != nil ? " [scratch]" : "")"
+            + "\(session.readOnlyReason != nil ? " [read-only]" : "")> "
     }
 
     func run() -> ExitStatus {
@@ -144,6 +145,7 @@ struct InteractiveShell {
             // An older application's shell must not change a newer database: read-only from here.
             if (try? session.db.execute("PRAGMA query_only = ON")) != nil {
                 session.configuration.readOnly = true
+                session.newerDatabaseReason = "the database (schema version \(status.currentVersion)) is newer than this application (\(status.requiredVersion))"
                 shell.note("You may need to download the latest version. This session is read-only: investigate, nothing can be changed.")
             }
             return

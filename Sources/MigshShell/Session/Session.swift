@@ -343,9 +343,18 @@ final class Session {
         try refuseInTransaction(command)
     }
 
+    /// Set by the start-up check when the database is newer than the application, which makes
+    /// the session read-only.
+    var newerDatabaseReason: String?
+
+    /// Why this session cannot change the database (`[read-only]` in the prompt), when it cannot.
+    var readOnlyReason: String? {
+        newerDatabaseReason ?? (configuration.readOnly ? "the database was opened with --readonly" : nil)
+    }
+
     func refuseReadOnly(_ command: String) throws {
-        if configuration.readOnly {
-            throw MigshError(.readOnly, "\(command) refused: the database was opened with --readonly")
+        if let reason = readOnlyReason {
+            throw MigshError(.readOnly, "\(command) refused: \(reason)")
         }
         if db.isReadOnly {
             throw MigshError(.readOnly, "\(command) refused: \(configuration.databasePath) is read-only (file or folder permissions); nothing was changed")

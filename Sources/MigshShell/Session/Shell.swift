@@ -358,7 +358,7 @@ final class Shell {
                 } catch let error as MigshError {
                     if session.safeModeViolation != nil { return false }  // VACUUM INTO: runUnit ends the run
                     sqlFailed(text, message: Shell.withCode(error), kind: .step, line: statementLine,
-                              started: started, wasInTransaction: wasInTransaction)
+                              started: started, wasInTransaction: wasInTransaction, resultCode: error.resultCode)
                     return false
                 } catch {
                     return false
@@ -428,7 +428,7 @@ final class Shell {
     /// N: …` (migsh adds `of FILE` for a named file), typed `Parse error: …`, and for SQL given
     /// on the command line `Error: in prepare, …` / `Error: stepping, …`; then the caret.
     private func sqlFailed(_ text: String, message: [UInt8], kind: SQLFailure, line: Int, context: [UInt8] = [],
-                           started: DispatchTime, wasInTransaction: Bool) {
+                           started: DispatchTime, wasInTransaction: Bool, resultCode: ResultCode? = nil) {
         out.flush()
         let decoded = String(decoding: message, as: UTF8.self)
         if firstError == nil { firstError = decoded }
@@ -444,6 +444,10 @@ final class Shell {
         err.write(message)
         err.write(context)
         err.write(byte: 10)
+        // At the prompt, a write refused by a read-only session says why (scripts keep sqlite3's lines).
+        if session.configuration.interactive, !inScript, resultCode?.primary == .readOnly, let reason = session.readOnlyReason {
+            err.write("This session is read-only: \(reason).\n")
+        }
         if wasInTransaction && !session.inTransaction {
             session.recorder.transactionRolledBack()
             session.renameLog.transactionRolledBack()
