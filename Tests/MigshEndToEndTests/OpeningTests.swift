@@ -37,6 +37,24 @@ struct OpeningTests {
         }
     }
 
+    @Test(".open of a missing file names .open --new (not the command line's --create), and following it creates and opens it")
+    func openMissingNamesOpenNew() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = try runProcess("/usr/bin/sqlite3", [db, "create table t(a)"])
+            let refused = try migsh(["--noinit", db, ".open typo.sqlite"], cwd: dir)
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr == "Error: database not found: typo.sqlite\n  Use .open --new typo.sqlite to make a new database (migsh never creates one from a typo).\n", "\(refused)")
+            #expect(!fileExists(dir + "/typo.sqlite"))
+            // The hint, run as it says.
+            let followed = try migsh(["--noinit", db, ".open --new typo.sqlite", "create table made(x)", ".tables"], cwd: dir)
+            #expect(followed.status == 0, "\(followed)")
+            #expect(followed.stdout == "made\n", "\(followed)")
+            let tables = try runProcess("/usr/bin/sqlite3", [dir + "/typo.sqlite", ".tables"])
+            #expect(tables.stdout == "made\n", "\(tables)")
+        }
+    }
+
     @Test("a folder given as DATABASE is refused with a clear message")
     func folderAsDatabase() throws {
         try withTemporaryDirectory { dir in

@@ -15,7 +15,13 @@ struct OpenCommand: DotCommand {
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
         if scratch && new { throw MigshError(.usage, ".open --scratch copies an existing database (not with --new)") }
-        try shell.session.reopen(path: file, create: !scratch && (new || shell.session.configuration.create), scratch: scratch)
+        do {
+            try shell.session.reopen(path: file, create: !scratch && (new || shell.session.configuration.create), scratch: scratch)
+        } catch var error as MigshError where error.code == .notFound && !scratch {
+            // The command line's --create cannot be given here: the shell's own way is named.
+            error.details = ["Use .open --new \(quoteArgument(file)) to make a new database (migsh never creates one from a typo)."]
+            throw error
+        }
         let c = shell.session.configuration
         shell.session.log(Audit.Open(database: absolutePath(c.databasePath), backups: c.backupsPath, audit: c.auditPath))
         // The same start-up check as launching migsh on it (interactive sessions).
