@@ -137,9 +137,15 @@ public final class RawPipe: @unchecked Sendable {
         closeWrite()
     }
 
-    /// Reads to end of file on a dedicated thread, handing each chunk to `chunk`.
+    /// Reads to end of file on a dedicated thread, handing each chunk to `chunk`. The thread
+    /// owns the read end from here and closes it at end of file: were it closed under the
+    /// thread (the pipe released after its caller stopped waiting, a grandchild still holding
+    /// the write end), its descriptor number could be reused by another test's pipe, and this
+    /// thread's next read would take that pipe's first output (seen once in CI: a fleet test's
+    /// sqlite3 output without its first two lines).
     public func drain(_ chunk: @escaping @Sendable (Data) -> Void, done: DispatchSemaphore) {
         let fd = readEnd
+        readOpen = false
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
@@ -148,6 +154,7 @@ public final class RawPipe: @unchecked Sendable {
                 if n <= 0 { break }
                 chunk(Data(buffer[0..<n]))
             }
+            close(fd)
             done.signal()
         }
     }
