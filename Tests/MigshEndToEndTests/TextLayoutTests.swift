@@ -319,6 +319,10 @@ struct TextLayoutTests {
             try run(terminal, ".mode box")
             try run(terminal, "SELECT project_id, project_name, location, project_status, notes FROM Projects ORDER BY project_id LIMIT 2;")
             try run(terminal, "SELECT 1 AS a;")
+            // Measured first, a narrow result is read again: never one whose function writes a file.
+            try run(terminal, "SELECT length(writefile('\(dir)/once.txt', cast(coalesce(readfile('\(dir)/once.txt'), '') AS TEXT) || 'x')) AS n;")
+            #expect(String(decoding: FileManager.default.contents(atPath: dir + "/once.txt") ?? Data(), as: UTF8.self) == "x",
+                    "the statement ran more than once")
             let screen = try terminal.screen()
             #expect(screen.contains("-[ RECORD 1 ]"), "\(screen)")
             #expect(screen.contains("-[ RECORD 2 ]") && !screen.contains("-[ RECORD 3 ]"), "\(screen)")

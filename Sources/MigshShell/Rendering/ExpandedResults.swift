@@ -1,3 +1,4 @@
+import CMigshSQLite
 import Foundation
 import MigshCore
 
@@ -8,6 +9,14 @@ import MigshCore
 /// output that is not the interactive terminal, is printed as sqlite3 prints it.
 enum ExpandedResults {
     static let rowLimit = 2000
+
+    /// A statement calling one of these is never measured first: its rows are read once, by
+    /// the usual formatter (`edit()` would open the editor twice, `writefile()` write twice).
+    static let functionsWithEffects: Set<String> = ["edit", "writefile", "load_extension"]
+
+    static func hasEffects(_ event: AuthorizerEvent) -> Bool {
+        event.action == SQLITE_FUNCTION && event.arg2.map { functionsWithEffects.contains($0.lowercased()) } == true
+    }
 
     /// True when the rows were written as records; false when the statement was reset untouched
     /// for the usual formatter.

@@ -284,11 +284,14 @@ final class Shell {
                 let classify = session.confirmsDestructiveSQL && !wasInTransaction
                 // A scratch session: learn from it which statements rename (SQLITE_ALTER_TABLE).
                 let watchRenames = session.configuration.scratch != nil
+                // At the terminal, `\x auto` may run a read-only statement twice (to measure it):
+                // not one that calls a function with effects outside the database.
+                let expanded = expandedWidth
                 var events: [AuthorizerEvent] = []
                 var tail: UnsafePointer<CChar>?
                 let prepared: Statement?
                 do {
-                    prepared = classify || watchRenames
+                    prepared = classify || watchRenames || expanded != nil
                         ? try db.observingAuthorizations({ events.append($0) }) { try db.prepare(first: cursor, tail: &tail) }
                         : try db.prepare(first: cursor, tail: &tail)
                 } catch let error as MigshError {
@@ -344,7 +347,8 @@ final class Shell {
                     case 2: try formatter.writeQueryPlan(statement)
                     default:
                         // psql's `\x auto`, on a terminal only: a table wider than it, one record a block.
-                        if let width = expandedWidth, try ExpandedResults.write(statement, width: width, settings: session.output, to: out) {
+                        if let width = expanded, !events.contains(where: ExpandedResults.hasEffects),
+                           try ExpandedResults.write(statement, width: width, settings: session.output, to: out) {
                             break
                         }
                         let rows = try formatter.write(statement)
