@@ -762,15 +762,22 @@ struct SQLiteCommandsTests {
 
     @Test("migsh prints what sqlite3 prints", arguments: corpus)
     func sameOutput(_ input: Case) throws {
+        try Self.expectSameOutput(input)
+    }
+
+    /// Runs a corpus case through both programs and expects the same standard output (and
+    /// standard error, for `sameErrors`) and exit status: the corpus tests' one check.
+    static func expectSameOutput(_ input: Case, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try withTemporaryDirectory { dir in
-            let (theirs, ours) = try Self.runBoth(input.input, in: dir)
+            let (theirs, ours) = try runBoth(input.input, in: dir)
             // The folders differ only in name (sqlite3/ and migsh/): paths print alike.
             let mine = ours.stdout.replacing("/migsh/", with: "/sqlite3/")
-            #expect(mine == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
+            #expect(mine == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)", sourceLocation: sourceLocation)
             if input.sameErrors {
-                #expect(ours.stderrBytes == theirs.stderrBytes, "migsh:\n\(ours.stderrDescription)\nsqlite3:\n\(theirs.stderrDescription)")
+                #expect(ours.stderrBytes == theirs.stderrBytes, "migsh:\n\(ours.stderrDescription)\nsqlite3:\n\(theirs.stderrDescription)",
+                        sourceLocation: sourceLocation)
             }
-            #expect(ours.status == theirs.status, "migsh exited \(ours.status), sqlite3 \(theirs.status)\n\(ours.stderr)")
+            #expect(ours.status == theirs.status, "migsh exited \(ours.status), sqlite3 \(theirs.status)\n\(ours.stderr)", sourceLocation: sourceLocation)
         }
     }
 

@@ -274,15 +274,7 @@ struct ShellSQLFunctionsTests {
 
     @Test("migsh prints what sqlite3 prints", arguments: corpus)
     func sameOutput(_ input: Case) throws {
-        try withTemporaryDirectory { dir in
-            let (theirs, ours) = try SQLiteCommandsTests.runBoth(input.input, in: dir)
-            let mine = ours.stdout.replacing("/migsh/", with: "/sqlite3/")
-            #expect(mine == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
-            if input.sameErrors {
-                #expect(ours.stderrBytes == theirs.stderrBytes, "migsh:\n\(ours.stderrDescription)\nsqlite3:\n\(theirs.stderrDescription)")
-            }
-            #expect(ours.status == theirs.status, "migsh exited \(ours.status), sqlite3 \(theirs.status)\n\(ours.stderr)")
-        }
+        try SQLiteCommandsTests.expectSameOutput(input)
     }
 
     @Test("a pattern past 65,535 instructions is an error (sqlite3 3.40's state numbers wrap there)")
