@@ -31,10 +31,18 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // What migsh used from full Foundation, on FoundationEssentials and Glibc (docs/foundation.md):
+        // `package` helpers the test targets do not import, so tests that import Foundation see no
+        // ambiguity. Full Foundation (and its 34 MB of ICU data) stays out of the migsh binary.
+        .target(
+            name: "MigshBase",
+            swiftSettings: swiftSettings
+        ),
         // The engine: no terminal I/O; returns values and throws typed errors.
         .target(
             name: "MigshCore",
             dependencies: [
+                "MigshBase",
                 "CMigshSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -44,6 +52,7 @@ let package = Package(
         .target(
             name: "MigshShell",
             dependencies: [
+                "MigshBase",
                 "MigshCore",
                 "CMigshSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,7 +62,7 @@ let package = Package(
         // The only target that links libedit: the LineReader the executable hands the shell.
         .target(
             name: "MigshInteractive",
-            dependencies: ["MigshShell", "CMigshEdit"],
+            dependencies: ["MigshBase", "MigshShell", "CMigshEdit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -71,6 +80,12 @@ let package = Package(
         .target(
             name: "MigshTestSupport",
             path: "Tests/MigshTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // MigshBase's helpers against Foundation, the oracle (the only test target importing MigshBase).
+        .testTarget(
+            name: "MigshBaseTests",
+            dependencies: ["MigshBase"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
