@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The process's environment, read one variable at a time with getenv(3).
 /// `ProcessInfo.processInfo.environment` copies every variable into a new dictionary at each

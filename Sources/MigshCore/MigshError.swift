@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The one error type of MigshCore. `Code` is extensible (static members over a private
 /// enum) so that new cases do not break callers that switch over the known ones.
@@ -112,7 +114,7 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
     /// its errors ("… while executing `SQL`").
     public var description: String {
         guard let sql, resultCode != nil else { return message }
-        return "\(message) (while executing `\(sql.trimmingCharacters(in: .whitespacesAndNewlines))`)"
+        return "\(message) (while executing `\(sql.trimming(.whitespacesAndNewlines))`)"
     }
 
     /// Another connection holds a lock.

@@ -1,5 +1,8 @@
 import Crypto
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 
 /// The audit log: JSON Lines, append-only, mode 0600. Each line carries `seq`, a UTC `ts`
 /// and `prev`, the SHA-256 of the previous line (all zeros for the first), so that an edited,
@@ -379,7 +382,7 @@ public final class AuditLog: @unchecked Sendable {
     nonisolated(unsafe) private static var cachedSecond: Int = -1
     nonisolated(unsafe) private static var cachedPrefix = ""
     /// A fleet run writes several audit logs at once, from several threads.
-    private static let timestampLock = NSLock()
+    private static let timestampLock = Lock()
 
     nonisolated(unsafe) private static var cachedPrefixBytes: [UInt8] = []
 
@@ -447,7 +450,7 @@ public final class AuditLog: @unchecked Sendable {
         var entries = 0
         var cut: [Int] = []
         var warnings: [String] = []
-        let headName = (headPath(path) as NSString).lastPathComponent
+        let headName = headPath(path).pathLastComponent
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if data.last == UInt8(ascii: "\n") || data.isEmpty { lines.removeLast() }
         func broken(_ line: Int, _ reason: String) -> Verification {
@@ -455,7 +458,7 @@ public final class AuditLog: @unchecked Sendable {
         }
         var afterLastEntry = 1
         for (i, line) in lines.enumerated() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+            guard let object = JSONReader.object(line) else {
                 // Not an entry: an append cut short, if the chain goes on past it unbroken.
                 cut.append(i + 1)
                 continue
@@ -490,12 +493,12 @@ public final class AuditLog: @unchecked Sendable {
         if let head {
             let parts = head.split(separator: " ")
             if parts.count == 2, let headSeq = Int(parts[0]) {
-                let headHash = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+                let headHash = parts[1].trimming(.whitespacesAndNewlines)
                 if headSeq > expectedSeq - 1 {
-                    return broken(lines.count + 1, "the log ends at seq \(expectedSeq - 1) but \((headPath(path) as NSString).lastPathComponent) records seq \(headSeq): entries were removed from the end")
+                    return broken(lines.count + 1, "the log ends at seq \(expectedSeq - 1) but \(headPath(path).pathLastComponent) records seq \(headSeq): entries were removed from the end")
                 }
                 if headSeq == expectedSeq - 1 && headHash != prev && headSeq > 0 {
-                    return broken(lines.count, "the last entry does not match the hash recorded in \((headPath(path) as NSString).lastPathComponent): it was edited")
+                    return broken(lines.count, "the last entry does not match the hash recorded in \(headPath(path).pathLastComponent): it was edited")
                 }
             }
         }

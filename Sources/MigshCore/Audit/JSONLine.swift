@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// JSON string escaping for the audit log's hot path (one line per SQL statement), byte for
 /// byte what JSONEncoder writes for the same text, without an encoder per line.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `.new --from-diff` in a scratch session: the SQL from the latest version's schema to the
 /// scratch copy's, with the renames made in the session written as renames — never as a drop

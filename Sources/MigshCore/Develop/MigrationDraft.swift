@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// `.new DESCRIPTION`: the next-numbered migration file, written from the spec's template
 /// (§3.2): the header (description, version, date, author), BEGIN TRANSACTION, the body, the
@@ -21,7 +23,7 @@ public struct MigrationDraft: Sendable {
     /// `009_add_supplier_rating.sql`: the description lower-cased, every run of other
     /// characters an underscore (spec §3.1).
     public var fileName: String {
-        String(format: "%03d_", version) + MigrationDraft.slug(description) + ".sql"
+        cFormat("%03d_", version) + MigrationDraft.slug(description) + ".sql"
     }
 
     public static func slug(_ description: String) -> String {
@@ -49,7 +51,7 @@ public struct MigrationDraft: Sendable {
 
     public var text: String {
         let rule = "-- ============================================================================"
-        let quotedDescription = description.replacingOccurrences(of: "'", with: "''")
+        let quotedDescription = description.replacingAll("'", with: "''")
         return """
             -- migrations/\(fileName)
             -- Description: \(description)
@@ -67,7 +69,7 @@ public struct MigrationDraft: Sendable {
             -- MIGRATION STATEMENTS
             \(rule)
 
-            \(body.trimmingCharacters(in: .whitespacesAndNewlines))
+            \(body.trimming(.whitespacesAndNewlines))
 
             \(rule)
             -- UPDATE SCHEMA VERSION
@@ -87,13 +89,13 @@ public struct MigrationDraft: Sendable {
 
     /// Writes the file into `folder`; an existing file is never replaced.
     public func write(into folder: String) throws -> String {
-        let path = (folder as NSString).appendingPathComponent(fileName)
+        let path = folder.pathAppending(fileName)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw MigshError(.refused, errno == EEXIST ? "\(path) exists; migsh does not overwrite a migration" : "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         let data = Array(text.utf8)
-        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
         guard written == data.count else {
             unlink(path)
@@ -107,7 +109,7 @@ public struct MigrationDraft: Sendable {
         let env = ProcessInfo.processInfo.environment
         if let author = env["MIGSH_AUTHOR"], !author.isEmpty { return author }
         if let name = gitUserName(), !name.isEmpty { return name }
-        return env["USER"] ?? NSUserName()
+        return env["USER"] ?? loginName()
     }
 
     static func gitUserName() -> String? {
@@ -115,13 +117,13 @@ public struct MigrationDraft: Sendable {
         defer { pclose(pipe) }
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, 256, pipe) != nil else { return nil }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }.trimmingCharacters(in: .whitespacesAndNewlines)
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }.trimming(.whitespacesAndNewlines)
     }
 
     /// Adds `app → version` to the application-version map (keys kept in version order).
     public static func addAppVersion(_ app: String, version: Int, folder: String) throws {
         guard AppVersionMap.parse(app) != nil else { throw MigshError(.usage, "an application version is X.Y.Z, got \"\(app)\"") }
-        let path = (folder as NSString).appendingPathComponent(MigrationFolder.appVersionsFileName)
+        let path = folder.pathAppending(MigrationFolder.appVersionsFileName)
         var entries = FileManager.default.fileExists(atPath: path) ? try AppVersionMap.load(path).entries : []
         if entries.contains(where: { $0.app == app }) {
             throw MigshError(.refused, "\(app) is already in \(MigrationFolder.appVersionsFileName)")
@@ -137,7 +139,7 @@ extension ChecksumFile {
     /// `.seal`: records the checksum of every migration not yet in migsh.sum (the drafts);
     /// refuses while a recorded migration no longer matches its line. Returns the files added.
     public static func seal(folder: MigrationFolder) throws -> [String] {
-        let path = (folder.path as NSString).appendingPathComponent(MigrationFolder.checksumFileName)
+        let path = folder.path.pathAppending(MigrationFolder.checksumFileName)
         let existing = FileManager.default.fileExists(atPath: path) ? try ChecksumFile.load(path) : ChecksumFile(sums: [:])
         let edited = folder.sorted.filter { m in existing.sums[m.fileName].map { recorded in recorded != m.sha256 } ?? false }
         if !edited.isEmpty {

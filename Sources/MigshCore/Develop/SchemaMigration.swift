@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The schema-to-SQL compiler: the statements that turn one schema into another, as a
 /// migration would run them. Used by `.new --from-diff` (the expected schema of the latest
@@ -248,7 +250,7 @@ public struct SchemaMigration: Sendable {
     }
 
     static func terminated(_ sql: String) -> String {
-        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = sql.trimming(.whitespacesAndNewlines)
         return trimmed.hasSuffix(";") ? trimmed : trimmed + ";"
     }
 }

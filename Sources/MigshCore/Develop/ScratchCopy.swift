@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// A scratch session's private copy of a database (`migsh --scratch DB`): made with SQLite's
 /// online backup API from a read-only connection, in a private folder (0700) of its own. The
@@ -16,15 +18,15 @@ public struct ScratchCopy: Sendable {
     /// Where scratch folders are made: `$TMPDIR`, else /tmp.
     static var base: String {
         let tmp = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        return (tmp as NSString).standardizingPath
+        return tmp.pathStandardized
     }
     static let prefix = "migsh-scratch-"
 
     /// Copies `original` into a new private folder.
     public static func make(of original: String, busyTimeoutMS: Int32 = 5000) throws -> ScratchCopy {
         let source = absolutePath(original)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        var isDirectory: Bool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory else {
             throw MigshError(.notFound, "database not found: \(original) (a scratch session copies an existing database)")
         }
         removeStale()
@@ -34,7 +36,7 @@ public struct ScratchCopy: Sendable {
         }
         let folder = String(cString: made)
         chmod(folder, 0o700)
-        let copy = ScratchCopy(original: source, folder: folder, path: folder + "/" + (source as NSString).lastPathComponent)
+        let copy = ScratchCopy(original: source, folder: folder, path: folder + "/" + source.pathLastComponent)
         do {
             try copy.copyOriginal(into: nil, busyTimeoutMS: busyTimeoutMS)
         } catch {

@@ -27,7 +27,7 @@ public struct StatementRecorder: Sendable {
         guard let first = words.first else { return .ignored }
         func name(after n: Int) -> String {
             let w = words.count > n ? words[n] : ""
-            return w.trimmingCharacters(in: CharacterSet(charactersIn: "\"'`[]")).lowercased()
+            return w.trimming(ScalarSet(charactersIn: "\"'`[]")).lowercased()
         }
         switch first {
         case "BEGIN": return .begin
@@ -47,7 +47,7 @@ public struct StatementRecorder: Sendable {
     /// Takes note of a statement that succeeded. `autocommitAfter`: SQLite's autocommit state
     /// once it ran (a transaction ended — by COMMIT, ROLLBACK, or SQLite after an error).
     public mutating func observe(_ sql: String, readOnly: Bool, autocommitAfter: Bool) {
-        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = sql.trimming(.whitespacesAndNewlines)
         switch StatementRecorder.kind(of: text, readOnly: readOnly) {
         case .ignored: break
         case .change:
@@ -99,4 +99,6 @@ public struct StatementRecorder: Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase

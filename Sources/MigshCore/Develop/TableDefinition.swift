@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// A CREATE TABLE statement taken apart as text: the column definitions and table
 /// constraints between its parentheses, each kept as written (comments included), so that a
@@ -98,7 +100,7 @@ public struct TableDefinition: Sendable, Equatable {
         guard k < tokens.count else { throw MigshError(.usage, "cannot read the table name in: \(sql.prefix(60))") }
         var nameToken = tokens[k]
         if k + 2 < tokens.count && tokens[k + 1].text == "." { k += 2; nameToken = tokens[k] }
-        let head = String(sql[sql.startIndex..<nameToken.start]).trimmingCharacters(in: .whitespaces)
+        let head = String(sql[sql.startIndex..<nameToken.start]).trimming(.whitespaces)
         k += 1
         guard k < tokens.count, tokens[k].text == "(" else {
             throw MigshError(.usage, "\(nameToken.text) is not defined by a column list (CREATE TABLE … AS SELECT?)")
@@ -135,7 +137,7 @@ public struct TableDefinition: Sendable, Equatable {
             parts[k].text = String(text[lineEnd...])
         }
         var definition = TableDefinition(head: head, name: nameToken.text, columns: [], constraints: [],
-                                         options: String(sql[close.end...]).trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";"))))
+                                         options: String(sql[close.end...]).trimming(.whitespacesAndNewlines.union(ScalarSet(charactersIn: ";"))))
         for part in parts {
             let text = trimmed(part.text)
             guard let firstToken = part.first else { continue }
@@ -154,8 +156,8 @@ public struct TableDefinition: Sendable, Equatable {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // A part starts after a comma: a "-- comment" right after that comma belongs to the
         // previous part's line; keep it on this one.
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        while let first = lines.first, first.trimming(.whitespaces).isEmpty { lines.removeFirst() }
+        return lines.joined(separator: "\n").trimming(.whitespacesAndNewlines)
     }
 
     /// The statement with `name`, laid out one definition a line (a definition's trailing
@@ -174,7 +176,7 @@ public struct TableDefinition: Sendable, Equatable {
     static func appending(_ clause: String, to text: String) -> String {
         let withMarker = withComma(text)
         if withMarker.hasSuffix(",") && !withMarker.hasSuffix(",  ") && withMarker == text + "," { return text + clause }
-        guard let comma = withMarker.range(of: ",  --", options: .backwards) else { return text + clause }
+        guard let comma = withMarker.lastRange(of: ",  --") else { return text + clause }
         return String(withMarker[..<comma.lowerBound]) + clause + "  " + String(withMarker[withMarker.index(comma.lowerBound, offsetBy: 3)...])
     }
 
@@ -191,7 +193,7 @@ public struct TableDefinition: Sendable, Equatable {
             } else if c == "'" || c == "\"" || c == "`" {
                 quote = c
             } else if c == "-", lastLine.index(after: i) < lastLine.endIndex, lastLine[lastLine.index(after: i)] == "-" {
-                let code = text[..<i].replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+                let code = text[..<i].trimmingTrailingRegexWhitespace()
                 return code + ",  " + lastLine[i...]
             }
             i = lastLine.index(after: i)

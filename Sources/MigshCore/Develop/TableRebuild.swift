@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// `.rebuild TABLE --type COL=TYPE …`: the changes ALTER TABLE cannot make, compiled into
 /// SQLite's twelve-step rebuild (through `SchemaMigration.rebuild`), and proved: the
@@ -158,7 +160,7 @@ public struct TableRebuild: Sendable {
                     k += 1
                 }
                 let end = k < tokens.count ? tokens[k].start : text.endIndex
-                definition.columns[i].text = (String(text[..<tokens[r].start]) + String(text[end...])).trimmingCharacters(in: .whitespaces)
+                definition.columns[i].text = (String(text[..<tokens[r].start]) + String(text[end...])).trimming(.whitespaces)
                 removed = true
             }
             let before = definition.constraints.count

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The backups folder (`snapshots/` beside the database by default). Every backup is taken
 /// with SQLite's online backup API, integrity-checked, created 0600 without following
@@ -11,8 +13,8 @@ public struct BackupStore: Sendable {
 
     /// The default folder: `snapshots/` beside the database.
     public static func defaultDirectory(forDatabase path: String) -> String {
-        let dir = (absolutePath(path) as NSString).deletingLastPathComponent
-        return (dir as NSString).appendingPathComponent("snapshots")
+        let dir = absolutePath(path).pathDeletingLastComponent
+        return dir.pathAppending("snapshots")
     }
 
     /// Where a backup is: copying pages (done of total, bytes so far), then verifying the copy.
@@ -78,26 +80,23 @@ public struct BackupStore: Sendable {
 
     static func damagedCopy(_ found: String, folder path: String) -> MigshError {
         MigshError(.backupFailed, "the copy was damaged while it was written (the database itself passes its check): \(found)",
-                   details: ["Check the disk holding \((path as NSString).deletingLastPathComponent) (I/O errors, a failing drive) and take the backup again."])
+                   details: ["Check the disk holding \(path.pathDeletingLastComponent) (I/O errors, a failing drive) and take the backup again."])
     }
 
     /// `DATABASE-migration_backup_YYYYMMDD_HHMMSS.sqlite`: the spec's name (§4.5) after the
     /// database's, so databases sharing a folder never collide and a person tells them apart;
     /// made unique within the second.
     public func defaultPath(prefix: String = "migration_backup", database: String, now: Date = Date()) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyyMMdd_HHmmss"
-        let name = ((database as NSString).lastPathComponent as NSString).deletingPathExtension
-        let stem = "\(name)-\(prefix)_\(f.string(from: now))"
-        var candidate = (directory as NSString).appendingPathComponent(stem + ".sqlite")
+        let name = database.pathLastComponent.pathDeletingExtension
+        let stem = "\(name)-\(prefix)_\(localDateText(secondsSince1970: now.timeIntervalSince1970, pattern: "yyyyMMdd_HHmmss"))"
+        var candidate = directory.pathAppending(stem + ".sqlite")
         var n = 2
         // A name another process is writing (its .partial) is taken too, and so is one with a
         // stale journal beside it (`companionJournal`).
         while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate)
                 || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial")
                 || Self.companionJournal(of: candidate) != nil {
-            candidate = (directory as NSString).appendingPathComponent("\(stem)_\(n).sqlite")
+            candidate = directory.pathAppending("\(stem)_\(n).sqlite")
             n += 1
         }
         return candidate
@@ -120,7 +119,7 @@ public struct BackupStore: Sendable {
                 try fm.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                        attributes: [.posixPermissions: 0o700])
             } catch {
-                throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(error.localizedDescription)")
+                throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(errorDescription(error))")
             }
         }
         removeInterruptedBackups()
@@ -131,7 +130,7 @@ public struct BackupStore: Sendable {
         }
         if let journal = Self.companionJournal(of: path) {
             throw MigshError(.backupFailed, "\(journal) lies beside \(path): SQLite would roll it into the copy when the copy is first opened (a stale journal of an earlier file of that name), so the verified copy would not stay verified; nothing was written",
-                             details: ["Remove \((journal as NSString).lastPathComponent) if it is a leftover, or choose another name."])
+                             details: ["Remove \(journal.pathLastComponent) if it is a leftover, or choose another name."])
         }
         var partial = path + ".partial"
         // O_EXCL|O_NOFOLLOW: never write through a symlink planted at the name; 0600 from the
@@ -206,8 +205,8 @@ public struct BackupStore: Sendable {
             try CancellationToken.interrupt.check()
             try publish(partial, as: path)
             keep = true
-            try? fsyncPath((path as NSString).deletingLastPathComponent)
-            let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            try? fsyncPath(path.pathDeletingLastComponent)
+            let size = (try? fm.attributesOfItem(atPath: path)).flatMap { fileSizeAttribute($0[.size]) } ?? 0
             let created = iso8601Now()
             let id = sourceID ?? DatabaseIdentity.read(check)
             let manifest = Manifest(source: absolutePath(databasePath), sourceID: id, created: created, schemaVersion: version,
@@ -223,7 +222,7 @@ public struct BackupStore: Sendable {
             error.message = "backup failed, nothing was changed: " + error.message
             switch error.resultCode {
             case .ioError?, .full?:
-                error.details.append("Is the disk full, or a file-size limit (ulimit -f) in force? Free space in \((path as NSString).deletingLastPathComponent) and try again.")
+                error.details.append("Is the disk full, or a file-size limit (ulimit -f) in force? Free space in \(path.pathDeletingLastComponent) and try again.")
             default: break
             }
             throw error
@@ -249,7 +248,7 @@ public struct BackupStore: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var removed: [String] = []
         for name in names.sorted() where name.hasSuffix(".partial") {
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = directory.pathAppending(name)
             let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else { continue }
             defer { close(fd) }
@@ -264,7 +263,7 @@ public struct BackupStore: Sendable {
         }
         // A journal whose copy is gone belongs to no live backup (a writer's copy exists first).
         for name in names where name.hasSuffix(".partial-journal") {
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = directory.pathAppending(name)
             if !FileManager.default.fileExists(atPath: String(path.dropLast("-journal".count))), unlink(path) == 0 { removed.append(name) }
         }
         return removed
@@ -292,7 +291,7 @@ public struct BackupStore: Sendable {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
         return names.filter { $0.hasSuffix(".sqlite") }.sorted().compactMap { name in
-            describe(path: (directory as NSString).appendingPathComponent(name))
+            describe(path: directory.pathAppending(name))
         }.sorted { $0.created < $1.created }
     }
 
@@ -300,7 +299,7 @@ public struct BackupStore: Sendable {
     public func describe(path: String) -> Backup? {
         let fm = FileManager.default
         guard let attributes = try? fm.attributesOfItem(atPath: path) else { return nil }
-        let size = attributes[.size] as? Int ?? 0
+        let size = fileSizeAttribute(attributes[.size]) ?? 0
         let manifest = (fm.contents(atPath: Self.manifestPath(path))).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
         var version = manifest?.schemaVersion
         var id = manifest?.sourceID
@@ -337,7 +336,7 @@ public struct BackupStore: Sendable {
             for file in written { unlink(file) }
             throw error
         }
-        let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = (try? fm.attributesOfItem(atPath: path)).flatMap { fileSizeAttribute($0[.size]) } ?? 0
         let created = iso8601Now()
         let manifest = Manifest(source: absolutePath(databasePath), sourceID: sourceID, created: created, schemaVersion: nil,
                                 reason: BackupStore.Reason.preRestore.rawValue, sizeBytes: size, integrity: reason, damaged: true)
@@ -366,8 +365,8 @@ public func absolutePath(_ path: String) -> String {
     if exists, let hit = AbsolutePaths.shared.lookup(key), hit.device == st.st_dev, hit.inode == st.st_ino {
         return hit.path
     }
-    let full = cwd.map { ($0 as NSString).appendingPathComponent(path) } ?? path
-    let resolved = (full as NSString).standardizingPath
+    let full = cwd.map { $0.pathAppending(path) } ?? path
+    let resolved = full.pathStandardized
     if exists { AbsolutePaths.shared.store(key, (resolved, st.st_dev, st.st_ino)) }
     return resolved
 }
@@ -376,7 +375,7 @@ public func absolutePath(_ path: String) -> String {
 private final class AbsolutePaths: @unchecked Sendable {
     static let shared = AbsolutePaths()
     typealias Entry = (path: String, device: dev_t, inode: ino_t)
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [String: Entry] = [:]
     func lookup(_ key: String) -> Entry? { lock.lock(); defer { lock.unlock() }; return entries[key] }
     func store(_ key: String, _ entry: Entry) {
@@ -414,9 +413,7 @@ public func writePrivateFile(_ path: String, contents: Data) throws {
 }
 
 public func iso8601(_ date: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return f.string(from: date)
+    iso8601UTCMilliseconds(secondsSince1970: date.timeIntervalSince1970)
 }
 
 public func iso8601Now() -> String { iso8601(Date()) }

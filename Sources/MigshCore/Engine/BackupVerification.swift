@@ -1,5 +1,8 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 
 /// How a backup's copy is proved sound before it gets its name.
 ///
@@ -61,7 +64,7 @@ enum BackupVerification {
                 return nil
             }
             let check = SourceCheck(source: source, checker: checker, pageCount: Int(pageCount), pageSize: Int(pageSize))
-            Thread.detachNewThread {
+            startThread {
                 let lines = Result { try BackupStore.pageCheck(check.checker) }
                 try? check.checker.execute("COMMIT")
                 check.result = lines

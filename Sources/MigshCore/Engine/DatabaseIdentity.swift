@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A database's identity, independent of its path: a random id migsh keeps in its own table
 /// (`migsh_database`). It survives a move or a rename, travels inside every backup, and comes

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `.baseline N`: record versions up to N as applied without running them (Flyway's
 /// baseline, made safe). Only where the live schema is exactly version N's, and — unless

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `.repair`: recreate drifted indexes, views and triggers from the expected schema of the
 /// recorded version, in the same frame as a migration (verified backup, one locked

@@ -1,5 +1,8 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 
 /// Runs the spec's apply flow (§4.3) the safe way:
 ///
@@ -101,7 +104,7 @@ public struct Migrator {
         var scripts: [MigrationScript] = []
         for step in resume.steps {
             guard let migration = folder.migrations[step.version] else {
-                throw MigshError(.migrationFolder, "migration \(String(format: "%03d", step.version)) is not in \(folder.path)")
+                throw MigshError(.migrationFolder, "migration \(zeroPadded(step.version)) is not in \(folder.path)")
             }
             let whole = MigrationScript(migration)
             if !whole.errors.isEmpty {
@@ -353,13 +356,13 @@ public struct Migrator {
     /// 4); and the backup must be creatable in the backups folder.
     func requireWritableFiles(backup: Bool) throws {
         let path = absolutePath(db.path)
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.pathDeletingLastComponent
         let mode = (try? db.scalarText("PRAGMA main.journal_mode"))?.lowercased() ?? "delete"
         if ["delete", "truncate", "persist"].contains(mode), access(folder, W_OK | X_OK) != 0 {
             // TRUNCATE and PERSIST reuse a journal file that exists, if it is writable.
             let reusable = mode != "delete" && access(path + "-journal", W_OK) == 0
             if !reusable {
-                throw MigshError(.readOnly, "the database's folder \(folder) is not writable (\(String(cString: strerror(errno)))): SQLite must create \((path as NSString).lastPathComponent)-journal there to change the database; nothing was changed",
+                throw MigshError(.readOnly, "the database's folder \(folder) is not writable (\(String(cString: strerror(errno)))): SQLite must create \(path.pathLastComponent)-journal there to change the database; nothing was changed",
                                  details: ["Make the folder writable for this user (or move the database to one that is), then try again."])
             }
         }
@@ -367,7 +370,7 @@ public struct Migrator {
         // The backups folder, or the nearest folder above it that exists (it is created).
         var existing = store.directory
         while !FileManager.default.fileExists(atPath: existing) && existing != "/" && !existing.isEmpty {
-            existing = (existing as NSString).deletingLastPathComponent
+            existing = existing.pathDeletingLastComponent
         }
         if access(existing, W_OK | X_OK) != 0 {
             throw MigshError(.backupFailed, "the backups folder \(store.directory) is not writable (\(existing): \(String(cString: strerror(errno)))): no verified backup can be taken; nothing was changed",
@@ -535,7 +538,7 @@ enum MigrationFailure {
         var details: [String] = []
         // The statement's first line of SQL, not the comment above it.
         let preview = statement.sql.split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimming(.whitespaces) }
             .first { !$0.isEmpty && !$0.hasPrefix("--") } ?? ""
         details.append("Statement \(statement.index) of \(total), line \(statement.line): \(preview)")
         if rolledBack { details.append("SQLite rolled the transaction back by itself after this error.") }

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 
 /// The spec's §8 rehearsal (`.test`): the pending migrations applied to a private copy taken
 /// with the online backup API, each one timed, with its row-count changes; then the copy's
@@ -57,7 +60,7 @@ public struct Rehearsal {
     /// run; `inspect` sees the copy at the end, before it is removed.
     public func run(_ plan: MigrationPlan, observe: ((AuthorizerEvent) -> Void)? = nil,
                     inspect: ((Connection) throws -> Void)? = nil) throws -> Result {
-        var template = Array((NSTemporaryDirectory() + "migsh-rehearsal-XXXXXX").utf8CString)
+        var template = Array((temporaryDirectoryPath() + "migsh-rehearsal-XXXXXX").utf8CString)
         guard let dirPointer = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
         let dir = String(cString: dirPointer)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Restores a verified backup into the live database through the online backup API — never
 /// a file copy over it, which a stale `-wal` or a hot `-journal` can silently undo or corrupt.
@@ -25,7 +27,7 @@ public struct Restorer {
     /// `path` as given, else the backup of that name in the backups folder.
     public func resolve(_ path: String) -> String {
         if FileManager.default.fileExists(atPath: path) { return path }
-        let inFolder = (store.directory as NSString).appendingPathComponent(path)
+        let inFolder = store.directory.pathAppending(path)
         return FileManager.default.fileExists(atPath: inFolder) ? inFolder : path
     }
 
@@ -33,11 +35,11 @@ public struct Restorer {
     /// whose it is.
     public func inspect(_ given: String) throws -> Candidate {
         let path = resolve(given)
-        var isDir: ObjCBool = false
+        var isDir: Bool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw MigshError(.notFound, "backup not found: \(given) (neither as given nor in \(store.directory))")
         }
-        guard !isDir.boolValue else { throw MigshError(.restoreFailed, "\(path) is a folder, not a backup file") }
+        guard !isDir else { throw MigshError(.restoreFailed, "\(path) is a folder, not a backup file") }
         if Restorer.sameFile(path, db.path) {
             throw MigshError(.refused, "\(path) is the live database itself: a restore copies a backup into the database, so it cannot restore a file onto itself; nothing was changed")
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What happened to one database of a fleet run.
 public struct FleetEntry: Sendable, Codable, Equatable {

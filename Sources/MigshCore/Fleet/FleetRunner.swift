@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+import MigshBase
 
 /// Runs one piece of work per database of a fleet on up to `jobs` threads, with a canary
 /// phase and a failure budget, and stops starting new work when asked (Ctrl-C). Work that has
@@ -40,7 +42,7 @@ public final class FleetRunner<Result: Sendable>: @unchecked Sendable {
     private let policy: Policy
     private let isFailure: @Sendable (Result) -> Bool
     private let interrupted: @Sendable () -> Bool
-    private let lock = NSLock()
+    private let lock = Lock()
     private var results: [Result?]
     private var next = 0
     private var failures = 0
@@ -85,7 +87,7 @@ public final class FleetRunner<Result: Sendable>: @unchecked Sendable {
             group.enter()
             // A thread of its own with a full-size stack: a run parses SQL and replays
             // migrations, which a 512 KiB dispatch worker stack does not always hold.
-            let thread = Thread { [self] in
+            startThread(stackSize: 8 << 20) { [self] in
                 defer { group.leave() }
                 while let i = claim(before: end) {
                     started(i)
@@ -94,8 +96,6 @@ public final class FleetRunner<Result: Sendable>: @unchecked Sendable {
                     finished(i, result)
                 }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         group.wait()
     }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The databases of a fleet run: the files matching a glob (`--each`), or the paths listed
 /// in a file (`--fleet`), in order, each once.
@@ -38,7 +40,7 @@ public enum FleetTargets {
         for raw in TextFile.lines(text) {
             var line = Substring(raw)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let entry = line.trimmingCharacters(in: .whitespaces)
+            let entry = line.trimming(.whitespaces)
             if !entry.isEmpty { paths.append(entry) }
         }
         return unique(paths)

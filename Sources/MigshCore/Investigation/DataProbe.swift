@@ -1,6 +1,8 @@
 import CMigshSQLite
 import Crypto
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Settles whether a data statement (INSERT, UPDATE, DELETE, a rebuild's copy) ran, where the
 /// data can say so surely, by running it on a private in-memory copy of the database — never
@@ -39,7 +41,7 @@ final class DataProbe {
     /// The copy is a file in a private temporary folder, not an in-memory database: the memory
     /// a probe needs is bounded by SQLite's page cache, whatever the size of the database.
     init(live: Connection) throws {
-        var template = Array((NSTemporaryDirectory() + "migsh-probe-XXXXXX").utf8CString)
+        var template = Array((temporaryDirectoryPath() + "migsh-probe-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw MigshError(.io, "cannot create a temporary folder for the data probe: \(String(cString: strerror(errno)))")
         }
@@ -104,7 +106,7 @@ final class DataProbe {
         // stays on the copy, in the table it did it to.
         let swaps = renamedAway.enumerated().map { i, r in (r.atStatement, r.live, "migsh_probe_aside_name_\(i)") }
         func exists(_ t: String) -> Bool {
-            ((try? copy.scalarInt("SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name = '\(t.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE")) ?? 0) == 1
+            ((try? copy.scalarInt("SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name = '\(t.replacingAll("'", with: "''"))' COLLATE NOCASE")) ?? 0) == 1
         }
         var parked: [(String, String)] = []   // (name, parked as)
         var moved: [(String, String)] = []    // (live name, moved to)
@@ -290,12 +292,12 @@ final class DataProbe {
             // The table has the name the application uses: rows there that the copy does not
             // give may be the application's, written since; emptying it could lose them.
             rollback(to: mark)
-            return Outcome(state: .unknown, reason: "\(table), which this migration created anew under the name the application uses and only this statement fills, differs from what the copy gives from its source now in \(diff.description.replacingOccurrences(of: " of \(diff.table)", with: ""))\(unclocked): the copy may have run before its source was written, or the application may have written to \(table) since; which cannot be told")
+            return Outcome(state: .unknown, reason: "\(table), which this migration created anew under the name the application uses and only this statement fills, differs from what the copy gives from its source now in \(diff.description.replacingAll(" of \(diff.table)", with: ""))\(unclocked): the copy may have run before its source was written, or the application may have written to \(table) since; which cannot be told")
         }
         release(mark)
         var d = diff
         d.lossless = true
-        return Outcome(state: .stale, reason: "\(table), which this migration creates and only this statement fills, differs from what the copy gives from the data as it is now in \(diff.description.replacingOccurrences(of: " of \(diff.table)", with: "")): the copy ran from an older state of its source, which has been written since; a resume empties \(table) and copies again",
+        return Outcome(state: .stale, reason: "\(table), which this migration creates and only this statement fills, differs from what the copy gives from the data as it is now in \(diff.description.replacingAll(" of \(diff.table)", with: "")): the copy ran from an older state of its source, which has been written since; a resume empties \(table) and copies again",
                        rows: [d], refills: table)
     }
 
@@ -339,7 +341,7 @@ final class DataProbe {
     /// The statements that empty `table` and forget its AUTOINCREMENT counter.
     static func emptyingStatements(_ table: String, hasSequence: Bool) -> [String] {
         ["DELETE FROM main.\(quoteIdentifier(table))"]
-            + (hasSequence ? ["DELETE FROM main.sqlite_sequence WHERE name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE"] : [])
+            + (hasSequence ? ["DELETE FROM main.sqlite_sequence WHERE name = '\(table.replacingAll("'", with: "''"))' COLLATE NOCASE"] : [])
     }
 
     // MARK: Which rows a statement changes
@@ -361,7 +363,7 @@ final class DataProbe {
 
     private func hasRowid(_ table: String) throws -> Bool {
         if table == "sqlite_sequence" { return true }
-        return (try copy.scalarInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE AND wr = 0")) == 1
+        return (try copy.scalarInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = '\(table.replacingAll("'", with: "''"))' COLLATE NOCASE AND wr = 0")) == 1
     }
 
     /// The rows of `table` that differ from those kept aside, and whether the old values
@@ -391,7 +393,7 @@ final class DataProbe {
         func display(_ alias: String) -> String {
             if table == "sqlite_sequence" { return "'name ' || quote(\(alias).name)" }
             if pk.isEmpty { return "'rowid ' || \(alias == "n" ? "n.rowid" : "o.migsh_rowid")" }
-            return pk.map { "'\($0.name.replacingOccurrences(of: "'", with: "''")) ' || quote(\(alias).\(q($0.name)))" }.joined(separator: " || ', ' || ")
+            return pk.map { "'\($0.name.replacingAll("'", with: "''")) ' || quote(\(alias).\(q($0.name)))" }.joined(separator: " || ', ' || ")
         }
         let differs = cols.map { "n.\(q($0.name)) IS NOT o.\(q($0.name))" }.joined(separator: " OR ")
         let known = before.tables[table.lowercased()]
@@ -406,7 +408,7 @@ final class DataProbe {
         // sqlite_sequence rows of tables this migration creates are its own; the others
         // belong to tables the application knew.
         let knownRow: (String) -> String = { alias in
-            let names = before.tables.keys.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+            let names = before.tables.keys.map { "'\($0.replacingAll("'", with: "''"))'" }.joined(separator: ", ")
             return "lower(\(alias).name) IN (\(names.isEmpty ? "''" : names))"
         }
         let matched = aside.hasRowid ? "" : join
@@ -443,7 +445,7 @@ final class DataProbe {
                 lossless = overwritten == 0 && added == 0 && removed == 0
             }
         }
-        let stored = try? copy.scalarText("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name = '\(table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE")
+        let stored = try? copy.scalarText("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name = '\(table.replacingAll("'", with: "''"))' COLLATE NOCASE")
         let name = before.tables[table.lowercased()]?.name ?? stored ?? table
         return StatementEvidence.RowChanges(table: name, changed: changed, added: added, removed: removed, keys: keys, columns: columns, lossless: lossless)
     }
@@ -462,8 +464,8 @@ final class DataProbe {
     /// `INSERT INTO …` rewritten as `INSERT OR REPLACE INTO …`; nil for other statements.
     static func asInsertOrReplace(_ sql: String) -> String? {
         let words = SQLScript.leadingWords(sql, count: 2)
-        guard words == ["INSERT", "INTO"], let range = sql.range(of: "insert", options: [.caseInsensitive]) else { return nil }
-        return sql.replacingCharacters(in: range, with: "INSERT OR REPLACE")
+        guard words == ["INSERT", "INTO"], let range = sql.firstRangeIgnoringASCIICase(of: "insert") else { return nil }
+        return sql.replacingSubrange(range, with: "INSERT OR REPLACE")
     }
 
     private func isUniqueViolation(_ error: MigshError) -> Bool {

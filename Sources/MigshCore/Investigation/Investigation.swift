@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Judges the state of a live database and the safe ways out of it (`.diff`, `.apply --resume`,
 /// `.baseline`, the start-up check).
@@ -87,7 +89,7 @@ fileprivate final class Judge {
     var recordedVersion: Int { record.maxVersion }
     /// migsh ran (or finished, statement by statement, on the evidence) the whole migration.
     func atomic(_ v: Int) -> Bool { applied[v]?.mode == .applied || applied[v]?.mode == .resumed }
-    func fileName(_ v: Int) -> String { expected.replays[v]?.migration.fileName ?? inv.folder.migrations[v]?.fileName ?? String(format: "%03d", v) }
+    func fileName(_ v: Int) -> String { expected.replays[v]?.migration.fileName ?? inv.folder.migrations[v]?.fileName ?? zeroPadded(v) }
 
     func readState() throws {
         record = try SchemaVersionTable.read(inv.db)

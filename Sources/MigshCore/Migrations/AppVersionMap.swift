@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The application-version → schema-version map shipped beside the migrations (spec §6.1).
 public struct AppVersionMap: Sendable {
@@ -15,7 +17,7 @@ public struct AppVersionMap: Sendable {
         if let pairs = simplePairs(Array(data)) {
             object = pairs
         } else {
-            guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            guard let parsed = JSONReader.object(data) else {
                 throw MigshError(.migrationFolder, "not a JSON object of \"X.Y.Z\": version pairs")
             }
             object = parsed

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `migsh.sum`: one `HEX  FILE` line per migration, the format of `sha256sum`, so that
 /// `sha256sum -c migsh.sum` checks it too. It records each migration as deployed, so that an

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The marked lines by which a migration says it means to drop data:
 /// `-- migsh: allow-drop Projects.location` (one column) or `-- migsh: allow-drop Projects`
@@ -16,10 +18,10 @@ public struct DropAllowance: Sendable, Equatable {
     public static func parse(_ text: String) -> DropAllowance {
         var marked = Set<String>()
         for raw in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimming(.whitespaces)
             guard line.lowercased().hasPrefix(prefix.lowercased()) else { continue }
             for name in line.dropFirst(prefix.count).split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
-                let clean = name.trimmingCharacters(in: CharacterSet(charactersIn: ";"))
+                let clean = name.trimming(ScalarSet(charactersIn: ";"))
                 if !clean.isEmpty { marked.insert(clean) }
             }
         }

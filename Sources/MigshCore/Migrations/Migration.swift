@@ -1,5 +1,6 @@
 import Crypto
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One numbered migration file, `NNN_description.sql`.
 public struct Migration: Sendable, Equatable {

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The migrations folder: numbered SQL files, the application-version map and the checksum
 /// file. Loading never throws for a bad file: problems are collected so that `.check` can
@@ -113,20 +115,20 @@ public struct MigrationFolder: Sendable {
 
     public static func load(_ path: String) throws -> MigrationFolder {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
+        var isDir: Bool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
             var error = MigshError(.notFound, "migrations folder not found: \(path)")
             error.hints = [.chooseMigrationsFolder]
             throw error
         }
-        guard isDir.boolValue else {
+        guard isDir else {
             var error = MigshError(.migrationFolder, "not a folder: \(path) (the migrations are a folder of NNN_description.sql files)")
             error.hints = [.chooseMigrationsFolder]
             throw error
         }
         let names: [String]
         do { names = try fm.contentsOfDirectory(atPath: path).sorted() } catch {
-            throw MigshError(.io, "cannot read migrations folder \(path): \(error.localizedDescription)")
+            throw MigshError(.io, "cannot read migrations folder \(path): \(errorDescription(error))")
         }
         var folder = MigrationFolder(path: path, migrations: [:], appVersions: AppVersionMap(entries: []),
                                      checksums: nil, problems: [])
@@ -160,13 +162,13 @@ public struct MigrationFolder: Sendable {
         for (version, files) in byVersion where files.count > 1 {
             folder.migrations[version] = nil
             folder.problems.append(Problem(severity: .error, file: nil, message:
-                "two files with version \(String(format: "%03d", version)): \(files.joined(separator: ", "))"))
+                "two files with version \(zeroPadded(version)): \(files.joined(separator: ", "))"))
         }
         if let highest = byVersion.keys.max() {
             let missing = (1...highest).filter { byVersion[$0] == nil }
             if !missing.isEmpty {
                 folder.problems.append(Problem(severity: .error, file: nil, message:
-                    "missing migration file for version " + missing.map { String(format: "%03d", $0) }.joined(separator: ", ")
+                    "missing migration file for version " + missing.map { zeroPadded($0) }.joined(separator: ", ")
                     + " (versions must run 001, 002, … without gaps)"))
             }
         }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The spec's checklist (§9) and patterns (§12) as checks on one migration file.
 public enum MigrationLinter {
@@ -26,7 +28,7 @@ public enum MigrationLinter {
         do { data = try MigrationFolder.readRegularFile(path) } catch let error as MigshError {
             throw MigshError(error.code, "cannot read \(path): \(error.message)")
         }
-        let name = (path as NSString).lastPathComponent
+        let name = path.pathLastComponent
         guard let sql = TextFile.decode(data) else {
             return [Finding(severity: .error, line: nil, rule: "encoding", message: "not valid UTF-8")]
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MigshBase
 
 /// What `.apply` would do: from the database's version to the required one.
 public struct MigrationPlan: Sendable {
@@ -27,7 +28,7 @@ public struct MigrationPlan: Sendable {
         guard currentVersion < requiredVersion else { return }
         for version in (currentVersion + 1)...requiredVersion {
             guard let m = folder.migrations[version] else {
-                let v3 = String(format: "%03d", version)
+                let v3 = zeroPadded(version)
                 // A file that exists but was rejected is not "missing": say what is wrong with it.
                 let rejected = folder.errors.filter { ($0.file?.hasPrefix(v3 + "_") ?? false) || $0.message.contains("version \(v3)") }
                 if let first = rejected.first {

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// `.import FILE TABLE`: delimited text into a table, read exactly as sqlite3 3.40 reads it
 /// (its CSV reader: `"…"` quoting with `""`, CRLF, a UTF-8 BOM; or its ASCII reader), the
@@ -75,8 +77,8 @@ public struct CSVImport {
             skip -= 1
         }
         // Parenthesized: `??` binds looser than `+`, and `--schema S` once named no table at all.
-        let target = (options.schema.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"." } ?? "")
-            + "\"\(options.table.replacingOccurrences(of: "\"", with: "\"\""))\""
+        let target = (options.schema.map { "\"\($0.replacingAll("\"", with: "\"\""))\"." } ?? "")
+            + "\"\(options.table.replacingAll("\"", with: "\"\""))\""
         var result = Result()
         try db.execute("SAVEPOINT migsh_import")
         var committed = false

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Ctrl-C as the core sees it: a token the long loops check (backup steps, the byte
 /// comparison of a backup, import rows, dump rows, migration statements, replays), and that
@@ -83,9 +85,9 @@ public final class CancellationToken: @unchecked Sendable {
 public enum TestPause {
     private static let phases: Set<String> = {
         guard let value = ProcessInfo.processInfo.environment["MIGSH_TEST_PAUSE_AT"], !value.isEmpty else { return [] }
-        return Set(value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+        return Set(value.split(separator: ",").map { String($0).trimming(.whitespaces) })
     }()
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var reached: Set<String> = []
 
     /// Pauses at `phase` when the test asked for it.

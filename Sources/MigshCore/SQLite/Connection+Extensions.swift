@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension Connection {
     /// Loads the SQLite extension in `path` (sqlite3's `.load FILE ?ENTRY?`). Loading is

@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import MigshBase
 
 /// sqlite3's `.imposter`: a WITHOUT ROWID table over an index's b-tree (or a WITHOUT ROWID
 /// table's), made with SQLITE_TESTCTRL_IMPOSTER, as sqlite3 3.40's shell makes it.
@@ -33,7 +34,7 @@ extension Connection {
         }
         var columns: [String] = []
         var primaryKeyCount: Int?
-        if let stmt = try? prepare("PRAGMA index_xinfo='" + index.replacingOccurrences(of: "'", with: "''") + "'") {
+        if let stmt = try? prepare("PRAGMA index_xinfo='" + index.replacingAll("'", with: "''") + "'") {
             while (try? stmt.step()) == true {
                 var name = stmt.optionalText(2)
                 if name == nil { name = stmt.int64(1) == -1 ? "_ROWID_" : "expr\(columns.count + 1)" }

@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// SQLite's trace hook (`sqlite3_trace_v2`), for sqlite3's `.trace`.
 extension Connection {

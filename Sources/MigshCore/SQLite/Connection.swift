@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// `SQLITE_TRANSIENT` is a macro Swift does not import; GRDB defines it the same way.
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
@@ -409,6 +411,6 @@ public struct ForeignKeyViolation: Hashable, Sendable, Codable {
 
 /// Quotes an SQL identifier with double quotes.
 public func quoteIdentifier(_ name: String) -> String {
-    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    "\"" + name.replacingAll("\"", with: "\"\"") + "\""
 }
 

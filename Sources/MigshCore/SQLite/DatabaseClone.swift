@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// sqlite3 3.40's `.clone NEWDB`: a new database built object by object from the main
 /// schema's SQL, each table's rows copied with `INSERT OR IGNORE` (read forwards, and where
@@ -71,7 +73,7 @@ public enum DatabaseClone {
     }
 
     private static func cloneRows(_ source: OpaquePointer, _ target: OpaquePointer, table: String, report: (Event) -> Void) {
-        let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let quoted = "\"" + table.replacingAll("\"", with: "\"\"") + "\""
         var query = "SELECT * FROM \(quoted)"
         var select: OpaquePointer?
         guard sqlite3_prepare_v2(source, query, -1, &select, nil) == SQLITE_OK, let first = select else {

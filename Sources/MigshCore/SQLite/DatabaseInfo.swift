@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What sqlite3 3.40's `.dbinfo` shows: the header of page 1, the schema's counts and the
 /// data version. The header comes from `DatabasePages` (sqlite3 reads it through

@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A database's pages read as bytes, below SQLite's b-tree layer: what `.recover` and
 /// `.dbinfo` read where SQLite itself stops at the first damaged page. sqlite3 3.40 reads

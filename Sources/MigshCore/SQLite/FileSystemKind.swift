@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Which kind of filesystem holds a file. SQLite's documentation warns that network
 /// filesystems break its locking (https://www.sqlite.org/useovernet.html) and that WAL
@@ -34,7 +36,7 @@ public enum FileSystemKind: Sendable, Equatable {
     /// `statfs`'s filesystem type of `path` (or of its folder when the file does not exist
     /// yet); nil when it cannot be examined.
     public static func magic(_ path: String) -> Int64? {
-        let target = FileManager.default.fileExists(atPath: path) ? path : (path as NSString).deletingLastPathComponent
+        let target = FileManager.default.fileExists(atPath: path) ? path : path.pathDeletingLastComponent
         let magic = migsh_filesystem_magic(target.isEmpty ? "." : target)
         return magic < 0 ? nil : Int64(magic)
     }

@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// sqlite3 3.40's `.lint fkey-indexes`: for each foreign key of the main schema, whether an
 /// index lets SQLite find the child rows when a parent row is deleted or updated (the query

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// What SQL from a migration file must never do to the database file or to migsh, and how
 /// the connections that run it are closed against it. Validation (`MigrationScript`) refuses
@@ -167,7 +169,7 @@ public struct StepLimit: Sendable, Equatable {
     /// From `MIGSH_STEP_LIMIT`, else the default; nil when the variable is 0 (no bound).
     /// A value that is not a number is ignored (the default holds).
     public static func fromEnvironment(_ value: String? = Environment.process[variable]) -> StepLimit? {
-        if let value, let n = Int64(value.trimmingCharacters(in: .whitespaces)), n >= 0 {
+        if let value, let n = Int64(value.trimming(.whitespaces)), n >= 0 {
             return n == 0 ? nil : StepLimit(steps: n, explicit: true)
         }
         return StepLimit(steps: defaultSteps, explicit: false)

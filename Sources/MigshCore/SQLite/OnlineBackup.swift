@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// SQLite's online backup API (https://www.sqlite.org/backup.html): a consistent copy even
 /// in WAL mode and while other connections write, unlike a file copy.

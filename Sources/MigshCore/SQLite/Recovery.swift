@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// SQLite's recovery (sqlite3 3.40's `.recover`, ext/recover/sqlite3recover.c), done in
 /// Swift over `DatabasePages`: the schema is read from page 1's b-tree, each table's rows

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import CMigshSQLite
 
 /// sqlite3's parameter bindings (`.parameter`): values kept in `temp.sqlite_parameters`
@@ -104,6 +106,6 @@ public enum SQLParameters {
 
     /// `'text'` with `'` doubled.
     public static func quoteLiteral(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + text.replacingAll("'", with: "''") + "'"
     }
 }

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// SQLite's error log (SQLITE_CONFIG_LOG), for sqlite3's `.log`: installed once before the
 /// library initializes; the destination is set and cleared at any time after.
@@ -9,7 +11,7 @@ public enum SQLiteErrorLog {
 
     // @unchecked Sendable: `handler` is read and written only under `lock`.
     private final class Destination: @unchecked Sendable {
-        let lock = NSLock()
+        let lock = Lock()
         var handler: Handler?
     }
     private static let destination = Destination()

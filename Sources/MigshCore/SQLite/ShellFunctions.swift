@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import CMigshSQLite
 
 /// The SQL functions the sqlite3 shell defines on its connection and `.schema` uses:

@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// The schema each version of the migrations produces, built by replaying the migration

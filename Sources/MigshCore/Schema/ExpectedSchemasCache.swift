@@ -1,6 +1,8 @@
 import CMigshSQLite
 import Crypto
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// The expected schemas on disk, so that a second `.diff`, `.lint`, `.baseline` or start-up
 /// check on the same migrations does not replay them again.
@@ -70,8 +72,8 @@ public enum ExpectedSchemasCache {
         let key = key(folder, through: through)
         let fd = open(path(dir, key: key), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        guard let data = try? handle.readToEnd(), let newline = data.firstIndex(of: 0x0a) else { return nil }
+        defer { close(fd) }
+        guard let data = readToEnd(fd).map({ Data($0) }), let newline = data.firstIndex(of: 0x0a) else { return nil }
         let header = String(decoding: data[data.startIndex..<newline], as: UTF8.self).split(separator: " ")
         let body = data[(newline + 1)...]
         guard header.count == 3, header[0] == magic, header[1] == "\(format)", header[2] == sha256Hex(body),

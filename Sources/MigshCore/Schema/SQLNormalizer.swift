@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Normalizes SQL text so that schema comparison sees meaning, not spelling: keywords and
 /// identifiers lower-cased, quotes around identifiers removed, white space and comments
@@ -14,7 +16,7 @@ public enum SQLNormalizer {
             case .literal(let l):
                 // Numbers are words of digits; strings keep their case, re-quoted.
                 if let first = l.first, first.isNumber || first == "." { out.append(l.lowercased()) }
-                else { out.append("'" + l.replacingOccurrences(of: "'", with: "''") + "'") }
+                else { out.append("'" + l.replacingAll("'", with: "''") + "'") }
             case .punctuation(let p): out.append(String(p))
             }
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MigshBase
 
 /// The SQL that turns drifted objects that hold no data — indexes, views, triggers — back into
 /// the expected schema's: missing ones created, changed ones dropped and created again, extra
@@ -31,7 +32,7 @@ public struct SchemaRepair: Sendable, Codable, Equatable {
     }
 
     static func terminated(_ sql: String) -> String {
-        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = sql.trimming(.whitespacesAndNewlines)
         return trimmed.hasSuffix(";") ? trimmed : trimmed + ";"
     }
 }

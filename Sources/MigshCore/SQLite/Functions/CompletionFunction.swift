@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import MigshBase
 
 /// `completion(PREFIX [, WHOLELINE])`, as sqlite3 3.40's shell has it (ext/misc/completion.c):
 /// the table `(candidate, prefix HIDDEN, wholeline HIDDEN, phase HIDDEN)` whose rows are, in
@@ -149,7 +150,7 @@ final class CompletionCursor: TableFunctionCursor {
             }
             sqlite3_finalize(list)
             sql = schemas.map { schema in
-                let quoted = "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                let quoted = "\"" + schema.replacingAll("\"", with: "\"\"") + "\""
                 return phase == .tables
                     ? "SELECT name FROM \(quoted).sqlite_schema"
                     : "SELECT pti.name FROM \(quoted).sqlite_schema AS sm JOIN pragma_table_info(sm.name,\(SQLParameters.quoteLiteral(schema))) AS pti WHERE sm.type='table'"

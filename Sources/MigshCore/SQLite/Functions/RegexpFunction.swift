@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `regexp(PATTERN, STRING)` — and so the `STRING REGEXP PATTERN` operator — and the
 /// case-insensitive `regexpi`, with sqlite3 3.40's dialect (ext/misc/regexp.c), not POSIX:

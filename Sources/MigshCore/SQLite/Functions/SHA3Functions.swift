@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `sha3(X [, SIZE])` and `sha3_query(SQL [, SIZE])`, as sqlite3 3.40's shathree extension:
 /// SIZE is 224, 256 (the default), 384 or 512, else an error (checked before a NULL X gives

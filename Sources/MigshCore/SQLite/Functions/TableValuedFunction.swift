@@ -1,5 +1,5 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
 
 /// A table-valued function (an eponymous virtual table: `generate_series`, `fsdir`,
 /// `completion`) written in Swift. SQLite's callbacks are C functions that cannot capture, so
