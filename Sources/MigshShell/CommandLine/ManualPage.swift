@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import ArgumentParser
 
 /// migsh(1), made from the command line's declarations (`MigshCommandLine`), as
@@ -16,7 +18,7 @@ public enum ManualPage {
         do { _ = try MigshCommandLine.parse(["--experimental-dump-help"]) } catch {
             json = MigshCommandLine.fullMessage(for: error)
         }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+        guard let root = JSONReader.object(json.utf8),
               let command = root["command"] as? [String: Any] else {
             preconditionFailure("swift-argument-parser gave no --experimental-dump-help document")
         }
@@ -94,7 +96,7 @@ public enum ManualPage {
     static func sectionHeading(_ line: String) -> (title: String, note: String?)? {
         guard line.hasSuffix(":"), let first = line.first, first.isUppercase else { return nil }
         let body = String(line.dropLast())
-        let title = body.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+        let title = body.prefix { $0 != "(" }.trimming(.whitespaces)
         guard title == title.uppercased(), title.contains(where: \.isLetter) else { return nil }
         var note: String? = nil
         if let open = body.firstIndex(of: "("), body.hasSuffix(")") {
@@ -135,7 +137,7 @@ public enum ManualPage {
     /// roff's special characters: backslash, a dash (a real minus, so options can be
     /// searched and pasted), and a control character at the start of a line.
     static func escape(_ text: String) -> String {
-        var s = text.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-")
+        var s = text.replacingAll("\\", with: "\\e").replacingAll("-", with: "\\-")
         if s.hasPrefix(".") || s.hasPrefix("'") { s = "\\&" + s }
         return s
     }

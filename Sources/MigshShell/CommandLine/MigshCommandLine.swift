@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import ArgumentParser
 import MigshCore
 
@@ -75,7 +77,7 @@ struct MigshCommandLine: ParsableCommand {
             guard let first = paragraph.first else { return }
             // A deep indentation (a description under its example) comes in on a narrow terminal.
             let lead = String(repeating: " ", count: indent(first) * 2 > room ? 6 : indent(first))
-            let joined = lead + paragraph.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            let joined = lead + paragraph.map { $0.trimming(.whitespaces) }.joined(separator: " ")
             out += TextLayout.wrapLine(joined, width: room, hang: lead)
             paragraph = []
         }
@@ -90,11 +92,11 @@ struct MigshCommandLine: ParsableCommand {
             // Items apart by two spaces or more; a deep indentation (a continued description) shrinks.
             let lead = String(repeating: " ", count: min(indent(line), 2))
             let hang = lead + "    "
-            let items = line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let items = line.split(separator: "  ").map { $0.trimming(.whitespaces) }.filter { !$0.isEmpty }
             var current = lead
             for item in items {
-                let piece = current.trimmingCharacters(in: .whitespaces).isEmpty ? item : "  " + item
-                if current.count + piece.count <= room || current.trimmingCharacters(in: .whitespaces).isEmpty {
+                let piece = current.trimming(.whitespaces).isEmpty ? item : "  " + item
+                if current.count + piece.count <= room || current.trimming(.whitespaces).isEmpty {
                     current += piece
                 } else {
                     out += TextLayout.wrapLine(current, width: room, hang: hang)

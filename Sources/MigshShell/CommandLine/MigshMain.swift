@@ -1,6 +1,8 @@
 import ArgumentParser
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// The `migsh` entry point: parse the command line, open the session, run the input, exit
@@ -22,7 +24,7 @@ public enum MigshMain {
             // (not parseAsRoot(): the root would answer --help with a HelpCommand value).
             options = try MigshOptions.parse()
         } catch let refusal as SQLite3Options.Refusal {
-            FileHandle.standardError.write(Data(("migsh: Error: " + refusal.message + "\n").utf8))
+            writeToStandardError("migsh: Error: " + refusal.message + "\n")
             exit(ExitStatus.failure.rawValue)
         } catch {
             let code = MigshCommandLine.exitCode(for: error)
@@ -31,7 +33,7 @@ public enum MigshMain {
                 print(message)
                 exit(ExitStatus.success.rawValue)
             }
-            FileHandle.standardError.write(Data(("migsh: " + message + "\n").utf8))
+            writeToStandardError("migsh: " + message + "\n")
             exit(ExitStatus.usage.rawValue)
         }
         if options.sqlite3.version {
@@ -44,7 +46,7 @@ public enum MigshMain {
             exit(ExitStatus.success.rawValue)
         }
         if let message = configureLibrary(options.sqlite3) {
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            writeToStandardError(message + "\n")
             exit(ExitStatus.failure.rawValue)
         }
         exit(run(options, lineReader: lineReader).rawValue)
@@ -217,7 +219,7 @@ public enum MigshMain {
         if !o.noInit || sqlite3Init, let initPath = initFilePath(o.initFile, env: env) {
             if let f = fopen(initPath, "r") {
                 var source = FileLineSource(file: f)
-                _ = try? shell.runScript(lines: &source, name: (initPath as NSString).lastPathComponent)
+                _ = try? shell.runScript(lines: &source, name: initPath.pathLastComponent)
                 fclose(f)
             } else if sqlite3Init {
                 err.write("cannot open: \"\(initPath)\"\n")
@@ -252,7 +254,7 @@ public enum MigshMain {
                 }
                 defer { fclose(f) }
                 var source = FileLineSource(file: f)
-                _ = try shell.runScript(lines: &source, name: (file as NSString).lastPathComponent)
+                _ = try shell.runScript(lines: &source, name: file.pathLastComponent)
                 status = shell.finishBatch()
             } else if interactive, let lineReader {
                 status = InteractiveShell(shell: shell, reader: lineReader).run()
@@ -323,11 +325,11 @@ public enum MigshMain {
     static func initFilePath(_ explicit: String?, env: Environment) -> String? {
         if let explicit { return explicit }
         if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
-            let p = (xdg as NSString).appendingPathComponent("migsh/migshrc")
+            let p = xdg.pathAppending("migsh/migshrc")
             if FileManager.default.fileExists(atPath: p) { return p }
         }
-        let home = env["HOME"] ?? NSHomeDirectory()
-        let p = (home as NSString).appendingPathComponent(".migshrc")
+        let home = env["HOME"] ?? homeDirectory()
+        let p = home.pathAppending(".migshrc")
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
 }

@@ -1,5 +1,7 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import ArgumentParser
+import MigshBase
 
 /// sqlite3 3.40's own command-line options (`sqlite3 -help`), so that scripts written for
 /// sqlite3 run unchanged: `-batch`, `-csv`, `-header`, `-cmd COMMAND`, `-separator SEP`, …
@@ -183,7 +185,7 @@ struct SQLite3Options: Equatable {
         let multipliers: [(String, Int64)] = [("KiB", 1024), ("MiB", 1024 * 1024), ("GiB", 1024 * 1024 * 1024),
                                               ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000),
                                               ("K", 1000), ("M", 1_000_000), ("G", 1_000_000_000)]
-        for (suffix, m) in multipliers where s.caseInsensitiveCompare(suffix) == .orderedSame {
+        for (suffix, m) in multipliers where s.equalsIgnoringCase(suffix) {
             v = v &* m
             break
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.apply [--to N] [--dry-run] [--yes]`: the spec's apply flow (§4.2–§4.3), done safely
@@ -126,7 +128,7 @@ struct ApplyCommand: DotCommand {
             }
             let value = DryRun(fromVersion: plan.currentVersion, toVersion: plan.requiredVersion, migrations: scripts.map {
                 .init(version: $0.migration.version, file: $0.migration.fileName,
-                      statements: $0.body.map { $0.sql.trimmingCharacters(in: .whitespacesAndNewlines) },
+                      statements: $0.body.map { $0.sql.trimming(.whitespacesAndNewlines) },
                       findings: $0.findings.map { $0.description })
             })
             // The prose wraps; the SQL is printed as the files hold it, never re-wrapped.
@@ -138,7 +140,7 @@ struct ApplyCommand: DotCommand {
                     // Comments: each continuation starts with `-- ` too, so the whole stays SQL.
                     text += "\n" + sqlComment("\(s.migration.fileName) (\(s.body.count) statements, in one transaction with foreign-key enforcement off)", width: width)
                     for f in s.findings { text += sqlComment("\(f.severity.rawValue): \(f)", width: width) }
-                    for st in s.body { text += st.sql.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }
+                    for st in s.body { text += st.sql.trimming(.whitespacesAndNewlines) + "\n" }
                 }
                 return text
             }
@@ -167,9 +169,9 @@ struct ApplyCommand: DotCommand {
                 case .backupCreated(let b):
                     session.noteBackup(b.path)
                 case .migrationStarted(let m):
-                    progress.begin("applying \(String(format: "%03d", m.version)) (\(done + 1) of \(scripts.count))")
+                    progress.begin("applying \(zeroPadded(m.version)) (\(done + 1) of \(scripts.count))")
                 case let .statementStarted(m, n, total):
-                    progress.begin("applying \(String(format: "%03d", m.version)) (\(done + 1) of \(scripts.count)), statement \(n) of \(total)")
+                    progress.begin("applying \(zeroPadded(m.version)) (\(done + 1) of \(scripts.count)), statement \(n) of \(total)")
                     progress.update(fraction: Double(done) / Double(scripts.count) + Double(n - 1) / Double(max(1, total)) / Double(scripts.count))
                 case .migrationFinished(let m, let ms):
                     done += 1

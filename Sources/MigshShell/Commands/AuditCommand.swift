@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.audit [N] [--raw]` shows the last N audit entries as a table (or the raw lines);
@@ -52,7 +54,7 @@ struct AuditCommand: DotCommand {
             return
         }
         let entries = lines.compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            JSONReader.object(line.utf8)
         }
         // --json: the entries themselves, one array.
         if shell.json {
@@ -70,10 +72,10 @@ struct AuditCommand: DotCommand {
             let event = e["event"] as? String ?? "?"
             let what: String
             switch event {
-            case "sql": what = (e["sql"] as? String ?? "").replacingOccurrences(of: "\n", with: " ")
+            case "sql": what = (e["sql"] as? String ?? "").replacingAll("\n", with: " ")
             case "command": what = e["command"] as? String ?? ""
-            case "session_start", "session_end": what = (e["database"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
-            default: what = (e["backup"] as? String).map { ($0 as NSString).lastPathComponent } ?? ""
+            case "session_start", "session_end": what = (e["database"] as? String).map { $0.pathLastComponent } ?? ""
+            default: what = (e["backup"] as? String).map { $0.pathLastComponent } ?? ""
             }
             var outcome = e["outcome"] as? String ?? (e["ok"] as? Bool).map { $0 ? "ok" : "failed" } ?? ""
             if let error = e["error"] as? String { outcome += (outcome.isEmpty ? "" : ": ") + error }

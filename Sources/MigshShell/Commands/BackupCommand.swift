@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.backup [FILE]`: an online, integrity-checked backup with mode 0600.

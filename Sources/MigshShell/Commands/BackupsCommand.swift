@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.backups [--all]`: this database's backups (or every backup in the folder): name in the
@@ -25,7 +27,7 @@ struct BackupsCommand: DotCommand {
                 let others = store.list().count
                 return wrapText("no backups of this database in \(store.directory)" + (others > 0 && !all ? " (\(others) of other databases: .backups --all)" : ""), width: shell.outputWidth)
             }
-            let folder = (store.directory as NSString).standardizingPath + "/"
+            let folder = store.directory.pathStandardized + "/"
             // The source column only when other databases' backups are listed too.
             var columns: [TextTable.Column] = [.init("file"), .init("created"), .init("size"), .init("version")]
             if all { columns.append(.init("source", shrinks: true)) }
@@ -37,7 +39,7 @@ struct BackupsCommand: DotCommand {
                 row.append(humanSize(b.sizeBytes))
                 row.append(b.schemaVersion.map(String.init) ?? "?")
                 if all {
-                    let other = (b.source.map { ($0 as NSString).lastPathComponent } ?? "unknown") + " (other)"
+                    let other = (b.source.map { $0.pathLastComponent } ?? "unknown") + " (other)"
                     row.append(ownPaths.contains(b.path) ? "this database" : other)
                 }
                 row.append((b.reason?.rawValue ?? "-") + (b.damaged ? ", DAMAGED raw copy" : ""))
@@ -54,16 +56,11 @@ func humanSize(_ bytes: Int) -> String {
     var value = Double(bytes)
     var unit = 0
     while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
-    return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
+    return unit == 0 ? "\(bytes) B" : cFormat(value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
 }
 
 /// An ISO 8601 UTC time as local time, to the second: `2026-12-01 15:03:47`.
 func localTime(_ iso: String) -> String {
-    let parser = ISO8601DateFormatter()
-    parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    guard let date = parser.date(from: iso) ?? ISO8601DateFormatter().date(from: iso) else { return iso }
-    let f = DateFormatter()
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    f.timeZone = .current
-    return f.string(from: date)
+    guard let seconds = parseISO8601(iso) else { return iso }
+    return localDateText(secondsSince1970: seconds, pattern: "yyyy-MM-dd HH:mm:ss")
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.cd DIRECTORY`: the working folder, for relative paths in later commands.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.dbconfig ?OP? ?on|off?`: the connection's `sqlite3_db_config` switches, shown or set, as

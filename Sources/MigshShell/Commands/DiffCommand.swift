@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.diff [VERSION] [--sql]`: the live schema against the schema the migrations produce at

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// The registry: every dot-command, one line each. Parsing, `.help` and completion work from it.
@@ -166,7 +168,7 @@ enum DotCommands {
 
     /// `.apply [--to <to>] [--dry-run] [--resume] [--yes]`.
     static func usage(_ type: any DotCommand.Type) -> String {
-        type.usageString().replacingOccurrences(of: "Usage: ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        type.usageString().replacingAll("Usage: ", with: "").trimming(.whitespacesAndNewlines)
     }
 
     /// The command's help: usage, what it does, its arguments, what --json prints; never `-h, --help`.
@@ -177,7 +179,7 @@ enum DotCommands {
         var lines: [Substring] = []
         var inHelpFlag = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimming(.whitespaces)
             if trimmed.hasPrefix("-h, --help") { inHelpFlag = true; continue }
             if inHelpFlag && !trimmed.isEmpty && !trimmed.hasPrefix("-") && line.hasPrefix("    ") { continue }
             inHelpFlag = false
@@ -185,7 +187,7 @@ enum DotCommands {
         }
         // A section left empty (OPTIONS: with only --help) goes too.
         lines = lines.enumerated().filter { i, line in
-            !(line.hasSuffix(":") && !line.hasPrefix(" ") && (i + 1 == lines.count || lines[i + 1].trimmingCharacters(in: .whitespaces).isEmpty))
+            !(line.hasSuffix(":") && !line.hasPrefix(" ") && (i + 1 == lines.count || lines[i + 1].trimming(.whitespaces).isEmpty))
         }.map(\.element)
         text = lines.joined(separator: "\n")
         while text.hasSuffix("\n") { text.removeLast() }

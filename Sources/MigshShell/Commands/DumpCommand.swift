@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.dump [--data-only] [--newlines] [--nosys] [--preserve-rowids] [PATTERN …]`: the database

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.edit`: the last statement in `$VISUAL`, else `$EDITOR`, else `vi` (psql's `\e`); what the
@@ -25,7 +27,7 @@ struct EditCommand: DotCommand {
             throw MigshError(.usage, ".edit needs the interactive shell (a terminal)")
         }
         let env = Environment.process
-        let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
+        let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimming(.whitespaces).isEmpty } ?? "vi"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("migsh-edit-\(getpid())-\(UUID().uuidString).sql").path
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw MigshError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
@@ -55,7 +57,7 @@ struct EditCommand: DotCommand {
         if input.hasPending {
             shell.note("not run: the statement has no closing ; (.edit again to finish it)")
         }
-        let result = String(decoding: edited, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = String(decoding: edited, as: UTF8.self).trimming(.whitespacesAndNewlines)
         session.lastStatement = result
         return result
     }

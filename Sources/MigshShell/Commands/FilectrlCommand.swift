@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.filectrl CMD ...`: `sqlite3_file_control` operations, with sqlite3 3.40's names, usage

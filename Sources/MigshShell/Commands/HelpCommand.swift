@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import MigshBase
 import MigshCore
 
 /// `.help [PATTERN]`: every command with its argument syntax, or the commands PATTERN names
@@ -36,10 +37,10 @@ struct HelpCommand: DotCommand {
             let room = (width ?? Int.max) - column
             if room >= 30 {
                 // Beside the usage (or under it when the usage is longer than the column).
-                let words = wrapText(e.abstract, width: width.map { $0 - column }).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                let words = wrapText(e.abstract, width: width.map { $0 - column }).split(separator: "\n").map { $0.trimming(.whitespaces) }
                 let pad = String(repeating: " ", count: column)
                 if e.usage.count + 2 > column { text += e.usage + "\n" + pad + words[0] + "\n" } else {
-                    text += e.usage.padding(toLength: column, withPad: " ", startingAt: 0) + words[0] + "\n"
+                    text += e.usage.padded(toLength: column) + words[0] + "\n"
                 }
                 for w in words.dropFirst() { text += pad + w + "\n" }
             } else {

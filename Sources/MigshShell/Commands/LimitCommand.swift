@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.limit ?LIMIT? ?NEW?`: SQLite's run-time limits (`sqlite3_limit`), shown or set, as

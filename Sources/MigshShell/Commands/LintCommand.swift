@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.lint [FILE ...]`: the spec's checklist (§9) and patterns (§12) as checks with line
@@ -34,18 +36,18 @@ struct LintCommand: DotCommand {
         // A name not found as given is looked for in the migrations folder.
         var paths = files.map { file -> String in
             if FileManager.default.fileExists(atPath: file) { return file }
-            let inFolder = (session.configuration.migrationsPath as NSString).appendingPathComponent(file)
+            let inFolder = session.configuration.migrationsPath.pathAppending(file)
             return FileManager.default.fileExists(atPath: inFolder) ? inFolder : file
         }
         if paths.isEmpty {
             let dir = session.configuration.migrationsPath
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-            paths = names.filter { $0.lowercased().hasSuffix(".sql") }.sorted().map { (dir as NSString).appendingPathComponent($0) }
+            paths = names.filter { $0.lowercased().hasSuffix(".sql") }.sorted().map { dir.pathAppending($0) }
             if paths.isEmpty { throw MigshError(.notFound, "no .sql files in \(dir)") }
         }
         var reports: [FileReport] = []
         for path in paths {
-            let name = (path as NSString).lastPathComponent
+            let name = path.pathLastComponent
             let sealed = folder?.checksums?.sums[name] != nil && folder?.sorted.contains(where: { $0.fileName == name }) == true
             var findings = try MigrationLinter.lint(path: path, expected: expected, sealed: sealed)
             // A migration the checksum file does not list yet is a draft (.new wrote it).
@@ -60,7 +62,7 @@ struct LintCommand: DotCommand {
         try shell.emit(reports) {
             var text = ""
             for r in reports {
-                let name = (r.file as NSString).lastPathComponent
+                let name = r.file.pathLastComponent
                 if r.findings.isEmpty { text += "\(name): ok\n" }
                 for f in r.findings {
                     text += "\(name):\(f.line.map { "\($0):" } ?? "") \(f.severity.rawValue): \(f.message) [\(f.rule)]\n"

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.new DESCRIPTION [--from-session | --from-diff] [--app-version X.Y.Z]`: the next migration,
@@ -54,7 +56,7 @@ struct NewCommand: DotCommand {
             }
             i += 1
         }
-        let description = descriptionWords.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        let description = descriptionWords.joined(separator: " ").trimming(.whitespaces)
         guard !description.isEmpty else { throw MigshError(.usage, "a migration needs a description", details: [Self.usage]) }
         if fromSession && fromDiff { throw MigshError(.usage, "give --from-session or --from-diff, not both") }
 
@@ -98,9 +100,7 @@ struct NewCommand: DotCommand {
             body = MigrationDraft.placeholder
         }
         let date: String = {
-            let f = DateFormatter()
-            f.dateFormat = "yyyy-MM-dd"
-            return f.string(from: Date())
+            localDateText(secondsSince1970: Date().timeIntervalSince1970, pattern: "yyyy-MM-dd")
         }()
         // Data it would drop: read from the statements as .lint reads them. Refused unless
         // --allow-drop, which writes the marked line .lint, .seal and .test look for.
@@ -175,7 +175,7 @@ struct NewCommand: DotCommand {
         var source = session.configuration.scratch?.original
         var temporary: String?
         if source == nil {
-            var template = Array((NSTemporaryDirectory() + "migsh-new-XXXXXX").utf8CString)
+            var template = Array((temporaryDirectoryPath() + "migsh-new-XXXXXX").utf8CString)
             guard let dir = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
             temporary = String(cString: dir)
             source = temporary! + "/empty.sqlite"

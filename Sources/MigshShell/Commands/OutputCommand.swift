@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.output [FILE | |COMMAND]`: results go to FILE (created 0600, never through a symlink) or

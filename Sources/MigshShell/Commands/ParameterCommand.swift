@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.parameter init|set|unset|clear|list` (also `.param`): SQL parameter bindings, as in

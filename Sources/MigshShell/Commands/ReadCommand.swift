@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.read FILE`: run a script file (nested reads allowed).
@@ -19,7 +21,7 @@ struct ReadCommand: DotCommand {
         var source = FileLineSource(file: f)
         shell.readDepth += 1
         defer { shell.readDepth -= 1 }
-        let failures = try shell.runScript(lines: &source, name: (file as NSString).lastPathComponent)
+        let failures = try shell.runScript(lines: &source, name: file.pathLastComponent)
         if failures > 0 { throw MigshError(.sqlite, "\(file): \(failures) error(s)") }
     }
 }

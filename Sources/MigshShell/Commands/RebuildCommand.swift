@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.rebuild TABLE --type COL=TYPE …`: the SQL of SQLite's twelve-step table rebuild for the
@@ -46,7 +48,7 @@ struct RebuildCommand: DotCommand {
         changes.foreignKeys = try foreignKeys.map { try pair($0, "fk") }.map { (column: $0.0, reference: $0.1) }
         changes.dropForeignKeys = dropForeignKeys
         changes.checks = checks
-        changes.order = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        changes.order = order.map { $0.split(separator: ",").map { $0.trimming(.whitespaces) } } ?? []
         let session = shell.session
         let rebuild = try TableRebuild(db: session.db, table: table, changes: changes)
         for warning in rebuild.migration.warnings { shell.note("warning: " + warning) }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.restore [FILE | --version N | --latest] [--from-other] [--yes]` (spec §11 manual rollback).
@@ -87,7 +89,7 @@ struct RestoreCommand: DotCommand {
             let report = try restorer.restore(candidate, allowOther: fromOther, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) { phase in
                 switch phase {
                 case .savingCurrentState(let p): shell.showBackupProgress(p, what: "backing up the current state")
-                case .restoring: shell.progress.begin("restoring \((candidate.backup.path as NSString).lastPathComponent)")
+                case .restoring: shell.progress.begin("restoring \(candidate.backup.path.pathLastComponent)")
                 case .copied(let fraction): shell.progress.update(fraction: fraction)
                 case .verifying: shell.progress.begin("verifying the restored database")
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.scratch reset|keep FILE|diff`: in a scratch session (`migsh --scratch DB`, `.open

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// `.separator COL ?ROW?`: the column (and row) separators of list, csv and quote modes.
 struct SeparatorCommand: DotCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import CMigshSQLite
 import MigshCore
 
@@ -61,7 +63,7 @@ struct Sha3SumCommand: DotCommand {
             if let pattern, sqlite3_strlike(pattern, table, 0) != 0 { continue }
             let query: String
             switch table {
-            case _ where !table.hasPrefix("sqlite_"): query = "SELECT * FROM \"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\" NOT INDEXED;"
+            case _ where !table.hasPrefix("sqlite_"): query = "SELECT * FROM \"" + table.replacingAll("\"", with: "\"\"") + "\" NOT INDEXED;"
             case "sqlite_schema": query = "SELECT type,name,tbl_name,sql FROM sqlite_schema ORDER BY name;"
             case "sqlite_sequence": query = "SELECT name,seq FROM sqlite_sequence ORDER BY name;"
             case "sqlite_stat1": query = "SELECT tbl,idx,stat FROM sqlite_stat1 ORDER BY tbl,idx;"

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.shell CMD ARGS...` (also `.system`): runs a command through /bin/sh; the audit log

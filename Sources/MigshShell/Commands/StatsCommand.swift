@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.stats [on|off|stmt|vmstep]`: SQLite's counters after each statement, as sqlite3 prints
@@ -34,7 +36,7 @@ struct StatsCommand: DotCommand {
         let out = shell.out
         let db = shell.session.db
         func line(_ label: String, _ value: String) {
-            out.write(label.padding(toLength: max(36, label.count), withPad: " ", startingAt: 0) + " " + value + "\n")
+            out.write(label.padded(toLength: max(36, label.count)) + " " + value + "\n")
         }
         if let statement, shell.session.stats == .stmt {
             let origins = statement.columnOrigins

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.tables [PATTERN]`: table and view names (attached databases' as `db.name`), as sqlite3
@@ -27,10 +29,10 @@ struct TablesCommand: DotCommand {
             guard !databases.isNull(1) else { continue }
             let name = databases.text(1)
             let select = name.lowercased() == "main" ? "SELECT name FROM "
-                : "SELECT '\(name.replacingOccurrences(of: "'", with: "''"))'||'.'||name FROM "
+                : "SELECT '\(name.replacingAll("'", with: "''"))'||'.'||name FROM "
             let filter = indexes ? " WHERE type='index'   AND tbl_name LIKE ?1"
                 : " WHERE type IN ('table','view')   AND name NOT LIKE 'sqlite_%'   AND name LIKE ?1"
-            parts.append(select + "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\".sqlite_schema " + filter)
+            parts.append(select + "\"\(name.replacingAll("\"", with: "\"\""))\".sqlite_schema " + filter)
         }
         let statement = try db.prepare(parts.joined(separator: " UNION ALL ") + " ORDER BY 1")
         try statement.bind(pattern ?? "%", at: 1)

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// `.test [--to N]`: the spec's §8 rehearsal (`Rehearsal`): the pending migrations applied to

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.vfsinfo ?AUX?`, `.vfsname ?AUX?` and `.vfslist`: SQLite's virtual file systems, as
@@ -60,7 +62,7 @@ struct VfsListCommand: DotCommand {
             if !first { shell.out.write("-----------------------------------\n") }
             first = false
             var text = VFSText.describe(v)
-            if v == current { text = text.replacingOccurrences(of: "\"\n", with: "\"  <--- CURRENT\n", options: [], range: text.startIndex..<text.index(after: text.firstIndex(of: "\n")!)) }
+            if v == current, let end = text.firstIndex(of: "\n").map({ text.index(after: $0) }) { text = String(text[..<end]).replacingAll("\"\n", with: "\"  <--- CURRENT\n") + text[end...] }
             shell.out.write(text)
             vfs = v.pointee.pNext
         }

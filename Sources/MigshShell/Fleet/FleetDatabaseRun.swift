@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 import MigshCore
 
 /// One database of a fleet run: a session of its own, exactly as `migsh DB COMMAND…` would
@@ -96,7 +99,7 @@ enum FleetDatabaseRun {
         case .consistent: return "at v\(v.recordedVersion)"
         case .partial:
             guard let p = v.partial else { return "partially applied" }
-            return "partially applied: \(String(format: "%03d", p.version)) through statement \(p.statementsApplied) of \(p.statementsTotal)"
+            return "partially applied: \(zeroPadded(p.version)) through statement \(p.statementsApplied) of \(p.statementsTotal)"
         case .versionRowsMissing:
             return "schema of v\(v.matchesVersion.map(String.init) ?? "?"), Schema_Version says v\(v.recordedVersion)"
         case .versionRowsWithoutChanges: return "version rows without their changes (Schema_Version says v\(v.recordedVersion))"

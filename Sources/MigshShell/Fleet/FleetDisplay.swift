@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// What a person watching a fleet run sees while it runs: each database's output as one block
@@ -13,7 +15,7 @@ final class FleetDisplay: @unchecked Sendable {
     private let out: OutputBuffer
     private let err: OutputBuffer
     private let progress: ProgressLine
-    private let lock = NSLock()
+    private let lock = Lock()
     private var running: [Int: String] = [:]
     private var done = 0
     private var failed = 0
@@ -92,7 +94,7 @@ final class FleetDisplay: @unchecked Sendable {
 
     private func redraw() {
         let names = running.keys.sorted().prefix(3).map { i -> String in
-            let name = (paths[i] as NSString).lastPathComponent
+            let name = paths[i].pathLastComponent
             let unit = running[i] ?? ""
             return unit.isEmpty ? name : "\(name) (\(unit))"
         }

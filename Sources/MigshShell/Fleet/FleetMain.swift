@@ -1,5 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
 import MigshCore
+import MigshBase
 
 /// `migsh --each GLOB …` / `migsh --fleet FILE …`: the same commands on every database, each
 /// run exactly as `migsh DB …` would run it (its own session, lock, backups folder, audit
@@ -50,7 +53,7 @@ enum FleetMain {
         // The runner on its own thread; this one notices Ctrl-C and says what happens next.
         let finished = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var outcome: FleetRunner<FleetDatabaseRun.Result>.Outcome?
-        Thread.detachNewThread {
+        startThread {
             outcome = runner.run({ i in FleetDatabaseRun.run(path: paths[i], options: o, commands: commands, folder: folder) { display.doing(i, $0) } },
                                  started: { display.started($0) },
                                  finished: { display.finished($0, $1) })

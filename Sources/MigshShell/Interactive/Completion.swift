@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MigshBase
 import MigshCore
 
 /// What completion needs from the session, as plain values (tests supply their own).
@@ -111,9 +112,9 @@ struct Completion {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
         return names.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().compactMap { name in
-            var isDir: ObjCBool = false
+            var isDir: Bool = false
             _ = fm.fileExists(atPath: dir + name, isDirectory: &isDir)
-            if isDir.boolValue { return dir + name + "/" }
+            if isDir { return dir + name + "/" }
             if !extensions.isEmpty && !extensions.contains(where: { name.lowercased().hasSuffix("." + $0) }) { return nil }
             return dir + name
         }
@@ -130,7 +131,7 @@ extension Session: CompletionSources {
     }
 
     func backupNames() -> [String] {
-        let dir = (backupStore.directory as NSString).standardizingPath + "/"
+        let dir = backupStore.directory.pathStandardized + "/"
         return ownBackups().map { $0.path.hasPrefix(dir) ? String($0.path.dropFirst(dir.count)) : $0.path }
     }
 

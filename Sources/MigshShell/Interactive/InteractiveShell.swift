@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// The interactive shell: prompt with database and version, multi-line SQL, history,
@@ -12,13 +14,13 @@ struct InteractiveShell {
         let env = ProcessInfo.processInfo.environment
         if let p = env["MIGSH_HISTORY"], !p.isEmpty { return p }
         if let state = env["XDG_STATE_HOME"], !state.isEmpty {
-            return (state as NSString).appendingPathComponent("migsh/history")
+            return state.pathAppending("migsh/history")
         }
-        return ((env["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".migsh_history")
+        return (env["HOME"] ?? homeDirectory()).pathAppending(".migsh_history")
     }
 
     func prompt() -> String {
-        let name = session.promptName ?? ((session.configuration.scratch?.original ?? session.configuration.databasePath) as NSString).lastPathComponent
+        let name = session.promptName ?? (session.configuration.scratch?.original ?? session.configuration.databasePath).pathLastComponent
         let version = session.currentVersion.map { "v\($0)" } ?? "v?"
         return "\(name) \(version)\(session.inTransaction ? "*" : "")\(session.configuration.scratch != nil ? " [scratch]" : "")"
             + "\(session.readOnlyReason != nil ? " [read-only]" : "")> "
@@ -154,7 +156,7 @@ struct InteractiveShell {
         }
         if let verdict = inconsistentState(folder, version: status.currentVersion) {
             shell.note("The database is not in the state its Schema_Version records; the update is not offered.")
-            shell.note(VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).trimmingCharacters(in: .newlines))
+            shell.note(VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).trimming(.newlines))
             return
         }
         if status.state == .upToDate {
@@ -192,7 +194,7 @@ struct InteractiveShell {
                 shell.note("\ncancelled: still in the shell, the transaction still open")
                 return nil
             }
-            switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch answer.trimming(.whitespaces).lowercased() {
             case "c", "commit":
                 if shell.runSQL("COMMIT;", line: 1) {
                     shell.note("committed.")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// Ctrl-C (SIGINT) raises the core's `CancellationToken.interrupt`: the running long

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 /// Where the interactive shell reads typed lines from: libedit in the `migsh` executable
 /// (`MigshInteractive`, the only target that links it), a scripted reader in tests.
@@ -44,7 +46,7 @@ extension LineReader {
             err.flush()
             return false
         }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        return ["y", "yes"].contains(answer.trimming(.whitespaces).lowercased())
     }
 }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb.

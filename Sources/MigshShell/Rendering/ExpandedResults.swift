@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// psql's `\x auto` for the interactive shell: a result of a table mode (`box`, `table`,
@@ -44,7 +46,7 @@ enum ExpandedResults {
             return false
         }
         let columns = names.map { TextTable.Column($0, wraps: true) }
-        out.write(TextTable(columns, rows.map { $0.map { $0.replacingOccurrences(of: "\n", with: " ") } }).records(width: width, showsEmpty: true))
+        out.write(TextTable(columns, rows.map { $0.map { $0.replacingAll("\n", with: " ") } }).records(width: width, showsEmpty: true))
         return true
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// A fleet run's report as one self-contained HTML page (no external assets: the style, the

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// A fleet run's summary for a person: the counts, why it stopped early, the databases
@@ -32,7 +34,7 @@ enum FleetSummaryText {
 
     static func stopReason(_ stopped: String) -> String {
         stopped.split(separator: ",").map { part -> String in
-            switch FleetRunner<Int>.Stop(rawValue: part.trimmingCharacters(in: .whitespaces)) {
+            switch FleetRunner<Int>.Stop(rawValue: part.trimming(.whitespaces)) {
             case .canaryFailed?: return "a canary failed"
             case .maxFailures?: return "--max-failures reached"
             case .interrupted?: return "Ctrl-C"
@@ -58,12 +60,12 @@ enum FleetSummaryText {
         }
         let countWidth = String(most).count
         func cell(_ n: Int) -> String {
-            String(repeating: " ", count: countWidth - String(n).count) + "\(n) " + bar(n).padding(toLength: barWidth, withPad: " ", startingAt: 0)
+            String(repeating: " ", count: countWidth - String(n).count) + "\(n) " + bar(n).padded(toLength: barWidth)
         }
-        var text = "schema version  " + "before".padding(toLength: countWidth + 1 + barWidth + 2, withPad: " ", startingAt: 0) + "after\n"
+        var text = "schema version  " + "before".padded(toLength: countWidth + 1 + barWidth + 2) + "after\n"
         for row in rows {
             let label = row.version.map { "v\($0)" } ?? "unknown"
-            var line = "  " + label.padding(toLength: 14, withPad: " ", startingAt: 0) + cell(row.before) + "  " + cell(row.after)
+            var line = "  " + label.padded(toLength: 14) + cell(row.before) + "  " + cell(row.after)
             while line.hasSuffix(" ") { line.removeLast() }
             text += line + "\n"
         }
@@ -71,6 +73,6 @@ enum FleetSummaryText {
     }
 
     static func seconds(_ ms: Int) -> String {
-        ms < 1000 ? "\(ms) ms" : String(format: "%.1f s", Double(ms) / 1000)
+        ms < 1000 ? "\(ms) ms" : cFormat("%.1f s", Double(ms) / 1000)
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 // The core's next steps and remedies, worded as the shell's commands.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Buffered byte output to a file descriptor.
 ///
@@ -104,7 +105,7 @@ public final class OutputBuffer {
         while offset < length {
             // > write() … may transfer fewer than count bytes … ; EINTR: interrupted by a
             // signal before any data was written.
-            let written = Foundation.write(fileDescriptor, start + offset, length - offset)
+            let written = Glibc.write(fileDescriptor, start + offset, length - offset)
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EINTR {

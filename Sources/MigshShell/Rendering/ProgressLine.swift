@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 
 /// One progress line on standard error, on a terminal only: the phase ("copying", "verifying",
 /// "applying 004 (2 of 5)"), a percentage — or a spinner where no total is known — the elapsed
@@ -10,7 +13,7 @@ import Foundation
 /// timer, always under `lock`.
 final class ProgressLine: @unchecked Sendable {
     private let enabled: Bool
-    private let lock = NSLock()
+    private let lock = Lock()
     private var phase: String?
     private var fraction: Double?
     private var bytesDone: Double?
@@ -80,7 +83,7 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if visible {
-            FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
+            writeToStandardError("\r\u{1b}[K")
             visible = false
         }
     }
@@ -110,7 +113,7 @@ final class ProgressLine: @unchecked Sendable {
         }
         if let rows { parts.append("\(groupedDigits(rows)) rows") }
         if let bytesDone { parts.append(humanSize(Int(bytesDone))) }
-        parts.append(String(format: "%.1f s", elapsed))
+        parts.append(cFormat("%.1f s", elapsed))
         if let bytesDone {
             let phaseSeconds = Double(DispatchTime.now().uptimeNanoseconds - phaseStarted.uptimeNanoseconds) / 1e9
             if phaseSeconds > 0.05 { parts.append(humanSize(Int(bytesDone / phaseSeconds)) + "/s") }
@@ -118,7 +121,7 @@ final class ProgressLine: @unchecked Sendable {
         var text = parts.joined(separator: " · ")
         let width = Terminal.width(fd: 2, interactive: true) ?? 80
         if text.count > width - 1 { text = String(text.prefix(width - 2)) + "…" }
-        FileHandle.standardError.write(Data(("\r\u{1b}[K" + text).utf8))
+        writeToStandardError("\r\u{1b}[K" + text)
         visible = true
     }
 }

@@ -1,5 +1,6 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 import MigshCore
 
 /// Prints the rows of one prepared statement the way the sqlite3 3.40 shell prints them.

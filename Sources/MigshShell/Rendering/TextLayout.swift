@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 
 // migsh's one layout for what it says to a person on a terminal: prose breaks between words,
 // each continuation hanging under the text of its line; what a person copies — SQL, a file
@@ -105,7 +107,7 @@ enum TextLayout {
     /// What reads as the value of a command or an option, not as the next word of prose: a
     /// number, a placeholder (`FILE`, `N`), a file name or path, something quoted.
     static func isArgument(_ word: String) -> Bool {
-        let w = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;:)"))
+        let w = word.trimming(ScalarSet(charactersIn: ",;:)"))
         guard let first = w.first, first != "(" else { return false }
         if first.isNumber || first == "'" || first == "\"" || first == "/" || first == "~" { return true }
         if w.contains("/") || w.contains("_") { return true }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 /// migsh's own listings as columns: padded, two spaces apart, and — on a terminal — fitted to
 /// its width by shortening the cells of the columns chosen to shrink (a description, a
 /// statement, an error text) with `…`. An identifier or a file name a person would copy is
@@ -55,7 +57,7 @@ struct TextTable {
             for i in 0..<n {
                 let cell = i < cells.count ? cells[i] : ""
                 let fitted = cell.count <= widths[i] ? cell : TextTable.shorten(cell, to: widths[i], keepingEnd: columns[i].keepsEnd)
-                out += i == n - 1 ? fitted : fitted.padding(toLength: widths[i], withPad: " ", startingAt: 0) + "  "
+                out += i == n - 1 ? fitted : fitted.padded(toLength: widths[i]) + "  "
             }
             while out.hasSuffix(" ") { out.removeLast() }
             return out
@@ -79,7 +81,7 @@ struct TextTable {
             for (i, column) in columns.enumerated() {
                 let cell = i < row.count ? row[i] : ""
                 if cell.isEmpty && !showsEmpty { continue }
-                let title = column.title.padding(toLength: titleWidth, withPad: " ", startingAt: 0) + " | "
+                let title = column.title.padded(toLength: titleWidth) + " | "
                 var lines = [cell]
                 if column.wraps {
                     lines = TextLayout.wrapLine(cell, width: valueWidth, hang: "")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MigshBase
 import MigshCore
 
 // The verdict as the user sees it: the ways out as dot-command lines migsh accepts verbatim,
@@ -14,8 +15,8 @@ extension WayOut.Action {
         case let .baseline(version, force): return [".baseline \(version)" + (force ? " --force" : "")]
         case .repair: return [".repair"]
         case let .restore(backup):
-            let folder = (backupsFolder as NSString).standardizingPath
-            let name = (backup.path as NSString).deletingLastPathComponent == folder ? (backup.path as NSString).lastPathComponent : backup.path
+            let folder = backupsFolder.pathStandardized
+            let name = backup.path.pathDeletingLastComponent == folder ? backup.path.pathLastComponent : backup.path
             return [".restore \(quoteArgument(name))"]
         }
     }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// `.output FILE`, `.output |COMMAND`, `.once …`: where the session's output goes instead of
@@ -46,14 +48,14 @@ struct OutputRedirection {
             return OutputRedirection(target: .standardError, buffer: OutputBuffer(fd: 2), once: once, armed: once)
         }
         if spec.hasPrefix("|") {
-            let command = String(spec.dropFirst()).trimmingCharacters(in: .whitespaces)
+            let command = String(spec.dropFirst()).trimming(.whitespaces)
             guard !command.isEmpty, let stream = popen(command, "w") else {
                 throw MigshError(.io, "cannot open pipe \"\(command)\"")
             }
             return OutputRedirection(target: .pipe(command: command, stream: stream), buffer: OutputBuffer(fd: fileno(stream)),
                                      once: once, armed: once)
         }
-        let fd = Foundation.open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = Glibc.open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let reason = errno == ELOOP ? "it is a symbolic link (migsh does not write through one)" : String(cString: strerror(errno))
             throw MigshError(.io, "cannot open \"\(spec)\": \(reason)")
@@ -70,7 +72,7 @@ struct OutputRedirection {
             if buffer.isBroken {
                 failure = MigshError(.io, "writing \(path) failed: \(String(cString: strerror(buffer.failure))); the file is incomplete")
             }
-            Foundation.close(fd)
+            Glibc.close(fd)
         case .pipe(_, let stream):
             pclose(stream)
         case .standardError:

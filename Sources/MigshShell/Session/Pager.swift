@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// The pager of the interactive shell (psql's and litecli's habit): text for a person that is
@@ -6,7 +8,7 @@ import MigshCore
 /// the text fits, keeps colours, and leaves the text on the screen).
 enum Pager {
     static var command: String {
-        let pager = (Environment.process["PAGER"] ?? "").trimmingCharacters(in: .whitespaces)
+        let pager = (Environment.process["PAGER"] ?? "").trimming(.whitespaces)
         return pager.isEmpty ? "less -FRX" : pager
     }
 

@@ -1,5 +1,7 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshCore
 
 /// The session behind the shell: it keeps the connection, the settings, the transaction
@@ -111,7 +113,7 @@ final class Session {
 
     var user: String { Session.userName }
     /// $USER, else the account's name (a passwd lookup: once per process).
-    static let userName: String = Environment.process["USER"] ?? NSUserName()
+    static let userName: String = Environment.process["USER"] ?? loginName()
 
     init(configuration: Configuration, out: OutputBuffer, err: OutputBuffer) throws {
         self.configuration = configuration
@@ -197,12 +199,12 @@ final class Session {
     static func open(_ c: Configuration) throws -> Connection {
         let path = c.databasePath
         let fm = FileManager.default
-        var isDir: ObjCBool = false
+        var isDir: Bool = false
         let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
         if isTemporary(path) {
             return try Connection(path: path, mode: c.readOnly ? .readOnly : .readWriteCreate, busyTimeoutMS: c.busyTimeoutMS)
         }
-        if exists && isDir.boolValue {
+        if exists && isDir {
             throw MigshError(.notADatabase, "\(path) is a folder, not a database file")
         }
         if !exists && !c.create {

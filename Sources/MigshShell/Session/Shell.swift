@@ -1,5 +1,8 @@
 import CMigshSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
+import MigshBase
 import MigshCore
 
 /// Runs input — command arguments, scripts, typed lines — against the session: dot-commands
@@ -89,7 +92,7 @@ final class Shell {
         guard trimmed.hasPrefix(".") else { return try runSQLUnit(Array(text.utf8), line: line, echo: echo) }
         onUnit?(String(trimmed))
         if session.echo && echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
-        let ok = try runDotCommand(String(trimmed.trimmingCharacters(in: .whitespacesAndNewlines)), line: line)
+        let ok = try runDotCommand(String(trimmed.trimming(.whitespacesAndNewlines)), line: line)
         return try afterUnit(ok, line: line, unit: text)
     }
 
@@ -320,7 +323,7 @@ final class Shell {
                 }
                 if classify, let reason = DestructiveStatement.classify(sql: text, events: events) {
                     guard session.ask?("\(reason). Run it?") == true else {
-                        err.write("not run: \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
+                        err.write("not run: \(text.trimming(.whitespacesAndNewlines))\n")
                         err.flush()
                         session.logStatement(trimmedSQL(text), outcome: .declined, durationMS: 0)
                         return false
@@ -378,7 +381,7 @@ final class Shell {
                 if session.timer {
                     // sqlite3's line: wall clock to the millisecond, then the process's user and system CPU.
                     let cpu = CPUTime.now().since(cpuStarted ?? CPUTime.now())
-                    out.write(String(format: "Run Time: real %.3f user %f sys %f\n", Double(elapsedMS(since: started)) / 1000, cpu.user, cpu.system))
+                    out.write(cFormat("Run Time: real %.3f user %f sys %f\n", Double(elapsedMS(since: started)) / 1000, cpu.user, cpu.system))
                 }
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
