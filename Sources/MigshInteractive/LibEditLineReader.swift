@@ -1,5 +1,7 @@
 import CMigshEdit
-import Foundation
+import FoundationEssentials
+import Glibc
+import MigshBase
 import MigshShell
 
 /// The only code that talks to libedit: reading lines with editing, history, completion.
@@ -131,7 +133,7 @@ public final class LibEditLineReader: LineReader {
             var row = ""
             for c in 0..<columns where c * rows + r < sorted.count {
                 let name = sorted[c * rows + r]
-                row += c * rows + r + rows < sorted.count ? name.padding(toLength: column, withPad: " ", startingAt: 0) : name
+                row += c * rows + r + rows < sorted.count ? name.padded(toLength: column) : name
             }
             text += row + "\n"
         }
@@ -215,7 +217,7 @@ public final class LibEditLineReader: LineReader {
 
     public func saveHistory(_ path: String) {
         stifle_history(2000)
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = path.pathDeletingLastComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         if write_history(path) == 0 { chmod(path, 0o600) }
     }
