@@ -108,4 +108,18 @@ struct PackagingTests {
         }
         #expect(help.stdout.contains("'.apply --yes'   a verified backup, then the migrations"))
     }
+
+    /// migsh links FoundationEssentials, not full Foundation and ICU's 34 MB of data (issue 25;
+    /// docs/foundation.md). scripts/check-binary looks at the release binary the same way.
+    @Test("the binary under test loads no full Foundation and carries no ICU data")
+    func noFullFoundation() throws {
+        let check = try runProcess(repositoryRoot + "/scripts/check-binary", [migshBinary])
+        #expect(check.status == 0, "\(check)")
+        #expect(check.stderr.contains("no full Foundation"), "\(check)")
+        // The check itself fails on a binary that has them: the test runner links Foundation.
+        let testRunner = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let runnerCheck = try runProcess(repositoryRoot + "/scripts/check-binary", [testRunner])
+        #expect(runnerCheck.status == 1, "\(runnerCheck)")
+        #expect(runnerCheck.stderr.contains("full Foundation"), "\(runnerCheck)")
+    }
 }
