@@ -80,8 +80,10 @@ extension String {
     }
 
     /// `standardizingPath`: `~` expanded, `.` and empty components dropped, `..` taken back in
-    /// an absolute path, every symbolic link along the way resolved (a relative target against
-    /// its folder), and `/private` or `/var/automount` left off when the rest exists.
+    /// an absolute path, a symbolic link along the way replaced by the realpath(3) of its target
+    /// (a relative target is taken against the current folder, as swift-corelibs-foundation takes
+    /// it, so it usually stays unresolved), and `/private` or `/var/automount` left off when the
+    /// rest exists.
     package var pathStandardized: String {
         let expanded = expandingTilde
         let absolute = expanded.hasPrefix("/") || expanded.hasPrefix("~")
@@ -132,14 +134,19 @@ extension String {
     }
 }
 
-/// The target of the symbolic link at `path`, or nil when it is not one.
+/// What swift-corelibs-foundation resolves the symbolic link at `path` to: realpath(3) of the
+/// link's target as written (relative to the current folder, not to the link's); nil when
+/// `path` is not a link or that target does not resolve.
 private func symbolicLinkTarget(_ path: String) -> String? {
     var st = stat()
     guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return nil }
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let n = readlink(path, &buffer, buffer.count - 1)
     guard n >= 0 else { return nil }
-    return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    buffer[n] = 0
+    guard let resolved = realpath(buffer, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }
 
 /// The user's home folder when `HOME` is not set (`NSHomeDirectory()`): the password

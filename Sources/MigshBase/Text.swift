@@ -139,33 +139,15 @@ extension String {
 
 extension StringProtocol {
     /// The string without the white space at its end, as the regular expression `\s+$` found it
-    /// (`replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)`): tab, line
-    /// feed, form feed, carriage return and the separators (Z); `$` also matches before a last
-    /// line terminator, which then stays.
+    /// (`replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)`): ICU's `\s`
+    /// is Unicode's White_Space, every line terminator included.
     package func trimmingTrailingRegexWhitespace() -> String {
-        func isSpace(_ s: Unicode.Scalar) -> Bool {
-            switch s.value {
-            case 0x09, 0x0A, 0x0C, 0x0D: return true
-            default:
-                switch s.properties.generalCategory {
-                case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
-                default: return false
-                }
-            }
-        }
-        var scalars = Array(unicodeScalars)
-        var keep: [Unicode.Scalar] = []
-        // A last line terminator that is not white space itself (U+000B, U+0085) stays after the cut.
-        if let last = scalars.last, last.value == 0x0B || last.value == 0x85 {
-            keep = [last]
-            scalars.removeLast()
-        }
+        let scalars = Array(unicodeScalars)
         var end = scalars.count
-        while end > 0, isSpace(scalars[end - 1]) { end -= 1 }
-        if end == scalars.count && keep.isEmpty { return String(self) }
+        while end > 0, scalars[end - 1].properties.isWhitespace { end -= 1 }
+        if end == scalars.count { return String(self) }
         var out = String.UnicodeScalarView()
         out.append(contentsOf: scalars[..<end])
-        out.append(contentsOf: keep)
         return String(out)
     }
 }

@@ -44,7 +44,11 @@ struct PathTests {
         try FileManager.default.createSymbolicLink(atPath: dir + "/rel", withDestinationPath: "real/sub")
         try FileManager.default.createSymbolicLink(atPath: dir + "/up", withDestinationPath: "../" + (dir as NSString).lastPathComponent + "/real")
         try FileManager.default.createSymbolicLink(atPath: dir + "/dangling", withDestinationPath: "nowhere")
-        for p in ["/abs", "/abs/sub", "/abs/sub/../x", "/rel", "/rel/", "/rel/../y", "/up/sub", "/dangling", "/dangling/z", "/real/./sub//"] {
+        try FileManager.default.createSymbolicLink(atPath: dir + "/adangling", withDestinationPath: dir + "/nowhere")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/chain", withDestinationPath: dir + "/abs")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/file", withDestinationPath: dir + "/real/sub/../sub")
+        for p in ["/abs", "/abs/sub", "/abs/sub/../x", "/rel", "/rel/", "/rel/../y", "/up/sub", "/dangling", "/dangling/z", "/real/./sub//",
+                  "/adangling", "/chain", "/chain/sub", "/file", "/file/.."] {
             #expect((dir + p).pathStandardized == ((dir + p) as NSString).standardizingPath, "\(p)")
         }
         let cwd = FileManager.default.currentDirectoryPath

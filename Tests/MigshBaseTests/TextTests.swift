@@ -44,7 +44,8 @@ struct TextTests {
                                          ("Usage: ", ""), ("\\", "\\e"), ("-", "\\-"), (" of t", ""), ("aa", "b"), ("a", "aa"), ("", "x")]
         let texts = samples + ["it's", "'''", "a\"b\"\"c", "x\r\ny\nz", "Usage: migsh DB", "--a-b\\c", "differs of t of tt", "aaaa", "aaa"]
         for (target, replacement) in pairs {
-            for s in texts {
+            // Foundation skips a match that a combining mark or joiner follows: replacingAllComparesBytes.
+            for s in texts where !s.unicodeScalars.contains(where: { $0.properties.isGraphemeExtend }) {
                 #expect(s.replacingAll(target, with: replacement) == s.replacingOccurrences(of: target, with: replacement), "\(s) \(target)")
             }
         }
