@@ -368,6 +368,49 @@ struct FleetTests {
         }
     }
 
+    @Test("a second Ctrl-C stops the run in progress: it rolls back and is left as it was (outcome interrupted); exit 130")
+    func secondInterrupt() throws {
+        try withTemporaryDirectory { dir in
+            let migrations = dir + "/migrations"
+            try makeSlowMigrations(in: migrations, rows: 10)
+            // Each site at version 1 (001 run by sqlite3), with a row of its own; 002 is pending.
+            let first = try String(contentsOfFile: migrations + "/001_numbers.sql", encoding: .utf8)
+            for n in 1...3 {
+                let db = "\(dir)/\(Self.site(n))"
+                try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                _ = sqlite(db, "\n" + first + "INSERT INTO Numbers VALUES (\(1000 + n));")
+            }
+            try """
+                -- Migration 002: more numbers
+                BEGIN TRANSACTION;
+                INSERT INTO Numbers WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c;
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (2, CURRENT_TIMESTAMP, 'system', 'more numbers');
+                COMMIT;
+                """.write(toFile: migrations + "/002_more.sql", atomically: true, encoding: .utf8)
+            let before = (1...3).map { dump("\(dir)/\(Self.site($0))") }
+            // The first database pauses at its first migration statement, inside the transaction.
+            let run = try PausedMigsh(["-m", migrations, "--jobs", "1", "--json", "--each", dir + "/sites/*/nukeworks_db.sqlite", ".apply --yes"],
+                                      pauseAt: ["apply.statement"], cwd: dir)
+            #expect(try run.waitForPhase() == "apply.statement")
+            run.interrupt()  // no new database starts; this one would finish
+            // Two signals sent at once are one: the second only after migsh took the first.
+            #expect(run.waitForStderr("interrupted: finishing the runs in progress"))
+            run.interrupt()  // stop it
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted again: stopping the runs in progress"), "\(result.stderr)")
+            let report = try #require(jsonObject(result.stdout))
+            #expect(report["stopped"] as? String == "interrupted")
+            #expect(report["counts"] as? [String: Int] == ["interrupted": 1, "not_started": 2], "\(report)")
+            // Every database exactly as it was (sqlite3's dump), and no partial backup left.
+            for n in 1...3 {
+                #expect(dump("\(dir)/\(Self.site(n))") == before[n - 1], "site \(n)")
+            }
+            let leftovers = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".partial") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+        }
+    }
+
     @Test("a fleet that names nothing: no match, a missing or empty fleet file — exit 1, a clear message, nothing run")
     func emptyFleets() throws {
         try withTemporaryDirectory { dir in

@@ -12,7 +12,7 @@ struct MigshCommandLine: ParsableCommand {
         CommandConfiguration(
             commandName: "migsh",
             abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
-            discussion: reflowed(discussion, width: Terminal.width(fd: 1, interactive: true)),
+            discussion: reflowed(discussion, width: helpWidth),
             version: MigshVersion.description)
     }
 
@@ -57,6 +57,56 @@ struct MigshCommandLine: ParsableCommand {
           with the most severe code any database gave (\(ExitStatus.migrationFailed), \(ExitStatus.databaseTooNew), \(ExitStatus.failure), \(ExitStatus.pending), \(ExitStatus.success)); \(ExitStatus.interrupted)
           after Ctrl-C.
         """
+
+    /// The width `migsh --help` is laid out for, found as swift-argument-parser finds it:
+    /// `COLUMNS`, else the terminal on standard output, else 80.
+    static var helpWidth: Int {
+        if let columns = Environment.process["COLUMNS"].flatMap({ Int($0) }), columns > 0 { return columns }
+        var size = winsize()
+        if isatty(1) != 0, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
+    /// Below this width swift-argument-parser's two columns (a 26-column label column) leave
+    /// the descriptions too little room: it breaks them inside words (`$MIGSH_MIGRATI` / `ONS`).
+    static let twoColumnHelpWidth = 66
+
+    /// `migsh --help` for `width` columns: swift-argument-parser's own layout where its two
+    /// columns fit; on a narrower terminal every argument and option on a line of its own with
+    /// its description wrapped between words under it, and the usage line broken between its
+    /// items. No word is broken and none is lost at any width.
+    static func helpText(width: Int = helpWidth) -> String {
+        guard width < twoColumnHelpWidth else { return helpMessage(columns: width) }
+        let room = max(TextLayout.narrowest, width - 1)
+        var out: [String] = []
+        var inEntries = false
+        for line in helpMessage(columns: 100_000).split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = String(line)
+            if text.hasPrefix("USAGE: ") {
+                inEntries = false
+                out += TextLayout.wrapLine(text, width: room, hang: "       ")
+            } else if text == "ARGUMENTS:" || text == "OPTIONS:" {
+                inEntries = true
+                out.append(text)
+            } else if inEntries, text.hasPrefix("  "), !text.hasPrefix("   ") {
+                // "  LABEL  description": the label alone, the description under it.
+                let body = text.dropFirst(2)
+                if let gap = body.range(of: "  ") {
+                    out.append("  " + body[..<gap.lowerBound])
+                    out += TextLayout.wrapLine("      " + body[gap.upperBound...].trimmingCharacters(in: .whitespaces), width: room, hang: "      ")
+                } else {
+                    out.append(text)
+                }
+            } else if inEntries, text.hasPrefix("   ") {
+                // A description under a label too long for the label column.
+                out += TextLayout.wrapLine("      " + text.trimmingCharacters(in: .whitespaces), width: room, hang: "      ")
+            } else {
+                if text.isEmpty { inEntries = false }
+                out += TextLayout.wrapLine(text, width: room)
+            }
+        }
+        return out.joined(separator: "\n")
+    }
 
     /// `text` for `width` columns: a paragraph of prose (lines of one indentation with no
     /// aligned columns) becomes one line, wrapped between words; a line of aligned items (an

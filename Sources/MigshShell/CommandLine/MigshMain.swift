@@ -28,7 +28,9 @@ public enum MigshMain {
             let code = MigshCommandLine.exitCode(for: error)
             let message = MigshCommandLine.fullMessage(for: error)
             if code == .success {
-                print(message)
+                // --help laid out for the terminal (swift-argument-parser's columns break words
+                // on a narrow one); --version and the rest as the parser says them.
+                print(message.hasPrefix("OVERVIEW:") ? MigshCommandLine.helpText() : message)
                 exit(ExitStatus.success.rawValue)
             }
             FileHandle.standardError.write(Data(("migsh: " + message + "\n").utf8))
@@ -40,7 +42,7 @@ public enum MigshMain {
             exit(ExitStatus.success.rawValue)
         }
         if options.sqlite3.help {
-            print(MigshCommandLine.helpMessage())
+            print(MigshCommandLine.helpText())
             exit(ExitStatus.success.rawValue)
         }
         if let message = configureLibrary(options.sqlite3) {

@@ -117,7 +117,10 @@ final class Shell {
             out.write(sql)
             if sql.last != 10 { out.write(byte: 10) }
         }
-        return try afterUnit(runSQL(sql, line: line ?? 1), line: line, unit: String(decoding: sql, as: UTF8.self))
+        let paged = holdResultsForPager()
+        let ok = runSQL(sql, line: line ?? 1)
+        if paged { out.releaseHold() }
+        return try afterUnit(ok, line: line, unit: String(decoding: sql, as: UTF8.self))
     }
 
     /// `-safe` ends the run at a refused unit; `.once` ends after each unit; a redirected file

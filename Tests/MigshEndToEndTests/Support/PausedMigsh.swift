@@ -125,6 +125,21 @@ final class PausedMigsh {
         return phase
     }
 
+    /// Waits until standard error holds `text` (migsh said it); false after `timeout` seconds
+    /// or when migsh exited without saying it.
+    func waitForStderr(_ text: String, timeout: TimeInterval = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if String(decoding: err.contents, as: UTF8.self).contains(text) { return true }
+            if !child.isRunning && errDone.wait(timeout: .now()) == .success {
+                errDone.signal()
+                return String(decoding: err.contents, as: UTF8.self).contains(text)
+            }
+            usleep(10_000)
+        }
+        return false
+    }
+
     /// Ctrl-C's signal.
     func interrupt() {
         _ = kill(child.pid, SIGINT)
