@@ -202,8 +202,13 @@ struct SQLiteRareCommandsTests {
             select 'between';
             .check *3*
             .testcase a-very-long-test-case-name-beyond-29-bytes
+            .separator " "
             select 42, -7;
             .check "# #"
+            .testcase n
+            select 'x', -7;
+            .check "# #"
+            .separator |
             .testcase g
             select 'abc', 'x]y';
             .check "[a-c]?c*[]]y"
@@ -299,6 +304,21 @@ struct SQLiteRareCommandsTests {
             // Nothing was written for the temporary connection.
             let files = try FileManager.default.contentsOfDirectory(atPath: dir)
             #expect(files.allSatisfy { $0.hasPrefix("a.sqlite") }, "\(files)")
+        }
+    }
+
+    @Test("a script that ends with a transaction open on a parked connection: rolled back, said, audited, exit 1")
+    func parkedTransactionAtTheEnd() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/a.sqlite"
+            _ = sqlite(db, "create table t(x);")
+            let result = try migsh(["--no-bail", db], script: "begin;\ninsert into t values(1);\n.connection 1\nselect 'on 1';\n")
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout == "on 1\n", "\(result)")
+            #expect(result.stderr == "Error: connection 0 ended with a transaction open; it was rolled back (add COMMIT to keep the changes)\n", "\(result)")
+            #expect(sqlite(db, "select count(*) from t") == "0")
+            let audit = String(decoding: contents(of: db + "-audit.jsonl") ?? Data(), as: UTF8.self)
+            #expect(audit.contains("\"event\":\"rollback\"") && audit.contains("on connection 0"), "\(audit)")
         }
     }
 

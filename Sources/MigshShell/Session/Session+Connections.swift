@@ -105,6 +105,26 @@ extension Session {
                                 newerDatabaseReason: nil, printsAuthorizations: false, changesets: [])
     }
 
+    /// The end of the session: every parked connection closes. One with a transaction open is
+    /// rolled back and, as for the active connection at the end of a script, that is said on
+    /// standard error and recorded in its audit log (sqlite3 rolls it back silently). True
+    /// when one was.
+    func closeParkedConnections() -> Bool {
+        var rolledBack = false
+        for slot in connections.parked.keys.sorted() {
+            guard let parked = connections.parked.removeValue(forKey: slot) else { continue }
+            if !parked.db.isAutocommit {
+                try? parked.db.execute("ROLLBACK")
+                err.write("Error: connection \(slot) ended with a transaction open; it was rolled back (add COMMIT to keep the changes)\n")
+                err.flush()
+                try? parked.audit.append(Audit.Rollback(reason: "session ended with a transaction open on connection \(slot)"))
+                rolledBack = true
+            }
+            try? parked.audit.flush()
+        }
+        return rolledBack
+    }
+
     /// `.connection close N`: closes a parked connection (its `.session` objects first); an
     /// open transaction there is rolled back by SQLite, as in sqlite3. False for the active one.
     func closeConnection(_ slot: Int) -> Bool {
