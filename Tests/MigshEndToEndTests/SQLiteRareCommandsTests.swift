@@ -248,10 +248,12 @@ struct SQLiteRareCommandsTests {
         }
     }
 
-    @Test("-safe: .session changeset and .testctrl never_corrupt end the run with sqlite3's line")
+    @Test("-safe: .session changeset, .testctrl never_corrupt and ATTACH on a new connection end the run with sqlite3's line")
     func safeMode() throws {
         for script in [".session open main s\n.session changeset c.bin\nselect 'not reached';\n",
-                       ".testctrl byteorder\n.testctrl never_corrupt 1\nselect 'not reached';\n"] {
+                       ".testctrl byteorder\n.testctrl never_corrupt 1\nselect 'not reached';\n",
+                       // A new connection is under safe mode too.
+                       ".connection 1\nselect 1;\nattach 'x.db' as x;\nselect 2;\n"] {
             try withTemporaryDirectory { dir in
                 let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", "-safe", ":memory:"], stdin: Data(script.utf8), in: dir)
                 let ours = try runCollectingBytes(migshBinary, ["--noinit", "-safe", ":memory:"], stdin: Data(script.utf8), in: dir)
@@ -282,6 +284,9 @@ struct SQLiteRareCommandsTests {
         try withTemporaryDirectory { dir in
             let db = dir + "/a.sqlite"
             _ = sqlite(db, "create table t(x);")
+            // --readonly holds on a new connection too (sqlite3's -readonly likewise).
+            let readOnly = try migsh(["--readonly", "--no-bail", db], script: ".connection 1\ncreate table n(x);\nselect 'after';\n")
+            #expect(readOnly.status == 1 && readOnly.stdout == "after\n" && readOnly.stderr.contains("attempt to write a readonly database"), "\(readOnly)")
             let result = try migsh(["--no-bail", db], script: """
                 insert into t values(1);
                 .connection 1
