@@ -265,7 +265,7 @@ struct SQLiteRareCommandsTests {
         }
     }
 
-    @Test("-safe: .trace FILE is refused (sqlite3 3.40 writes it), .trace stdout is not")
+    @Test("-safe: .trace FILE and .testcase are refused (sqlite3 3.40 writes their files), .trace stdout is not")
     func traceFileUnderSafeMode() throws {
         try withTemporaryDirectory { dir in
             let allowed = try runCollectingBytes(migshBinary, ["--noinit", "-safe", ":memory:"], stdin: Data(".trace stdout\nselect 1;\n".utf8), in: dir)
@@ -276,6 +276,9 @@ struct SQLiteRareCommandsTests {
             #expect(refused.stderr == "line 2: cannot run .trace in safe mode\n", "\(refused)")
             #expect(String(decoding: refused.stdout, as: UTF8.self) == "1\n")
             #expect(!FileManager.default.fileExists(atPath: dir + "/t.txt"))
+            let testcase = try runCollectingBytes(migshBinary, ["--noinit", "-safe", ":memory:"], stdin: Data(".testcase x\nselect 1;\n".utf8), in: dir)
+            #expect(testcase.status == 1 && testcase.stderr == "line 1: cannot run .testcase in safe mode\n" && testcase.stdout.isEmpty, "\(testcase)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/testcase-out.txt"))
         }
     }
 

@@ -29,6 +29,8 @@ enum SafeMode {
             // refuses .output and .log): safe mode writes no file but the database.
             return "cannot run .trace in safe mode"
         }
+        // Likewise `.testcase`, which writes testcase-out.txt (sqlite3 3.40 lets it).
+        if name == ".testcase" { return "cannot run .testcase in safe mode" }
         if name == ".open" {
             // As sqlite3: `.open` alone (a new temporary database) and `.open :memory:` are allowed.
             if let file = words.dropFirst().first(where: { !$0.hasPrefix("-") }), file != ":memory:" {
