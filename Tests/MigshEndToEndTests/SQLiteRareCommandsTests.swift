@@ -150,6 +150,16 @@ struct SQLiteRareCommandsTests {
             .connection 1 2
             .connection close 1 2
             .connection
+            .connection 1
+            create table gone(x);
+            .session open main s
+            .connection 0
+            .connection close 1
+            .connection 1
+            select * from gone;
+            .session list
+            .connection 0
+            .connection
             select 'after';
 
             """#, sameErrors: true),
