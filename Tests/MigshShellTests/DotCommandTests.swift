@@ -22,7 +22,8 @@ struct DotCommandTests {
                 #expect(declared, "\(name) declares no argument, yet goes through the parser")
             }
         }
-        #expect(bare.contains(".version") && bare.contains(".pending") && bare.contains(".check"))
+        // (.check takes sqlite3's GLOB after .testcase: parsed.)
+        #expect(bare.contains(".version") && bare.contains(".pending") && !bare.contains(".check"))
     }
 
     @Test("on|off settings without an argument answer with their usage, as sqlite3 does",

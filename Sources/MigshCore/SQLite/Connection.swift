@@ -285,7 +285,11 @@ public final class Connection {
             guard let ctx else { return SQLITE_OK }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
             func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
-            let event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            var event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            // A name that is not UTF-8 (a Latin-1 identifier) keeps SQLite's bytes too.
+            if [a, b, c, d].contains(where: { $0.map { String(validatingCString: $0) == nil } ?? false }) {
+                event.bytes = [a, b, c, d].map { $0.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } }
+            }
             for observer in connection.observers { observer(event) }
             for restriction in connection.restrictions where !restriction(event) { return SQLITE_DENY }
             return connection.policy.map { $0(event) ? SQLITE_OK : SQLITE_DENY } ?? SQLITE_OK
@@ -398,6 +402,9 @@ public struct AuthorizerEvent: Sendable {
     public var arg2: String?
     public var database: String?
     public var trigger: String?
+    /// arg1, arg2, database and trigger as SQLite gave them, when one of them is not UTF-8
+    /// (the strings above then hold U+FFFD in its place); nil otherwise.
+    public var bytes: [[UInt8]?]? = nil
 }
 
 public struct ForeignKeyViolation: Hashable, Sendable, Codable {

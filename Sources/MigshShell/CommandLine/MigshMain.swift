@@ -192,6 +192,8 @@ public enum MigshMain {
             status = status.keepingFirstFailure(.failure)
         }
         session.removeOpenerFile()
+        // `.connection`'s parked connections close; an open transaction there is said, as above.
+        if session.closeParkedConnections() && !interactive { status = status.keepingFirstFailure(.failure) }
         // So is output to standard output that never arrived (--check's line, the last rows).
         if let problem = shell.standardOutputFailure() {
             shell.report(problem)

@@ -8,7 +8,12 @@ struct CheckCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".check",
         abstract: "Integrity check, foreign-key check, migration-folder validation and checksums.",
-        discussion: "Example: .check")
+        discussion: """
+            With a GLOB, sqlite3's .check: the output since .testcase NAME (the file
+            testcase-out.txt) against GLOB, said as testcase-NAME ok or FAILED.
+            Example: .check
+            """)
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("sqlite3's GLOB, after .testcase.", valueName: "glob")) var words: [String] = []
 
     struct Result: Encodable {
         var integrity: [String]
@@ -19,6 +24,7 @@ struct CheckCommand: DotCommand {
     }
 
     func run(in shell: Shell) throws {
+        if !words.isEmpty { return try Self.checkTestcase(words, in: shell) }
         let session = shell.session
         let db = session.db
         // A damaged file can make one check fail outright; report what each check found.

@@ -18,6 +18,7 @@ enum DotCommands {
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
         ImportCommand.self, RecoverCommand.self, DbinfoCommand.self, SaveCommand.self, ScanstatsCommand.self, BinaryCommand.self, NonceCommand.self, ProgressCommand.self, ExcelCommand.self, TraceCommand.self, LoadCommand.self, FilectrlCommand.self, CloneCommand.self, LogCommand.self,
         BreakpointCommand.self, WheretraceCommand.self, SelecttraceCommand.self, TreetraceCommand.self, AuthCommand.self, ImposterCommand.self, SelftestCommand.self,
+        SessionCommand.self, ConnectionCommand.self, TestctrlCommand.self, TestcaseCommand.self,
         LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
         PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
@@ -146,7 +147,10 @@ enum DotCommands {
             shell.err.write("warning: \(name) ignores \(ignored), as sqlite3 does\n")
             arguments.removeLast(arguments.count - read)
         }
-        if arguments.contains("--help") || arguments.contains("-h") {
+        // sqlite3's own readings of --help: `.testctrl --help` lists the controls; the
+        // debugger hooks ignore every word.
+        let sqlite3ReadsHelp = type is TestctrlCommand.Type || type is any SQLiteDebugHookCommand.Type
+        if !sqlite3ReadsHelp && (arguments.contains("--help") || arguments.contains("-h")) {
             shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return
         }

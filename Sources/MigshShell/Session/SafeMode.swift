@@ -24,6 +24,13 @@ enum SafeMode {
     /// Why `name` (with its words) is refused in safe mode; nil when it may run.
     static func refusal(of name: String, words: [String]) -> String? {
         if refusedCommands.contains(name) { return "cannot run \(name) in safe mode" }
+        if name == ".trace", words.dropFirst().contains(where: { !$0.hasPrefix("-") && !["stdout", "stderr", "off"].contains($0) }) {
+            // Not in sqlite3 3.40, which writes the trace to any file under -safe (and
+            // refuses .output and .log): safe mode writes no file but the database.
+            return "cannot run .trace in safe mode"
+        }
+        // Likewise `.testcase`, which writes testcase-out.txt (sqlite3 3.40 lets it).
+        if name == ".testcase" { return "cannot run .testcase in safe mode" }
         if name == ".open" {
             // As sqlite3: `.open` alone (a new temporary database) and `.open :memory:` are allowed.
             if let file = words.dropFirst().first(where: { !$0.hasPrefix("-") }), file != ":memory:" {

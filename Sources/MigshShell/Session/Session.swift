@@ -99,6 +99,11 @@ final class Session {
     var promptName: String?
     var continuationPrompt = "   ...> "
 
+    /// sqlite3's `.connection` slots and the active connection's `.session` objects
+    /// (`Session+Connections.swift`); `.testcase`'s name, for `.check GLOB`.
+    var connections = ConnectionSlots()
+    var testcaseName = ""
+
     /// Backups taken in this session, in order (a fleet run's report lists them).
     private(set) var backupsTaken: [String] = []
     func noteBackup(_ path: String) { backupsTaken.append(path) }
@@ -174,6 +179,13 @@ final class Session {
     static func fileAccess(_ c: Configuration) -> ShellSQLFunctions.FileAccess {
         if c.readOnly { return .refused("the session was opened with --readonly") }
         return .allowed
+    }
+
+    /// `.connection N` (`Session+Connections.swift`): another connection, with its audit log,
+    /// takes the active one's place.
+    func replaceConnection(with newDB: Connection, audit newAudit: AuditLog) {
+        db = newDB
+        audit = newAudit
     }
 
     /// The session's first entry in its audit log (and in a new one after `.open`).
@@ -257,6 +269,8 @@ final class Session {
         let newDB = try Session.open(c)
         let newAudit = c.auditPath == configuration.auditPath && !Session.isTemporary(path) ? audit : try Session.openAudit(c)
         log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
+        // As sqlite3's .open: the old connection's `.session` objects close with it.
+        connections.changesets.removeAll()
         db = newDB
         // As sqlite3: the new connection does not print (`.auth` is per connection).
         authorizerPrinted = false
@@ -382,6 +396,7 @@ final class Session {
 
     /// Records one SQL statement (the hot path of scripts).
     func logStatement(_ sql: String, outcome: Audit.Outcome, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
+        connections.activeRanSQL = true
         do {
             try audit.appendStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error)
             if !inTransaction { try audit.flush() }
