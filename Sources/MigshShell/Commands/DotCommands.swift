@@ -18,7 +18,7 @@ enum DotCommands {
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
         ImportCommand.self, RecoverCommand.self, DbinfoCommand.self, SaveCommand.self, ScanstatsCommand.self, BinaryCommand.self, NonceCommand.self, ProgressCommand.self, ExcelCommand.self, TraceCommand.self, LoadCommand.self, FilectrlCommand.self, CloneCommand.self, LogCommand.self,
         BreakpointCommand.self, WheretraceCommand.self, SelecttraceCommand.self, TreetraceCommand.self, AuthCommand.self, ImposterCommand.self, SelftestCommand.self,
-        LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
+        LimitCommand.self, DbconfigCommand.self, ExpertCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
         PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
