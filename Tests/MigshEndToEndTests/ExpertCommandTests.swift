@@ -252,4 +252,25 @@ struct ExpertCommandTests {
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == Set(listing))
         }
     }
+
+    @Test("at the prompt (a terminal): the advice for the next statement, an error worded as sqlite3 words it there, then SQL runs again")
+    func atThePrompt() throws {
+        var screens: [String] = []
+        for binary in [sqlite3Binary, migshBinary] {
+            try withTemporaryDirectory { dir in
+                _ = sqlite(dir + "/db", SQLiteCommandsTests.fixture)
+                try withTerminal(environment: ["HOME": dir, "NO_COLOR": "1", "MIGSH_HISTORY": dir + "/history"], cwd: dir) { terminal in
+                    try terminal.launch(binary == migshBinary ? ["--noinit", "-m", dir, "db"] : ["-init", "/dev/null", "db"], binary: binary)
+                    try terminal.waitUntil("a prompt") { $0.contains("sqlite> ") || $0.contains("db v0> ") }
+                    for line in [".expert", "select * from t2 where x = 1;", ".expert", "select nosuch from t2;", "select 40 + 2;"] {
+                        try terminal.typeLine(line)
+                    }
+                    screens.append(try terminal.waitFor("\n42\n"))
+                }
+            }
+        }
+        for expected in ["CREATE INDEX t2_idx_00000078 ON t2(x);", "SEARCH t2 USING INDEX t2_idx_00000078 (x=?)", "\nError: no such column: nosuch\n"] {
+            #expect(screens.allSatisfy { $0.contains(expected) }, "\(expected.debugDescription)\nsqlite3:\n\(screens[0])\nmigsh:\n\(screens.last ?? "")")
+        }
+    }
 }
