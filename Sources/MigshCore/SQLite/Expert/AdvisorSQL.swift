@@ -108,10 +108,11 @@ final class AdvisorStatement {
     func int(_ column: Int32) -> Int32 { sqlite3_column_int(handle, column) }
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+    /// The bytes as text (SQLite copies them: SQLITE_TRANSIENT).
     func bind(_ value: [UInt8], at index: Int32) {
-        value.withUnsafeBufferPointer { buffer in
-            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                .assumingMemoryBound(to: CChar.self), Int32(buffer.count), SQLITE_TRANSIENT)
+        (value + [0]).withUnsafeBufferPointer { buffer in
+            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                  Int32(value.count), SQLITE_TRANSIENT)
         }
     }
 }

@@ -97,9 +97,8 @@ extension IndexAdvisor {
 
     /// sqlite3expert.c's idxIdentifierRequiresQuotes: a keyword, or any byte but `[A-Za-z0-9_]`.
     private func requiresQuotes(_ name: [UInt8]) -> Bool {
-        let keyword = name.withUnsafeBufferPointer { buffer in
-            sqlite3_keyword_check(UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
-                                  Int32(buffer.count)) != 0
+        let keyword = (name + [0]).withUnsafeBufferPointer { buffer in
+            sqlite3_keyword_check(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(name.count)) != 0
         }
         return keyword || name.contains { !($0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0)) }
     }
