@@ -58,6 +58,7 @@ struct DotCommandNamesTests {
         Named(name: "eqp", script: ".{} on\nselect * from t2 where x=1;\n"),
         Named(name: "exit", script: ".{} 3\nselect 'after';\n"),
         Named(name: "explain", script: ".{} off\nexplain select 1;\n"),
+        Named(name: "expert", script: ".{}\nselect * from t2 where x = 1;\n"),
         Named(name: "fullschema", script: ".{}\n"),
         Named(name: "headers", script: ".{} on\nselect 1 as a;\n"),
         Named(name: "import", script: ".{} --csv good.csv t_new\nselect * from t_new;\n"),

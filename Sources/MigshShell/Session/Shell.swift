@@ -26,6 +26,9 @@ final class Shell {
     var interruptionReported = false
     /// Run after `.open` opened a database: the interactive shell's start-up check (none in batch mode).
     var onOpen: (() -> Void)?
+    /// Takes the next SQL unit in place of running it (`.expert` analyses it), once; any
+    /// dot-command drops it first, as sqlite3's do_meta_command drops a pending `.expert`.
+    var nextSQLHandler: ((_ sql: [UInt8], _ line: Int) -> Bool)?
 
     var out: OutputBuffer { session.out }
     var err: OutputBuffer { session.err }
@@ -117,6 +120,10 @@ final class Shell {
             out.write(sql)
             if sql.last != 10 { out.write(byte: 10) }
         }
+        if let handler = nextSQLHandler {
+            nextSQLHandler = nil
+            return try afterUnit(handler(sql, line ?? 1), line: line, unit: String(decoding: sql, as: UTF8.self))
+        }
         let paged = holdResultsForPager()
         let ok = runSQL(sql, line: line ?? 1)
         if paged { out.releaseHold() }
@@ -153,6 +160,7 @@ final class Shell {
     }
 
     func runDotCommand(_ line: String, line lineNumber: Int?) throws -> Bool {
+        nextSQLHandler = nil
         let started = DispatchTime.now()
         defer { out.flush() }
         if session.configuration.safe {
@@ -434,7 +442,7 @@ final class Shell {
     /// An SQL error on standard error, in sqlite3's words: in a script `Parse error near line
     /// N: …` (migsh adds `of FILE` for a named file), typed `Parse error: …`, and for SQL given
     /// on the command line `Error: in prepare, …` / `Error: stepping, …`; then the caret.
-    private func sqlFailed(_ text: String, message: [UInt8], kind: SQLFailure, line: Int, context: [UInt8] = [],
+    func sqlFailed(_ text: String, message: [UInt8], kind: SQLFailure, line: Int, context: [UInt8] = [],
                            started: DispatchTime, wasInTransaction: Bool, resultCode: ResultCode? = nil) {
         out.flush()
         let decoded = String(decoding: message, as: UTF8.self)
