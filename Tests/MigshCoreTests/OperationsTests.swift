@@ -212,3 +212,18 @@ struct OperationsTests {
         }
     }
 }
+
+@Suite("A way out's safety is a typed property")
+struct WayOutSafetyTests {
+    @Test("a safe way out assumes and loses nothing; an assumption added makes it conditional, and no longer the recommended one")
+    func assumingMakesItConditional() {
+        var repair = WayOut(action: .repair, effect: "recreates the index", safety: .safe)
+        #expect(repair.safety == .safe && repair.assumes.isEmpty && repair.loses.isEmpty)
+        repair.assume("the edited file describes what was applied")
+        repair.assume("the edited file describes what was applied")
+        #expect(repair.safety == .conditional(assumes: ["the edited file describes what was applied"], loses: []))
+        #expect(repair.assumes == ["the edited file describes what was applied"])
+        let restore = WayOut(action: .repair, effect: "restores", safety: .conditional(assumes: [], loses: ["every change since"]))
+        #expect(restore.loses == ["every change since"] && restore.safety != .safe)
+    }
+}
