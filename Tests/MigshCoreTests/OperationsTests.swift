@@ -211,6 +211,22 @@ struct OperationsTests {
             #expect(try f.audited("baseline").isEmpty)
         }
     }
+
+    @Test("Baseline records what the schema shows after the typed question, and audits ok")
+    func baselineAuditsOk() throws {
+        try withTemporaryDirectory { dir in
+            // Version 2's table made by hand: the schema is version 2's, Schema_Version says 1.
+            let f = try Fixture(dir: dir, setup: "CREATE TABLE two(x);")
+            let confirmer = RecordingConfirmer()
+            let result = try Baseline(f.workspace).run(version: 2, force: false, confirming: confirmer)
+            guard case let .baseline(check, reasons)? = confirmer.questions.first else { Issue.record("not asked to baseline"); return }
+            #expect(check.version == 2 && reasons.isEmpty)
+            #expect(result.recorded == [2])
+            #expect(f.version == "2")
+            let audited = try f.audited("baseline")
+            #expect(audited.count == 1 && audited.last?["outcome"] as? String == "ok")
+        }
+    }
 }
 
 @Suite("A way out's safety is a typed property")

@@ -55,7 +55,16 @@ public struct Baseline {
         }
         // Like .apply and .restore: a change to what Schema_Version records is confirmed.
         try confirming.confirm(.baseline(check, reasons: reasons))
-        let result = try migrator.baseline(check, expected: expected, force: force, options: w.options(targetVersion: version))
+        let result: Migrator.BaselineResult
+        do {
+            result = try migrator.baseline(check, expected: expected, force: force, options: w.options(targetVersion: version))
+        } catch let error as MigshError {
+            // Refusals before the question are not audited as a baseline; a failure after the yes is.
+            w.log(Audit.Baseline(versionBefore: check.versionBefore, versionAfter: w.currentVersion ?? check.versionBefore, forced: !check.isConfirmed,
+                                 differences: check.differences.changes.count, unverified: check.unverified.count,
+                                 createdVersionTable: false, outcome: error.code == .interrupted ? .interrupted : .error, error: error.message))
+            throw error
+        }
         w.log(Audit.Baseline(versionBefore: result.versionBefore, versionAfter: result.versionAfter, forced: result.forced,
                              differences: check.differences.changes.count, unverified: check.unverified.count,
                              createdVersionTable: result.createdVersionTable))
