@@ -59,7 +59,7 @@ public struct Investigation {
         return chosen.map { b in
             WayOut(action: .restore(b),
                    effect: "restores the verified backup taken \(b.created) (schema version \(b.schemaVersion.map(String.init) ?? "?")), after backing up the current state",
-                   assumes: [], loses: ["every change made to the database since \(b.created)"])
+                   safety: .conditional(assumes: [], loses: ["every change made to the database since \(b.created)"]))
         }
     }
 
@@ -145,11 +145,11 @@ fileprivate final class Judge {
         verdict.message = "applied migration file\(edited.count == 1 ? "" : "s") EDITED since migsh applied \(edited.count == 1 ? "it" : "them"): "
             + edited.joined(separator: ", ") + "; " + verdict.message
         let assumption = "the edited file\(edited.count == 1 ? "" : "s") describe\(edited.count == 1 ? "s" : "") what was applied"
-        for i in verdict.wayOut.indices where !verdict.wayOut[i].assumes.contains(assumption) {
+        for i in verdict.wayOut.indices {
             if case .restore = verdict.wayOut[i].action { continue }
-            verdict.wayOut[i].assumes.append(assumption)
+            verdict.wayOut[i].assume(assumption)
         }
-        if !verdict.wayOut.isEmpty && verdict.wayOut.first?.isSafe != true {
+        if !verdict.wayOut.isEmpty && verdict.wayOut.first?.safety != .safe {
             verdict.noSafeOption = verdict.noSafeOption ?? "an applied migration file was edited after it was applied, so what ran cannot be read from it: put the file back as it was applied (its sha256 is recorded) and run .diff again"
         }
     }
@@ -218,7 +218,7 @@ fileprivate final class Judge {
             verdict.message += "; every statement of \(missing.count == 1 ? "it" : "them") ran (the data shows it)"
             verdict.wayOut = [WayOut(action: .baseline(version: v, force: false),
                                      effect: "records \(Self.range(missing)) as applied with each file's own Schema_Version insert, running nothing else",
-                                     assumes: [], loses: [])]
+                                     safety: .safe)]
         } else if unknown.isEmpty {
             let risky = overwriting(verdict.evidence)
             verdict.message += "; " + (risky.isEmpty ? Self.describe(absent, "has not run", "have not run")
@@ -229,14 +229,14 @@ fileprivate final class Judge {
                 verdict.noSafeOption = Self.overwriteReason(risky)
                 verdict.wayOut.append(WayOut(action: .baseline(version: v, force: true),
                                              effect: "records \(Self.range(missing)) as applied without running anything, keeping every row as it is now",
-                                             assumes: risky.map { "\(Self.name($0.0, $0.1)) ran, and the rows it would change now were edited since" }, loses: []))
+                                             safety: .conditional(assumes: risky.map { "\(Self.name($0.0, $0.1)) ran, and the rows it would change now were edited since" }, loses: [])))
             }
         } else {
             verdict.noSafeOption = "whether \(Self.list(unknown)) ran cannot be told from the schema or the data, so no way out can record \(missing.count == 1 ? "it" : "them") as applied without assuming it"
             if absent.isEmpty {
                 verdict.wayOut.append(WayOut(action: .baseline(version: v, force: true),
                                              effect: "records \(Self.range(missing)) as applied without running anything",
-                                             assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" }, loses: []))
+                                             safety: .conditional(assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" }, loses: [])))
             }
         }
         verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
@@ -295,7 +295,7 @@ fileprivate final class Judge {
         verdict.repair = repair
         verdict.wayOut = [WayOut(action: .repair,
                                  effect: "recreates them from version \(recordedVersion)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
-                                 assumes: [], loses: [])]
+                                 safety: .safe)]
         verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
         return verdict
     }
@@ -340,15 +340,15 @@ fileprivate final class Judge {
             verdict.message += (applied.isEmpty ? "; every statement ran (the data shows it)" : "; migsh's own record and the data show every statement ran")
             verdict.wayOut = [WayOut(action: .baseline(version: v, force: false),
                                      effect: "creates Schema_Version and records 1–\(v) with each file's own insert, running nothing else",
-                                     assumes: [], loses: [])]
+                                     safety: .safe)]
         } else {
             let parts = (unknown.isEmpty ? [] : ["whether \(Self.list(unknown)) ran cannot be told"])
                 + (absent.isEmpty ? [] : [Self.describe(absent, "has not run", "have not run")])
             verdict.noSafeOption = parts.joined(separator: "; ") + ", so recording 1–\(v) as applied would not be right without assuming it"
             verdict.wayOut = [WayOut(action: .baseline(version: v, force: true),
                                      effect: "creates Schema_Version and records 1–\(v) as applied without running anything",
-                                     assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" },
-                                     loses: absent.map { "the effect of \(Self.name($0.0, $0.1)), which has not run" })]
+                                     safety: .conditional(assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" },
+                                                          loses: absent.map { "the effect of \(Self.name($0.0, $0.1)), which has not run" }))]
         }
         verdict.wayOut += inv.restoreOptions(preferring: nil)
         return verdict
@@ -598,7 +598,7 @@ fileprivate final class Judge {
                       effect: "runs \(parts.joined(separator: ", then ")) — the ones that have not run"
                         + (refills.isEmpty ? "" : ", copying again into \(refills.joined(separator: ", ")), emptied first because the copy there is stale")
                         + " — then the pending migrations, in one transaction after a verified backup, and checks the schema is the expected one before committing",
-                      assumes: [], loses: loses)
+                      safety: loses.isEmpty ? .safe : .conditional(assumes: [], loses: loses))
     }
 
     /// Statements a resume would rerun although they may have run and had rows edited since.

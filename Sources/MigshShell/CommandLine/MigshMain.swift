@@ -92,11 +92,11 @@ public enum MigshMain {
             err.write("migsh: Error: -interactive: standard input is not a terminal, and migsh's interactive shell needs one\n")
             return .failure
         }
-        var c = configuration(o, databasePath: databasePath, interactive: interactive)
+        var c = Session.Configuration(o, databasePath: databasePath, interactive: interactive)
 
         // --target and --app-version are checked against the folder now: a bad value is a
         // usage error (exit 2), not a failure of whatever command runs first.
-        if let message = badTarget(o, migrationsPath: c.migrationsPath) {
+        if let message = Session.Configuration.badTarget(o, migrationsPath: c.migrationsPath) {
             err.write("migsh: \(message)\n")
             return .usage
         }
@@ -124,61 +124,11 @@ public enum MigshMain {
             Shell.writeError(error, to: err)
             return ExitStatus(error)
         }
-        prepare(session, o, interactive: interactive)
+        session.takeSettings(from: o, interactive: interactive)
         if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
         let shell = Shell(session: session)
         InterruptHandler.install(interactive: interactive)
         return runInput(o, shell: shell, interactive: interactive, lineReader: lineReader)
-    }
-
-    /// The session's settings from the command line, for the database at `databasePath`.
-    static func configuration(_ o: MigshOptions, databasePath: String, interactive: Bool, migrations: MigrationFolder? = nil) -> Session.Configuration {
-        let env = Environment.process
-        var c = Session.Configuration(
-            databasePath: databasePath,
-            migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
-            backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
-            auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
-        c.backupsGiven = o.backups != nil
-        c.auditGiven = o.audit != nil
-        c.target = o.target
-        c.appVersion = o.appVersion
-        c.readOnly = o.readOnly
-        c.create = o.create
-        c.busyTimeoutMS = o.busyTimeout
-        c.assumeYes = o.yes
-        c.json = o.json
-        c.interactive = interactive
-        c.folder = migrations
-        c.safe = o.sqlite3.safe
-        c.nonce = o.sqlite3.nonce
-        c.noFollow = o.sqlite3.noFollow
-        return c
-    }
-
-    /// A --target or --app-version the folder does not know, as a usage error's message.
-    static func badTarget(_ o: MigshOptions, migrationsPath: String) -> String? {
-        guard o.target != nil || o.appVersion != nil, let folder = try? MigrationFolder.load(migrationsPath) else { return nil }
-        do {
-            _ = try MigrationPlan.requiredVersion(folder: folder, target: o.target, appVersion: o.appVersion)
-        } catch let error as MigshError where error.code == .usage {
-            return error.message
-        } catch {}
-        return nil
-    }
-
-    /// The output settings and modes the command line asks for.
-    static func prepare(_ session: Session, _ o: MigshOptions, interactive: Bool) {
-        if let kind = session.db.networkFileSystem {
-            session.err.write("warning: \(session.configuration.databasePath) is on a network filesystem (\(kind)): SQLite's locking is unreliable there (sqlite.org/useovernet.html); work on a local copy where you can. WAL mode is refused.\n")
-        }
-        // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
-        if o.json { session.output = OutputSettings(commandLineMode: .json) }
-        if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output = OutputSettings(commandLineMode: m) }
-        if o.header { session.output.setHeaders(true) }
-        if o.noheader { session.output.setHeaders(false) }
-        session.echo = o.echo
-        session.bail = o.bail ?? !interactive
     }
 
     /// The init file, then `--check`, the COMMAND arguments, `-f FILE`, the terminal or

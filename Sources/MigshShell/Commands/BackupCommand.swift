@@ -23,15 +23,9 @@ struct BackupCommand: DotCommand {
             try SaveCommand.plainCopy(schema: file, to: sqlite3File, in: shell)
             return
         }
-        let session = shell.session
         defer { shell.progress.end() }
-        let backup = try session.backupStore.create(fromDatabaseAt: session.configuration.databasePath, path: file,
-                                                    reason: .manual, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) {
-            shell.showBackupProgress($0)
-        }
+        let backup = try Backup(shell.session.workspace).run(to: file) { shell.showBackupProgress($0) }
         shell.progress.end()
-        session.noteBackup(backup.path)
-        session.log(Audit.Backup(backup: backup.path, schemaVersion: backup.schemaVersion, sizeBytes: backup.sizeBytes))
         try shell.emit(backup) {
             "backup: \(displayPath(backup.path)) (\(humanSize(backup.sizeBytes)), schema version \(backup.schemaVersion.map(String.init) ?? "?"), integrity ok)"
         }

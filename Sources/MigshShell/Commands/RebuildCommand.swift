@@ -68,22 +68,7 @@ struct RebuildCommand: DotCommand {
     /// (`-- migsh: allow-drop T.c`) so that the migration written from it says it means it.
     static func runOnCopy(_ migration: SchemaMigration, in shell: Shell, dropping: [String] = []) throws {
         let session = shell.session
-        let db = session.db
-        let enforcing = try db.foreignKeysEnabled
-        try db.execute("PRAGMA foreign_keys = OFF")
-        defer { if enforcing { try? db.execute("PRAGMA foreign_keys = ON") } }
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-            for step in migration.steps { try db.execute(step.sql) }
-            let violations = try db.foreignKeyViolations()
-            if !violations.isEmpty {
-                throw MigshError(.checkFailed, "the rebuild breaks \(violations.count) foreign key(s) (first: \(violations[0].table)); nothing was changed")
-            }
-            try db.execute("COMMIT")
-        } catch {
-            try? db.execute("ROLLBACK")
-            throw error
-        }
+        try migration.run(on: session.db)
         if session.recording {
             if !dropping.isEmpty { session.recorder.mark(DropAllowance.line(dropping)) }
             for step in migration.steps { session.recorder.observe(step.sql, readOnly: false, autocommitAfter: true) }

@@ -17,29 +17,22 @@ struct TestCommand: DotCommand {
     var to: Int?
 
     func run(in shell: Shell) throws {
-        let session = shell.session
-        let folder = try session.loadFolder()
-        let target = try to ?? session.requiredVersion(folder)
-        let plan = try session.plan(folder, to: target)
-        if plan.status == .databaseNewer {
-            throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
+        let rehearsed: (plan: MigrationPlan, target: Int, result: Rehearsal.Result?)
+        do {
+            defer { shell.progress.end() }
+            rehearsed = try Rehearse(shell.session.workspace).run(to: to) { event in
+                switch event {
+                case let .started(plan, target): shell.progress.begin("rehearsing \(plan.currentVersion) → \(target) on a temporary copy")
+                }
+            }
         }
-        guard !plan.pending.isEmpty else {
-            try shell.emit(Rehearsal.Result.upToDate(plan.currentVersion)) {
-                "nothing to rehearse: version \(plan.currentVersion) is up to date"
+        guard let result = rehearsed.result else {
+            try shell.emit(Rehearsal.Result.upToDate(rehearsed.plan.currentVersion)) {
+                "nothing to rehearse: version \(rehearsed.plan.currentVersion) is up to date"
             }
             return
         }
-        var rehearsal = Rehearsal(databasePath: session.configuration.databasePath, folder: folder, user: session.user)
-        rehearsal.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
-        shell.progress.begin("rehearsing \(plan.currentVersion) → \(target) on a temporary copy")
-        let result: Rehearsal.Result
-        do {
-            defer { shell.progress.end() }
-            result = try rehearsal.run(plan)
-        }
-        session.log(Audit.Rehearsal(versionBefore: result.fromVersion, versionReached: result.toVersion, ok: result.ok))
-        try shell.emit(result, wrap: false) { TestCommand.render(result, target: target, width: shell.outputWidth) }
+        try shell.emit(result, wrap: false) { TestCommand.render(result, target: rehearsed.target, width: shell.outputWidth) }
         if !result.ok { throw MigshError(.checkFailed, "the rehearsal failed; the live database was not touched") }
     }
 

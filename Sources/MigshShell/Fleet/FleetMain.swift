@@ -24,8 +24,8 @@ enum FleetMain {
             return .failure
         }
         // The folder is read (and checked) once: every database is judged by the same files.
-        let migrationsPath = MigshMain.configuration(o, databasePath: paths[0], interactive: false).migrationsPath
-        if let message = MigshMain.badTarget(o, migrationsPath: migrationsPath) {
+        let migrationsPath = Session.Configuration(o, databasePath: paths[0], interactive: false).migrationsPath
+        if let message = Session.Configuration.badTarget(o, migrationsPath: migrationsPath) {
             err.write("migsh: \(message)\n")
             return .usage
         }

@@ -28,6 +28,9 @@ struct ConnectionSlots {
 /// A connection parked by `.connection N`, with everything that belongs to its database.
 struct ParkedConnection {
     var db: Connection
+    /// The operations' view of it (backups, audit, policy), kept while parked; nil for a
+    /// connection never active yet.
+    var workspace: Workspace?
     var audit: AuditLog
     var databasePath: String
     var backupsPath: String
@@ -74,17 +77,17 @@ extension Session {
             connections.unnamed.remove(ObjectIdentifier(db))
         } else {
             connections.parked[connections.active] = ParkedConnection(
-                db: db, audit: audit, databasePath: configuration.databasePath, backupsPath: configuration.backupsPath,
+                db: db, workspace: workspace, audit: audit, databasePath: configuration.databasePath, backupsPath: configuration.backupsPath,
                 auditPath: configuration.auditPath, newerDatabaseReason: newerDatabaseReason,
                 printsAuthorizations: printsAuthorizations, changesets: connections.changesets)
         }
         connections.activeRanSQL = connections.parked[slot] != nil
         connections.parked[slot] = nil
         connections.active = slot
-        replaceConnection(with: incoming.db, audit: incoming.audit)
         configuration.databasePath = incoming.databasePath
         configuration.backupsPath = incoming.backupsPath
         configuration.auditPath = incoming.auditPath
+        replaceConnection(with: incoming.db, audit: incoming.audit, workspace: incoming.workspace)
         newerDatabaseReason = incoming.newerDatabaseReason
         connections.changesets = incoming.changesets
         // Installs the session's authorizer on it as it was there (-safe's, or `.auth`'s).
@@ -101,7 +104,7 @@ extension Session {
         ShellSQLFunctions.register(on: newDB, fileAccess: Session.fileAccess(configuration))
         connections.unnamed.insert(ObjectIdentifier(newDB))
         let newAudit = c.auditGiven ? audit : try Session.openAudit(c)
-        return ParkedConnection(db: newDB, audit: newAudit, databasePath: "", backupsPath: c.backupsPath, auditPath: c.auditPath,
+        return ParkedConnection(db: newDB, workspace: nil, audit: newAudit, databasePath: "", backupsPath: c.backupsPath, auditPath: c.auditPath,
                                 newerDatabaseReason: nil, printsAuthorizations: false, changesets: [])
     }
 

@@ -58,12 +58,14 @@ final class Shell {
             location = "near line \(line)" + (sourceName.map { " of \($0)" } ?? "") + ": "
         }
         Shell.writeError(error, location: location, to: err,
-                         width: Terminal.width(fd: err.fileDescriptor, interactive: session.configuration.interactive))
+                         width: Terminal.width(fd: err.fileDescriptor, interactive: session.configuration.interactive),
+                         backupsFolder: session.backupStore.directory)
     }
 
     /// `Error: [location]message`, then the details indented, on standard error; on a
     /// terminal (`width`) the words wrap, the SQL under a caret never does.
-    static func writeError(_ error: any Error, location: String = "", to err: OutputBuffer, width: Int? = nil) {
+    /// A refusal's verdict is written under the message, its ways out naming backups in `backupsFolder`.
+    static func writeError(_ error: any Error, location: String = "", to err: OutputBuffer, width: Int? = nil, backupsFolder: String = "") {
         let prefix = Colour.red("Error:") + " " + location
         if let e = error as? MigshError {
             err.write(wrapText(prefix + e.message, width: width) + "\n")
@@ -71,6 +73,9 @@ final class Shell {
                 // A statement SQLite refused (in a migration, say): sqlite3's caret under the spot.
                 let context = SQLErrorContext.render(sql: sql, offset: e.sqlOffset)
                 if !context.isEmpty { err.write(String(context.dropFirst()) + "\n") }
+            }
+            for line in e.verdict.map({ VerdictText.render($0, backupsFolder: backupsFolder).split(separator: "\n") }) ?? [] {
+                err.write(wrapText("  " + line, width: width) + "\n")
             }
             for d in e.details { err.write(wrapText("  " + d, width: width) + "\n") }
             for h in e.hints { err.write(wrapText("  " + h.text, width: width) + "\n") }
