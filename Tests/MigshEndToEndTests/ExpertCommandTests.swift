@@ -261,9 +261,14 @@ struct ExpertCommandTests {
                 _ = sqlite(dir + "/db", SQLiteCommandsTests.fixture)
                 try withTerminal(environment: ["HOME": dir, "NO_COLOR": "1", "MIGSH_HISTORY": dir + "/history"], cwd: dir) { terminal in
                     try terminal.launch(binary == migshBinary ? ["--noinit", "-m", dir, "db"] : ["-init", "/dev/null", "db"], binary: binary)
-                    try terminal.waitUntil("a prompt") { $0.contains("sqlite> ") || $0.contains("db v0> ") }
+                    let prompt = binary == migshBinary ? "db v0> " : "sqlite> "
+                    try terminal.waitUntil("a prompt") { $0.contains(prompt) }
+                    // Each line after the previous one's prompt: typed ahead, a line's echo could
+                    // land between the output of the one before (as a person would not type).
                     for line in [".expert", "select * from t2 where x = 1;", ".expert", "select nosuch from t2;", "select 40 + 2;"] {
+                        let before = occurrences(of: prompt, in: try terminal.screen())
                         try terminal.typeLine(line)
+                        _ = try terminal.waitUntil("the prompt after \(line)", timeout: 30) { occurrences(of: prompt, in: $0) > before }
                     }
                     screens.append(try terminal.waitFor("\n42\n"))
                 }
