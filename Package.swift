@@ -45,7 +45,6 @@ let package = Package(
             name: "MigshShell",
             dependencies: [
                 "MigshCore",
-                "CMigshSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -49,7 +49,7 @@ public enum ExpectedSchemasCache {
     /// The key for replaying `folder` through version `through`.
     static func key(_ folder: MigrationFolder, through: Int?) -> String {
         var text = "\(magic) \(format)\n"
-        text += String(cString: sqlite3_sourceid()) + "\n"
+        text += SQLiteLibrary.sourceID + "\n"
         var st = stat()
         if stat("/proc/self/exe", &st) == 0 {
             text += "exe \(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)\n"

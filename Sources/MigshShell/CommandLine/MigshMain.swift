@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import Foundation
 import MigshCore
 
@@ -38,7 +37,7 @@ public enum MigshMain {
         }
         if options.sqlite3.version {
             // sqlite3 -version: the library's version and source id, exactly as sqlite3 prints them.
-            print("\(String(cString: sqlite3_libversion())) \(String(cString: sqlite3_sourceid()))")
+            print("\(SQLiteLibrary.version) \(SQLiteLibrary.sourceID)")
             exit(ExitStatus.success.rawValue)
         }
         if options.sqlite3.help {
@@ -57,13 +56,13 @@ public enum MigshMain {
     static func configureLibrary(_ s: SQLite3Options) -> String? {
         // > The sqlite3_config() interface may only be invoked prior to library initialization
         // > using sqlite3_initialize() or after shutdown by sqlite3_shutdown().
-        if let size = s.mmap, migsh_sqlite3_config_mmap(size) != SQLITE_OK {
+        if let size = s.mmap, !SQLiteLibrary.configureMemoryMap(size: size) {
             return "migsh: Error: -mmap \(size): SQLite refused the setting"
         }
-        if let l = s.lookaside, migsh_sqlite3_config_lookaside(Int32(clamping: max(0, l[0])), Int32(clamping: max(0, l[1]))) != SQLITE_OK {
+        if let l = s.lookaside, !SQLiteLibrary.configureLookaside(size: Int32(clamping: max(0, l[0])), count: Int32(clamping: max(0, l[1]))) {
             return "migsh: Error: -lookaside \(l[0]) \(l[1]): SQLite refused the setting"
         }
-        if let p = s.pageCache, migsh_sqlite3_config_pagecache(p[0], p[1]) != SQLITE_OK {
+        if let p = s.pageCache, !SQLiteLibrary.configurePageCache(size: p[0], count: p[1]) {
             return "migsh: Error: -pagecache \(p[0]) \(p[1]): SQLite refused the setting"
         }
         // SQLite's error log goes through migsh's hook from the start, so that `.log` can
@@ -71,8 +70,7 @@ public enum MigshMain {
         SQLiteErrorLog.install()
         if let name = s.vfs {
             // sqlite3 makes the named VFS the default one, for every connection.
-            guard let vfs = sqlite3_vfs_find(name) else { return "no such VFS: \"\(name)\"" }
-            sqlite3_vfs_register(vfs, 1)
+            guard SQLiteLibrary.makeDefaultVFS(named: name) else { return "no such VFS: \"\(name)\"" }
         }
         return nil
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import MigshCore
 
 /// `.auth on|off`: print every authorizer event as SQLite prepares a statement, as sqlite3's

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import Foundation
 import MigshCore
 
@@ -66,7 +65,7 @@ struct HelpCommand: DotCommand {
         // sqlite3's showHelp: the commands whose usage matches the glob `.PATTERN*` (one line
         // each; the whole help when only one does), else those whose help mentions PATTERN
         // anywhere (LIKE, case-insensitive; the whole help of each).
-        let named = DotCommands.all.filter { sqlite3_strglob(".\(word)*", DotCommands.usage($0)) == 0 }
+        let named = DotCommands.all.filter { SQLitePattern.glob(".\(word)*", matches: DotCommands.usage($0)) }
         if named.count == 1 { return try showFull(named, in: shell) }
         if !named.isEmpty {
             let listed = named.map(Entry.init)
@@ -75,7 +74,7 @@ struct HelpCommand: DotCommand {
         }
         let mentioned = DotCommands.all.filter { type in
             let text = [DotCommands.usage(type), type.configuration.abstract, type.configuration.discussion].joined(separator: "\n")
-            return sqlite3_strlike("%\(word)%", text, 0) == 0
+            return SQLitePattern.like("%\(word)%", matches: text)
         }
         if !mentioned.isEmpty { return try showFull(mentioned, in: shell) }
         // Not an error in sqlite3: said on standard output, and the script goes on.

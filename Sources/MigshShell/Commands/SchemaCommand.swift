@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import MigshCore
 
 /// `.schema [--indent] [--nosys] [PATTERN]`: the CREATE statements of every database of the
@@ -30,7 +29,7 @@ struct SchemaCommand: DotCommand {
         let db = shell.session.db
         ShellFunctions.register(db)
         var statements: [String] = []
-        if let pattern, ["sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"].contains(where: { (name: String) -> Bool in sqlite3_strlike(pattern, name, UInt32(UInt8(ascii: "\\"))) == 0 }) {
+        if let pattern, ["sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"].contains(where: { (name: String) -> Bool in SQLitePattern.like(pattern, matches: name, escape: "\\") }) {
             statements.append("CREATE TABLE \(pattern) (\n  type text,\n  name text,\n  tbl_name text,\n  rootpage integer,\n  sql text\n)")
         }
         let databases = try db.prepare("SELECT name FROM pragma_database_list")
@@ -104,12 +103,12 @@ struct FullSchemaCommand: DotCommand {
         shell.out.write("ANALYZE sqlite_schema;\n")
         for table in ["sqlite_stat1", "sqlite_stat4"] {
             guard let stat = try? db.prepare("SELECT * FROM \(table)") else { continue }
-            let stmt = stat.sqliteHandle
+            let row = stat.row
             while (try? stat.step()) == true {
                 var line = Array("INSERT INTO \(table) VALUES(".utf8)
-                for i in 0..<sqlite3_column_count(stmt) {
+                for i in 0..<row.columnCount {
                     if i > 0 { line.append(UInt8(ascii: ",")) }
-                    line += SQLDump.literal(stmt, i)
+                    line += SQLDump.literal(row, i)
                 }
                 line += Array(");\n".utf8)
                 shell.out.write(line)

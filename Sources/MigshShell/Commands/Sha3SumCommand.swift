@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import CMigshSQLite
 import MigshCore
 
 /// `.sha3sum [--schema] [--sha3-224|256|384|512] [--debug] [PATTERN]`: a SHA3 hash of the
@@ -46,7 +45,7 @@ struct Sha3SumCommand: DotCommand {
                 throw MigshError(.usage, "Usage: .sha3sum ?OPTIONS? ?LIKE-PATTERN?")
             } else {
                 pattern = word
-                if sqlite3_strlike("sqlite\\_%", word, UInt32(UInt8(ascii: "\\"))) == 0 { schema = true }
+                if SQLitePattern.like("sqlite\\_%", matches: word, escape: "\\") { schema = true }
             }
         }
         let db = shell.session.db
@@ -58,7 +57,7 @@ struct Sha3SumCommand: DotCommand {
         var any = false
         while try tables.step() {
             let table = tables.text(0)
-            if let pattern, sqlite3_strlike(pattern, table, 0) != 0 { continue }
+            if let pattern, !SQLitePattern.like(pattern, matches: table) { continue }
             let query: String
             switch table {
             case _ where !table.hasPrefix("sqlite_"): query = "SELECT * FROM \"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\" NOT INDEXED;"

@@ -1,4 +1,3 @@
-import CMigshSQLite
 import MigshCore
 
 /// sqlite3's `-safe`: no dot-command or SQL function that reads or writes a file other than
@@ -42,13 +41,13 @@ enum SafeMode {
 
     /// The message for an authorizer event safe mode refuses (sqlite3's safeModeAuth); nil to allow.
     static func refusal(of event: AuthorizerEvent) -> String? {
-        switch event.action {
-        case SQLITE_ATTACH:
+        switch event.kind {
+        case .attach:
             return "cannot run ATTACH in safe mode"  // VACUUM INTO is authorized as an ATTACH
-        case SQLITE_FUNCTION:
+        case .function:
             guard let name = event.arg2?.lowercased(), prohibitedFunctions.contains(name) else { return nil }
             return "cannot use the \(name)() function in safe mode"
-        case SQLITE_READ:
+        case .read:
             // fsdir reads every file below a folder: migsh refuses it too (sqlite3 3.40 lets
             // it run). A scan of it is a read of the table "fsdir", whatever columns it uses.
             guard event.arg1?.lowercased() == "fsdir", event.database == nil || event.database == "main" else { return nil }

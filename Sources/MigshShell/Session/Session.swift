@@ -1,4 +1,3 @@
-import CMigshSQLite
 import Foundation
 import MigshCore
 
@@ -279,7 +278,7 @@ final class Session {
 
     /// `PRAGMA journal_mode = WAL`, as the authorizer sees it.
     static func switchesToWAL(_ event: AuthorizerEvent) -> Bool {
-        event.action == SQLITE_PRAGMA && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal"
+        event.kind == .pragma && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal"
     }
 
     /// Reopens on another file (`.open`).
@@ -420,7 +419,7 @@ enum ExplainSetting: String { case auto, on, off }
 enum MigshVersion {
     static let current = "0.2.0"
     /// `migsh 0.2.0 (SQLite 3.40.1)`, for --version.
-    static var description: String { "migsh \(current) (SQLite \(String(cString: sqlite3_libversion())))" }
+    static var description: String { "migsh \(current) (SQLite \(SQLiteLibrary.version))" }
 }
 
 /// `.eqp`: the query plan before each statement's rows; `trigger` adds triggers' plans,
