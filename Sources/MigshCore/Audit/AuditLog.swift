@@ -57,7 +57,7 @@ public final class AuditLog: @unchecked Sendable {
     /// anything runs, never a silent gap.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(path, O_RDWR | O_APPEND)
         guard fd >= 0 else {
             var error = MigshError(.audit, "cannot open the audit log \(path): \(String(cString: strerror(errno)))")
             error.hints = [.chooseAuditLog]
@@ -73,7 +73,7 @@ public final class AuditLog: @unchecked Sendable {
         }
         // Best effort: a log whose folder is not writable (a log prepared by an administrator)
         // still works; only the detection of lines cut from its end is lost.
-        headFD = open(AuditLog.headPath(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        headFD = PrivateFile.open(AuditLog.headPath(path), O_RDWR)
     }
 
     /// A log that keeps nothing, for a database that leaves no file behind (`:memory:`):
