@@ -10,7 +10,10 @@ struct CheckCommand: DotCommand {
         abstract: "Integrity check, foreign-key check, migration-folder validation and checksums.",
         discussion: "Example: .check")
 
-    struct Result: Encodable {
+    typealias Output = Result
+
+    struct Result: CommandOutput {
+        static let jsonDescription = "one JSON object: integrity, foreign_key_violations, folder_problems, checksum_problems, ok"
         var integrity: [String]
         var foreignKeyViolations: [ForeignKeyViolation]
         var folderProblems: [String]
@@ -42,8 +45,8 @@ struct CheckCommand: DotCommand {
         }
         let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0.text)" }
         let ok = integrity == ["ok"] && violations.isEmpty && foreignKeyError == nil && folder.errors.isEmpty && checksumProblems.isEmpty
-        try shell.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
-                              checksumProblems: checksumProblems, ok: ok)) {
+        try Self.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
+                              checksumProblems: checksumProblems, ok: ok), in: shell) {
             var text = "integrity_check: \(integrity.prefix(10).joined(separator: "; "))\n"
             if let foreignKeyError {
                 text += "foreign_key_check: could not run: \(foreignKeyError)\n"

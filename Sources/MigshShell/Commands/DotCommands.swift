@@ -189,6 +189,6 @@ enum DotCommands {
         }.map(\.element)
         text = lines.joined(separator: "\n")
         while text.hasSuffix("\n") { text.removeLast() }
-        return type.outputName == "nothing" ? text : text + "\n\n  --json prints " + type.outputName
+        return type.outputDescription.map { text + "\n\n  --json prints " + $0 } ?? text
     }
 }

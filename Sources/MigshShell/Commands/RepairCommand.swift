@@ -6,6 +6,7 @@ import MigshCore
 /// recorded version (the SQL `.diff --sql` shows), with a verified backup, in one
 /// transaction; differences in tables are refused (they hold data).
 struct RepairCommand: DotCommand {
+    typealias Output = Migrator.RepairResult
     static let configuration = CommandConfiguration(
         commandName: ".repair",
         abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).",
@@ -24,7 +25,7 @@ struct RepairCommand: DotCommand {
         }
         let plan = SchemaRepair(live: try SchemaSnapshot.read(session.db), expected: expected.versions[version])
         if plan.isEmpty && plan.isComplete {
-            try shell.emit(Migrator.RepairResult(version: version, statements: [], backup: nil)) {
+            try Self.emit(Migrator.RepairResult(version: version, statements: [], backup: nil), in: shell) {
                 "nothing to repair: the indexes, views and triggers are version \(version)'s"
             }
             return
@@ -40,7 +41,7 @@ struct RepairCommand: DotCommand {
             let result = try migrator.repair(version: version, expected: expected, options: options)
             if let b = result.backup { session.noteBackup(b.path) }
             session.log(Audit.Repair(version: version, statements: result.statements, outcome: .ok, backup: result.backup?.path))
-            try shell.emit(result) {
+            try Self.emit(result, in: shell) {
                 "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"
                     + (result.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
             }
@@ -52,4 +53,8 @@ struct RepairCommand: DotCommand {
             throw e
         }
     }
+}
+
+extension Migrator.RepairResult: CommandOutput {
+    static var jsonDescription: String { "one JSON object: the version, the statements run, the backup taken first" }
 }

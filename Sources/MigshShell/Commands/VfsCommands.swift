@@ -26,7 +26,7 @@ enum VFSText {
 struct VfsInfoCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".vfsinfo", abstract: "Information about the top-level VFS.",
         discussion: "Example: .vfsinfo")
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
         if let vfs = VFSText.vfs(of: schema, in: shell) { shell.out.write(VFSText.describe(vfs)) }
@@ -36,7 +36,7 @@ struct VfsInfoCommand: DotCommand {
 struct VfsNameCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".vfsname", abstract: "Print the name of the VFS stack.",
         discussion: "Example: .vfsname")
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
         var name: UnsafeMutablePointer<CChar>?
