@@ -27,8 +27,14 @@ struct MigshOption {
     let long: String
     let field: Field
 
-    init(_ short: Character? = nil, _ long: String, _ field: Field) {
+    init(_ short: Character, _ long: String, _ field: Field) {
         self.short = short
+        self.long = long
+        self.field = field
+    }
+
+    init(_ long: String, _ field: Field) {
+        self.short = nil
         self.long = long
         self.field = field
     }

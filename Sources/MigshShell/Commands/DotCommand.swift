@@ -100,7 +100,7 @@ private extension Shell {
 
 /// An argument whose values are a fixed set of words: the enum is the one place the parser,
 /// the usage (`on|off`), `.help` and completion read them from.
-protocol ArgumentWords: CaseIterable, RawRepresentable<String>, ExpressibleByArgument, Sendable {}
+protocol ArgumentWords: CaseIterable, RawRepresentable<String>, ExpressibleByArgument {}
 
 extension ArgumentWords {
     /// `on|off`, for the usage and `.help`.
