@@ -188,6 +188,18 @@ struct DotCommandTests {
         }
     }
 
+    @Test("a word outside an argument's fixed set (.record bogus): the parser's error naming the words and the usage on stderr; the setting unchanged")
+    func wordOutsideTheSet() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".record on"))
+        #expect(!shell.run(".record bogus"))
+        let errors = shell.takeErrors()
+        #expect(errors.contains("'bogus' is invalid") && errors.contains("'on', 'off', 'show' or 'clear'"), "\(errors)")
+        #expect(errors.contains("Usage: .record [<on|off|show|clear>]"), "\(errors)")
+        #expect(shell.takeOutput() == "")
+        #expect(shell.session.recording)
+    }
+
     @Test("the scan finds a command however it is declared: a refined protocol, an extension, another name, indented")
     func scanFindsEveryForm() {
         let texts = ["""

@@ -9,9 +9,9 @@ struct ScratchCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".scratch", abstract: "In a scratch session: reset (start again from the original), keep FILE, diff.",
         discussion: "Example: .scratch diff")
     @Argument(help: Action.help("reset, keep or diff.")) var action: Action
+    @Argument(help: ArgumentHelp("For keep: the file to save the copy to.", valueName: "file"), completion: .file()) var file: String?
 
     enum Action: String, ArgumentWords { case reset, keep, diff }
-    @Argument(help: ArgumentHelp("For keep: the file to save the copy to.", valueName: "file"), completion: .file()) var file: String?
 
     /// What changed against the original (`diff`); `reset` and `keep` print an empty object.
     enum Output: CommandOutput {
