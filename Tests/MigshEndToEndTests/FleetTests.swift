@@ -332,14 +332,9 @@ struct FleetTests {
                 try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 FileManager.default.createFile(atPath: db, contents: Data())
             }
-            let out = RawPipe()
-            let child = try ChildProcess(executable: migshBinary,
-                                         arguments: ["--noinit", "-m", migrations, "--jobs", "1", "--json", "--each", dir + "/sites/*/nukeworks_db.sqlite", ".apply --yes"],
-                                         environment: ProcessInfo.processInfo.environment, cwd: dir, stdout: .descriptor(out.writeEnd))
-            out.closeWrite()
-            let buffer = LockedBuffer()
-            let drained = DispatchSemaphore(value: 0)
-            out.drain({ buffer.append($0) }, done: drained)
+            let run = try StartedProcess(migshBinary, ["--noinit", "-m", migrations, "--jobs", "1", "--json", "--each",
+                                                       dir + "/sites/*/nukeworks_db.sqlite", ".apply --yes"], cwd: dir)
+            let child = run.child
             // Once the first database is done (its session ended), Ctrl-C.
             let firstAudit = "\(dir)/\(Self.site(1))-audit.jsonl"
             let deadline = Date().addingTimeInterval(60)
@@ -347,10 +342,9 @@ struct FleetTests {
                 usleep(20_000)
             }
             kill(child.pid, SIGINT)
-            #expect(child.wait(timeout: 60))
-            _ = drained.wait(timeout: .now() + 10)
-            #expect(child.exitStatus == 130)
-            let report = try #require(jsonObject(String(decoding: buffer.contents, as: UTF8.self)))
+            let result = try run.finish(timeout: 60)
+            #expect(result.status == 130, "\(result)")
+            let report = try #require(jsonObject(result.stdout))
             #expect(report["stopped"] as? String == "interrupted")
             let counts = report["counts"] as? [String: Int] ?? [:]
             #expect((counts["ok"] ?? 0) >= 1 && (counts["ok"] ?? 0) <= 3, "\(counts)")

@@ -88,7 +88,7 @@ public enum ExpectedSchemasCache {
         data.append(body)
         let target = path(dir, key: key)
         let temporary = target + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(temporary, O_WRONLY | O_EXCL)
         guard fd >= 0 else { return }
         let written = data.withUnsafeBytes { buf -> Bool in
             var offset = 0

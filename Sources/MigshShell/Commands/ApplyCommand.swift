@@ -10,14 +10,30 @@ struct ApplyCommand: DotCommand {
         abstract: "Apply the pending migrations: confirm, verified backup, apply in one locked transaction, verify.",
         discussion: "Example: .apply --to 6 --dry-run")
 
-    static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
+    /// The report of what ran, or with --dry-run the plan.
+    enum Output: CommandOutput {
+        case report(Migrator.Report)
+        case dryRun(DryRun)
+        static let jsonDescription = "one JSON object: from_version, to_version, the migrations applied and the backup; with --dry-run, the migrations and statements that would run"
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .report(let report): try report.encode(to: encoder)
+            case .dryRun(let plan): try plan.encode(to: encoder)
+            }
+        }
+    }
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Stop at this version (default: the required version).", valueName: "version"))
+    struct DryRun: Encodable {
+        var fromVersion: Int, toVersion: Int, dryRun = true
+        var migrations: [Step]
+        struct Step: Encodable { var version: Int; var file: String; var statements: [String]; var findings: [String] }
+    }
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("Stop at this version (default: the required version).", valueName: "version"), completion: .versions(pendingOnly: true))
     var to: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the statements that would run; change nothing.")
     var dryRun = false
-
 
     @Flag(name: .customLong("resume"), help: "Finish what has not run, statement by statement, as .diff's evidence shows; then the rest.")
     var resume = false
@@ -82,8 +98,8 @@ struct ApplyCommand: DotCommand {
         switch result {
         case let .nothingToApply(plan, applicationRequires):
             let requires = applicationRequires ?? plan.requiredVersion
-            try shell.emit(Migrator.Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
-                                           backup: nil, dryRun: dryRun, warnings: [])) {
+            try Self.emit(.report(Migrator.Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
+                                                   backup: nil, dryRun: dryRun, warnings: [])), in: shell) {
                 requires > plan.requiredVersion
                     ? "nothing to apply up to version \(plan.requiredVersion): the database is at \(plan.currentVersion) (\(requires - plan.currentVersion) more pending up to \(requires))"
                     : "no pending migrations: version \(plan.currentVersion) is up to date"
@@ -91,7 +107,7 @@ struct ApplyCommand: DotCommand {
         case let .dryRun(plan, scripts, resume):
             try renderDryRun(plan, scripts: scripts, resume: resume, in: shell)
         case .applied(let report, _):
-            try shell.emit(report) {
+            try Self.emit(.report(report), in: shell) {
                 var text = "applied \(report.applied.count) migration\(report.applied.count == 1 ? "" : "s"): version \(report.fromVersion) → \(report.toVersion)\n"
                 if let b = report.backup { text += "backup: \(displayPath(b.path))\n" }
                 return text
@@ -100,11 +116,6 @@ struct ApplyCommand: DotCommand {
     }
 
     static func renderDryRun(_ plan: MigrationPlan, scripts: [MigrationScript], resume: Apply.Resumption?, in shell: Shell) throws {
-        struct DryRun: Encodable {
-            var fromVersion: Int, toVersion: Int, dryRun = true
-            var migrations: [Step]
-            struct Step: Encodable { var version: Int; var file: String; var statements: [String]; var findings: [String] }
-        }
         let value = DryRun(fromVersion: plan.currentVersion, toVersion: plan.requiredVersion, migrations: scripts.map {
             .init(version: $0.migration.version, file: $0.migration.fileName,
                   statements: $0.body.map { $0.sql.trimmingCharacters(in: .whitespacesAndNewlines) },
@@ -112,7 +123,7 @@ struct ApplyCommand: DotCommand {
         })
         // The prose wraps; the SQL is printed as the files hold it, never re-wrapped.
         let width = shell.outputWidth
-        try shell.emit(value, wrap: false) {
+        try Self.emit(.dryRun(value), in: shell, wrap: false) {
             var text = (resume.map(ShellConfirming.resumeNote) ?? "") + "dry run: would apply \(scripts.count) migration\(scripts.count == 1 ? "" : "s"), version \(plan.currentVersion) → \(plan.requiredVersion), after a verified backup; nothing was changed"
             text = wrapText(text, width: width) + "\n"
             for s in scripts {

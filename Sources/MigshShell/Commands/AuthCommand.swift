@@ -8,8 +8,7 @@ import MigshCore
 struct AuthCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".auth", abstract: "Show authorizer callbacks.",
         discussion: "Example: .auth on")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: "on|off")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .auth ON|OFF", in: shell) }

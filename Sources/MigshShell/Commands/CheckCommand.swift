@@ -15,7 +15,10 @@ struct CheckCommand: DotCommand {
             """)
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("sqlite3's GLOB, after .testcase.", valueName: "glob")) var words: [String] = []
 
-    struct Result: Encodable {
+    typealias Output = Result
+
+    struct Result: CommandOutput {
+        static let jsonDescription = "one JSON object: integrity, foreign_key_violations, folder_problems, checksum_problems, ok"
         var integrity: [String]
         var foreignKeyViolations: [ForeignKeyViolation]
         var folderProblems: [String]
@@ -48,8 +51,8 @@ struct CheckCommand: DotCommand {
         }
         let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0.text)" }
         let ok = integrity == ["ok"] && violations.isEmpty && foreignKeyError == nil && folder.errors.isEmpty && checksumProblems.isEmpty
-        try shell.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
-                              checksumProblems: checksumProblems, ok: ok)) {
+        try Self.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
+                              checksumProblems: checksumProblems, ok: ok), in: shell) {
             var text = "integrity_check: \(integrity.prefix(10).joined(separator: "; "))\n"
             if let foreignKeyError {
                 text += "foreign_key_check: could not run: \(foreignKeyError)\n"

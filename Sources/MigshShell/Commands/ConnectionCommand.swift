@@ -11,8 +11,7 @@ struct ConnectionCommand: DotCommand {
             connection keeps its database, transaction, audit log and .session objects.
             Example: .connection 1
             """)
-    static let completion: [String: CompletionSource] = ["0": .words(["close", "0", "1", "2", "3", "4"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("close, and the connection's number.", valueName: "words")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("close, and the connection's number.", valueName: "words"), completion: .list(["close", "0", "1", "2", "3", "4"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         let session = shell.session

@@ -8,10 +8,9 @@ import MigshCore
 struct DbconfigCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".dbconfig", abstract: "List or change sqlite3_db_config() options.",
         discussion: "Example: .dbconfig defensive on")
-    static let completion: [String: CompletionSource] = ["0": .words(DbconfigCommand.options.map(\.name))]
 
-    @Argument(help: ArgumentHelp("The option.", valueName: "op")) var name: String?
-    @Argument(help: ArgumentHelp("on or off.", valueName: "on|off")) var value: String?
+    @Argument(help: ArgumentHelp("The option.", valueName: "op"), completion: .list(DbconfigCommand.options.map(\.name))) var name: String?
+    @Argument(help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var value: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
 
     static let options = DatabaseConfigOption.allCases

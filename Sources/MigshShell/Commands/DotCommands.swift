@@ -193,6 +193,7 @@ enum DotCommands {
         }.map(\.element)
         text = lines.joined(separator: "\n")
         while text.hasSuffix("\n") { text.removeLast() }
-        return type.outputName == "nothing" ? text : text + "\n\n  --json prints " + type.outputName
+        // What --json prints, as prose: broken between words at the terminal's width.
+        return type.outputDescription.map { text + "\n\n" + wrapText("  --json prints " + $0, width: width) } ?? text
     }
 }

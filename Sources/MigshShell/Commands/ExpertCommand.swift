@@ -15,8 +15,7 @@ struct ExpertCommand: DotCommand {
           -sample PERCENT  Statistics (sqlite_stat1) from PERCENT of each table's rows (default 0: none)
         Example: .expert   then   SELECT * FROM t WHERE a = 1;
         """)
-    static let completion: [String: CompletionSource] = ["0": .words(["-verbose", "-sample"]), "1": .words(["-verbose", "-sample"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("-verbose, -sample PERCENT.", valueName: "options")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("-verbose, -sample PERCENT.", valueName: "options"), completion: .list(["-verbose", "-sample"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         if shell.session.configuration.safe && !shell.session.safeModeLifted {

@@ -7,10 +7,9 @@ import MigshCore
 struct LimitCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".limit", abstract: "Display or change the value of an SQLITE_LIMIT.",
         discussion: "Example: .limit length 1000000")
-    static let completion: [String: CompletionSource] = ["0": .words(LimitCommand.limits.map(\.name))]
 
-    @Argument(help: ArgumentHelp("The limit (a prefix of its name).", valueName: "limit")) var name: String?
-    @Argument(help: ArgumentHelp("Its new value.", valueName: "new")) var value: String?
+    @Argument(help: ArgumentHelp("The limit (a prefix of its name).", valueName: "limit"), completion: .list(LimitCommand.limits.map(\.name))) var name: String?
+    @Argument(help: ArgumentHelp("Its new value.", valueName: "new"), completion: .nothing) var value: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
 
     static let limits = SQLiteLimit.allCases

@@ -15,11 +15,13 @@ struct ModeCommand: DotCommand {
         as SQL literals). insert takes a table name: .mode insert Projects.
         Example: .mode box --wrap 30
         """)
-    static let completion: [String: CompletionSource] = ["0": .words(OutputMode.allCases.map(\.rawValue) + ["qbox"])]
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The mode, a table name for insert, options.", valueName: "mode")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The mode, a table name for insert, options.", valueName: "mode"), completion: .list(OutputMode.allCases.map(\.rawValue) + ["qbox"])) var words: [String] = []
 
-    struct Output: Encodable { var mode: String }
+    struct Output: CommandOutput {
+        static let jsonDescription = "one JSON object: mode (with no argument)"
+        var mode: String
+    }
 
     static let optionsHelp = "options:\n  --noquote\n  --quote\n  --wordwrap on/off\n  --wrap N\n  --ww"
 
@@ -71,7 +73,7 @@ struct ModeCommand: DotCommand {
             if current.mode.isColumnar {
                 text += " --wrap \(current.wrapWidth) --wordwrap \(current.wordWrap ? "on" : "off") --\(current.quoteValues ? "" : "no")quote"
             }
-            try shell.emit(Output(mode: current.mode.rawValue)) { text }
+            try Self.emit(Output(mode: current.mode.rawValue), in: shell) { text }
             return
         }
         var output = shell.session.output

@@ -7,6 +7,7 @@ import MigshCore
 /// transaction; differences in tables are refused (they hold data). The `Repair` operation
 /// does it; this file parses and renders.
 struct RepairCommand: DotCommand {
+    typealias Output = Migrator.RepairResult
     static let configuration = CommandConfiguration(
         commandName: ".repair",
         abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).",
@@ -23,11 +24,15 @@ struct RepairCommand: DotCommand {
             throw e
         }
         let report = result.report
-        try shell.emit(report) {
+        try Self.emit(report, in: shell) {
             if result.repaired.isEmpty { return "nothing to repair: the indexes, views and triggers are version \(report.version)'s" }
             let objects = result.repaired.steps.count
             return "repaired \(objects) object\(objects == 1 ? "" : "s") (\(report.statements.count) statement\(report.statements.count == 1 ? "" : "s")); the schema is version \(report.version)'s"
                 + (report.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
         }
     }
+}
+
+extension Migrator.RepairResult: CommandOutput {
+    static var jsonDescription: String { "one JSON object: the version, the statements run, the backup taken first" }
 }

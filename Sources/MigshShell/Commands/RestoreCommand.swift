@@ -9,16 +9,15 @@ struct RestoreCommand: DotCommand {
         commandName: ".restore",
         abstract: "Restore a verified backup of this database, backing up the current state first.",
         discussion: "Example: .restore --version 3   (this database's newest backup at version 3)")
-    static let completion: [String: CompletionSource] = ["0": .backups, "--version": .backedUpVersions]
 
-    @Argument(help: "The backup file (as a path, or its name in the backups folder).")
+    @Argument(help: "The backup file (as a path, or its name in the backups folder).", completion: .backups)
     var file: String?
 
     /// sqlite3's `.restore DB FILE`: the first word is a schema name.
-    @Argument(help: ArgumentHelp("With two words, sqlite3's form: .restore DB FILE overwrites schema DB with FILE, unverified, as sqlite3 does.", valueName: "sqlite3-file"))
+    @Argument(help: ArgumentHelp("With two words, sqlite3's form: .restore DB FILE overwrites schema DB with FILE, unverified, as sqlite3 does.", valueName: "sqlite3-file"), completion: .file())
     var sqlite3File: String?
 
-    @Option(name: .customLong("version"), help: ArgumentHelp("Restore this database's newest backup whose schema version is N.", valueName: "version"))
+    @Option(name: .customLong("version"), help: ArgumentHelp("Restore this database's newest backup whose schema version is N.", valueName: "version"), completion: .backedUpVersions)
     var version: Int?
 
     @Flag(name: .customLong("latest"), help: "Restore this database's newest backup.")
@@ -78,7 +77,7 @@ struct RestoreCommand: DotCommand {
             shell.note("interrupted too late: the backup was already copied in, so the restore completed")
             shell.interruptionReported = true
         }
-        try shell.emit(report) {
+        try Self.emit(report, in: shell) {
             let previous = report.previousStateBackup
             return "restored \(report.restoredFrom): version \(report.fromVersion.map(String.init) ?? "?") → \(report.toVersion)\n"
                 + (previous.damaged
@@ -86,4 +85,8 @@ struct RestoreCommand: DotCommand {
                     : "the previous state is in \(previous.path) (undo with .restore \(quoteArgument(previous.path))))")
         }
     }
+}
+
+extension Restorer.Report: CommandOutput {
+    static var jsonDescription: String { "one JSON object: the backup restored from, the backup of the state before, the versions before and after" }
 }

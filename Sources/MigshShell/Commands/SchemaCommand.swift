@@ -8,9 +8,8 @@ struct SchemaCommand: DotCommand {
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".schema", abstract: "Show the CREATE statements of objects whose table matches a LIKE pattern.",
                                                     discussion: "Options: --indent (one column a line), --nosys (no sqlite_ tables).\nExample: .schema Projects")
-    static let completion: [String: CompletionSource] = ["0": .tables]
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern"), completion: .tables) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var indent = false, debug = false, noSystem = false
@@ -64,7 +63,7 @@ struct SchemaCommand: DotCommand {
         }
         let rows = try db.prepare(select)
         while try rows.step() { statements.append(rows.text(0)) }
-        try shell.emit(statements) {
+        try Self.emit(statements, in: shell) {
             statements.map { indent ? SchemaText.pretty($0) : SchemaText.line($0, tail: ";\n") }.joined()
         }
     }
@@ -75,7 +74,7 @@ struct SchemaCommand: DotCommand {
 struct FullSchemaCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".fullschema", abstract: "Show the schema and the contents of the sqlite_stat tables.",
                                                     discussion: "Example: .fullschema --indent")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--indent", valueName: "option")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--indent", valueName: "option"), completion: .list(["--indent"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var indent = false

@@ -15,9 +15,7 @@ struct SessionCommand: DotCommand {
             Without NAME, the first session opened is the one meant.
             Example: .session open main s1
             """)
-    static let completion: [String: CompletionSource] = [
-        "0": .words(["open", "attach", "changeset", "patchset", "close", "enable", "filter", "indirect", "isempty", "list"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("?NAME? CMD and its words.", valueName: "words")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("?NAME? CMD and its words.", valueName: "words"), completion: .list(["open", "attach", "changeset", "patchset", "close", "enable", "filter", "indirect", "isempty", "list"])) var words: [String] = []
 
     /// sqlite3's `showHelp(p->out, "session")`: what a command it cannot read prints.
     static let sqlite3Help = """

@@ -8,8 +8,7 @@ import MigshCore
 struct Sha3SumCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".sha3sum", abstract: "Compute a SHA3 hash of the database's content (or of each matching table).",
         discussion: "Options: --schema (the schema too), --sha3-224 (default), --sha3-256, --sha3-384, --sha3-512, --debug.\nExample: .sha3sum --sha3-256")
-    static let completion: [String: CompletionSource] = ["0": .tables]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern"), completion: .tables) var words: [String] = []
 
     /// sqlite3 3.40's help for `.sha3sum`, printed after an unknown option.
     static let sqlite3Help = """

@@ -11,9 +11,8 @@ struct TestCommand: DotCommand {
         commandName: ".test",
         abstract: "Rehearse the pending migrations on a temporary copy; the live database is untouched.",
         discussion: "Example: .test --to 6")
-    static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Rehearse up to this version (default: the required version).", valueName: "version"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("Rehearse up to this version (default: the required version).", valueName: "version"), completion: .versions(pendingOnly: true))
     var to: Int?
 
     func run(in shell: Shell) throws {
@@ -27,12 +26,12 @@ struct TestCommand: DotCommand {
             }
         }
         guard let result = rehearsed.result else {
-            try shell.emit(Rehearsal.Result.upToDate(rehearsed.plan.currentVersion)) {
+            try Self.emit(Rehearsal.Result.upToDate(rehearsed.plan.currentVersion), in: shell) {
                 "nothing to rehearse: version \(rehearsed.plan.currentVersion) is up to date"
             }
             return
         }
-        try shell.emit(result, wrap: false) { TestCommand.render(result, target: rehearsed.target, width: shell.outputWidth) }
+        try Self.emit(result, in: shell, wrap: false) { TestCommand.render(result, target: rehearsed.target, width: shell.outputWidth) }
         if !result.ok { throw MigshError(.checkFailed, "the rehearsal failed; the live database was not touched") }
     }
 
@@ -59,5 +58,11 @@ struct TestCommand: DotCommand {
             : "schema: differs from version \(r.toVersion):\n" + SchemaDiffText.render(SchemaDiff(changes: r.schemaDifferences), version: r.toVersion)
         text += r.ok ? "rehearsal passed\n" : "rehearsal FAILED\n"
         return head + wrapText(text, width: width)
+    }
+}
+
+extension Rehearsal.Result: CommandOutput {
+    static var jsonDescription: String {
+        "one JSON object: from_version, to_version, each step's outcome, the integrity and foreign-key checks, the schema differences, ok"
     }
 }

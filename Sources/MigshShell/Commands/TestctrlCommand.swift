@@ -7,8 +7,7 @@ import MigshCore
 struct TestctrlCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".testctrl", abstract: "Run various sqlite3_test_control() operations.",
         discussion: "Example: .testctrl byteorder   (.testctrl --help lists them)")
-    static let completion: [String: CompletionSource] = ["0": .words(controls.map(\.name))]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The control and its arguments.", valueName: "words")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The control and its arguments.", valueName: "words"), completion: .list(controls.map(\.name))) var words: [String] = []
 
     /// sqlite3 3.40's aCtrl: name, refused under -safe, usage.
     static let controls: [(name: String, unsafe: Bool, usage: String)] = [

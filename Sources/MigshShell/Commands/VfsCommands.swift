@@ -17,7 +17,7 @@ enum VFSText {
 struct VfsInfoCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".vfsinfo", abstract: "Information about the top-level VFS.",
         discussion: "Example: .vfsinfo")
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
         if let vfs = shell.session.db.vfs(schema: schema) { shell.out.write(VFSText.describe(vfs)) }
@@ -27,7 +27,7 @@ struct VfsInfoCommand: DotCommand {
 struct VfsNameCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".vfsname", abstract: "Print the name of the VFS stack.",
         discussion: "Example: .vfsname")
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
         if let name = shell.session.db.vfsStackName(schema: schema) { shell.out.write(name + "\n") }
