@@ -13,7 +13,7 @@ struct CheckCommand: DotCommand {
             testcase-out.txt) against GLOB, said as testcase-NAME ok or FAILED.
             Example: .check
             """)
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("sqlite3's GLOB, after .testcase.", valueName: "glob")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("sqlite3's GLOB, after .testcase.", valueName: "glob"), completion: .nothing) var words: [String] = []
 
     typealias Output = Result
 

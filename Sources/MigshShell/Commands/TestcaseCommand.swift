@@ -9,7 +9,7 @@ import MigshCore
 struct TestcaseCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".testcase", abstract: "Begin redirecting output to the file testcase-out.txt.",
         discussion: "Example: .testcase t1   (then SQL, then .check GLOB)")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The test case's name.", valueName: "name")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The test case's name.", valueName: "name"), completion: .nothing) var words: [String] = []
 
     /// sqlite3 keeps 29 bytes of the name (its zTestcase[30]).
     static let nameBytes = 29
