@@ -12,7 +12,7 @@ struct MigshCommandLine: ParsableCommand {
         CommandConfiguration(
             commandName: "migsh",
             abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
-            discussion: reflowed(discussion, width: helpWidth),
+            discussion: reflowsDiscussion ? reflowed(discussion, width: helpWidth) : discussion,
             version: MigshVersion.description)
     }
 
@@ -57,6 +57,10 @@ struct MigshCommandLine: ParsableCommand {
           with the most severe code any database gave (\(ExitStatus.migrationFailed), \(ExitStatus.databaseTooNew), \(ExitStatus.failure), \(ExitStatus.pending), \(ExitStatus.success)); \(ExitStatus.interrupted)
           after Ctrl-C.
         """
+
+    /// False while the man page reads the declarations: its tables keep their columns and
+    /// groff fills the prose.
+    nonisolated(unsafe) static var reflowsDiscussion = true
 
     /// The width `migsh --help` is laid out for, found as swift-argument-parser finds it:
     /// `COLUMNS`, else the terminal on standard output, else 80.
