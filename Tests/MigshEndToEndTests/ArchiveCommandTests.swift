@@ -143,6 +143,19 @@ struct ArchiveCommandTests {
             select 'after';
 
             """, sameErrors: true),
+        Case(name: ".output: listings go to its file, sqlite3_exec's errors to standard output", script: files + """
+            .ar -cf ar.sar d
+            .output o.txt
+            .ar -tvf ar.sar
+            .ar -cvnf dry.sar d/a.txt
+            .ar -rf ar.sar
+            .ar -cf new.sar nosuchdir
+            .ar -xf ar.sar nosuch
+            .output
+            select readfile('o.txt');
+            select 'after';
+
+            """, sameErrors: true),
         Case(name: "sqlar_compress and sqlar_uncompress", script: """
             select hex(sqlar_compress(zeroblob(100))), length(sqlar_compress(zeroblob(100)));
             select hex(sqlar_compress(x'')), typeof(sqlar_compress(x'')), hex(sqlar_compress(x'0102'));

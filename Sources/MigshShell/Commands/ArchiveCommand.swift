@@ -57,7 +57,7 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
             }
             throw MigshError(.saidAlready, ".archive: bad arguments")
         }
-        let out = shell.out, err = shell.err
+        let out = shell.out, err = shell.err, standardOutput = shell.session.standardOutput
         let rc = SQLArchive.run(request, on: shell.session.db) { event in
             switch event {
             case .opening(let file): out.write("-- open database '\(file)'\n")
@@ -69,8 +69,8 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
                 out.write((mode ?? Self.null) + Array((" " + String(repeating: " ", count: max(0, 10 - number.utf8.count)) + number + "  ").utf8)
                           + (time ?? Self.null) + [0x20, 0x20] + (name ?? Self.null) + [0x0a])
             case .help: out.write(Self.sqlite3Help)
-            // sqlite3 writes this one to standard output.
-            case .execFailed(let message): out.write(Array("ERROR: ".utf8) + message + [0x0a])
+            // sqlite3 writes this one to standard output, whatever .output says.
+            case .execFailed(let message): standardOutput.write(Array("ERROR: ".utf8) + message + [0x0a])
             case .stepFailed(let message):
                 out.flush()
                 err.write(Array("SQL error: ".utf8) + message + [0x0a])
