@@ -10,7 +10,8 @@ import MigshCore
 /// writes files other than the database) and `-safe` (`SafeMode`), as the file functions are.
 struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
     static let configuration = CommandConfiguration(commandName: ".archive", abstract: "Manage SQL archives (sqlite3's .archive).",
-        discussion: String(sqlite3Help.drop { $0 != "\n" }.dropFirst()))
+        discussion: String(sqlite3Help.drop { $0 != "\n" }.dropFirst())
+            + "   In migsh: SQL archives only (a ZIP archive and -a are refused).")
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("One command option, options, then files or archive members.", valueName: "words"))
     var words: [String] = []
 
