@@ -26,6 +26,23 @@ struct ArchiveCommandTests {
 
         """
 
+    /// A ZIP archive Python's zipfile wrote (MS-DOS times, no extended timestamps): a folder,
+    /// a deflated file, a stored one, an empty one, and one bzip2-compressed (method 12).
+    static let zipHex = """
+        504B0304140000000000A320432A000000000000000000000000040000006469722F504B03041400000008007DBF9F3DF331
+        A20D0E00000058020000090000006469722F612E747874CB48CDC9C957C818254749AA9200504B0304140000000000000021
+        268CCE0E1040000000400000000A00000073746F7265642E62696E000102030405060708090A0B0C0D0E0F10111213141516
+        1718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F504B03041400000000
+        0000605D5000000000000000000000000005000000656D707479504B03042E0000000C0000605D50038A62AC270000003200
+        000006000000627A2E747874425A6839314159265359900245A200000210800001004020002100820B177245385090900245
+        A2504B01021403140000000000A320432A000000000000000000000000040000000000000000001000ED4100000000646972
+        2F504B010214031400000008007DBF9F3DF331A20D0E00000058020000090000000000000000000000A48122000000646972
+        2F612E747874504B01021403140000000000000021268CCE0E1040000000400000000A000000000000000000000080815700
+        000073746F7265642E62696E504B0102140314000000000000605D5000000000000000000000000005000000000000000000
+        0000A481BF000000656D707479504B01022E032E0000000C0000605D50038A62AC2700000032000000060000000000000000
+        000000A481E2000000627A2E747874504B05060000000005000500080100002D0100000000
+        """
+
     static let corpus: [Case] = [
         Case(name: "create, list and extract an archive file", script: files + """
             .ar -cf ar.sar d
@@ -153,6 +170,31 @@ struct ArchiveCommandTests {
             .ar -xf ar.sar nosuch
             .output
             select readfile('o.txt');
+            select 'after';
+
+            """, sameErrors: true),
+        Case(name: "ZIP archives: .ar lists and extracts them, zipfile() reads them", script: files + """
+            select writefile('p.zip', x'\(zipHex.replacing("\n", with: ""))');
+            .ar -tf p.zip
+            .ar -tvf p.zip
+            .ar -tnf p.zip dir
+            .ar -xvf p.zip -C zout
+            .ar -xnf p.zip -C zout stored.bin
+            select name, lsmode(mode), mtime, hex(data) from fsdir('zout') where name <> 'zout' order by name;
+            select name, mode, mtime, sz, length(rawdata), hex(data), method, typeof(z) from zipfile('p.zip');
+            select name, sz from zipfile(readfile('p.zip')) where name like 'dir%';
+            select count(*) from zipfile('p.zip') where z = 5;
+            .ar -tf p.zip nosuch
+            .ar -tf nosuch.zip
+            .ar -xf nosuch.zip
+            select * from zipfile('nosuch.zip');
+            select * from zipfile('db');
+            select * from zipfile(x'');
+            select * from zipfile(substr(readfile('p.zip'), 1, 300));
+            select * from zipfile();
+            select writefile('cut.zip', substr(readfile('p.zip'), 1, length(readfile('p.zip')) - 30));
+            select name from zipfile('cut.zip');
+            .ar -tf cut.zip
             select 'after';
 
             """, sameErrors: true),
@@ -309,6 +351,8 @@ struct ArchiveCommandTests {
             let listed = try migsh(["--readonly", "db.sqlite", ".ar -t"], cwd: dir)
             #expect(listed.status == 1 && listed.stderr.contains(".archive refused"), "\(listed)")
             #expect(sqlite(dir + "/db.sqlite", "select count(*) from sqlite_schema where name = 'sqlar'") == "0")
+            let zipRead = try migsh(["--readonly", "db.sqlite", "select count(*) from zipfile('/dev/null')"], cwd: dir)
+            #expect(zipRead.status == 1 && zipRead.stderr.contains("zipfile() refused: the session was opened with --readonly"), "\(zipRead)")
 
             let script = ".ar -cf x.sar d\nselect 'after';\n"
             let safeScript = "select sqlar_compress(x'00');\nselect 'after';\n"
@@ -322,23 +366,34 @@ struct ArchiveCommandTests {
         }
     }
 
-    @Test("a ZIP archive and -a (apndvfs) are refused with one line, and no file is written")
-    func zipRefused() throws {
+    @Test("writing a ZIP archive and -a (apndvfs) are refused with one line, and no file is written")
+    func zipWritingRefused() throws {
         try withTemporaryDirectory { dir in
             try Self.makeFiles(in: dir)
             _ = sqlite(dir + "/db.sqlite", "create table t(x)")
-            for command in [".ar -cf x.zip d", ".ar -tf x.zip", ".ar -a app.db -c d"] {
+            for command in [".ar -cf x.zip d", ".ar -uf x.zip d", ".ar -a app.db -c d"] {
                 let result = try migsh(["db.sqlite", command], cwd: dir)
                 #expect(result.status == 1 && result.stdout.isEmpty, "\(command): \(result)")
                 #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("(use sqlite3 -A)"), "\(command): \(result)")
             }
             #expect(!FileManager.default.fileExists(atPath: dir + "/x.zip") && !FileManager.default.fileExists(atPath: dir + "/app.db"))
-            // A ZIP file sqlite3 made is recognised by its content, whatever its name.
+            // A ZIP file sqlite3 made is recognised by its content, whatever its name: migsh
+            // lists it as sqlite3 does, and refuses to change it.
             let zip = try runProcess(sqlite3Binary, ["-init", "/dev/null", "db.sqlite", ".ar -cf made.zip d"], cwd: dir)
             #expect(zip.status == 0, "\(zip)")
             try FileManager.default.moveItem(atPath: dir + "/made.zip", toPath: dir + "/made.sar")
-            let listed = try migsh(["db.sqlite", ".ar -tf made.sar"], cwd: dir)
-            #expect(listed.status == 1 && listed.stderr.contains("made.sar is a ZIP archive"), "\(listed)")
+            let before = contents(of: dir + "/made.sar")
+            let removed = try migsh(["db.sqlite", ".ar -rf made.sar d/empty.txt"], cwd: dir)
+            #expect(removed.status == 1 && removed.stderr.contains("made.sar is a ZIP archive"), "\(removed)")
+            #expect(contents(of: dir + "/made.sar") == before)
+            let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", "db.sqlite", ".ar -tvf made.sar"], stdin: Data(), in: dir)
+            let ours = try runCollectingBytes(migshBinary, ["--noinit", "db.sqlite", ".ar -tvf made.sar"], stdin: Data(), in: dir)
+            #expect(ours.stdout == theirs.stdout && ours.status == 0 && theirs.status == 0 && ours.stdout.count > 100,
+                    "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
+            // Extracted by migsh, sqlite3's ZIP gives back the files (times to the second, as ZIP keeps them).
+            let extracted = try migsh(["db.sqlite", ".ar -xf made.sar -C out"], cwd: dir)
+            #expect(extracted.status == 0, "\(extracted)")
+            #expect(try Self.tree(dir + "/out/d") == Self.tree(dir + "/d"))
         }
     }
 }

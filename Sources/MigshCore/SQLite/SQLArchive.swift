@@ -54,8 +54,9 @@ public enum ArchiveFormat: Sendable, Equatable {
 
 /// sqlite3 3.40's `.archive` over SQLite's C API: the same statements in the same order as
 /// its shell.c (arDotCommand and the functions it calls), so that the archive, the files
-/// extracted, the output and the errors are sqlite3's. SQL archives only (the `sqlar` table);
-/// a ZIP archive or `-a` (apndvfs) is reported `unsupported`.
+/// extracted, the output and the errors are sqlite3's. SQL archives (the `sqlar` table), and
+/// ZIP archives for listing and extracting (the `zipfile` table); writing a ZIP archive or
+/// `-a` (apndvfs) is reported `unsupported`.
 public enum SQLArchive {
     /// Runs `request` on `main` (the session's connection: the archive when no file is
     /// named); returns SQLite's result code (0 when it succeeded), as sqlite3's command does.
@@ -108,7 +109,9 @@ private final class ArchiveRun {
     /// The arguments; arCheckEntries strips their trailing slashes for what follows it.
     var members: [String]
     var db: OpaquePointer?
-    let sourceTable = "sqlar"
+    /// "sqlar", or `zipfile('FILE')` for a ZIP archive.
+    var sourceTable = "sqlar"
+    var zip = false
 
     init(_ request: ArchiveRequest, report: @escaping (ArchiveEvent) -> Void) {
         self.request = request
@@ -129,7 +132,17 @@ private final class ArchiveRun {
             }
             sink.release()
         }
-        if let file = request.file {
+        if let file = request.file, SQLArchive.format(of: file) == .zip {
+            // A ZIP archive is read through the session's `zipfile` table, as sqlite3 does;
+            // migsh cannot write one.
+            guard request.action == .list || request.action == .extract else {
+                report(.unsupported(.zip, file: file))
+                return SQLITE_ERROR
+            }
+            zip = true
+            sourceTable = "zipfile(\(SQLArchive.Q(file)))"
+            db = main
+        } else if let file = request.file {
             if let format = SQLArchive.format(of: file) ?? (request.append ? .appendVFS : nil) {
                 report(.unsupported(format, file: file))
                 return SQLITE_ERROR
@@ -157,7 +170,7 @@ private final class ArchiveRun {
             sqlite3_result_value(context, values[0])
         }, nil, nil, nil)
 
-        if request.action != .help {
+        if request.action != .help && !zip {
             if request.action != .create
                 && sqlite3_table_column_metadata(db, nil, "sqlar", "name", nil, nil, nil, nil, nil) != SQLITE_OK {
                 report(.noArchiveTable)
@@ -338,7 +351,7 @@ private final class ArchiveRun {
         var rc = checkEntries()
         let clause = whereClause(rc)
         let directory = request.directory.map { $0 + "/" } ?? ""
-        let sql = "SELECT  ($dir || name), writefile(($dir || name), sqlar_uncompress(data, sz), mode, mtime) "
+        let sql = "SELECT  ($dir || name), writefile(($dir || name), \(zip ? "data" : "sqlar_uncompress(data, sz)"), mode, mtime) "
             + "FROM \(sourceTable) WHERE (\(clause ?? "")) AND (data IS NULL OR $dirOnly = 0) AND name NOT GLOB '*..[/\\]*'"
         let statement = prepare(sql, &rc)
         guard rc == SQLITE_OK else { return rc }

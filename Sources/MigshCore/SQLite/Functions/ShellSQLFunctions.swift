@@ -4,7 +4,8 @@ import CMigshSQLite
 /// written for sqlite3 run unchanged: `generate_series`, `regexp`/`regexpi`, `sha3`,
 /// `sha3_query`, the `decimal` family, the `ieee754` family, the `uint` collation,
 /// `completion`, the file functions (`readfile`, `writefile`, `lsmode`, `fsdir`, `edit`), and
-/// `sqlar_compress`/`sqlar_uncompress` (under -safe too, as in sqlite3 3.40). They go on the connection that runs the user's SQL only — never on one
+/// `sqlar_compress`/`sqlar_uncompress` (under -safe too, as in sqlite3 3.40), and `zipfile`
+/// for reading ZIP archives (a file function: off under --readonly). They go on the connection that runs the user's SQL only — never on one
 /// that runs migration files: the replay, the rehearsal and the data probe open connections
 /// of their own without them, and the migrator runs the files on the session's connection
 /// inside `suspended(on:)`, so that a migration cannot depend on a function the
@@ -26,7 +27,7 @@ public enum ShellSQLFunctions {
         ("ieee754", 1), ("ieee754", 2), ("ieee754_mantissa", 1), ("ieee754_exponent", 1),
         ("ieee754_from_blob", 1), ("ieee754_to_blob", 1),
     ]
-    static let tableFunctions = ["generate_series", "fsdir", "completion"]
+    static let tableFunctions = ["generate_series", "fsdir", "completion", "zipfile"]
     static let collations = ["decimal", "uint"]
 
     public static func register(on db: Connection, fileAccess: FileAccess) {
@@ -41,6 +42,7 @@ public enum ShellSQLFunctions {
         FileFunctions.register(on: handle, access: fileAccess)
         FsdirFunction.register(on: handle, access: fileAccess)
         SqlarFunctions.register(on: handle)
+        ZipfileFunction.register(on: handle, access: fileAccess)
         db.shellFunctions = fileAccess
     }
 
