@@ -363,6 +363,9 @@ struct ArchiveCommandTests {
                         "migsh:\n\(ours.stdoutDescription)\(ours.stderrDescription)\nsqlite3:\n\(theirs.stdoutDescription)\(theirs.stderrDescription)")
             }
             #expect(!FileManager.default.fileExists(atPath: dir + "/x.sar"))
+            // zipfile() reads a file: -safe refuses it, as migsh's -safe refuses fsdir().
+            let safeZip = try migsh(["-safe", "db.sqlite", "select count(*) from zipfile('/dev/null')"], cwd: dir)
+            #expect(safeZip.status == 1 && safeZip.stderr.contains("cannot use the zipfile() function in safe mode"), "\(safeZip)")
         }
     }
 
