@@ -369,6 +369,25 @@ struct ArchiveCommandTests {
         }
     }
 
+    @Test("Ctrl-C while .archive adds files: stopped, the archive as it was before, said, exit 130")
+    func interruptedCreate() throws {
+        try withTemporaryDirectory { dir in
+            try Self.makeFiles(in: dir)
+            _ = sqlite(dir + "/db.sqlite", "create table t(x)")
+            let made = try migsh(["db.sqlite", ".ar -cf x.sar d/text.txt"], cwd: dir)
+            #expect(made.status == 0, "\(made)")
+            let before = sqlite(dir + "/x.sar", "select name, mtime, sz, hex(data) from sqlar order by name")
+            for command in [".ar -cf x.sar d", ".ar -uf x.sar d/sub d/empty.txt", ".ar -c d"] {
+                let (result, phases) = try PausedMigsh.interrupted(["db.sqlite", command], at: ["archive.insert"], cwd: dir)
+                #expect(phases == ["archive.insert"])
+                #expect(result.status == 130, "\(command): \(result)")
+                #expect(result.stderr.contains("interrupted: .archive stopped; nothing was changed"), "\(command): \(result)")
+            }
+            #expect(sqlite(dir + "/x.sar", "select name, mtime, sz, hex(data) from sqlar order by name") == before)
+            #expect(sqlite(dir + "/db.sqlite", "select count(*) from sqlite_schema where name = 'sqlar'") == "0")
+        }
+    }
+
     @Test("writing a ZIP archive and -a (apndvfs) are refused with one line, and no file is written")
     func zipWritingRefused() throws {
         try withTemporaryDirectory { dir in

@@ -60,6 +60,8 @@ public enum ArchiveFormat: Sendable, Equatable {
 public enum SQLArchive {
     /// Runs `request` on `main` (the session's connection: the archive when no file is
     /// named); returns SQLite's result code (0 when it succeeded), as sqlite3's command does.
+    /// Ctrl-C (`CancellationToken.interrupt`) stops it with SQLITE_INTERRUPT, and what it had
+    /// changed in the archive is rolled back (the files it had extracted stay).
     /// The session's connection must have the shell's functions (`ShellSQLFunctions`).
     public static func run(_ request: ArchiveRequest, on main: Connection, report: @escaping (ArchiveEvent) -> Void) -> Int32 {
         let run = ArchiveRun(request, report: report)
@@ -155,6 +157,8 @@ private final class ArchiveRun {
                 report(.cannotOpen(file: file, message: Self.bytes(sqlite3_errmsg(opened))))
                 return rc
             }
+            // Ctrl-C stops its statements too, as it stops the session's (`CancellationToken`).
+            sqlite3_progress_handler(opened, 100, { _ in CancellationToken.interrupt.shouldStop ? 1 : 0 }, nil)
             // sqlite3_fileio_init and sqlite3_sqlar_init, as sqlite3 on the archive's connection.
             FileFunctions.register(on: opened!, access: .allowed)
             FsdirFunction.register(on: opened!, access: .allowed)
@@ -395,6 +399,12 @@ private final class ArchiveRun {
                 : ""
             var i = 0
             while i < members.count && rc == SQLITE_OK {
+                // Ctrl-C between two folders: what was added is rolled back below.
+                TestPause.at("archive.insert")
+                if !request.dryRun && CancellationToken.interrupt.shouldStop {
+                    rc = SQLITE_INTERRUPT
+                    break
+                }
                 rc = exec("""
                     REPLACE INTO \(table)(name,mode,mtime,sz,data)
                       SELECT

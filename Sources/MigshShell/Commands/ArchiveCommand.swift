@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMigshSQLite
 import MigshCore
 
 /// `.archive` (`.ar`): sqlite3 3.40's SQL archives — the `sqlar` table of the database, or
@@ -98,6 +99,7 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
                 }
             }
         }
+        if rc == SQLITE_INTERRUPT { throw MigshError(.interrupted, "interrupted") }
         if rc != 0 { throw MigshError(.saidAlready, ".archive failed (\(rc))") }
     }
 
