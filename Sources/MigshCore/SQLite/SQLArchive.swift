@@ -47,6 +47,14 @@ public enum ArchiveEvent: Equatable, Sendable {
     case unsupported(ArchiveFormat, file: String)
 }
 
+/// How `.archive` ended: sqlite3's command returns SQLite's result code.
+public enum ArchiveResult: Sendable, Equatable {
+    case done
+    /// Ctrl-C: what it had changed in the archive is rolled back.
+    case interrupted
+    case failed(code: Int32)
+}
+
 public enum ArchiveFormat: Sendable, Equatable {
     case zip
     case appendVFS
@@ -59,13 +67,17 @@ public enum ArchiveFormat: Sendable, Equatable {
 /// `-a` (apndvfs) is reported `unsupported`.
 public enum SQLArchive {
     /// Runs `request` on `main` (the session's connection: the archive when no file is
-    /// named); returns SQLite's result code (0 when it succeeded), as sqlite3's command does.
+    /// named); SQLite's result code says how it ended, as sqlite3's command returns it.
     /// Ctrl-C (`CancellationToken.interrupt`) stops it with SQLITE_INTERRUPT, and what it had
     /// changed in the archive is rolled back (the files it had extracted stay).
     /// The session's connection must have the shell's functions (`ShellSQLFunctions`).
-    public static func run(_ request: ArchiveRequest, on main: Connection, report: @escaping (ArchiveEvent) -> Void) -> Int32 {
+    public static func run(_ request: ArchiveRequest, on main: Connection, report: @escaping (ArchiveEvent) -> Void) -> ArchiveResult {
         let run = ArchiveRun(request, report: report)
-        return run.run(main: main.sqliteHandle)
+        switch run.run(main: main.sqliteHandle) {
+        case SQLITE_OK: return .done
+        case SQLITE_INTERRUPT: return .interrupted
+        case let code: return .failed(code: code)
+        }
     }
 
     /// sqlite3's deduceDatabaseType(FILE, 1) for the formats `.archive` cares about: a file

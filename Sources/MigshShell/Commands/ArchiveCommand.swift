@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import MigshCore
 
 /// `.archive` (`.ar`): sqlite3 3.40's SQL archives — the `sqlar` table of the database, or
@@ -61,7 +60,7 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
             throw MigshError(.saidAlready, ".archive: bad arguments")
         }
         let out = shell.out, err = shell.err, standardOutput = shell.session.standardOutput
-        let rc = SQLArchive.run(request, on: shell.session.db) { event in
+        let result = SQLArchive.run(request, on: shell.session.db) { event in
             switch event {
             case .opening(let file): out.write("-- open database '\(file)'\n")
             case .statement(let sql): out.write((sql ?? Self.null) + [0x0a])
@@ -99,8 +98,11 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
                 }
             }
         }
-        if rc == SQLITE_INTERRUPT { throw MigshError(.interrupted, "interrupted") }
-        if rc != 0 { throw MigshError(.saidAlready, ".archive failed (\(rc))") }
+        switch result {
+        case .done: break
+        case .interrupted: throw MigshError(.interrupted, "interrupted")
+        case .failed(let code): throw MigshError(.saidAlready, ".archive failed (\(code))")
+        }
     }
 
     /// What glibc's printf makes of a NULL `%s`, as sqlite3 prints it.
