@@ -13,7 +13,8 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
     static let configuration = CommandConfiguration(commandName: ".archive", abstract: "Manage SQL archives (sqlite3's .archive).",
         discussion: String(sqlite3Help.drop { $0 != "\n" }.dropFirst())
             + "   In migsh: a ZIP archive is listed and extracted, not written; -a is refused.")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("One command option, options, then files or archive members.", valueName: "words"))
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("One command option, options, then files or archive members.", valueName: "words"),
+              completion: .file())
     var words: [String] = []
 
     /// sqlite3 3.40's help for `.archive` (`showHelp(out, "archive")`).
