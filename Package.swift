@@ -31,11 +31,18 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // System zlib (zlib1g-dev): sqlar and ZIP store deflate data.
+        .systemLibrary(
+            name: "CMigshZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The engine: no terminal I/O; returns values and throws typed errors.
         .target(
             name: "MigshCore",
             dependencies: [
                 "CMigshSQLite",
+                "CMigshZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -102,6 +102,7 @@ struct DotCommandNamesTests {
         Named(name: "dbconfig", script: ".{} trigger_eqp\nselect 'after';\n"),
         Named(name: "vfsinfo", script: ".{}\nselect 'after';\n"),
         Named(name: "vfsname", script: ".{}\nselect 'after';\n"),
+        Named(name: "archive", script: ".{} -cn x\n.{} -tv\nselect 'after';\n"),
         // sqlite3's shell registers one more VFS (apndvfs): the first entry shows the command ran.
         Named(name: "vfslist", script: ".{}\n", sameAsSQLite3: false),
         Named(name: "scanstats", script: ".{} on\nselect 'after';\n"),

@@ -32,9 +32,7 @@ extension DotCommands {
     }
 
     /// sqlite3 3.40's commands that migsh does not offer, each with the reason a user is told.
-    static let sqlite3Refusals: [String: String] = [
-        ".archive": "SQL archives need sqlite3's zipfile/sqlar support, which migsh does not include (use sqlite3 -A)",
-    ]
+    static let sqlite3Refusals: [String: String] = [:]
 
     /// True when the line's command name is one sqlite3 3.40 reads as a command of its own.
     static func isSQLite3Name(_ line: String) -> Bool {

@@ -19,7 +19,7 @@ enum DotCommands {
         ImportCommand.self, RecoverCommand.self, DbinfoCommand.self, SaveCommand.self, ScanstatsCommand.self, BinaryCommand.self, NonceCommand.self, ProgressCommand.self, ExcelCommand.self, TraceCommand.self, LoadCommand.self, FilectrlCommand.self, CloneCommand.self, LogCommand.self,
         BreakpointCommand.self, WheretraceCommand.self, SelecttraceCommand.self, TreetraceCommand.self, AuthCommand.self, ImposterCommand.self, SelftestCommand.self,
         SessionCommand.self, ConnectionCommand.self, TestctrlCommand.self, TestcaseCommand.self,
-        LimitCommand.self, DbconfigCommand.self, ExpertCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
+        ArchiveCommand.self, LimitCommand.self, DbconfigCommand.self, ExpertCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
         PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
@@ -149,7 +149,7 @@ enum DotCommands {
         }
         // sqlite3's own readings of --help: `.testctrl --help` lists the controls; the
         // debugger hooks ignore every word.
-        let sqlite3ReadsHelp = type is TestctrlCommand.Type || type is any SQLiteDebugHookCommand.Type
+        let sqlite3ReadsHelp = type is TestctrlCommand.Type || type is any SQLiteDebugHookCommand.Type || type is any ReadsItsOwnHelp.Type
         if !sqlite3ReadsHelp && (arguments.contains("--help") || arguments.contains("-h")) {
             shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return

@@ -50,8 +50,10 @@ enum SafeMode {
         case .read:
             // fsdir reads every file below a folder: migsh refuses it too (sqlite3 3.40 lets
             // it run). A scan of it is a read of the table "fsdir", whatever columns it uses.
-            guard event.arg1?.lowercased() == "fsdir", event.database == nil || event.database == "main" else { return nil }
-            return "cannot use the fsdir() function in safe mode"
+            // zipfile() reads a file the same way.
+            guard let table = event.arg1?.lowercased(), table == "fsdir" || table == "zipfile",
+                  event.database == nil || event.database == "main" else { return nil }
+            return "cannot use the \(table)() function in safe mode"
         default:
             return nil
         }
