@@ -38,12 +38,19 @@ let package = Package(
             name: "MigshBase",
             swiftSettings: swiftSettings
         ),
+        // System zlib (zlib1g-dev): sqlar and ZIP store deflate data.
+        .systemLibrary(
+            name: "CMigshZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The engine: no terminal I/O; returns values and throws typed errors.
         .target(
             name: "MigshCore",
             dependencies: [
                 "MigshBase",
                 "CMigshSQLite",
+                "CMigshZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -54,7 +61,6 @@ let package = Package(
             dependencies: [
                 "MigshBase",
                 "MigshCore",
-                "CMigshSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,9 @@
 #ifndef CMIGSH_SQLITE_SHIM_H
 #define CMIGSH_SQLITE_SHIM_H
+// The system library is built with the session extension (sqlite3's .session): its API is
+// declared only under these two macros.
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -45,6 +49,32 @@ static inline int migsh_sqlite3_vtab_config(sqlite3 *db, int op) {
 // sqlite3_test_control is variadic: SQLITE_TESTCTRL_IMPOSTER (sqlite3's .imposter).
 static inline int migsh_sqlite3_test_control_imposter(sqlite3 *db, const char *schema, int on, int tnum) {
     return sqlite3_test_control(SQLITE_TESTCTRL_IMPOSTER, db, schema, on, tnum);
+}
+
+// sqlite3_test_control is variadic: sqlite3 3.40's .testctrl calls it with these argument lists.
+static inline int migsh_sqlite3_test_control(int op) {
+    return sqlite3_test_control(op);
+}
+static inline int migsh_sqlite3_test_control_int(int op, int value) {
+    return sqlite3_test_control(op, value);
+}
+static inline int migsh_sqlite3_test_control_uint(int op, unsigned int value) {
+    return sqlite3_test_control(op, value);
+}
+static inline int migsh_sqlite3_test_control_db(int op, sqlite3 *db) {
+    return sqlite3_test_control(op, db);
+}
+static inline int migsh_sqlite3_test_control_db_int(int op, sqlite3 *db, int value) {
+    return sqlite3_test_control(op, db, value);
+}
+static inline int migsh_sqlite3_test_control_db_uint(int op, sqlite3 *db, unsigned int value) {
+    return sqlite3_test_control(op, db, value);
+}
+static inline int migsh_sqlite3_test_control_int_db(int op, int value, sqlite3 *db) {
+    return sqlite3_test_control(op, value, db);
+}
+static inline int migsh_sqlite3_test_control_db_u64(int op, sqlite3 *db, sqlite3_uint64 *out) {
+    return sqlite3_test_control(op, db, out);
 }
 
 #include <string.h>

@@ -85,6 +85,9 @@ public struct MigshError: Error, CustomStringConvertible, Sendable {
     public var backupPath: String?
     /// What the user can do next, as values; the shell words them as its commands.
     public var hints: [Hint] = []
+    /// The verdict behind a refusal (a change refused because the database is not in the
+    /// state its Schema_Version records): the shell renders it under the message.
+    public var verdict: Verdict?
 
     /// A next step the core knows of but does not spell: command words are the shell's.
     public enum Hint: Sendable, Equatable {

@@ -16,6 +16,9 @@ struct ShellSQLFunctionsSuspensionTests {
         ("SELECT count(*) FROM fsdir('/etc/hostname')", "no such table: fsdir"),
         ("SELECT count(*) FROM completion('sel')", "no such table: completion"),
         ("SELECT count(*) FROM generate_series(1, 3)", "no such table: generate_series"),
+        ("SELECT sqlar_compress(x'00')", "no such function: sqlar_compress"),
+        ("SELECT count(*) FROM zipfile('/dev/null')", "no such table: zipfile"),
+        ("SELECT sqlar_uncompress(x'00', 1)", "no such function: sqlar_uncompress"),
     ]
 
     @Test("inside suspended(on:) each call fails as on a plain connection; after it, each runs", arguments: calls)

@@ -98,24 +98,17 @@ struct BackupLeftoversTests {
             let db = dir + "/db.sqlite"
             try makeDatabase(db, megabytes: 120)
             let snapshots = dir + "/snapshots"
-            let out = RawPipe()
-            let first = try ChildProcess(executable: migshBinary, arguments: ["--noinit", db, ".backup"],
-                                         environment: ProcessInfo.processInfo.environment,
-                                         stdout: .descriptor(out.writeEnd), stderr: .descriptor(out.writeEnd))
-            out.closeWrite()
-            let firstOutput = LockedBuffer()
-            let done = DispatchSemaphore(value: 0)
-            out.drain({ firstOutput.append($0) }, done: done)
+            let run = try StartedProcess(migshBinary, ["--noinit", db, ".backup"])
+            let first = run.child
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline && first.isRunning && !partials(snapshots).contains(where: { $0.hasSuffix(".partial") }) { usleep(2_000) }
             try #require(first.isRunning, "the first backup finished before the second started")
 
             let second = try migsh([db, ".backup"])
             #expect(second.status == 0, "\(second)")
-            #expect(first.wait(timeout: 60))
-            _ = done.wait(timeout: .now() + 10)
-            let text = String(decoding: firstOutput.contents, as: UTF8.self)
-            #expect(first.exitStatus == 0, "\(text)")
+            let firstResult = try run.finish(timeout: 60)
+            let text = firstResult.description
+            #expect(firstResult.status == 0, "\(text)")
             let backups = fileNames(in: snapshots).filter { $0.hasSuffix(".sqlite") }.sorted()
             #expect(backups.count == 2, "\(backups) \(text)")
             for backup in backups {

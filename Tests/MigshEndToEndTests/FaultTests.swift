@@ -122,17 +122,10 @@ struct FaultTests {
             try Self.writerScript.write(toFile: script, atomically: true, encoding: .utf8)
             let stop = dir + "/stop"
 
-            let writerOutput = RawPipe()
-            let writer = try ChildProcess(executable: try #require(ReliabilityKit.python3), arguments: [script, db, stop],
-                                          environment: ProcessInfo.processInfo.environment,
-                                          stdout: .descriptor(writerOutput.writeEnd), stderr: .descriptor(writerOutput.writeEnd))
-            writerOutput.closeWrite()
-            let writerText = LockedBuffer()
-            let writerDone = DispatchSemaphore(value: 0)
-            writerOutput.drain({ writerText.append($0) }, done: writerDone)
+            let writer = try StartedProcess(try #require(ReliabilityKit.python3), [script, db, stop])
             defer {
                 FileManager.default.createFile(atPath: stop, contents: Data())
-                writer.wait(timeout: 30)
+                writer.child.wait(timeout: 30)
             }
 
             // Let the writer get going.
@@ -147,10 +140,8 @@ struct FaultTests {
             let result = try migsh(["-m", repositoryMigrations, db, ".backup " + out], timeout: 30)
             let high = try #require(Int(sqlite(db, "select count(*) from ticks")))
             FileManager.default.createFile(atPath: stop, contents: Data())
-            writer.wait(timeout: 30)
-            _ = writerDone.wait(timeout: .now() + 10)
-            let committed = String(decoding: writerText.contents, as: UTF8.self)
-            #expect(writer.exitStatus == 0, "the writer failed: \(committed)")
+            let written = try writer.finish(timeout: 30)
+            #expect(written.status == 0, "the writer failed: \(written)")
             #expect(high > low, "the writer made no progress while migsh ran (\(low) → \(high))")
 
             if result.status == 0 {

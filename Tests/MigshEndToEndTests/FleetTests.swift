@@ -332,14 +332,9 @@ struct FleetTests {
                 try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 FileManager.default.createFile(atPath: db, contents: Data())
             }
-            let out = RawPipe()
-            let child = try ChildProcess(executable: migshBinary,
-                                         arguments: ["--noinit", "-m", migrations, "--jobs", "1", "--json", "--each", dir + "/sites/*/nukeworks_db.sqlite", ".apply --yes"],
-                                         environment: ProcessInfo.processInfo.environment, cwd: dir, stdout: .descriptor(out.writeEnd))
-            out.closeWrite()
-            let buffer = LockedBuffer()
-            let drained = DispatchSemaphore(value: 0)
-            out.drain({ buffer.append($0) }, done: drained)
+            let run = try StartedProcess(migshBinary, ["--noinit", "-m", migrations, "--jobs", "1", "--json", "--each",
+                                                       dir + "/sites/*/nukeworks_db.sqlite", ".apply --yes"], cwd: dir)
+            let child = run.child
             // Once the first database is done (its session ended), Ctrl-C.
             let firstAudit = "\(dir)/\(Self.site(1))-audit.jsonl"
             let deadline = Date().addingTimeInterval(60)
@@ -347,10 +342,9 @@ struct FleetTests {
                 usleep(20_000)
             }
             kill(child.pid, SIGINT)
-            #expect(child.wait(timeout: 60))
-            _ = drained.wait(timeout: .now() + 10)
-            #expect(child.exitStatus == 130)
-            let report = try #require(jsonObject(String(decoding: buffer.contents, as: UTF8.self)))
+            let result = try run.finish(timeout: 60)
+            #expect(result.status == 130, "\(result)")
+            let report = try #require(jsonObject(result.stdout))
             #expect(report["stopped"] as? String == "interrupted")
             let counts = report["counts"] as? [String: Int] ?? [:]
             #expect((counts["ok"] ?? 0) >= 1 && (counts["ok"] ?? 0) <= 3, "\(counts)")
@@ -365,6 +359,49 @@ struct FleetTests {
                     #expect((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) == 0, "site \(n) was written")
                 }
             }
+        }
+    }
+
+    @Test("a second Ctrl-C stops the run in progress: it rolls back and is left as it was (outcome interrupted); exit 130")
+    func secondInterrupt() throws {
+        try withTemporaryDirectory { dir in
+            let migrations = dir + "/migrations"
+            try makeSlowMigrations(in: migrations, rows: 10)
+            // Each site at version 1 (001 run by sqlite3), with a row of its own; 002 is pending.
+            let first = try String(contentsOfFile: migrations + "/001_numbers.sql", encoding: .utf8)
+            for n in 1...3 {
+                let db = "\(dir)/\(Self.site(n))"
+                try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                _ = sqlite(db, "\n" + first + "INSERT INTO Numbers VALUES (\(1000 + n));")
+            }
+            try """
+                -- Migration 002: more numbers
+                BEGIN TRANSACTION;
+                INSERT INTO Numbers WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c;
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (2, CURRENT_TIMESTAMP, 'system', 'more numbers');
+                COMMIT;
+                """.write(toFile: migrations + "/002_more.sql", atomically: true, encoding: .utf8)
+            let before = (1...3).map { dump("\(dir)/\(Self.site($0))") }
+            // The first database pauses at its first migration statement, inside the transaction.
+            let run = try PausedMigsh(["-m", migrations, "--jobs", "1", "--json", "--each", dir + "/sites/*/nukeworks_db.sqlite", ".apply --yes"],
+                                      pauseAt: ["apply.statement"], cwd: dir)
+            #expect(try run.waitForPhase() == "apply.statement")
+            run.interrupt()  // no new database starts; this one would finish
+            // Two signals sent at once are one: the second only after migsh took the first.
+            #expect(run.waitForStderr("interrupted: finishing the runs in progress"))
+            run.interrupt()  // stop it
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted again: stopping the runs in progress"), "\(result.stderr)")
+            let report = try #require(jsonObject(result.stdout))
+            #expect(report["stopped"] as? String == "interrupted")
+            #expect(report["counts"] as? [String: Int] == ["interrupted": 1, "not_started": 2], "\(report)")
+            // Every database exactly as it was (sqlite3's dump), and no partial backup left.
+            for n in 1...3 {
+                #expect(dump("\(dir)/\(Self.site(n))") == before[n - 1], "site \(n)")
+            }
+            let leftovers = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".partial") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
         }
     }
 

@@ -146,6 +146,36 @@ struct InteractiveShellTests {
         }
     }
 
+    @Test("a hand-made index on an old database: the start-up check and .apply follow one policy, warn, and apply")
+    func startupAndApplyShareThePolicy() throws {
+        // `.apply --yes` on such a database, in batch: the warning, then the update.
+        try withTemporaryDirectory { dir in
+            let db = dir + "/batch.sqlite"
+            try makeDemoDatabase(db, version: 3)
+            _ = sqlite(db, "CREATE INDEX handmade_idx ON Users(email);")
+            let apply = try migsh(["-m", repositoryMigrations, db, ".apply --yes"])
+            #expect(apply.status == 0, "\(apply.stderr)")
+            #expect(apply.stderr.contains("warning: ") && apply.stderr.contains("hand-made changes"), "\(apply.stderr)")
+            #expect(schemaVersion(db) == "8")
+        }
+        // The interactive start-up on the same state: the same warning, and the update is offered.
+        try withShell(waitForPrompt: false, prepare: { db in
+            try makeDemoDatabase(db, version: 3)
+            _ = sqlite(db, "CREATE INDEX handmade_idx ON Users(email);")
+        }) { shell in
+            let screen = try shell.terminal.waitFor("Update database now? [y/N]")
+            #expect(screen.contains("warning: ") && screen.contains("hand-made changes"), "\(screen)")
+            #expect(screen.contains("DATABASE UPDATE REQUIRED"), "\(screen)")
+            #expect(!screen.contains("the update is not offered"), "\(screen)")
+            try shell.terminal.typeLine("y")
+            try shell.waitForPrompts(1, timeout: 15)
+            #expect(try shell.currentLine().hasSuffix("v8>"))
+            #expect(schemaVersion(shell.db) == "8")
+            // The hand-made index is left as it was (the warning's subject, not the update's).
+            #expect(sqlite(shell.db, "SELECT count(*) FROM sqlite_schema WHERE name = 'handmade_idx';") == "1")
+        }
+    }
+
     @Test("--readonly on an old database lists the update but never asks to apply it")
     func readOnlyStartupOffersNothing() throws {
         try withShell(arguments: ["--readonly"], prepare: { try makeDemoDatabase($0, version: 3) }) { shell in

@@ -131,34 +131,21 @@ struct InterruptTests {
         try withTemporaryDirectory { dir in
             let path = try Self.database(in: dir)
             let before = dump(path)
-            let outPipe = RawPipe(), errPipe = RawPipe(), inPipe = RawPipe()
-            var env = ProcessInfo.processInfo.environment
-            for key in ["MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] { env[key] = nil }
-            let child = try ChildProcess(executable: migshBinary, arguments: ["--noinit", "-m", "migrations", Self.db], environment: env,
-                                         cwd: dir, stdin: .descriptor(inPipe.readEnd), stdout: .descriptor(outPipe.writeEnd),
-                                         stderr: .descriptor(errPipe.writeEnd))
+            let run = try StartedProcess(migshBinary, ["--noinit", "-m", "migrations", Self.db], input: .open, cwd: dir)
+            let child = run.child
             defer { child.kill() }
-            outPipe.closeWrite()
-            errPipe.closeWrite()
-            inPipe.closeRead()
-            let out = LockedBuffer(), err = LockedBuffer()
-            let outDone = DispatchSemaphore(value: 0), errDone = DispatchSemaphore(value: 0)
-            outPipe.drain({ out.append($0) }, done: outDone)
-            errPipe.drain({ err.append($0) }, done: errDone)
             // Standard input stays open: migsh waits for the next line after "ready".
-            inPipe.writeAll(Data("BEGIN;\nDELETE FROM Numbers;\n.print ready\n".utf8))
+            run.write(Data("BEGIN;\nDELETE FROM Numbers;\n.print ready\n".utf8))
             let deadline = Date().addingTimeInterval(60)
-            while !String(decoding: out.contents, as: UTF8.self).contains("ready") && child.isRunning && Date() < deadline {
+            while !run.stdout.contains("ready") && child.isRunning && Date() < deadline {
                 usleep(1_000)
             }
             _ = kill(child.pid, SIGINT)
-            #expect(child.wait(timeout: 60), "migsh went on waiting for input after Ctrl-C")
-            _ = errDone.wait(timeout: .now() + 10)
-            let stderr = String(decoding: err.contents, as: UTF8.self)
-            #expect(child.exitStatus == 130, "\(stderr)")
-            #expect(stderr.contains("interrupted: the script stops here"), "\(stderr)")
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: the script stops here"), "\(result)")
             #expect(dump(path) == before)
-            inPipe.closeWrite()
+            run.closeInput()
         }
     }
 

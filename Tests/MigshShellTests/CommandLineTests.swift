@@ -66,6 +66,15 @@ struct CommandLineTests {
         #expect(fast == (try MigshCommandLine.parse(line).options))
     }
 
+    @Test("the fast reader's option table is the parser's: every option the parser declares, each spelling once")
+    func optionTableIsTheParsers() {
+        let declared = DeclaredArguments(MigshCommandLine.self).arguments.filter { $0.kind != "positional" }.flatMap(\.names)
+        let table = MigshOption.all.flatMap(\.spellings)
+        #expect(table.count == Set(table).count, "a spelling twice: \(table)")
+        #expect(Set(table) == Set(declared).subtracting(["--version"]),
+                "in the parser only: \(Set(declared).subtracting(table)); in the table only: \(Set(table).subtracting(declared))")
+    }
+
     @Test("help, --version, --opt=value, --, repeats and invalid lines go to the parser", arguments: [
         ["--help"], ["-h"], ["--version"], ["db.sqlite", "--mode=csv"], ["--", "db.sqlite"], ["-m", "a", "-m", "b"],
         ["--target", "-3"], ["--header", "--noheader"], ["--mode", "bogus"], ["--jobs", "2"], ["db.sqlite", ""],

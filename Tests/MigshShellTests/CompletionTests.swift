@@ -63,6 +63,61 @@ struct CompletionTests {
         #expect(complete(".bail ") == ["on", "off"])
     }
 
+    @Test("every argument of every command declares what it completes (its own `completion:`), none left to a default")
+    func everyArgumentDeclares() {
+        var undeclared: [String] = []
+        for type in DotCommands.all {
+            for argument in DeclaredArguments(type).arguments where argument.kind != "flag" && argument.shouldDisplay && argument.completes == nil {
+                undeclared.append("\(DotCommands.name(of: type)) \(argument.names.first ?? argument.valueName ?? "?")")
+            }
+        }
+        #expect(undeclared.isEmpty, "declare `completion:` (`.nothing` for free text): \(undeclared)")
+    }
+
+    @Test("every session source a command declares answers through the parser for the argument it is declared on")
+    func everySessionSourceAnswers() {
+        // The fixed sources above have something for every kind, so an empty answer means the
+        // declaration cannot be reached (the argument's key, or the closure, is wrong).
+        var silent: [String] = []
+        var asked = 0
+        for type in DotCommands.all {
+            let declared = DeclaredArguments(type)
+            for (index, argument) in declared.positionals.enumerated() where argument.completes == .custom {
+                asked += 1
+                if completion.custom(type, key: "positional@\(index)", before: [], word: "").isEmpty { silent.append("\(DotCommands.name(of: type)) #\(index)") }
+            }
+            for argument in declared.arguments where argument.kind == "option" && argument.completes == .custom {
+                asked += 1
+                let name = argument.names.first { $0.hasPrefix("--") } ?? argument.names[0]
+                if completion.custom(type, key: name, before: [name], word: "").isEmpty { silent.append("\(DotCommands.name(of: type)) \(name)") }
+            }
+        }
+        #expect(asked >= 10, "too few session sources found: \(asked)")
+        #expect(silent.isEmpty, "declared but answering nothing: \(silent)")
+    }
+
+    @Test("fixed sets of words come from their enums: .record, .scratch, .pager, .eqp, .stats, .explain, on|off settings")
+    func enumWords() {
+        #expect(complete(".record ") == ["on", "off", "show", "clear"])
+        #expect(complete(".scratch ") == ["reset", "keep", "diff"])
+        #expect(complete(".pager ") == ["auto", "on", "off"])
+        #expect(complete(".eqp ") == ["off", "on", "trigger", "full"])
+        #expect(complete(".stats v") == ["vmstep"])
+        #expect(complete(".explain a") == ["auto"])
+        #expect(complete(".headers o") == ["on", "off"])
+    }
+
+    @Test(".import completes the file, then the table")
+    func importFileThenTable() throws {
+        let dir = NSTemporaryDirectory() + "migsh-completion-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/rows.csv", contents: Data())
+        FileManager.default.createFile(atPath: dir + "/notes.md", contents: Data())
+        #expect(complete(".import \(dir)/") == ["\(dir)/rows.csv"])
+        #expect(complete(".import --csv \(dir)/rows.csv Pro") == ["Projects", "Products"])
+    }
+
     @Test("file arguments complete paths; .lint offers .sql files and folders")
     func files() throws {
         let dir = NSTemporaryDirectory() + "migsh-completion-" + UUID().uuidString

@@ -22,7 +22,8 @@ struct DotCommandTests {
                 #expect(declared, "\(name) declares no argument, yet goes through the parser")
             }
         }
-        #expect(bare.contains(".version") && bare.contains(".pending") && bare.contains(".check"))
+        // (.check takes sqlite3's GLOB after .testcase: parsed.)
+        #expect(bare.contains(".version") && bare.contains(".pending") && !bare.contains(".check"))
     }
 
     @Test("on|off settings without an argument answer with their usage, as sqlite3 does",
@@ -177,6 +178,7 @@ struct DotCommandTests {
     func everyCommandRegistered() throws {
         let declared = try DotCommandSources.declaredTypes()
         #expect(declared.count >= 50, "the scan of the sources found too few commands: \(declared)")
+        #expect(declared.values.allSatisfy { $0.hasPrefix(".") }, "a command type not named after its command: \(declared.filter { !$0.value.hasPrefix(".") })")
         let registered = DotCommands.all.map { String(describing: $0) }
         #expect(Set(registered) == Set(declared.keys), "declared but not registered: \(Set(declared.keys).subtracting(registered).sorted()); registered but not declared: \(Set(registered).subtracting(declared.keys).sorted())")
         #expect(registered.count == Set(registered).count, "registered twice: \(registered)")
@@ -184,6 +186,53 @@ struct DotCommandTests {
             let typeName = String(describing: type)
             #expect(DotCommands.name(of: type) == declared[typeName], "\(typeName) runs as \(DotCommands.name(of: type))")
             #expect(DotCommands.command(named: DotCommands.name(of: type)) != nil, "\(typeName) cannot be found by its name")
+        }
+    }
+
+    @Test("a word outside an argument's fixed set (.record bogus): the parser's error naming the words and the usage on stderr; the setting unchanged")
+    func wordOutsideTheSet() throws {
+        let shell = try InProcessShell()
+        #expect(shell.run(".record on"))
+        #expect(!shell.run(".record bogus"))
+        let errors = shell.takeErrors()
+        #expect(errors.contains("'bogus' is invalid") && errors.contains("'on', 'off', 'show' or 'clear'"), "\(errors)")
+        #expect(errors.contains("Usage: .record [<on|off|show|clear>]"), "\(errors)")
+        #expect(shell.takeOutput() == "")
+        #expect(shell.session.recording)
+    }
+
+    @Test("the scan finds a command however it is declared: a refined protocol, an extension, another name, indented")
+    func scanFindsEveryForm() {
+        let texts = ["""
+            protocol Toggle: Foo, DotCommand {}
+            protocol LoudToggle: Toggle where Self: Sendable {}
+            struct PlainCommand: DotCommand {
+            struct ToggledCommand: LoudToggle {
+              public struct NestedCommand : ParsableCommand, DotCommand {
+            final class Oddly: DotCommand {
+            struct LaterCommand {}
+            extension LaterCommand: DotCommand {}
+            struct NotACommand: ParsableCommand {
+            """]
+        #expect(DotCommandSources.commandTypes(in: texts) == ["PlainCommand", "ToggledCommand", "NestedCommand", "Oddly", "LaterCommand"])
+    }
+
+    @Test(".help CMD says what --json prints, from the command's declared Output, in words (never a Swift type's name); settings say nothing")
+    func helpSaysWhatJSONPrints() throws {
+        let shell = try InProcessShell()
+        let own = [".version", ".history", ".pending", ".apply", ".test", ".diff", ".backup", ".backups", ".restore",
+                   ".baseline", ".check", ".lint", ".audit", ".repair", ".record", ".rebuild", ".tables", ".schema", ".help"]
+        for name in own {
+            #expect(shell.run(".help \(name)"))
+            let help = shell.takeOutput()
+            let line = try #require(help.split(separator: "\n").first { $0.contains("--json prints") }, "\(name): \(help)")
+            #expect(line.contains("--json prints one JSON "), "\(name): \(line)")
+            // No Swift spelling: generics, optionals, qualified or CamelCase type names.
+            #expect(line.firstMatch(of: #/[<>?]|\b[A-Z][a-z]+[A-Z]\w*|\w\.\w|Array|Dictionary|Optional|NoOutput/#) == nil, "\(name): \(line)")
+        }
+        for name in [".bail", ".headers", ".mode", ".quit", ".print"] where name != ".mode" {
+            #expect(shell.run(".help \(name)"))
+            #expect(!shell.takeOutput().contains("--json prints"), "\(name)")
         }
     }
 
@@ -221,22 +270,55 @@ struct ArrayLines: LineSource {
     mutating func nextLine() -> [UInt8]? { lines.isEmpty ? nil : Array(lines.removeFirst().utf8) }
 }
 
-/// The dot-commands as the source files declare them: each `struct FooBarCommand: …` in
-/// `Sources/MigshShell/Commands`, whose command is `.foobar` (the registry is not consulted).
+/// The dot-commands as the source files declare them: every type anywhere in
+/// `Sources/MigshShell` that conforms to `DotCommand`, directly, through a protocol that
+/// refines it (`OnOffSetting`) or in an extension, whatever its name (the registry is not
+/// consulted). A command type is named `FooBarCommand` and runs as `.foobar`.
 enum DotCommandSources {
     static var folder: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/MigshShell/Commands").path
+            .appendingPathComponent("Sources/MigshShell").path
+    }
+
+    static func sources() throws -> [String] {
+        let files = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        return try files.map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+    }
+
+    /// The names in an inheritance clause (`: A, B where …`).
+    static func inherited(_ clause: Substring) -> [String] {
+        clause.split(separator: "where").first.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } } ?? []
+    }
+
+    /// The names of the types that conform to `DotCommand`.
+    static func commandTypes(in texts: [String]) -> Set<String> {
+        var protocols: Set<String> = ["DotCommand"]
+        var grew = true
+        while grew {
+            grew = false
+            for text in texts {
+                for m in text.matches(of: #/(?m)^[ \t]*(?:\w+[ \t]+)*protocol[ \t]+(\w+)[ \t]*:([^{]*)\{/#)
+                where !protocols.contains(String(m.1)) && inherited(m.2).contains(where: protocols.contains) {
+                    protocols.insert(String(m.1))
+                    grew = true
+                }
+            }
+        }
+        var types: Set<String> = []
+        for text in texts {
+            for m in text.matches(of: #/(?m)^[ \t]*(?:\w+[ \t]+)*(?:struct|class|enum|actor|extension)[ \t]+([\w.]+)[ \t]*:([^{]*)\{/#)
+            where inherited(m.2).contains(where: protocols.contains) {
+                types.insert(String(m.1))
+            }
+        }
+        return types
     }
 
     /// Type name → command name.
     static func declaredTypes() throws -> [String: String] {
         var types: [String: String] = [:]
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".swift") {
-            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
-            for match in text.matches(of: #/(?m)^struct ([A-Za-z0-9]+)Command\s*:/#) {
-                types[String(match.1) + "Command"] = "." + match.1.lowercased()
-            }
+        for type in commandTypes(in: try sources()) {
+            types[type] = type.hasSuffix("Command") ? "." + type.dropLast("Command".count).lowercased() : "(not named FooCommand)"
         }
         return types
     }

@@ -328,10 +328,9 @@ private func withPrepared<R>(_ db: Connection, _ sql: String, _ body: (Statement
 private func runStatements(_ sql: String, settings: OutputSettings, out: OutputBuffer) throws {
     let formatter = ResultFormatter(settings: settings, out: out)
     try withOpenedConnection { db in
-        try sql.withCString { start in
-            var rest: UnsafePointer<CChar>? = start
-            while let current = rest, current.pointee != 0 {
-                guard let statement = try db.prepare(first: current, tail: &rest) else { continue }
+        try db.withStatements(in: Array(sql.utf8)) { statements in
+            while !statements.isAtEnd {
+                guard let statement = try statements.prepareNext() else { continue }
                 _ = try formatter.write(statement)
             }
         }

@@ -179,9 +179,13 @@ public enum Audit {
         public var differences: Int
         public var unverified: Int
         public var createdVersionTable: Bool
-        public init(versionBefore: Int, versionAfter: Int, forced: Bool, differences: Int, unverified: Int, createdVersionTable: Bool) {
+        public var outcome: Audit.Outcome
+        public var error: String?
+        public init(versionBefore: Int, versionAfter: Int, forced: Bool, differences: Int, unverified: Int, createdVersionTable: Bool,
+                    outcome: Audit.Outcome = .ok, error: String? = nil) {
             self.versionBefore = versionBefore; self.versionAfter = versionAfter; self.forced = forced
             self.differences = differences; self.unverified = unverified; self.createdVersionTable = createdVersionTable
+            self.outcome = outcome; self.error = error
         }
     }
 

@@ -30,25 +30,25 @@ public struct ColumnFingerprint: Sendable, Equatable, Encodable {
             let columns = try db.column("SELECT name FROM pragma_table_xinfo(\(SQLParameters.quoteLiteral(table)), \(SQLParameters.quoteLiteral(schema))) WHERE hidden <> 1 ORDER BY cid")
             guard !columns.isEmpty, let stmt = try? db.prepare("SELECT \(columns.map(quoteIdentifier).joined(separator: ", ")) FROM \(q).\(quoteIdentifier(table))") else { continue }
             var prints = Array(repeating: ColumnFingerprint(rows: 0, nonNull: 0, first: 0, second: 0), count: columns.count)
-            let h = stmt.sqliteHandle
+            let row = stmt.row
             while try stmt.step() {
                 for i in 0..<columns.count {
                     prints[i].rows += 1
-                    let type = sqlite3_column_type(h, Int32(i))
-                    guard type != SQLITE_NULL else { continue }
+                    let type = row.type(i)
+                    guard type != .null else { continue }
                     var a = Hash(seed: 0xcbf2_9ce4_8422_2325), b = Hash(seed: 0x9e37_79b9_7f4a_7c15)
-                    a.add(UInt8(type)); b.add(UInt8(type))
+                    a.add(UInt8(type.rawValue)); b.add(UInt8(type.rawValue))
                     switch type {
-                    case SQLITE_INTEGER:
-                        let v = UInt64(bitPattern: sqlite3_column_int64(h, Int32(i)))
+                    case .integer:
+                        let v = UInt64(bitPattern: row.int64(i))
                         a.add(v); b.add(v)
-                    case SQLITE_FLOAT:
-                        let v = sqlite3_column_double(h, Int32(i)).bitPattern
+                    case .float:
+                        let v = row.double(i).bitPattern
                         a.add(v); b.add(v)
-                    default:
-                        let p = type == SQLITE_TEXT ? UnsafeRawPointer(sqlite3_column_text(h, Int32(i))) : sqlite3_column_blob(h, Int32(i))
-                        let n = Int(sqlite3_column_bytes(h, Int32(i)))
-                        if let p { for byte in UnsafeRawBufferPointer(start: p, count: n) { a.add(byte); b.add(byte) } }
+                    case .text, .blob:
+                        let bytes = type == .text ? row.textBytes(i) ?? UnsafeRawBufferPointer(start: nil, count: 0) : row.blob(i)
+                        for byte in bytes { a.add(byte); b.add(byte) }
+                    case .null: break
                     }
                     prints[i].nonNull += 1
                     prints[i].first &+= a.finished

@@ -54,7 +54,7 @@ public struct ScratchCopy: Sendable {
             try OnlineBackup.copy(from: source, to: destination, busyTimeoutMS: Int(busyTimeoutMS))
             return
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(path, O_WRONLY | O_EXCL)
         guard fd >= 0 else { throw MigshError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
         close(fd)
         let copy = try Connection(path: path, mode: .readWrite)
@@ -66,7 +66,7 @@ public struct ScratchCopy: Sendable {
     /// `.scratch keep FILE`: the copy as it is now, saved to a new file (0600; an existing
     /// file is never replaced).
     public func keep(_ db: Connection, to target: String) throws {
-        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(target, O_WRONLY | O_EXCL)
         guard fd >= 0 else {
             throw MigshError(.io, "cannot create \(target): \(errno == EEXIST ? "it exists; migsh does not overwrite files" : String(cString: strerror(errno)))")
         }

@@ -136,13 +136,13 @@ public struct BackupStore: Sendable {
         // O_EXCL|O_NOFOLLOW: never write through a symlink planted at the name; 0600 from the
         // first byte because backups hold confidential rows. A default name another process
         // took in the meantime (databases of a fleet sharing --backups) moves to the next one.
-        var fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        var fd = PrivateFile.open(partial, O_WRONLY | O_EXCL)
         var attempts = 0
         while fd < 0 && errno == EEXIST && requested == nil && attempts < 100 {
             attempts += 1
             path = absolutePath(defaultPath(prefix: prefix, database: databasePath))
             partial = path + ".partial"
-            fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            fd = PrivateFile.open(partial, O_WRONLY | O_EXCL)
         }
         guard fd >= 0 else {
             throw MigshError(.backupFailed, "cannot create \(partial): \(String(cString: strerror(errno)))")
@@ -325,7 +325,7 @@ public struct BackupStore: Sendable {
                 guard let data = fm.contents(atPath: databasePath + suffix) else {
                     throw MigshError(.backupFailed, "cannot read \(databasePath + suffix)")
                 }
-                let fd = open(path + suffix, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                let fd = PrivateFile.open(path + suffix, O_WRONLY | O_EXCL)
                 guard fd >= 0 else { throw MigshError(.backupFailed, "cannot create \(path + suffix): \(String(cString: strerror(errno)))") }
                 close(fd)
                 written.append(path + suffix)
@@ -348,80 +348,5 @@ public struct BackupStore: Sendable {
     /// Removes a backup and its manifest (a restore that did not happen leaves no files).
     func remove(_ backup: Backup) {
         for suffix in ["", "-wal", "-journal", ".json"] { unlink(backup.path + suffix) }
-    }
-}
-
-// MARK: File helpers
-
-/// `path` made absolute against the current folder, standardized.
-public func absolutePath(_ path: String) -> String {
-    // NSString's standardizingPath costs more than the rest of a `.version` start, and a session
-    // asks for the same few paths again and again. An answer is reused while the path still
-    // names the same file (same device and inode); a path that does not exist is never reused.
-    let cwd = path.hasPrefix("/") ? nil : FileManager.default.currentDirectoryPath
-    let key = cwd.map { $0 + "\u{0}" + path } ?? path
-    var st = stat()
-    let exists = stat(path, &st) == 0
-    if exists, let hit = AbsolutePaths.shared.lookup(key), hit.device == st.st_dev, hit.inode == st.st_ino {
-        return hit.path
-    }
-    let full = cwd.map { $0.pathAppending(path) } ?? path
-    let resolved = full.pathStandardized
-    if exists { AbsolutePaths.shared.store(key, (resolved, st.st_dev, st.st_ino)) }
-    return resolved
-}
-
-/// `absolutePath`'s answers, by path (and working folder, for a relative one).
-private final class AbsolutePaths: @unchecked Sendable {
-    static let shared = AbsolutePaths()
-    typealias Entry = (path: String, device: dev_t, inode: ino_t)
-    private let lock = Lock()
-    private var entries: [String: Entry] = [:]
-    func lookup(_ key: String) -> Entry? { lock.lock(); defer { lock.unlock() }; return entries[key] }
-    func store(_ key: String, _ entry: Entry) {
-        lock.lock(); defer { lock.unlock() }
-        if entries.count >= 256 { entries.removeAll() }
-        entries[key] = entry
-    }
-}
-
-func isSymlink(_ path: String) -> Bool {
-    var st = stat()
-    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
-}
-
-func fsyncPath(_ path: String) throws {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw MigshError(.io, "cannot open \(path) to sync it: \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    if fsync(fd) != 0 { throw MigshError(.io, "fsync \(path): \(String(cString: strerror(errno)))") }
-}
-
-/// Writes `contents` to `path`, created with mode 0600, never through a symlink.
-public func writePrivateFile(_ path: String, contents: Data) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw MigshError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    try contents.withUnsafeBytes { buf in
-        var offset = 0
-        while offset < buf.count {
-            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-            if n < 0 { throw MigshError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
-            offset += n
-        }
-    }
-}
-
-public func iso8601(_ date: Date) -> String {
-    iso8601UTCMilliseconds(secondsSince1970: date.timeIntervalSince1970)
-}
-
-public func iso8601Now() -> String { iso8601(Date()) }
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
     }
 }

@@ -86,7 +86,7 @@ enum BackupVerification {
         /// Stops the check if it still runs, and ends the source's read transaction.
         func end() {
             if !finished {
-                sqlite3_interrupt(checker.handle)
+                checker.interrupt()
                 done.wait()
                 finished = true
             }

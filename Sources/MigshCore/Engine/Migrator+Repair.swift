@@ -17,13 +17,14 @@ extension Migrator {
         }
     }
 
-    public func repair(version: Int, expected: ExpectedSchemas, options: Options,
+    /// Runs `plan` (the live schema against version `version`'s, read by the caller: the
+    /// `Repair` operation asks about exactly these statements) in the frame of a migration.
+    public func repair(_ plan: SchemaRepair, version: Int, expected: ExpectedSchemas, options: Options,
                        events: @escaping (Event) -> Void = { _ in }) throws -> RepairResult {
         guard version <= expected.highestVersion else {
             throw MigshError(.usage, "the migrations here produce versions 0 to \(expected.highestVersion)")
         }
         let target = expected.versions[version]
-        let plan = SchemaRepair(live: try SchemaSnapshot.read(db), expected: target)
         guard plan.isComplete else {
             throw MigshError(.refused, "the differences from version \(version) include tables, which hold data: "
                              + plan.unrepairable.map { "\($0.sign.rawValue) \($0.kind) \($0.name)" }.joined(separator: ", ")

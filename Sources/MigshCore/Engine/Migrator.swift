@@ -124,12 +124,21 @@ public struct Migrator {
     /// Applies `plan`, or with `resume`, first the statements of a partially applied state
     /// that have not run (see `Investigation`), checking that the schema is then exactly the
     /// expected one of the resume's end version.
+    /// (The `Apply` operation validates first and calls `run`; this is for the rehearsal and
+    /// tests, which have nothing to ask in between.)
     public func apply(_ plan: MigrationPlan, options: Options, resume: ResumePlan? = nil,
                       events: @escaping (Event) -> Void = { _ in }) throws -> Report {
         if plan.status == .databaseNewer {
             throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
         }
         let scripts = try resume.map { try resumeScripts($0, plan: plan) } ?? validatedScripts(plan)
+        return try apply(validated: scripts, plan: plan, options: options, resume: resume, events: events)
+    }
+
+    /// Runs `scripts`, validated already (`validatedScripts`, `resumeScripts`) for `plan`:
+    /// nothing is checked twice.
+    public func apply(validated scripts: [MigrationScript], plan: MigrationPlan, options: Options, resume: ResumePlan? = nil,
+                    events: @escaping (Event) -> Void = { _ in }) throws -> Report {
         let warnings = scripts.flatMap { s in s.warnings.map { "\(s.migration.fileName): \($0)" } }
         var report = Report(fromVersion: plan.currentVersion, toVersion: plan.currentVersion, applied: [],
                             backup: nil, dryRun: false, warnings: warnings)
@@ -566,13 +575,5 @@ enum MigrationFailure {
         default:
             return nil
         }
-    }
-}
-
-/// The spec's "Database Version Too New" message (§4.1).
-public enum DatabaseTooNew {
-    public static let title = "Database Version Too New"
-    public static func message(current: Int, required: Int) -> String {
-        "\(title): this database (version \(current)) is newer than this application version (requires version \(required)). Please update the application to the latest version."
     }
 }

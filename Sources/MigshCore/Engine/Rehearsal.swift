@@ -72,7 +72,8 @@ public struct Rehearsal {
             throw MigshError(.interrupted, "interrupted")  // the command stopped; its copy is gone
         }
         let copy = try Connection(path: copyPath, mode: .readWrite)
-        _ = try Migrator(db: copy, folder: folder, store: scratch).validatedScripts(plan)
+        // Validated once, here; each migration then runs as validated.
+        let scripts = try Migrator(db: copy, folder: folder, store: scratch).validatedScripts(plan)
         // Statements here go over the database's real rows: unless MIGSH_STEP_LIMIT says
         // otherwise, the bound grows with the database.
         let pages = try copy.scalarInt("PRAGMA page_count") ?? 0
@@ -83,7 +84,8 @@ public struct Rehearsal {
         var failed = false
         var lost = false
         var prints = try ColumnFingerprint.read(copy)
-        for m in plan.pending {
+        for script in scripts {
+            let m = script.migration
             try CancellationToken.interrupt.check()
             TestPause.at("test.migration")
             let before = try Rehearsal.rowCounts(copy)
@@ -96,9 +98,9 @@ public struct Rehearsal {
                 options.stepLimit = stepLimit
                 let migrator = Migrator(db: copy, folder: folder, store: scratch)
                 if let observe {
-                    _ = try copy.observingAuthorizations(observe) { try migrator.apply(one, options: options) }
+                    _ = try copy.observingAuthorizations(observe) { try migrator.apply(validated: [script], plan: one, options: options) }
                 } else {
-                    _ = try migrator.apply(one, options: options)
+                    _ = try migrator.apply(validated: [script], plan: one, options: options)
                 }
                 version = m.version
             } catch let stop as MigshError where stop.code == .interrupted {

@@ -16,6 +16,8 @@ public struct FleetEntry: Sendable, Codable, Equatable {
         case failed
         /// Never started: the canary failed, the failure budget ran out, or Ctrl-C.
         case notStarted = "not_started"
+        /// Stopped by a second Ctrl-C while it ran (exit 130): rolled back, left as it was.
+        case interrupted
 
         /// The words of the summary.
         public var title: String {
@@ -26,6 +28,7 @@ public struct FleetEntry: Sendable, Codable, Equatable {
             case .restored: return "migration failed, restored"
             case .failed: return "failed"
             case .notStarted: return "not started"
+            case .interrupted: return "interrupted, left as it was"
             }
         }
 
@@ -35,6 +38,7 @@ public struct FleetEntry: Sendable, Codable, Equatable {
             case .pending: self = .pending
             case .databaseTooNew: self = .tooNew
             case .migrationFailed: self = .restored
+            case .interrupted: self = .interrupted
             default: self = .failed
             }
         }
@@ -145,7 +149,7 @@ public struct FleetReport: Sendable, Codable {
     /// The summary's groups: outcome (in order of severity, worst first), then the state or
     /// move, largest group first; each with its databases in the fleet's order.
     public var groups: [(outcome: FleetEntry.Outcome, groups: [(label: String, entries: [FleetEntry])])] {
-        let order: [FleetEntry.Outcome] = [.restored, .failed, .tooNew, .notStarted, .pending, .ok]
+        let order: [FleetEntry.Outcome] = [.restored, .failed, .interrupted, .tooNew, .notStarted, .pending, .ok]
         return order.compactMap { outcome in
             let entries = databases.filter { $0.outcome == outcome }
             guard !entries.isEmpty else { return nil }

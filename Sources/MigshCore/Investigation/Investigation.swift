@@ -61,7 +61,7 @@ public struct Investigation {
         return chosen.map { b in
             WayOut(action: .restore(b),
                    effect: "restores the verified backup taken \(b.created) (schema version \(b.schemaVersion.map(String.init) ?? "?")), after backing up the current state",
-                   assumes: [], loses: ["every change made to the database since \(b.created)"])
+                   safety: .conditional(assumes: [], loses: ["every change made to the database since \(b.created)"]))
         }
     }
 
@@ -76,7 +76,7 @@ public struct Investigation {
 }
 
 /// One judgement: the evidence read once, the probe copy made only if a data statement needs it.
-fileprivate final class Judge {
+final class Judge {
     let inv: Investigation
     var expected: ExpectedSchemas { inv.expected }
     var record = SchemaVersionTable.Record(exists: false, versions: [], problems: [], otherTables: 0)
@@ -147,11 +147,11 @@ fileprivate final class Judge {
         verdict.message = "applied migration file\(edited.count == 1 ? "" : "s") EDITED since migsh applied \(edited.count == 1 ? "it" : "them"): "
             + edited.joined(separator: ", ") + "; " + verdict.message
         let assumption = "the edited file\(edited.count == 1 ? "" : "s") describe\(edited.count == 1 ? "s" : "") what was applied"
-        for i in verdict.wayOut.indices where !verdict.wayOut[i].assumes.contains(assumption) {
+        for i in verdict.wayOut.indices {
             if case .restore = verdict.wayOut[i].action { continue }
-            verdict.wayOut[i].assumes.append(assumption)
+            verdict.wayOut[i].assume(assumption)
         }
-        if !verdict.wayOut.isEmpty && verdict.wayOut.first?.isSafe != true {
+        if !verdict.wayOut.isEmpty && verdict.wayOut.first?.safety != .safe {
             verdict.noSafeOption = verdict.noSafeOption ?? "an applied migration file was edited after it was applied, so what ran cannot be read from it: put the file back as it was applied (its sha256 is recorded) and run .diff again"
         }
     }
@@ -220,7 +220,7 @@ fileprivate final class Judge {
             verdict.message += "; every statement of \(missing.count == 1 ? "it" : "them") ran (the data shows it)"
             verdict.wayOut = [WayOut(action: .baseline(version: v, force: false),
                                      effect: "records \(Self.range(missing)) as applied with each file's own Schema_Version insert, running nothing else",
-                                     assumes: [], loses: [])]
+                                     safety: .safe)]
         } else if unknown.isEmpty {
             let risky = overwriting(verdict.evidence)
             verdict.message += "; " + (risky.isEmpty ? Self.describe(absent, "has not run", "have not run")
@@ -231,14 +231,14 @@ fileprivate final class Judge {
                 verdict.noSafeOption = Self.overwriteReason(risky)
                 verdict.wayOut.append(WayOut(action: .baseline(version: v, force: true),
                                              effect: "records \(Self.range(missing)) as applied without running anything, keeping every row as it is now",
-                                             assumes: risky.map { "\(Self.name($0.0, $0.1)) ran, and the rows it would change now were edited since" }, loses: []))
+                                             safety: .conditional(assumes: risky.map { "\(Self.name($0.0, $0.1)) ran, and the rows it would change now were edited since" }, loses: [])))
             }
         } else {
             verdict.noSafeOption = "whether \(Self.list(unknown)) ran cannot be told from the schema or the data, so no way out can record \(missing.count == 1 ? "it" : "them") as applied without assuming it"
             if absent.isEmpty {
                 verdict.wayOut.append(WayOut(action: .baseline(version: v, force: true),
                                              effect: "records \(Self.range(missing)) as applied without running anything",
-                                             assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" }, loses: []))
+                                             safety: .conditional(assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" }, loses: [])))
             }
         }
         verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
@@ -297,7 +297,7 @@ fileprivate final class Judge {
         verdict.repair = repair
         verdict.wayOut = [WayOut(action: .repair,
                                  effect: "recreates them from version \(recordedVersion)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
-                                 assumes: [], loses: [])]
+                                 safety: .safe)]
         verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
         return verdict
     }
@@ -342,15 +342,15 @@ fileprivate final class Judge {
             verdict.message += (applied.isEmpty ? "; every statement ran (the data shows it)" : "; migsh's own record and the data show every statement ran")
             verdict.wayOut = [WayOut(action: .baseline(version: v, force: false),
                                      effect: "creates Schema_Version and records 1–\(v) with each file's own insert, running nothing else",
-                                     assumes: [], loses: [])]
+                                     safety: .safe)]
         } else {
             let parts = (unknown.isEmpty ? [] : ["whether \(Self.list(unknown)) ran cannot be told"])
                 + (absent.isEmpty ? [] : [Self.describe(absent, "has not run", "have not run")])
             verdict.noSafeOption = parts.joined(separator: "; ") + ", so recording 1–\(v) as applied would not be right without assuming it"
             verdict.wayOut = [WayOut(action: .baseline(version: v, force: true),
                                      effect: "creates Schema_Version and records 1–\(v) as applied without running anything",
-                                     assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" },
-                                     loses: absent.map { "the effect of \(Self.name($0.0, $0.1)), which has not run" })]
+                                     safety: .conditional(assumes: unknown.map { "\(Self.name($0.0, $0.1)) ran" },
+                                                          loses: absent.map { "the effect of \(Self.name($0.0, $0.1)), which has not run" }))]
         }
         verdict.wayOut += inv.restoreOptions(preferring: nil)
         return verdict
@@ -463,34 +463,34 @@ fileprivate final class Judge {
         return out
     }
 
-    func judgeData(_ step: ExpectedSchemas.Step, in replay: ExpectedSchemas.MigrationReplay, appliedThrough p: Int) -> DataProbe.Outcome {
+    func judgeData(_ step: ExpectedSchemas.Step, in replay: ExpectedSchemas.MigrationReplay, appliedThrough lastRun: Int) -> DataProbe.Outcome {
         if probe == nil {
             do { probe = try DataProbe(live: inv.db) } catch {
                 return DataProbe.Outcome(state: .unknown, reason: "the data could not be copied to check it (\(error))")
             }
         }
-        let m = replay.migration.version
-        let before = expected.versions[m - 1]
+        let version = replay.migration.version
+        let before = expected.versions[version - 1]
         // The copy step of a rebuild: it fills a table this migration creates, alone — under
         // a new name, or under the name of a table it renamed away (authelia's `_bkp_` style:
         // rename T to _bkp_T, create T, copy from _bkp_T), which the prefix schemas show.
         var created: DataProbe.CopyTarget?
         let targets = step.inserts.subtracting(["sqlite_sequence"])
-        if targets.count == 1, let x = targets.first {
+        if targets.count == 1, let table = targets.first {
             var recreated = false
-            var fresh = before.tables[x] == nil && replay.steps.filter({ $0.inserts.contains(x) }).count == 1
-            if !fresh, let s = Self.creatingStatement(of: x, before: step.statement, in: replay, expected: expected),
-               replay.steps.filter({ $0.statement > s && $0.inserts.contains(x) }).count == 1 {
+            var fresh = before.tables[table] == nil && replay.steps.filter({ $0.inserts.contains(table) }).count == 1
+            if !fresh, let creating = Self.creatingStatement(of: table, before: step.statement, in: replay, expected: expected),
+               replay.steps.filter({ $0.statement > creating && $0.inserts.contains(table) }).count == 1 {
                 fresh = true
-                recreated = before.tables[x] != nil
+                recreated = before.tables[table] != nil
             }
             if fresh {
-                var name = x
-                for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+                var name = table
+                for later in replay.steps where later.statement > step.statement && later.statement <= lastRun && later.changesSchema {
                     if let (from, to) = Self.tableRename(later.sql), from == name { name = to }
                 }
-                created = DataProbe.CopyTarget(name: x, liveName: name, recreated: recreated,
-                                               sourceGone: Self.goneSource(of: step, besides: x, in: replay, through: p, expected: expected))
+                created = DataProbe.CopyTarget(name: table, liveName: name, recreated: recreated,
+                                               sourceGone: Self.goneSource(of: step, besides: table, in: replay, through: lastRun, expected: expected))
             }
         }
         // A table this statement names that a later statement (among those that ran) renamed
@@ -500,7 +500,7 @@ fileprivate final class Judge {
         if created == nil {
             let words = Set(SQLNormalizer.tokens(step.sql))
             var chains: [String: String] = [:]   // name at this statement -> name now
-            for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+            for later in replay.steps where later.statement > step.statement && later.statement <= lastRun && later.changesSchema {
                 guard let (from, to) = Self.tableRename(later.sql) else { continue }
                 if let origin = chains.first(where: { $0.value == from })?.key { chains[origin] = to }
                 else { chains[from] = to }
@@ -510,10 +510,10 @@ fileprivate final class Judge {
         // A copy whose own table a later statement that ran dropped (authelia 016: into _bkp_,
         // back from _bkp_, drop _bkp_): nothing of it remains but what later copies took from
         // it, and those are judged themselves.
-        if let target = created, let gone = Self.goneSource(of: step, besides: "", in: replay, through: p, expected: expected, only: target.liveName) {
+        if let target = created, let gone = Self.goneSource(of: step, besides: "", in: replay, through: lastRun, expected: expected, only: target.liveName) {
             return DataProbe.Outcome(state: .present, reason: "the table it fills is gone (\(gone), which ran): what it copied remains only in what later statements copied from it, which are judged on their own")
         }
-        let atStatement = expected.schema(version: m, afterStatements: step.statement - 1) ?? before
+        let atStatement = expected.schema(version: version, afterStatements: step.statement - 1) ?? before
         return probe!.judge(sql: step.sql, createdTable: created, renamedAway: renamedAway, before: before) { writes in
             live.triggers.values.filter { writes.contains($0.table.lowercased()) && atStatement.triggers[$0.name.lowercased()] == nil }
                 .map(\.name).sorted()
@@ -521,20 +521,20 @@ fileprivate final class Judge {
     }
 
     /// A table `step` names (other than `target`) that existed when it ran and that a later
-    /// statement among those that ran (through `p`) dropped or renamed away: the copy's source
+    /// statement among those that ran (through `lastRun`) dropped or renamed away: the copy's source
     /// as it was is gone, and a table under that name now is another one. "x, dropped by
     /// statement n", or nil.
     static func goneSource(of step: ExpectedSchemas.Step, besides target: String, in replay: ExpectedSchemas.MigrationReplay,
-                           through p: Int, expected: ExpectedSchemas, only: String? = nil) -> String? {
-        let m = replay.migration.version
-        guard let at = expected.schema(version: m, afterStatements: step.statement - 1) else { return nil }
+                           through lastRun: Int, expected: ExpectedSchemas, only: String? = nil) -> String? {
+        let version = replay.migration.version
+        guard let at = expected.schema(version: version, afterStatements: step.statement - 1) else { return nil }
         let names = (only.map { Set([$0.lowercased()]) } ?? Set(SQLNormalizer.tokens(step.sql)).subtracting([target])).filter { at.tables[$0] != nil }
         guard !names.isEmpty else { return nil }
         var previous = at
-        for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
+        for later in replay.steps where later.statement > step.statement && later.statement <= lastRun && later.changesSchema {
             guard let after = replay.prefixes[later.statement] else { continue }
-            if let x = names.sorted().first(where: { previous.tables[$0] != nil && after.tables[$0] == nil }) {
-                return "\(previous.tables[x]?.name ?? x), \(tableRename(later.sql) == nil ? "dropped" : "renamed away") by statement \(later.statement)"
+            if let table = names.sorted().first(where: { previous.tables[$0] != nil && after.tables[$0] == nil }) {
+                return "\(previous.tables[table]?.name ?? table), \(tableRename(later.sql) == nil ? "dropped" : "renamed away") by statement \(later.statement)"
             }
             previous = after
         }
@@ -547,15 +547,15 @@ fileprivate final class Judge {
         return targets.count == 1 ? targets.first : nil
     }
 
-    /// The schema-changing statement of `replay`, before statement `k`, that last created table
-    /// `x` (absent from the schema before it, present after), or nil.
-    static func creatingStatement(of x: String, before k: Int, in replay: ExpectedSchemas.MigrationReplay, expected: ExpectedSchemas) -> Int? {
-        let m = replay.migration.version
+    /// The schema-changing statement of `replay`, before statement `statement`, that last created
+    /// `table` (absent from the schema before it, present after), or nil.
+    static func creatingStatement(of table: String, before statement: Int, in replay: ExpectedSchemas.MigrationReplay, expected: ExpectedSchemas) -> Int? {
+        let version = replay.migration.version
         var last: Int?
-        var previous = expected.versions[m - 1]
-        for step in replay.steps where step.statement < k && step.changesSchema {
+        var previous = expected.versions[version - 1]
+        for step in replay.steps where step.statement < statement && step.changesSchema {
             guard let after = replay.prefixes[step.statement] else { continue }
-            if previous.tables[x] == nil && after.tables[x] != nil { last = step.statement }
+            if previous.tables[table] == nil && after.tables[table] != nil { last = step.statement }
             previous = after
         }
         return last
@@ -563,12 +563,12 @@ fileprivate final class Judge {
 
     /// `ALTER TABLE x RENAME TO y` → (x, y), lower-cased.
     static func tableRename(_ sql: String) -> (String, String)? {
-        let t = SQLNormalizer.tokens(sql)
-        guard t.count >= 6, t[0] == "alter", t[1] == "table" else { return nil }
-        var i = 2
-        if t.count > 4, t[3] == "." { i = 4 }
-        guard i + 3 < t.count, t[i + 1] == "rename", t[i + 2] == "to" else { return nil }
-        return (t[i], t[i + 3])
+        let tokens = SQLNormalizer.tokens(sql)
+        guard tokens.count >= 6, tokens[0] == "alter", tokens[1] == "table" else { return nil }
+        var nameIndex = 2
+        if tokens.count > 4, tokens[3] == "." { nameIndex = 4 }
+        guard nameIndex + 3 < tokens.count, tokens[nameIndex + 1] == "rename", tokens[nameIndex + 2] == "to" else { return nil }
+        return (tokens[nameIndex], tokens[nameIndex + 3])
     }
 
     // MARK: Ways out
@@ -600,53 +600,12 @@ fileprivate final class Judge {
                       effect: "runs \(parts.joined(separator: ", then ")) — the ones that have not run"
                         + (refills.isEmpty ? "" : ", copying again into \(refills.joined(separator: ", ")), emptied first because the copy there is stale")
                         + " — then the pending migrations, in one transaction after a verified backup, and checks the schema is the expected one before committing",
-                      assumes: [], loses: loses)
+                      safety: loses.isEmpty ? .safe : .conditional(assumes: [], loses: loses))
     }
 
     /// Statements a resume would rerun although they may have run and had rows edited since.
     func overwriting(_ evidence: [MigrationEvidence]) -> [(MigrationEvidence, StatementEvidence)] {
         evidence.flatMap { e in e.statements.filter { $0.needsRun && $0.overwrites }.map { (e, $0) } }
-    }
-
-    // MARK: Words
-
-    static func name(_ e: MigrationEvidence, _ s: StatementEvidence) -> String {
-        "statement \(s.statement) of \(e.file) (\(s.summary), line \(s.line))"
-    }
-
-    static func list(_ items: [(MigrationEvidence, StatementEvidence)]) -> String {
-        items.map { name($0.0, $0.1) }.joined(separator: ", ")
-    }
-
-    static func describe(_ items: [(MigrationEvidence, StatementEvidence)], _ one: String, _ many: String) -> String {
-        list(items) + " " + (items.count == 1 ? one : many) + " (" + items.map(\.1.reason).joined(separator: "; ") + ")"
-    }
-
-    static func overwriteReason(_ risky: [(MigrationEvidence, StatementEvidence)]) -> String {
-        "running " + list(risky) + " now would change rows that may have been edited since it ran ("
-            + risky.flatMap { ($0.1.rows ?? []).filter { !$0.lossless }.map(\.description) }.joined(separator: "; ")
-            + "): no way out can tell a hand edit from a statement that has not run"
-    }
-
-    static func range(_ r: ClosedRange<Int>) -> String { r.count == 1 ? "\(r.lowerBound)" : "\(r.lowerBound)–\(r.upperBound)" }
-
-    /// `2, 3, 5–9`.
-    static func numbers(_ list: [Int]) -> String {
-        var parts: [String] = []
-        var i = 0
-        let sorted = list.sorted()
-        while i < sorted.count {
-            var j = i
-            while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
-            parts.append(j - i >= 2 ? "\(sorted[i])–\(sorted[j])" : (i...j).map { String(sorted[$0]) }.joined(separator: ", "))
-            i = j + 1
-        }
-        return parts.joined(separator: ", ")
-    }
-
-    static func unique(_ items: [String]) -> [String] {
-        var seen = Set<String>()
-        return items.filter { seen.insert($0).inserted }
     }
 }
 

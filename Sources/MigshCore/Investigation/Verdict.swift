@@ -64,7 +64,7 @@ public struct Verdict: Sendable {
     public var editedFiles: [String] = []
 
     /// The recommended way out, when one assumes and loses nothing.
-    public var safeOption: WayOut? { wayOut.first.flatMap { $0.isSafe ? $0 : nil } }
+    public var safeOption: WayOut? { wayOut.first.flatMap { $0.safety == .safe ? $0 : nil } }
 }
 
 /// One way out of a state: an action, what must be true for it to be right, and what it
@@ -81,15 +81,39 @@ public struct WayOut: Sendable, Equatable {
         case restore(BackupStore.Backup)
     }
 
+    /// Whether it can be recommended as it is: it assumes nothing and loses nothing, or it is
+    /// right only under assumptions and at a cost, which the user must weigh.
+    public enum Safety: Sendable, Equatable {
+        case safe
+        /// `assumes`: what must be true for it to be right; `loses`: what it discards.
+        case conditional(assumes: [String], loses: [String])
+    }
+
     public var action: Action
     /// What it does, in words.
     public var effect: String
-    /// What must be true for it to be right; empty when nothing.
-    public var assumes: [String]
-    /// What it discards; empty when nothing.
-    public var loses: [String]
+    public private(set) var safety: Safety
 
-    public var isSafe: Bool { assumes.isEmpty && loses.isEmpty }
+    public init(action: Action, effect: String, safety: Safety) {
+        self.action = action; self.effect = effect; self.safety = safety
+    }
+
+    /// What must be true for it to be right; empty when nothing.
+    public var assumes: [String] {
+        if case .conditional(let assumes, _) = safety { return assumes }
+        return []
+    }
+    /// What it discards; empty when nothing.
+    public var loses: [String] {
+        if case .conditional(_, let loses) = safety { return loses }
+        return []
+    }
+
+    /// It is right only if `assumption` holds too (a safe way out is then no longer safe).
+    public mutating func assume(_ assumption: String) {
+        guard !assumes.contains(assumption) else { return }
+        safety = .conditional(assumes: assumes + [assumption], loses: loses)
+    }
 }
 
 /// The statements `.apply --resume` runs: for each migration from the first one not complete,

@@ -55,8 +55,8 @@ public struct ExitStatus: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static func mostSevere(_ statuses: [ExitStatus?], interrupted: Bool, stopped: Bool) -> ExitStatus {
         let ran = statuses.compactMap { $0 }
         for status in [ExitStatus.migrationFailed, .databaseTooNew] where ran.contains(status) { return status }
-        if ran.contains(where: { $0 != .success && $0 != .pending }) { return .failure }
-        if interrupted { return .interrupted }
+        if ran.contains(where: { $0 != .success && $0 != .pending && $0 != .interrupted }) { return .failure }
+        if interrupted || ran.contains(.interrupted) { return .interrupted }
         if stopped { return .failure }
         return ran.contains(.pending) ? .pending : .success
     }

@@ -53,11 +53,11 @@ public final class Connection {
     /// functions' access; nil on every connection that runs migration files.
     public internal(set) var shellFunctions: ShellSQLFunctions.FileAccess?
 
+    /// The raw `sqlite3*`, for the code of this folder only (nothing outside it calls SQLite).
+    var sqliteHandle: OpaquePointer { handle }
+
     /// The handler `trace(_:_:)` installed, kept alive while SQLite may call it.
     var traceHandler: TraceHandler?
-
-    /// The raw `sqlite3*`, for the shell's statement loop.
-    public var sqliteHandle: OpaquePointer { handle }
 
     /// How long a statement waits for another connection's lock (`.timeout`).
     public func setBusyTimeout(_ milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
@@ -135,41 +135,6 @@ public final class Connection {
                 throw MigshError(.sqlite, "no statement in SQL text", sql: sql)
             }
             return Statement(connection: self, handle: stmt)
-        }
-    }
-
-    /// Prepares the first statement of the NUL-terminated UTF-8 text at `sql` (the shell's
-    /// loop over typed text). `tail` receives where the next statement starts. Returns nil
-    /// when the text up to `tail` is only white space or comments. A failure carries the
-    /// text from `sql` on and SQLite's error offset into it, for sqlite3's caret.
-    public func prepare(first sql: UnsafePointer<CChar>, tail: inout UnsafePointer<CChar>?) throws -> Statement? {
-        var stmt: OpaquePointer?
-        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, &tail)
-        guard rc == SQLITE_OK else { throw error(rc, sql: String(cString: sql)) }
-        return stmt.map { Statement(connection: self, handle: $0) }
-    }
-
-    /// Runs every statement of `sql` in order, stepping each one to completion before
-    /// preparing the next (later statements may depend on schema made by earlier ones).
-    public func execute(_ sql: String) throws {
-        var utf8 = Array(sql.utf8)
-        utf8.append(0)
-        try utf8.withUnsafeBufferPointer { buf in
-            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var cursor: UnsafePointer<CChar>? = base
-            while let current = cursor, current.pointee != 0 {
-                var stmt: OpaquePointer?
-                var tail: UnsafePointer<CChar>?
-                let rc = sqlite3_prepare_v2(handle, current, -1, &stmt, &tail)
-                guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
-                cursor = tail
-                guard let stmt else { continue }  // white space or comment only
-                defer { sqlite3_finalize(stmt) }
-                stepsTaken = 0
-                var step = sqlite3_step(stmt)
-                while step == SQLITE_ROW { step = sqlite3_step(stmt) }
-                guard step == SQLITE_DONE else { throw error(step, sql: String(cString: sqlite3_sql(stmt))) }
-            }
         }
     }
 
@@ -287,7 +252,11 @@ public final class Connection {
             guard let ctx else { return SQLITE_OK }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
             func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
-            let event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            var event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            // A name that is not UTF-8 (a Latin-1 identifier) keeps SQLite's bytes too.
+            if [a, b, c, d].contains(where: { $0.map { String(validatingCString: $0) == nil } ?? false }) {
+                event.bytes = [a, b, c, d].map { $0.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } }
+            }
             for observer in connection.observers { observer(event) }
             for restriction in connection.restrictions where !restriction(event) { return SQLITE_DENY }
             return connection.policy.map { $0(event) ? SQLITE_OK : SQLITE_DENY } ?? SQLITE_OK
@@ -400,6 +369,9 @@ public struct AuthorizerEvent: Sendable {
     public var arg2: String?
     public var database: String?
     public var trigger: String?
+    /// arg1, arg2, database and trigger as SQLite gave them, when one of them is not UTF-8
+    /// (the strings above then hold U+FFFD in its place); nil otherwise.
+    public var bytes: [[UInt8]?]? = nil
 }
 
 public struct ForeignKeyViolation: Hashable, Sendable, Codable {

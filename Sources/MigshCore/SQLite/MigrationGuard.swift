@@ -16,7 +16,7 @@ public enum MigrationHazard {
     /// - `fts3_tokenizer`: its two-argument form installs a C pointer given as a blob as a
     ///   tokenizer; a wrong blob crashes migsh (SIGSEGV), a crafted one runs code.
     /// - `load_extension`: loads native code into migsh from a file.
-    /// - `readfile`, `writefile`, `edit`, `fsdir`: sqlite3's shell functions that reach files
+    /// - `readfile`, `writefile`, `edit`, `fsdir`, `zipfile`: sqlite3's shell functions that reach files
     ///   beside the database. They are never registered on the connections that run
     ///   migrations, so they would only fail with "no such function"; named here so the
     ///   refusal says why.
@@ -27,6 +27,7 @@ public enum MigrationHazard {
         "writefile": "writefile() writes a file outside the database",
         "edit": "edit() runs an editor",
         "fsdir": "fsdir() reads folders outside the database",
+        "zipfile": "zipfile() reads a file outside the database",
     ]
 
     /// SQLite's own tables a migration may never write: the schema table is SQLite's record

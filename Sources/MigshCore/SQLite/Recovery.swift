@@ -54,7 +54,20 @@ public struct Recovery {
     /// `;`) to `emit`.
     public static func run(_ connection: Connection, schema: String = "main", options: Options = Options(),
                            emit: @escaping ([UInt8]) throws -> Void) throws {
-        let pages = try DatabasePages(of: connection, schema: schema)
+        let pages: DatabasePages
+        do {
+            pages = try DatabasePages(of: connection, schema: schema)
+        } catch where (try? connection.scalarInt("PRAGMA \(quoteIdentifier(schema)).page_count")) == 0 {
+            // A database without a page (an empty `:memory:`): sqlite3 3.40 writes its start,
+            // the settings read through PRAGMAs, and then fails.
+            try emit(Array("BEGIN".utf8))
+            try emit(Array("PRAGMA writable_schema = on".utf8))
+            for name in ["encoding", "page_size", "auto_vacuum", "user_version", "application_id"] {
+                let value = try connection.scalarText("PRAGMA \(quoteIdentifier(schema)).\(name)") ?? ""
+                try emit(Array("PRAGMA \(name) = ".utf8) + quoted(Array(value.utf8)))
+            }
+            throw MigshError(.sqlite, ResultCode.error.description, resultCode: .error)
+        }
         let output = try Connection(path: ":memory:", mode: .readWriteCreate)
         try output.execute("PRAGMA writable_schema = 1")
         var statement: OpaquePointer?

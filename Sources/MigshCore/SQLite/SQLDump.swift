@@ -119,16 +119,18 @@ public struct SQLDump {
     }
 
     /// Column `i` of the current row as sqlite3's `.dump` and `.mode insert` write a value.
-    public static func literal(_ stmt: OpaquePointer, _ i: Int32, newlines: Bool = false) -> [UInt8] {
-        switch sqlite3_column_type(stmt, i) {
-        case SQLITE_NULL: return Array("NULL".utf8)
-        case SQLITE_INTEGER: return Array(String(sqlite3_column_int64(stmt, i)).utf8)
-        case SQLITE_FLOAT: return Array(SQLLiteral.real(sqlite3_column_double(stmt, i)).utf8)
-        case SQLITE_BLOB: return SQLLiteral.hexBlob(sqlite3_column_blob(stmt, i), count: Int(sqlite3_column_bytes(stmt, i)))
-        default:
-            let text = sqlite3_column_text(stmt, i).map { UnsafeRawPointer($0) }
-            guard newlines else { return SQLLiteral.escapedText(text) }
-            return text.map { SQLLiteral.quoted($0.assumingMemoryBound(to: UInt8.self)) } ?? [0x27, 0x27]
+    public static func literal(_ row: Statement.Row, _ i: Int, newlines: Bool = false) -> [UInt8] {
+        switch row.type(i) {
+        case .null: return Array("NULL".utf8)
+        case .integer: return Array(String(row.int64(i)).utf8)
+        case .float: return Array(SQLLiteral.real(row.double(i)).utf8)
+        case .blob:
+            let blob = row.blob(i)
+            return SQLLiteral.hexBlob(blob.baseAddress, count: blob.count)
+        case .text:
+            let text = row.text(i)
+            guard newlines else { return SQLLiteral.escapedText(text.map { UnsafeRawPointer($0) }) }
+            return text.map { SQLLiteral.quoted($0) } ?? [0x27, 0x27]
         }
     }
 
@@ -178,7 +180,7 @@ public struct SQLDump {
             var line = prefix
             for i in 0..<n {
                 if i > 0 { line.append(UInt8(ascii: ",")) }
-                line += SQLDump.literal(stmt, i, newlines: options.newlines)
+                line += SQLDump.literal(rows.row, Int(i), newlines: options.newlines)
             }
             line += Array(");\n".utf8)
             write(line)

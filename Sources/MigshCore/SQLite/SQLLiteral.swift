@@ -68,9 +68,17 @@ public enum SQLLiteral {
         if r.isFinite, r >= -9.223372036854775808e18, r < 9.223372036854775808e18, r == r.rounded(.towardZero) {
             return "\(Int64(r)).0"
         }
-        var buffer = [CChar](repeating: 0, count: 64)
-        migsh_format_double(&buffer, Int32(buffer.count), r, 20)
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return withDoubleText(r) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// SQLite's `%!.20g` of `value` (its digits differ from the C library's `%.20g`), handed
+    /// to `body` without a copy (sqlite3's json and quote modes write floats so).
+    public static func withDoubleText<R>(_ value: Double, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let p = buffer.baseAddress!
+            migsh_format_double(p, Int32(buffer.count), value, 20)
+            return try body(UnsafeRawBufferPointer(start: p, count: strlen(p)))
+        }
     }
 
     /// sqlite3's `output_quoted_escaped_string` for the C string at `z` (cut at a NUL): `'…'`

@@ -15,9 +15,9 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
-    /// The raw `sqlite3_stmt*`, for the result formatter, which reads columns straight from
-    /// SQLite's buffers; stepping goes through `step()`.
-    public var sqliteHandle: OpaquePointer { handle }
+    /// The raw `sqlite3_stmt*`, for the code of this folder only; outside it, rows are read
+    /// through `row` (`Statement.Row`) and stepping goes through `step()`.
+    var sqliteHandle: OpaquePointer { handle }
 
     /// Steps once; true when a row is available, false when done.
     @discardableResult

@@ -51,7 +51,7 @@ public enum ExpectedSchemasCache {
     /// The key for replaying `folder` through version `through`.
     static func key(_ folder: MigrationFolder, through: Int?) -> String {
         var text = "\(magic) \(format)\n"
-        text += String(cString: sqlite3_sourceid()) + "\n"
+        text += SQLiteLibrary.sourceID + "\n"
         var st = stat()
         if stat("/proc/self/exe", &st) == 0 {
             text += "exe \(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)\n"
@@ -90,7 +90,7 @@ public enum ExpectedSchemasCache {
         data.append(body)
         let target = path(dir, key: key)
         let temporary = target + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(temporary, O_WRONLY | O_EXCL)
         guard fd >= 0 else { return }
         let written = data.withUnsafeBytes { buf -> Bool in
             var offset = 0

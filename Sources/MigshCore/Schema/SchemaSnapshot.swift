@@ -256,15 +256,3 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
     }
 
 }
-
-extension Connection {
-    /// `sqlite3_table_column_metadata`: collation and AUTOINCREMENT, which no pragma reports.
-    func columnMetadata(table: String, column: String) -> (collation: String, autoincrement: Bool)? {
-        var type: UnsafePointer<CChar>?
-        var collation: UnsafePointer<CChar>?
-        var notNull: Int32 = 0, primaryKey: Int32 = 0, autoincrement: Int32 = 0
-        let rc = sqlite3_table_column_metadata(handle, "main", table, column, &type, &collation, &notNull, &primaryKey, &autoincrement)
-        guard rc == SQLITE_OK else { return nil }
-        return (collation.map { String(cString: $0) } ?? "BINARY", autoincrement != 0)
-    }
-}

@@ -20,12 +20,12 @@ public enum SchemaText {
         return z + tail
     }
 
-    static func isComplete(_ sql: String) -> Bool { sqlite3_complete(sql) != 0 }
+    static func isComplete(_ sql: String) -> Bool { SQLitePattern.isComplete(sql) }
 
     /// sqlite3's MODE_Pretty (`.schema --indent`): white space normalised, and a statement of 79
     /// bytes or more broken after its opening parenthesis and each top-level comma.
     public static func pretty(_ sql: String) -> String {
-        if sqlite3_strlike("CREATE VIEW%", sql, 0) == 0 || sqlite3_strlike("CREATE TRIG%", sql, 0) == 0 {
+        if SQLitePattern.like("CREATE VIEW%", matches: sql) || SQLitePattern.like("CREATE TRIG%", matches: sql) {
             return sql + ";\n"
         }
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }

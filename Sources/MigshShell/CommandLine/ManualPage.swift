@@ -15,6 +15,8 @@ public enum ManualPage {
     /// The page in man(7) roff; `date` goes into the title line (e.g. 2026-12-06).
     public static func roff(date: String) -> String {
         var json = ""
+        MigshCommandLine.reflowsDiscussion = false
+        defer { MigshCommandLine.reflowsDiscussion = true }
         do { _ = try MigshCommandLine.parse(["--experimental-dump-help"]) } catch {
             json = MigshCommandLine.fullMessage(for: error)
         }

@@ -14,7 +14,7 @@ struct MigshCommandLine: ParsableCommand {
         CommandConfiguration(
             commandName: "migsh",
             abstract: "An admin shell that evolves SQLite databases safely through numbered SQL migration files.",
-            discussion: reflowed(discussion, width: Terminal.width(fd: 1, interactive: true)),
+            discussion: reflowsDiscussion ? reflowed(discussion, width: helpWidth) : discussion,
             version: MigshVersion.description)
     }
 
@@ -59,6 +59,60 @@ struct MigshCommandLine: ParsableCommand {
           with the most severe code any database gave (\(ExitStatus.migrationFailed), \(ExitStatus.databaseTooNew), \(ExitStatus.failure), \(ExitStatus.pending), \(ExitStatus.success)); \(ExitStatus.interrupted)
           after Ctrl-C.
         """
+
+    /// False while the man page reads the declarations: its tables keep their columns and
+    /// groff fills the prose.
+    nonisolated(unsafe) static var reflowsDiscussion = true
+
+    /// The width `migsh --help` is laid out for, found as swift-argument-parser finds it:
+    /// `COLUMNS`, else the terminal on standard output, else 80.
+    static var helpWidth: Int {
+        if let columns = Environment.process["COLUMNS"].flatMap({ Int($0) }), columns > 0 { return columns }
+        var size = winsize()
+        if isatty(1) != 0, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
+    /// Below this width swift-argument-parser's two columns (a 26-column label column) leave
+    /// the descriptions too little room: it breaks them inside words (`$MIGSH_MIGRATI` / `ONS`).
+    static let twoColumnHelpWidth = 66
+
+    /// `migsh --help` for `width` columns: swift-argument-parser's own layout where its two
+    /// columns fit; on a narrower terminal every argument and option on a line of its own with
+    /// its description wrapped between words under it, and the usage line broken between its
+    /// items. No word is broken and none is lost at any width.
+    static func helpText(width: Int = helpWidth) -> String {
+        guard width < twoColumnHelpWidth else { return helpMessage(columns: width) }
+        let room = max(TextLayout.narrowest, width - 1)
+        var out: [String] = []
+        var inEntries = false
+        for line in helpMessage(columns: 100_000).split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = String(line)
+            if text.hasPrefix("USAGE: ") {
+                inEntries = false
+                out += TextLayout.wrapLine(text, width: room, hang: "       ")
+            } else if text == "ARGUMENTS:" || text == "OPTIONS:" {
+                inEntries = true
+                out.append(text)
+            } else if inEntries, text.hasPrefix("  "), !text.hasPrefix("   ") {
+                // "  LABEL  description": the label alone, the description under it.
+                let body = text.dropFirst(2)
+                if let gap = body.firstRange(of: "  ") {
+                    out.append("  " + body[..<gap.lowerBound])
+                    out += TextLayout.wrapLine("      " + body[gap.upperBound...].trimming(.whitespaces), width: room, hang: "      ")
+                } else {
+                    out.append(text)
+                }
+            } else if inEntries, text.hasPrefix("   ") {
+                // A description under a label too long for the label column.
+                out += TextLayout.wrapLine("      " + text.trimming(.whitespaces), width: room, hang: "      ")
+            } else {
+                if text.isEmpty { inEntries = false }
+                out += TextLayout.wrapLine(text, width: room)
+            }
+        }
+        return out.joined(separator: "\n")
+    }
 
     /// `text` for `width` columns: a paragraph of prose (lines of one indentation with no
     /// aligned columns) becomes one line, wrapped between words; a line of aligned items (an
@@ -115,96 +169,93 @@ struct MigshCommandLine: ParsableCommand {
     @Argument(help: "Dot-commands or SQL texts to run in order, then exit.")
     var commands: [String] = []
 
-    @Option(name: [.customShort("m"), .customLong("migrations")], help: ArgumentHelp("The migrations folder (default: $MIGSH_MIGRATIONS, else ./migrations).", valueName: "dir"), completion: .directory)
+    @Option(name: MigshOption.migrations.names, help: ArgumentHelp("The migrations folder (default: $MIGSH_MIGRATIONS, else ./migrations).", valueName: "dir"), completion: .directory)
     var migrations: String?
 
-    @Option(name: .customLong("backups"), help: ArgumentHelp("Where backups go (default: snapshots/ beside the database).", valueName: "dir"), completion: .directory)
+    @Option(name: MigshOption.backups.names, help: ArgumentHelp("Where backups go (default: snapshots/ beside the database).", valueName: "dir"), completion: .directory)
     var backups: String?
 
-    @Option(name: .customLong("audit"), help: ArgumentHelp("The audit log (default: DATABASE-audit.jsonl beside the database).", valueName: "file"), completion: .file())
+    @Option(name: MigshOption.audit.names, help: ArgumentHelp("The audit log (default: DATABASE-audit.jsonl beside the database).", valueName: "file"), completion: .file())
     var audit: String?
 
-    @Option(name: .customLong("target"), help: ArgumentHelp("The required schema version (default: the highest migration).", valueName: "n"))
+    @Option(name: MigshOption.target.names, help: ArgumentHelp("The required schema version (default: the highest migration).", valueName: "n"))
     var target: Int?
 
-    @Option(name: .customLong("app-version"), help: ArgumentHelp("The required version from the application-version map.", valueName: "x.y.z"))
+    @Option(name: MigshOption.appVersion.names, help: ArgumentHelp("The required version from the application-version map.", valueName: "x.y.z"))
     var appVersion: String?
 
-    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit.", valueName: "file"), completion: .file(extensions: ["sql"]))
+    @Option(name: MigshOption.file.names, help: ArgumentHelp("Run a script file, then exit.", valueName: "file"), completion: .file(extensions: ["sql"]))
     var file: String?
 
-    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Answer yes to every confirmation (scripts).")
+    @Flag(name: MigshOption.yes.names, help: "Answer yes to every confirmation (scripts).")
     var yes = false
 
-    @Flag(inversion: .prefixedNo, help: "Stop at the first error (default: on in batch mode and for -f).")
+    @Flag(name: MigshOption.bail.names, inversion: .prefixedNo, help: "Stop at the first error (default: on in batch mode and for -f).")
     var bail: Bool?
 
-    @Flag(name: .customLong("readonly"), help: "Open read-only; commands that write are refused.")
+    @Flag(name: MigshOption.readOnly.names, help: "Open read-only; commands that write are refused.")
     var readOnly = false
 
-    @Option(name: .customLong("busy-timeout"), help: ArgumentHelp("How long to wait for another process's lock.", valueName: "ms"))
+    @Option(name: MigshOption.busyTimeout.names, help: ArgumentHelp("How long to wait for another process's lock.", valueName: "ms"))
     var busyTimeout: Int32 = 5000
 
-    @Flag(name: .customLong("json"), help: "migsh's commands print one JSON document each; SQL results print as JSON.")
+    @Flag(name: MigshOption.json.names, help: "migsh's commands print one JSON document each; SQL results print as JSON.")
     var json = false
 
-    @Option(name: .customLong("mode"), help: ArgumentHelp("Output mode for SQL results (as sqlite3's .mode).", valueName: "mode"), completion: .list(OutputMode.allCases.map(\.rawValue)))
+    @Option(name: MigshOption.mode.names, help: ArgumentHelp("Output mode for SQL results (as sqlite3's .mode).", valueName: "mode"), completion: .list(OutputMode.allCases.map(\.rawValue)))
     var mode: String?
 
-    @Flag(name: .customLong("header"), help: "Show column names.")
+    @Flag(name: MigshOption.header.names, help: "Show column names.")
     var header = false
 
-    @Flag(name: .customLong("noheader"), help: "Do not show column names.")
+    @Flag(name: MigshOption.noheader.names, help: "Do not show column names.")
     var noheader = false
 
-    @Flag(name: .customLong("echo"), help: "Print each command before running it.")
+    @Flag(name: MigshOption.echo.names, help: "Print each command before running it.")
     var echo = false
 
-    @Flag(name: .customLong("create"), help: "Create DATABASE if it is missing.")
+    @Flag(name: MigshOption.create.names, help: "Create DATABASE if it is missing.")
     var create = false
 
-    @Flag(name: .customLong("check"), help: "Print the version status and exit: \(ExitStatus.success) up to date, \(ExitStatus.pending) pending, \(ExitStatus.databaseTooNew) database newer.")
+    @Flag(name: MigshOption.check.names, help: "Print the version status and exit: \(ExitStatus.success) up to date, \(ExitStatus.pending) pending, \(ExitStatus.databaseTooNew) database newer.")
     var check = false
 
-    @Option(name: .customLong("init"), help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"), completion: .file())
+    @Option(name: MigshOption.initFile.names, help: ArgumentHelp("Init file (default: $XDG_CONFIG_HOME/migsh/migshrc, else ~/.migshrc).", valueName: "file"), completion: .file())
     var initFile: String?
 
-    @Flag(name: .customLong("noinit"), help: "Do not read an init file.")
+    @Flag(name: MigshOption.noInit.names, help: "Do not read an init file.")
     var noInit = false
 
-    @Flag(name: .customLong("scratch"), help: "Work on a private copy of DATABASE (the original is only read); quitting removes the copy.")
+    @Flag(name: MigshOption.scratch.names, help: "Work on a private copy of DATABASE (the original is only read); quitting removes the copy.")
     var scratch = false
 
-    @Option(name: .customLong("each"), help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
+    @Option(name: MigshOption.each.names, help: ArgumentHelp("Run the commands on every database matching GLOB (quote it), each with its own lock, backup and audit log.", valueName: "glob"))
     var each: String?
 
-    @Option(name: .customLong("fleet"), help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"), completion: .file())
+    @Option(name: MigshOption.fleet.names, help: ArgumentHelp("Run the commands on every database listed in FILE (one path a line, # comments).", valueName: "file"), completion: .file())
     var fleet: String?
 
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("Fleet runs: databases at once (default: the number of cores).", valueName: "n"))
+    @Option(name: MigshOption.jobs.names, help: ArgumentHelp("Fleet runs: databases at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
-    @Option(name: .customLong("canary"), help: ArgumentHelp("Fleet runs: the first N databases first; stop if any fails.", valueName: "n"))
+    @Option(name: MigshOption.canary.names, help: ArgumentHelp("Fleet runs: the first N databases first; stop if any fails.", valueName: "n"))
     var canary: Int?
 
-    @Option(name: .customLong("max-failures"), help: ArgumentHelp("Fleet runs: start no new database after N failures.", valueName: "n"))
+    @Option(name: MigshOption.maxFailures.names, help: ArgumentHelp("Fleet runs: start no new database after N failures.", valueName: "n"))
     var maxFailures: Int?
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"), completion: .file(extensions: ["html"]))
+    @Option(name: MigshOption.report.names, help: ArgumentHelp("Fleet runs: write a self-contained HTML report to FILE.", valueName: "file.html"), completion: .file(extensions: ["html"]))
     var report: String?
 
-    @Option(name: .customLong("merge-reports"), parsing: .upToNextOption,
+    @Option(name: MigshOption.mergeReports.names, parsing: .upToNextOption,
             help: ArgumentHelp("Merge fleet --json reports (one per host) into one summary (--report, --json).", valueName: "report.json"), completion: .file(extensions: ["json"]))
     var mergeReports: [String] = []
 
-    /// The values, as the rest of migsh uses them.
+    /// The values, as the rest of migsh uses them: each option through the table.
     var options: MigshOptions {
-        MigshOptions(
-            database: database, commands: commands, migrations: migrations, backups: backups, audit: audit,
-            target: target, appVersion: appVersion, file: file, yes: yes, bail: bail, readOnly: readOnly,
-            busyTimeout: busyTimeout, json: json, mode: mode, header: header, noheader: noheader, echo: echo,
-            create: create, check: check, initFile: initFile, noInit: noInit, scratch: scratch, each: each,
-            fleet: fleet, jobs: jobs, canary: canary, maxFailures: maxFailures, report: report, mergeReports: mergeReports)
+        var options = MigshOptions(database: database, commands: commands)
+        for option in MigshOption.all { option.copy(from: self, into: &options) }
+        return options
     }
 
     func validate() throws {

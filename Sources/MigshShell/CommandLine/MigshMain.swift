@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import FoundationEssentials
 import Glibc
 import MigshBase
@@ -30,7 +29,9 @@ public enum MigshMain {
             let code = MigshCommandLine.exitCode(for: error)
             let message = MigshCommandLine.fullMessage(for: error)
             if code == .success {
-                print(message)
+                // --help laid out for the terminal (swift-argument-parser's columns break words
+                // on a narrow one); --version and the rest as the parser says them.
+                print(message.hasPrefix("OVERVIEW:") ? MigshCommandLine.helpText() : message)
                 exit(ExitStatus.success.rawValue)
             }
             writeToStandardError("migsh: " + message + "\n")
@@ -38,11 +39,11 @@ public enum MigshMain {
         }
         if options.sqlite3.version {
             // sqlite3 -version: the library's version and source id, exactly as sqlite3 prints them.
-            print("\(String(cString: sqlite3_libversion())) \(String(cString: sqlite3_sourceid()))")
+            print("\(SQLiteLibrary.version) \(SQLiteLibrary.sourceID)")
             exit(ExitStatus.success.rawValue)
         }
         if options.sqlite3.help {
-            print(MigshCommandLine.helpMessage())
+            print(MigshCommandLine.helpText())
             exit(ExitStatus.success.rawValue)
         }
         if let message = configureLibrary(options.sqlite3) {
@@ -57,13 +58,13 @@ public enum MigshMain {
     static func configureLibrary(_ s: SQLite3Options) -> String? {
         // > The sqlite3_config() interface may only be invoked prior to library initialization
         // > using sqlite3_initialize() or after shutdown by sqlite3_shutdown().
-        if let size = s.mmap, migsh_sqlite3_config_mmap(size) != SQLITE_OK {
+        if let size = s.mmap, !SQLiteLibrary.configureMemoryMap(size: size) {
             return "migsh: Error: -mmap \(size): SQLite refused the setting"
         }
-        if let l = s.lookaside, migsh_sqlite3_config_lookaside(Int32(clamping: max(0, l[0])), Int32(clamping: max(0, l[1]))) != SQLITE_OK {
+        if let l = s.lookaside, !SQLiteLibrary.configureLookaside(size: Int32(clamping: max(0, l[0])), count: Int32(clamping: max(0, l[1]))) {
             return "migsh: Error: -lookaside \(l[0]) \(l[1]): SQLite refused the setting"
         }
-        if let p = s.pageCache, migsh_sqlite3_config_pagecache(p[0], p[1]) != SQLITE_OK {
+        if let p = s.pageCache, !SQLiteLibrary.configurePageCache(size: p[0], count: p[1]) {
             return "migsh: Error: -pagecache \(p[0]) \(p[1]): SQLite refused the setting"
         }
         // SQLite's error log goes through migsh's hook from the start, so that `.log` can
@@ -71,8 +72,7 @@ public enum MigshMain {
         SQLiteErrorLog.install()
         if let name = s.vfs {
             // sqlite3 makes the named VFS the default one, for every connection.
-            guard let vfs = sqlite3_vfs_find(name) else { return "no such VFS: \"\(name)\"" }
-            sqlite3_vfs_register(vfs, 1)
+            guard SQLiteLibrary.makeDefaultVFS(named: name) else { return "no such VFS: \"\(name)\"" }
         }
         return nil
     }
@@ -92,11 +92,11 @@ public enum MigshMain {
             err.write("migsh: Error: -interactive: standard input is not a terminal, and migsh's interactive shell needs one\n")
             return .failure
         }
-        var c = configuration(o, databasePath: databasePath, interactive: interactive)
+        var c = Session.Configuration(o, databasePath: databasePath, interactive: interactive)
 
         // --target and --app-version are checked against the folder now: a bad value is a
         // usage error (exit 2), not a failure of whatever command runs first.
-        if let message = badTarget(o, migrationsPath: c.migrationsPath) {
+        if let message = Session.Configuration.badTarget(o, migrationsPath: c.migrationsPath) {
             err.write("migsh: \(message)\n")
             return .usage
         }
@@ -124,61 +124,11 @@ public enum MigshMain {
             Shell.writeError(error, to: err)
             return ExitStatus(error)
         }
-        prepare(session, o, interactive: interactive)
+        session.takeSettings(from: o, interactive: interactive)
         if interactive { session.ask = { lineReader.askYesNo($0 + " [y/N] ") } }
         let shell = Shell(session: session)
         InterruptHandler.install(interactive: interactive)
         return runInput(o, shell: shell, interactive: interactive, lineReader: lineReader)
-    }
-
-    /// The session's settings from the command line, for the database at `databasePath`.
-    static func configuration(_ o: MigshOptions, databasePath: String, interactive: Bool, migrations: MigrationFolder? = nil) -> Session.Configuration {
-        let env = Environment.process
-        var c = Session.Configuration(
-            databasePath: databasePath,
-            migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
-            backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
-            auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
-        c.backupsGiven = o.backups != nil
-        c.auditGiven = o.audit != nil
-        c.target = o.target
-        c.appVersion = o.appVersion
-        c.readOnly = o.readOnly
-        c.create = o.create
-        c.busyTimeoutMS = o.busyTimeout
-        c.assumeYes = o.yes
-        c.json = o.json
-        c.interactive = interactive
-        c.folder = migrations
-        c.safe = o.sqlite3.safe
-        c.nonce = o.sqlite3.nonce
-        c.noFollow = o.sqlite3.noFollow
-        return c
-    }
-
-    /// A --target or --app-version the folder does not know, as a usage error's message.
-    static func badTarget(_ o: MigshOptions, migrationsPath: String) -> String? {
-        guard o.target != nil || o.appVersion != nil, let folder = try? MigrationFolder.load(migrationsPath) else { return nil }
-        do {
-            _ = try MigrationPlan.requiredVersion(folder: folder, target: o.target, appVersion: o.appVersion)
-        } catch let error as MigshError where error.code == .usage {
-            return error.message
-        } catch {}
-        return nil
-    }
-
-    /// The output settings and modes the command line asks for.
-    static func prepare(_ session: Session, _ o: MigshOptions, interactive: Bool) {
-        if let kind = session.db.networkFileSystem {
-            session.err.write("warning: \(session.configuration.databasePath) is on a network filesystem (\(kind)): SQLite's locking is unreliable there (sqlite.org/useovernet.html); work on a local copy where you can. WAL mode is refused.\n")
-        }
-        // Command-line modes behave as sqlite3's -csv/-json flags (e.g. csv rows end in \n).
-        if o.json { session.output = OutputSettings(commandLineMode: .json) }
-        if let mode = o.mode, let m = OutputMode(rawValue: mode.lowercased()) { session.output = OutputSettings(commandLineMode: m) }
-        if o.header { session.output.setHeaders(true) }
-        if o.noheader { session.output.setHeaders(false) }
-        session.echo = o.echo
-        session.bail = o.bail ?? !interactive
     }
 
     /// The init file, then `--check`, the COMMAND arguments, `-f FILE`, the terminal or
@@ -192,6 +142,8 @@ public enum MigshMain {
             status = status.keepingFirstFailure(.failure)
         }
         session.removeOpenerFile()
+        // `.connection`'s parked connections close; an open transaction there is said, as above.
+        if session.closeParkedConnections() && !interactive { status = status.keepingFirstFailure(.failure) }
         // So is output to standard output that never arrived (--check's line, the last rows).
         if let problem = shell.standardOutputFailure() {
             shell.report(problem)
@@ -331,33 +283,5 @@ public enum MigshMain {
         let home = env["HOME"] ?? homeDirectory()
         let p = home.pathAppending(".migshrc")
         return FileManager.default.fileExists(atPath: p) ? p : nil
-    }
-}
-
-/// `--check`: print the version status; exit 0 up to date, 5 pending, 3 database newer, 1 when
-/// the folder has errors or Schema_Version cannot be trusted (what `.apply` refuses).
-enum CheckStatus {
-    static func run(_ shell: Shell) -> ExitStatus {
-        do {
-            let s = try shell.session.versionStatus()
-            try shell.emit(VersionCommand.document(s, database: shell.session.configuration.databasePath)) {
-                switch s.state {
-                case .upToDate: return "up to date: schema version \(s.currentVersion)"
-                case .databaseNewer: return DatabaseTooNew.message(current: s.currentVersion, required: s.requiredVersion)
-                case .pending: return "\(s.pending) pending: schema version \(s.currentVersion), required \(s.requiredVersion)"
-                case .folderError: return "the migrations folder has errors; .apply refuses it"
-                }
-            }
-            if s.state == .folderError {
-                shell.report(MigshError(.migrationFolder, "the migrations folder \(shell.session.configuration.migrationsPath) has \(s.folderErrors.count) error(s)",
-                                        details: s.folderErrors.map(\.text)))
-            }
-            shell.session.log(Audit.Check(status: s.state.rawValue, currentVersion: s.currentVersion, requiredVersion: s.requiredVersion))
-            return ExitStatus(s.state)
-        } catch {
-            shell.session.log(Audit.Check(status: "error", error: (error as? MigshError)?.message ?? "\(error)"))
-            shell.report(error)
-            return .failure
-        }
     }
 }

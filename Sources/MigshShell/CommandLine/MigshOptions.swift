@@ -72,9 +72,15 @@ struct MigshOptions: Equatable {
     }
 
     /// The usual command lines, read without the parser; nil for anything it does not read
-    /// exactly as swift-argument-parser would (including every invalid one).
+    /// exactly as swift-argument-parser would (including every invalid one). The options and
+    /// their spellings come from the one table the parser's declarations use (`MigshOption`).
     static func parseCommon(_ arguments: [String]) -> MigshOptions? {
         var o = MigshOptions()
+        // Every spelling of every option in the table (`MigshOption.all`), the parser's too.
+        var options: [String: MigshOption] = [:]
+        for option in MigshOption.all {
+            for spelling in option.spellings { options[spelling] = option }
+        }
         var positionals: [String] = []
         var given: [String] = []
         var i = 0
@@ -93,45 +99,16 @@ struct MigshOptions: Equatable {
                 positionals.append(word)
                 continue
             }
-            let option: String
-            switch word {
-            case "-m": option = "--migrations"
-            case "-f": option = "--file"
-            case "-y": option = "--yes"
-            case "--no-bail": option = "--bail"
-            default: option = word
-            }
-            if given.contains(option) { return nil }
-            given.append(option)
-            switch word {
-            case "-m", "--migrations": guard let v = value() else { return nil }; o.migrations = v
-            case "--backups": guard let v = value() else { return nil }; o.backups = v
-            case "--audit": guard let v = value() else { return nil }; o.audit = v
-            case "--target": guard let v = number() else { return nil }; o.target = v
-            case "--app-version": guard let v = value() else { return nil }; o.appVersion = v
-            case "-f", "--file": guard let v = value() else { return nil }; o.file = v
-            case "-y", "--yes": o.yes = true
-            case "--bail": o.bail = true
-            case "--no-bail": o.bail = false
-            case "--readonly": o.readOnly = true
-            case "--busy-timeout": guard let v = value().flatMap({ Int32($0) }) else { return nil }; o.busyTimeout = v
-            case "--json": o.json = true
-            case "--mode": guard let v = value() else { return nil }; o.mode = v
-            case "--header": o.header = true
-            case "--noheader": o.noheader = true
-            case "--echo": o.echo = true
-            case "--create": o.create = true
-            case "--check": o.check = true
-            case "--init": guard let v = value() else { return nil }; o.initFile = v
-            case "--noinit": o.noInit = true
-            case "--scratch": o.scratch = true
-            case "--each": guard let v = value() else { return nil }; o.each = v
-            case "--fleet": guard let v = value() else { return nil }; o.fleet = v
-            case "--jobs": guard let v = number() else { return nil }; o.jobs = v
-            case "--canary": guard let v = number() else { return nil }; o.canary = v
-            case "--max-failures": guard let v = number() else { return nil }; o.maxFailures = v
-            case "--report": guard let v = value() else { return nil }; o.report = v
-            default: return nil  // --help, --version, --merge-reports, -x, --opt=value, --, …
+            guard let option = options[word] else { return nil }  // --help, --version, -x, --opt=value, --, …
+            if given.contains(option.long) { return nil }
+            given.append(option.long)
+            switch option.field {
+            case .text(let field, _): guard let v = value() else { return nil }; o[keyPath: field] = v
+            case .number(let field, _): guard let v = number() else { return nil }; o[keyPath: field] = v
+            case .milliseconds(let field, _): guard let v = value().flatMap({ Int32($0) }) else { return nil }; o[keyPath: field] = v
+            case .flag(let field, _): o[keyPath: field] = true
+            case .inversion(let field, _): o[keyPath: field] = !word.hasPrefix("--no-")
+            case .list: return nil  // --merge-reports A B: the parser's
             }
         }
         o.database = positionals.first

@@ -142,7 +142,7 @@ struct SQLite3Options: Equatable {
             case "-lookaside": o.lookaside = [try integer(word), try integer(word)]
             case "-pagecache": o.pageCache = [try integer(word), try integer(word)]
             case "-A":
-                throw refuse(word, "it runs sqlite3's .archive command (ZIP and SQLite archives), which migsh does not have")
+                throw refuse(word, "it takes the rest of the command line as .archive's words; give migsh the command instead: migsh DB '.archive ARGS…'")
             case "-append":
                 throw refuse(word, "it opens a database appended to another file (sqlite3's apndvfs); migsh opens database files only")
             case "-zip":

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import MigshCore
 
 /// `.auth on|off`: print every authorizer event as SQLite prepares a statement, as sqlite3's
@@ -9,8 +8,7 @@ import MigshCore
 struct AuthCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".auth", abstract: "Show authorizer callbacks.",
         discussion: "Example: .auth on")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: "on|off")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .auth ON|OFF", in: shell) }
@@ -30,10 +28,14 @@ struct AuthCommand: DotCommand {
     static func line(for event: AuthorizerEvent) -> [UInt8] {
         let action = actions.indices.contains(Int(event.action)) ? actions[Int(event.action)] : "\(event.action)"
         var line = Array("authorizer: \(action)".utf8)
-        for argument in [event.arg1, event.arg2, event.database, event.trigger] {
+        // SQLite's bytes, as sqlite3 prints them (a name that is not UTF-8 included).
+        let arguments = event.bytes ?? [event.arg1, event.arg2, event.database, event.trigger].map { $0.map { Array($0.utf8) } }
+        for argument in arguments {
             line.append(UInt8(ascii: " "))
             if let argument {
-                line += Array("\"\(SQLLiteral.cEscaped(argument))\"".utf8)
+                line.append(UInt8(ascii: "\""))
+                line += (argument + [0]).withUnsafeBufferPointer { SQLLiteral.cEscaped($0.baseAddress!) }
+                line.append(UInt8(ascii: "\""))
             } else {
                 line += Array("NULL".utf8)
             }

@@ -5,18 +5,17 @@ import MigshCore
 
 /// `.backup [FILE]`: an online, integrity-checked backup with mode 0600.
 struct BackupCommand: DotCommand {
+    typealias Output = BackupStore.Backup
     static let configuration = CommandConfiguration(
         commandName: ".backup",
         abstract: "Take an online, integrity-checked backup (default: a new file named after the database and the time, in the backups folder).",
         discussion: "Example: .backup before-the-upgrade.sqlite")
 
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sqlite"])]
-
-    @Argument(help: "The backup file (must not exist).")
+    @Argument(help: "The backup file (must not exist).", completion: .file(extensions: ["sqlite"]))
     var file: String?
 
     /// sqlite3's `.backup DB FILE`: the first word is a schema name.
-    @Argument(help: ArgumentHelp("With two words, sqlite3's form: .backup DB FILE copies schema DB into FILE, unverified, as sqlite3 does.", valueName: "sqlite3-file"))
+    @Argument(help: ArgumentHelp("With two words, sqlite3's form: .backup DB FILE copies schema DB into FILE, unverified, as sqlite3 does.", valueName: "sqlite3-file"), completion: .file())
     var sqlite3File: String?
 
     func run(in shell: Shell) throws {
@@ -24,16 +23,10 @@ struct BackupCommand: DotCommand {
             try SaveCommand.plainCopy(schema: file, to: sqlite3File, in: shell)
             return
         }
-        let session = shell.session
         defer { shell.progress.end() }
-        let backup = try session.backupStore.create(fromDatabaseAt: session.configuration.databasePath, path: file,
-                                                    reason: .manual, busyTimeoutMS: Int(session.configuration.busyTimeoutMS)) {
-            shell.showBackupProgress($0)
-        }
+        let backup = try Backup(shell.session.workspace).run(to: file) { shell.showBackupProgress($0) }
         shell.progress.end()
-        session.noteBackup(backup.path)
-        session.log(Audit.Backup(backup: backup.path, schemaVersion: backup.schemaVersion, sizeBytes: backup.sizeBytes))
-        try shell.emit(backup) {
+        try Self.emit(backup, in: shell) {
             "backup: \(displayPath(backup.path)) (\(humanSize(backup.sizeBytes)), schema version \(backup.schemaVersion.map(String.init) ?? "?"), integrity ok)"
         }
     }

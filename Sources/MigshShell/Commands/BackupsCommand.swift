@@ -22,7 +22,7 @@ struct BackupsCommand: DotCommand {
         let own = session.ownBackups()
         let list = all ? store.list() : own
         let ownPaths = Set(own.map(\.path))
-        try shell.emit(list, wrap: false) {
+        try Self.emit(list, in: shell, wrap: false) {
             if list.isEmpty {
                 let others = store.list().count
                 return wrapText("no backups of this database in \(store.directory)" + (others > 0 && !all ? " (\(others) of other databases: .backups --all)" : ""), width: shell.outputWidth)
@@ -63,4 +63,8 @@ func humanSize(_ bytes: Int) -> String {
 func localTime(_ iso: String) -> String {
     guard let seconds = parseISO8601(iso) else { return iso }
     return localDateText(secondsSince1970: seconds, pattern: "yyyy-MM-dd HH:mm:ss")
+}
+
+extension BackupStore.Backup: CommandOutput {
+    static var jsonDescription: String { "one JSON object: the backup's path, created, size_bytes, schema_version, source, reason, damaged" }
 }

@@ -6,8 +6,7 @@ import MigshCore
 struct BinaryCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".binary", abstract: "Turn binary output on or off (output is always binary here).",
         discussion: "Example: .binary on")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: "on|off")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .binary on|off", in: shell) }

@@ -17,5 +17,5 @@ extension SQLiteDebugHookCommand {
 struct BreakpointCommand: SQLiteDebugHookCommand {
     static let configuration = CommandConfiguration(commandName: ".breakpoint", abstract: "Do nothing (sqlite3's debugger hook).",
         discussion: "Example: .breakpoint")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word"), completion: .nothing) var words: [String] = []
 }

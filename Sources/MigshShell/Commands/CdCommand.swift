@@ -8,8 +8,7 @@ struct CdCommand: DotCommand {
     static let sqlite3UsageLine: String? = "Usage: .cd DIRECTORY"
     static let configuration = CommandConfiguration(commandName: ".cd", abstract: "Change the working directory to DIRECTORY.",
         discussion: "Example: .cd /srv/nukeworks")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
-    @Argument(help: "The new working directory.") var directory: String
+    @Argument(help: "The new working directory.", completion: .directory) var directory: String
     func run(in shell: Shell) throws {
         if shell.session.configuration.inFleet {
             throw MigshError(.refused, ".cd refused in a fleet run: the working directory is shared by every database's run")

@@ -4,6 +4,6 @@ import ArgumentParser
 struct ChangesCommand: OnOffSetting {
     static let configuration = CommandConfiguration(commandName: ".changes", abstract: "Print the rows changed by each SQL statement (on|off).",
         usage: ".changes <on|off>", discussion: "Example: .changes on")
-    @Argument(help: ArgumentHelp("on or off.", valueName: "on|off")) var value: String?
+    @Argument(help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var value: String?
     static func set(_ on: Bool, in shell: Shell) { shell.session.showChanges = on }
 }

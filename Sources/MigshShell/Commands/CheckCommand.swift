@@ -9,9 +9,17 @@ struct CheckCommand: DotCommand {
     static let configuration = CommandConfiguration(
         commandName: ".check",
         abstract: "Integrity check, foreign-key check, migration-folder validation and checksums.",
-        discussion: "Example: .check")
+        discussion: """
+            With a GLOB, sqlite3's .check: the output since .testcase NAME (the file
+            testcase-out.txt) against GLOB, said as testcase-NAME ok or FAILED.
+            Example: .check
+            """)
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("sqlite3's GLOB, after .testcase.", valueName: "glob"), completion: .nothing) var words: [String] = []
 
-    struct Result: Encodable {
+    typealias Output = Result
+
+    struct Result: CommandOutput {
+        static let jsonDescription = "one JSON object: integrity, foreign_key_violations, folder_problems, checksum_problems, ok"
         var integrity: [String]
         var foreignKeyViolations: [ForeignKeyViolation]
         var folderProblems: [String]
@@ -20,6 +28,7 @@ struct CheckCommand: DotCommand {
     }
 
     func run(in shell: Shell) throws {
+        if !words.isEmpty { return try Self.checkTestcase(words, in: shell) }
         let session = shell.session
         let db = session.db
         // A damaged file can make one check fail outright; report what each check found.
@@ -43,8 +52,8 @@ struct CheckCommand: DotCommand {
         }
         let folderErrors = folder.problems.map { "\($0.severity.rawValue): \($0.text)" }
         let ok = integrity == ["ok"] && violations.isEmpty && foreignKeyError == nil && folder.errors.isEmpty && checksumProblems.isEmpty
-        try shell.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
-                              checksumProblems: checksumProblems, ok: ok)) {
+        try Self.emit(Result(integrity: integrity, foreignKeyViolations: violations, folderProblems: folderErrors,
+                              checksumProblems: checksumProblems, ok: ok), in: shell) {
             var text = "integrity_check: \(integrity.prefix(10).joined(separator: "; "))\n"
             if let foreignKeyError {
                 text += "foreign_key_check: could not run: \(foreignKeyError)\n"

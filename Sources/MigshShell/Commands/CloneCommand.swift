@@ -6,8 +6,7 @@ import MigshCore
 struct CloneCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".clone", abstract: "Clone data into NEWDB from the existing database.",
         discussion: "Example: .clone copy.sqlite   (the file must not exist; .backup FILE takes a verified backup)")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sqlite", "db"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("NEWDB", valueName: "newdb")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("NEWDB", valueName: "newdb"), completion: .file(extensions: ["sqlite", "db"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .clone FILENAME", in: shell) }

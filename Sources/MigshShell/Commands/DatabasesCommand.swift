@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import MigshCore
 
 /// `.databases`: the session's databases (main, temp once used, attached), as sqlite3 lists
@@ -16,12 +15,12 @@ struct DatabasesCommand: DotCommand {
             guard !list.isNull(1), !list.isNull(2) else { continue }
             let name = list.text(1)
             let file = list.text(2)
-            let readOnly = sqlite3_db_readonly(db.sqliteHandle, name) == 1
+            let readOnly = db.isReadOnly(schema: name)
             let transaction: String
-            switch sqlite3_txn_state(db.sqliteHandle, name) {
-            case SQLITE_TXN_READ: transaction = " read-txn"
-            case SQLITE_TXN_WRITE: transaction = " write-txn"
-            default: transaction = ""
+            switch db.transactionState(schema: name) {
+            case .read: transaction = " read-txn"
+            case .write: transaction = " write-txn"
+            case .none: transaction = ""
             }
             text += "\(name): \(file.isEmpty ? "\"\"" : file) \(readOnly ? "r/o" : "r/w")\(transaction)\n"
         }

@@ -9,7 +9,7 @@ struct DbinfoCommand: DotCommand {
         discussion: "Example: .dbinfo")
     static let wordsRead: Int? = 1
 
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "db")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "db"), completion: .nothing) var schema: String?
 
     func run(in shell: Shell) throws {
         let info: DatabaseInfo
@@ -20,7 +20,7 @@ struct DbinfoCommand: DotCommand {
             shell.err.write("unable to read database header\n")
             throw MigshError(.saidAlready, "unable to read database header")
         }
-        try shell.emit(info, wrap: false) { Self.text(info) }
+        try Self.emit(info, in: shell, wrap: false) { Self.text(info) }
     }
 
     static func text(_ info: DatabaseInfo) -> String {
@@ -46,4 +46,8 @@ struct DbinfoCommand: DotCommand {
         text += line("schema size:", "\(info.schemaSize)") + line("data version", "\(info.dataVersion)")
         return text
     }
+}
+
+extension DatabaseInfo: CommandOutput {
+    static var jsonDescription: String { "one JSON object: the database header's fields and the schema's counts" }
 }

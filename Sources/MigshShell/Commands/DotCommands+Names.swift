@@ -32,14 +32,7 @@ extension DotCommands {
     }
 
     /// sqlite3 3.40's commands that migsh does not offer, each with the reason a user is told.
-    static let sqlite3Refusals: [String: String] = [
-        ".archive": "SQL archives need sqlite3's zipfile/sqlar support, which migsh does not include (use sqlite3 -A)",
-        ".session": "changesets need the session extension's state kept across commands, which migsh does not keep (use sqlite3)",
-        ".expert": "the index advisor is sqlite3's ext/expert code, which the system SQLite library does not have",
-        ".connection": "a session has one connection, which the audit log and the locks follow (use .open)",
-        ".testctrl": "sqlite3_test_control is a tool for SQLite's developers and can break a database (use sqlite3)",
-        ".testcase": "sqlite3's test-case recorder is a tool for SQLite's developers (use sqlite3)",
-    ]
+    static let sqlite3Refusals: [String: String] = [:]
 
     /// True when the line's command name is one sqlite3 3.40 reads as a command of its own.
     static func isSQLite3Name(_ line: String) -> Bool {

@@ -20,7 +20,8 @@ enum DotCommands {
         DumpCommand.self, DatabasesCommand.self, IndexesCommand.self, FullSchemaCommand.self, Sha3SumCommand.self,
         ImportCommand.self, RecoverCommand.self, DbinfoCommand.self, SaveCommand.self, ScanstatsCommand.self, BinaryCommand.self, NonceCommand.self, ProgressCommand.self, ExcelCommand.self, TraceCommand.self, LoadCommand.self, FilectrlCommand.self, CloneCommand.self, LogCommand.self,
         BreakpointCommand.self, WheretraceCommand.self, SelecttraceCommand.self, TreetraceCommand.self, AuthCommand.self, ImposterCommand.self, SelftestCommand.self,
-        LimitCommand.self, DbconfigCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
+        SessionCommand.self, ConnectionCommand.self, TestctrlCommand.self, TestcaseCommand.self,
+        ArchiveCommand.self, LimitCommand.self, DbconfigCommand.self, ExpertCommand.self, VfsInfoCommand.self, VfsNameCommand.self, VfsListCommand.self,
         ScratchCommand.self, RecordCommand.self, NewCommand.self, RebuildCommand.self, SealCommand.self,
         PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
@@ -148,7 +149,10 @@ enum DotCommands {
             shell.err.write("warning: \(name) ignores \(ignored), as sqlite3 does\n")
             arguments.removeLast(arguments.count - read)
         }
-        if arguments.contains("--help") || arguments.contains("-h") {
+        // sqlite3's own readings of --help: `.testctrl --help` lists the controls; the
+        // debugger hooks ignore every word.
+        let sqlite3ReadsHelp = type is TestctrlCommand.Type || type is any SQLiteDebugHookCommand.Type || type is any ReadsItsOwnHelp.Type
+        if !sqlite3ReadsHelp && (arguments.contains("--help") || arguments.contains("-h")) {
             shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return
         }
@@ -191,6 +195,7 @@ enum DotCommands {
         }.map(\.element)
         text = lines.joined(separator: "\n")
         while text.hasSuffix("\n") { text.removeLast() }
-        return type.outputName == "nothing" ? text : text + "\n\n  --json prints " + type.outputName
+        // What --json prints, as prose: broken between words at the terminal's width.
+        return type.outputDescription.map { text + "\n\n" + wrapText("  --json prints " + $0, width: width) } ?? text
     }
 }

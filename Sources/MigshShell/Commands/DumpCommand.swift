@@ -13,8 +13,7 @@ struct DumpCommand: DotCommand {
         sqlite_sequence, sqlite_stat1), --preserve-rowids.
         Example: .once backup.sql   then   .dump
         """)
-    static let completion: [String: CompletionSource] = ["0": .tables]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and LIKE patterns.", valueName: "pattern")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and LIKE patterns.", valueName: "pattern"), completion: .tables) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var options = SQLDump.Options()

@@ -4,6 +4,6 @@ import ArgumentParser
 struct EchoCommand: OnOffSetting {
     static let configuration = CommandConfiguration(commandName: ".echo", abstract: "Print each command before running it (on|off).",
         usage: ".echo <on|off>", discussion: "Example: .echo on")
-    @Argument(help: ArgumentHelp("on or off.", valueName: "on|off")) var value: String?
+    @Argument(help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var value: String?
     static func set(_ on: Bool, in shell: Shell) { shell.session.echo = on }
 }

@@ -29,7 +29,7 @@ struct EditCommand: DotCommand {
         let env = Environment.process
         let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimming(.whitespaces).isEmpty } ?? "vi"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("migsh-edit-\(getpid())-\(UUID().uuidString).sql").path
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(path, O_WRONLY | O_EXCL)
         guard fd >= 0 else { throw MigshError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { unlink(path) }
         let text = original.isEmpty || original.hasSuffix("\n") ? original : original + "\n"

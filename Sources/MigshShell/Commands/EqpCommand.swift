@@ -6,14 +6,12 @@ import MigshCore
 struct EqpCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".eqp", abstract: "Show the query plan of each statement first (on|off|trigger|full).",
         discussion: "Example: .eqp on")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off", "trigger", "full"])]
-    @Argument(help: ArgumentHelp("on, off, trigger or full.", valueName: "on|off|trigger|full")) var value: String?
+    @Argument(help: EQPMode.help("off, on, trigger or full."), completion: EQPMode.completion) var value: String?
 
     func run(in shell: Shell) throws {
         guard let value else { throw MigshError(.usage, "Usage: .eqp off|on|trigger|full") }
-        switch value {
-        case "full": shell.session.eqp = .full
-        case "trigger": shell.session.eqp = .trigger
+        switch EQPMode(rawValue: value) {
+        case let mode? where mode > .on: shell.session.eqp = mode
         default:
             if let number = Int(value) { shell.session.eqp = EQPMode(level: number) } else {
                 shell.session.eqp = try booleanValue(value, in: shell) ? .on : .off
@@ -27,16 +25,23 @@ struct EqpCommand: DotCommand {
 struct ExplainCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".explain", abstract: "EXPLAIN output laid out for reading: auto (default), on, off.",
         discussion: "Example: .explain off   (EXPLAIN rows in the current mode)")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off", "auto"])]
     static let wordsRead: Int? = 1
-    @Argument(help: ArgumentHelp("on, off or auto.", valueName: "on|off|auto")) var value: String?
+    @Argument(help: ExplainSetting.help("auto, on or off."), completion: ExplainSetting.completion) var value: String?
 
     func run(in shell: Shell) throws {
         let word = value ?? "on"
-        if word == "auto" {
+        if ExplainSetting(rawValue: word) == .auto {
             shell.session.explain = .auto
         } else {
             shell.session.explain = try booleanValue(word, in: shell) ? .on : .off
         }
     }
+}
+
+/// `.eqp`'s words: sqlite3 reads them (and numbers, and its other booleans) leniently.
+extension EQPMode: ArgumentWords {}
+
+/// `.explain`'s words.
+extension ExplainSetting: ArgumentWords {
+    static var allCases: [ExplainSetting] { [.auto, .on, .off] }
 }

@@ -8,7 +8,7 @@ import MigshCore
 struct ExcelCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".excel", abstract: "Display the output of next command in spreadsheet.",
         discussion: "Example: .excel   (then: SELECT * FROM t;)")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--bom: begin the file with a UTF-8 byte-order mark.", valueName: "--bom")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--bom: begin the file with a UTF-8 byte-order mark.", valueName: "--bom"), completion: .list(["--bom"])) var words: [String] = []
 
     /// sqlite3's help lines for `.excel`, which its argument errors print after their line.
     static let sqlite3Help = """

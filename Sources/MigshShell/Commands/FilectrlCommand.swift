@@ -12,8 +12,7 @@ struct FilectrlCommand: DotCommand {
             --help            Show CMD details
             Example: .filectrl data_version
             """)
-    static let completion: [String: CompletionSource] = ["0": .words(FilectrlCommand.controls.map(\.name))]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("CMD and its arguments.", valueName: "cmd")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("CMD and its arguments.", valueName: "cmd"), completion: .list(FilectrlCommand.controls.map(\.name))) var words: [String] = []
 
     static let controls: [(name: String, control: Connection.FileControl, usage: String)] = [
         ("chunk_size", .chunkSize, "SIZE"), ("data_version", .dataVersion, ""), ("has_moved", .hasMoved, ""),

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CMigshSQLite
 import FoundationEssentials
+import Glibc
 import MigshBase
 import MigshCore
 
@@ -9,12 +9,24 @@ import MigshCore
 struct HelpCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".help", abstract: "Show help for all commands or one.",
                                                     discussion: "Example: .help .apply")
-    static let completion: [String: CompletionSource] = ["0": .commands]
 
     static let wordsRead: Int? = 1
     // Captured as is: sqlite3's `.help -a` is a pattern, not an option.
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A command, or a prefix of commands, or a word in their help.", valueName: "pattern"))
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A command, or a prefix of commands, or a word in their help.", valueName: "pattern"), completion: .commands)
     var words: [String] = []
+
+    /// One command, or a list of them.
+    enum Output: CommandOutput {
+        case one(Entry)
+        case list([Entry])
+        static let jsonDescription = "one JSON array of commands (command, usage, abstract); for one command, that object"
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .one(let entry): try entry.encode(to: encoder)
+            case .list(let entries): try entries.encode(to: encoder)
+            }
+        }
+    }
 
     struct Entry: Encodable {
         var command: String
@@ -55,7 +67,7 @@ struct HelpCommand: DotCommand {
         let entries = DotCommands.all.map(Entry.init)
         // As sqlite3: no pattern, -a, -all, --all or a word starting with 0 list every command.
         guard let pattern = words.first, !["-a", "-all", "--all"].contains(pattern), !pattern.hasPrefix("0") else {
-            try shell.emit(entries) { HelpCommand.list(entries, width: shell.outputWidth) }
+            try Self.emit(.list(entries), in: shell) { HelpCommand.list(entries, width: shell.outputWidth) }
             return
         }
         // migsh's own `.help .apply`, and a full name or alias, show that command.
@@ -67,29 +79,29 @@ struct HelpCommand: DotCommand {
         // sqlite3's showHelp: the commands whose usage matches the glob `.PATTERN*` (one line
         // each; the whole help when only one does), else those whose help mentions PATTERN
         // anywhere (LIKE, case-insensitive; the whole help of each).
-        let named = DotCommands.all.filter { sqlite3_strglob(".\(word)*", DotCommands.usage($0)) == 0 }
+        let named = DotCommands.all.filter { SQLitePattern.glob(".\(word)*", matches: DotCommands.usage($0)) }
         if named.count == 1 { return try showFull(named, in: shell) }
         if !named.isEmpty {
             let listed = named.map(Entry.init)
-            try shell.emit(listed) { HelpCommand.list(listed, width: shell.outputWidth, footer: false) }
+            try Self.emit(.list(listed), in: shell) { HelpCommand.list(listed, width: shell.outputWidth, footer: false) }
             return
         }
         let mentioned = DotCommands.all.filter { type in
             let text = [DotCommands.usage(type), type.configuration.abstract, type.configuration.discussion].joined(separator: "\n")
-            return sqlite3_strlike("%\(word)%", text, 0) == 0
+            return SQLitePattern.like("%\(word)%", matches: text)
         }
         if !mentioned.isEmpty { return try showFull(mentioned, in: shell) }
         // Not an error in sqlite3: said on standard output, and the script goes on.
-        try shell.emit([Entry]()) { "Nothing matches '\(pattern)'\n" }
+        try Self.emit(.list([]), in: shell) { "Nothing matches '\(pattern)'\n" }
     }
 
     /// Each command's whole help, a blank line between two.
     private func showFull(_ types: [any DotCommand.Type], in shell: Shell) throws {
         let width = shell.outputWidth
         if types.count == 1 {
-            try shell.emit(Entry(types[0])) { DotCommands.help(types[0], width: width) }
+            try Self.emit(.one(Entry(types[0])), in: shell) { DotCommands.help(types[0], width: width) }
         } else {
-            try shell.emit(types.map(Entry.init)) { types.map { DotCommands.help($0, width: width) }.joined(separator: "\n\n") }
+            try Self.emit(.list(types.map(Entry.init)), in: shell) { types.map { DotCommands.help($0, width: width) }.joined(separator: "\n\n") }
         }
     }
 }

@@ -11,7 +11,10 @@ struct HistoryCommand: DotCommand {
         abstract: "Show the Schema_Version rows and each applied file's checksum status.",
         discussion: "Example: .history")
 
-    struct Entry: Encodable {
+    typealias Output = [Entry]
+
+    struct Entry: CommandOutput {
+        static let jsonDescription = "one JSON object: a Schema_Version row"
         var version: Int
         var appliedDate: String?
         var appliedBy: String?
@@ -31,7 +34,7 @@ struct HistoryCommand: DotCommand {
                          description: row.description, file: file?.fileName ?? applied[row.version]?.file,
                          checksum: HistoryCommand.checksumStatus(recorded: applied[row.version], file: file, folder: folder))
         }
-        try shell.emit(entries, wrap: false) {
+        try Self.emit(entries, in: shell, wrap: false) {
             if entries.isEmpty { return "no Schema_Version table: version 0 (a new database)" }
             return TextTable([.init("version"), .init("applied_date"), .init("applied_by"),
                               .init("description", wraps: true), .init("checksum", wraps: true)],

@@ -14,8 +14,7 @@ struct ImportCommand: DotCommand {
         -v (say what it does). Without --csv or --ascii the separators are the output mode's.
         Example: .import --csv projects.csv Projects_staging
         """)
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["csv", "txt", "tsv"]), "1": .tables]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options, FILE and TABLE.", valueName: "file")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options, FILE and TABLE.", valueName: "file"), completion: .inOrder([.files(extensions: ["csv", "txt", "tsv"]), .tables])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         let session = shell.session

@@ -8,7 +8,7 @@ import MigshCore
 struct ImposterCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".imposter", abstract: "Create an imposter table over an index's b-tree.",
         discussion: "Example: .imposter idx_users_email imp   (writing to it corrupts the index; .imposter off)")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The index and the imposter table's name, or off.", valueName: "words")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The index and the imposter table's name, or off.", valueName: "words"), completion: .nothing) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 2 || (words.count == 1 && words[0].lowercased() == "off") else {

@@ -12,10 +12,21 @@ struct LintCommand: DotCommand {
         abstract: "Check migration files against the spec's rules and checklist (default: the whole folder).",
         discussion: "Example: .lint 009_add_notes.sql")
 
-    static let completion: [String: CompletionSource] = ["0": .migrationFiles]
-
-    @Argument(parsing: .allUnrecognized, help: "Migration files (default: every .sql file in the migrations folder); or sqlite3's rule: fkey-indexes ?-verbose? ?-groupbyparent?.")
+    @Argument(parsing: .allUnrecognized, help: "Migration files (default: every .sql file in the migrations folder); or sqlite3's rule: fkey-indexes ?-verbose? ?-groupbyparent?.", completion: .migrationFiles)
     var files: [String] = []
+
+    /// Each migration file's findings, or sqlite3's `.lint fkey-indexes` rule's.
+    enum Output: CommandOutput {
+        case files([FileReport])
+        case foreignKeyIndexes([ForeignKeyIndexes.Finding])
+        static let jsonDescription = "one JSON array: each file with its findings; for fkey-indexes, each foreign key and the index it lacks"
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .files(let reports): try reports.encode(to: encoder)
+            case .foreignKeyIndexes(let findings): try findings.encode(to: encoder)
+            }
+        }
+    }
 
     struct FileReport: Encodable {
         var file: String
@@ -59,7 +70,7 @@ struct LintCommand: DotCommand {
         }
         let errors = reports.flatMap(\.findings).filter { $0.severity == .error }.count
         let warnings = reports.flatMap(\.findings).filter { $0.severity == .warning }.count
-        try shell.emit(reports) {
+        try Self.emit(.files(reports), in: shell) {
             var text = ""
             for r in reports {
                 let name = r.file.pathLastComponent
@@ -100,7 +111,7 @@ extension LintCommand {
             _ = sqlite3Usage(error.message, in: shell)
             return
         }
-        try shell.emit(findings, wrap: false) {
+        try Self.emit(.foreignKeyIndexes(findings), in: shell, wrap: false) {
             var text = ""
             var previous: String?
             let indent = byParent ? "    " : ""

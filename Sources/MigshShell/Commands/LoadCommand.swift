@@ -7,8 +7,7 @@ import MigshCore
 struct LoadCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".load", abstract: "Load an extension library.",
         discussion: "Example: .load ./libspellfix spellfix_init")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["so"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("FILE ?ENTRY?", valueName: "file")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("FILE ?ENTRY?", valueName: "file"), completion: .file(extensions: ["so"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard let file = words.first else { throw sqlite3Usage("Usage: .load FILE ?ENTRYPOINT?", in: shell) }

@@ -6,8 +6,7 @@ import MigshCore
 struct LogCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".log", abstract: "Turn logging on or off. FILE can be stderr/stdout.",
         discussion: "Example: .log stderr")
-    static let completion: [String: CompletionSource] = ["0": .words(["stdout", "stderr", "off"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("FILE, stdout, stderr or off.", valueName: "file")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("FILE, stdout, stderr or off.", valueName: "file"), completion: .list(["stdout", "stderr", "off"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .log FILENAME", in: shell) }

@@ -15,11 +15,13 @@ struct ModeCommand: DotCommand {
         as SQL literals). insert takes a table name: .mode insert Projects.
         Example: .mode box --wrap 30
         """)
-    static let completion: [String: CompletionSource] = ["0": .words(OutputMode.allCases.map(\.rawValue) + ["qbox"])]
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The mode, a table name for insert, options.", valueName: "mode")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The mode, a table name for insert, options.", valueName: "mode"), completion: .list(OutputMode.allCases.map(\.rawValue) + ["qbox"])) var words: [String] = []
 
-    struct Output: Encodable { var mode: String }
+    struct Output: CommandOutput {
+        static let jsonDescription = "one JSON object: mode (with no argument)"
+        var mode: String
+    }
 
     static let optionsHelp = "options:\n  --noquote\n  --quote\n  --wordwrap on/off\n  --wrap N\n  --ww"
 
@@ -71,7 +73,7 @@ struct ModeCommand: DotCommand {
             if current.mode.isColumnar {
                 text += " --wrap \(current.wrapWidth) --wordwrap \(current.wordWrap ? "on" : "off") --\(current.quoteValues ? "" : "no")quote"
             }
-            try shell.emit(Output(mode: current.mode.rawValue)) { text }
+            try Self.emit(Output(mode: current.mode.rawValue), in: shell) { text }
             return
         }
         var output = shell.session.output
@@ -91,18 +93,24 @@ struct ModeCommand: DotCommand {
 /// sqlite3's `booleanValue`: a number (nonzero is on), on/yes, off/no; anything else warns and
 /// counts as off.
 func booleanValue(_ word: String, in shell: Shell) throws -> Bool {
+    booleanNumber(word, in: shell) != 0
+}
+
+/// sqlite3's `booleanValue` as the int it returns: a number's low 32 bits (`.session enable 5`
+/// passes 5 on), 1 for on/yes, 0 for off/no and, with a warning, anything else.
+func booleanNumber(_ word: String, in shell: Shell) -> Int32 {
     // Digits only (or 0x and hex digits) are a number; "-1" and "true" are not booleans there.
     let bytes = Array(word.utf8)
     let hex = bytes.starts(with: Array("0x".utf8))
     let digits = bytes.dropFirst(hex ? 2 : 0).prefix {
         hex ? Character(Unicode.Scalar($0)).isHexDigit : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
     }.count
-    if (hex || digits > 0) && (hex ? 2 : 0) + digits == bytes.count { return integerValue(word) & 0xffff_ffff != 0 }
+    if (hex || digits > 0) && (hex ? 2 : 0) + digits == bytes.count { return Int32(truncatingIfNeeded: integerValue(word) & 0xffff_ffff) }
     switch word.lowercased() {
-    case "on", "yes": return true
-    case "off", "no": return false
+    case "on", "yes": return 1
+    case "off", "no": return 0
     default:
         shell.err.write("ERROR: Not a boolean value: \"\(word)\". Assuming \"no\".\n")
-        return false
+        return 0
     }
 }

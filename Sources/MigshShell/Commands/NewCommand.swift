@@ -9,7 +9,8 @@ import MigshCore
 /// `.record` collected, or the SQL that turns the latest version's schema into this database's
 /// (the compiler of `.rebuild`), or a placeholder — then linted and rehearsed.
 struct NewCommand: DotCommand {
-    struct Output: Encodable {
+    struct Output: CommandOutput {
+        static let jsonDescription = "one JSON object: the file written, its version, the warnings, the rehearsal, the renames and drops"
         var file: String
         var version: Int
         var warnings: [String]
@@ -33,7 +34,7 @@ struct NewCommand: DotCommand {
         Example: .new "Add review date to projects" --from-session --app-version 1.10.0
         """)
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The description (words), then options.", valueName: "description")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The description (words), then options.", valueName: "description"), completion: .nothing) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var descriptionWords: [String] = []
@@ -148,7 +149,7 @@ struct NewCommand: DotCommand {
         }
         if let appVersion { try MigrationDraft.addAppVersion(appVersion, version: draft.version, folder: folderPath) }
         let drops = losses.map(\.name)
-        try shell.emit(Output(file: path, version: draft.version, warnings: warnings, rehearsal: rehearsal, renames: renames, drops: drops, replay: replay)) {
+        try Self.emit(Output(file: path, version: draft.version, warnings: warnings, rehearsal: rehearsal, renames: renames, drops: drops, replay: replay), in: shell) {
             var text = renames.map { "rename (\($0.evidence == "session" ? "seen in this session" : "inferred from the data")): \($0.rename.sql)\n" }.joined()
             text += drops.isEmpty ? "" : "drops, as --allow-drop says: \(drops.joined(separator: ", "))\n"
             if let replay {

@@ -7,7 +7,7 @@ import MigshCore
 struct NonceCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".nonce", abstract: "Suspend safe mode for one command if the nonce matches.",
         discussion: "Example: .nonce 1234   (with migsh -safe -nonce 1234)")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The -nonce value.", valueName: "string")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The -nonce value.", valueName: "string"), completion: .nothing) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .nonce NONCE", in: shell) }

@@ -11,7 +11,6 @@ protocol OnOffSetting: DotCommand {
 }
 
 extension OnOffSetting {
-    static var completion: [String: CompletionSource] { ["0": .words(["on", "off"])] }
     static var sqlite3UsageLine: String? { "Usage: \(configuration.commandName!) on|off" }
 
     func run(in shell: Shell) throws {

@@ -7,11 +7,10 @@ import MigshCore
 struct OpenCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".open", abstract: "Close this database and open FILE.",
                                                     discussion: "Example: .open --new scratch.sqlite")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
 
     @Flag(name: [.customLong("new"), .customLong("create")], help: "Create FILE if it does not exist (as sqlite3's --new; --create as on the command line).") var new = false
     @Flag(name: .customLong("scratch"), help: "Open a private copy of FILE (the original is only read).") var scratch = false
-    @Argument(help: "The database file.") var file: String
+    @Argument(help: "The database file.", completion: .file()) var file: String
 
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")

@@ -9,9 +9,8 @@ import MigshCore
 struct OutputCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".output", abstract: "Send output to FILE, or to |COMMAND; no argument: standard output.",
         discussion: "Example: .output report.csv")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
     @Flag(name: .customLong("bom"), help: "Begin the file with a UTF-8 byte-order mark.") var bom = false
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The file, or |COMMAND.", valueName: "file")) var target: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The file, or |COMMAND.", valueName: "file"), completion: .file()) var target: [String] = []
 
     func run(in shell: Shell) throws {
         try OutputCommand.redirect(target, bom: bom, once: false, command: ".output", in: shell)
@@ -57,9 +56,8 @@ struct OutputCommand: DotCommand {
 struct OnceCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".once", abstract: "Send the output of the next command or SQL only to FILE or |COMMAND.",
         discussion: "Example: .once projects.csv")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
     @Flag(name: .customLong("bom"), help: "Begin the file with a UTF-8 byte-order mark.") var bom = false
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The file, or |COMMAND.", valueName: "file")) var target: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The file, or |COMMAND.", valueName: "file"), completion: .file()) var target: [String] = []
 
     func run(in shell: Shell) throws {
         try OutputCommand.redirect(target, bom: bom, once: true, command: ".once", in: shell)

@@ -9,9 +9,8 @@ struct PagerCommand: DotCommand {
         commandName: ".pager",
         abstract: "Page long output through $PAGER (else less -FRX) in the interactive shell: auto (taller than the screen), on, off.",
         discussion: "Example: .pager off")
-    static let completion: [String: CompletionSource] = ["0": .words(PagerSetting.allCases.map(\.rawValue))]
 
-    @Argument(help: ArgumentHelp("auto, on or off.", valueName: "on|off|auto"))
+    @Argument(help: PagerSetting.help("auto, on or off."))
     var value: PagerSetting
 
     func run(in shell: Shell) throws {
@@ -20,6 +19,6 @@ struct PagerCommand: DotCommand {
 }
 
 /// When the interactive shell pages its output.
-enum PagerSetting: String, CaseIterable, ExpressibleByArgument, Sendable {
+enum PagerSetting: String, ArgumentWords {
     case auto, on, off
 }

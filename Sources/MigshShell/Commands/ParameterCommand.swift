@@ -13,8 +13,7 @@ struct ParameterCommand: DotCommand {
         text); NAME starts with one of $ : @ ?.
         Example: .parameter set :owner 'Southern Nuclear'
         """)
-    static let completion: [String: CompletionSource] = ["0": .words(["clear", "init", "list", "set", "unset"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The subcommand and its arguments.", valueName: "cmd")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The subcommand and its arguments.", valueName: "cmd"), completion: .list(["clear", "init", "list", "set", "unset"])) var words: [String] = []
 
     static let usage = """
         .parameter CMD ...       Manage SQL parameter bindings

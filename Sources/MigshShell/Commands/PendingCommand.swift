@@ -16,7 +16,10 @@ struct PendingCommand: DotCommand {
         var findings: [String]
     }
 
-    struct Result: Encodable {
+    typealias Output = Result
+
+    struct Result: CommandOutput {
+        static let jsonDescription = "one JSON object: the current and required versions and each pending migration"
         var currentVersion: Int
         var requiredVersion: Int
         var pending: [Entry]
@@ -33,7 +36,7 @@ struct PendingCommand: DotCommand {
         }
         let result = Result(currentVersion: plan.currentVersion, requiredVersion: plan.requiredVersion,
                             pending: entries, folderProblems: folder.problems.map(\.text))
-        try shell.emit(result, wrap: false) {
+        try Self.emit(result, in: shell, wrap: false) {
             let width = shell.outputWidth
             var text = ""
             if plan.status == .databaseNewer {

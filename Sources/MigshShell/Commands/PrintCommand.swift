@@ -4,7 +4,7 @@ import ArgumentParser
 struct PrintCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".print", abstract: "Print the words given, separated by spaces.",
         discussion: "Example: .print \"Checked at\" 2026-12-01")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Words to print.", valueName: "string")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Words to print.", valueName: "string"), completion: .nothing) var words: [String] = []
     func run(in shell: Shell) throws {
         shell.out.write(words.joined(separator: " ") + "\n")
     }

@@ -15,7 +15,7 @@ struct ProgressCommand: DotCommand {
           --reset     Reset the count for each input and interrupt
         Example: .progress 1000 --limit 10
         """)
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("N and the options.", valueName: "n")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("N and the options.", valueName: "n"), completion: .nothing) var words: [String] = []
 
     func run(in shell: Shell) throws {
         let db = shell.session.db

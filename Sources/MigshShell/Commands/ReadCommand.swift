@@ -8,9 +8,8 @@ import MigshCore
 struct ReadCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".read", abstract: "Run the commands and SQL in FILE.",
                                                     discussion: "Example: .read fix.sql")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: [])]
 
-    @Argument(help: "The script file.") var file: String
+    @Argument(help: "The script file.", completion: .file()) var file: String
 
     func run(in shell: Shell) throws {
         guard shell.readDepth < 25 else { throw MigshError(.usage, ".read nested too deeply (a file reading itself?)") }

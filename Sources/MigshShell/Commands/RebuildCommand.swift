@@ -18,18 +18,17 @@ struct RebuildCommand: DotCommand {
         scratch copy (recorded by .record).
         Example: .rebuild Products --type thermal_capacity=DECIMAL(10,3)
         """)
-    static let completion: [String: CompletionSource] = ["0": .tables]
 
-    @Argument(help: "The table.") var table: String
-    @Option(name: .customLong("type"), help: ArgumentHelp("A column's new type.", valueName: "col=type")) var types: [String] = []
-    @Option(name: .customLong("drop"), help: ArgumentHelp("A column to drop.", valueName: "col")) var drops: [String] = []
-    @Option(name: .customLong("rename"), help: ArgumentHelp("A column to rename.", valueName: "old=new")) var renames: [String] = []
-    @Option(name: .customLong("not-null"), help: ArgumentHelp("A column that becomes NOT NULL.", valueName: "col")) var notNull: [String] = []
-    @Option(name: .customLong("default"), help: ArgumentHelp("A column's default (SQL).", valueName: "col=value")) var defaults: [String] = []
-    @Option(name: .customLong("fk"), help: ArgumentHelp("A foreign key to add.", valueName: "col=table(col)")) var foreignKeys: [String] = []
-    @Option(name: .customLong("drop-fk"), help: ArgumentHelp("A column whose foreign key goes.", valueName: "col")) var dropForeignKeys: [String] = []
-    @Option(name: .customLong("check"), help: ArgumentHelp("A CHECK constraint to add.", valueName: "expr")) var checks: [String] = []
-    @Option(name: .customLong("column-order"), help: ArgumentHelp("The columns' new order.", valueName: "a,b,c")) var order: String?
+    @Argument(help: "The table.", completion: .tables) var table: String
+    @Option(name: .customLong("type"), help: ArgumentHelp("A column's new type.", valueName: "col=type"), completion: .nothing) var types: [String] = []
+    @Option(name: .customLong("drop"), help: ArgumentHelp("A column to drop.", valueName: "col"), completion: .nothing) var drops: [String] = []
+    @Option(name: .customLong("rename"), help: ArgumentHelp("A column to rename.", valueName: "old=new"), completion: .nothing) var renames: [String] = []
+    @Option(name: .customLong("not-null"), help: ArgumentHelp("A column that becomes NOT NULL.", valueName: "col"), completion: .nothing) var notNull: [String] = []
+    @Option(name: .customLong("default"), help: ArgumentHelp("A column's default (SQL).", valueName: "col=value"), completion: .nothing) var defaults: [String] = []
+    @Option(name: .customLong("fk"), help: ArgumentHelp("A foreign key to add.", valueName: "col=table(col)"), completion: .nothing) var foreignKeys: [String] = []
+    @Option(name: .customLong("drop-fk"), help: ArgumentHelp("A column whose foreign key goes.", valueName: "col"), completion: .nothing) var dropForeignKeys: [String] = []
+    @Option(name: .customLong("check"), help: ArgumentHelp("A CHECK constraint to add.", valueName: "expr"), completion: .nothing) var checks: [String] = []
+    @Option(name: .customLong("column-order"), help: ArgumentHelp("The columns' new order.", valueName: "a,b,c"), completion: .nothing) var order: String?
     @Flag(name: .customLong("run"), help: "Run it on this scratch session's copy.") var run = false
 
     func run(in shell: Shell) throws {
@@ -53,7 +52,7 @@ struct RebuildCommand: DotCommand {
         let rebuild = try TableRebuild(db: session.db, table: table, changes: changes)
         for warning in rebuild.migration.warnings { shell.note("warning: " + warning) }
         guard run else {
-            try shell.emit(rebuild.migration.steps.map(\.sql), wrap: false) { rebuild.migration.text }
+            try Self.emit(rebuild.migration.steps.map(\.sql), in: shell, wrap: false) { rebuild.migration.text }
             return
         }
         guard session.configuration.scratch != nil else {
@@ -61,7 +60,7 @@ struct RebuildCommand: DotCommand {
         }
         try session.refuseUnlessWritable(".rebuild --run")
         try RebuildCommand.runOnCopy(rebuild.migration, in: shell, dropping: drops.map { "\(rebuild.table).\($0)" })
-        try shell.emit(rebuild.migration.steps.map(\.sql)) { "rebuilt \(rebuild.table) (\(rebuild.migration.steps.count) statements; .scratch diff shows the result)" }
+        try Self.emit(rebuild.migration.steps.map(\.sql), in: shell) { "rebuilt \(rebuild.table) (\(rebuild.migration.steps.count) statements; .scratch diff shows the result)" }
     }
 
     /// Runs the steps as `.apply` runs a migration: foreign keys off, one transaction, every
@@ -70,22 +69,7 @@ struct RebuildCommand: DotCommand {
     /// (`-- migsh: allow-drop T.c`) so that the migration written from it says it means it.
     static func runOnCopy(_ migration: SchemaMigration, in shell: Shell, dropping: [String] = []) throws {
         let session = shell.session
-        let db = session.db
-        let enforcing = try db.foreignKeysEnabled
-        try db.execute("PRAGMA foreign_keys = OFF")
-        defer { if enforcing { try? db.execute("PRAGMA foreign_keys = ON") } }
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-            for step in migration.steps { try db.execute(step.sql) }
-            let violations = try db.foreignKeyViolations()
-            if !violations.isEmpty {
-                throw MigshError(.checkFailed, "the rebuild breaks \(violations.count) foreign key(s) (first: \(violations[0].table)); nothing was changed")
-            }
-            try db.execute("COMMIT")
-        } catch {
-            try? db.execute("ROLLBACK")
-            throw error
-        }
+        try migration.run(on: session.db)
         if session.recording {
             if !dropping.isEmpty { session.recorder.mark(DropAllowance.line(dropping)) }
             for step in migration.steps { session.recorder.observe(step.sql, readOnly: false, autocommitAfter: true) }

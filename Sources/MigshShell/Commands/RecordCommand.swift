@@ -7,26 +7,25 @@ struct RecordCommand: DotCommand {
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".record", abstract: "Record the statements that change the schema or data: on, off, show, clear.",
         discussion: "Example: .record on   … ALTER TABLE …   .record show   .new \"add review date\" --from-session")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off", "show", "clear"])]
-    @Argument(help: ArgumentHelp("on, off, show or clear.", valueName: "on|off|show|clear")) var action: String?
+    @Argument(help: Action.help("on, off, show or clear (default show).")) var action: Action?
+
+    enum Action: String, ArgumentWords { case on, off, show, clear }
 
     func run(in shell: Shell) throws {
         let session = shell.session
-        switch action ?? "show" {
-        case "on":
+        switch action ?? .show {
+        case .on:
             session.recording = true
-        case "off":
+        case .off:
             session.recording = false
-        case "clear":
+        case .clear:
             session.recorder.clear()
-        case "show":
+        case .show:
             let statements = session.recorder.statements
-            try shell.emit(statements, wrap: false) {
+            try Self.emit(statements, in: shell, wrap: false) {
                 statements.isEmpty ? "nothing recorded\(session.recording ? "" : " (.record on starts recording)")"
                     : statements.map { $0.hasSuffix(";") ? $0 : $0 + ";" }.joined(separator: "\n")
             }
-        default:
-            throw MigshError(.usage, "Usage: .record on|off|show|clear")
         }
     }
 }

@@ -14,7 +14,7 @@ struct RecoverCommand: DotCommand {
             Example: .recover > recovered.sql   (then: migsh --create new.sqlite < recovered.sql)
             """)
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--ignore-freelist, --lost-and-found TABLE, --no-rowids.", valueName: "options"))
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--ignore-freelist, --lost-and-found TABLE, --no-rowids.", valueName: "options"), completion: .list(["--ignore-freelist", "--lost-and-found", "--no-rowids"]))
     var words: [String] = []
 
     /// sqlite3's help lines for `.recover`, printed on standard output after a bad option.

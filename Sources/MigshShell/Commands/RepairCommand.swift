@@ -5,8 +5,10 @@ import MigshCore
 
 /// `.repair`: recreate drifted indexes, views and triggers from the expected schema of the
 /// recorded version (the SQL `.diff --sql` shows), with a verified backup, in one
-/// transaction; differences in tables are refused (they hold data).
+/// transaction; differences in tables are refused (they hold data). The `Repair` operation
+/// does it; this file parses and renders.
 struct RepairCommand: DotCommand {
+    typealias Output = Migrator.RepairResult
     static let configuration = CommandConfiguration(
         commandName: ".repair",
         abstract: "Recreate drifted indexes, views and triggers from the recorded version's schema (after a verified backup).",
@@ -15,42 +17,23 @@ struct RepairCommand: DotCommand {
     @OptionGroup var confirmation: ConfirmationOptions
 
     func run(in shell: Shell) throws {
-        let session = shell.session
-        try session.refuseUnlessWritable(".repair")
-        let folder = try session.loadFolder()
-        let expected = try ExpectedSchemas.build(folder)
-        let version = try SchemaVersionTable.currentVersion(session.db)
-        guard version <= expected.highestVersion else {
-            throw MigshError(.refused, "Schema_Version says \(version), but the migrations here produce versions 0 to \(expected.highestVersion)")
-        }
-        let plan = SchemaRepair(live: try SchemaSnapshot.read(session.db), expected: expected.versions[version])
-        if plan.isEmpty && plan.isComplete {
-            try shell.emit(Migrator.RepairResult(version: version, statements: [], backup: nil)) {
-                "nothing to repair: the indexes, views and triggers are version \(version)'s"
-            }
-            return
-        }
-        if plan.isComplete {
-            try shell.confirm(Confirmation(.repair, plan: "REPAIR: makes the indexes, views and triggers those of version \(version), after a verified backup:\n"
-                                           + plan.statements.joined(separator: "\n") + "\n", question: "Repair?"), yes: confirmation.yes)
-        }
-        var options = Migrator.Options(targetVersion: version, user: session.user)
-        options.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
-        let migrator = Migrator(db: session.db, folder: folder, store: session.backupStore)
+        let result: Repair.Result
         do {
-            let result = try migrator.repair(version: version, expected: expected, options: options)
-            if let b = result.backup { session.noteBackup(b.path) }
-            session.log(Audit.Repair(version: version, statements: result.statements, outcome: .ok, backup: result.backup?.path))
-            try shell.emit(result) {
-                "repaired \(plan.steps.count) object\(plan.steps.count == 1 ? "" : "s") (\(result.statements.count) statement\(result.statements.count == 1 ? "" : "s")); the schema is version \(version)'s"
-                    + (result.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
-            }
-        } catch let error as MigshError {
-            session.log(Audit.Repair(version: version, statements: plan.statements, outcome: error.code == .interrupted ? .interrupted : .error,
-                                     error: error.message, backup: error.backupPath))
-            var e = error
-            if let path = error.backupPath { e.details.append("Backup location: \(path)") }
+            result = try Repair(shell.session.workspace).run(confirming: ShellConfirming(shell: shell, yes: confirmation.yes))
+        } catch var e as MigshError {
+            if let path = e.backupPath { e.details.append("Backup location: \(path)") }
             throw e
         }
+        let report = result.report
+        try Self.emit(report, in: shell) {
+            if result.repaired.isEmpty { return "nothing to repair: the indexes, views and triggers are version \(report.version)'s" }
+            let objects = result.repaired.steps.count
+            return "repaired \(objects) object\(objects == 1 ? "" : "s") (\(report.statements.count) statement\(report.statements.count == 1 ? "" : "s")); the schema is version \(report.version)'s"
+                + (report.backup.map { "\nbackup: \(displayPath($0.path))" } ?? "")
+        }
     }
+}
+
+extension Migrator.RepairResult: CommandOutput {
+    static var jsonDescription: String { "one JSON object: the version, the statements run, the backup taken first" }
 }

@@ -7,8 +7,7 @@ import MigshCore
 struct SaveCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".save", abstract: "Write database to FILE (sqlite3's .backup main FILE: unverified, overwrites).",
         discussion: "Example: .save copy.sqlite   (.backup FILE takes a verified backup)")
-    static let completion: [String: CompletionSource] = ["0": .files(extensions: ["sqlite", "db"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("?DB? FILE", valueName: "file")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("?DB? FILE", valueName: "file"), completion: .file(extensions: ["sqlite", "db"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var files: [String] = []

@@ -6,8 +6,7 @@ import MigshCore
 struct ScanstatsCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".scanstats", abstract: "Turn sqlite3_stmt_scanstatus() metrics on or off (not available in this build).",
         discussion: "Example: .scanstats on")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: "on|off")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("on or off.", valueName: OnOff.usage), completion: OnOff.completion) var words: [String] = []
 
     func run(in shell: Shell) throws {
         guard words.count == 1 else { throw sqlite3Usage("Usage: .scanstats on|off", in: shell) }

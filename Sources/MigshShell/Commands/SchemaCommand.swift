@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMigshSQLite
 import MigshCore
 
 /// `.schema [--indent] [--nosys] [PATTERN]`: the CREATE statements of every database of the
@@ -9,9 +8,8 @@ struct SchemaCommand: DotCommand {
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".schema", abstract: "Show the CREATE statements of objects whose table matches a LIKE pattern.",
                                                     discussion: "Options: --indent (one column a line), --nosys (no sqlite_ tables).\nExample: .schema Projects")
-    static let completion: [String: CompletionSource] = ["0": .tables]
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern"), completion: .tables) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var indent = false, debug = false, noSystem = false
@@ -30,7 +28,7 @@ struct SchemaCommand: DotCommand {
         let db = shell.session.db
         ShellFunctions.register(db)
         var statements: [String] = []
-        if let pattern, ["sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"].contains(where: { (name: String) -> Bool in sqlite3_strlike(pattern, name, UInt32(UInt8(ascii: "\\"))) == 0 }) {
+        if let pattern, ["sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"].contains(where: { (name: String) -> Bool in SQLitePattern.like(pattern, matches: name, escape: "\\") }) {
             statements.append("CREATE TABLE \(pattern) (\n  type text,\n  name text,\n  tbl_name text,\n  rootpage integer,\n  sql text\n)")
         }
         let databases = try db.prepare("SELECT name FROM pragma_database_list")
@@ -65,7 +63,7 @@ struct SchemaCommand: DotCommand {
         }
         let rows = try db.prepare(select)
         while try rows.step() { statements.append(rows.text(0)) }
-        try shell.emit(statements) {
+        try Self.emit(statements, in: shell) {
             statements.map { indent ? SchemaText.pretty($0) : SchemaText.line($0, tail: ";\n") }.joined()
         }
     }
@@ -76,7 +74,7 @@ struct SchemaCommand: DotCommand {
 struct FullSchemaCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".fullschema", abstract: "Show the schema and the contents of the sqlite_stat tables.",
                                                     discussion: "Example: .fullschema --indent")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--indent", valueName: "option")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--indent", valueName: "option"), completion: .list(["--indent"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var indent = false
@@ -104,12 +102,12 @@ struct FullSchemaCommand: DotCommand {
         shell.out.write("ANALYZE sqlite_schema;\n")
         for table in ["sqlite_stat1", "sqlite_stat4"] {
             guard let stat = try? db.prepare("SELECT * FROM \(table)") else { continue }
-            let stmt = stat.sqliteHandle
+            let row = stat.row
             while (try? stat.step()) == true {
                 var line = Array("INSERT INTO \(table) VALUES(".utf8)
-                for i in 0..<sqlite3_column_count(stmt) {
+                for i in 0..<row.columnCount {
                     if i > 0 { line.append(UInt8(ascii: ",")) }
-                    line += SQLDump.literal(stmt, i)
+                    line += SQLDump.literal(row, i)
                 }
                 line += Array(");\n".utf8)
                 shell.out.write(line)

@@ -9,9 +9,23 @@ import MigshCore
 struct ScratchCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".scratch", abstract: "In a scratch session: reset (start again from the original), keep FILE, diff.",
         discussion: "Example: .scratch diff")
-    static let completion: [String: CompletionSource] = ["0": .words(["diff", "keep", "reset"])]
-    @Argument(help: ArgumentHelp("reset, keep or diff.", valueName: "reset|keep|diff")) var action: String
-    @Argument(help: ArgumentHelp("For keep: the file to save the copy to.", valueName: "file")) var file: String?
+    @Argument(help: Action.help("reset, keep or diff.")) var action: Action
+    @Argument(help: ArgumentHelp("For keep: the file to save the copy to.", valueName: "file"), completion: .file()) var file: String?
+
+    enum Action: String, ArgumentWords { case reset, keep, diff }
+
+    /// What changed against the original (`diff`); `reset` and `keep` print an empty object.
+    enum Output: CommandOutput {
+        case done
+        case difference(Difference)
+        static let jsonDescription = "one JSON object: for diff, original, the schema changes and the tables whose row counts differ; else {}"
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .done: try NoOutput().encode(to: encoder)
+            case .difference(let difference): try difference.encode(to: encoder)
+            }
+        }
+    }
 
     struct Difference: Encodable {
         var original: String
@@ -26,18 +40,18 @@ struct ScratchCommand: DotCommand {
             throw MigshError(.refused, ".scratch works in a scratch session: start one with migsh --scratch DB or .open --scratch FILE")
         }
         switch action {
-        case "reset":
+        case .reset:
             try session.refuseInTransaction(".scratch reset")
             try scratch.copyOriginal(into: session.db, busyTimeoutMS: session.configuration.busyTimeoutMS)
             session.recorder.clear()
             session.renameLog.clear()
-            try shell.emit(NoOutput()) { "the copy is the original again (\(displayPath(scratch.original)))" }
-        case "keep":
+            try Self.emit(.done, in: shell) { "the copy is the original again (\(displayPath(scratch.original)))" }
+        case .keep:
             guard let file else { throw MigshError(.usage, "Usage: .scratch keep FILE") }
             try session.refuseInTransaction(".scratch keep")
             try scratch.keep(session.db, to: file)
-            try shell.emit(NoOutput()) { "the copy is saved in \(file)" }
-        case "diff":
+            try Self.emit(.done, in: shell) { "the copy is saved in \(file)" }
+        case .diff:
             let original = try Connection(path: scratch.original, mode: .readOnly, busyTimeoutMS: session.configuration.busyTimeoutMS)
             let diff = SchemaDiff(live: try SchemaSnapshot.read(session.db), expected: try SchemaSnapshot.read(original))
             let before = try ScratchCommand.rowCounts(original)
@@ -45,15 +59,13 @@ struct ScratchCommand: DotCommand {
             let rows = Set(before.keys).union(after.keys).sorted().compactMap { table -> Difference.Rows? in
                 before[table] == after[table] ? nil : Difference.Rows(table: table, before: before[table], after: after[table])
             }
-            try shell.emit(Difference(original: scratch.original, schema: diff.changes, rows: rows)) {
+            try Self.emit(.difference(Difference(original: scratch.original, schema: diff.changes, rows: rows)), in: shell) {
                 var text = diff.isEmpty ? "schema: as the original's\n"
                     : SchemaDiffText.render(diff, expected: "the original", live: "this scratch copy")
                 text += rows.isEmpty ? "rows: every table has as many rows as in the original\n" : "rows (original → this copy):\n"
                 for r in rows { text += "  \(r.table): \(r.before.map(String.init) ?? "-") → \(r.after.map(String.init) ?? "-")\n" }
                 return text
             }
-        default:
-            throw MigshError(.usage, "Usage: .scratch reset|keep FILE|diff")
         }
     }
 

@@ -11,7 +11,7 @@ struct SealCommand: DotCommand {
     func run(in shell: Shell) throws {
         let folder = try MigrationFolder.load(shell.session.configuration.migrationsPath)
         let sealed = try ChecksumFile.seal(folder: folder)
-        try shell.emit(sealed) {
+        try Self.emit(sealed, in: shell) {
             sealed.isEmpty ? "no draft: every migration is in migsh.sum" : sealed.map { "sealed \($0)" }.joined(separator: "\n")
         }
     }

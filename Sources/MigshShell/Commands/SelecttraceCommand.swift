@@ -5,5 +5,5 @@ import MigshCore
 struct SelecttraceCommand: SQLiteDebugHookCommand {
     static let configuration = CommandConfiguration(commandName: ".selecttrace", abstract: "Do nothing (sqlite3's SELECT trace needs SQLITE_DEBUG).",
         discussion: "Example: .selecttrace on")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word"), completion: .nothing) var words: [String] = []
 }

@@ -8,7 +8,7 @@ import MigshCore
 struct SelftestCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".selftest", abstract: "Run the checks of the SELFTEST table.",
         discussion: "Example: .selftest --init   (then .selftest -v)")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--init (make the table) and -v (verbose).", valueName: "options")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("--init (make the table) and -v (verbose).", valueName: "options"), completion: .list(["--init", "-v"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         var initialize = false, verbose = false

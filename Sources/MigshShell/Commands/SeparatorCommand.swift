@@ -6,8 +6,8 @@ struct SeparatorCommand: DotCommand {
     static let sqlite3UsageLine: String? = "Usage: .separator COL ?ROW?"
     static let configuration = CommandConfiguration(commandName: ".separator", abstract: "Set the column separator, and optionally the row separator.",
                                                     discussion: "Example: .separator \"\\t\"")
-    @Argument(help: "Between columns.") var column: String
-    @Argument(help: "After each row.") var row: String?
+    @Argument(help: "Between columns.", completion: .nothing) var column: String
+    @Argument(help: "After each row.", completion: .nothing) var row: String?
 
     func run(in shell: Shell) throws {
         // Backslash escapes (\t, \n, …) were resolved with the words, as sqlite3 does.

@@ -2,7 +2,6 @@ import ArgumentParser
 import FoundationEssentials
 import Glibc
 import MigshBase
-import CMigshSQLite
 import MigshCore
 
 /// `.sha3sum [--schema] [--sha3-224|256|384|512] [--debug] [PATTERN]`: a SHA3 hash of the
@@ -11,8 +10,7 @@ import MigshCore
 struct Sha3SumCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".sha3sum", abstract: "Compute a SHA3 hash of the database's content (or of each matching table).",
         discussion: "Options: --schema (the schema too), --sha3-224 (default), --sha3-256, --sha3-384, --sha3-512, --debug.\nExample: .sha3sum --sha3-256")
-    static let completion: [String: CompletionSource] = ["0": .tables]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Options and a LIKE pattern.", valueName: "pattern"), completion: .tables) var words: [String] = []
 
     /// sqlite3 3.40's help for `.sha3sum`, printed after an unknown option.
     static let sqlite3Help = """
@@ -48,7 +46,7 @@ struct Sha3SumCommand: DotCommand {
                 throw MigshError(.usage, "Usage: .sha3sum ?OPTIONS? ?LIKE-PATTERN?")
             } else {
                 pattern = word
-                if sqlite3_strlike("sqlite\\_%", word, UInt32(UInt8(ascii: "\\"))) == 0 { schema = true }
+                if SQLitePattern.like("sqlite\\_%", matches: word, escape: "\\") { schema = true }
             }
         }
         let db = shell.session.db
@@ -60,7 +58,7 @@ struct Sha3SumCommand: DotCommand {
         var any = false
         while try tables.step() {
             let table = tables.text(0)
-            if let pattern, sqlite3_strlike(pattern, table, 0) != 0 { continue }
+            if let pattern, !SQLitePattern.like(pattern, matches: table) { continue }
             let query: String
             switch table {
             case _ where !table.hasPrefix("sqlite_"): query = "SELECT * FROM \"" + table.replacingAll("\"", with: "\"\"") + "\" NOT INDEXED;"

@@ -10,7 +10,7 @@ import MigshCore
 struct ShellCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".shell", abstract: "Run CMD ARGS... in a system shell.",
         discussion: "Example: .shell ls -l snapshots")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "cmd")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "cmd"), completion: .nothing) var words: [String] = []
 
     func run(in shell: Shell) throws {
         try Self.refuseUnderReadOnly(Self.configuration.commandName!, in: shell)
@@ -31,7 +31,7 @@ struct ShellCommand: DotCommand {
 struct SystemCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".system", abstract: "Run CMD ARGS... in a system shell (as .shell).",
         discussion: "Example: .system df -h .")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "cmd")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "cmd"), completion: .nothing) var words: [String] = []
     func run(in shell: Shell) throws {
         try ShellCommand.refuseUnderReadOnly(Self.configuration.commandName!, in: shell)
         var command = ShellCommand()

@@ -10,17 +10,15 @@ import MigshCore
 struct StatsCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".stats", abstract: "Show SQLite's counters after each statement (on|off|stmt|vmstep); no argument: once.",
         discussion: "Example: .stats vmstep")
-    static let completion: [String: CompletionSource] = ["0": .words(["on", "off", "stmt", "vmstep"])]
-    @Argument(help: ArgumentHelp("on, off, stmt or vmstep.", valueName: "on|off|stmt|vmstep")) var value: String?
+    @Argument(help: StatsMode.help("off, on, stmt or vmstep."), completion: StatsMode.completion) var value: String?
 
     func run(in shell: Shell) throws {
         guard let value else {
             StatsCommand.report(nil, in: shell)
             return
         }
-        switch value {
-        case "stmt": shell.session.stats = .stmt
-        case "vmstep": shell.session.stats = .vmstep
+        switch StatsMode(rawValue: value) {
+        case let mode? where mode == .stmt || mode == .vmstep: shell.session.stats = mode
         default:
             if let number = Int(value) {
                 // sqlite3: 0 off, 2 stmt, 3 vmstep, any other number on.
@@ -99,3 +97,6 @@ struct StatsCommand: DotCommand {
         }
     }
 }
+
+/// `.stats`'s words: sqlite3 reads them (and numbers, and its other booleans) leniently.
+extension StatsMode: ArgumentWords {}

@@ -10,14 +10,13 @@ struct TablesCommand: DotCommand {
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".tables", abstract: "List table and view names matching a LIKE pattern.",
                                                     discussion: "Example: .tables Proj%")
-    static let completion: [String: CompletionSource] = ["0": .tables]
     static let wordsRead: Int? = 1
 
-    @Argument(help: "A LIKE pattern.") var pattern: String?
+    @Argument(help: "A LIKE pattern.", completion: .tables) var pattern: String?
 
     func run(in shell: Shell) throws {
         let names = try TablesCommand.names(in: shell.session.db, indexes: false, pattern: pattern)
-        try shell.emit(names) { TablesCommand.columns(names) }
+        try Self.emit(names, in: shell) { TablesCommand.columns(names) }
     }
 
     /// sqlite3's query for `.tables` (tables and views) or `.indexes` (indexes whose table
@@ -67,11 +66,10 @@ struct IndexesCommand: DotCommand {
     typealias Output = [String]
     static let configuration = CommandConfiguration(commandName: ".indexes", abstract: "List index names, those on tables matching a LIKE pattern.",
                                                     discussion: "Example: .indexes Projects")
-    static let completion: [String: CompletionSource] = ["0": .tables]
-    @Argument(help: "A LIKE pattern for the table name.") var pattern: String?
+    @Argument(help: "A LIKE pattern for the table name.", completion: .tables) var pattern: String?
 
     func run(in shell: Shell) throws {
         let names = try TablesCommand.names(in: shell.session.db, indexes: true, pattern: pattern)
-        try shell.emit(names) { TablesCommand.columns(names) }
+        try Self.emit(names, in: shell) { TablesCommand.columns(names) }
     }
 }

@@ -12,35 +12,27 @@ struct TestCommand: DotCommand {
         commandName: ".test",
         abstract: "Rehearse the pending migrations on a temporary copy; the live database is untouched.",
         discussion: "Example: .test --to 6")
-    static let completion: [String: CompletionSource] = ["--to": .versions(pendingOnly: true)]
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Rehearse up to this version (default: the required version).", valueName: "version"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("Rehearse up to this version (default: the required version).", valueName: "version"), completion: .versions(pendingOnly: true))
     var to: Int?
 
     func run(in shell: Shell) throws {
-        let session = shell.session
-        let folder = try session.loadFolder()
-        let target = try to ?? session.requiredVersion(folder)
-        let plan = try session.plan(folder, to: target)
-        if plan.status == .databaseNewer {
-            throw MigshError(.databaseTooNew, DatabaseTooNew.message(current: plan.currentVersion, required: plan.requiredVersion))
+        let rehearsed: (plan: MigrationPlan, target: Int, result: Rehearsal.Result?)
+        do {
+            defer { shell.progress.end() }
+            rehearsed = try Rehearse(shell.session.workspace).run(to: to) { event in
+                switch event {
+                case let .started(plan, target): shell.progress.begin("rehearsing \(plan.currentVersion) → \(target) on a temporary copy")
+                }
+            }
         }
-        guard !plan.pending.isEmpty else {
-            try shell.emit(Rehearsal.Result.upToDate(plan.currentVersion)) {
-                "nothing to rehearse: version \(plan.currentVersion) is up to date"
+        guard let result = rehearsed.result else {
+            try Self.emit(Rehearsal.Result.upToDate(rehearsed.plan.currentVersion), in: shell) {
+                "nothing to rehearse: version \(rehearsed.plan.currentVersion) is up to date"
             }
             return
         }
-        var rehearsal = Rehearsal(databasePath: session.configuration.databasePath, folder: folder, user: session.user)
-        rehearsal.busyTimeoutMS = Int(session.configuration.busyTimeoutMS)
-        shell.progress.begin("rehearsing \(plan.currentVersion) → \(target) on a temporary copy")
-        let result: Rehearsal.Result
-        do {
-            defer { shell.progress.end() }
-            result = try rehearsal.run(plan)
-        }
-        session.log(Audit.Rehearsal(versionBefore: result.fromVersion, versionReached: result.toVersion, ok: result.ok))
-        try shell.emit(result, wrap: false) { TestCommand.render(result, target: target, width: shell.outputWidth) }
+        try Self.emit(result, in: shell, wrap: false) { TestCommand.render(result, target: rehearsed.target, width: shell.outputWidth) }
         if !result.ok { throw MigshError(.checkFailed, "the rehearsal failed; the live database was not touched") }
     }
 
@@ -67,5 +59,11 @@ struct TestCommand: DotCommand {
             : "schema: differs from version \(r.toVersion):\n" + SchemaDiffText.render(SchemaDiff(changes: r.schemaDifferences), version: r.toVersion)
         text += r.ok ? "rehearsal passed\n" : "rehearsal FAILED\n"
         return head + wrapText(text, width: width)
+    }
+}
+
+extension Rehearsal.Result: CommandOutput {
+    static var jsonDescription: String {
+        "one JSON object: from_version, to_version, each step's outcome, the integrity and foreign-key checks, the schema differences, ok"
     }
 }

@@ -6,7 +6,7 @@ struct TimeoutCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".timeout", abstract: "Wait up to MS milliseconds for another process's lock.",
         discussion: "Example: .timeout 10000")
     static let wordsRead: Int? = 1
-    @Argument(help: ArgumentHelp("Milliseconds (none: 0, no waiting).", valueName: "ms")) var milliseconds: String?
+    @Argument(help: ArgumentHelp("Milliseconds (none: 0, no waiting).", valueName: "ms"), completion: .nothing) var milliseconds: String?
     func run(in shell: Shell) throws {
         // sqlite3 reads the number's leading digits (a word that is not a number is 0; none is 0).
         let value = Int32(clamping: leadingInteger(milliseconds ?? "0"))

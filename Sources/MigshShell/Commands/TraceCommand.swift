@@ -13,8 +13,7 @@ struct TraceCommand: DotCommand {
             --row        Trace each row               --close    Trace connection close
             Example: .trace stdout --expanded
             """)
-    static let completion: [String: CompletionSource] = ["0": .words(["stdout", "stderr", "off", "--expanded", "--plain", "--stmt", "--profile", "--row", "--close"])]
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("FILE and options.", valueName: "options")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("FILE and options.", valueName: "options"), completion: .list(["stdout", "stderr", "off", "--expanded", "--plain", "--stmt", "--profile", "--row", "--close"])) var words: [String] = []
 
     func run(in shell: Shell) throws {
         let session = shell.session

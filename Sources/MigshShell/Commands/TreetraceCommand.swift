@@ -5,5 +5,5 @@ import MigshCore
 struct TreetraceCommand: SQLiteDebugHookCommand {
     static let configuration = CommandConfiguration(commandName: ".treetrace", abstract: "Do nothing (sqlite3's parse-tree trace needs SQLITE_DEBUG).",
         discussion: "Example: .treetrace on")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word"), completion: .nothing) var words: [String] = []
 }

@@ -10,7 +10,10 @@ struct VersionCommand: DotCommand {
         discussion: "Example: .version")
     static let wordsRead: Int? = 0
 
-    struct Document: Encodable {
+    typealias Output = Document
+
+    struct Document: CommandOutput {
+        static let jsonDescription = "one JSON object: database, current_version, required_version, status, pending, message, warnings, errors"
         var database: String
         var currentVersion: Int
         var requiredVersion: Int
@@ -38,7 +41,7 @@ struct VersionCommand: DotCommand {
     func run(in shell: Shell) throws {
         let session = shell.session
         let s = try session.versionStatus()
-        try shell.emit(VersionCommand.document(s, database: session.configuration.databasePath)) {
+        try Self.emit(VersionCommand.document(s, database: session.configuration.databasePath), in: shell) {
             var text = """
             current schema version:  \(s.currentVersion)
             required schema version: \(s.requiredVersion)

@@ -1,52 +1,36 @@
 import ArgumentParser
-import CMigshSQLite
-import FoundationEssentials
-import Glibc
-import MigshBase
 import MigshCore
 
 /// `.vfsinfo ?AUX?`, `.vfsname ?AUX?` and `.vfslist`: SQLite's virtual file systems, as
 /// sqlite3 3.40 prints them. migsh registers no VFS of its own (sqlite3's shell adds
 /// `apndvfs`), so `.vfslist` shows the library's.
 enum VFSText {
-    static func describe(_ vfs: UnsafeMutablePointer<sqlite3_vfs>) -> String {
-        let name = vfs.pointee.zName.map { String(cString: $0) } ?? ""
-        return "vfs.zName      = \"\(name)\"\n"
-            + "vfs.iVersion   = \(vfs.pointee.iVersion)\n"
-            + "vfs.szOsFile   = \(vfs.pointee.szOsFile)\n"
-            + "vfs.mxPathname = \(vfs.pointee.mxPathname)\n"
-    }
-
-    /// The VFS of `schema` (default main) of the session's database.
-    static func vfs(of schema: String?, in shell: Shell) -> UnsafeMutablePointer<sqlite3_vfs>? {
-        var pointer: UnsafeMutableRawPointer?
-        sqlite3_file_control(shell.session.db.sqliteHandle, schema ?? "main", SQLITE_FCNTL_VFS_POINTER, &pointer)
-        return pointer?.assumingMemoryBound(to: sqlite3_vfs.self)
+    /// sqlite3's lines for one VFS; `current` marks the one the main database uses.
+    static func describe(_ vfs: SQLiteVFS, current: Bool = false) -> String {
+        "vfs.zName      = \"\(vfs.name)\"\(current ? "  <--- CURRENT" : "")\n"
+            + "vfs.iVersion   = \(vfs.version)\n"
+            + "vfs.szOsFile   = \(vfs.fileSize)\n"
+            + "vfs.mxPathname = \(vfs.maxPathname)\n"
     }
 }
 
 struct VfsInfoCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".vfsinfo", abstract: "Information about the top-level VFS.",
         discussion: "Example: .vfsinfo")
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
-        if let vfs = VFSText.vfs(of: schema, in: shell) { shell.out.write(VFSText.describe(vfs)) }
+        if let vfs = shell.session.db.vfs(schema: schema) { shell.out.write(VFSText.describe(vfs)) }
     }
 }
 
 struct VfsNameCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".vfsname", abstract: "Print the name of the VFS stack.",
         discussion: "Example: .vfsname")
-    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux")) var schema: String?
+    @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
-        var name: UnsafeMutablePointer<CChar>?
-        sqlite3_file_control(shell.session.db.sqliteHandle, schema ?? "main", SQLITE_FCNTL_VFSNAME, &name)
-        if let name {
-            shell.out.write(String(cString: name) + "\n")
-            sqlite3_free(name)
-        }
+        if let name = shell.session.db.vfsStackName(schema: schema) { shell.out.write(name + "\n") }
     }
 }
 
@@ -55,16 +39,8 @@ struct VfsListCommand: DotCommand {
         discussion: "Example: .vfslist")
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
-        let current = VFSText.vfs(of: nil, in: shell)
-        var vfs = sqlite3_vfs_find(nil)
-        var first = true
-        while let v = vfs {
-            if !first { shell.out.write("-----------------------------------\n") }
-            first = false
-            var text = VFSText.describe(v)
-            if v == current, let end = text.firstIndex(of: "\n").map({ text.index(after: $0) }) { text = String(text[..<end]).replacingAll("\"\n", with: "\"  <--- CURRENT\n") + text[end...] }
-            shell.out.write(text)
-            vfs = v.pointee.pNext
-        }
+        let current = shell.session.db.vfs(schema: nil)
+        let lines = SQLiteLibrary.registeredVFSes.map { VFSText.describe($0, current: $0 == current) }
+        shell.out.write(lines.joined(separator: "-----------------------------------\n"))
     }
 }

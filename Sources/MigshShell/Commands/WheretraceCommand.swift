@@ -5,5 +5,5 @@ import MigshCore
 struct WheretraceCommand: SQLiteDebugHookCommand {
     static let configuration = CommandConfiguration(commandName: ".wheretrace", abstract: "Do nothing (sqlite3's WHERE-clause trace needs SQLITE_DEBUG).",
         discussion: "Example: .wheretrace on")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word")) var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Ignored.", valueName: "word"), completion: .nothing) var words: [String] = []
 }

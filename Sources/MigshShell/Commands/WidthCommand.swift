@@ -6,7 +6,7 @@ import MigshCore
 struct WidthCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".width", abstract: "Set column widths for column, box, table and markdown (negative: right-aligned).",
         discussion: "Example: .width 12 -8 0")
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Widths, one per column.", valueName: "n")) var widths: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Widths, one per column.", valueName: "n"), completion: .nothing) var widths: [String] = []
     func run(in shell: Shell) throws {
         shell.session.output.columnWidths = widths.map { Int(clamping: integerValue($0)) }
     }

@@ -24,7 +24,7 @@ enum FleetDatabaseRun {
         let out = OutputBuffer.capturing()
         let err = OutputBuffer.capturing()
         var entry = FleetEntry(host: host, path: path, outcome: .failed, state: "")
-        var configuration = MigshMain.configuration(o, databasePath: path, interactive: false, migrations: folder)
+        var configuration = Session.Configuration(o, databasePath: path, interactive: false, migrations: folder)
         configuration.inFleet = true
         let session: Session
         do {
@@ -60,7 +60,7 @@ enum FleetDatabaseRun {
             entry.state = state(of: error)
             unreadable = (error as? MigshError)?.code
         }
-        MigshMain.prepare(session, o, interactive: false)
+        session.takeSettings(from: o, interactive: false)
         let shell = Shell(session: session)
         shell.onUnit = activity
         let code = MigshMain.runInput(o, commands: commands, shell: shell, interactive: false, lineReader: nil)

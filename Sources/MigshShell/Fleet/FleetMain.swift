@@ -27,8 +27,8 @@ enum FleetMain {
             return .failure
         }
         // The folder is read (and checked) once: every database is judged by the same files.
-        let migrationsPath = MigshMain.configuration(o, databasePath: paths[0], interactive: false).migrationsPath
-        if let message = MigshMain.badTarget(o, migrationsPath: migrationsPath) {
+        let migrationsPath = Session.Configuration(o, databasePath: paths[0], interactive: false).migrationsPath
+        if let message = Session.Configuration.badTarget(o, migrationsPath: migrationsPath) {
             err.write("migsh: \(message)\n")
             return .usage
         }
@@ -63,8 +63,9 @@ enum FleetMain {
         while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             if FleetInterrupt.requested != 0 && !announced {
                 announced = true
-                display.note("interrupted: finishing the runs in progress, starting no new ones (Ctrl-C again stops at once)")
+                display.note("interrupted: finishing the runs in progress, starting no new ones (Ctrl-C again stops them: each is rolled back and left as it was)")
             }
+
         }
         display.end()
         let result = outcome!
@@ -139,15 +140,26 @@ extension FleetReport {
 }
 
 /// Ctrl-C in a fleet run: no new database starts; the runs in progress finish. A second
-/// Ctrl-C is the default action (the process stops; SQLite's journal undoes an unfinished
-/// transaction, as after any killed process).
+/// Ctrl-C stops the runs in progress the way Ctrl-C stops one session (the process-wide
+/// `CancellationToken.interrupt`): each rolls back, removes its partial backup, audits
+/// "interrupted" and is left as it was (its outcome `interrupted`); cleanup that must complete
+/// still completes, and a further Ctrl-C says what it is finishing.
 enum FleetInterrupt {
     nonisolated(unsafe) static var requested: sig_atomic_t = 0
+    /// Said by the handler itself (write(2) is async-signal-safe): the runs may end at once.
+    nonisolated(unsafe) static var stopping: UnsafeMutablePointer<CChar>?
 
     static func install() {
+        _ = CancellationToken.interrupt  // its storage exists before the handler can run
+        stopping = strdup("\ninterrupted again: stopping the runs in progress; each rolls back and is left as it was\n")
         signal(SIGINT) { _ in
-            FleetInterrupt.requested = 1
-            signal(SIGINT, SIG_DFL)
+            FleetInterrupt.requested &+= 1
+            guard FleetInterrupt.requested == 2 else {
+                if FleetInterrupt.requested > 2 { CancellationToken.interrupt.raise() }
+                return
+            }
+            if let line = FleetInterrupt.stopping { _ = write(2, line, strlen(line)) }
+            CancellationToken.interrupt.raise()
         }
     }
 }

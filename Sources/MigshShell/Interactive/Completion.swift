@@ -1,4 +1,6 @@
+import ArgumentParser
 import FoundationEssentials
+import Glibc
 import MigshBase
 import MigshCore
 
@@ -18,8 +20,8 @@ protocol CompletionSources {
 }
 
 /// TAB-completion candidates, as plain code that tests call without a terminal. A command's
-/// arguments complete from its own declaration (`DotCommand.completion`, and the option
-/// names swift-argument-parser knows), never from a list kept here.
+/// arguments complete from their own declarations (each one's `completion:`, read with the
+/// option names from swift-argument-parser), never from a list kept here.
 struct Completion {
     let sources: any CompletionSources
 
@@ -63,9 +65,13 @@ struct Completion {
         if word.hasPrefix("-") {
             return declared.optionNames.filter { $0.hasPrefix(word) && !before.contains($0) }
         }
-        let source: CompletionSource?
-        if let last = before.last, declared.takesValue(last) {
-            source = type.completion[last]
+        // The argument being completed: the value of the option just before, else the
+        // positional at this index (the last one again when it repeats).
+        let argument: DeclaredArguments.Argument?
+        let key: String
+        if let last = before.last, let option = declared.option(named: last) {
+            argument = option
+            key = last
         } else {
             // The positional index: words that are neither options nor option values.
             var index = 0
@@ -78,34 +84,61 @@ struct Completion {
                 }
                 i += 1
             }
-            let repeating = declared.positionals.last?.isRepeating ?? false
-            source = type.completion["\(index)"] ?? (repeating ? type.completion["\(declared.positionals.count - 1)"] : nil)
-            if source == nil && word.isEmpty { return declared.optionNames.filter { !before.contains($0) } }
+            let positionals = declared.positionals
+            if index >= positionals.count, positionals.last?.isRepeating == true { index = positionals.count - 1 }
+            argument = positionals.indices.contains(index) ? positionals[index] : nil
+            key = "positional@\(index)"
         }
-        return values(source, word: word)
+        let values: [String]
+        switch argument?.completes {
+        case nil: values = []
+        case .words(let words)?: values = Completion.matching(words, word)
+        case .files(let extensions)?: values = Completion.files(matching: word, extensions: extensions)
+        case .directories?: values = Completion.files(matching: word, extensions: [], directoriesOnly: true)
+        case .custom?: values = custom(type, key: key, before: before, word: word)
+        }
+        // Nothing to offer for a word not yet begun: the options not given yet.
+        if word.isEmpty, argument?.completes == nil || argument?.completes == .words([]) { return declared.optionNames.filter { !before.contains($0) } }
+        return values
     }
 
-    func values(_ source: CompletionSource?, word: String) -> [String] {
+    /// The session whose sources a declared `CompletionKind.custom` reads while `custom` asks
+    /// the parser. Completion runs on the thread that reads the line, one request at a time.
+    nonisolated(unsafe) static var current: Completion?
+
+    /// A session source, run as swift-argument-parser runs a custom completion for a shell
+    /// (`CMD ---completion -- ARGUMENT INDEX CURSOR WORD`): the declaration's own closure.
+    func custom(_ type: any DotCommand.Type, key: String, before: [String], word: String) -> [String] {
+        let previous = Completion.current
+        Completion.current = self
+        defer { Completion.current = previous }
+        do {
+            _ = try type.parse(["---completion", "--", key, String(before.count), String(word.count)] + before + [word])
+            return []
+        } catch {
+            return type.message(for: error).split(separator: "\n").map(String.init)
+        }
+    }
+
+    func values(_ source: CompletionSource, word: String) -> [String] {
         switch source {
-        case nil: return []
-        case .words(let words)?: return Completion.matching(words, word)
-        case .versions(let pendingOnly)?: return sources.migrationVersions(pendingOnly: pendingOnly).map(String.init).filter { $0.hasPrefix(word) }
-        case .backedUpVersions?: return sources.backupVersions().map(String.init).filter { $0.hasPrefix(word) }
-        case .backups?: return Completion.matching(sources.backupNames(), word)
-        case .migrationFiles?:
+        case .versions(let pendingOnly): return sources.migrationVersions(pendingOnly: pendingOnly).map(String.init).filter { $0.hasPrefix(word) }
+        case .backedUpVersions: return sources.backupVersions().map(String.init).filter { $0.hasPrefix(word) }
+        case .backups: return Completion.matching(sources.backupNames(), word)
+        case .migrationFiles:
             let names = Completion.matching(sources.migrationFileNames(), word)
             return names.isEmpty ? Completion.files(matching: word, extensions: ["sql"]) : names
-        case .tables?:
+        case .tables:
             let names = sources.tableNames()
             let exact = names.filter { $0.hasPrefix(word) }
             return !exact.isEmpty ? exact : Completion.matching(names, word)
-        case .commands?: return Completion.matching(DotCommands.names, word.hasPrefix(".") ? word : "." + word)
-        case .files(let extensions)?: return Completion.files(matching: word, extensions: extensions)
+        case .commands: return Completion.matching(DotCommands.names, word.hasPrefix(".") ? word : "." + word)
+        case .files(let extensions): return Completion.files(matching: word, extensions: extensions)
         }
     }
 
     /// File and folder names starting with `word` (a path), folders with a trailing `/`.
-    static func files(matching word: String, extensions: [String]) -> [String] {
+    static func files(matching word: String, extensions: [String], directoriesOnly: Bool = false) -> [String] {
         let slash = word.lastIndex(of: "/")
         let dir = slash.map { String(word[...$0]) } ?? ""
         let prefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
@@ -115,6 +148,7 @@ struct Completion {
             var isDir: Bool = false
             _ = fm.fileExists(atPath: dir + name, isDirectory: &isDir)
             if isDir { return dir + name + "/" }
+            if directoriesOnly { return nil }
             if !extensions.isEmpty && !extensions.contains(where: { name.lowercased().hasSuffix("." + $0) }) { return nil }
             return dir + name
         }

@@ -124,8 +124,9 @@ struct InteractiveShell {
     }
 
     /// Spec §4.1: up to date → continue; newer → "Database Version Too New"; older → the
-    /// "DATABASE UPDATE REQUIRED" confirmation, and `.apply` on yes. A database whose schema is
-    /// not the one its Schema_Version records gets the verdict instead of the update, and a
+    /// "DATABASE UPDATE REQUIRED" confirmation, and the `Apply` operation on yes, exactly as
+    /// `.apply` runs it: the same validation and the same consistency policy (a drifted schema
+    /// is warned about, a state no migration made gets the verdict instead of the update). A
     /// read-only session is never offered an update.
     func startupCheck() {
         let status: VersionStatus
@@ -151,37 +152,50 @@ struct InteractiveShell {
                 shell.note("You may need to download the latest version. This session is read-only: investigate, nothing can be changed.")
             }
             return
-        case .upToDate, .pending:
-            break
-        }
-        if let verdict = inconsistentState(folder, version: status.currentVersion) {
-            shell.note("The database is not in the state its Schema_Version records; the update is not offered.")
-            shell.note(VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).trimming(.newlines))
-            return
-        }
-        if status.state == .upToDate {
+        case .upToDate:
+            guard consistent(folder, version: status.currentVersion) else { return }
             shell.note("schema version \(status.currentVersion): up to date")
             return
+        case .pending:
+            break
         }
-        guard let plan = try? session.plan(folder) else { return }
-        shell.note(UpdateRequired.text(plan, width: Terminal.width(fd: 2, interactive: true)))
         if session.configuration.readOnly {
+            guard consistent(folder, version: status.currentVersion), let plan = try? session.plan(folder) else { return }
+            shell.note(UpdateRequired.text(plan, width: Terminal.width(fd: 2, interactive: true)))
             shell.note("Not offered: the database was opened with --readonly. .pending lists the migrations.")
             return
         }
-        if reader.askYesNo("Update database now? [y/N] ") {
-            _ = try? shell.runUnit(".apply --yes", line: nil)
-        } else {
+        do {
+            try ApplyCommand.perform(Apply.Request(), in: shell, confirming: StartupUpdate(shell: shell, reader: reader))
+        } catch let error as MigshError where error.verdict != nil {
+            notInRecordedState(error.verdict!)
+        } catch is ConfirmationDeclined {
             shell.note("Not updated. Run .apply when ready; .pending lists the migrations.")
+        } catch let error as MigshError where error.code == .interrupted {
+            shell.note(error.message)
+            for d in error.details { shell.note("  " + d) }
+        } catch {
+            shell.report(error)
         }
     }
 
-    /// The verdict, when the live schema is not the recorded version's.
-    func inconsistentState(_ folder: MigrationFolder, version: Int) -> Verdict? {
-        guard let recorded = try? ExpectedSchemas.build(folder, through: version), version < recorded.versions.count,
-              let live = try? SchemaSnapshot.read(session.db), live != recorded.versions[version],
-              let verdict = try? session.investigation(folder).verdict(), verdict.state != .consistent else { return nil }
-        return verdict
+    /// The consistency policy on a database with nothing to apply (or nothing that may be):
+    /// its warning is said; false, after the verdict, when the policy refuses changes.
+    func consistent(_ folder: MigrationFolder, version: Int) -> Bool {
+        switch (try? session.workspace.consistency(folder, at: version)) ?? .consistent {
+        case .consistent: return true
+        case .warning(let verdict):
+            shell.note(ApplyCommand.consistencyWarning(verdict))
+            return true
+        case .refused(let verdict):
+            notInRecordedState(verdict)
+            return false
+        }
+    }
+
+    func notInRecordedState(_ verdict: Verdict) {
+        shell.note("The database is not in the state its Schema_Version records; the update is not offered.")
+        shell.note(VerdictText.render(verdict, backupsFolder: shell.session.backupStore.directory).trimming(.newlines))
     }
 
     /// Quitting with a transaction open asks commit / rollback / cancel. Returns the exit
@@ -213,5 +227,21 @@ struct InteractiveShell {
                 continue
             }
         }
+    }
+}
+
+/// The start-up's question: the "DATABASE UPDATE REQUIRED" list and the migrations' warnings,
+/// then "Update database now?"; a no is `ConfirmationDeclined`.
+struct StartupUpdate: Confirming {
+    let shell: Shell
+    let reader: any LineReader
+
+    func confirm(_ question: Question) throws {
+        guard case let .apply(plan, scripts, _, _) = question else {
+            throw MigshError(.refused, "the start-up check asks only to apply the pending migrations")
+        }
+        shell.note(UpdateRequired.text(plan, width: Terminal.width(fd: 2, interactive: true)))
+        for warning in ShellConfirming.warnings(scripts) { shell.note(warning) }
+        guard reader.askYesNo("Update database now? [y/N] ") else { throw ConfirmationDeclined(.apply) }
     }
 }

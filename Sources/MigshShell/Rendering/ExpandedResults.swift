@@ -1,4 +1,3 @@
-import CMigshSQLite
 import FoundationEssentials
 import Glibc
 import MigshBase
@@ -17,7 +16,7 @@ enum ExpandedResults {
     static let functionsWithEffects: Set<String> = ["edit", "writefile", "load_extension"]
 
     static func hasEffects(_ event: AuthorizerEvent) -> Bool {
-        event.action == SQLITE_FUNCTION && event.arg2.map { functionsWithEffects.contains($0.lowercased()) } == true
+        event.kind == .function && event.arg2.map { functionsWithEffects.contains($0.lowercased()) } == true
     }
 
     /// True when the rows were written as records; false when the statement was reset untouched

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import MigshBase
 
 /// Buffered byte output to a file descriptor.
 ///
@@ -16,6 +17,12 @@ public final class OutputBuffer {
     public static let capacity = 64 * 1024
 
     public let fileDescriptor: Int32
+    /// Where `write(2)` goes: `fileDescriptor`, or a pager's pipe while one shows the output.
+    private var target: Int32
+    /// Output held back to see whether it fits the screen (see `holdForPager`).
+    private var hold: PagerHold?
+    /// The pager the output goes through, once the held output grew taller than the screen.
+    private var pager: UnsafeMutablePointer<FILE>?
     private let storage: UnsafeMutablePointer<UInt8>
     // Written once per value of every row: without the runtime's exclusivity bookkeeping
     // (a tenth of a million-row query's time). No access to them overlaps another: each
@@ -28,6 +35,7 @@ public final class OutputBuffer {
 
     public init(fd: Int32) {
         self.fileDescriptor = fd
+        self.target = fd
         self.storage = .allocate(capacity: OutputBuffer.capacity)
     }
 
@@ -96,7 +104,47 @@ public final class OutputBuffer {
         if !isBroken { writeAll(UnsafeRawPointer(storage), n) }
     }
 
+    /// Holds what is written from now on until `releaseHold()`, counting the terminal rows it
+    /// takes: output that fits the screen then goes to the terminal as usual; output taller than
+    /// the screen starts `pagerCommand` (psql's and litecli's habit for query results) and goes
+    /// through it — what was held first, then the rest as it comes, never all of it in memory.
+    public func holdForPager(height: Int, width: Int, pagerCommand: String) {
+        flush()
+        hold = PagerHold(height: max(1, height), width: max(1, width), command: pagerCommand)
+    }
+
+    /// Ends a hold: held output that fitted goes to the terminal; a running pager gets the end
+    /// of its input and is waited for (the user quits it). A pager quit early (q) does not
+    /// break the output for what comes next.
+    public func releaseHold() {
+        flush()
+        if let held = hold {
+            hold = nil
+            if !held.bytes.isEmpty { held.bytes.withUnsafeBytes { writeAll($0.baseAddress!, $0.count) } }
+        }
+        if let stream = pager {
+            pager = nil
+            target = fileDescriptor
+            _ = pclose(stream)
+            if isBroken && failure == EPIPE { isBroken = false; failure = 0 }
+        }
+    }
+
     private func writeAll(_ start: UnsafeRawPointer, _ length: Int) {
+        if hold != nil {
+            let bytes = UnsafeRawBufferPointer(start: start, count: length)
+            hold!.take(bytes)
+            guard hold!.rows >= hold!.height else { return }
+            // Taller than the screen: the pager shows it. Could it not start, the terminal does.
+            let held = hold!
+            hold = nil
+            if let stream = popen(held.command, "w") {
+                pager = stream
+                target = fileno(stream)
+            }
+            held.bytes.withUnsafeBytes { writeAll($0.baseAddress!, $0.count) }
+            return
+        }
         if fileDescriptor < 0 {
             captured.append(contentsOf: UnsafeRawBufferPointer(start: start, count: length))
             return
@@ -105,14 +153,14 @@ public final class OutputBuffer {
         while offset < length {
             // > write() … may transfer fewer than count bytes … ; EINTR: interrupted by a
             // signal before any data was written.
-            let written = Glibc.write(fileDescriptor, start + offset, length - offset)
+            let written = Glibc.write(target, start + offset, length - offset)
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EINTR {
                 continue
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 // A non-blocking descriptor that is full: wait until it drains.
-                var pfd = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                var pfd = pollfd(fd: target, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&pfd, 1, -1)
             } else {
                 // EPIPE (reader gone) or any other failure: stop writing; the owner of a
@@ -120,6 +168,37 @@ public final class OutputBuffer {
                 failure = written < 0 ? errno : EIO
                 isBroken = true
                 return
+            }
+        }
+    }
+}
+
+/// Output held back until it is known to fit the screen: its bytes and the rows they take on a
+/// terminal `width` columns wide (a line longer than the width takes several; a character is
+/// counted as one column, the UTF-8 lead bytes).
+struct PagerHold {
+    let height: Int
+    let width: Int
+    let command: String
+    var bytes: [UInt8] = []
+    var rows = 0
+    private var column = 0
+
+    init(height: Int, width: Int, command: String) {
+        self.height = height
+        self.width = width
+        self.command = command
+    }
+
+    mutating func take(_ chunk: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: chunk)
+        for byte in chunk where rows < height {
+            if byte == 10 {
+                rows += 1
+                column = 0
+            } else if byte & 0xC0 != 0x80 && byte != 13 {
+                if column == width { rows += 1; column = 0 }
+                column += 1
             }
         }
     }

@@ -63,7 +63,7 @@ struct VerdictDocument: Encodable {
         message = v.message
         wayOut = v.wayOut.enumerated().map { i, o in
             Option(commands: o.action.commands(backupsFolder: backupsFolder), effect: o.effect, assumes: o.assumes.joined(separator: "; "),
-                   loses: o.loses.joined(separator: "; "), recommended: i == 0 && o.isSafe)
+                   loses: o.loses.joined(separator: "; "), recommended: i == 0 && o.safety == .safe)
         }
         noSafeOption = v.noSafeOption
         evidence = v.evidence
@@ -104,7 +104,7 @@ enum VerdictText {
         if v.wayOut.isEmpty { return text }
         text += "way out:\n"
         for (i, o) in v.wayOut.enumerated() {
-            let tag = i == 0 && o.isSafe ? "   (recommended: assumes nothing, loses nothing)" : ""
+            let tag = i == 0 && o.safety == .safe ? "   (recommended: assumes nothing, loses nothing)" : ""
             text += "  \(i + 1). \(o.action.commands(backupsFolder: backupsFolder).joined(separator: " ; "))\(tag)\n"
             text += "     \(o.effect)\n"
             if !o.assumes.isEmpty { text += "     assumes: \(o.assumes.joined(separator: "; "))\n" }

@@ -55,7 +55,7 @@ struct OutputRedirection {
             return OutputRedirection(target: .pipe(command: command, stream: stream), buffer: OutputBuffer(fd: fileno(stream)),
                                      once: once, armed: once)
         }
-        let fd = Glibc.open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = PrivateFile.open(spec, O_WRONLY | O_TRUNC)
         guard fd >= 0 else {
             let reason = errno == ELOOP ? "it is a symbolic link (migsh does not write through one)" : String(cString: strerror(errno))
             throw MigshError(.io, "cannot open \"\(spec)\": \(reason)")

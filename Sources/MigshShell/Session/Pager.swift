@@ -46,4 +46,14 @@ extension Shell {
               session.pager != .off, let width = outputWidth, let height = Pager.height(fd: 1) else { return false }
         return session.pager == .on || Pager.rows(text, width: width) >= height
     }
+
+    /// Query results typed at the terminal go through the pager as well: when taller than the
+    /// screen (`.pager auto`) or always (`on`). Never in scripts, pipes, `.output`/`.once` or
+    /// --json, where the bytes stay sqlite3's. True when the output is held (release it after).
+    func holdResultsForPager() -> Bool {
+        guard session.configuration.interactive, !json, session.redirection == nil, out.fileDescriptor == 1,
+              session.pager != .off, let width = outputWidth, let height = Pager.height(fd: 1) else { return false }
+        out.holdForPager(height: session.pager == .on ? 1 : height, width: width, pagerCommand: Pager.command)
+        return true
+    }
 }

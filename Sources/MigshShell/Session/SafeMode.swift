@@ -1,4 +1,3 @@
-import CMigshSQLite
 import MigshCore
 
 /// sqlite3's `-safe`: no dot-command or SQL function that reads or writes a file other than
@@ -24,6 +23,13 @@ enum SafeMode {
     /// Why `name` (with its words) is refused in safe mode; nil when it may run.
     static func refusal(of name: String, words: [String]) -> String? {
         if refusedCommands.contains(name) { return "cannot run \(name) in safe mode" }
+        if name == ".trace", words.dropFirst().contains(where: { !$0.hasPrefix("-") && !["stdout", "stderr", "off"].contains($0) }) {
+            // Not in sqlite3 3.40, which writes the trace to any file under -safe (and
+            // refuses .output and .log): safe mode writes no file but the database.
+            return "cannot run .trace in safe mode"
+        }
+        // Likewise `.testcase`, which writes testcase-out.txt (sqlite3 3.40 lets it).
+        if name == ".testcase" { return "cannot run .testcase in safe mode" }
         if name == ".open" {
             // As sqlite3: `.open` alone (a new temporary database) and `.open :memory:` are allowed.
             if let file = words.dropFirst().first(where: { !$0.hasPrefix("-") }), file != ":memory:" {
@@ -35,17 +41,19 @@ enum SafeMode {
 
     /// The message for an authorizer event safe mode refuses (sqlite3's safeModeAuth); nil to allow.
     static func refusal(of event: AuthorizerEvent) -> String? {
-        switch event.action {
-        case SQLITE_ATTACH:
+        switch event.kind {
+        case .attach:
             return "cannot run ATTACH in safe mode"  // VACUUM INTO is authorized as an ATTACH
-        case SQLITE_FUNCTION:
+        case .function:
             guard let name = event.arg2?.lowercased(), prohibitedFunctions.contains(name) else { return nil }
             return "cannot use the \(name)() function in safe mode"
-        case SQLITE_READ:
+        case .read:
             // fsdir reads every file below a folder: migsh refuses it too (sqlite3 3.40 lets
             // it run). A scan of it is a read of the table "fsdir", whatever columns it uses.
-            guard event.arg1?.lowercased() == "fsdir", event.database == nil || event.database == "main" else { return nil }
-            return "cannot use the fsdir() function in safe mode"
+            // zipfile() reads a file the same way.
+            guard let table = event.arg1?.lowercased(), table == "fsdir" || table == "zipfile",
+                  event.database == nil || event.database == "main" else { return nil }
+            return "cannot use the \(table)() function in safe mode"
         default:
             return nil
         }

@@ -1,11 +1,11 @@
-import CMigshSQLite
 import FoundationEssentials
 import Glibc
 import MigshBase
 import MigshCore
 
-/// The session behind the shell: it keeps the connection, the settings, the transaction
-/// state and the audit log, and knows where the migrations and backups are.
+/// The session behind the shell: the shell's state (settings, output, the transaction the
+/// user has open) and the `Workspace` the operations work on (the connection, the migrations,
+/// the backups, the audit log), made anew at `.open`.
 final class Session {
     struct Configuration {
         var databasePath: String
@@ -48,9 +48,13 @@ final class Session {
         return try AuditLog(path: c.auditPath)
     }
 
-    var configuration: Configuration
-    private(set) var db: Connection
-    private(set) var audit: AuditLog
+    /// The command line's settings; the ones the operations read are kept in the workspace.
+    var configuration: Configuration {
+        didSet { updateWorkspaceSettings() }
+    }
+    private(set) var workspace: Workspace
+    var db: Connection { workspace.db }
+    var audit: AuditLog { workspace.audit }
     var output: OutputSettings = OutputSettings()
     var bail = false
     var echo = false
@@ -101,9 +105,14 @@ final class Session {
     var promptName: String?
     var continuationPrompt = "   ...> "
 
+    /// sqlite3's `.connection` slots and the active connection's `.session` objects
+    /// (`Session+Connections.swift`); `.testcase`'s name, for `.check GLOB`.
+    var connections = ConnectionSlots()
+    var testcaseName = ""
+
     /// Backups taken in this session, in order (a fleet run's report lists them).
-    private(set) var backupsTaken: [String] = []
-    func noteBackup(_ path: String) { backupsTaken.append(path) }
+    var backupsTaken: [String] { workspace.backupsTaken }
+    func noteBackup(_ path: String) { workspace.noteBackup(path) }
 
     /// Asks the user a yes/no question; nil when no one can be asked (batch mode).
     var ask: ((String) -> Bool?)?
@@ -122,11 +131,33 @@ final class Session {
         self.err = err
         // The database first, so that a typo leaves no stray audit file behind; then the audit
         // log, before anything runs: an unwritable log is an error, never a silent gap.
-        db = try Session.open(configuration)
-        audit = try Session.openAudit(configuration)
+        workspace = Session.makeWorkspace(configuration, db: try Session.open(configuration), audit: try Session.openAudit(configuration))
+        workspace.auditFailed = { [err] in Session.warnAuditFailed($0, err: err) }
+        updateWorkspaceSettings()
         installShellAuthorizer()
         installSQLFunctions()
         try logSessionStart()
+    }
+
+    /// The workspace for `c`'s database on `db`, logging to `audit`.
+    static func makeWorkspace(_ c: Configuration, db: Connection, audit: AuditLog) -> Workspace {
+        Workspace(db: db, databasePath: c.databasePath, migrationsPath: c.migrationsPath,
+                  backups: BackupStore(directory: c.backupsPath), audit: audit, preloadedFolder: c.folder,
+                  user: Session.userName, busyTimeoutMS: Int(c.busyTimeoutMS))
+    }
+
+    /// The settings the operations read, after the configuration changed (`.timeout`, the
+    /// start-up check making the session read-only).
+    private func updateWorkspaceSettings() {
+        workspace.target = configuration.target
+        workspace.appVersion = configuration.appVersion
+        workspace.busyTimeoutMS = Int(configuration.busyTimeoutMS)
+        workspace.readOnlyReason = readOnlyReason
+    }
+
+    static func warnAuditFailed(_ error: any Error, err: OutputBuffer) {
+        err.write("migsh: warning: \(error)\n")
+        err.flush()
     }
 
     /// `.auth on`: every authorizer event is printed (sqlite3's shellAuth). Under -safe
@@ -176,6 +207,16 @@ final class Session {
     static func fileAccess(_ c: Configuration) -> ShellSQLFunctions.FileAccess {
         if c.readOnly { return .refused("the session was opened with --readonly") }
         return .allowed
+    }
+
+    /// `.connection N` (`Session+Connections.swift`): another connection, with its audit log,
+    /// takes the active one's place.
+    /// `.connection N`: the active connection becomes `newDB`, with its audit log, in its own
+    /// workspace (the parked one it had, else a new one for the configuration's paths, which the
+    /// caller has set to the incoming connection's).
+    func replaceConnection(with newDB: Connection, audit newAudit: AuditLog, workspace parked: Workspace?) {
+        workspace = parked ?? Session.makeWorkspace(configuration, db: newDB, audit: newAudit)
+        updateWorkspaceSettings()
     }
 
     /// The session's first entry in its audit log (and in a new one after `.open`).
@@ -239,7 +280,7 @@ final class Session {
 
     /// `PRAGMA journal_mode = WAL`, as the authorizer sees it.
     static func switchesToWAL(_ event: AuthorizerEvent) -> Bool {
-        event.action == SQLITE_PRAGMA && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal"
+        event.kind == .pragma && event.arg1?.lowercased() == "journal_mode" && event.arg2?.lowercased() == "wal"
     }
 
     /// Reopens on another file (`.open`).
@@ -259,7 +300,13 @@ final class Session {
         let newDB = try Session.open(c)
         let newAudit = c.auditPath == configuration.auditPath && !Session.isTemporary(path) ? audit : try Session.openAudit(c)
         log(Audit.Open(database: absolutePath(path), backups: c.backupsPath, audit: c.auditPath))
-        db = newDB
+        // As sqlite3's .open: the old connection's `.session` objects close with it.
+        connections.changesets.removeAll()
+        let oldAudit = audit
+        let newWorkspace = Session.makeWorkspace(c, db: newDB, audit: newAudit)
+        newWorkspace.auditFailed = workspace.auditFailed
+        newWorkspace.inheritBackups(from: workspace)
+        workspace = newWorkspace
         // As sqlite3: the new connection does not print (`.auth` is per connection).
         authorizerPrinted = false
         printsAuthorizations = false
@@ -269,9 +316,9 @@ final class Session {
         configuration.databasePath = c.databasePath
         configuration.backupsPath = c.backupsPath
         configuration.auditPath = c.auditPath
-        if newAudit !== audit {
-            try? audit.flush()
-            audit = newAudit
+        updateWorkspaceSettings()
+        if newAudit !== oldAudit {
+            try? oldAudit.flush()
             try logSessionStart()
         }
     }
@@ -291,77 +338,48 @@ final class Session {
 
     // MARK: Migrations
 
-    func loadFolder() throws -> MigrationFolder {
-        if let folder = configuration.folder { return folder }
-        return try MigrationFolder.load(configuration.migrationsPath)
-    }
+    func loadFolder() throws -> MigrationFolder { try workspace.loadFolder() }
 
-    var backupStore: BackupStore { BackupStore(directory: configuration.backupsPath) }
+    var backupStore: BackupStore { workspace.backups }
 
-    func requiredVersion(_ folder: MigrationFolder) throws -> Int {
-        try MigrationPlan.requiredVersion(folder: folder, target: configuration.target, appVersion: configuration.appVersion)
-    }
+    func requiredVersion(_ folder: MigrationFolder) throws -> Int { try workspace.requiredVersion(folder) }
 
-    func plan(_ folder: MigrationFolder, to target: Int? = nil) throws -> MigrationPlan {
-        let current = try SchemaVersionTable.currentVersion(db, knownVersions: folder.highestVersion)
-        let required = try target ?? requiredVersion(folder)
-        return try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: required)
-    }
+    func plan(_ folder: MigrationFolder, to target: Int? = nil) throws -> MigrationPlan { try workspace.plan(folder, to: target) }
 
-    /// The version the prompt and messages show: MAX(version) over the integer rows, whatever
-    /// else Schema_Version holds (planning uses the strict `SchemaVersionTable.currentVersion`).
-    var currentVersion: Int? { try? SchemaVersionTable.recordedVersion(db) }
+    /// The version the prompt and messages show (`Workspace.currentVersion`).
+    var currentVersion: Int? { workspace.currentVersion }
 
     /// Where the database stands against the migrations (the spec's start-up check).
-    func versionStatus(_ folder: MigrationFolder? = nil) throws -> VersionStatus {
-        try VersionStatus.evaluate(db: db, folder: try folder ?? loadFolder(), target: configuration.target, appVersion: configuration.appVersion)
-    }
+    func versionStatus(_ folder: MigrationFolder? = nil) throws -> VersionStatus { try workspace.versionStatus(folder) }
 
     /// This database's backups in the backups folder (their manifests name it), oldest first.
-    func ownBackups() -> [BackupStore.Backup] {
-        let owner = BackupOwner(db: db, path: configuration.databasePath)
-        return backupStore.list().filter { owner.owns($0) }
-    }
+    func ownBackups() -> [BackupStore.Backup] { workspace.ownBackups() }
 
     /// The investigation of this database against `folder`'s migrations.
-    func investigation(_ folder: MigrationFolder) throws -> Investigation {
-        Investigation(db: db, folder: folder, expected: try ExpectedSchemas.build(folder), backups: ownBackups())
-    }
+    func investigation(_ folder: MigrationFolder) throws -> Investigation { try workspace.investigation(folder) }
 
     // MARK: State
 
-    var inTransaction: Bool { !db.isAutocommit }
+    var inTransaction: Bool { workspace.inTransaction }
 
-    func refuseInTransaction(_ command: String) throws {
-        if inTransaction {
-            throw MigshError(.refused, "\(command) refused: a transaction is open in this session (COMMIT or ROLLBACK it first)")
-        }
-    }
+    func refuseInTransaction(_ command: String) throws { try workspace.refuseInTransaction(command) }
 
     /// A command that changes the database: refused under --readonly, on a read-only file, and
     /// while a transaction is open.
-    func refuseUnlessWritable(_ command: String) throws {
-        try refuseReadOnly(command)
-        try refuseInTransaction(command)
-    }
+    func refuseUnlessWritable(_ command: String) throws { try workspace.refuseUnlessWritable(command) }
 
     /// Set by the start-up check when the database is newer than the application, which makes
     /// the session read-only.
-    var newerDatabaseReason: String?
+    var newerDatabaseReason: String? {
+        didSet { updateWorkspaceSettings() }
+    }
 
     /// Why this session cannot change the database (`[read-only]` in the prompt), when it cannot.
     var readOnlyReason: String? {
         newerDatabaseReason ?? (configuration.readOnly ? "the database was opened with --readonly" : nil)
     }
 
-    func refuseReadOnly(_ command: String) throws {
-        if let reason = readOnlyReason {
-            throw MigshError(.readOnly, "\(command) refused: \(reason)")
-        }
-        if db.isReadOnly {
-            throw MigshError(.readOnly, "\(command) refused: \(configuration.databasePath) is read-only (file or folder permissions); nothing was changed")
-        }
-    }
+    func refuseReadOnly(_ command: String) throws { try workspace.refuseReadOnly(command) }
 
     /// Asks for confirmation; `--yes` answers yes; in batch mode, no answer is a refusal.
     /// Asks `confirmation` (its plan, then its warnings, then the question); with `--yes` the
@@ -384,26 +402,18 @@ final class Session {
 
     /// Records one SQL statement (the hot path of scripts).
     func logStatement(_ sql: String, outcome: Audit.Outcome, rowsChanged: Int? = nil, durationMS: Int, error: String? = nil) {
+        connections.activeRanSQL = true
         do {
             try audit.appendStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error)
             if !inTransaction { try audit.flush() }
         } catch {
-            err.write("migsh: warning: \(error)\n")
-            err.flush()
+            Session.warnAuditFailed(error, err: err)
         }
     }
 
     /// Records one action; written at once (statements inside a transaction are batched by
     /// `logStatement`, their effect not being durable yet either).
-    func log<R: AuditRecord>(_ record: R) {
-        do {
-            try audit.append(record)
-            try audit.flush()
-        } catch {
-            err.write("migsh: warning: \(error)\n")
-            err.flush()
-        }
-    }
+    func log<R: AuditRecord>(_ record: R) { workspace.log(record) }
 }
 
 enum ExplainSetting: String { case auto, on, off }
@@ -411,7 +421,7 @@ enum ExplainSetting: String { case auto, on, off }
 enum MigshVersion {
     static let current = "0.2.0"
     /// `migsh 0.2.0 (SQLite 3.40.1)`, for --version.
-    static var description: String { "migsh \(current) (SQLite \(String(cString: sqlite3_libversion())))" }
+    static var description: String { "migsh \(current) (SQLite \(SQLiteLibrary.version))" }
 }
 
 /// `.eqp`: the query plan before each statement's rows; `trigger` adds triggers' plans,

@@ -98,9 +98,8 @@ private func childEnvironment(_ extra: [String: String]) -> [String: String] {
 }
 
 /// Runs `executable` to completion. Standard input is `stdin` through a pipe, else /dev/null
-/// (never a terminal). Standard output and error are read concurrently, so a child that
-/// writes a lot to both can't deadlock against us. A child still running after `timeout`
-/// seconds is killed and reported as an error.
+/// (never a terminal). A child still running after `timeout` seconds is killed and reported
+/// as an error.
 func runProcess(
     _ executable: String,
     _ arguments: [String],
@@ -109,53 +108,91 @@ func runProcess(
     cwd: String? = nil,
     timeout: TimeInterval = 60
 ) throws -> ProcessResult {
-    let outPipe = RawPipe()
-    let errPipe = RawPipe()
-    let inPipe = stdin.map { _ in RawPipe() }
-    let started = Date()
-    let child: ChildProcess
-    do {
-        child = try ChildProcess(executable: executable, arguments: arguments, environment: childEnvironment(extra),
-                                 cwd: cwd, stdin: inPipe.map { .descriptor($0.readEnd) } ?? .null,
-                                 stdout: .descriptor(outPipe.writeEnd), stderr: .descriptor(errPipe.writeEnd))
-    } catch {
-        throw EndToEndError.launchFailed(executable, underlying: error)
+    try StartedProcess(executable, arguments, input: stdin.map { .data($0) } ?? .none, environment: extra, cwd: cwd)
+        .finish(timeout: timeout)
+}
+
+/// A started child process, its standard output and error read as they come (concurrently,
+/// so a child that writes a lot to both cannot deadlock against us): the one way the tests
+/// start one (`runProcess`, `PausedMigsh`, a test that keeps standard input open).
+final class StartedProcess: @unchecked Sendable {
+    enum Input {
+        /// /dev/null.
+        case none
+        /// These bytes, then end of file.
+        case data(Data)
+        /// A pipe the test writes to (`write`) and closes (`closeInput`).
+        case open
     }
-    // The child has its own copies; ours must close for the pipes to reach end of file.
-    outPipe.closeWrite()
-    errPipe.closeWrite()
-    inPipe?.closeRead()
 
-    let out = LockedBuffer()
-    let err = LockedBuffer()
-    let outDone = DispatchSemaphore(value: 0)
-    let errDone = DispatchSemaphore(value: 0)
-    outPipe.drain({ out.append($0) }, done: outDone)
-    errPipe.drain({ err.append($0) }, done: errDone)
+    let child: ChildProcess
+    let what: String
+    private let out = LockedBuffer()
+    private let err = LockedBuffer()
+    private let outDone = DispatchSemaphore(value: 0)
+    private let errDone = DispatchSemaphore(value: 0)
+    private let started = Date()
+    private let input: RawPipe?
+    /// Kept while the readers read them (a pipe closes its ends when it goes).
+    private let pipes: [RawPipe]
 
-    if let inPipe, let stdin {
+    /// Starts `executable` with this process's environment minus the variables that would make
+    /// migsh look somewhere the test did not choose, plus `extra`; in `cwd` when given.
+    init(_ executable: String, _ arguments: [String], input: Input = .none, environment extra: [String: String] = [:],
+         cwd: String? = nil) throws {
+        let outPipe = RawPipe(), errPipe = RawPipe()
+        let inPipe: RawPipe?
+        if case .none = input { inPipe = nil } else { inPipe = RawPipe() }
+        what = ([executable] + arguments).joined(separator: " ")
+        do {
+            child = try ChildProcess(executable: executable, arguments: arguments, environment: childEnvironment(extra),
+                                     cwd: cwd, stdin: inPipe.map { .descriptor($0.readEnd) } ?? .null,
+                                     stdout: .descriptor(outPipe.writeEnd), stderr: .descriptor(errPipe.writeEnd))
+        } catch {
+            throw EndToEndError.launchFailed(executable, underlying: error)
+        }
+        // The child has its own copies; ours must close for the pipes to reach end of file.
+        outPipe.closeWrite()
+        errPipe.closeWrite()
+        inPipe?.closeRead()
+        self.input = inPipe
+        pipes = [outPipe, errPipe]
+        let (o, e) = (out, err)
+        outPipe.drain({ o.append($0) }, done: outDone)
+        errPipe.drain({ e.append($0) }, done: errDone)
         // A child that exits without reading everything must not kill us with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        Thread.detachNewThread {
-            inPipe.writeAll(stdin)
-            inPipe.closeWrite()
+        if inPipe != nil { signal(SIGPIPE, SIG_IGN) }
+        if let inPipe, case .data(let data) = input {
+            Thread.detachNewThread {
+                inPipe.writeAll(data)
+                inPipe.closeWrite()
+            }
         }
     }
 
-    let what = ([executable] + arguments).joined(separator: " ")
-    if !child.wait(timeout: timeout) {
-        child.kill()
-        throw EndToEndError.timedOut(what, seconds: timeout)
-    }
-    // The pipes reach end of file once the child and any grandchildren have closed them.
-    _ = outDone.wait(timeout: .now() + 10)
-    _ = errDone.wait(timeout: .now() + 10)
+    /// Standard output so far.
+    var stdout: String { String(decoding: out.contents, as: UTF8.self) }
+    /// Standard error so far.
+    var stderr: String { String(decoding: err.contents, as: UTF8.self) }
 
-    return ProcessResult(
-        status: child.exitStatus ?? -1,
-        stdout: String(decoding: out.contents, as: UTF8.self),
-        stderr: String(decoding: err.contents, as: UTF8.self),
-        duration: Date().timeIntervalSince(started))
+    /// Writes to standard input (`.open`).
+    func write(_ data: Data) { input?.writeAll(data) }
+
+    /// Ends standard input (`.open`).
+    func closeInput() { input?.closeWrite() }
+
+    /// Waits for the child to exit and its pipes to reach end of file (once it and any
+    /// grandchildren closed them); kills it and throws after `timeout` seconds.
+    func finish(timeout: TimeInterval = 60) throws -> ProcessResult {
+        if !child.wait(timeout: timeout) {
+            child.kill()
+            throw EndToEndError.timedOut(what, seconds: timeout)
+        }
+        _ = outDone.wait(timeout: .now() + 10)
+        _ = errDone.wait(timeout: .now() + 10)
+        return ProcessResult(status: child.exitStatus ?? -1, stdout: stdout, stderr: stderr,
+                             duration: Date().timeIntervalSince(started))
+    }
 }
 
 /// Runs the built migsh with `--noinit` first, so no user's init file can change what it does.

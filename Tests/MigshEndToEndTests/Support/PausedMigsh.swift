@@ -74,44 +74,19 @@ final class PauseFIFO: @unchecked Sendable {
 /// phase's name into a FIFO and waits for a SIGINT. The test waits for the phase (an event,
 /// not a sleep), sends Ctrl-C's signal, and looks at what migsh left.
 final class PausedMigsh {
-    let child: ChildProcess
+    let process: StartedProcess
     let fifo: PauseFIFO
-    private let out = LockedBuffer()
-    private let err = LockedBuffer()
-    private let outDone = DispatchSemaphore(value: 0)
-    private let errDone = DispatchSemaphore(value: 0)
-    private let started = Date()
-    /// Kept open while the readers read them (a pipe closes its ends when it goes).
-    private var pipes: [RawPipe] = []
+    var child: ChildProcess { process.child }
 
     /// Starts `migsh --noinit ARGUMENTS` in `cwd`, pausing at `pauseAt`. Standard input is
     /// `stdin` (then closed), else /dev/null.
     init(_ arguments: [String], pauseAt: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: String) throws {
         fifo = try PauseFIFO(in: cwd)
-        var env = ProcessInfo.processInfo.environment
-        for key in ["MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] { env[key] = nil }
-        env["XDG_CACHE_HOME"] = cwd + "/cache"
+        var env = ["XDG_CACHE_HOME": cwd + "/cache"]
         env.merge(fifo.environment(pausingAt: pauseAt)) { _, new in new }
         env.merge(environment) { _, new in new }
-        let outPipe = RawPipe(), errPipe = RawPipe()
-        let inPipe = stdin.map { _ in RawPipe() }
-        child = try ChildProcess(executable: migshBinary, arguments: ["--noinit"] + arguments, environment: env, cwd: cwd,
-                                 stdin: inPipe.map { .descriptor($0.readEnd) } ?? .null,
-                                 stdout: .descriptor(outPipe.writeEnd), stderr: .descriptor(errPipe.writeEnd))
-        outPipe.closeWrite()
-        errPipe.closeWrite()
-        inPipe?.closeRead()
-        pipes = [outPipe, errPipe] + (inPipe.map { [$0] } ?? [])
-        let (o, e) = (out, err)
-        outPipe.drain({ o.append($0) }, done: outDone)
-        errPipe.drain({ e.append($0) }, done: errDone)
-        if let inPipe, let stdin {
-            signal(SIGPIPE, SIG_IGN)
-            Thread.detachNewThread {
-                inPipe.writeAll(stdin)
-                inPipe.closeWrite()
-            }
-        }
+        process = try StartedProcess(migshBinary, ["--noinit"] + arguments, input: stdin.map { .data($0) } ?? .none,
+                                     environment: env, cwd: cwd)
     }
 
     /// Waits until migsh pauses at its next phase; returns the phase's name. Throws when it
@@ -125,6 +100,18 @@ final class PausedMigsh {
         return phase
     }
 
+    /// Waits until standard error holds `text` (migsh said it); false after `timeout` seconds
+    /// or when migsh exited without saying it.
+    func waitForStderr(_ text: String, timeout: TimeInterval = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if process.stderr.contains(text) { return true }
+            if !child.isRunning { usleep(100_000); return process.stderr.contains(text) }
+            usleep(10_000)
+        }
+        return false
+    }
+
     /// Ctrl-C's signal.
     func interrupt() {
         _ = kill(child.pid, SIGINT)
@@ -133,14 +120,7 @@ final class PausedMigsh {
     /// Waits for migsh to exit; its status and output.
     func finish(timeout: TimeInterval = 60) throws -> ProcessResult {
         defer { fifo.close() }
-        if !child.wait(timeout: timeout) {
-            child.kill()
-            throw EndToEndError.timedOut("paused migsh", seconds: timeout)
-        }
-        _ = outDone.wait(timeout: .now() + 10)
-        _ = errDone.wait(timeout: .now() + 10)
-        return ProcessResult(status: child.exitStatus ?? -1, stdout: String(decoding: out.contents, as: UTF8.self),
-                             stderr: String(decoding: err.contents, as: UTF8.self), duration: Date().timeIntervalSince(started))
+        return try process.finish(timeout: timeout)
     }
 
     /// Runs migsh, sends SIGINT at each phase of `pauseAt` in turn, and returns how it ended

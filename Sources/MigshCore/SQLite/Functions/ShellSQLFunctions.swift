@@ -3,7 +3,9 @@ import CMigshSQLite
 /// The SQL functions sqlite3 3.40's shell registers on its connection, so that scripts
 /// written for sqlite3 run unchanged: `generate_series`, `regexp`/`regexpi`, `sha3`,
 /// `sha3_query`, the `decimal` family, the `ieee754` family, the `uint` collation,
-/// `completion`, and the file functions (`readfile`, `writefile`, `lsmode`, `fsdir`, `edit`). They go on the connection that runs the user's SQL only — never on one
+/// `completion`, the file functions (`readfile`, `writefile`, `lsmode`, `fsdir`, `edit`), and
+/// `sqlar_compress`/`sqlar_uncompress` (under -safe too, as in sqlite3 3.40), and `zipfile`
+/// for reading ZIP archives (a file function: off under --readonly). They go on the connection that runs the user's SQL only — never on one
 /// that runs migration files: the replay, the rehearsal and the data probe open connections
 /// of their own without them, and the migrator runs the files on the session's connection
 /// inside `suspended(on:)`, so that a migration cannot depend on a function the
@@ -25,7 +27,7 @@ public enum ShellSQLFunctions {
         ("ieee754", 1), ("ieee754", 2), ("ieee754_mantissa", 1), ("ieee754_exponent", 1),
         ("ieee754_from_blob", 1), ("ieee754_to_blob", 1),
     ]
-    static let tableFunctions = ["generate_series", "fsdir", "completion"]
+    static let tableFunctions = ["generate_series", "fsdir", "completion", "zipfile"]
     static let collations = ["decimal", "uint"]
 
     public static func register(on db: Connection, fileAccess: FileAccess) {
@@ -39,6 +41,8 @@ public enum ShellSQLFunctions {
         CompletionFunction.register(on: handle)
         FileFunctions.register(on: handle, access: fileAccess)
         FsdirFunction.register(on: handle, access: fileAccess)
+        SqlarFunctions.register(on: handle)
+        ZipfileFunction.register(on: handle, access: fileAccess)
         db.shellFunctions = fileAccess
     }
 
@@ -48,7 +52,7 @@ public enum ShellSQLFunctions {
     public static func suspended<R>(on db: Connection, _ body: () throws -> R) rethrows -> R {
         guard let access = db.shellFunctions else { return try body() }
         let handle = db.sqliteHandle
-        for (name, count) in scalarFunctions + FileFunctions.names {
+        for (name, count) in scalarFunctions + FileFunctions.names + SqlarFunctions.names {
             // > To delete an existing SQL function or aggregate, pass NULL pointers for all
             // > three function callbacks.
             sqlite3_create_function_v2(handle, name, count, SQLITE_UTF8, nil, nil, nil, nil, nil)
