@@ -385,8 +385,10 @@ fileprivate final class Judge {
     /// The last schema-changing statement `p` of migration `k` whose prefix schema is the live
     /// schema (not its last: that would be the next version, an exact match).
     func partialPrefix(of version: Int) -> Int? {
-        guard let replay = expected.replays[version], version <= expected.highestVersion else { return nil }
-        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[version] != live }
+        guard let replay = expected.replays[version], version <= expected.highestVersion, expected.versions[version] != live else { return nil }
+        // The prefixes are built only now, for the one migration asked about.
+        let prefixes = expected.prefixes(of: version)
+        return replay.steps.filter { $0.changesSchema && prefixes[$0.statement] == live }
             .map(\.statement).max()
     }
 
@@ -529,8 +531,9 @@ fileprivate final class Judge {
         let names = (only.map { Set([$0.lowercased()]) } ?? Set(SQLNormalizer.tokens(step.sql)).subtracting([target])).filter { at.tables[$0] != nil }
         guard !names.isEmpty else { return nil }
         var previous = at
+        lazy var prefixes = expected.prefixes(of: m)
         for later in replay.steps where later.statement > step.statement && later.statement <= p && later.changesSchema {
-            guard let after = replay.prefixes[later.statement] else { continue }
+            guard let after = prefixes[later.statement] else { continue }
             if let x = names.sorted().first(where: { previous.tables[$0] != nil && after.tables[$0] == nil }) {
                 return "\(previous.tables[x]?.name ?? x), \(tableRename(later.sql) == nil ? "dropped" : "renamed away") by statement \(later.statement)"
             }
@@ -551,8 +554,9 @@ fileprivate final class Judge {
         let m = replay.migration.version
         var last: Int?
         var previous = expected.versions[m - 1]
+        lazy var prefixes = expected.prefixes(of: m)
         for step in replay.steps where step.statement < k && step.changesSchema {
-            guard let after = replay.prefixes[step.statement] else { continue }
+            guard let after = prefixes[step.statement] else { continue }
             if previous.tables[x] == nil && after.tables[x] != nil { last = step.statement }
             previous = after
         }
