@@ -14,8 +14,9 @@ private func fingerprint(_ e: ExpectedSchemas) throws -> [String] {
         lines += replay.steps.map { s in
             "step \(s.statement) line \(s.line) \(s.changesSchema) \(s.insertsVersionRow) \(s.writes.sorted()) \(s.inserts.sorted()) \(s.sql)"
         }
-        for statement in replay.prefixes.keys.sorted() {
-            lines.append("prefix \(statement): " + String(decoding: try encoder.encode(replay.prefixes[statement]!), as: UTF8.self))
+        let prefixes = e.prefixes(of: version)
+        for statement in prefixes.keys.sorted() {
+            lines.append("prefix \(statement): " + String(decoding: try encoder.encode(prefixes[statement]!), as: UTF8.self))
         }
     }
     lines.append("error: \(e.replayError ?? "none")")
@@ -267,5 +268,102 @@ struct TableOptionsTests {
             checked += 1
         }
         #expect(checked == creates.count)
+    }
+
+    // MARK: Lazy statement prefixes
+
+    /// The histories of the fixtures and two made here.
+    static func history(_ name: String, in dir: String) throws -> MigrationFolder {
+        switch name {
+        case "shipped": return try MigrationFolder.load(repositoryMigrations)
+        case "fieldlab", "authelia": return try MigrationFolder.load(repositoryMigrations + "/../Tests/Fixtures/\(name)/migrations")
+        default:
+            let migrations = dir + "/m"
+            try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+            if name == "churning" { try writeChurningHistory(migrations) } else { try writeGeneratedHistory(migrations, count: 60) }
+            return try MigrationFolder.load(migrations)
+        }
+    }
+
+    /// A snapshot's every stored field but the `sqlite_schema` positions of views and triggers
+    /// (a prefix built on demand creates the objects again, under new rowids).
+    static func withoutPositions(_ s: SchemaSnapshot) throws -> String {
+        var s = s
+        for k in s.views.keys { s.views[k]!.position = 0 }
+        for k in s.triggers.keys { s.triggers[k]!.position = 0 }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(s), as: UTF8.self)
+    }
+
+    /// A verdict in full, its resume's sets and expected schema in a fixed order (two
+    /// instances hold equal sets and dictionaries in another order, which descriptions show).
+    static func canonical(_ verdict: Verdict) throws -> String {
+        var v = verdict
+        let resume = try v.resume.map { r in
+            try r.steps.map { "\($0.version) \($0.statements.sorted()) \($0.skipped) \($0.refills.sorted { $0.key < $1.key })" }.joined(separator: "; ")
+                + " → \(r.endVersion) " + withoutPositions(r.expectedSchema)
+        } ?? "none"
+        v.resume = nil
+        return "\(v) resume: \(resume)"
+    }
+
+    @Test("the replay reads no statement prefix; each one built on demand equals the one read after its statement in the replay",
+          arguments: ["shipped", "fieldlab", "authelia", "churning", "generated"])
+    func lazyPrefixesEqualEagerOnes(history: String) throws {
+        try withTemporaryDirectory { dir in
+            let folder = try Self.history(history, in: dir)
+            let lazy = try ExpectedSchemas.replay(folder)
+            let eager = try ExpectedSchemas.replay(folder, eagerPrefixes: { _ in true })
+            #expect(lazy.replayError == nil && lazy.versions.count == folder.migrations.count + 1)
+            #expect(lazy.prefixesBuilt.isEmpty)
+            #expect(eager.prefixesBuilt == Array(1...folder.migrations.count))
+            // Reading once per migration gives the versions reading after every statement gives.
+            #expect(try lazy.versions.map(Self.withoutPositions) == eager.versions.map(Self.withoutPositions))
+            #expect(lazy.versions.map { $0.views.mapValues(\.position) } == eager.versions.map { $0.views.mapValues(\.position) })
+            var compared = 0
+            for v in 1...folder.migrations.count {
+                let built = lazy.prefixes(of: v), read = eager.prefixes(of: v)
+                #expect(built.keys.sorted() == read.keys.sorted(), "\(history) migration \(v)")
+                for (statement, schema) in read {
+                    #expect(try built[statement].map(Self.withoutPositions) == Self.withoutPositions(schema), "\(history) migration \(v), statement \(statement)")
+                    compared += 1
+                }
+            }
+            #expect(compared > 0)
+        }
+    }
+
+    @Test("every state a migration can be left in by hand gets the same verdict with prefixes built on demand as with prefixes read in the replay",
+          arguments: ["shipped", "fieldlab", "authelia"])
+    func verdictsWithLazyPrefixes(history: String) throws {
+        try withTemporaryDirectory { dir in
+            let folder = try Self.history(history, in: dir)
+            let eager = try ExpectedSchemas.replay(folder, eagerPrefixes: { _ in true })
+            let replayed = try ExpectedSchemas.replay(folder)
+            var states = 0
+            for k in 1...folder.migrations.count {
+                let migration = try #require(folder.migrations[k])
+                let body = MigrationScript(migration).body
+                for p in 0...body.count {
+                    // Versions 1…k-1 whole, then the first p statements of migration k, by hand.
+                    let db = try Connection(path: ":memory:", mode: .readWriteCreate)
+                    try db.execute("PRAGMA foreign_keys=OFF")
+                    for v in 1..<k { try db.execute(folder.migrations[v]!.sql) }
+                    do {
+                        for statement in body.prefix(p) { try db.execute(statement.sql) }
+                    } catch { continue }   // a statement that needs data the fixture does not seed
+                    let lazy = replayed.withoutBuiltPrefixes()
+                    let withLazy = try Investigation(db: db, folder: folder, expected: lazy, backups: []).verdict()
+                    let withEager = try Investigation(db: db, folder: folder, expected: eager, backups: []).verdict()
+                    #expect(try Self.canonical(withLazy) == Self.canonical(withEager), "\(history) migration \(k), \(p) statements by hand")
+                    // Only prefixes of the migrations around the one left half-run are built (the
+                    // recorded version's and the next: its version row may have run already).
+                    #expect(Set(lazy.prefixesBuilt).isSubset(of: [k - 1, k, k + 1]), "\(history) migration \(k), \(p) statements: built \(lazy.prefixesBuilt)")
+                    states += 1
+                }
+            }
+            #expect(states > folder.migrations.count)
+        }
     }
 }

@@ -387,8 +387,10 @@ final class Judge {
     /// The last schema-changing statement `p` of migration `k` whose prefix schema is the live
     /// schema (not its last: that would be the next version, an exact match).
     func partialPrefix(of version: Int) -> Int? {
-        guard let replay = expected.replays[version], version <= expected.highestVersion else { return nil }
-        return replay.steps.filter { $0.changesSchema && replay.prefixes[$0.statement] == live && expected.versions[version] != live }
+        guard let replay = expected.replays[version], version <= expected.highestVersion, expected.versions[version] != live else { return nil }
+        // The prefixes are built only now, for the one migration asked about.
+        let prefixes = expected.prefixes(of: version)
+        return replay.steps.filter { $0.changesSchema && prefixes[$0.statement] == live }
             .map(\.statement).max()
     }
 
@@ -531,8 +533,9 @@ final class Judge {
         let names = (only.map { Set([$0.lowercased()]) } ?? Set(SQLNormalizer.tokens(step.sql)).subtracting([target])).filter { at.tables[$0] != nil }
         guard !names.isEmpty else { return nil }
         var previous = at
+        lazy var prefixes = expected.prefixes(of: version)
         for later in replay.steps where later.statement > step.statement && later.statement <= lastRun && later.changesSchema {
-            guard let after = replay.prefixes[later.statement] else { continue }
+            guard let after = prefixes[later.statement] else { continue }
             if let table = names.sorted().first(where: { previous.tables[$0] != nil && after.tables[$0] == nil }) {
                 return "\(previous.tables[table]?.name ?? table), \(tableRename(later.sql) == nil ? "dropped" : "renamed away") by statement \(later.statement)"
             }
@@ -553,8 +556,9 @@ final class Judge {
         let version = replay.migration.version
         var last: Int?
         var previous = expected.versions[version - 1]
+        lazy var prefixes = expected.prefixes(of: version)
         for step in replay.steps where step.statement < statement && step.changesSchema {
-            guard let after = replay.prefixes[step.statement] else { continue }
+            guard let after = prefixes[step.statement] else { continue }
             if previous.tables[table] == nil && after.tables[table] != nil { last = step.statement }
             previous = after
         }

@@ -18,13 +18,16 @@ import MigshBase
 /// - **Reads.** The file's first line carries the SHA-256 of the rest. A file that does not
 ///   match, does not decode, or was written for another key is ignored (and the replay runs).
 ///
-/// The snapshots are stored as the changes from one to the next (the replay's order), so the
-/// file grows with what the history changed, not with the history times its schema; in a
+/// The versions' schemas are stored as the changes from one to the next (the replay's order;
+/// the schemas of statement prefixes are not stored: they are built when a verdict asks for
+/// them), so the file grows with what the history changed, not with the history times its
+/// schema, and the changes are written from what the replay read, without comparing schemas
+/// whole; in a
 /// compact binary form (JSON took a quarter of a cached `.diff` to decode on a 500-migration
 /// history).
 /// Setting `MIGSH_NO_CACHE=1` turns the cache off.
 public enum ExpectedSchemasCache {
-    static let format = 2
+    static let format = 3
     static let magic = "migsh-expected-schemas"
     static let keep = 64
 
@@ -140,9 +143,22 @@ public enum ExpectedSchemasCache {
             self.tables = tables; self.indexes = indexes; self.views = views; self.triggers = triggers; self.removed = removed
         }
 
-        init(from old: SchemaSnapshot, to new: SchemaSnapshot) {
+        /// `keys`: the only keys (`t:name`, `i:`, `v:`, `g:`) that can differ, when known.
+        init(from old: SchemaSnapshot, to new: SchemaSnapshot, keys: Set<String>? = nil) {
             var removed: [String] = []
             func changes<T>(_ a: [String: T], _ b: [String: T], _ kind: String, _ same: (T, T) -> Bool) -> [T]? {
+                if let keys {
+                    var changed: [String: T] = [:]
+                    for key in keys where key.hasPrefix(kind) {
+                        let name = String(key.dropFirst(2))
+                        if let value = b[name] {
+                            if a[name].map({ !same($0, value) }) ?? true { changed[name] = value }
+                        } else if a[name] != nil {
+                            removed.append(key)
+                        }
+                    }
+                    return changed.isEmpty ? nil : changed.keys.sorted().map { changed[$0]! }
+                }
                 for key in a.keys where b[key] == nil { removed.append(kind + key) }
                 let changed = b.filter { key, value in a[key].map { !same($0, value) } ?? true }
                 return changed.isEmpty ? nil : changed.keys.sorted().map { changed[$0]! }
@@ -186,7 +202,7 @@ public enum ExpectedSchemasCache {
 
     struct Stored {
         var key: String
-        /// In the replay's order: version 0, then each schema-changing statement's snapshot.
+        /// Version 0's schema, then each version's change from the one before.
         var snapshots: [Delta]
         var replays: [StoredReplay]
         var replayError: String?
@@ -198,15 +214,13 @@ public enum ExpectedSchemasCache {
 
         init(_ e: ExpectedSchemas, key: String) {
             self.key = key
-            var previous = SchemaSnapshot()
-            var snapshots: [Delta] = []
-            func add(_ s: SchemaSnapshot) { snapshots.append(Delta(from: previous, to: s)); previous = s }
-            add(e.versions[0])
+            var snapshots = [Delta(from: SchemaSnapshot(), to: e.versions[0])]
+            for v in e.versions.indices.dropFirst() {
+                snapshots.append(Delta(from: e.versions[v - 1], to: e.versions[v], keys: v < e.versionKeys.count ? e.versionKeys[v] : nil))
+            }
             var replays: [StoredReplay] = []
             for version in e.replays.keys.sorted() {
-                let replay = e.replays[version]!
-                for step in replay.steps where step.changesSchema { add(replay.prefixes[step.statement]!) }
-                replays.append(StoredReplay(version: version, steps: replay.steps))
+                replays.append(StoredReplay(version: version, steps: e.replays[version]!.steps))
             }
             self.snapshots = snapshots
             self.replays = replays
@@ -221,18 +235,15 @@ public enum ExpectedSchemasCache {
             var versions = [last]
             var result: [Int: ExpectedSchemas.MigrationReplay] = [:]
             for stored in replays {
-                guard stored.version == versions.count, let migration = folder.migrations[stored.version] else { return nil }
-                var replay = ExpectedSchemas.MigrationReplay(migration: migration, steps: stored.steps, prefixes: [:])
-                for step in stored.steps where step.changesSchema {
-                    guard let delta = deltas.next() else { return nil }
-                    last = delta.applied(to: last)
-                    replay.prefixes[step.statement] = last
-                }
-                result[stored.version] = replay
+                guard stored.version == versions.count, let migration = folder.migrations[stored.version],
+                      let delta = deltas.next() else { return nil }
+                last = delta.applied(to: last)
+                result[stored.version] = ExpectedSchemas.MigrationReplay(migration: migration, steps: stored.steps)
                 versions.append(last)
             }
             guard deltas.next() == nil else { return nil }
-            return ExpectedSchemas(versions: versions, replays: result, replayError: replayError)
+            return ExpectedSchemas(versions: versions, replays: result, replayError: replayError, folder: folder,
+                                   stepLimit: StepLimit.fromEnvironment())
         }
     }
 }

@@ -130,18 +130,30 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
     /// (type, lower-cased name, rowid).
     static func read(_ db: Connection, reusing previous: SchemaSnapshot?, change: Change?,
                      observe: ((String, String, Int64) -> Void)?) throws -> SchemaSnapshot {
+        var keys: Set<String>?
+        return try read(db, reusing: previous, change: change, observe: observe, changedKeys: &keys)
+    }
+
+    /// `changedKeys`: with `change`, the keys (`t:`, `i:`, `v:`, `g:` and the lower-cased
+    /// name) this read removed or set are added to it, so the difference from `previous`
+    /// can be written without comparing the whole schema; a read of the whole schema sets it
+    /// to nil (compare everything).
+    static func read(_ db: Connection, reusing previous: SchemaSnapshot?, change: Change?,
+                     observe: ((String, String, Int64) -> Void)?, changedKeys: inout Set<String>?) throws -> SchemaSnapshot {
         var snapshot = SchemaSnapshot()
         let objects: Statement
         if let change, let previous {
             snapshot = previous
+            func removed(_ key: String) { changedKeys?.insert(key) }
             for t in change.droppedTables {
                 snapshot.tables[t] = nil
-                for (key, index) in snapshot.indexes where index.table == t { snapshot.indexes[key] = nil }
-                for (key, trigger) in snapshot.triggers where trigger.table.lowercased() == t { snapshot.triggers[key] = nil }
+                removed("t:" + t)
+                for (key, index) in snapshot.indexes where index.table == t { snapshot.indexes[key] = nil; removed("i:" + key) }
+                for (key, trigger) in snapshot.triggers where trigger.table.lowercased() == t { snapshot.triggers[key] = nil; removed("g:" + key) }
             }
-            for i in change.droppedIndexes { snapshot.indexes[i] = nil }
-            for v in change.droppedViews { snapshot.views[v] = nil }
-            for g in change.droppedTriggers { snapshot.triggers[g] = nil }
+            for i in change.droppedIndexes { snapshot.indexes[i] = nil; removed("i:" + i) }
+            for v in change.droppedViews { snapshot.views[v] = nil; removed("v:" + v) }
+            for g in change.droppedTriggers { snapshot.triggers[g] = nil; removed("g:" + g) }
             // Two rowid seeks: the rows after the old newest one, and the rewritten rows.
             let newRows = "SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema WHERE rowid > ?1"
             objects = try db.prepare(change.rewritten.isEmpty ? newRows : newRows + """
@@ -152,6 +164,7 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
                 """)
             try objects.bind(change.newerThan, at: 1)
         } else {
+            changedKeys = nil
             objects = try db.prepare("SELECT type, name, tbl_name, sql, rowid FROM main.sqlite_schema")
         }
         var tableNames: [(name: String, sql: String)] = []
@@ -164,6 +177,15 @@ public struct SchemaSnapshot: Sendable, Equatable, Codable {
             // SQLite's own objects (sqlite_sequence, sqlite_stat1, automatic indexes) and migsh's.
             if key.hasPrefix("sqlite_") || ignoredTables.contains(table.lowercased()) { continue }
             let sql = objects.optionalText(3)
+            if changedKeys != nil {
+                switch type {
+                case "table": changedKeys!.insert("t:" + key)
+                case "index": changedKeys!.insert("i:" + key)
+                case "view": changedKeys!.insert("v:" + key)
+                case "trigger": changedKeys!.insert("g:" + key)
+                default: break
+                }
+            }
             switch type {
             case "table":
                 if let old = previous?.tables[key], old.sql == (sql ?? ""), old.name == name {
