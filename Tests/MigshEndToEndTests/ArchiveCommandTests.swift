@@ -225,6 +225,7 @@ struct ArchiveCommandTests {
             select hex(zipfile('s', 420, 1000000000, 'stored', 0)), hex(zipfile('d', 420, 1000000000, 'aaaaaaaaaaa', 8));
             select hex(zipfile('x//', null, 315532800, null)), hex(zipfile('old', null, 1, x''));
             select hex(zipfile('n', null, 1000000000, 'abcabcabcabcabcabcabc', null));
+            select length(z), hex(sha3(z)) from (select zipfile('w.txt', 420, 1000000000, (select group_concat(case (value * value * 7) % 5 when 0 then 'alpha' when 1 then 'beta' when 2 then 'gamma' when 3 then 'delta' else 'eps' end || (value % 97), ' ') from generate_series(0, 39999))) z);
             select length(zipfile('a', 'x')), typeof(zipfile('a', 'x'));
             select zipfile(name, 1, 2, 3) is null from (select 1 name where 0);
             select name, mode, mtime, sz, method, data from zipfile((select zipfile('a.txt', 420, 1000000000, 'hi')));
