@@ -482,6 +482,25 @@ struct ArchiveCommandTests {
         }
     }
 
+    @Test("Ctrl-C before .archive adds to a ZIP archive: stopped, the file as it was, said, exit 130")
+    func interruptedZip() throws {
+        try withTemporaryDirectory { dir in
+            try Self.makeFiles(in: dir)
+            _ = sqlite(dir + "/db.sqlite", "create table t(x)")
+            let made = try migsh(["db.sqlite", ".ar -cf x.zip d/text.txt"], cwd: dir)
+            #expect(made.status == 0, "\(made)")
+            let before = contents(of: dir + "/x.zip")
+            for command in [".ar -uf x.zip d", ".ar -cf new.zip d"] {
+                let (result, phases) = try PausedMigsh.interrupted(["db.sqlite", command], at: ["archive.insert"], cwd: dir)
+                #expect(phases == ["archive.insert"])
+                #expect(result.status == 130, "\(command): \(result)")
+                #expect(result.stderr.contains("interrupted: .archive stopped; a ZIP archive keeps the entries added before it"), "\(command): \(result)")
+            }
+            #expect(before != nil && contents(of: dir + "/x.zip") == before)
+            #expect(!FileManager.default.fileExists(atPath: dir + "/new.zip"))
+        }
+    }
+
     @Test("-a (apndvfs) is refused with one line, and no file is written")
     func appendRefused() throws {
         try withTemporaryDirectory { dir in

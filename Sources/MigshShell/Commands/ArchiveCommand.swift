@@ -60,6 +60,10 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
             }
             throw MigshError(.saidAlready, ".archive: bad arguments")
         }
+        // A ZIP archive keeps what was added before Ctrl-C: sqlite3's zipfile table writes its
+        // directory at rollback as at commit, and migsh's does the same.
+        let writesZip = request.file.map { SQLArchive.format(of: $0) == .zip } == true
+            && ![.list, .extract, .help].contains(request.action)
         let out = shell.out, err = shell.err, standardOutput = shell.session.standardOutput
         let result = SQLArchive.run(request, on: shell.session.db) { event in
             switch event {
@@ -102,7 +106,10 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
         }
         switch result {
         case .done: break
-        case .interrupted: throw MigshError(.interrupted, "interrupted")
+        case .interrupted:
+            throw MigshError(.interrupted, writesZip
+                ? "interrupted: .archive stopped; a ZIP archive keeps the entries added before it (its zipfile table writes them at rollback too, as sqlite3's does)"
+                : "interrupted")
         case .failed(let code): throw MigshError(.saidAlready, ".archive failed (\(code))")
         }
     }
