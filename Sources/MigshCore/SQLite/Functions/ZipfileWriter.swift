@@ -25,11 +25,10 @@ enum ZipfileWriter {
 
         var dos: (time: UInt16, date: UInt16) { ZipfileWriter.dosTime(unixTime) }
 
-        /// zipfileSerializeLFH.
-        func localHeader() -> [UInt8] {
-            var a: [UInt8] = []
-            a.reserveCapacity(30 + name.count + 9)
-            put32(&a, 0x04034b50)
+        /// The fields a local header and a directory record share, in their order: version
+        /// needed, flags, method, DOS time and date, CRC, sizes, name length, extra length (9:
+        /// the timestamp field).
+        private func putSharedFields(_ a: inout [UInt8]) {
             put16(&a, ZipfileWriter.versionRequired)
             put16(&a, ZipfileWriter.flags)
             put16(&a, method)
@@ -41,6 +40,14 @@ enum ZipfileWriter {
             put32(&a, uncompressedSize)
             put16(&a, UInt16(truncatingIfNeeded: name.count))
             put16(&a, 9)
+        }
+
+        /// zipfileSerializeLFH.
+        func localHeader() -> [UInt8] {
+            var a: [UInt8] = []
+            a.reserveCapacity(30 + name.count + 9)
+            put32(&a, 0x04034b50)
+            putSharedFields(&a)
             a.append(contentsOf: name)
             appendTimestamp(&a)
             return a
@@ -52,17 +59,7 @@ enum ZipfileWriter {
             a.reserveCapacity(46 + name.count + 9)
             put32(&a, 0x02014b50)
             put16(&a, ZipfileWriter.madeBy)
-            put16(&a, ZipfileWriter.versionRequired)
-            put16(&a, ZipfileWriter.flags)
-            put16(&a, method)
-            let (time, date) = dos
-            put16(&a, time)
-            put16(&a, date)
-            put32(&a, crc)
-            put32(&a, compressedSize)
-            put32(&a, uncompressedSize)
-            put16(&a, UInt16(truncatingIfNeeded: name.count))
-            put16(&a, 9)
+            putSharedFields(&a)
             put16(&a, 0)  // comment
             put16(&a, 0)  // disk number start
             put16(&a, 0)  // internal attributes
