@@ -18,6 +18,8 @@ struct ShellSQLFunctionsSuspensionTests {
         ("SELECT count(*) FROM generate_series(1, 3)", "no such table: generate_series"),
         ("SELECT sqlar_compress(x'00')", "no such function: sqlar_compress"),
         ("SELECT count(*) FROM zipfile('/dev/null')", "no such table: zipfile"),
+        ("SELECT length(zipfile('a', 420, 1, 'x'))", "no such function: zipfile"),
+        ("CREATE VIRTUAL TABLE temp.zw USING zipfile('never-written.zip'); DROP TABLE temp.zw", "no such module: zipfile"),
         ("SELECT sqlar_uncompress(x'00', 1)", "no such function: sqlar_uncompress"),
     ]
 

@@ -198,6 +198,100 @@ struct ArchiveCommandTests {
             select 'after';
 
             """, sameErrors: true),
+        Case(name: "ZIP archives: .ar -c, -u, -i write them as sqlite3 does, byte for byte; -r fails as in sqlite3", script: files + """
+            .ar -cf w.zip d
+            .ar -tvf w.zip
+            select hex(readfile('w.zip'));
+            .ar -uvf w.zip d
+            select name, mode, mtime, sz, method from zipfile('w.zip');
+            select writefile('d/a.txt', 'changed' || char(10), 420, 1000000100);
+            .ar -uvf w.zip d/a.txt
+            .ar -ivf w.zip d/empty
+            select hex(readfile('w.zip'));
+            .ar -cvf w.zip d/sub
+            .ar -tvf w.zip
+            .ar -rf w.zip d/a.txt
+            .ar -rf w.zip
+            .ar -cf new.zip d/empty nosuch
+            select hex(readfile('new.zip'));
+            .ar -xvf w.zip -C wout
+            select name, lsmode(mode), mtime, hex(data) from fsdir('wout') where name <> 'wout' order by name;
+            .ar -cf /nonexistent/dir/x.zip d
+            select 'after';
+
+            """, sameErrors: true),
+        Case(name: "the zipfile() aggregate returns sqlite3's ZIP blob", script: """
+            select hex(zipfile(name, mode, mtime, data)) from (select 'a.txt' name, 420 mode, 1000000000 mtime, 'hello hello hello hello' data union all select 'dir', null, 1000000001, null union all select 'z.bin', '-rw-------', 1600000000, zeroblob(1000));
+            select hex(zipfile('s', 420, 1000000000, 'stored', 0)), hex(zipfile('d', 420, 1000000000, 'aaaaaaaaaaa', 8));
+            select hex(zipfile('x//', null, 315532800, null)), hex(zipfile('old', null, 1, x''));
+            select hex(zipfile('n', null, 1000000000, 'abcabcabcabcabcabcabc', null));
+            select length(z), hex(sha3(z)) from (select zipfile('w.txt', 420, 1000000000, (select group_concat(case (value * value * 7) % 5 when 0 then 'alpha' when 1 then 'beta' when 2 then 'gamma' when 3 then 'delta' else 'eps' end || (value % 97), ' ') from generate_series(0, 39999))) z);
+            select length(zipfile('a', 'x')), typeof(zipfile('a', 'x'));
+            select zipfile(name, 1, 2, 3) is null from (select 1 name where 0);
+            select name, mode, mtime, sz, method, data from zipfile((select zipfile('a.txt', 420, 1000000000, 'hi')));
+            select hex(zipfile('a', '0644', 1000000000, 'x')), hex(zipfile('l', 'lrwxrwxrwx', 1000000000, 'target'));
+            select hex(zipfile(cast(x'61ff62' as text), 420, 1000000000, x'00ff'));
+            select zipfile('a');
+            select zipfile('a', 1, 2, 3, 4, 5);
+            select zipfile(null, 'x');
+            select zipfile('a', 420, 1, 'x', 9);
+            select zipfile('a/', 420, 1, 'x');
+            select zipfile('a', 'drwxr-xr-x', 1, 'x');
+            select zipfile('a', '-rw-r--r--', 1, null);
+            select zipfile('a', 'drw', 1, null);
+            select zipfile('a', 'qrwxrwxrwx', 1, 'x');
+            select zipfile('a', '-rwxrwxrwq', 1, 'x');
+            select 'after';
+
+            """, sameErrors: true),
+        Case(name: "the zipfile virtual table: INSERT, UPDATE, DELETE and their errors, byte for byte", script: """
+            create virtual table temp.z using zipfile('v.zip');
+            select * from z;
+            insert into z(name, mode, mtime, data) values('a.txt', '-rw-r--r--', 1000000000, 'hello hello hello hello');
+            insert into z(name, mtime, data, method) values('s.bin', 1000000001, 'stored', 0);
+            insert into z(name, mtime) values('dir', 1000000002);
+            insert into z(name, mode, mtime, data) values('link', 'lrwxrwxrwx', 1000000003, 'a.txt');
+            select name, mode, mtime, sz, method, hex(rawdata), hex(data) from z;
+            select hex(readfile('v.zip'));
+            begin;
+            insert into z(name, mtime, data) values('t1', 1000000004, zeroblob(500));
+            select name, sz from z;
+            update z set name = 'renamed.txt' where name = 'a.txt';
+            update z set mode = 'dr-xr-xr-x' where name = 'dir/';
+            update z set mtime = 1500000000, data = 'new' where name = 's.bin';
+            delete from z where name = 'link';
+            commit;
+            select name, mode, mtime, sz, method, hex(data) from z;
+            select hex(readfile('v.zip'));
+            insert or replace into z(name, mtime, data) values('t1', 1000000005, 'replaced');
+            insert or ignore into z(name, mtime, data) values('t1', 1000000006, 'ignored');
+            select name, mtime, data from z where name = 't1';
+            insert into z(name, mtime, data) values('t1', 1, 'dup');
+            insert into z(name, mtime) values('dir/', 1);
+            update z set name = 't1' where name = 's.bin';
+            insert into z(name, mtime, sz, data) values('e1', 1, 5, 'x');
+            insert into z(name, mtime, rawdata, data) values('e2', 1, x'00', 'x');
+            insert into z(name, mtime, data, method) values('e3', 1, 'x', 9);
+            insert into z(name, mtime, mode, data) values('e4', 1, 'rwx', 'x');
+            insert into z(name, mtime, mode, data) values('e5', 1, 'drwxr-xr-x', 'x');
+            insert into z(name, mtime, mode) values('e6', 1, '-rw-r--r--');
+            select name from z;
+            select hex(readfile('v.zip'));
+            create virtual table temp.bad using zipfile;
+            create virtual table temp.bad2 using zipfile('a', 'b');
+            create virtual table temp.nowhere using zipfile('/nonexistent/dir/x.zip');
+            insert into nowhere(name, mtime, data) values('a', 1, 'x');
+            create virtual table temp.notzip using zipfile('db');
+            insert into notzip(name, mtime, data) values('a', 1, 'x');
+            insert into zipfile(name, mtime, data) values('a', 1, 'x');
+            create virtual table temp.q using zipfile("v.zip");
+            select count(*) from q;
+            delete from z;
+            select count(*) from q;
+            select hex(readfile('v.zip'));
+            select 'after';
+
+            """, sameErrors: true),
         Case(name: "sqlar_compress and sqlar_uncompress", script: """
             select hex(sqlar_compress(zeroblob(100))), length(sqlar_compress(zeroblob(100)));
             select hex(sqlar_compress(x'')), typeof(sqlar_compress(x'')), hex(sqlar_compress(x'0102'));
@@ -388,34 +482,107 @@ struct ArchiveCommandTests {
         }
     }
 
-    @Test("writing a ZIP archive and -a (apndvfs) are refused with one line, and no file is written")
-    func zipWritingRefused() throws {
+    @Test("Ctrl-C before .archive adds to a ZIP archive: stopped, the file as it was, said, exit 130")
+    func interruptedZip() throws {
         try withTemporaryDirectory { dir in
             try Self.makeFiles(in: dir)
             _ = sqlite(dir + "/db.sqlite", "create table t(x)")
-            for command in [".ar -cf x.zip d", ".ar -uf x.zip d", ".ar -a app.db -c d"] {
-                let result = try migsh(["db.sqlite", command], cwd: dir)
-                #expect(result.status == 1 && result.stdout.isEmpty, "\(command): \(result)")
-                #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("(use sqlite3 -A)"), "\(command): \(result)")
+            let made = try migsh(["db.sqlite", ".ar -cf x.zip d/text.txt"], cwd: dir)
+            #expect(made.status == 0, "\(made)")
+            let before = contents(of: dir + "/x.zip")
+            for command in [".ar -uf x.zip d", ".ar -cf new.zip d"] {
+                let (result, phases) = try PausedMigsh.interrupted(["db.sqlite", command], at: ["archive.insert"], cwd: dir)
+                #expect(phases == ["archive.insert"])
+                #expect(result.status == 130, "\(command): \(result)")
+                #expect(result.stderr.contains("interrupted: .archive stopped; a ZIP archive keeps the entries added before it"), "\(command): \(result)")
             }
-            #expect(!FileManager.default.fileExists(atPath: dir + "/x.zip") && !FileManager.default.fileExists(atPath: dir + "/app.db"))
-            // A ZIP file sqlite3 made is recognised by its content, whatever its name: migsh
-            // lists it as sqlite3 does, and refuses to change it.
-            let zip = try runProcess(sqlite3Binary, ["-init", "/dev/null", "db.sqlite", ".ar -cf made.zip d"], cwd: dir)
-            #expect(zip.status == 0, "\(zip)")
-            try FileManager.default.moveItem(atPath: dir + "/made.zip", toPath: dir + "/made.sar")
-            let before = contents(of: dir + "/made.sar")
-            let removed = try migsh(["db.sqlite", ".ar -rf made.sar d/empty.txt"], cwd: dir)
-            #expect(removed.status == 1 && removed.stderr.contains("made.sar is a ZIP archive"), "\(removed)")
-            #expect(contents(of: dir + "/made.sar") == before)
-            let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", "db.sqlite", ".ar -tvf made.sar"], stdin: Data(), in: dir)
-            let ours = try runCollectingBytes(migshBinary, ["--noinit", "db.sqlite", ".ar -tvf made.sar"], stdin: Data(), in: dir)
-            #expect(ours.stdout == theirs.stdout && ours.status == 0 && theirs.status == 0 && ours.stdout.count > 100,
-                    "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
-            // Extracted by migsh, sqlite3's ZIP gives back the files (times to the second, as ZIP keeps them).
-            let extracted = try migsh(["db.sqlite", ".ar -xf made.sar -C out"], cwd: dir)
+            #expect(before != nil && contents(of: dir + "/x.zip") == before)
+            #expect(!FileManager.default.fileExists(atPath: dir + "/new.zip"))
+        }
+    }
+
+    @Test("-a (apndvfs) is refused with one line, and no file is written")
+    func appendRefused() throws {
+        try withTemporaryDirectory { dir in
+            try Self.makeFiles(in: dir)
+            _ = sqlite(dir + "/db.sqlite", "create table t(x)")
+            let result = try migsh(["db.sqlite", ".ar -a app.db -c d"], cwd: dir)
+            #expect(result.status == 1 && result.stdout.isEmpty, "\(result)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("(use sqlite3 -A)"), "\(result)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/app.db"))
+        }
+    }
+
+    @Test("ZIP files migsh writes are sqlite3's byte for byte; python's zipfile reads them; migsh adds to python's")
+    func zipRoundTrips() throws {
+        try withTemporaryDirectory { dir in
+            // Python's zipfile writes an archive (fixed times: the same bytes every run).
+            let python = """
+                import zipfile, sys
+                with zipfile.ZipFile(sys.argv[1], 'w') as z:
+                    z.writestr(zipfile.ZipInfo('pdir/', (2001, 2, 3, 4, 5, 6)), b'')
+                    z.writestr(zipfile.ZipInfo('pdir/p.txt', (2001, 2, 3, 4, 5, 8)), b'python ' * 40, compress_type=zipfile.ZIP_DEFLATED)
+                    z.writestr(zipfile.ZipInfo('raw.bin', (2001, 2, 3, 4, 5, 10)), bytes(range(256)))
+                """
+            let script = Self.files + """
+                .ar -cf w.zip d
+                select writefile('agg.zip', (select zipfile(name, mode, mtime, data) from (select * from fsdir('d') order by name)));
+                .ar -uf py.zip d
+                select name, sz, hex(data) from zipfile('py.zip') where name like 'p%' or name like 'raw%';
+
+                """
+            for side in ["migsh", "sqlite3"] {
+                try FileManager.default.createDirectory(atPath: dir + "/" + side, withIntermediateDirectories: true)
+                let made = try runProcess("/usr/bin/python3", ["-c", python, dir + "/" + side + "/py.zip"], cwd: dir)
+                #expect(made.status == 0, "\(made)")
+            }
+            let (theirs, ours) = try SQLiteCommandsTests.runBoth(Data(script.utf8), in: dir)
+            #expect(ours.status == 0 && theirs.status == 0, "\(ours.stderrDescription)\(theirs.stderrDescription)")
+            #expect(ours.stdout == theirs.stdout && ours.stdout.count > 100, "\(ours.stdoutDescription)\n\(theirs.stdoutDescription)")
+            for file in ["w.zip", "agg.zip", "py.zip"] {
+                let mine = contents(of: dir + "/migsh/" + file), reference = contents(of: dir + "/sqlite3/" + file)
+                #expect(mine != nil && mine == reference, "\(file) differs from sqlite3's")
+            }
+            // Python's zipfile reads what migsh wrote: every CRC right, the files' bytes and times.
+            let check = """
+                import zipfile, sys, os, time
+                for path in sys.argv[1:]:
+                    with zipfile.ZipFile(path) as z:
+                        assert z.testzip() is None, path
+                        for i in z.infolist():
+                            print(path.split('/')[-1], i.filename, i.compress_type, i.file_size, (i.external_attr >> 16) & 0o777, z.read(i).hex()[:40])
+                """
+            let read = try runProcess("/usr/bin/python3", ["-c", check] + ["w.zip", "agg.zip", "py.zip"].map { dir + "/migsh/" + $0 }, cwd: dir)
+            #expect(read.status == 0, "\(read)")
+            #expect(read.stdout.contains("w.zip d/a.txt 0 6 420 68656c6c6f0a"), "\(read.stdout)")
+            #expect(read.stdout.contains("w.zip d/sub/z.bin 8 3000 384 0000"), "\(read.stdout)")
+            #expect(read.stdout.contains("agg.zip d/sub/é.txt 0 6 493 616363656e74"), "\(read.stdout)")
+            #expect(read.stdout.contains("py.zip pdir/p.txt 8 280 "), "\(read.stdout)")
+            #expect(read.stdout.contains("py.zip d/it's 0 2 420 6869"), "\(read.stdout)")
+            // sqlite3 extracts migsh's archive: the files come back, times to the second.
+            let extracted = try runProcess(sqlite3Binary, ["-init", "/dev/null", ":memory:", ".ar -xf w.zip -C out"], cwd: dir + "/migsh")
             #expect(extracted.status == 0, "\(extracted)")
-            #expect(try Self.tree(dir + "/out/d") == Self.tree(dir + "/d"))
+            #expect(try Self.tree(dir + "/migsh/out/d") == Self.tree(dir + "/migsh/d"))
+        }
+    }
+
+    @Test("--readonly and -safe write no ZIP file: the zipfile table and .ar are refused")
+    func zipWritingRefusedWhereFilesAreOff() throws {
+        try withTemporaryDirectory { dir in
+            try Self.makeFiles(in: dir)
+            _ = sqlite(dir + "/db.sqlite", "create table t(x)")
+            let sql = "create virtual table temp.z using zipfile('w.zip'); insert into z(name, mtime, data) values('a', 1, 'x');"
+            let readOnly = try migsh(["--readonly", "db.sqlite", sql], cwd: dir)
+            // The read-only connection refuses the write before the table opens its file.
+            #expect(readOnly.status == 1 && readOnly.stderr.contains("attempt to write a readonly database"), "\(readOnly)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/w.zip"))
+            let safe = try migsh(["-safe", "db.sqlite", sql], cwd: dir)
+            #expect(safe.status == 1 && safe.stderr.contains("cannot use the zipfile() function in safe mode"), "\(safe)")
+            let safeArchive = try migsh(["-safe", "db.sqlite", ".ar -cf w.zip d"], cwd: dir)
+            #expect(safeArchive.status == 1 && safeArchive.stderr.contains("cannot run .archive in safe mode"), "\(safeArchive)")
+            let safeAggregate = try migsh(["-safe", "db.sqlite", "select writefile('w.zip', zipfile('a', 'x'))"], cwd: dir)
+            #expect(safeAggregate.status == 1, "\(safeAggregate)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/w.zip"))
         }
     }
 }

@@ -27,6 +27,7 @@ public struct AuthorizerAction: RawRepresentable, Hashable, Sendable {
     public static let function = AuthorizerAction(rawValue: SQLITE_FUNCTION)
     public static let savepoint = AuthorizerAction(rawValue: SQLITE_SAVEPOINT)
     public static let recursive = AuthorizerAction(rawValue: SQLITE_RECURSIVE)
+    public static let createVirtualTable = AuthorizerAction(rawValue: SQLITE_CREATE_VTABLE)
 }
 
 extension AuthorizerEvent {

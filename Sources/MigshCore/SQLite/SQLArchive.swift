@@ -43,7 +43,7 @@ public enum ArchiveEvent: Equatable, Sendable {
     case cannotOpen(file: String, message: [UInt8])
     /// The database has no `sqlar` table.
     case noArchiveTable
-    /// The archive is a ZIP file (or `-a`'s apndvfs), which migsh cannot read or write.
+    /// The archive is `-a`'s apndvfs, which migsh cannot read or write.
     case unsupported(ArchiveFormat, file: String)
 }
 
@@ -63,8 +63,8 @@ public enum ArchiveFormat: Sendable, Equatable {
 /// sqlite3 3.40's `.archive` over SQLite's C API: the same statements in the same order as
 /// its shell.c (arDotCommand and the functions it calls), so that the archive, the files
 /// extracted, the output and the errors are sqlite3's. SQL archives (the `sqlar` table), and
-/// ZIP archives for listing and extracting (the `zipfile` table); writing a ZIP archive or
-/// `-a` (apndvfs) is reported `unsupported`.
+/// ZIP archives (the `zipfile` table, read and written as sqlite3's is); `-a` (apndvfs) is
+/// reported `unsupported`.
 public enum SQLArchive {
     /// Runs `request` on `main` (the session's connection: the archive when no file is
     /// named); SQLite's result code says how it ended, as sqlite3's command returns it.
@@ -147,14 +147,11 @@ private final class ArchiveRun {
             sink.release()
         }
         if let file = request.file, SQLArchive.format(of: file) == .zip {
-            // A ZIP archive is read through the session's `zipfile` table, as sqlite3 does;
-            // migsh cannot write one.
-            guard request.action == .list || request.action == .extract else {
-                report(.unsupported(.zip, file: file))
-                return SQLITE_ERROR
-            }
+            // A ZIP archive is read and written through the session's `zipfile` table, as
+            // sqlite3 does. As in sqlite3 3.40, only listing and extracting name a table to
+            // read: `-r` on a ZIP archive fails as sqlite3's does (near "WHERE": syntax error).
             zip = true
-            sourceTable = "zipfile(\(SQLArchive.Q(file)))"
+            sourceTable = request.action == .list || request.action == .extract ? "zipfile(\(SQLArchive.Q(file)))" : ""
             db = main
         } else if let file = request.file {
             if let format = SQLArchive.format(of: file) ?? (request.append ? .appendVFS : nil) {
@@ -402,10 +399,19 @@ private final class ArchiveRun {
         _ = exec("PRAGMA page_size=512")
         var rc = exec("SAVEPOINT ar;")
         guard rc == SQLITE_OK else { return rc }
-        let table = "sqlar"
-        if !update { rc = exec("DROP TABLE IF EXISTS sqlar") }
+        var table = "sqlar"
+        if zip {
+            // A ZIP archive is written through a temporary zipfile table with a random name.
+            var random: UInt64 = 0
+            sqlite3_randomness(8, &random)
+            let digits = String(random, radix: 16)
+            table = "zip" + String(repeating: "0", count: 16 - digits.count) + digits
+            rc = exec("CREATE VIRTUAL TABLE temp.\(table) USING zipfile(\(SQLArchive.Q(request.file)))")
+        } else if !update {
+            rc = exec("DROP TABLE IF EXISTS sqlar")
+        }
         if rc == SQLITE_OK {
-            rc = exec(create)
+            if !zip { rc = exec(create) }
             let unchanged = onlyIfChanged
                 ? " AND NOT EXISTS(SELECT 1 FROM \(table) AS mem WHERE mem.name=disk.name AND mem.mtime=disk.mtime AND mem.mode=disk.mode)"
                 : ""
@@ -417,7 +423,16 @@ private final class ArchiveRun {
                     rc = SQLITE_INTERRUPT
                     break
                 }
-                rc = exec("""
+                rc = exec(zip ? """
+                    REPLACE INTO \(table)(name,mode,mtime,data)
+                      SELECT
+                        \(request.verbose ? "shell_putsnl(name)" : "name"),
+                        mode,
+                        mtime,
+                        data
+                      FROM fsdir(\(SQLArchive.Q(members[i])),\(SQLArchive.Q(request.directory))) AS disk
+                      WHERE lsmode(mode) NOT LIKE '?%'\(unchanged);
+                    """ : """
                     REPLACE INTO \(table)(name,mode,mtime,sz,data)
                       SELECT
                         \(request.verbose ? "shell_putsnl(name)" : "name"),
@@ -438,6 +453,7 @@ private final class ArchiveRun {
             sqlite3_exec(db, "ROLLBACK TO ar; RELEASE ar;", nil, nil, nil)
         } else {
             rc = exec("RELEASE ar;")
+            if zip { _ = exec("DROP TABLE \(table)") }
         }
         return rc
     }

@@ -5,7 +5,8 @@ import CMigshSQLite
 /// `sha3_query`, the `decimal` family, the `ieee754` family, the `uint` collation,
 /// `completion`, the file functions (`readfile`, `writefile`, `lsmode`, `fsdir`, `edit`), and
 /// `sqlar_compress`/`sqlar_uncompress` (under -safe too, as in sqlite3 3.40), and `zipfile`
-/// for reading ZIP archives (a file function: off under --readonly). They go on the connection that runs the user's SQL only — never on one
+/// for reading and writing ZIP archives (a file function: off under --readonly; the
+/// `zipfile()` aggregate, which touches no file, is not). They go on the connection that runs the user's SQL only — never on one
 /// that runs migration files: the replay, the rehearsal and the data probe open connections
 /// of their own without them, and the migrator runs the files on the session's connection
 /// inside `suspended(on:)`, so that a migration cannot depend on a function the
@@ -43,6 +44,7 @@ public enum ShellSQLFunctions {
         FsdirFunction.register(on: handle, access: fileAccess)
         SqlarFunctions.register(on: handle)
         ZipfileFunction.register(on: handle, access: fileAccess)
+        ZipfileWriter.register(on: handle)
         db.shellFunctions = fileAccess
     }
 
@@ -57,6 +59,7 @@ public enum ShellSQLFunctions {
             // > three function callbacks.
             sqlite3_create_function_v2(handle, name, count, SQLITE_UTF8, nil, nil, nil, nil, nil)
         }
+        ZipfileWriter.unregister(on: handle)
         for name in tableFunctions { TableFunctions.unregister(name, on: handle) }
         // > If the xCompare argument is NULL then the collating function is deleted.
         for name in collations { sqlite3_create_collation_v2(handle, name, SQLITE_UTF8, nil, nil, nil) }

@@ -15,6 +15,10 @@ final class TableFunctionModule {
     /// xBestIndex: the plan's result code, or an error message.
     let bestIndex: (UnsafeMutablePointer<sqlite3_index_info>) -> TableFunctionPlan
     let makeCursor: () -> TableFunctionCursor
+    /// For a table that can also be made with CREATE VIRTUAL TABLE and written (`zipfile`):
+    /// makes the table's object from the connection, the table's name and the module's
+    /// arguments (sqlite3's argv[2] and argv[3…]), or throws the constructor's error.
+    var makeTable: ((OpaquePointer, [UInt8], [[UInt8]]) throws -> TableFunctionTable)?
 
     init(schema: String, risk: Int32, bestIndex: @escaping (UnsafeMutablePointer<sqlite3_index_info>) -> TableFunctionPlan,
          makeCursor: @escaping () -> TableFunctionCursor) {
@@ -32,8 +36,19 @@ enum TableFunctionPlan {
     case error(String)
 }
 
+/// The object behind one writable virtual table (xUpdate and the transaction methods).
+class TableFunctionTable {
+    /// xUpdate: SQLite's argv (old key, new key, the columns).
+    func update(_ values: [OpaquePointer?]) throws {}
+    func begin() throws {}
+    func commit() throws {}
+    func rollback() throws {}
+}
+
 /// One scan of a table-valued function. Subclasses override every method.
 class TableFunctionCursor {
+    /// The table it scans, for a writable one.
+    var table: TableFunctionTable?
     /// xFilter: positions the cursor on the first row; throws the message of an error.
     func filter(indexNumber: Int32, arguments: [OpaquePointer?]) throws {}
     func next() throws {}
@@ -45,8 +60,16 @@ class TableFunctionCursor {
 struct TableFunctionError: Error {
     /// The message's bytes: a file name in it is the system's bytes, UTF-8 or not.
     var message: [UInt8]
-    init(_ message: String) { self.message = Array(message.utf8) }
-    init(bytes: [UInt8]) { message = bytes }
+    /// The result code xUpdate and the transaction methods return.
+    var code: Int32 = SQLITE_ERROR
+    init(_ message: String, code: Int32 = SQLITE_ERROR) {
+        self.message = Array(message.utf8)
+        self.code = code
+    }
+    init(bytes: [UInt8], code: Int32 = SQLITE_ERROR) {
+        message = bytes
+        self.code = code
+    }
 }
 
 /// sqlite3_vtab with the module that made it. The layout puts SQLite's struct first, as a C
@@ -54,6 +77,7 @@ struct TableFunctionError: Error {
 private struct TableBox {
     var base = sqlite3_vtab()
     var module: Unmanaged<TableFunctionModule>
+    var table: TableFunctionTable?
 }
 
 private struct CursorBox {
@@ -87,13 +111,25 @@ enum TableFunctions {
         var module = sqlite3_module()
         module.iVersion = 0
         // xCreate stays nil: an eponymous-only table (CREATE VIRTUAL TABLE … USING it fails).
-        module.xConnect = { db, aux, _, _, tablePointer, _ in
+        module.xConnect = { db, aux, count, arguments, tablePointer, errorPointer in
             guard let db, let aux, let tablePointer else { return SQLITE_ERROR }
             let object = Unmanaged<TableFunctionModule>.fromOpaque(aux)
+            var table: TableFunctionTable?
+            if let makeTable = object.takeUnretainedValue().makeTable {
+                let words: [[UInt8]] = (0..<Int(count)).map { i in
+                    arguments?[i].map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
+                }
+                do {
+                    table = try makeTable(db, words.count > 2 ? words[2] : [], Array(words.dropFirst(3)))
+                } catch {
+                    errorPointer?.pointee = sqliteOwnedString((error as? TableFunctionError)?.message ?? Array("\(error)".utf8))
+                    return SQLITE_ERROR
+                }
+            }
             let rc = sqlite3_declare_vtab(db, object.takeUnretainedValue().schema)
             guard rc == SQLITE_OK else { return rc }
             let box = UnsafeMutablePointer<TableBox>.allocate(capacity: 1)
-            box.initialize(to: TableBox(module: object.retain()))
+            box.initialize(to: TableBox(module: object.retain(), table: table))
             _ = migsh_sqlite3_vtab_config(db, object.takeUnretainedValue().risk)
             tablePointer.pointee = UnsafeMutableRawPointer(box).assumingMemoryBound(to: sqlite3_vtab.self)
             return SQLITE_OK
@@ -122,6 +158,7 @@ enum TableFunctions {
             guard let table, let cursorPointer else { return SQLITE_ERROR }
             let tableBox = UnsafeMutableRawPointer(table).assumingMemoryBound(to: TableBox.self)
             let cursor = tableBox.pointee.module.takeUnretainedValue().makeCursor()
+            cursor.table = tableBox.pointee.table
             let box = UnsafeMutablePointer<CursorBox>.allocate(capacity: 1)
             box.initialize(to: CursorBox(cursor: Unmanaged.passRetained(cursor)))
             cursorPointer.pointee = UnsafeMutableRawPointer(box).assumingMemoryBound(to: sqlite3_vtab_cursor.self)
@@ -174,6 +211,40 @@ enum TableFunctions {
         return m
     }()
 
+    /// The module of a table that CREATE VIRTUAL TABLE can make (xCreate is xConnect, so it is
+    /// eponymous too) and that can be written: `module` with xUpdate and the transaction methods.
+    nonisolated(unsafe) static let writableModule: UnsafeMutablePointer<sqlite3_module> = {
+        let m = UnsafeMutablePointer<sqlite3_module>.allocate(capacity: 1)
+        var writable = module.pointee
+        writable.iVersion = 1
+        writable.xCreate = writable.xConnect
+        writable.xDestroy = writable.xDisconnect
+        writable.xUpdate = { table, count, values, _ in
+            guard let table else { return SQLITE_ERROR }
+            return TableFunctions.run(table) { try $0.update((0..<Int(count)).map { values?[$0] }) }
+        }
+        writable.xBegin = { table in TableFunctions.run(table) { try $0.begin() } }
+        writable.xCommit = { table in TableFunctions.run(table) { try $0.commit() } }
+        writable.xRollback = { table in TableFunctions.run(table) { try $0.rollback() } }
+        m.initialize(to: writable)
+        return m
+    }()
+
+    /// Runs `body` on the table's object; an error it throws becomes the table's zErrMsg.
+    static func run(_ table: UnsafeMutablePointer<sqlite3_vtab>?, _ body: (TableFunctionTable) throws -> Void) -> Int32 {
+        guard let table else { return SQLITE_ERROR }
+        let box = UnsafeMutableRawPointer(table).assumingMemoryBound(to: TableBox.self)
+        guard let object = box.pointee.table else { return SQLITE_OK }
+        do {
+            try body(object)
+            return SQLITE_OK
+        } catch {
+            let failure = error as? TableFunctionError
+            setError(table, failure?.message ?? Array("\(error)".utf8))
+            return failure?.code ?? SQLITE_ERROR
+        }
+    }
+
     static func cursor(_ pointer: UnsafeMutablePointer<sqlite3_vtab_cursor>) -> TableFunctionCursor {
         UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: CursorBox.self).pointee.cursor.takeUnretainedValue()
     }
@@ -181,7 +252,7 @@ enum TableFunctions {
     /// Registers `object` as the eponymous table `name` on `db`; SQLite releases it when the
     /// module is dropped or the connection closes.
     static func register(_ name: String, _ object: TableFunctionModule, on db: OpaquePointer) {
-        sqlite3_create_module_v2(db, name, module, Unmanaged.passRetained(object).toOpaque()) { aux in
+        sqlite3_create_module_v2(db, name, object.makeTable == nil ? module : writableModule, Unmanaged.passRetained(object).toOpaque()) { aux in
             if let aux { Unmanaged<TableFunctionModule>.fromOpaque(aux).release() }
         }
     }

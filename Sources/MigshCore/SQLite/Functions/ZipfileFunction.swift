@@ -7,19 +7,24 @@ import Glibc
 /// method, z HIDDEN)`, one row per entry of the ZIP archive's central directory, in its order.
 /// `mode` is the entry's external attributes' upper half, `mtime` its extended timestamp or
 /// else its MS-DOS time read as zipfile.c reads it, `data` the content inflated (raw deflate,
-/// zlib) for methods 0 and 8. Writing a ZIP archive (`CREATE VIRTUAL TABLE … USING zipfile`,
-/// INSERT, and the `zipfile()` aggregate) is not here. Direct-only, as `fsdir`: it reads files.
+/// zlib) for methods 0 and 8. `CREATE VIRTUAL TABLE t USING zipfile(FILE)` makes a table on
+/// FILE that INSERT, UPDATE and DELETE write (`ZipfileTable`); the `zipfile()` aggregate is
+/// `ZipfileWriter`. Direct-only, as `fsdir`: it reads and writes files.
 enum ZipfileFunction {
     static func register(on db: OpaquePointer, access: ShellSQLFunctions.FileAccess) {
         final class Counter { var next: Int64 = 0 }
         let counter = Counter()
-        TableFunctions.register("zipfile", TableFunctionModule(
+        let module = TableFunctionModule(
             schema: "CREATE TABLE y(name PRIMARY KEY,mode,mtime,sz,rawdata,data,method,z HIDDEN) WITHOUT ROWID;",
             risk: SQLITE_VTAB_DIRECTONLY, bestIndex: bestIndex,
             makeCursor: {
                 counter.next += 1
                 return ZipfileCursor(access: access, id: counter.next)
-            }), on: db)
+            })
+        module.makeTable = { db, name, arguments in
+            try ZipfileTable(db: db, name: name, arguments: arguments, access: access)
+        }
+        TableFunctions.register("zipfile", module, on: db)
     }
 
     static let fileColumn: Int32 = 7
@@ -115,6 +120,8 @@ final class ZipfileCursor: TableFunctionCursor {
     /// The archive's bytes (the file read whole, or the blob).
     var archive: [UInt8] = []
     var entries: [ZipfileFunction.Entry] = []
+    /// Where each entry's central-directory record starts in `archive`.
+    var directoryOffsets: [Int] = []
     var index = 0
 
     init(access: ShellSQLFunctions.FileAccess, id: Int64) {
@@ -162,9 +169,17 @@ final class ZipfileCursor: TableFunctionCursor {
     override func filter(indexNumber: Int32, arguments: [OpaquePointer?]) throws {
         archive = []
         entries = []
+        directoryOffsets = []
         index = 0
-        guard indexNumber != 0 else { throw TableFunctionError("zipfile() function requires an argument") }
-        let inMemory = sqlite3_value_type(arguments[0]) == SQLITE_BLOB
+        let table = self.table as? ZipfileTable
+        if let table, table.isWriting {
+            // In a write transaction: the table's entries, their data in the file as written so far.
+            archive = table.contents()
+            entries = table.items.map(\.entry)
+            return
+        }
+        guard table?.file != nil || indexNumber != 0 else { throw TableFunctionError("zipfile() function requires an argument") }
+        let inMemory = table?.file == nil && sqlite3_value_type(arguments[0]) == SQLITE_BLOB
         if inMemory {
             let count = Int(sqlite3_value_bytes(arguments[0]))
             if let blob = sqlite3_value_blob(arguments[0]) {
@@ -172,7 +187,8 @@ final class ZipfileCursor: TableFunctionCursor {
             }
         } else {
             if case .refused(let reason) = access { throw TableFunctionError("zipfile() refused: \(reason)") }
-            let name = sqlite3_value_text(arguments[0]).map { FsdirCursor.cString($0) } ?? [0]
+            let name: [CChar] = table?.file.map { $0.map { CChar(bitPattern: $0) } + [0] }
+                ?? sqlite3_value_text(arguments[0]).map { FsdirCursor.cString($0) } ?? [0]
             guard let file = fopen(name, "rb") else {
                 throw TableFunctionError(bytes: Array("cannot open file: ".utf8) + FsdirCursor.bytes(name))
             }
@@ -185,6 +201,11 @@ final class ZipfileCursor: TableFunctionCursor {
             }
             if archive.isEmpty { return }
         }
+        try loadDirectory(inMemory: inMemory)
+    }
+
+    /// zipfileReadEOCD, then every entry of the directory (`archive` holds the archive's bytes).
+    func loadDirectory(inMemory: Bool) throws {
         // The end-of-central-directory record, searched for backwards in the last 64 KiB.
         let window = min(archive.count, 65536)
         let base = archive.count - window
@@ -201,6 +222,7 @@ final class ZipfileCursor: TableFunctionCursor {
         if inMemory {
             for _ in 0..<entryCount {
                 let e = try entry(at: offset)
+                directoryOffsets.append(offset)
                 entries.append(e)
                 offset += 46 + e.extraLength + e.nameLength + e.commentLength
             }
@@ -210,6 +232,7 @@ final class ZipfileCursor: TableFunctionCursor {
             let end = Int(ZipfileFunction.u32(archive, eocd + 12)) + size
             while offset < end {
                 let e = try entry(at: offset)
+                directoryOffsets.append(offset)
                 entries.append(e)
                 offset += 46 + e.extraLength + e.nameLength + e.commentLength
             }
@@ -288,4 +311,228 @@ final class ZipfileCursor: TableFunctionCursor {
     }
 
     override var rowid: Int64 { Int64(index) }
+}
+
+/// A table made by `CREATE VIRTUAL TABLE t USING zipfile(FILE)` (and the eponymous `zipfile`),
+/// written as zipfile.c writes it: the first write of a transaction opens FILE for appending
+/// (creating it) and loads its central directory; each new entry's local header and data are
+/// appended at once; at commit (and, as in zipfile.c, at rollback) the whole directory and an
+/// end record are appended. An archive that was rewritten keeps its old directory as unused
+/// bytes, as sqlite3's does.
+final class ZipfileTable: TableFunctionTable {
+    let db: OpaquePointer
+    let access: ShellSQLFunctions.FileAccess
+    /// The archive's file name (dequoted), nil for the eponymous table.
+    let file: [UInt8]?
+
+    /// One entry of the directory being written: what the cursor reads, and its record.
+    struct Item {
+        var entry: ZipfileFunction.Entry
+        var record: [UInt8]
+        var serial: Int
+    }
+    var items: [Item] = []
+    var serial = 0
+    var output: UnsafeMutablePointer<FILE>?
+    /// The archive's size so far (zipfile.c's szCurrent).
+    var size = 0
+    var isWriting: Bool { output != nil }
+
+    /// zipfileConnect: a table not named "zipfile" needs the file's name, and one argument at most.
+    init(db: OpaquePointer, name: [UInt8], arguments: [[UInt8]], access: ShellSQLFunctions.FileAccess) throws {
+        let lowered = name.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 0x20 : $0 }
+        if (lowered != Array("zipfile".utf8) && arguments.isEmpty) || arguments.count > 1 {
+            throw TableFunctionError("zipfile constructor requires one argument")
+        }
+        self.db = db
+        self.access = access
+        file = arguments.first.map(Self.dequote)
+    }
+
+    deinit {
+        if let output { fclose(output) }
+    }
+
+    /// zipfileDequote: '…', "…", `…` and […] lose their quotes (a doubled quote is one).
+    static func dequote(_ word: [UInt8]) -> [UInt8] {
+        guard var quote = word.first, [0x22, 0x27, 0x60, 0x5b].contains(quote) else { return word }
+        if quote == 0x5b { quote = 0x5d }
+        var out: [UInt8] = []
+        var i = 1
+        while i < word.count {
+            let c = word[i]
+            i += 1
+            if c == quote {
+                if i < word.count && word[i] == quote {
+                    i += 1
+                } else {
+                    break
+                }
+            }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// zipfileComparePath: equal, one trailing '/' on either side aside.
+    static func samePath(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        (a.last == 0x2f ? a.dropLast() : a[...]) == (b.last == 0x2f ? b.dropLast() : b[...])
+    }
+
+    static func text(_ value: OpaquePointer?) -> [UInt8]? {
+        guard let text = sqlite3_value_text(value) else { return nil }
+        return Array(UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))))
+    }
+
+    /// The archive file's bytes as written so far.
+    func contents() -> [UInt8] {
+        guard let output else { return [] }
+        fflush(output)
+        fseek(output, 0, SEEK_SET)
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, output)
+            if n <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return bytes
+    }
+
+    /// zipfileAppendData.
+    func append(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty, let output else { return }
+        fseek(output, size, SEEK_SET)
+        guard fwrite(bytes, 1, bytes.count, output) == bytes.count else { throw TableFunctionError("error in fwrite()") }
+        size += bytes.count
+    }
+
+    func cleanup() {
+        if let output { fclose(output) }
+        output = nil
+        items = []
+        size = 0
+    }
+
+    /// zipfileBegin: the file opened for appending, its directory loaded.
+    override func begin() throws {
+        guard let file, !file.isEmpty else { throw TableFunctionError("zipfile: missing filename") }
+        if case .refused(let reason) = access { throw TableFunctionError("zipfile() refused: \(reason)") }
+        guard let opened = fopen(file.map { CChar(bitPattern: $0) } + [0], "ab+") else {
+            throw TableFunctionError(bytes: Array("zipfile: failed to open file ".utf8) + file + Array(" for writing".utf8))
+        }
+        output = opened
+        fseek(opened, 0, SEEK_END)
+        size = ftell(opened)
+        do {
+            let reader = ZipfileCursor(access: access, id: 0)
+            reader.archive = contents()
+            if !reader.archive.isEmpty { try reader.loadDirectory(inMemory: true) }
+            items = []
+            for (e, offset) in zip(reader.entries, reader.directoryOffsets) {
+                let length = 46 + e.nameLength + e.extraLength + e.commentLength
+                serial += 1
+                items.append(Item(entry: e, record: Array(reader.archive[offset..<(offset + length)]), serial: serial))
+            }
+        } catch {
+            cleanup()
+            throw error
+        }
+    }
+
+    override func commit() throws {
+        guard output != nil else { return }
+        let offset = size
+        // As zipfile.c: a failed write stops the directory; the end record is still tried.
+        for item in items {
+            do { try append(item.record) } catch { break }
+        }
+        let end = ZipfileWriter.endRecord(entries: items.count, directorySize: UInt32(truncatingIfNeeded: size - offset),
+                                          directoryOffset: UInt32(truncatingIfNeeded: offset))
+        defer { cleanup() }
+        try append(end)
+    }
+
+    /// As zipfile.c: a rollback writes the directory as a commit does.
+    override func rollback() throws { try commit() }
+
+    /// zipfileUpdate.
+    override func update(_ values: [OpaquePointer?]) throws {
+        if output == nil { try begin() }
+        var old: Int?
+        var renames = false
+        if sqlite3_value_type(values[0]) != SQLITE_NULL {
+            let deleted = Self.text(values[0]) ?? []
+            if values.count > 1, let updated = Self.text(values[1]), !Self.samePath(updated, deleted) { renames = true }
+            old = items.firstIndex { Self.samePath($0.entry.name, deleted) }
+        }
+        var removed: [Int] = []
+        if values.count > 1 {
+            var failure: TableFunctionError?
+            if sqlite3_value_type(values[5]) != SQLITE_NULL { failure = TableFunctionError("sz must be NULL", code: SQLITE_CONSTRAINT) }
+            if sqlite3_value_type(values[6]) != SQLITE_NULL { failure = TableFunctionError("rawdata must be NULL", code: SQLITE_CONSTRAINT) }
+            if let failure { throw failure }
+            let isDirectory = sqlite3_value_type(values[7]) == SQLITE_NULL
+            var stored: [UInt8] = []
+            var method: UInt16 = 0
+            var crc: UInt32 = 0
+            var uncompressed = 0
+            if !isDirectory {
+                let data = ZipfileWriter.bytes(values[7])
+                uncompressed = data.count
+                let automatic = sqlite3_value_type(values[8]) == SQLITE_NULL
+                let asked = sqlite3_value_int(values[8])
+                guard asked == 0 || asked == 8 else {
+                    throw TableFunctionError("unknown compression method: \(asked)", code: SQLITE_CONSTRAINT)
+                }
+                guard let content = ZipfileWriter.content(data, method: automatic ? nil : asked) else {
+                    throw TableFunctionError("zipfile: deflate() error")
+                }
+                (stored, method, crc) = content
+            }
+            let mode: UInt32
+            do {
+                mode = try ZipfileWriter.mode(values[3], isDirectory: isDirectory)
+            } catch {
+                throw TableFunctionError(bytes: error.message, code: error.code)
+            }
+            var path = Self.text(values[2]) ?? []
+            let unixTime = ZipfileWriter.time(values[4])
+            if isDirectory && path.last != 0x2f { path.append(0x2f) }
+            if old == nil || renames, let same = items.firstIndex(where: { Self.samePath($0.entry.name, path) }) {
+                switch sqlite3_vtab_on_conflict(db) {
+                case SQLITE_IGNORE: return
+                case SQLITE_REPLACE: removed.append(items[same].serial)
+                default:
+                    throw TableFunctionError(bytes: Array("duplicate name: \"".utf8) + path + [0x22], code: SQLITE_CONSTRAINT)
+                }
+            }
+            let new = ZipfileWriter.Entry(name: Array(path.prefix(Int(UInt16(truncatingIfNeeded: path.count)))),
+                                          method: method, unixTime: unixTime, crc: crc,
+                                          compressedSize: UInt32(truncatingIfNeeded: stored.count),
+                                          uncompressedSize: UInt32(truncatingIfNeeded: uncompressed), mode: mode,
+                                          offset: UInt32(truncatingIfNeeded: size))
+            let header = new.localHeader()
+            var entry = ZipfileFunction.Entry()
+            entry.compression = method
+            entry.compressedSize = new.compressedSize
+            entry.uncompressedSize = new.uncompressedSize
+            entry.nameLength = new.name.count
+            entry.extraLength = 9
+            entry.externalAttributes = mode << 16
+            entry.offset = new.offset
+            entry.name = path
+            entry.unixTime = unixTime
+            entry.dataOffset = size + header.count
+            serial += 1
+            let item = Item(entry: entry, record: new.directoryRecord(), serial: serial)
+            if let old { items.insert(item, at: old) } else { items.append(item) }
+            try append(header)
+            try append(stored)
+            if let old { removed.append(items[old + 1].serial) }
+        } else if let old {
+            removed.append(items[old].serial)
+        }
+        items.removeAll { removed.contains($0.serial) }
+    }
 }
