@@ -11,6 +11,11 @@ public enum PrivateFile {
     public static func open(_ path: String, _ flags: Int32) -> Int32 {
         Glibc.open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
     }
+
+    /// The same, for a path given as bytes (a name that is not UTF-8, as the user typed it).
+    public static func open(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
+        Glibc.open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    }
 }
 
 func isSymlink(_ path: String) -> Bool {

@@ -122,9 +122,10 @@ public final class Connection {
     // MARK: Running SQL
 
     /// Prepares the one statement in `sql`. Throws when it holds no statement (only white
-    /// space or comments) or does not compile.
+    /// space or comments) or does not compile. `sql` may carry bytes that are not UTF-8 (a
+    /// pattern or a name the user gave, `CarriedBytes`): SQLite gets those bytes.
     public func prepare(_ sql: String) throws -> Statement {
-        var utf8 = Array(sql.utf8)
+        var utf8 = CarriedBytes.bytes(of: sql)
         utf8.append(0)
         return try utf8.withUnsafeBufferPointer { buf in
             var stmt: OpaquePointer?

@@ -1,4 +1,5 @@
 import CMigshSQLite
+import MigshBase
 
 /// `.dump`: the database as SQL text that rebuilds it, written exactly as the sqlite3 3.40
 /// shell writes it (tables with their rows in schema order, `sqlite_sequence` last among them,
@@ -47,7 +48,8 @@ public struct SQLDump {
     /// `progress` is told as each table starts and every 256 rows.
     @discardableResult
     public func write(progress: ((Progress) -> Void)? = nil, _ write: ([UInt8]) -> Void) -> Summary {
-        func text(_ s: String) { write(Array(s.utf8)) }
+        // Names read from the schema carry bytes that are not UTF-8 (`Statement.text`): written as stored.
+        func text(_ s: String) { write(CarriedBytes.bytes(of: s)) }
         var summary = Summary()
         if !options.dataOnly { text("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") }
         // As sqlite3: a savepoint and writable_schema, so a damaged schema can still be read.
@@ -165,7 +167,7 @@ public struct SQLDump {
         if let rowid { target += "(" + ([rowid] + quotedColumns).joined(separator: ",") + ")" }
         let select = "SELECT " + ((rowid.map { [$0] } ?? []) + quotedColumns).joined(separator: ",") + " FROM " + SQLLiteral.identifierIfNeeded(table)
         guard let rows = try? db.prepare(select) else { return false }
-        let prefix = Array("INSERT INTO \(target) VALUES(".utf8)
+        let prefix = CarriedBytes.bytes(of: "INSERT INTO \(target) VALUES(")
         let stmt = rows.sqliteHandle
         let n = sqlite3_column_count(stmt)
         while true {

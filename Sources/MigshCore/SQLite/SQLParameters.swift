@@ -64,8 +64,12 @@ public enum SQLParameters {
         guard count > 0, let lookup = try? db.prepare("SELECT value FROM temp.sqlite_parameters WHERE key=?1") else { return }
         let lookupHandle = lookup.sqliteHandle
         for i in 1...count {
-            let key = sqlite3_bind_parameter_name(stmt, i).map { String(cString: $0) } ?? "?\(i)"
-            sqlite3_bind_text(lookupHandle, 1, key, -1, SQLITE_TRANSIENT)
+            // The name's bytes as written (a Latin-1 `$é` finds the key `.parameter set` stored).
+            if let name = sqlite3_bind_parameter_name(stmt, i) {
+                sqlite3_bind_text(lookupHandle, 1, name, -1, SQLITE_TRANSIENT)
+            } else {
+                sqlite3_bind_text(lookupHandle, 1, "?\(i)", -1, SQLITE_TRANSIENT)
+            }
             if sqlite3_step(lookupHandle) == SQLITE_ROW {
                 sqlite3_bind_value(stmt, i, sqlite3_column_value(lookupHandle, 0))
             } else {

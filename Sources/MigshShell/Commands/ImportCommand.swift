@@ -1,4 +1,5 @@
 import ArgumentParser
+import MigshBase
 import MigshCore
 
 /// `.import [--csv|--ascii] [--skip N] [--schema S] [-v] FILE TABLE`: rows of delimited text
@@ -58,8 +59,8 @@ struct ImportCommand: DotCommand {
         if let explicit {
             options = CSVImport.Options(file: file, table: table, columnSeparator: explicit.column, rowSeparator: explicit.row, reader: explicit.reader)
         } else {
-            let column = Array(output.separator.utf8)
-            var row = Array(output.rowSeparator.utf8)
+            let column = CarriedBytes.bytes(of: output.separator)
+            var row = CarriedBytes.bytes(of: output.rowSeparator)
             guard !column.isEmpty else { throw MigshError(.usage, "non-null column separator required for import") }
             guard column.count == 1 else { throw MigshError(.usage, "multi-character column separators not allowed for import") }
             guard !row.isEmpty else { throw MigshError(.usage, "non-null row separator required for import") }

@@ -73,9 +73,18 @@ public final class OutputBuffer {
         bytes.withUnsafeBytes { write($0) }
     }
 
+    /// Writes migsh's own text. It may name a word given with bytes that are not UTF-8 (a
+    /// file name, a pattern): the String carries them (`CarriedBytes`), and they are written
+    /// as the bytes given, as sqlite3 echoes them. (Values from the database never come
+    /// through here: they are written as their bytes.)
     public func write(_ string: String) {
         var string = string
-        string.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        string.withUTF8 { utf8 in
+            guard utf8.count > 0, memchr(utf8.baseAddress!, 0xF4, utf8.count) != nil else {
+                return write(UnsafeRawBufferPointer(utf8))
+            }
+            write(CarriedBytes.bytes(ofUTF8: Array(utf8)))
+        }
     }
 
     public func write(byte: UInt8) {

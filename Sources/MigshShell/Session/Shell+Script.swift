@@ -14,7 +14,8 @@ extension Shell {
             if session.echo { out.write(text); out.write(byte: 10) }
             return true
         case .dotCommand(let text, let line):
-            return try runUnit(String(decoding: text, as: UTF8.self), line: line)
+            // Its words may hold any bytes: carried through the argument parser (`ShellWord`).
+            return try runUnit(CarriedBytes.string(carrying: text), line: line)
         case .sql(let text, let line):
             return try runSQLUnit(text, line: line)
         }
