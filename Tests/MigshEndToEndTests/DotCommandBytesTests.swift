@@ -175,7 +175,9 @@ struct DotCommandBytesTests {
             for (side, program) in [("sqlite3", [sqlite3Binary, "-init", "/dev/null"]), ("migsh", [migshBinary, "--noinit"])] {
                 let folder = dir + "/" + side
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                _ = sqlite(folder + "/db", "create table \"t\u{e9}\"(a)")
+                // A table named t\xe9 (Latin-1), made by sqlite3 from printf's octal escape.
+                let made = try runProcess("/bin/sh", ["-c", #"printf 'create table "t\351"(a);' | sqlite3 "$1""#, "sh", folder + "/db"])
+                #expect(made.status == 0, "\(made)")
                 var words = Self.argumentRuns[index]
                 // -cmd goes before the database, the commands after it.
                 var leading: [[UInt8]] = []
