@@ -81,7 +81,9 @@ public enum SQLArchive {
 
     /// sqlite3's deduceDatabaseType(FILE, 1) for the formats `.archive` cares about: a file
     /// that ends with a ZIP end-of-central-directory record (or a missing or empty `*.zip`)
-    /// is ZIP; one that ends with apndvfs' trailer is an appended database; nil otherwise.
+    /// is ZIP; one that ends with apndvfs' trailer is an appended database; nil otherwise
+    /// (a file that starts with SQLite's header is an ordinary database, whatever its end).
+    /// The shell's `.open` asks it too, as sqlite3's open_db does.
     public static func format(of file: String) -> ArchiveFormat? {
         guard let f = fopen(file, "rb") else {
             return sqlite3_strlike("%.zip", file, 0) == 0 ? .zip : nil
