@@ -551,7 +551,7 @@ struct SQLiteCommandsTests {
             .schema t_s%
 
             """#, sameErrors: true),
-        // Found by replaying sqlite3 3.40.1's shell tests (shell1-3.1.4, 3.11.x, 3.15.3, 3.16.2, 3.19.x, 3.23b.4, shell4-4.1).
+        // Found by replaying sqlite3 3.40.1's shell tests (shell1-3.1.4, 3.11.x, 3.20.1, 3.20.4, 3.15.3, 3.16.2, 3.19.x, 3.23b.4, shell4-4.1).
         Case(name: "argument errors of .import, .output, .once, .read, .stats: sqlite3's lines, its help on the output", script: #"""
             .import
             .import good.csv
@@ -565,6 +565,19 @@ struct SQLiteCommandsTests {
             .read FOO BAD
             .stats OFF BAD
             .backup FOO BAR BAD
+            .restore
+            .restore FOO BAR BAD
+            select 'after';
+
+            """#, sameErrors: true),
+        // shell4-2.3: .dump's own statements, as .trace shows them, are sqlite3's, in its order.
+        Case(name: ".trace shows the statements .dump runs, as sqlite3's", script: #"""
+            create table tr(a, b);
+            insert into tr values (1, 'x'), (2, null);
+            .trace stdout
+            .dump tr
+            .dump nomatch
+            .trace off
             select 'after';
 
             """#, sameErrors: true),
