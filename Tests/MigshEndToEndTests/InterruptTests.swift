@@ -272,6 +272,37 @@ struct InterruptTests {
         }
     }
 
+    // MARK: .diff's data probe
+
+    @Test(".diff stopped while its data probe copies the database: the partial copy removed, nothing changed, exit 130",
+          arguments: ["delete", "wal"])
+    func diffProbeCopyStops(_ journalMode: String) throws {
+        try withTemporaryDirectory { dir in
+            let path = try Self.database(in: dir)
+            _ = sqlite(path, "PRAGMA journal_mode = \(journalMode)")
+            // 002 run by hand without its version row: .diff judges its INSERT on a private
+            // copy of the database (about 2300 pages, so the copy takes several steps).
+            _ = sqlite(path, "CREATE TABLE Doubled (n INTEGER, twice INTEGER); INSERT INTO Doubled SELECT n, n * 2 FROM Numbers; CREATE INDEX Doubled_twice ON Doubled (twice);")
+            let before = dump(path)
+            let tmp = dir + "/tmp"
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+            let run = try PausedMigsh(["-m", "migrations", Self.db, ".diff"], pauseAt: ["probe.copying"], environment: ["TMPDIR": tmp], cwd: dir)
+            // Paused between two steps of the copy, with pages still to copy.
+            #expect(try run.waitForPhase() == "probe.copying")
+            let probes = fileNames(in: tmp).filter { $0.hasPrefix("migsh-probe-") }
+            #expect(probes.count == 1 && fileNames(in: tmp + "/" + (probes.first ?? "")).contains("probe.sqlite"), "\(fileNames(in: tmp))")
+            run.interrupt()
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: .diff stopped; nothing was changed"), "\(result)")
+            #expect(!result.stderr.contains("Error:"), "\(result)")
+            #expect(!result.stdout.contains("Doubled"), "a verdict was printed:\n\(result)")
+            #expect(fileNames(in: tmp).isEmpty, "left in TMPDIR: \(fileNames(in: tmp))")
+            #expect(dump(path) == before)
+            #expect(Self.lastOutcome(dir, event: "command", command: ".diff") == "interrupted")
+        }
+    }
+
     // MARK: .test, .diff, .lint
 
     @Test("Investigations stop with a message: .test, .diff, .lint",

@@ -53,7 +53,9 @@ final class DataProbe {
             try copy.execute("PRAGMA cache_size = -32768")
             try copy.execute("PRAGMA temp_store = FILE")
             try copy.execute("PRAGMA synchronous = OFF")
-            try OnlineBackup.copy(from: live, to: copy, pagesPerStep: -1)
+            // One snapshot of the live database, copied in steps so that Ctrl-C stops it
+            // between two (the folder and its partial copy are then removed, below).
+            try OnlineBackup.snapshot(from: live, to: copy, pausePhase: "probe.copying")
             // The copy keeps the live file's journal mode: a rollback journal on disk, so
             // that savepoints need no memory either.
             if try copy.journalMode().lowercased() != "delete" { try copy.execute("PRAGMA journal_mode = DELETE") }
