@@ -149,6 +149,33 @@ struct InterruptTests {
         }
     }
 
+    @Test(".progress with a large N: Ctrl-C stops a long query at once, not after N steps of SQLite's machine")
+    func progressDoesNotDelayCtrlC() throws {
+        try withTemporaryDirectory { dir in
+            // The query writes `started` when it starts, then counts rows of a megabyte of
+            // random bytes each, for ever: 100 million steps would take hours.
+            let script = """
+                .progress 100000000
+                WITH RECURSIVE c(x) AS (SELECT writefile('started', 'x') UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c WHERE length(randomblob(1000000)) > 0;
+                .print after
+
+                """
+            let run = try StartedProcess(migshBinary, ["--noinit", ":memory:"], input: .data(Data(script.utf8)), cwd: dir)
+            let child = run.child
+            defer { child.kill() }
+            let deadline = Date().addingTimeInterval(60)
+            while !fileExists(dir + "/started") && child.isRunning && Date() < deadline { usleep(1_000) }
+            #expect(fileExists(dir + "/started"), "the query never started")
+            _ = kill(child.pid, SIGINT)
+            // Not honoured, the query would run far longer than this wait.
+            let result = try run.finish(timeout: 60)
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted"), "\(result)")
+            #expect(!result.stdout.contains("after"), "the script went on:\n\(result)")
+            #expect(!result.stdout.contains("Progress"), "\(result)")
+        }
+    }
+
     // MARK: .backup
 
     @Test(".backup stopped while copying or verifying: no file, no .partial, exit 130",

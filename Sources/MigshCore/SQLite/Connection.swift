@@ -1,7 +1,9 @@
 import CMigshSQLite
 import FoundationEssentials
+import Dispatch
 import Glibc
 import MigshBase
+import Synchronization
 
 /// `SQLITE_TRANSIENT` is a macro Swift does not import; GRDB defines it the same way.
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
@@ -325,14 +327,33 @@ public final class Connection {
     /// Runs `body` (the user's SQL statements) with the `.progress` report counting and
     /// telling; outside it, migsh's own statements (its commands' queries, `.apply`, a
     /// backup) are neither counted nor stopped by `--limit`.
+    ///
+    /// SQLite calls the handler only every `.progress N` steps here, so with an N above
+    /// `progressInterval` Ctrl-C is not left to it: a watching thread interrupts the statement
+    /// as soon as the stop is asked for (`stoppingAtInterrupt`).
     public func reportingProgress<R>(_ body: () throws -> R) rethrows -> R {
-        guard progressReport != nil, !reportingActive else { return try body() }
+        guard let report = progressReport, !reportingActive else { return try body() }
         reportingActive = true
         installProgressHandler()
         defer {
             reportingActive = false
             installProgressHandler()
         }
+        guard Int64(report.interval) > Connection.progressInterval else { return try body() }
+        return try stoppingAtInterrupt(body)
+    }
+
+    /// Runs `body` while a thread watches `CancellationToken.interrupt` and, once a stop is
+    /// asked for (outside `finishing`), interrupts the statement running on this connection
+    /// (`sqlite3_interrupt`: "safe to call from a thread different from the thread that is
+    /// currently running the database operation", never on a connection that may close
+    /// meanwhile — the thread has ended before this returns, and the connection is open
+    /// until then). The statement fails with SQLITE_INTERRUPT, as when the progress handler
+    /// stops it.
+    func stoppingAtInterrupt<R>(_ body: () throws -> R) rethrows -> R {
+        let watch = InterruptWatch(handle)
+        startThread { watch.run() }
+        defer { watch.end() }
         return try body()
     }
 
@@ -359,6 +380,32 @@ public final class Connection {
 
     /// The steps between two calls of the progress handler.
     private var progressStep: Int64 = Connection.progressInterval
+}
+
+/// The thread of `Connection.stoppingAtInterrupt`: polls the token (a signal handler can only
+/// set it) and interrupts the connection once; `end()` returns after the thread is done.
+private final class InterruptWatch: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let ending = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: OpaquePointer) { self.handle = handle }
+
+    func run() {
+        defer { done.signal() }
+        while !ending.load(ordering: .acquiring) {
+            if CancellationToken.interrupt.shouldStop {
+                sqlite3_interrupt(handle)
+                return
+            }
+            usleep(2_000)
+        }
+    }
+
+    func end() {
+        ending.store(true, ordering: .releasing)
+        done.wait()
+    }
 }
 
 public typealias Authorizer = (AuthorizerEvent) -> Bool
