@@ -157,7 +157,7 @@ final class DataProbe {
         let stmt: Statement
         do {
             stmt = try copy.observingAuthorizations({ e in
-                guard let table = e.arg1?.lowercased(), e.action == SQLITE_INSERT || e.action == SQLITE_UPDATE || e.action == SQLITE_DELETE else { return }
+                guard let table = e.arg1?.lowercased(), [.insert, .update, .delete].contains(e.kind) else { return }
                 writes.insert(table)
             }) { try copy.prepare(sql) }
         } catch {

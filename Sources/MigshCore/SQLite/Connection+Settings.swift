@@ -83,9 +83,12 @@ extension Connection {
         return on != 0
     }
 
-    /// Turns the switch on or off.
-    public func set(_ option: DatabaseConfigOption, on: Bool) {
+    /// Turns the switch on or off; returns whether it was on.
+    @discardableResult
+    public func set(_ option: DatabaseConfigOption, on: Bool) -> Bool {
+        let was = isOn(option)
         migsh_sqlite3_db_config_int(handle, option.code, on ? 1 : 0, nil)
+        return was
     }
 
     /// True when `schema` (main, temp, an attached name) is read-only (`sqlite3_db_readonly`);

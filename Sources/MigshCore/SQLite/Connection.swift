@@ -254,7 +254,7 @@ public final class Connection {
             guard let ctx else { return SQLITE_OK }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
             func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
-            var event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            var event = AuthorizerEvent(kind: AuthorizerAction(rawValue: action), arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
             // A name that is not UTF-8 (a Latin-1 identifier) keeps SQLite's bytes too.
             if [a, b, c, d].contains(where: { $0.map { String(validatingCString: $0) == nil } ?? false }) {
                 event.bytes = [a, b, c, d].map { $0.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } }
@@ -411,7 +411,8 @@ private final class InterruptWatch: @unchecked Sendable {
 public typealias Authorizer = (AuthorizerEvent) -> Bool
 
 public struct AuthorizerEvent: Sendable {
-    public var action: Int32
+    /// What the event is about (SQLite's action code, typed).
+    public var kind: AuthorizerAction
     public var arg1: String?
     public var arg2: String?
     public var database: String?
