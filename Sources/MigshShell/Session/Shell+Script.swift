@@ -1,6 +1,5 @@
 import FoundationEssentials
 import Glibc
-import MigshBase
 import MigshCore
 
 // The script reader: input read line by line (a file, standard input, `.read`) and cut into
