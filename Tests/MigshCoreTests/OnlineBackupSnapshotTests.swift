@@ -30,7 +30,7 @@ struct OnlineBackupSnapshotTests {
             let copy = try Connection(path: dir + "/copy.sqlite", mode: .readWriteCreate)
             let writer = try Connection(path: path, busyTimeoutMS: 0)
             var steps = 0
-            var written: Result<Void, Error>?
+            var written: Result<Void, any Error>?
             try OnlineBackup.snapshot(from: source, to: copy, pausePhase: "test.none") { progress in
                 steps += 1
                 guard written == nil, progress.remainingPages > 0 else { return }

@@ -347,13 +347,12 @@ public final class Connection {
     /// asked for (outside `finishing`), interrupts the statement running on this connection
     /// (`sqlite3_interrupt`: "safe to call from a thread different from the thread that is
     /// currently running the database operation", never on a connection that may close
-    /// meanwhile — the thread has ended before this returns, and the connection is open
+    /// meanwhile — the thread lets go of it before this returns, and the connection is open
     /// until then). The statement fails with SQLITE_INTERRUPT, as when the progress handler
     /// stops it.
     func stoppingAtInterrupt<R>(_ body: () throws -> R) rethrows -> R {
-        let watch = InterruptWatch(handle)
-        startThread { watch.run() }
-        defer { watch.end() }
+        InterruptWatcher.shared.arm(handle)
+        defer { InterruptWatcher.shared.disarm() }
         return try body()
     }
 
@@ -382,29 +381,39 @@ public final class Connection {
     private var progressStep: Int64 = Connection.progressInterval
 }
 
-/// The thread of `Connection.stoppingAtInterrupt`: polls the token (a signal handler can only
-/// set it) and interrupts the connection once; `end()` returns after the thread is done.
-private final class InterruptWatch: @unchecked Sendable {
-    private let handle: OpaquePointer
-    private let ending = Atomic<Bool>(false)
-    private let done = DispatchSemaphore(value: 0)
+/// The thread of `Connection.stoppingAtInterrupt`, one for the process, started at its first
+/// use. While a connection is armed it polls the token (a signal handler can only set it)
+/// and, while a stop is asked for, interrupts that connection every 2 ms — SQLite forgets an
+/// interrupt that comes between two statements when the next one starts, so it is said
+/// again until the connection is disarmed. Unarmed, it waits without polling.
+private final class InterruptWatcher: @unchecked Sendable {
+    static let shared = InterruptWatcher()
+    /// The armed connection; read and interrupted under `lock` only, so that `disarm()`
+    /// returns only once the thread can no longer touch it.
+    private var armed: OpaquePointer?
+    private let lock = Lock()
+    private let wake = DispatchSemaphore(value: 0)
+    private let started = Atomic<Bool>(false)
 
-    init(_ handle: OpaquePointer) { self.handle = handle }
-
-    func run() {
-        defer { done.signal() }
-        while !ending.load(ordering: .acquiring) {
-            if CancellationToken.interrupt.shouldStop {
-                sqlite3_interrupt(handle)
-                return
-            }
-            usleep(2_000)
-        }
+    func arm(_ handle: OpaquePointer) {
+        lock.withLock { armed = handle }
+        if !started.exchange(true, ordering: .acquiringAndReleasing) { startThread { self.run() } }
+        wake.signal()
     }
 
-    func end() {
-        ending.store(true, ordering: .releasing)
-        done.wait()
+    func disarm() { lock.withLock { armed = nil } }
+
+    private func run() {
+        while true {
+            wake.wait()
+            while lock.withLock({ () -> Bool in
+                guard let handle = armed else { return false }
+                if CancellationToken.interrupt.shouldStop { sqlite3_interrupt(handle) }
+                return true
+            }) {
+                usleep(2_000)
+            }
+        }
     }
 }
 
