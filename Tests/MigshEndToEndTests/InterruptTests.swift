@@ -301,9 +301,9 @@ struct InterruptTests {
 
     // MARK: .diff's data probe
 
-    @Test(".diff stopped while its data probe copies the database: the partial copy removed, nothing changed, exit 130",
-          arguments: ["delete", "wal"])
-    func diffProbeCopyStops(_ journalMode: String) throws {
+    @Test(".diff and .baseline stopped while the data probe copies the database: the partial copy removed, nothing changed, exit 130",
+          arguments: [(".diff", "delete"), (".diff", "wal"), (".baseline 2 --yes", "delete")])
+    func diffProbeCopyStops(_ command: String, _ journalMode: String) throws {
         try withTemporaryDirectory { dir in
             let path = try Self.database(in: dir)
             _ = sqlite(path, "PRAGMA journal_mode = \(journalMode)")
@@ -313,7 +313,7 @@ struct InterruptTests {
             let before = dump(path)
             let tmp = dir + "/tmp"
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-            let run = try PausedMigsh(["-m", "migrations", Self.db, ".diff"], pauseAt: ["probe.copying"], environment: ["TMPDIR": tmp], cwd: dir)
+            let run = try PausedMigsh(["-m", "migrations", Self.db, command], pauseAt: ["probe.copying"], environment: ["TMPDIR": tmp], cwd: dir)
             // Paused between two steps of the copy, with pages still to copy.
             #expect(try run.waitForPhase() == "probe.copying")
             let probes = fileNames(in: tmp).filter { $0.hasPrefix("migsh-probe-") }
@@ -321,12 +321,14 @@ struct InterruptTests {
             run.interrupt()
             let result = try run.finish()
             #expect(result.status == 130, "\(result)")
-            #expect(result.stderr.contains("interrupted: .diff stopped; nothing was changed"), "\(result)")
+            let name = String(command.prefix { $0 != " " })
+            #expect(result.stderr.contains("interrupted: \(name) stopped; nothing was changed"), "\(result)")
             #expect(!result.stderr.contains("Error:"), "\(result)")
             #expect(!result.stdout.contains("Doubled"), "a verdict was printed:\n\(result)")
             #expect(fileNames(in: tmp).isEmpty, "left in TMPDIR: \(fileNames(in: tmp))")
             #expect(dump(path) == before)
-            #expect(Self.lastOutcome(dir, event: "command", command: ".diff") == "interrupted")
+            #expect(Self.lastOutcome(dir, event: "command", command: name) == "interrupted")
+            #expect(schemaVersion(path) == "1")
         }
     }
 
