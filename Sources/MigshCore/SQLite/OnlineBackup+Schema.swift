@@ -1,5 +1,6 @@
 import CMigshSQLite
 import FoundationEssentials
+import Glibc
 
 /// sqlite3's own `.backup ?DB? FILE` / `.save FILE` and `.restore ?DB? FILE`: a plain copy
 /// through the backup API, of one schema, as sqlite3 3.40 makes it (no verification, an
