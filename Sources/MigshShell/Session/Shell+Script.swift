@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import MigshBase
 import MigshCore
 
 // The script reader: input read line by line (a file, standard input, `.read`) and cut into
