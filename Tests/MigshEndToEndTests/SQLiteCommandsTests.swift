@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// sqlite3's dot-commands and modes, byte for byte: every script of the corpus goes through the
@@ -851,8 +852,7 @@ struct SQLiteCommandsTests {
             // A fake opener first on PATH: it keeps what it was given beside the database.
             let bin = dir + "/bin"
             try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-            try "#!/bin/sh\ncat \"$1\" >> opened.txt\necho '--' >> opened.txt\necho \"opened $#\"\n".write(toFile: bin + "/xdg-open", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/xdg-open")
+            try makeTool(name: "xdg-open", script: "#!/bin/sh\ncat \"$1\" >> opened.txt\necho '--' >> opened.txt\necho \"opened $#\"\n", in: bin)
             let script = """
                 .headers on
                 .excel

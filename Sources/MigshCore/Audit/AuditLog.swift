@@ -2,7 +2,6 @@ import Crypto
 import Dispatch
 import FoundationEssentials
 import Glibc
-import MigshBase
 
 /// The audit log: JSON Lines, append-only, mode 0600. Each line carries `seq`, a UTC `ts`
 /// and `prev`, the SHA-256 of the previous line (all zeros for the first), so that an edited,

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import Glibc
-import MigshBase
 
 /// A file only its owner may read: created with mode 0600, never through a symlink, not
 /// inherited by child processes. Backups, the audit log, the scratch copy, the schema cache,

@@ -13,16 +13,11 @@ public enum SQLParameters {
     /// Creates the table (`.parameter init`). Like sqlite3, with defensive mode off for the
     /// moment, since `sqlite_` names are reserved.
     public static func initialize(_ db: Connection) throws {
-        let handle = db.sqliteHandle
-        var defensive: Int32 = 0
-        var writable: Int32 = 0
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive)
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, -1, &writable)
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, 0, nil)
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, nil)
+        let defensive = db.set(.defensive, on: false)
+        let writable = db.set(.writableSchema, on: true)
         defer {
-            migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, writable, nil)
-            migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, defensive, nil)
+            db.set(.writableSchema, on: writable)
+            db.set(.defensive, on: defensive)
         }
         try db.execute(createTable)
     }

@@ -184,7 +184,7 @@ public final class OutputBuffer {
 
 /// Output held back until it is known to fit the screen: its bytes and the rows they take on a
 /// terminal `width` columns wide (a line longer than the width takes several; a character is
-/// counted as one column, the UTF-8 lead bytes).
+/// counted as one column, the UTF-8 lead bytes; a colour escape `ESC [ … m` takes none).
 struct PagerHold {
     let height: Int
     let width: Int
@@ -192,17 +192,27 @@ struct PagerHold {
     var bytes: [UInt8] = []
     var rows = 0
     private var column = 0
+    private var inEscape = false
 
     init(height: Int, width: Int, command: String) {
         self.height = height
-        self.width = width
+        self.width = max(1, width)
         self.command = command
     }
 
     mutating func take(_ chunk: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: chunk)
-        for byte in chunk where rows < height {
-            if byte == 10 {
+        count(chunk)
+    }
+
+    /// Counts the rows `text` adds, up to `height`.
+    private mutating func count<Text: Sequence<UInt8>>(_ text: Text) {
+        for byte in text where rows < height {
+            if inEscape {
+                if byte == UInt8(ascii: "m") { inEscape = false }
+            } else if byte == 0x1B {
+                inEscape = true
+            } else if byte == 10 {
                 rows += 1
                 column = 0
             } else if byte & 0xC0 != 0x80 && byte != 13 {
@@ -210,5 +220,13 @@ struct PagerHold {
                 column += 1
             }
         }
+    }
+
+    /// The rows `text` takes on a terminal `width` columns wide, counted as the hold counts
+    /// them (a last line without its newline takes its row too).
+    static func rows(_ text: String, width: Int) -> Int {
+        var hold = PagerHold(height: .max, width: width, command: "")
+        hold.count(text.utf8)
+        return hold.rows + (hold.column > 0 ? 1 : 0)
     }
 }
