@@ -96,13 +96,8 @@ struct SQLiteShellTestsReplayTests {
     /// sqlite3 on purpose") or the reason it is still open. `scripts/sqlite3-shell-tests
     /// --failing` lists the differing cases with their diffs; an `.open` or `.theirs` entry that
     /// passes is not an error (remove it), a `.deliberate` one is (the README is out of date).
-    static let allowlist: [String: Known] = listed.merging(printOfHighBytes) { listed, _ in listed }
+    static let allowlist: [String: Known] = listed
 
-    /// shell1-5.0 prints every byte with `.print`; #127…#206 are the bytes 0xA0–0xFF, words
-    /// that are not UTF-8.
-    static let printOfHighBytes: [String: Known] = Dictionary(uniqueKeysWithValues: (127...206).map {
-        ("shell1-5.0#\($0)", .theirs("argbytes: a dot-command word that is not UTF-8 (`.print` and a byte 0xA0–0xFF) is not kept as bytes yet"))
-    })
 
     static let listed: [String: Known] = [
         "shell1-1.1.1": .deliberate("an unknown option is a usage error, exit 2, with migsh's usage"),
@@ -160,9 +155,6 @@ struct SQLiteShellTestsReplayTests {
         "shell8:1.1.1": .deliberate("a missing database file is not created without --create"),
         "shell8:2.1.1": .deliberate("a missing database file is not created without --create"),
         "avfs:3.5": .deliberate(".help lists migsh's commands and help"),
-        "avfs:4.1": .theirs("apndvfs: -append (sqlite3's apndvfs) is refused (README), being ported"),
-        "avfs:4.2": .theirs("apndvfs: -append (sqlite3's apndvfs) is refused (README), being ported"),
-        "avfs:4.3": .theirs("apndvfs: -append (sqlite3's apndvfs) is refused (README), being ported"),
 
     ]
 }
