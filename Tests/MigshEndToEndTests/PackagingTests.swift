@@ -122,4 +122,48 @@ struct PackagingTests {
         #expect(runnerCheck.status == 1, "\(runnerCheck)")
         #expect(runnerCheck.stderr.contains("full Foundation"), "\(runnerCheck)")
     }
+
+    /// scripts/build-release links through scripts/link-release, which moves the symbols into
+    /// FILE.debug and strips FILE; check-binary must then read the symbols there (a stripped
+    /// binary has none for nm to find). Two small C programs linked the same way, one with
+    /// a symbol named as ICU's data is, stand in for migsh (a release build takes minutes).
+    @Test("a binary split by scripts/link-release: stripped, its symbols in FILE.debug, where check-binary finds ICU's data")
+    func splitDebugFile() throws {
+        try withTemporaryDirectory { dir in
+            let sources = ["icu.c": "__attribute__((used)) const char icudt76_dat[16] = {1};\nint main(void) { return icudt76_dat[1]; }\n",
+                           "clean.c": "int main(void) { return 0; }\n"]
+            for (name, text) in sources {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+                let link = try runProcess("/usr/bin/env", ["clang", "-g", "-Wl,--build-id", "--ld-path=" + repositoryRoot + "/scripts/link-release",
+                                                           "-o", dir + "/" + name.dropLast(2), dir + "/" + name])
+                try #require(link.status == 0, "\(link)")
+            }
+            let sections = try runProcess("/usr/bin/env", ["readelf", "-S", "-W", dir + "/icu"])
+            #expect(!sections.stdout.contains(".symtab") && !sections.stdout.contains(".debug_info"), "\(sections.stdout)")
+            #expect(sections.stdout.contains(".gnu_debuglink"), "\(sections.stdout)")
+            let kept = try runProcess("/usr/bin/env", ["nm", dir + "/icu.debug"])
+            #expect(kept.stdout.contains("icudt76_dat"), "\(kept)")
+            let run = try runProcess(dir + "/icu", [])
+            #expect(run.status == 0, "the stripped program still runs: \(run)")
+
+            let check = { (binary: String) in try runProcess(repositoryRoot + "/scripts/check-binary", [binary]) }
+            // Beside the binary (the build), then in .debug/ beside it (scripts/install).
+            let beside = try check(dir + "/icu")
+            #expect(beside.status == 1 && beside.stderr.contains("icudt") && beside.stderr.contains("icu.debug"), "\(beside)")
+            let clean = try check(dir + "/clean")
+            #expect(clean.status == 0 && clean.stderr.contains("no full Foundation"), "\(clean)")
+            try FileManager.default.createDirectory(atPath: dir + "/.debug", withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: dir + "/icu.debug", toPath: dir + "/.debug/icu.debug")
+            let installed = try check(dir + "/icu")
+            #expect(installed.status == 1 && installed.stderr.contains("icudt"), "\(installed)")
+            // Another build's debug file under the name is no answer; neither is none at all.
+            try FileManager.default.removeItem(atPath: dir + "/.debug/icu.debug")
+            try FileManager.default.copyItem(atPath: dir + "/clean.debug", toPath: dir + "/.debug/icu.debug")
+            let stale = try check(dir + "/icu")
+            #expect(stale.status == 1 && stale.stderr.contains("another build ID"), "\(stale)")
+            try FileManager.default.removeItem(atPath: dir + "/.debug/icu.debug")
+            let missing = try check(dir + "/icu")
+            #expect(missing.status == 1 && missing.stderr.contains("nothing to check"), "\(missing)")
+        }
+    }
 }

@@ -63,15 +63,19 @@ public struct Migration: Sendable, Equatable {
 
 public func sha256Hex(_ data: some DataProtocol) -> String {
     // Written straight into the string's storage: the audit log hashes every line.
+    // The digest's bytes through withUnsafeBytes: iterating the digest itself builds an array
+    // and its iterator's generic metadata at first use (issue 25's start-up profile).
     let digest = SHA256.hash(data: data)
-    return String(unsafeUninitializedCapacity: 64) { buffer in
-        var i = 0
-        for byte in digest {
-            let high = byte >> 4, low = byte & 0x0f
-            buffer[i] = high < 10 ? 0x30 + high : 0x57 + high
-            buffer[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
-            i += 2
+    return digest.withUnsafeBytes { bytes in
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            var i = 0
+            for byte in bytes {
+                let high = byte >> 4, low = byte & 0x0f
+                buffer[i] = high < 10 ? 0x30 + high : 0x57 + high
+                buffer[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
+                i += 2
+            }
+            return 64
         }
-        return 64
     }
 }

@@ -103,11 +103,11 @@ struct MigshOptions: Equatable {
             if given.contains(option.long) { return nil }
             given.append(option.long)
             switch option.field {
-            case .text(let field, _): guard let v = value() else { return nil }; o[keyPath: field] = v
-            case .number(let field, _): guard let v = number() else { return nil }; o[keyPath: field] = v
-            case .milliseconds(let field, _): guard let v = value().flatMap({ Int32($0) }) else { return nil }; o[keyPath: field] = v
-            case .flag(let field, _): o[keyPath: field] = true
-            case .inversion(let field, _): o[keyPath: field] = !word.hasPrefix("--no-")
+            case .text(let set, _): guard let v = value() else { return nil }; set(&o, v)
+            case .number(let set, _): guard let v = number() else { return nil }; set(&o, v)
+            case .milliseconds(let set, _): guard let v = value().flatMap({ Int32($0) }) else { return nil }; set(&o, v)
+            case .flag(let set, _): set(&o, true)
+            case .inversion(let set, _): set(&o, !word.hasPrefix("--no-"))
             case .list: return nil  // --merge-reports A B: the parser's
             }
         }

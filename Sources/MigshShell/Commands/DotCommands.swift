@@ -157,13 +157,16 @@ enum DotCommands {
             arguments.removeLast(arguments.count - read)
         }
         // sqlite3's own readings of --help: `.testctrl --help` lists the controls; the
-        // debugger hooks ignore every word.
-        let sqlite3ReadsHelp = type is TestctrlCommand.Type || type is any SQLiteDebugHookCommand.Type || type is any ReadsItsOwnHelp.Type
-        if !sqlite3ReadsHelp && (arguments.contains("--help") || arguments.contains("-h")) {
+        // debugger hooks ignore every word. (Asked only when a word is --help: a cast to a
+        // protocol the type does not conform to scans every conformance record, twice
+        // for these two, at every command's first run.)
+        if arguments.contains("--help") || arguments.contains("-h"),
+           !(type is TestctrlCommand.Type || type is any SQLiteDebugHookCommand.Type || type is any ReadsItsOwnHelp.Type) {
             shell.out.write(help(type, width: shell.outputWidth) + "\n")
             return
         }
-        let command: any ParsableCommand
+        // `any DotCommand`, as parsed: no cast back from `any ParsableCommand` (another scan).
+        let command: any DotCommand
         do {
             if arguments.isEmpty, let bare = try type.withoutArguments() {
                 command = bare
@@ -174,7 +177,7 @@ enum DotCommands {
             if let line = type.sqlite3UsageLine { throw MigshError(.verbatim, line) }
             throw MigshError(.usage, "\(name): \(type.message(for: error))", details: ["Usage: " + usage(type) + "  (see .help \(name))"])
         }
-        try (command as! any DotCommand).run(in: shell)
+        try command.run(in: shell)
     }
 
     /// `.apply [--to <to>] [--dry-run] [--resume] [--yes]`.
