@@ -70,6 +70,33 @@ struct CommandLineNameBytesTests {
         }
     }
 
+    /// An option, its value as printf's format (`\\351` is the Latin-1 é), and whether it is
+    /// given as one word (`--backups=DIR`).
+    static let optionRuns: [(String, String, Bool)] = [("--audit", "a\\351.jsonl", false), ("--backups", "b\\351", true), ("-m", "m\\351", false)]
+
+    /// The session's other paths given with a Latin-1 byte (`--audit a\xe9.jsonl`,
+    /// `--backups=b\xe9`, `-m m\xe9`): refused the same way, before the database is opened
+    /// (it exists; its folder keeps only sqlite3's file).
+    @Test("--audit, --backups and -m that are not UTF-8 are refused, exit 2, and nothing is created",
+          arguments: optionRuns.indices)
+    func refusedOptions(_ index: Int) throws {
+        let (option, value, joined) = Self.optionRuns[index]
+        try withTemporaryDirectory { dir in
+            let made = try Self.shell("sqlite3 db 'create table t(a);'", "", in: dir)
+            #expect(made.status == 0, "\(made)")
+            let before = try Self.names(dir)
+            let word = joined ? "\"\(option)=$(printf '\(value)')\"" : "\(option) \"$(printf '\(value)')\""
+            let result = try Self.shell("exec \"$1\" --noinit \(word) db 'select 1;'", migshBinary, in: dir)
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stdout.isEmpty, "\(result)")
+            let parts = value.components(separatedBy: "\\351")
+            let named = option == "-m" ? "--migrations" : option  // the error says the long name
+            let expected = Array("migsh: Error: \(named) \"".utf8) + Array(parts[0].utf8) + [0xE9] + Array(parts[1].utf8) + Array("\" is not UTF-8 text".utf8)
+            #expect(Array(result.stderrBytes).starts(with: expected), "\(result.stderrDescription)")
+            #expect(try Self.names(dir) == before, "files made")
+        }
+    }
+
     /// `-init FILE` named in Latin-1, present and missing: migsh reads the file with those
     /// bytes and says a missing one as sqlite3 does (stdout, stderr and exit code as sqlite3's).
     @Test("-init FILE with a Latin-1 name: as sqlite3", arguments: ["i\\351.sql", "missing\\351.sql"])

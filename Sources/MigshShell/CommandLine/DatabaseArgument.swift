@@ -24,9 +24,28 @@ enum DatabaseArgument {
         } else {
             return nil
         }
+        return refusal(source, bytes, because: "it names the database's audit log, lock and backups folder after it, as text")
+    }
+
+    /// The error for the first of the session's other paths (`-m DIR`, `--backups DIR`,
+    /// `--audit FILE`) that was given with bytes that are not UTF-8 (in any of the option's
+    /// spellings, `--audit=FILE` included): their files are made and found as text too.
+    static func refusal(options: [(name: String, value: String?)]) -> String? {
+        for case let (name, value?) in options where value.unicodeScalars.contains("\u{FFFD}") {
+            // The repaired value is a part of an argument that is not UTF-8: its bytes.
+            let argv = MigshMain.rawArguments()
+            if let bytes = argv.first(where: { String(validating: $0, as: UTF8.self) == nil && String(decoding: $0, as: UTF8.self) == value })
+                ?? argv.first(where: { String(validating: $0, as: UTF8.self) == nil && String(decoding: $0, as: UTF8.self).hasSuffix("=" + value) }) {
+                let given = String(decoding: bytes, as: UTF8.self) == value ? bytes : Array(bytes.drop(while: { $0 != UInt8(ascii: "=") }).dropFirst())
+                return refusal(name, given, because: "it makes and finds the session's files there by name, as text")
+            }
+        }
+        return nil
+    }
+
+    private static func refusal(_ source: String, _ bytes: [UInt8], because reason: String) -> String? {
         guard String(validating: bytes, as: UTF8.self) == nil else { return nil }
-        return "Error: \(source) \"\(CarriedBytes.string(carrying: bytes))\" is not UTF-8 text, which migsh needs: "
-            + "it names the database's audit log, lock and backups folder after it, as text "
+        return "Error: \(source) \"\(CarriedBytes.string(carrying: bytes))\" is not UTF-8 text, which migsh needs: \(reason) "
             + "(rename the file, or give a symbolic link with a UTF-8 name); nothing was opened or created"
     }
 }

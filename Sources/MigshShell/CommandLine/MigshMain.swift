@@ -88,7 +88,8 @@ public enum MigshMain {
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
         // Before anything touches the disk: never a differently named file, silently.
-        if let refusal = DatabaseArgument.refusal(database: o.database, commands: o.commands, variable: "MIGSH_DATABASE") {
+        if let refusal = DatabaseArgument.refusal(database: o.database, commands: o.commands, variable: "MIGSH_DATABASE")
+            ?? DatabaseArgument.refusal(options: [("--migrations", o.migrations), ("--backups", o.backups), ("--audit", o.audit)]) {
             err.write("migsh: \(refusal)\n")
             return .usage
         }
@@ -247,9 +248,7 @@ public enum MigshMain {
     /// found in `argv` by that decoding, from the end. A command not found there (a test's
     /// own list) is its UTF-8.
     static func rawArguments(matching commands: [String]) -> [[UInt8]] {
-        let argv: [[UInt8]] = (1..<Int(CommandLine.argc)).map { i in
-            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
-        }
+        let argv = rawArguments()
         var result = commands.map { Array($0.utf8) }
         var j = argv.count - 1
         for k in commands.indices.reversed() {
@@ -259,6 +258,13 @@ public enum MigshMain {
             j -= 1
         }
         return result
+    }
+
+    /// The program's arguments (without its name) as the bytes given.
+    static func rawArguments() -> [[UInt8]] {
+        (1..<Int(CommandLine.argc)).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        }
     }
 
     /// sqlite3's settings and `-cmd` commands, in command-line order, after the init file and
