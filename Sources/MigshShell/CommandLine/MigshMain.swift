@@ -87,6 +87,12 @@ public enum MigshMain {
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
+        // Before anything touches the disk: never a differently named file, silently.
+        if let refusal = DatabaseArgument.refusal(database: o.database, commands: o.commands, variable: "MIGSH_DATABASE")
+            ?? DatabaseArgument.refusal(options: [("--migrations", o.migrations), ("--backups", o.backups), ("--audit", o.audit)]) {
+            err.write("migsh: \(refusal)\n")
+            return .usage
+        }
         let databasePath = o.database ?? env["MIGSH_DATABASE"] ?? "nukeworks_db.sqlite"
         let readsInput = o.commands.isEmpty && o.file == nil && !o.check
         // sqlite3's -batch reads a terminal as a script; -interactive needs one here (libedit).
@@ -172,14 +178,16 @@ public enum MigshMain {
         // cannot open is said as sqlite3 says it, and the session goes on.
         let sqlite3Init = o.sqlite3.initFile != nil && o.initFile == o.sqlite3.initFile
         if !o.noInit || sqlite3Init, let initPath = initFilePath(o.initFile, env: env) {
-            if let f = fopen(initPath, "r") {
+            // A file named on the command line is opened by the bytes given (Latin-1 included).
+            let initBytes = o.initFile != nil ? rawArguments(matching: [initPath])[0] : Array(initPath.utf8)
+            if let f = CarriedBytes.withCString(bytes: initBytes, { fopen($0, "r") }) {
                 var source = FileLineSource(file: f)
                 _ = try? shell.runScript(lines: &source, name: initPath.pathLastComponent)
                 fclose(f)
             } else if sqlite3Init {
-                err.write("cannot open: \"\(initPath)\"\n")
+                err.write("cannot open: \"\(CarriedBytes.string(carrying: initBytes))\"\n")
             } else if o.initFile != nil {
-                err.write("Error: cannot open init file \(initPath)\n")
+                err.write("Error: cannot open init file \(CarriedBytes.string(carrying: initBytes))\n")
                 status = .failure
                 return status
             }
@@ -202,8 +210,9 @@ public enum MigshMain {
                 }
                 status = shell.finishBatch()
             } else if let file = o.file {
-                guard let f = fopen(file, "r") else {
-                    err.write("Error: cannot open \"\(file)\": \(String(cString: strerror(errno)))\n")
+                let fileBytes = rawArguments(matching: [file])[0]
+                guard let f = CarriedBytes.withCString(bytes: fileBytes, { fopen($0, "r") }) else {
+                    err.write("Error: cannot open \"\(CarriedBytes.string(carrying: fileBytes))\": \(String(cString: strerror(errno)))\n")
                     status = .failure
                     return status
                 }
@@ -239,9 +248,7 @@ public enum MigshMain {
     /// found in `argv` by that decoding, from the end. A command not found there (a test's
     /// own list) is its UTF-8.
     static func rawArguments(matching commands: [String]) -> [[UInt8]] {
-        let argv: [[UInt8]] = (1..<Int(CommandLine.argc)).map { i in
-            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
-        }
+        let argv = rawArguments()
         var result = commands.map { Array($0.utf8) }
         var j = argv.count - 1
         for k in commands.indices.reversed() {
@@ -251,6 +258,13 @@ public enum MigshMain {
             j -= 1
         }
         return result
+    }
+
+    /// The program's arguments (without its name) as the bytes given.
+    static func rawArguments() -> [[UInt8]] {
+        (1..<Int(CommandLine.argc)).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        }
     }
 
     /// sqlite3's settings and `-cmd` commands, in command-line order, after the init file and
