@@ -95,14 +95,8 @@ extension AuditLog {
     static func hashHex(_ bytes: UnsafeRawBufferPointer, into hex: inout [UInt8]) {
         let digest = SHA256.hash(data: bytes)
         if hex.count != 64 { hex = [UInt8](repeating: 0, count: 64) }
-        hex.withUnsafeMutableBufferPointer { out in
-            var i = 0
-            for byte in digest {
-                let high = byte >> 4, low = byte & 0x0f
-                out[i] = high < 10 ? 0x30 + high : 0x57 + high
-                out[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
-                i += 2
-            }
+        digest.withUnsafeBytes { bytes in
+            hex.withUnsafeMutableBufferPointer { writeHexDigits(of: bytes, into: $0) }
         }
     }
 

@@ -68,14 +68,20 @@ public func sha256Hex(_ data: some DataProtocol) -> String {
     let digest = SHA256.hash(data: data)
     return digest.withUnsafeBytes { bytes in
         String(unsafeUninitializedCapacity: 64) { buffer in
-            var i = 0
-            for byte in bytes {
-                let high = byte >> 4, low = byte & 0x0f
-                buffer[i] = high < 10 ? 0x30 + high : 0x57 + high
-                buffer[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
-                i += 2
-            }
+            writeHexDigits(of: bytes, into: buffer)
             return 64
         }
+    }
+}
+
+/// Writes the 2 × `bytes.count` lowercase hex digits of `bytes` at the start of `out`.
+@inline(__always)
+func writeHexDigits(of bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>) {
+    var i = 0
+    for byte in bytes {
+        let high = byte >> 4, low = byte & 0x0f
+        out[i] = high < 10 ? 0x30 + high : 0x57 + high
+        out[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
+        i += 2
     }
 }
