@@ -221,13 +221,47 @@ struct ExpertCommandTests {
         }
     }
 
-    @Test("-safe refuses it as sqlite3 does, and the script goes on (without bail)")
-    func safeMode() throws {
+    @Test("-safe refuses it as sqlite3 does, naming the command as typed, and the script goes on (without bail)",
+          arguments: [(".expert", "expert"), (".expe", "expe"), (".exper -verbose", "exper"), (".\"expert\"", "expert"), (". 'expe'", "expe")])
+    func safeMode(_ command: String, _ named: String) throws {
         try withTemporaryDirectory { dir in
-            let script = ".expert\nselect * from t2 where x = 1;\n"
+            let script = command + "\nselect * from t2 where x = 1;\n"
             let (theirs, ours) = try Self.runBoth((["-init", "/dev/null", "-safe", "db"], ["--noinit", "--no-bail", "-safe", "db"]), stdin: script, in: dir)
-            Self.expectSame(theirs, ours, "-safe")
-            #expect(theirs.stderr == "Cannot run experimental commands such as \"expert\" in safe mode\n")
+            Self.expectSame(theirs, ours, "-safe \(command)")
+            #expect(theirs.stderr == "Cannot run experimental commands such as \"\(named)\" in safe mode\n")
+            #expect(theirs.status == 1)
+        }
+    }
+
+    /// sqlite3's `.timer` line with its figures masked: the times vary from run to run.
+    static func maskingRunTimes(_ output: Data) -> String {
+        String(decoding: output, as: UTF8.self).replacing(#/Run Time: real [0-9]+\.[0-9]{3} user [0-9]+\.[0-9]{6} sys [0-9]+\.[0-9]{6}\n/#,
+                                                          with: "Run Time: real R user U sys S\n")
+    }
+
+    @Test(".timer on: sqlite3's Run Time line after the advice, and before an analysis's error; .changes after it")
+    func timer() throws {
+        try withTemporaryDirectory { dir in
+            let script = """
+                .timer on
+                .expert
+                select * from t2 where x = 1;
+                .expert -verbose
+                select * from t2 where y > 2 order by x;
+                .expert
+                select * from nosuch;
+                .changes on
+                .expert
+                select * from t2 where y = 1;
+                select 'after';
+
+                """
+            let (theirs, ours) = try Self.runBoth((["-init", "/dev/null", "db"], ["--noinit", "--no-bail", "db"]), stdin: script, in: dir)
+            let mine = Self.maskingRunTimes(ours.stdout), reference = Self.maskingRunTimes(theirs.stdout)
+            #expect(mine == reference, "migsh:\n\(mine)\nsqlite3:\n\(reference)")
+            #expect(reference.components(separatedBy: "Run Time: real R user U sys S\n").count == 6, "sqlite3:\n\(reference)")
+            #expect(ours.stderrBytes == theirs.stderrBytes && ours.status == theirs.status,
+                    "migsh (exit \(ours.status)):\n\(ours.stderrDescription)\nsqlite3 (exit \(theirs.status)):\n\(theirs.stderrDescription)")
         }
     }
 

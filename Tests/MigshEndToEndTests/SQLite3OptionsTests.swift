@@ -162,7 +162,7 @@ struct SQLite3OptionsTests {
     /// Options sqlite3 has that migsh cannot honour: an `Error:` line, exit 1, nothing run —
     /// never the help and exit 0.
     @Test("unsupported sqlite3 options are refused with an Error, exit 1",
-          arguments: [["-A", "-t"], ["-append"], ["--zip"], ["-deserialize"], ["-maxsize", "100"], ["-memtrace"], ["-heap", "100"]])
+          arguments: [["-A", "-t"], ["--zip"], ["-deserialize"], ["-maxsize", "100"], ["-memtrace"], ["-heap", "100"]])
     func refused(_ options: [String]) throws {
         try withTemporaryDirectory { dir in
             Self.makeFixture(dir + "/db.sqlite")

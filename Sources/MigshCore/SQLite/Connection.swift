@@ -20,7 +20,8 @@ public final class Connection {
 
     /// Opens `path`. Never creates the file unless `mode` is `.readWriteCreate`.
     /// `noFollow`: refuse a symbolic link as the database (SQLITE_OPEN_NOFOLLOW, sqlite3's -nofollow).
-    public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMS: Int32 = 5000, noFollow: Bool = false) throws {
+    /// `vfs`: the VFS to open it with (`AppendVFS.name` for sqlite3's apndvfs); nil, the default one.
+    public init(path: String, mode: OpenMode = .readWrite, busyTimeoutMS: Int32 = 5000, noFollow: Bool = false, vfs: String? = nil) throws {
         self.path = path
         self.mode = mode
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | (noFollow ? SQLITE_OPEN_NOFOLLOW : 0)
@@ -30,7 +31,7 @@ public final class Connection {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(path, &db, flags, vfs)
         guard let db else {
             throw MigshError(.sqlite, "cannot open \(path): out of memory", resultCode: ResultCode(rawValue: rc))
         }

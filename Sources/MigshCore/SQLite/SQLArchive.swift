@@ -10,7 +10,7 @@ public struct ArchiveRequest: Sendable, Equatable {
     public var verbose = false
     public var dryRun = false
     public var glob = false
-    /// `-a FILE`: open FILE with sqlite3's apndvfs.
+    /// `-a FILE`: open FILE with sqlite3's apndvfs (`AppendVFS`).
     public var append = false
     public var file: String?
     public var directory: String?
@@ -22,8 +22,8 @@ public struct ArchiveRequest: Sendable, Equatable {
 /// What `.archive` reports as it goes, in the order sqlite3 3.40 prints it. Names and SQLite's
 /// messages are the bytes SQLite holds (nil: SQL NULL, which sqlite3 prints as "(null)").
 public enum ArchiveEvent: Equatable, Sendable {
-    /// `--dryrun` with `-f`: the archive file about to be opened.
-    case opening(file: String)
+    /// `--dryrun` with `-f`: the archive file about to be opened, and whether through apndvfs.
+    case opening(file: String, appendVFS: Bool)
     /// `--dryrun`: a statement that would run.
     case statement([UInt8]?)
     /// `--verbose`: a file archived or extracted; `--list`: a member.
@@ -43,8 +43,6 @@ public enum ArchiveEvent: Equatable, Sendable {
     case cannotOpen(file: String, message: [UInt8])
     /// The database has no `sqlar` table.
     case noArchiveTable
-    /// The archive is `-a`'s apndvfs, which migsh cannot read or write.
-    case unsupported(ArchiveFormat, file: String)
 }
 
 /// How `.archive` ended: sqlite3's command returns SQLite's result code.
@@ -62,9 +60,10 @@ public enum ArchiveFormat: Sendable, Equatable {
 
 /// sqlite3 3.40's `.archive` over SQLite's C API: the same statements in the same order as
 /// its shell.c (arDotCommand and the functions it calls), so that the archive, the files
-/// extracted, the output and the errors are sqlite3's. SQL archives (the `sqlar` table), and
-/// ZIP archives (the `zipfile` table, read and written as sqlite3's is); `-a` (apndvfs) is
-/// reported `unsupported`.
+/// extracted, the output and the errors are sqlite3's. SQL archives (the `sqlar` table) — in
+/// a database file, or appended to another file through `AppendVFS` (`-a`, or a file that ends
+/// with apndvfs' trailer) — and ZIP archives (the `zipfile` table, read and written as
+/// sqlite3's is).
 public enum SQLArchive {
     /// Runs `request` on `main` (the session's connection: the archive when no file is
     /// named); SQLite's result code says how it ended, as sqlite3's command returns it.
@@ -82,7 +81,9 @@ public enum SQLArchive {
 
     /// sqlite3's deduceDatabaseType(FILE, 1) for the formats `.archive` cares about: a file
     /// that ends with a ZIP end-of-central-directory record (or a missing or empty `*.zip`)
-    /// is ZIP; one that ends with apndvfs' trailer is an appended database; nil otherwise.
+    /// is ZIP; one that ends with apndvfs' trailer is an appended database; nil otherwise
+    /// (a file that starts with SQLite's header is an ordinary database, whatever its end).
+    /// The shell's `.open` asks it too, as sqlite3's open_db does.
     public static func format(of file: String) -> ArchiveFormat? {
         guard let f = fopen(file, "rb") else {
             return sqlite3_strlike("%.zip", file, 0) == 0 ? .zip : nil
@@ -154,14 +155,13 @@ private final class ArchiveRun {
             sourceTable = request.action == .list || request.action == .extract ? "zipfile(\(SQLArchive.Q(file)))" : ""
             db = main
         } else if let file = request.file {
-            if let format = SQLArchive.format(of: file) ?? (request.append ? .appendVFS : nil) {
-                report(.unsupported(format, file: file))
-                return SQLITE_ERROR
-            }
+            // As sqlite3: `-a`, or a file that ends with apndvfs' trailer, opens through apndvfs.
+            let appended = request.append || SQLArchive.format(of: file) == .appendVFS
             let writes: Set<ArchiveRequest.Action> = [.create, .insert, .remove, .update]
             let flags = request.action.map(writes.contains) == true ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
-            if request.dryRun { report(.opening(file: file)) }
-            let rc = sqlite3_open_v2(file, &opened, flags, nil)
+            if request.dryRun { report(.opening(file: file, appendVFS: appended)) }
+            if appended { AppendVFS.register() }
+            let rc = sqlite3_open_v2(file, &opened, flags, appended ? AppendVFS.name : nil)
             if rc != SQLITE_OK {
                 report(.cannotOpen(file: file, message: Self.bytes(sqlite3_errmsg(opened))))
                 return rc

@@ -38,8 +38,8 @@ struct MigshCommandLine: ParsableCommand {
           -tabs  -separator SEP  -newline SEP  -nullvalue TEXT  -[no]header  -echo
           -cmd COMMAND  -init FILE  -bail  -batch  -interactive  -readonly  -safe
           -nonce STRING  -nofollow  -stats  -vfs NAME  -mmap N  -lookaside SIZE N
-          -pagecache SIZE N  -version  -help. Where migsh has the same name, the
-          two-dash spelling is migsh's (--json, --version, --help). -A, -append,
+          -pagecache SIZE N  -append  -version  -help. Where migsh has the same
+          name, the two-dash spelling is migsh's (--json, --version, --help). -A,
           -deserialize, -maxsize, -memtrace and -zip are refused.
           :memory: and "" need no --create and leave no files.
 

@@ -74,6 +74,9 @@ public enum MigshMain {
             // sqlite3 makes the named VFS the default one, for every connection.
             guard SQLiteLibrary.makeDefaultVFS(named: name) else { return "no such VFS: \"\(name)\"" }
         }
+        // sqlite3's shell registers apndvfs here, after -vfs (so it wraps that one, and
+        // `.vfslist` lists it second); only a connection that names it uses it.
+        AppendVFS.register()
         return nil
     }
 

@@ -41,6 +41,8 @@ struct SQLite3Options: Equatable {
     var version = false
     var help = false
     var vfs: String?
+    /// `-append`: open the database through sqlite3's apndvfs (`AppendVFS`).
+    var append = false
     var mmap: Int64?
     var lookaside: [Int64]?
     var pageCache: [Int64]?
@@ -143,8 +145,7 @@ struct SQLite3Options: Equatable {
             case "-pagecache": o.pageCache = [try integer(word), try integer(word)]
             case "-A":
                 throw refuse(word, "it takes the rest of the command line as .archive's words; give migsh the command instead: migsh DB '.archive ARGS…'")
-            case "-append":
-                throw refuse(word, "it opens a database appended to another file (sqlite3's apndvfs); migsh opens database files only")
+            case "-append": o.append = true
             case "-zip":
                 throw refuse(word, "it opens a ZIP archive as a database; migsh opens database files only")
             case "-deserialize", "-maxsize":

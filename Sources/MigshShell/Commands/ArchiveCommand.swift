@@ -6,13 +6,13 @@ import MigshCore
 /// them (`-cvf FILE`, `--create --file FILE`, tar's `cf FILE`, long options by a prefix,
 /// `--` before names), `--help` included; the work is the core's `SQLArchive`, and what it
 /// reports is printed here in sqlite3's words, byte for byte. A ZIP archive is listed,
-/// extracted and written through the `zipfile` table, as sqlite3 does; `-a` (sqlite3's
-/// apndvfs) is refused with one line. Refused under `--readonly` (it reads and
-/// writes files other than the database) and `-safe` (`SafeMode`), as the file functions are.
+/// extracted and written through the `zipfile` table, as sqlite3 does; `-a FILE` opens FILE
+/// through sqlite3's apndvfs (`AppendVFS`: an archive appended to another file). Refused
+/// under `--readonly` (it reads and writes files other than the database) and `-safe`
+/// (`SafeMode`), as the file functions are.
 struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
     static let configuration = CommandConfiguration(commandName: ".archive", abstract: "Manage SQL archives (sqlite3's .archive).",
-        discussion: String(sqlite3Help.drop { $0 != "\n" }.dropFirst())
-            + "   In migsh: -a is refused.")
+        discussion: String(sqlite3Help.drop { $0 != "\n" }.dropFirst()))
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("One command option, options, then files or archive members.", valueName: "words"),
               completion: .file())
     var words: [String] = []
@@ -67,7 +67,7 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
         let out = shell.out, err = shell.err, standardOutput = shell.session.standardOutput
         let result = SQLArchive.run(request, on: shell.session.db) { event in
             switch event {
-            case .opening(let file): out.write("-- open database '\(file)'\n")
+            case .opening(let file, let appended): out.write("-- open database '\(file)'\(appended ? " using 'apndvfs'" : "")\n")
             case .statement(let sql): out.write((sql ?? Self.null) + [0x0a])
             case .name(let name): out.write((name ?? Self.null) + [0x0a])
             case .listing(let mode, let size, let time, let name):
@@ -93,15 +93,6 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
             case .noArchiveTable:
                 out.flush()
                 err.write("database does not contain an 'sqlar' table\n")
-            case .unsupported(let format, let file):
-                out.flush()
-                switch format {
-                case .zip:
-                    // Not reported since migsh writes ZIP archives; kept for the format's name.
-                    err.write("Error: \(file) is a ZIP archive, which migsh's .archive lists and extracts but does not write: writing ZIP archives is not in migsh (use sqlite3 -A)\n")
-                case .appendVFS:
-                    err.write("Error: \(file): -a/--append needs sqlite3's apndvfs, which migsh does not have (use sqlite3 -A)\n")
-                }
             }
         }
         switch result {

@@ -142,6 +142,7 @@ enum DotCommands {
             throw unresolved(given, resolution)
         }
         let name = self.name(of: type)
+        shell.commandName = String(given.dropFirst())
         var arguments = Array(words.dropFirst())
         if let read = type.wordsRead, arguments.count > read {
             let ignored = arguments[read...].map { "\"\($0)\"" }.joined(separator: " ")

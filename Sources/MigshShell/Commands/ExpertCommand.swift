@@ -19,7 +19,8 @@ struct ExpertCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         if shell.session.configuration.safe && !shell.session.safeModeLifted {
-            throw sqlite3Usage("Cannot run experimental commands such as \"expert\" in safe mode", in: shell)
+            // sqlite3 names the command as it was typed (`.expe`: "expe").
+            throw sqlite3Usage("Cannot run experimental commands such as \"\(shell.commandName ?? "expert")\" in safe mode", in: shell)
         }
         var verbose = false
         var sample = 0
@@ -63,20 +64,25 @@ struct ExpertCommand: DotCommand {
     }
 
     /// The advice for `sql`, in sqlite3's layout; an error in sqlite3's words (`Error near
-    /// line N: no such column: x`), and then nothing else is printed.
+    /// line N: no such column: x`), and then nothing else is printed. With `.timer on`,
+    /// sqlite3's `Run Time:` line follows the advice (or comes before the error), as sqlite3
+    /// times the analysis as it times SQL.
     static func advise(_ advisor: IndexAdvisor, on sql: [UInt8], line: Int, verbose: Bool, in shell: Shell) -> Bool {
         let started = DispatchTime.now()
+        let cpuStarted = shell.session.timer ? CPUTime.now() : nil
         let text = String(decoding: sql, as: UTF8.self)
         let report: IndexAdvisor.Report
         do {
             try advisor.add(sql: sql)
             report = try advisor.analyze()
         } catch {
+            if shell.session.timer { shell.writeRunTime(since: started, cpu: cpuStarted) }
             shell.sqlFailed(text, message: error.message ?? error.databaseMessage, kind: .other, line: line,
                             started: started, wasInTransaction: shell.session.inTransaction)
             return false
         }
         write(report, verbose: verbose, to: shell.out)
+        if shell.session.timer { shell.writeRunTime(since: started, cpu: cpuStarted) }
         if shell.session.showChanges {
             shell.out.write("changes: \(shell.session.db.changes)   total_changes: \(shell.session.db.totalChanges)\n")
         }

@@ -3,20 +3,24 @@ import FoundationEssentials
 import Glibc
 import MigshCore
 
-/// `.open [--new] FILE`: close this database and open another.
+/// `.open [--new] [--append] FILE`: close this database and open another (`--append`: through
+/// sqlite3's apndvfs, a database appended to another file).
 struct OpenCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".open", abstract: "Close this database and open FILE.",
                                                     discussion: "Example: .open --new scratch.sqlite")
 
     @Flag(name: [.customLong("new"), .customLong("create")], help: "Create FILE if it does not exist (as sqlite3's --new; --create as on the command line).") var new = false
     @Flag(name: .customLong("scratch"), help: "Open a private copy of FILE (the original is only read).") var scratch = false
+    @Flag(name: [.customLong("append"), .customLong("append", withSingleDash: true)],
+          help: "Open FILE through sqlite3's apndvfs: a database appended to another file (added at the first write if FILE holds none).") var append = false
     @Argument(help: "The database file.", completion: .file()) var file: String
 
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
         if scratch && new { throw MigshError(.usage, ".open --scratch copies an existing database (not with --new)") }
+        if scratch && append { throw MigshError(.usage, ".open --scratch copies a database file (not with --append)") }
         do {
-            try shell.session.reopen(path: file, create: !scratch && (new || shell.session.configuration.create), scratch: scratch)
+            try shell.session.reopen(path: file, create: !scratch && (new || shell.session.configuration.create), scratch: scratch, append: append)
         } catch var error as MigshError where error.code == .notFound && !scratch {
             // The command line's --create cannot be given here: the shell's own way is named.
             error.details = ["Use .open --new \(quoteArgument(file)) to make a new database (migsh never creates one from a typo)."]

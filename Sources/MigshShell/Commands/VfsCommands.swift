@@ -2,8 +2,8 @@ import ArgumentParser
 import MigshCore
 
 /// `.vfsinfo ?AUX?`, `.vfsname ?AUX?` and `.vfslist`: SQLite's virtual file systems, as
-/// sqlite3 3.40 prints them. migsh registers no VFS of its own (sqlite3's shell adds
-/// `apndvfs`), so `.vfslist` shows the library's.
+/// sqlite3 3.40 prints them. migsh registers sqlite3's `apndvfs` (`AppendVFS`) at start-up, as
+/// sqlite3's shell does, so `.vfslist` shows the library's VFSes and that one.
 enum VFSText {
     /// sqlite3's lines for one VFS; `current` marks the one the main database uses.
     static func describe(_ vfs: SQLiteVFS, current: Bool = false) -> String {

@@ -26,6 +26,7 @@ extension Session.Configuration {
         safe = o.sqlite3.safe
         nonce = o.sqlite3.nonce
         noFollow = o.sqlite3.noFollow
+        appendVFS = o.sqlite3.append
     }
 
     /// A --target or --app-version the folder does not know, as a usage error's message.

@@ -35,6 +35,9 @@ final class Session {
         var safe = false
         var nonce: String?
         var noFollow = false
+        /// sqlite3's `-append` and `.open --append`: the database is opened through apndvfs
+        /// (`AppendVFS`), appended to the file if it holds none.
+        var appendVFS = false
     }
 
     /// `:memory:` and the empty name: a database that lives only as long as the connection
@@ -252,8 +255,15 @@ final class Session {
             throw MigshError(.notFound, "database not found: \(path)",
                              details: ["Use --create to make a new database (migsh never creates one from a typo)."])
         }
-        let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists ? .readWrite : .readWriteCreate)
-        let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS, noFollow: c.noFollow)
+        // As sqlite3 (its deduceDatabaseType): a file that ends with apndvfs' trailer opens
+        // through apndvfs too, unless the session is read-only (sqlite3's -readonly opens the
+        // file as it is). apndvfs appends a new database to a file that holds none only when
+        // it may create one, as sqlite3's open always may.
+        let appended = c.appendVFS || (!c.readOnly && exists && SQLArchive.format(of: path) == .appendVFS)
+        if appended { AppendVFS.register() }
+        let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists && !appended ? .readWrite : .readWriteCreate)
+        let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS, noFollow: c.noFollow,
+                                vfs: appended ? AppendVFS.name : nil)
         // Touch the schema now so that a non-database file is reported at open, not later. A
         // damaged database still opens, so that it can be investigated (.diff says damaged)
         // and restored: a file SQLite calls "not a database" is taken for a damaged one only
@@ -286,10 +296,11 @@ final class Session {
     /// Reopens on another file (`.open`).
     /// `.open`: another database, with its own backups folder and audit log unless they were
     /// named on the command line. The old log records the switch; the new one, a session start.
-    func reopen(path: String, create: Bool, scratch: Bool = false) throws {
+    func reopen(path: String, create: Bool, scratch: Bool = false, append: Bool = false) throws {
         var c = configuration
         c.databasePath = path
         c.create = create
+        c.appendVFS = append
         c.scratch = nil
         if !c.backupsGiven { c.backupsPath = BackupStore.defaultDirectory(forDatabase: path) }
         if !c.auditGiven { c.auditPath = absolutePath(path) + "-audit.jsonl" }
@@ -314,6 +325,7 @@ final class Session {
         configuration.scratch?.remove()
         configuration.scratch = c.scratch
         configuration.databasePath = c.databasePath
+        configuration.appendVFS = c.appendVFS
         configuration.backupsPath = c.backupsPath
         configuration.auditPath = c.auditPath
         updateWorkspaceSettings()

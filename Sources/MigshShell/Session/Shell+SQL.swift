@@ -141,11 +141,7 @@ extension Shell {
                     return false
                 }
                 let changed = db.totalChanges - before
-                if session.timer {
-                    // sqlite3's line: wall clock to the millisecond, then the process's user and system CPU.
-                    let cpu = CPUTime.now().since(cpuStarted ?? CPUTime.now())
-                    out.write(cFormat("Run Time: real %.3f user %f sys %f\n", Double(elapsedMS(since: started)) / 1000, cpu.user, cpu.system))
-                }
+                if session.timer { writeRunTime(since: started, cpu: cpuStarted) }
                 if session.showChanges {
                     out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
                 }
@@ -195,6 +191,13 @@ extension Shell {
     /// An SQL error on standard error, in sqlite3's words: in a script `Parse error near line
     /// N: …` (migsh adds `of FILE` for a named file), typed `Parse error: …`, and for SQL given
     /// on the command line `Error: in prepare, …` / `Error: stepping, …`; then the caret.
+    /// `.timer on`: sqlite3's line — wall clock to the millisecond, then the process's user and
+    /// system CPU since `cpuStarted`.
+    func writeRunTime(since started: DispatchTime, cpu cpuStarted: CPUTime?) {
+        let cpu = CPUTime.now().since(cpuStarted ?? CPUTime.now())
+        out.write(cFormat("Run Time: real %.3f user %f sys %f\n", Double(elapsedMS(since: started)) / 1000, cpu.user, cpu.system))
+    }
+
     func sqlFailed(_ text: String, message: [UInt8], kind: SQLFailure, line: Int, context: [UInt8] = [],
                            started: DispatchTime, wasInTransaction: Bool, resultCode: ResultCode? = nil) {
         out.flush()

@@ -31,6 +31,9 @@ final class Shell {
     /// Takes the next SQL unit in place of running it (`.expert` analyses it), once; any
     /// dot-command drops it first, as sqlite3's do_meta_command drops a pending `.expert`.
     var nextSQLHandler: ((_ sql: [UInt8], _ line: Int) -> Bool)?
+    /// The running dot-command's name as typed, without its dot (`expe` for `.expe`): sqlite3
+    /// names a command so in some of its messages.
+    var commandName: String?
 
     var out: OutputBuffer { session.out }
     var err: OutputBuffer { session.err }

@@ -19,6 +19,11 @@ final class TableFunctionModule {
     /// makes the table's object from the connection, the table's name and the module's
     /// arguments (sqlite3's argv[2] and argv[3…]), or throws the constructor's error.
     var makeTable: ((OpaquePointer, [UInt8], [[UInt8]]) throws -> TableFunctionTable)?
+    /// A function the table overloads (xFindFunction: `zipfile_cds(z)`), used when its first
+    /// argument is one of the table's columns: its name, and what it does with the table's
+    /// object, the function's context and its arguments. The connection must also have
+    /// `sqlite3_overload_function` for the name.
+    var overload: (name: String, call: (TableFunctionTable?, OpaquePointer, [OpaquePointer?]) -> Void)?
 
     init(schema: String, risk: Int32, bestIndex: @escaping (UnsafeMutablePointer<sqlite3_index_info>) -> TableFunctionPlan,
          makeCursor: @escaping () -> TableFunctionCursor) {
@@ -206,6 +211,22 @@ enum TableFunctions {
             guard let cursor, let rowid else { return SQLITE_ERROR }
             rowid.pointee = TableFunctions.cursor(cursor).rowid
             return SQLITE_OK
+        }
+        // > The function pointer and the user data (ppArg) are used for the overloaded function
+        // > for as long as the virtual table is in use: the table's box is the user data.
+        module.xFindFunction = { table, _, name, function, userData in
+            guard let table, let name, let function, let userData else { return 0 }
+            let box = UnsafeMutableRawPointer(table).assumingMemoryBound(to: TableBox.self)
+            guard let overload = box.pointee.module.takeUnretainedValue().overload,
+                  sqlite3_stricmp(overload.name, name) == 0 else { return 0 }
+            function.pointee = { context, count, values in
+                guard let context, let data = sqlite3_user_data(context) else { return }
+                let box = data.assumingMemoryBound(to: TableBox.self)
+                let arguments = (0..<Int(count)).map { values?[$0] }
+                box.pointee.module.takeUnretainedValue().overload?.call(box.pointee.table, context, arguments)
+            }
+            userData.pointee = UnsafeMutableRawPointer(box)
+            return 1
         }
         m.initialize(to: module)
         return m

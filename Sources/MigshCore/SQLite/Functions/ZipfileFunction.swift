@@ -24,7 +24,33 @@ enum ZipfileFunction {
         module.makeTable = { db, name, arguments in
             try ZipfileTable(db: db, name: name, arguments: arguments, access: access)
         }
+        // zipfile_cds(z): the central-directory record of the row whose cursor `z` names
+        // (NULL when no open cursor of the table has that number), as zipfile.c's text.
+        module.overload = ("zipfile_cds", { table, context, arguments in
+            guard let table = table as? ZipfileTable, let first = arguments.first ?? nil,
+                  let text = table.cursor(numbered: sqlite3_value_int64(first))?.centralDirectoryText() else { return }
+            sqlite3_result_text(context, text.map { CChar(bitPattern: $0) }, Int32(text.count), SQLITE_TRANSIENT)
+        })
         TableFunctions.register("zipfile", module, on: db)
+        // > … a placeholder function that … throws an exception if it is ever invoked
+        // > outside a virtual table (sqlite3: "unable to use function zipfile_cds in the
+        // > requested context").
+        sqlite3_overload_function(db, "zipfile_cds", -1)
+    }
+
+    /// zipfileFunctionCds's text for the 46 fixed bytes of a central-directory record.
+    static func centralDirectoryText(_ r: ArraySlice<UInt8>) -> [UInt8] {
+        let b = Array(r)
+        let fields: [(String, UInt32)] = [
+            ("version-made-by", UInt32(u16(b, 4))), ("version-to-extract", UInt32(u16(b, 6))),
+            ("flags", UInt32(u16(b, 8))), ("compression", UInt32(u16(b, 10))),
+            ("time", UInt32(u16(b, 12))), ("date", UInt32(u16(b, 14))),
+            ("crc32", u32(b, 16)), ("compressed-size", u32(b, 20)), ("uncompressed-size", u32(b, 24)),
+            ("file-name-length", UInt32(u16(b, 28))), ("extra-field-length", UInt32(u16(b, 30))),
+            ("file-comment-length", UInt32(u16(b, 32))), ("disk-number-start", UInt32(u16(b, 34))),
+            ("internal-attr", UInt32(u16(b, 36))), ("external-attr", u32(b, 38)), ("offset", u32(b, 42)),
+        ]
+        return Array(("{" + fields.map { "\"\($0.0)\" : \($0.1)" }.joined(separator: ", ") + " }").utf8)
     }
 
     static let fileColumn: Int32 = 7
@@ -122,7 +148,24 @@ final class ZipfileCursor: TableFunctionCursor {
     var entries: [ZipfileFunction.Entry] = []
     /// Where each entry's central-directory record starts in `archive`.
     var directoryOffsets: [Int] = []
+    /// In a write transaction: each entry's central-directory record, as the table holds it.
+    var pendingRecords: [[UInt8]] = []
     var index = 0
+
+    /// The table keeps its open cursors, for `zipfile_cds(z)`.
+    override var table: TableFunctionTable? {
+        didSet { (table as? ZipfileTable)?.opened(self) }
+    }
+
+    /// zipfile_cds: the current entry's central-directory record as zipfile.c's text.
+    func centralDirectoryText() -> [UInt8]? {
+        guard index < entries.count else { return nil }
+        if index < pendingRecords.count, pendingRecords[index].count >= 46 {
+            return ZipfileFunction.centralDirectoryText(pendingRecords[index].prefix(46))
+        }
+        guard index < directoryOffsets.count, directoryOffsets[index] + 46 <= archive.count else { return nil }
+        return ZipfileFunction.centralDirectoryText(archive[directoryOffsets[index]..<(directoryOffsets[index] + 46)])
+    }
 
     init(access: ShellSQLFunctions.FileAccess, id: Int64) {
         self.access = access
@@ -170,12 +213,14 @@ final class ZipfileCursor: TableFunctionCursor {
         archive = []
         entries = []
         directoryOffsets = []
+        pendingRecords = []
         index = 0
         let table = self.table as? ZipfileTable
         if let table, table.isWriting {
             // In a write transaction: the table's entries, their data in the file as written so far.
             archive = table.contents()
             entries = table.items.map(\.entry)
+            pendingRecords = table.items.map(\.record)
             return
         }
         guard table?.file != nil || indexNumber != 0 else { throw TableFunctionError("zipfile() function requires an argument") }
@@ -333,6 +378,9 @@ final class ZipfileTable: TableFunctionTable {
     }
     var items: [Item] = []
     var serial = 0
+    /// The table's open cursors (zipfile.c's pCsrList), for `zipfile_cds(z)`.
+    private var cursors: [WeakCursor] = []
+    private struct WeakCursor { weak var cursor: ZipfileCursor? }
     var output: UnsafeMutablePointer<FILE>?
     /// The archive's size so far (zipfile.c's szCurrent).
     var size = 0
@@ -351,6 +399,16 @@ final class ZipfileTable: TableFunctionTable {
 
     deinit {
         if let output { fclose(output) }
+    }
+
+    func opened(_ cursor: ZipfileCursor) {
+        cursors.removeAll { $0.cursor == nil }
+        cursors.append(WeakCursor(cursor: cursor))
+    }
+
+    /// zipfileFindCursor: the open cursor whose `z` is `number`.
+    func cursor(numbered number: Int64) -> ZipfileCursor? {
+        cursors.lazy.compactMap(\.cursor).first { $0.id == number }
     }
 
     /// zipfileDequote: '…', "…", `…` and […] lose their quotes (a doubled quote is one).
