@@ -1,6 +1,5 @@
 import CMigshSQLite
 import FoundationEssentials
-import Glibc
 import MigshBase
 
 /// The one error type of MigshCore. `Code` is extensible (static members over a private

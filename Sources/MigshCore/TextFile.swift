@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// The text files migsh reads as lists or migrations (`--fleet` lists, `migsh.sum`,
 /// `app_versions.json`, `NNN_description.sql`), as editors on Windows write them too: a

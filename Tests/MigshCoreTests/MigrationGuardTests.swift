@@ -97,12 +97,12 @@ struct MigrationGuardTests {
     @Test("in a sandbox, DEFENSIVE stops a sqlite_master write that the authorizer alone would let through")
     func defensiveOnSandbox() throws {
         let db = try ExpectedSchemas.sandbox()
-        #expect(db.databaseConfig(SQLITE_DBCONFIG_DEFENSIVE) == 1)
-        #expect(db.databaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER) == 0)
-        #expect(db.databaseConfig(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION) == 0)
+        #expect(db.isOn(.defensive))
+        #expect(!db.isOn(.fts3Tokenizer))
+        #expect(!db.isOn(.loadExtension))
         try db.execute("CREATE TABLE t(x)")
         // The config option, not the pragma: the authorizer does not see it.
-        db.setDatabaseConfig(SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1)
+        db.set(.writableSchema, on: true)
         #expect(throws: MigshError.self) { try db.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE t(' WHERE name = 't'") }
     }
 
@@ -141,18 +141,18 @@ struct MigrationGuardTests {
     func sessionConnectionRestored() throws {
         let db = try Connection(path: ":memory:", mode: .readWriteCreate)
         try db.execute("CREATE TABLE t(x)")
-        let tokenizer = db.databaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER)
-        let defensive = db.databaseConfig(SQLITE_DBCONFIG_DEFENSIVE)
+        let tokenizer = db.isOn(.fts3Tokenizer)
+        let defensive = db.isOn(.defensive)
         db.setAuthorizer { _ in true }
         try db.hardenedForMigrationSQL(stepLimit: StepLimit(steps: 100_000, explicit: true)) {
-            #expect(db.databaseConfig(SQLITE_DBCONFIG_DEFENSIVE) == 1)
-            #expect(db.databaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER) == 0)
+            #expect(db.isOn(.defensive))
+            #expect(!db.isOn(.fts3Tokenizer))
             #expect(throws: MigshError.self) { try db.execute("PRAGMA writable_schema = ON") }
             #expect(throws: MigshError.self) { try db.execute("SELECT fts3_tokenizer('simple')") }
             #expect(throws: MigshError.self) { try db.limitingSteps { try db.execute("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)") } }
         }
-        #expect(db.databaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER) == tokenizer)
-        #expect(db.databaseConfig(SQLITE_DBCONFIG_DEFENSIVE) == defensive)
+        #expect(db.isOn(.fts3Tokenizer) == tokenizer)
+        #expect(db.isOn(.defensive) == defensive)
         #expect(db.stepLimit == nil)
         try db.execute("PRAGMA writable_schema = ON")
         try db.execute("PRAGMA writable_schema = OFF")

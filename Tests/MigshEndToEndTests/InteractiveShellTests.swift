@@ -148,6 +148,15 @@ struct InteractiveShellTests {
 
     @Test("a hand-made index on an old database: the start-up check and .apply follow one policy, warn, and apply")
     func startupAndApplyShareThePolicy() throws {
+        // The oracle: the same start without the hand-made index, migrated by a clean run.
+        // Following the advice must give its rows and its schema; only the index may differ.
+        let (cleanRows, cleanSchema) = try withTemporaryDirectory { dir in
+            let clean = dir + "/clean.sqlite"
+            try makeDemoDatabase(clean, version: 3)
+            let apply = try migsh(["-m", repositoryMigrations, clean, ".apply --yes"])
+            guard apply.status == 0 else { throw EndToEndError.failed("clean apply", apply) }
+            return (comparableRows(clean), Self.schemaBesideHandmade(clean))
+        }
         // `.apply --yes` on such a database, in batch: the warning, then the update.
         try withTemporaryDirectory { dir in
             let db = dir + "/batch.sqlite"
@@ -157,6 +166,8 @@ struct InteractiveShellTests {
             #expect(apply.status == 0, "\(apply.stderr)")
             #expect(apply.stderr.contains("warning: ") && apply.stderr.contains("hand-made changes"), "\(apply.stderr)")
             #expect(schemaVersion(db) == "8")
+            #expect(comparableRows(db) == cleanRows, "the rows differ from a clean run's")
+            #expect(Self.schemaBesideHandmade(db) == cleanSchema)
         }
         // The interactive start-up on the same state: the same warning, and the update is offered.
         try withShell(waitForPrompt: false, prepare: { db in
@@ -173,7 +184,14 @@ struct InteractiveShellTests {
             #expect(schemaVersion(shell.db) == "8")
             // The hand-made index is left as it was (the warning's subject, not the update's).
             #expect(sqlite(shell.db, "SELECT count(*) FROM sqlite_schema WHERE name = 'handmade_idx';") == "1")
+            #expect(comparableRows(shell.db) == cleanRows, "the rows differ from a clean run's")
+            #expect(Self.schemaBesideHandmade(shell.db) == cleanSchema)
         }
+    }
+
+    /// The schema as sqlite3 lists it, without the hand-made index (and migsh's bookkeeping).
+    static func schemaBesideHandmade(_ db: String) -> String {
+        sqlite(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name <> 'handmade_idx' AND name NOT LIKE 'migsh\\_%' ESCAPE '\\' ORDER BY type, name")
     }
 
     @Test("--readonly on an old database lists the update but never asks to apply it")

@@ -149,6 +149,33 @@ struct InterruptTests {
         }
     }
 
+    @Test(".progress with a large N: Ctrl-C stops a long query at once, not after N steps of SQLite's machine")
+    func progressDoesNotDelayCtrlC() throws {
+        try withTemporaryDirectory { dir in
+            // The query writes `started` when it starts, then counts rows of a megabyte of
+            // random bytes each, for ever: 100 million steps would take hours.
+            let script = """
+                .progress 100000000
+                WITH RECURSIVE c(x) AS (SELECT writefile('started', 'x') UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c WHERE length(randomblob(1000000)) > 0;
+                .print after
+
+                """
+            let run = try StartedProcess(migshBinary, ["--noinit", ":memory:"], input: .data(Data(script.utf8)), cwd: dir)
+            let child = run.child
+            defer { child.kill() }
+            let deadline = Date().addingTimeInterval(60)
+            while !fileExists(dir + "/started") && child.isRunning && Date() < deadline { usleep(1_000) }
+            #expect(fileExists(dir + "/started"), "the query never started")
+            _ = kill(child.pid, SIGINT)
+            // Not honoured, the query would run far longer than this wait.
+            let result = try run.finish(timeout: 60)
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted"), "\(result)")
+            #expect(!result.stdout.contains("after"), "the script went on:\n\(result)")
+            #expect(!result.stdout.contains("Progress"), "\(result)")
+        }
+    }
+
     // MARK: .backup
 
     @Test(".backup stopped while copying or verifying: no file, no .partial, exit 130",
@@ -269,6 +296,39 @@ struct InterruptTests {
             #expect(sqlite(path, "select count(*) from sqlite_master where name = 'Doubled_twice'") == "0")
             #expect(Self.backups(dir) == backupsBefore, "backups left: \(Self.backups(dir).subtracting(backupsBefore))")
             #expect(Self.lastOutcome(dir, event: "repair") == "interrupted")
+        }
+    }
+
+    // MARK: .diff's data probe
+
+    @Test(".diff and .baseline stopped while the data probe copies the database: the partial copy removed, nothing changed, exit 130",
+          arguments: [(".diff", "delete"), (".diff", "wal"), (".baseline 2 --yes", "delete")])
+    func diffProbeCopyStops(_ command: String, _ journalMode: String) throws {
+        try withTemporaryDirectory { dir in
+            let path = try Self.database(in: dir)
+            _ = sqlite(path, "PRAGMA journal_mode = \(journalMode)")
+            // 002 run by hand without its version row: .diff judges its INSERT on a private
+            // copy of the database (about 2300 pages, so the copy takes several steps).
+            _ = sqlite(path, "CREATE TABLE Doubled (n INTEGER, twice INTEGER); INSERT INTO Doubled SELECT n, n * 2 FROM Numbers; CREATE INDEX Doubled_twice ON Doubled (twice);")
+            let before = dump(path)
+            let tmp = dir + "/tmp"
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+            let run = try PausedMigsh(["-m", "migrations", Self.db, command], pauseAt: ["probe.copying"], environment: ["TMPDIR": tmp], cwd: dir)
+            // Paused between two steps of the copy, with pages still to copy.
+            #expect(try run.waitForPhase() == "probe.copying")
+            let probes = fileNames(in: tmp).filter { $0.hasPrefix("migsh-probe-") }
+            #expect(probes.count == 1 && fileNames(in: tmp + "/" + (probes.first ?? "")).contains("probe.sqlite"), "\(fileNames(in: tmp))")
+            run.interrupt()
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            let name = String(command.prefix { $0 != " " })
+            #expect(result.stderr.contains("interrupted: \(name) stopped; nothing was changed"), "\(result)")
+            #expect(!result.stderr.contains("Error:"), "\(result)")
+            #expect(!result.stdout.contains("Doubled"), "a verdict was printed:\n\(result)")
+            #expect(fileNames(in: tmp).isEmpty, "left in TMPDIR: \(fileNames(in: tmp))")
+            #expect(dump(path) == before)
+            #expect(Self.lastOutcome(dir, event: "command", command: name) == "interrupted")
+            #expect(schemaVersion(path) == "1")
         }
     }
 

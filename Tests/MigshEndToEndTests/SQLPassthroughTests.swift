@@ -250,13 +250,16 @@ private func isolatedEnvironment(home: String) -> [String: String] {
 }
 
 /// Runs `executable` with `stdin` from a file and standard output into a file, so that the
-/// bytes are kept exactly (no text decoding) and no pipe can fill up.
+/// bytes are kept exactly (no text decoding) and no pipe can fill up. Those files, and HOME, are
+/// in `scratch` (default: `dir`, the child's working folder).
 func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data, in dir: String,
-                        environment: [String: String] = [:], timeout: TimeInterval = 30) throws -> ByteResult {
+                        environment: [String: String] = [:], timeout: TimeInterval = 30,
+                        scratch: String? = nil) throws -> ByteResult {
     let id = UUID().uuidString
-    let inPath = dir + "/stdin-" + id
-    let outPath = dir + "/stdout-" + id
-    let errPath = dir + "/stderr-" + id
+    let scratch = scratch ?? dir
+    let inPath = scratch + "/stdin-" + id
+    let outPath = scratch + "/stdout-" + id
+    let errPath = scratch + "/stderr-" + id
     try stdin.write(to: URL(fileURLWithPath: inPath))
     _ = FileManager.default.createFile(atPath: outPath, contents: nil)
     _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -272,7 +275,7 @@ func runCollectingBytes(_ executable: String, _ arguments: [String], stdin: Data
         try? output.close()
         try? errors.close()
     }
-    let child = try ChildProcess(executable: executable, arguments: arguments, environment: isolatedEnvironment(home: dir).merging(environment) { $1 },
+    let child = try ChildProcess(executable: executable, arguments: arguments, environment: isolatedEnvironment(home: scratch).merging(environment) { $1 },
                                  cwd: dir, stdin: .descriptor(input.fileDescriptor),
                                  stdout: .descriptor(output.fileDescriptor), stderr: .descriptor(errors.fileDescriptor))
     if !child.wait(timeout: timeout) {

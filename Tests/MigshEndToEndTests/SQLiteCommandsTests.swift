@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// sqlite3's dot-commands and modes, byte for byte: every script of the corpus goes through the
@@ -77,6 +78,8 @@ struct SQLiteCommandsTests {
         "dup.csv": "a,A,,b,a,\"x\"\"y\",,sel ect,\"\",ab_1\n1,2,3,4,5,6,7,8,9,10\n",
         "bom.csv": "\u{feff}id;val\r\n1;one\r\n2;two\r\n",
         "rows.txt": "1\u{1f}x\u{1e}2\u{1f}y\u{1e}",
+        // A script that reads itself: sqlite3's input nesting limit.
+        "loop.sql": "select 'in loop';\n.read loop.sql\n",
     ]
 
     static let corpus: [Case] = [
@@ -549,6 +552,41 @@ struct SQLiteCommandsTests {
             .schema t_s%
 
             """#, sameErrors: true),
+        // Found by replaying sqlite3 3.40.1's shell tests (shell1-3.1.4, 3.11.x, 3.20.1, 3.20.4, 3.15.3, 3.16.2, 3.19.x, 3.23b.4, shell4-4.1).
+        Case(name: "argument errors of .import, .output, .once, .read, .stats: sqlite3's lines, its help on the output", script: #"""
+            .import
+            .import good.csv
+            .import good.csv t_x BAD
+            .import --bogus good.csv t_x
+            .output FOO BAD
+            .once FOO BAD
+            .output --bogus
+            .once -x extra
+            .read
+            .read FOO BAD
+            .stats OFF BAD
+            .backup FOO BAR BAD
+            .restore
+            .restore FOO BAR BAD
+            select 'after';
+
+            """#, sameErrors: true),
+        // shell4-2.3: .dump's own statements, as .trace shows them, are sqlite3's, in its order.
+        Case(name: ".trace shows the statements .dump runs, as sqlite3's", script: #"""
+            create table tr(a, b);
+            insert into tr values (1, 'x'), (2, null);
+            .trace stdout
+            .dump tr
+            .dump nomatch
+            .trace off
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: ".read of a script that reads itself: sqlite3's one line at its nesting limit", script: #"""
+            .read loop.sql
+            select 'after';
+
+            """#, sameErrors: true),
         Case(name: "output redirection", script: #"""
             .output o1.txt
             select 1;
@@ -814,8 +852,7 @@ struct SQLiteCommandsTests {
             // A fake opener first on PATH: it keeps what it was given beside the database.
             let bin = dir + "/bin"
             try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-            try "#!/bin/sh\ncat \"$1\" >> opened.txt\necho '--' >> opened.txt\necho \"opened $#\"\n".write(toFile: bin + "/xdg-open", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/xdg-open")
+            try makeTool(name: "xdg-open", script: "#!/bin/sh\ncat \"$1\" >> opened.txt\necho '--' >> opened.txt\necho \"opened $#\"\n", in: bin)
             let script = """
                 .headers on
                 .excel

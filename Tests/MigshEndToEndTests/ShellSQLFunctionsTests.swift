@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// The SQL functions sqlite3 3.40's shell registers, byte for byte: each script goes through
@@ -400,9 +401,7 @@ struct ShellSQLFunctionsTests {
     @Test("edit() without an editor argument runs $VISUAL, as sqlite3 (and never $EDITOR)")
     func editUsesVisual() throws {
         try withTemporaryDirectory { dir in
-            // Written by a child: a write descriptor open in this process can leak into another
-            // test's concurrent spawn, and exec of ed.sh then fails with "Text file busy".
-            _ = try runProcess("/bin/sh", ["-c", "printf '%s' 'printf + >> \"$1\"' > ed.sh && chmod 755 ed.sh"], cwd: dir)
+            try makeTool(name: "ed.sh", script: "printf + >> \"$1\"", in: dir)
             for environment in [["VISUAL": "./ed.sh"], ["VISUAL": "./ed.sh", "EDITOR": "false"], ["EDITOR": "./ed.sh"]] {
                 var results: [ProcessResult] = []
                 for program in [migshBinary, sqlite3Binary] {

@@ -1,4 +1,5 @@
 import Foundation
+import MigshTestSupport
 import Testing
 
 /// What migsh says, laid out in a real terminal (tmux) at 40, 80 and 200 columns: prose wraps
@@ -202,8 +203,7 @@ struct TextLayoutTests {
         try withTemporaryDirectory { tools in
             // A "pager" that keeps what it is given and says it ran.
             let paged = tools + "/paged.txt"
-            try "#!/bin/sh\ncat > '\(paged)'\necho PAGER-DONE\n".write(toFile: tools + "/pager.sh", atomically: true, encoding: .utf8)
-            chmod(tools + "/pager.sh", 0o755)
+            try makeTool(name: "pager.sh", script: "#!/bin/sh\ncat > '\(paged)'\necho PAGER-DONE\n", in: tools)
             let query = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT i, 'row ' || i FROM n;"
             // The oracle: sqlite3's list output of the same query.
             let expected = sqlite(":memory:", query) + "\n"
@@ -268,9 +268,7 @@ struct TextLayoutTests {
     func editStatement() throws {
         try withTemporaryDirectory { tools in
             // An "editor" that changes 40 into 41 in the file it is given, as a person would.
-            let editor = tools + "/edit.sh"
-            try "#!/bin/sh\nsed -i 's/40/41/' \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
-            chmod(editor, 0o755)
+            let editor = try makeTool(name: "edit.sh", script: "#!/bin/sh\nsed -i 's/40/41/' \"$1\"\n", in: tools)
             try withShell(width: 80, environment: ["EDITOR": editor, "VISUAL": ""]) { terminal, _ in
                 try terminal.typeLine("SELECT 40")
                 try terminal.waitFor("   ...>")
@@ -286,9 +284,7 @@ struct TextLayoutTests {
     func editKey() throws {
         try withTemporaryDirectory { tools in
             // An "editor" that changes 40 into 41 and closes the statement, as a person would.
-            let editor = tools + "/edit.sh"
-            try "#!/bin/sh\nsed -i -e 's/40/41/' -e 's/answer$/answer;/' \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
-            chmod(editor, 0o755)
+            let editor = try makeTool(name: "edit.sh", script: "#!/bin/sh\nsed -i -e 's/40/41/' -e 's/answer$/answer;/' \"$1\"\n", in: tools)
             try withShell(width: 80, environment: ["EDITOR": editor, "VISUAL": ""]) { terminal, dir in
                 try terminal.typeLine("SELECT 40")
                 try terminal.waitFor("   ...>")

@@ -53,19 +53,24 @@ extension AuditLog {
             lastHash = out.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[lineStart...])) }
             out.append(UInt8(ascii: "\n"))
         }
-        var offset = 0
-        for piece in pieces {
-            lastSeq += 1
-            let lineStart = out.count
-            out.append(contentsOf: pending[offset..<(offset + piece.head)])
-            out.append(contentsOf: lastHash.utf8)
-            out.append(contentsOf: pending[(offset + piece.head)..<(offset + piece.head + piece.middle)])
-            out.append(contentsOf: String(lastSeq).utf8)
-            out.append(contentsOf: pending[(offset + piece.head + piece.middle)..<(offset + piece.head + piece.middle + piece.tail)])
-            lastHash = out.withUnsafeBytes { sha256Hex(UnsafeRawBufferPointer(rebasing: $0[lineStart...])) }
-            out.append(UInt8(ascii: "\n"))
-            offset += piece.head + piece.middle + piece.tail
+        // Each line's hash goes straight into the next line's prev as hex (no string a line).
+        var prev = Array(lastHash.utf8)
+        pending.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            for piece in pieces {
+                lastSeq += 1
+                let lineStart = out.count
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + piece.head)]))
+                out.append(contentsOf: prev)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(offset + piece.head)..<(offset + piece.head + piece.middle)]))
+                AuditLog.appendDecimal(lastSeq, into: &out)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(offset + piece.head + piece.middle)..<(offset + piece.head + piece.middle + piece.tail)]))
+                out.withUnsafeBytes { AuditLog.hashHex(UnsafeRawBufferPointer(rebasing: $0[lineStart...]), into: &prev) }
+                out.append(UInt8(ascii: "\n"))
+                offset += piece.head + piece.middle + piece.tail
+            }
         }
+        lastHash = String(decoding: prev, as: UTF8.self)
         var written = 0
         while written < out.count {
             let n = out.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -83,6 +88,22 @@ extension AuditLog {
         let seqText = String(lastSeq)
         let head = Array((String(repeating: "0", count: max(0, 20 - seqText.count)) + seqText + " " + lastHash + "\n").utf8)
         if headFD >= 0 { _ = head.withUnsafeBytes { pwrite(headFD, $0.baseAddress!, $0.count, 0) } }
+    }
+
+    /// The SHA-256 of `bytes` as 64 lowercase hex digits, written over `hex` (`sha256Hex`'s
+    /// text, without a string).
+    static func hashHex(_ bytes: UnsafeRawBufferPointer, into hex: inout [UInt8]) {
+        let digest = SHA256.hash(data: bytes)
+        if hex.count != 64 { hex = [UInt8](repeating: 0, count: 64) }
+        hex.withUnsafeMutableBufferPointer { out in
+            var i = 0
+            for byte in digest {
+                let high = byte >> 4, low = byte & 0x0f
+                out[i] = high < 10 ? 0x30 + high : 0x57 + high
+                out[i + 1] = low < 10 ? 0x30 + low : 0x57 + low
+                i += 2
+            }
+        }
     }
 
     /// The head file's seq and hash, if it has them.

@@ -6,35 +6,28 @@ import MigshBase
 /// statement's line written byte by byte (the hot path), and the timestamp; the chain's
 /// `prev` and `seq` are left as slots for `AuditLog+Chain` to fill.
 extension AuditLog {
-    func format(_ batch: [Entry]) {
-        for entry in batch {
-            switch entry {
-            case let .record(event, fields, time): formatRecord(event: event, fields: fields, time: time)
-            case let .statement(sql, outcome, rowsChanged, durationMS, error, time):
-                formatStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error, time: time)
-            }
-        }
-    }
+    typealias Piece = (head: Int, middle: Int, tail: Int)
 
-    func formatRecord(event: String, fields: [UInt8], time: timespec) {
-        pending.reserveCapacity(pending.count + fields.count + 160)
-        let start = pending.count
-        pending.append(contentsOf: #"{"event":"#.utf8)
-        JSONLine.encodeString(event, into: &pending)
-        pending.append(contentsOf: #","prev":""#.utf8)
-        let head = pending.count - start
-        pending.append(contentsOf: #"","seq":"#.utf8)
-        let middle = pending.count - start - head
-        pending.append(contentsOf: #","ts":""#.utf8)
-        AuditLog.appendTimestamp(time, into: &pending)
-        pending.append(UInt8(ascii: "\""))
+    /// A record's line appended to `out`, with its slots for prev and seq.
+    static func formatRecord(event: String, fields: [UInt8], time: timespec, into out: inout [UInt8]) -> Piece {
+        out.reserveCapacity(out.count + fields.count + 160)
+        let start = out.count
+        out.append(contentsOf: #"{"event":"#.utf8)
+        JSONLine.encodeString(event, into: &out)
+        out.append(contentsOf: #","prev":""#.utf8)
+        let head = out.count - start
+        out.append(contentsOf: #"","seq":"#.utf8)
+        let middle = out.count - start - head
+        out.append(contentsOf: #","ts":""#.utf8)
+        AuditLog.appendTimestamp(time, into: &out)
+        out.append(UInt8(ascii: "\""))
         // The record's own fields, without its braces.
         if fields.count > 2 {
-            pending.append(UInt8(ascii: ","))
-            pending.append(contentsOf: fields.dropFirst().dropLast())
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: fields.dropFirst().dropLast())
         }
-        pending.append(UInt8(ascii: "}"))
-        pieces.append((head, middle, pending.count - start - head - middle))
+        out.append(UInt8(ascii: "}"))
+        return (head, middle, out.count - start - head - middle)
     }
 
     /// The record's fields as one JSON object's text, `{…}` (`{}` when it has none).
@@ -54,33 +47,57 @@ extension AuditLog {
         return e
     }()
 
-    /// A statement's line built straight into the pending buffer — no encoder, no
-    /// dictionary, no per-line array.
-    func formatStatement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec) {
-        let start = pending.count
-        func key(_ k: StaticString, first: Bool = false) {
-            if !first { pending.append(UInt8(ascii: ",")) }
-            pending.append(UInt8(ascii: "\""))
-            pending.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-            pending.append(UInt8(ascii: "\""))
-            pending.append(UInt8(ascii: ":"))
+    /// A statement's line built straight into `out` — no encoder, no dictionary, no per-line
+    /// array — with its slots for prev and seq.
+    static func formatStatement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String?,
+                                time: timespec, into out: inout [UInt8]) -> Piece {
+        let start = out.count
+        func key(_ k: StaticString, first: Bool = false, into out: inout [UInt8]) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
-        pending.append(UInt8(ascii: "{"))
-        key("duration_ms", first: true); pending.append(contentsOf: String(durationMS).utf8)
-        if let error { key("error"); JSONLine.encodeString(error, into: &pending) }
-        key("event"); pending.append(contentsOf: #""sql""#.utf8)
-        key("outcome"); JSONLine.encodeString(outcome.rawValue, into: &pending)
-        key("prev"); pending.append(UInt8(ascii: "\""))
-        let head = pending.count - start
-        pending.append(UInt8(ascii: "\""))
-        if let rowsChanged { key("rows_changed"); pending.append(contentsOf: String(rowsChanged).utf8) }
-        key("seq")
-        let middle = pending.count - start - head
-        key("sql"); JSONLine.encodeString(sql, into: &pending)
-        key("ts"); pending.append(UInt8(ascii: "\""))
-        AuditLog.appendTimestamp(time, into: &pending)  // digits and separators only
-        pending.append(contentsOf: #""}"#.utf8)
-        pieces.append((head, middle, pending.count - start - head - middle))
+        out.append(UInt8(ascii: "{"))
+        key("duration_ms", first: true, into: &out); appendDecimal(durationMS, into: &out)
+        if let error { key("error", into: &out); JSONLine.encodeString(error, into: &out) }
+        key("event", into: &out); out.append(contentsOf: #""sql""#.utf8)
+        key("outcome", into: &out); JSONLine.encodeString(outcome.rawValue, into: &out)
+        key("prev", into: &out); out.append(UInt8(ascii: "\""))
+        let head = out.count - start
+        out.append(UInt8(ascii: "\""))
+        if let rowsChanged { key("rows_changed", into: &out); appendDecimal(rowsChanged, into: &out) }
+        key("seq", into: &out)
+        let middle = out.count - start - head
+        key("sql", into: &out); JSONLine.encodeString(sql, into: &out)
+        key("ts", into: &out); out.append(UInt8(ascii: "\""))
+        AuditLog.appendTimestamp(time, into: &out)  // digits and separators only
+        out.append(contentsOf: #""}"#.utf8)
+        return (head, middle, out.count - start - head - middle)
+    }
+
+    /// `String(value)`'s digits appended to `out`, without the string.
+    static func appendDecimal(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        if value < 10 {
+            out.append(UInt8(0x30 + value))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: room for Int.max's 19 digits
+        var v = value
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while v > 0 {
+                buffer[23 - n] = UInt8(0x30 + v % 10)
+                v /= 10
+                n += 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - n)...]))
+        }
     }
 
     nonisolated(unsafe) private static var cachedSecond: Int = -1

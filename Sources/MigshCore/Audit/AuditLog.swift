@@ -1,8 +1,6 @@
 import Crypto
-import Dispatch
 import FoundationEssentials
 import Glibc
-import MigshBase
 
 /// The audit log: JSON Lines, append-only, mode 0600. Each line carries `seq`, a UTC `ts`
 /// and `prev`, the SHA-256 of the previous line (all zeros for the first), so that an edited,
@@ -25,28 +23,19 @@ public final class AuditLog: @unchecked Sendable {
 
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// Entries handed over by the session, in order, not yet formatted. The session's thread
-    /// only appends here; a batch that fills up (inside a long transaction) is formatted,
-    /// chained (one SHA-256 per line) and written on `writer`, a serial queue: on a second
-    /// core, beside SQLite's own work (a quarter of a 200,000-statement script when it was
-    /// done inline). `flush()` writes the rest on the caller's thread, after any batch still
-    /// in flight, so what is written when is unchanged.
-    enum Entry {
-        case record(event: String, fields: [UInt8], time: timespec)
-        case statement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String?, time: timespec)
-    }
-    @exclusivity(unchecked) private var entries: [Entry] = []
-    @exclusivity(unchecked) private var entryBytes = 0
-    private let writer = DispatchQueue(label: "migsh.audit")
-    /// The first failed write of a batch handed over, for the next `flush()` to throw
-    /// (writer-owned). Its lines stay pending and are written with the next batch.
-    private var writerError: (any Error)?
-
-    // The rest is owned by `writer` (and by deinit, when no batch can be in flight).
+    /// The first failed write of a batch written inside a transaction, for the next `flush()`
+    /// to throw. Its lines stay pending and are written with the next batch.
+    private var writeError: (any Error)?
 
     /// Pending lines, each stored as the bytes before its prev value, the bytes between prev
-    /// and seq, and the bytes after seq: `head HEX middle SEQ tail`. One buffer for all of
-    /// them, so a statement's line costs no allocation.
+    /// and seq, and the bytes after seq: `head HEX middle SEQ tail`. Formatted when appended,
+    /// into one buffer for all of them, so a statement's line costs no allocation; numbered and
+    /// chained when written (`writePending`), under the log's lock.
+    ///
+    /// All of it happens on the caller's thread. A second thread that formatted and wrote the
+    /// batches beside SQLite's work was tried (issue 25): it made the process multi-threaded,
+    /// and from its first batch on glibc's malloc and every mutex of SQLite's allocator took
+    /// their atomic paths — on a loaded machine that cost more than the audit work it moved.
     var pending: [UInt8] = []
     var pieces: [(head: Int, middle: Int, tail: Int)] = []
     /// The file's size after our last write; when it has not changed, nobody else appended
@@ -54,7 +43,10 @@ public final class AuditLog: @unchecked Sendable {
     var knownSize: off_t = -1
     var lastSeq = 0
     var lastHash = AuditLog.genesis
+    /// Inside a transaction, pending lines are written once they reach this size (the end of
+    /// the transaction writes the rest: `flush()`).
     private static let flushThreshold = 256 * 1024
+    private var writeAt = AuditLog.flushThreshold
 
     /// Opens (creating with 0600) the log for appending. An unwritable log is an error before
     /// anything runs, never a silent gap.
@@ -91,9 +83,6 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     deinit {
-        // No batch is in flight (each holds the log), and this may run on `writer` itself
-        // (the last batch released the log): write what is left here, not through the queue.
-        format(entries)
         try? writePending()
         close(fd)
         if headFD >= 0 { close(headFD) }
@@ -104,17 +93,17 @@ public final class AuditLog: @unchecked Sendable {
     /// Appends one entry: `{"event":…,"prev":…,"seq":…,"ts":…, <the record's fields>}`.
     public func append<R: AuditRecord>(_ record: R) throws {
         let fields = try AuditLog.fields(of: record)
-        entries.append(.record(event: R.event, fields: fields, time: AuditLog.now()))
-        entryBytes += fields.count + 160
-        if entryBytes >= AuditLog.flushThreshold { handOver() }
+        let piece = AuditLog.formatRecord(event: R.event, fields: fields, time: AuditLog.now(), into: &pending)
+        pieces.append(piece)
+        writeIfFull()
     }
 
     /// One SQL statement's entry (the hot path: one per statement of a script).
     public func appendStatement(sql: String, outcome: Audit.Outcome, rowsChanged: Int?, durationMS: Int, error: String? = nil) throws {
-        entries.append(.statement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS, error: error,
-                                  time: AuditLog.now()))
-        entryBytes += sql.utf8.count + 200
-        if entryBytes >= AuditLog.flushThreshold { handOver() }
+        let piece = AuditLog.formatStatement(sql: sql, outcome: outcome, rowsChanged: rowsChanged, durationMS: durationMS,
+                                             error: error, time: AuditLog.now(), into: &pending)
+        pieces.append(piece)
+        writeIfFull()
     }
 
     static func now() -> timespec {
@@ -123,37 +112,24 @@ public final class AuditLog: @unchecked Sendable {
         return ts
     }
 
-    /// Gives the entries so far to `writer`.
-    private func handOver() {
-        guard !entries.isEmpty else { return }
-        let batch = entries
-        entries = []
-        entries.reserveCapacity(batch.count)
-        entryBytes = 0
-        writer.async { [self] in
-            format(batch)
-            do { try writePending() } catch { if writerError == nil { writerError = error } }
-        }
+    /// Inside a long transaction: writes the pending lines once they fill a batch. A failed
+    /// write keeps them pending, and the next `flush()` throws its error.
+    private func writeIfFull() {
+        guard pending.count >= writeAt else { return }
+        do { try writePending() } catch { if writeError == nil { writeError = error } }
+        // After a failed write (a full disk), the next try comes a batch later.
+        writeAt = pending.count + AuditLog.flushThreshold
     }
 
-    /// Writes every entry appended so far, and waits until they are in the file; throws the
+    /// Writes every entry appended so far and returns once they are in the file; throws the
     /// error of any write since the last flush (its lines stay pending, retried next time).
-    /// A session flushes before it ends: batches still on the writer when the process exits
-    /// would be lost.
+    /// A session flushes before it ends.
     public func flush() throws {
-        // On the caller's thread (a sync on an idle serial queue runs the block right here,
-        // after any batch still in flight): an autocommit script flushes after every
-        // statement, and a hop to another thread and back for each cost more than the line.
-        // (The caller waits, so the writer may read `entries` and keep their storage.)
-        try writer.sync {
-            format(entries)
-            entries.removeAll(keepingCapacity: true)
-            entryBytes = 0
-            do { try writePending() } catch { if writerError == nil { writerError = error } }
-            if let error = writerError {
-                writerError = nil
-                throw error
-            }
+        do { try writePending() } catch { if writeError == nil { writeError = error } }
+        writeAt = pending.count + AuditLog.flushThreshold
+        if let error = writeError {
+            writeError = nil
+            throw error
         }
     }
 

@@ -28,7 +28,7 @@ struct ForeignKeyImpact {
     mutating func note(_ e: AuthorizerEvent) {
         // Trigger bodies count too: their statements run when the trigger fires.
         guard let table = e.arg1?.lowercased() else { return }
-        switch e.action {
+        switch e.kind.rawValue {
         case SQLITE_INSERT:
             rowsWritten.insert(table)
             // A REPLACE conflict (INSERT OR REPLACE, REPLACE INTO, a column declared ON

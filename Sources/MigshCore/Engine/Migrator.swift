@@ -203,6 +203,10 @@ public struct Migrator {
         // > may only be enabled or disabled when there is no pending BEGIN or SAVEPOINT.
         if foreignKeysWereOn { try db.execute("PRAGMA foreign_keys = OFF") }
         defer { if foreignKeysWereOn { try? db.execute("PRAGMA foreign_keys = ON") } }
+        // The connection is the session's: what a migration's PRAGMAs set on it (not in the
+        // file) is put back after the COMMIT or rollback, for the user's later SQL.
+        let sessionPragmas = db.connectionPragmas()
+        defer { db.restore(sessionPragmas) }
 
         do {
             try db.execute("BEGIN IMMEDIATE")

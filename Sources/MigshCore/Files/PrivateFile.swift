@@ -1,6 +1,5 @@
 import FoundationEssentials
 import Glibc
-import MigshBase
 
 /// A file only its owner may read: created with mode 0600, never through a symlink, not
 /// inherited by child processes. Backups, the audit log, the scratch copy, the schema cache,
@@ -9,6 +8,11 @@ public enum PrivateFile {
     /// `open(2)` of `path` with `flags` (`O_WRONLY | O_EXCL`, `O_RDWR | O_APPEND`, …) plus
     /// `O_CREAT | O_NOFOLLOW | O_CLOEXEC`, mode 0600: the descriptor, or -1 with `errno` set.
     public static func open(_ path: String, _ flags: Int32) -> Int32 {
+        Glibc.open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    }
+
+    /// The same, for a path given as bytes (a name that is not UTF-8, as the user typed it).
+    public static func open(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
         Glibc.open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
     }
 }

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import MigshBase
 
 public func iso8601(_ date: Date) -> String {

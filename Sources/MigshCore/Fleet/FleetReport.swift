@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// What happened to one database of a fleet run.
 public struct FleetEntry: Sendable, Codable, Equatable {

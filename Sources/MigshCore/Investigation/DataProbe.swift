@@ -53,7 +53,9 @@ final class DataProbe {
             try copy.execute("PRAGMA cache_size = -32768")
             try copy.execute("PRAGMA temp_store = FILE")
             try copy.execute("PRAGMA synchronous = OFF")
-            try OnlineBackup.copy(from: live, to: copy, pagesPerStep: -1)
+            // One snapshot of the live database, copied in steps so that Ctrl-C stops it
+            // between two (the folder and its partial copy are then removed, below).
+            try OnlineBackup.snapshot(from: live, to: copy, pausePhase: "probe.copying")
             // The copy keeps the live file's journal mode: a rollback journal on disk, so
             // that savepoints need no memory either.
             if try copy.journalMode().lowercased() != "delete" { try copy.execute("PRAGMA journal_mode = DELETE") }
@@ -155,7 +157,7 @@ final class DataProbe {
         let stmt: Statement
         do {
             stmt = try copy.observingAuthorizations({ e in
-                guard let table = e.arg1?.lowercased(), e.action == SQLITE_INSERT || e.action == SQLITE_UPDATE || e.action == SQLITE_DELETE else { return }
+                guard let table = e.arg1?.lowercased(), [.insert, .update, .delete].contains(e.kind) else { return }
                 writes.insert(table)
             }) { try copy.prepare(sql) }
         } catch {

@@ -621,6 +621,9 @@ extension Investigation {
         let judge = Judge(self)
         try judge.readState()
         guard version > judge.recordedVersion else { return [] }
-        return judge.evidence(((judge.recordedVersion + 1)...version).map { ($0, Int.max) })
+        let evidence = judge.evidence(((judge.recordedVersion + 1)...version).map { ($0, Int.max) })
+        // A probe that Ctrl-C stopped reads as "unknown": no evidence from it (as `judge()`).
+        try CancellationToken.interrupt.check()
+        return evidence
     }
 }

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import MigshBase
 
 /// The English of a verdict: how `Judge` names statements, lists them and says ranges of

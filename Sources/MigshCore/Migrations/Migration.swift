@@ -1,6 +1,5 @@
 import Crypto
 import FoundationEssentials
-import Glibc
 
 /// One numbered migration file, `NNN_description.sql`.
 public struct Migration: Sendable, Equatable {

@@ -39,7 +39,7 @@ public struct Baseline {
         let check: Migrator.BaselineCheck
         do {
             check = try migrator.checkBaseline(to: version, expected: expected)
-        } catch var error as MigshError {
+        } catch var error as MigshError where error.code != .interrupted {
             error.message = ".baseline \(version) refused: " + error.message
             throw error
         }

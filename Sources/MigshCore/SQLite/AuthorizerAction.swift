@@ -29,8 +29,3 @@ public struct AuthorizerAction: RawRepresentable, Hashable, Sendable {
     public static let recursive = AuthorizerAction(rawValue: SQLITE_RECURSIVE)
     public static let createVirtualTable = AuthorizerAction(rawValue: SQLITE_CREATE_VTABLE)
 }
-
-extension AuthorizerEvent {
-    /// The action, typed (`action` is SQLite's code).
-    public var kind: AuthorizerAction { AuthorizerAction(rawValue: action) }
-}

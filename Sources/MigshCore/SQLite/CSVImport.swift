@@ -60,9 +60,9 @@ public struct CSVImport {
         let name = options.file.hasPrefix("|") ? "<pipe>" : options.file
         let stream: UnsafeMutablePointer<FILE>?
         if options.file.hasPrefix("|") {
-            stream = popen(String(options.file.dropFirst()), "r")
+            stream = CarriedBytes.withCString(String(options.file.dropFirst())) { popen($0, "r") }
         } else {
-            stream = fopen(options.file, "rb")
+            stream = CarriedBytes.withCString(options.file) { fopen($0, "rb") }
         }
         guard let stream else { throw MigshError(.notFound, "cannot open \"\(options.file)\"") }
         defer { if options.file.hasPrefix("|") { pclose(stream) } else { fclose(stream) } }
@@ -132,7 +132,7 @@ public struct CSVImport {
                 let field = reader.next()
                 if field == nil && i == 0 { stopped = true; break }
                 if options.asciiOutputMode && (field == nil || field!.isEmpty) && i == 0 { stopped = true; break }
-                if let field { sqlite3_bind_text(stmt, Int32(i + 1), field, -1, SQLITE_TRANSIENT) } else { sqlite3_bind_null(stmt, Int32(i + 1)) }
+                if let field { CarriedBytes.withCString(field) { _ = sqlite3_bind_text(stmt, Int32(i + 1), $0, -1, SQLITE_TRANSIENT) } } else { sqlite3_bind_null(stmt, Int32(i + 1)) }
                 if i < columnCount - 1 && reader.terminator != reader.columnSeparator {
                     problem("\(name):\(startLine): expected \(columnCount) columns but found \(i + 1) - filling the rest with NULL")
                     problems += 1
@@ -206,7 +206,8 @@ public struct CSVImport {
 
         private func text() -> String {
             let end = field.firstIndex(of: 0) ?? field.count
-            return String(decoding: field[..<end], as: UTF8.self)
+            // The file's bytes, carried (`CarriedBytes`): a Latin-1 field is stored as it is.
+            return CarriedBytes.string(carrying: field[..<end])
         }
 
         private mutating func nextCSV() -> String? {

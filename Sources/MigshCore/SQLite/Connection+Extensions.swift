@@ -1,6 +1,5 @@
 import CMigshSQLite
 import FoundationEssentials
-import Glibc
 
 extension Connection {
     /// Loads the SQLite extension in `path` (sqlite3's `.load FILE ?ENTRY?`). Loading is
@@ -9,8 +8,8 @@ extension Connection {
     public func loadExtension(_ path: String, entryPoint: String?) throws {
         // > SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION ... enables or disables only the C-API
         // > sqlite3_load_extension(); the SQL function load_extension() remains disabled.
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nil)
-        defer { migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nil) }
+        set(.loadExtension, on: true)
+        defer { set(.loadExtension, on: false) }
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_load_extension(handle, path, entryPoint, &message)
         guard rc != SQLITE_OK else { return }

@@ -1,6 +1,5 @@
 import CMigshSQLite
 import FoundationEssentials
-import Glibc
 
 /// `sqlite3_file_control` for sqlite3's `.filectrl`: the operations it offers, each with the
 /// value type its documentation gives it.

@@ -83,9 +83,12 @@ extension Connection {
         return on != 0
     }
 
-    /// Turns the switch on or off.
-    public func set(_ option: DatabaseConfigOption, on: Bool) {
+    /// Turns the switch on or off; returns whether it was on.
+    @discardableResult
+    public func set(_ option: DatabaseConfigOption, on: Bool) -> Bool {
+        let was = isOn(option)
         migsh_sqlite3_db_config_int(handle, option.code, on ? 1 : 0, nil)
+        return was
     }
 
     /// True when `schema` (main, temp, an attached name) is read-only (`sqlite3_db_readonly`);
@@ -113,5 +116,58 @@ extension Connection {
         let rc = sqlite3_table_column_metadata(handle, "main", table, column, &type, &collation, &notNull, &primaryKey, &autoincrement)
         guard rc == SQLITE_OK else { return nil }
         return (collation.map { String(cString: $0) } ?? "BINARY", autoincrement != 0)
+    }
+}
+
+/// What PRAGMAs set on one connection alone, not in the file (`recursive_triggers`,
+/// `case_sensitive_like`, `cache_size`, …), as read at one moment. `.apply` runs migration
+/// files on the session's connection: it reads these before and puts back after, so that a
+/// migration's `PRAGMA recursive_triggers = ON` ends with the migration instead of changing
+/// what the user's later SQL does. (The file's own settings — `user_version`,
+/// `application_id` — are the migration's to change, and stay.)
+public struct ConnectionPragmas: Equatable, Sendable {
+    /// The connection's flags and numbers, as `PRAGMA name` reads them and `PRAGMA name = value`
+    /// sets them (SQLite 3.40). A pragma this SQLite lacks reads as no row, and is skipped.
+    static let connectionWide = [
+        "recursive_triggers", "reverse_unordered_selects", "automatic_index", "cell_size_check",
+        "ignore_check_constraints", "query_only", "legacy_alter_table", "defer_foreign_keys",
+        "full_column_names", "short_column_names", "count_changes", "empty_result_callbacks",
+        "trusted_schema", "checkpoint_fullfsync", "fullfsync", "busy_timeout", "wal_autocheckpoint",
+        "threads", "analysis_limit", "soft_heap_limit", "temp_store",
+    ]
+    /// The main schema's settings on this connection (`PRAGMA main.name`).
+    static let mainSchema = ["cache_size", "cache_spill", "synchronous", "mmap_size", "journal_size_limit", "secure_delete"]
+
+    fileprivate var values: [String: Int64] = [:]
+    /// `case_sensitive_like` has no read form: its effect is read instead ('a' LIKE 'A').
+    fileprivate var caseSensitiveLike = false
+
+    fileprivate static func pragma(_ name: String) -> String {
+        mainSchema.contains(name) ? "main." + name : name
+    }
+}
+
+extension Connection {
+    /// The connection's own PRAGMA settings now.
+    public func connectionPragmas() -> ConnectionPragmas {
+        var saved = ConnectionPragmas()
+        for name in ConnectionPragmas.connectionWide + ConnectionPragmas.mainSchema {
+            if let value = try? scalarInt("PRAGMA " + ConnectionPragmas.pragma(name)) { saved.values[name] = value }
+        }
+        saved.caseSensitiveLike = (try? scalarInt("SELECT 'a' LIKE 'A'")) == 0
+        return saved
+    }
+
+    /// Puts back the settings `saved` read, where they changed since.
+    public func restore(_ saved: ConnectionPragmas) {
+        let now = connectionPragmas()
+        for (name, value) in saved.values where now.values[name] != value {
+            // secure_delete reads 2 for FAST; `= 2` would mean plain ON.
+            let text = name == "secure_delete" && value == 2 ? "fast" : String(value)
+            try? execute("PRAGMA \(ConnectionPragmas.pragma(name)) = \(text)")
+        }
+        if now.caseSensitiveLike != saved.caseSensitiveLike {
+            try? execute("PRAGMA case_sensitive_like = \(saved.caseSensitiveLike ? "ON" : "OFF")")
+        }
     }
 }

@@ -1,7 +1,9 @@
 import CMigshSQLite
 import FoundationEssentials
+import Dispatch
 import Glibc
 import MigshBase
+import Synchronization
 
 /// `SQLITE_TRANSIENT` is a macro Swift does not import; GRDB defines it the same way.
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
@@ -123,9 +125,10 @@ public final class Connection {
     // MARK: Running SQL
 
     /// Prepares the one statement in `sql`. Throws when it holds no statement (only white
-    /// space or comments) or does not compile.
+    /// space or comments) or does not compile. `sql` may carry bytes that are not UTF-8 (a
+    /// pattern or a name the user gave, `CarriedBytes`): SQLite gets those bytes.
     public func prepare(_ sql: String) throws -> Statement {
-        var utf8 = Array(sql.utf8)
+        var utf8 = CarriedBytes.bytes(of: sql)
         utf8.append(0)
         return try utf8.withUnsafeBufferPointer { buf in
             var stmt: OpaquePointer?
@@ -253,7 +256,7 @@ public final class Connection {
             guard let ctx else { return SQLITE_OK }
             let connection = Unmanaged<Connection>.fromOpaque(ctx).takeUnretainedValue()
             func s(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
-            var event = AuthorizerEvent(action: action, arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
+            var event = AuthorizerEvent(kind: AuthorizerAction(rawValue: action), arg1: s(a), arg2: s(b), database: s(c), trigger: s(d))
             // A name that is not UTF-8 (a Latin-1 identifier) keeps SQLite's bytes too.
             if [a, b, c, d].contains(where: { $0.map { String(validatingCString: $0) == nil } ?? false }) {
                 event.bytes = [a, b, c, d].map { $0.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } }
@@ -326,14 +329,32 @@ public final class Connection {
     /// Runs `body` (the user's SQL statements) with the `.progress` report counting and
     /// telling; outside it, migsh's own statements (its commands' queries, `.apply`, a
     /// backup) are neither counted nor stopped by `--limit`.
+    ///
+    /// SQLite calls the handler only every `.progress N` steps here, so with an N above
+    /// `progressInterval` Ctrl-C is not left to it: a watching thread interrupts the statement
+    /// as soon as the stop is asked for (`stoppingAtInterrupt`).
     public func reportingProgress<R>(_ body: () throws -> R) rethrows -> R {
-        guard progressReport != nil, !reportingActive else { return try body() }
+        guard let report = progressReport, !reportingActive else { return try body() }
         reportingActive = true
         installProgressHandler()
         defer {
             reportingActive = false
             installProgressHandler()
         }
+        guard Int64(report.interval) > Connection.progressInterval else { return try body() }
+        return try stoppingAtInterrupt(body)
+    }
+
+    /// Runs `body` while a thread watches `CancellationToken.interrupt` and, once a stop is
+    /// asked for (outside `finishing`), interrupts the statement running on this connection
+    /// (`sqlite3_interrupt`: "safe to call from a thread different from the thread that is
+    /// currently running the database operation", never on a connection that may close
+    /// meanwhile — the thread lets go of it before this returns, and the connection is open
+    /// until then). The statement fails with SQLITE_INTERRUPT, as when the progress handler
+    /// stops it.
+    func stoppingAtInterrupt<R>(_ body: () throws -> R) rethrows -> R {
+        InterruptWatcher.shared.arm(handle)
+        defer { InterruptWatcher.shared.disarm() }
         return try body()
     }
 
@@ -362,10 +383,47 @@ public final class Connection {
     private var progressStep: Int64 = Connection.progressInterval
 }
 
+/// The thread of `Connection.stoppingAtInterrupt`, one for the process, started at its first
+/// use. While a connection is armed it polls the token (a signal handler can only set it)
+/// and, while a stop is asked for, interrupts that connection every 2 ms — SQLite forgets an
+/// interrupt that comes between two statements when the next one starts, so it is said
+/// again until the connection is disarmed. Unarmed, it waits without polling.
+private final class InterruptWatcher: @unchecked Sendable {
+    static let shared = InterruptWatcher()
+    /// The armed connection; read and interrupted under `lock` only, so that `disarm()`
+    /// returns only once the thread can no longer touch it.
+    private var armed: OpaquePointer?
+    private let lock = Lock()
+    private let wake = DispatchSemaphore(value: 0)
+    private let started = Atomic<Bool>(false)
+
+    func arm(_ handle: OpaquePointer) {
+        lock.withLock { armed = handle }
+        if !started.exchange(true, ordering: .acquiringAndReleasing) { startThread { self.run() } }
+        wake.signal()
+    }
+
+    func disarm() { lock.withLock { armed = nil } }
+
+    private func run() {
+        while true {
+            wake.wait()
+            while lock.withLock({ () -> Bool in
+                guard let handle = armed else { return false }
+                if CancellationToken.interrupt.shouldStop { sqlite3_interrupt(handle) }
+                return true
+            }) {
+                usleep(2_000)
+            }
+        }
+    }
+}
+
 public typealias Authorizer = (AuthorizerEvent) -> Bool
 
 public struct AuthorizerEvent: Sendable {
-    public var action: Int32
+    /// What the event is about (SQLite's action code, typed).
+    public var kind: AuthorizerAction
     public var arg1: String?
     public var arg2: String?
     public var database: String?

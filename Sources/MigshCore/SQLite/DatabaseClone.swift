@@ -24,9 +24,10 @@ public enum DatabaseClone {
     }
 
     public static func run(_ connection: Connection, to path: String, report: (Event) -> Void) throws(Failure) {
-        if access(path, F_OK) == 0 { throw .exists(path) }
+        // `path` may carry bytes that are not UTF-8 (`CarriedBytes`): the file gets those bytes.
+        if CarriedBytes.withCString(path, { access($0, F_OK) }) == 0 { throw .exists(path) }
         var target: OpaquePointer?
-        let rc = sqlite3_open(path, &target)
+        let rc = CarriedBytes.withCString(path) { sqlite3_open($0, &target) }
         defer { sqlite3_close_v2(target) }
         guard rc == SQLITE_OK, let target else {
             throw .cannotCreate(target.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory")

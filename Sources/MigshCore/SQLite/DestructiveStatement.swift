@@ -10,22 +10,22 @@ public enum DestructiveStatement {
         // Events from inside trigger bodies and on SQLite's own tables are side effects.
         let direct = events.filter { $0.trigger == nil && !($0.arg1 ?? "").lowercased().hasPrefix("sqlite_") && $0.database != "temp" }
         for e in direct {
-            switch e.action {
-            case SQLITE_DROP_TABLE: return "DROP TABLE \(e.arg1 ?? "")"
-            case SQLITE_DROP_VIEW: return "DROP VIEW \(e.arg1 ?? "")"
-            case SQLITE_DROP_INDEX: return "DROP INDEX \(e.arg1 ?? "")"
-            case SQLITE_DROP_TRIGGER: return "DROP TRIGGER \(e.arg1 ?? "")"
+            switch e.kind {
+            case .dropTable: return "DROP TABLE \(e.arg1 ?? "")"
+            case .dropView: return "DROP VIEW \(e.arg1 ?? "")"
+            case .dropIndex: return "DROP INDEX \(e.arg1 ?? "")"
+            case .dropTrigger: return "DROP TRIGGER \(e.arg1 ?? "")"
             default: break
             }
         }
         let hasWhere = hasTopLevelWhere(sql)
-        if !hasWhere, let e = direct.first(where: { $0.action == SQLITE_DELETE }) {
+        if !hasWhere, let e = direct.first(where: { $0.kind == .delete }) {
             return "DELETE without WHERE removes every row of \(e.arg1 ?? "the table")"
         }
-        if !hasWhere, let e = direct.first(where: { $0.action == SQLITE_UPDATE }) {
+        if !hasWhere, let e = direct.first(where: { $0.kind == .update }) {
             return "UPDATE without WHERE changes every row of \(e.arg1 ?? "the table")"
         }
-        if let e = direct.first(where: { $0.action == SQLITE_ALTER_TABLE }),
+        if let e = direct.first(where: { $0.kind == .alterTable }),
            SQLScript.leadingWords(sql, count: 12).contains("DROP") {
             return "ALTER TABLE \(e.arg2 ?? "") … DROP COLUMN"
         }

@@ -1,6 +1,5 @@
 import CMigshSQLite
 import FoundationEssentials
-import Glibc
 import MigshBase
 
 /// Which kind of filesystem holds a file. SQLite's documentation warns that network

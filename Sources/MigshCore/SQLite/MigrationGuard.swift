@@ -136,12 +136,12 @@ public enum MigrationHazard {
 
     /// The authorizer rule of every connection that runs migration SQL: false denies.
     static func allows(_ event: AuthorizerEvent) -> Bool {
-        switch event.action {
-        case SQLITE_ATTACH, SQLITE_DETACH:
+        switch event.kind {
+        case .attach, .detach:
             return false                          // VACUUM INTO is authorized as an ATTACH
-        case SQLITE_FUNCTION:
+        case .function:
             return event.arg2.map { functions[$0.lowercased()] == nil } ?? true
-        case SQLITE_PRAGMA:
+        case .pragma:
             guard let name = event.arg1?.lowercased() else { return true }
             if pragmaRefusal(name: name, value: event.arg2) != nil { return false }
             // Inside migsh's transaction these would fail or do harm; migsh sets them itself.
@@ -195,9 +195,9 @@ extension Connection {
     /// extension loading, no attached database, and the authorizer's `MigrationHazard` rule.
     /// For the connections migsh opens only to run migration SQL on.
     func hardenForMigrationSQL(stepLimit: StepLimit?) {
-        _ = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0)
-        _ = setDatabaseConfig(SQLITE_DBCONFIG_DEFENSIVE, 1)
-        _ = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0)
+        set(.fts3Tokenizer, on: false)
+        set(.defensive, on: true)
+        set(.loadExtension, on: false)
         sqlite3_enable_load_extension(handle, 0)
         // > SQLITE_LIMIT_ATTACHED: The maximum number of attached databases.
         sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
@@ -210,9 +210,9 @@ extension Connection {
     /// back what it had: the session's connection runs migrations (`.apply`) and then the
     /// user's SQL again, as sqlite3 would.
     public func hardenedForMigrationSQL<R>(stepLimit: StepLimit? = nil, _ body: () throws -> R) rethrows -> R {
-        let tokenizer = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0)
-        let defensive = setDatabaseConfig(SQLITE_DBCONFIG_DEFENSIVE, 1)
-        let loading = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0)
+        let tokenizer = set(.fts3Tokenizer, on: false)
+        let defensive = set(.defensive, on: true)
+        let loading = set(.loadExtension, on: false)
         // migsh never turns the SQL function load_extension() on; it stays off.
         sqlite3_enable_load_extension(handle, 0)
         let attached = sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
@@ -225,26 +225,10 @@ extension Connection {
             progressReport = report
             setStepLimit(bound)
             sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, attached)
-            _ = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, loading)
-            _ = setDatabaseConfig(SQLITE_DBCONFIG_DEFENSIVE, defensive)
-            _ = setDatabaseConfig(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, tokenizer)
+            set(.loadExtension, on: loading)
+            set(.defensive, on: defensive)
+            set(.fts3Tokenizer, on: tokenizer)
         }
         return try restricting(MigrationHazard.allows, during: body)
-    }
-
-    /// Sets an on/off `sqlite3_db_config` option; returns the value it had.
-    @discardableResult
-    func setDatabaseConfig(_ option: Int32, _ value: Int32) -> Int32 {
-        var before: Int32 = 0
-        migsh_sqlite3_db_config_int(handle, option, -1, &before)
-        migsh_sqlite3_db_config_int(handle, option, value, nil)
-        return before
-    }
-
-    /// The current value of an on/off `sqlite3_db_config` option.
-    func databaseConfig(_ option: Int32) -> Int32 {
-        var value: Int32 = 0
-        migsh_sqlite3_db_config_int(handle, option, -1, &value)
-        return value
     }
 }

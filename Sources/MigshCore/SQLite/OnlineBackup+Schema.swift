@@ -1,6 +1,7 @@
 import CMigshSQLite
 import FoundationEssentials
 import Glibc
+import MigshBase
 
 /// sqlite3's own `.backup ?DB? FILE` / `.save FILE` and `.restore ?DB? FILE`: a plain copy
 /// through the backup API, of one schema, as sqlite3 3.40 makes it (no verification, an
@@ -18,12 +19,13 @@ extension OnlineBackup {
     }
 
     /// Copies `schema` of `connection` into the database file `path` (created when missing).
+    /// Both may carry bytes that are not UTF-8 (`CarriedBytes`): SQLite gets those bytes.
     public static func plainCopy(of connection: Connection, schema: String, to path: String) throws(PlainCopyFailure) {
         var destination: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        let rc = CarriedBytes.withCString(path) { sqlite3_open_v2($0, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) }
         defer { sqlite3_close_v2(destination) }
         guard rc == SQLITE_OK, let destination else { throw .cannotOpen(path) }
-        guard let backup = sqlite3_backup_init(destination, "main", connection.handle, schema) else {
+        guard let backup = CarriedBytes.withCString(schema, { sqlite3_backup_init(destination, "main", connection.handle, $0) }) else {
             throw .failed(message(destination))
         }
         var step = sqlite3_backup_step(backup, 100)
@@ -36,10 +38,10 @@ extension OnlineBackup {
     /// source is retried three times, 100 ms apart.
     public static func plainRestore(into connection: Connection, schema: String, from path: String) throws(PlainCopyFailure) {
         var source: OpaquePointer?
-        let rc = sqlite3_open(path, &source)
+        let rc = CarriedBytes.withCString(path) { sqlite3_open($0, &source) }
         defer { sqlite3_close_v2(source) }
         guard rc == SQLITE_OK, let source else { throw .cannotOpen(path) }
-        guard let backup = sqlite3_backup_init(connection.handle, schema, source, "main") else {
+        guard let backup = CarriedBytes.withCString(schema, { sqlite3_backup_init(connection.handle, $0, source, "main") }) else {
             throw .failed(message(connection.handle))
         }
         var retries = 0

@@ -20,6 +20,37 @@ public enum OnlineBackup {
                             pagesPerStep: Int32 = 4096, maxRestarts: Int = 20,
                             busyTimeoutMS: Int = 5000, pausePhase: String = "backup.copying",
                             progress: ((Progress) -> Void)? = nil) throws {
+        try copy(from: source, to: destination, pagesPerStep: pagesPerStep, maxRestarts: maxRestarts,
+                 busyTimeoutMS: busyTimeoutMS, pausePhase: pausePhase, progress: progress, holdingSnapshot: false)
+    }
+
+    /// Copies the main schema of `source` as it is at one moment, in steps of `pagesPerStep`
+    /// pages with Ctrl-C checked between them (as `copy`), while a read transaction on
+    /// `source` is held for the whole copy — what one `sqlite3_backup_step(-1)` does, without
+    /// its wait for the whole file at Ctrl-C. Through the held transaction the backup never
+    /// restarts: in rollback-journal mode another connection's writer waits (SQLITE_BUSY) until
+    /// the copy ends; in WAL mode it writes past the copy's snapshot. When `source` already has a
+    /// transaction open, that one is the snapshot.
+    public static func snapshot(from source: Connection, to destination: Connection,
+                                pagesPerStep: Int32 = 256, busyTimeoutMS: Int = 5000, pausePhase: String,
+                                progress: ((Progress) -> Void)? = nil) throws {
+        // A restart would mean the snapshot moved: refused rather than copied twice.
+        try copy(from: source, to: destination, pagesPerStep: pagesPerStep, maxRestarts: 0,
+                 busyTimeoutMS: busyTimeoutMS, pausePhase: pausePhase, progress: progress, holdingSnapshot: true)
+    }
+
+    private static func copy(from source: Connection, to destination: Connection, pagesPerStep: Int32, maxRestarts: Int,
+                             busyTimeoutMS: Int, pausePhase: String, progress: ((Progress) -> Void)?, holdingSnapshot: Bool) throws {
+        // > If there is no open read-transaction on the source database, [sqlite3_backup_step]
+        // > opens one now ... it will be closed before this function exits.
+        // A transaction opened here instead lasts from the first step to the last.
+        var began = false
+        if holdingSnapshot && source.isAutocommit {
+            try source.execute("BEGIN DEFERRED")
+            began = true
+        }
+        defer { if began { try? source.execute("COMMIT") } }
+        if began { _ = try source.scalarInt("SELECT count(*) FROM main.sqlite_schema") }
         // > sqlite3_backup_init() ... returns NULL and an error is stored in the destination
         // > database connection if ... there is already a read or read-write transaction
         // > open on the destination database.

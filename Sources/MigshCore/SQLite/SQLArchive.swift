@@ -1,5 +1,6 @@
 import CMigshSQLite
 import Glibc
+import MigshBase
 
 /// What `.archive` is asked to do, as sqlite3 3.40's `arParseCommand` reads it (the shell
 /// parses the words; `SQLArchive.run` does the work).
@@ -85,8 +86,9 @@ public enum SQLArchive {
     /// (a file that starts with SQLite's header is an ordinary database, whatever its end).
     /// The shell's `.open` asks it too, as sqlite3's open_db does.
     public static func format(of file: String) -> ArchiveFormat? {
-        guard let f = fopen(file, "rb") else {
-            return sqlite3_strlike("%.zip", file, 0) == 0 ? .zip : nil
+        // `file` (and the members, the folder) may carry bytes that are not UTF-8 (`CarriedBytes`).
+        guard let f = CarriedBytes.withCString(file, { fopen($0, "rb") }) else {
+            return CarriedBytes.withCString(file) { sqlite3_strlike("%.zip", $0, 0) } == 0 ? .zip : nil
         }
         defer { fclose(f) }
         var buffer = [UInt8](repeating: 0, count: 100)
@@ -161,7 +163,7 @@ private final class ArchiveRun {
             let flags = request.action.map(writes.contains) == true ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
             if request.dryRun { report(.opening(file: file, appendVFS: appended)) }
             if appended { AppendVFS.register() }
-            let rc = sqlite3_open_v2(file, &opened, flags, appended ? AppendVFS.name : nil)
+            let rc = CarriedBytes.withCString(file) { sqlite3_open_v2($0, &opened, flags, appended ? AppendVFS.name : nil) }
             if rc != SQLITE_OK {
                 report(.cannotOpen(file: file, message: Self.bytes(sqlite3_errmsg(opened))))
                 return rc
@@ -209,7 +211,7 @@ private final class ArchiveRun {
     func prepare(_ sql: String, _ rc: inout Int32) -> OpaquePointer? {
         guard rc == SQLITE_OK else { return nil }
         var statement: OpaquePointer?
-        let result = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        let result = CarriedBytes.withCString(sql) { sqlite3_prepare_v2(db, $0, -1, &statement, nil) }
         if result != SQLITE_OK {
             report(.prepareFailed(Self.bytes(sqlite3_errmsg(db)), code: sqlite3_errcode(db)))
             rc = result
@@ -285,7 +287,7 @@ private final class ArchiveRun {
             var name = members[i].utf8[...]
             while name.last == UInt8(ascii: "/") { name = name.dropLast() }
             members[i] = String(decoding: name, as: UTF8.self)
-            sqlite3_bind_text(test, j, members[i], -1, SQLITE_TRANSIENT)
+            CarriedBytes.withCString(members[i]) { _ = sqlite3_bind_text(test, j, $0, -1, SQLITE_TRANSIENT) }
             let found = sqlite3_step(test) == SQLITE_ROW
             reset(test, &rc)
             if rc == SQLITE_OK && !found {
@@ -305,7 +307,7 @@ private final class ArchiveRun {
         if members.isEmpty { return "1" }
         let same = request.glob ? "GLOB" : "="
         return members.map { z in
-            " name \(same) '\(SQLArchive.q(z))' OR substr(name,1,\(z.utf8.count + 1)) \(same) '\(SQLArchive.q(z))/'"
+            " name \(same) '\(SQLArchive.q(z))' OR substr(name,1,\(CarriedBytes.bytes(of: z).count + 1)) \(same) '\(SQLArchive.q(z))/'"
         }.joined(separator: " OR ")
     }
 
@@ -368,7 +370,7 @@ private final class ArchiveRun {
             + "FROM \(sourceTable) WHERE (\(clause ?? "")) AND (data IS NULL OR $dirOnly = 0) AND name NOT GLOB '*..[/\\]*'"
         let statement = prepare(sql, &rc)
         guard rc == SQLITE_OK else { return rc }
-        sqlite3_bind_text(statement, sqlite3_bind_parameter_index(statement, "$dir"), directory, -1, SQLITE_TRANSIENT)
+        CarriedBytes.withCString(directory) { _ = sqlite3_bind_text(statement, sqlite3_bind_parameter_index(statement, "$dir"), $0, -1, SQLITE_TRANSIENT) }
         // Twice, as sqlite3: every member, then the folders alone, whose times the files
         // written into them changed.
         for pass: Int32 in 0..<2 {

@@ -1,4 +1,5 @@
 import CMigshSQLite
+import MigshBase
 
 /// `.dump`: the database as SQL text that rebuilds it, written exactly as the sqlite3 3.40
 /// shell writes it (tables with their rows in schema order, `sqlite_sequence` last among them,
@@ -47,18 +48,21 @@ public struct SQLDump {
     /// `progress` is told as each table starts and every 256 rows.
     @discardableResult
     public func write(progress: ((Progress) -> Void)? = nil, _ write: ([UInt8]) -> Void) -> Summary {
-        func text(_ s: String) { write(Array(s.utf8)) }
+        // Names read from the schema carry bytes that are not UTF-8 (`Statement.text`): written as stored.
+        func text(_ s: String) { write(CarriedBytes.bytes(of: s)) }
         var summary = Summary()
         if !options.dataOnly { text("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") }
         // As sqlite3: a savepoint and writable_schema, so a damaged schema can still be read.
-        try? db.execute("SAVEPOINT dump; PRAGMA writable_schema=ON")
-        defer { try? db.execute("PRAGMA writable_schema=OFF;"); try? db.execute("RELEASE dump;") }
+        // The statements, and their order around the output, are sqlite3's (`.trace` shows them).
+        try? db.execute("SAVEPOINT dump;")
+        try? db.execute("PRAGMA writable_schema=ON")
         let filter = patterns.isEmpty ? "true" : patterns.map { p in
             let q = SQLParameters.quoteLiteral(p)
             return "name LIKE \(q) ESCAPE '\\' OR EXISTS (  SELECT 1 FROM sqlite_schema WHERE     name LIKE \(q) ESCAPE '\\' AND    sql LIKE 'CREATE VIRTUAL TABLE%' AND    substr(o.name, 1, length(name)+1) == (name||'_'))"
         }.joined(separator: " OR ")
         var wroteWritableSchema = false
-        let tableCount = Int((try? db.scalarInt("SELECT count(*) FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table' AND sql NOT NULL")) ?? 0)
+        // Counted only when someone watches the progress (sqlite3 runs no such query).
+        let tableCount = progress == nil ? 0 : Int((try? db.scalarInt("SELECT count(*) FROM sqlite_schema AS o WHERE (\(filter)) AND type=='table' AND sql NOT NULL")) ?? 0)
         var tableNumber = 0
         // The rows to write, counted only when someone watches the progress.
         var totalRows = 0
@@ -109,6 +113,8 @@ public struct SQLDump {
             }
         }
         if wroteWritableSchema { text("PRAGMA writable_schema=OFF;\n") }
+        try? db.execute("PRAGMA writable_schema=OFF;")
+        try? db.execute("RELEASE dump;")
         if summary.interrupted {
             // Run as a script, an incomplete dump changes nothing.
             if !options.dataOnly { text("ROLLBACK; -- interrupted: this dump is incomplete\n") }
@@ -165,7 +171,7 @@ public struct SQLDump {
         if let rowid { target += "(" + ([rowid] + quotedColumns).joined(separator: ",") + ")" }
         let select = "SELECT " + ((rowid.map { [$0] } ?? []) + quotedColumns).joined(separator: ",") + " FROM " + SQLLiteral.identifierIfNeeded(table)
         guard let rows = try? db.prepare(select) else { return false }
-        let prefix = Array("INSERT INTO \(target) VALUES(".utf8)
+        let prefix = CarriedBytes.bytes(of: "INSERT INTO \(target) VALUES(")
         let stmt = rows.sqliteHandle
         let n = sqlite3_column_count(stmt)
         while true {

@@ -1,4 +1,5 @@
 import CMigshSQLite
+import MigshBase
 
 /// Values and names written as SQL text, exactly as the sqlite3 3.40 shell writes them in
 /// `.dump` and `.mode insert` (its `output_quoted_escaped_string`, `quoteChar`, and the
@@ -176,7 +177,7 @@ public enum SQLLiteral {
     }
 
     public static func cEscaped(_ text: String) -> String {
-        var bytes = Array(text.utf8)
+        var bytes = CarriedBytes.bytes(of: text)  // a `.separator \xe9` is the byte 0xE9: `\351`
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { String(decoding: cEscaped($0.baseAddress!), as: UTF8.self) }
     }

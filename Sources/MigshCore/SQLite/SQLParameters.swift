@@ -13,16 +13,11 @@ public enum SQLParameters {
     /// Creates the table (`.parameter init`). Like sqlite3, with defensive mode off for the
     /// moment, since `sqlite_` names are reserved.
     public static func initialize(_ db: Connection) throws {
-        let handle = db.sqliteHandle
-        var defensive: Int32 = 0
-        var writable: Int32 = 0
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive)
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, -1, &writable)
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, 0, nil)
-        migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, nil)
+        let defensive = db.set(.defensive, on: false)
+        let writable = db.set(.writableSchema, on: true)
         defer {
-            migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_WRITABLE_SCHEMA, writable, nil)
-            migsh_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_DEFENSIVE, defensive, nil)
+            db.set(.writableSchema, on: writable)
+            db.set(.defensive, on: defensive)
         }
         try db.execute(createTable)
     }
@@ -64,8 +59,12 @@ public enum SQLParameters {
         guard count > 0, let lookup = try? db.prepare("SELECT value FROM temp.sqlite_parameters WHERE key=?1") else { return }
         let lookupHandle = lookup.sqliteHandle
         for i in 1...count {
-            let key = sqlite3_bind_parameter_name(stmt, i).map { String(cString: $0) } ?? "?\(i)"
-            sqlite3_bind_text(lookupHandle, 1, key, -1, SQLITE_TRANSIENT)
+            // The name's bytes as written (a Latin-1 `$é` finds the key `.parameter set` stored).
+            if let name = sqlite3_bind_parameter_name(stmt, i) {
+                sqlite3_bind_text(lookupHandle, 1, name, -1, SQLITE_TRANSIENT)
+            } else {
+                sqlite3_bind_text(lookupHandle, 1, "?\(i)", -1, SQLITE_TRANSIENT)
+            }
             if sqlite3_step(lookupHandle) == SQLITE_ROW {
                 sqlite3_bind_value(stmt, i, sqlite3_column_value(lookupHandle, 0))
             } else {

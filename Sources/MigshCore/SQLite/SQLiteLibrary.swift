@@ -1,4 +1,5 @@
 import CMigshSQLite
+import MigshBase
 
 /// The SQLite library itself: its version, the settings sqlite3's options make before the
 /// first connection opens (`-mmap`, `-lookaside`, `-pagecache`, `-vfs`), and its VFSes.
@@ -93,14 +94,15 @@ extension Connection {
 public enum SQLitePattern {
     /// `sqlite3_strglob`: GLOB, case-sensitive (`*`, `?`, `[...]`).
     public static func glob(_ pattern: String, matches text: String) -> Bool {
-        sqlite3_strglob(pattern, text) == 0
+        CarriedBytes.withCString(pattern) { p in CarriedBytes.withCString(text) { sqlite3_strglob(p, $0) } } == 0
     }
 
     /// `sqlite3_strlike`: LIKE, ASCII case-insensitive (`%`, `_`), with an optional escape
     /// character.
     public static func like(_ pattern: String, matches text: String, escape: Character? = nil) -> Bool {
         let escapeCode = escape.flatMap(\.asciiValue).map(UInt32.init) ?? 0
-        return sqlite3_strlike(pattern, text, escapeCode) == 0
+        // On the bytes: a byte that is not UTF-8 reads as SQLite reads it (U+FFFD), as in sqlite3.
+        return CarriedBytes.withCString(pattern) { p in CarriedBytes.withCString(text) { sqlite3_strlike(p, $0, escapeCode) } } == 0
     }
 
     /// `sqlite3_complete`: true when `sql` ends with a complete statement.

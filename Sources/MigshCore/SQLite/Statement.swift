@@ -1,4 +1,5 @@
 import CMigshSQLite
+import MigshBase
 
 /// A prepared statement, finalized when released.
 public final class Statement {
@@ -47,10 +48,14 @@ public final class Statement {
     public func isNull(_ i: Int) -> Bool { columnType(i) == SQLITE_NULL }
     public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
     public func double(_ i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
+    /// The value as text. Bytes that are not UTF-8 (a Latin-1 table name) are carried, not
+    /// replaced (`CarriedBytes`): written out, or put into SQL again, they are the bytes stored.
     public func text(_ i: Int) -> String {
         guard let p = sqlite3_column_text(handle, Int32(i)) else { return "" }
         let n = Int(sqlite3_column_bytes(handle, Int32(i)))
-        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        let bytes = UnsafeBufferPointer(start: p, count: n)
+        if !bytes.contains(0xF4), let text = String(validating: bytes, as: UTF8.self) { return text }
+        return CarriedBytes.string(carrying: bytes)
     }
     public func optionalText(_ i: Int) -> String? { isNull(i) ? nil : text(i) }
     /// The value's bytes as a blob (text as its UTF-8 bytes).
@@ -58,8 +63,13 @@ public final class Statement {
         guard let p = sqlite3_column_blob(handle, Int32(i)) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
     }
+    /// Binds text; bytes it carries (`CarriedBytes`) are bound as those bytes.
     public func bind(_ text: String, at index: Int32) throws {
-        let rc = sqlite3_bind_text(handle, index, text, -1, SQLITE_TRANSIENT)
+        var bytes = CarriedBytes.bytes(of: text)
+        bytes.append(0)  // never an empty buffer: a nil pointer would bind NULL
+        let rc = bytes.withUnsafeBufferPointer {
+            sqlite3_bind_text(handle, index, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count - 1), SQLITE_TRANSIENT)
+        }
         if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
     }
     public func bind(_ value: Int64, at index: Int32) throws {

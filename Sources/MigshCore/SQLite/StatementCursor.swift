@@ -1,4 +1,5 @@
 import CMigshSQLite
+import MigshBase
 
 /// SQL text run statement by statement: each statement is prepared only when the one before
 /// it has run, because a later statement may use what an earlier one made. The one loop over
@@ -79,9 +80,10 @@ extension Connection {
     }
 
     /// Runs every statement of `sql` in order, stepping each one to completion (rows
-    /// discarded) before preparing the next.
+    /// discarded) before preparing the next. `sql` may carry bytes that are not UTF-8 (a
+    /// name the user gave, `CarriedBytes`): SQLite gets those bytes.
     public func execute(_ sql: String) throws {
-        try withStatements(in: Array(sql.utf8)) { statements in
+        try withStatements(in: CarriedBytes.bytes(of: sql)) { statements in
             while !statements.isAtEnd {
                 try statements.prepareNext()?.run()
             }

@@ -355,7 +355,7 @@ final class ObservedStatement {
         guard recording else { return }
         touched.note(e)
         guard let table = e.arg1?.lowercased() else { return }
-        switch e.action {
+        switch e.kind.rawValue {
         case SQLITE_INSERT: writes.insert(table); inserts.insert(table)
         case SQLITE_UPDATE, SQLITE_DELETE: writes.insert(table)
         default: break
@@ -421,7 +421,7 @@ struct TouchedObjects {
 
     mutating func note(_ e: AuthorizerEvent) {
         sawEvent = true
-        switch e.action {
+        switch e.kind.rawValue {
         case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
             break
         case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
@@ -429,19 +429,19 @@ struct TouchedObjects {
         default:
             rowWorkOnly = false
         }
-        switch e.action {
+        switch e.kind.rawValue {
         case SQLITE_CREATE_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_VIEW, SQLITE_CREATE_TRIGGER:
             if e.database != nil && e.database != "main" { unknown = true }
             recognized = true
-            if e.action == SQLITE_CREATE_TABLE, let name = e.arg1 { createdTables.insert(name.lowercased()) }
-            if e.action == SQLITE_CREATE_INDEX, let name = e.arg1 { createdIndexes.insert(name) }
+            if e.kind == .createTable, let name = e.arg1 { createdTables.insert(name.lowercased()) }
+            if e.kind == .createIndex, let name = e.arg1 { createdIndexes.insert(name) }
         case SQLITE_REINDEX where e.arg1 != nil && (e.database == nil || e.database == "main"):
             // CREATE INDEX reports filling its own new index as a REINDEX of it.
             reindexed.insert(e.arg1!)
         case SQLITE_DROP_TABLE, SQLITE_DROP_INDEX, SQLITE_DROP_VIEW, SQLITE_DROP_TRIGGER:
             guard e.database == nil || e.database == "main", let name = Self.key(e.arg1) else { unknown = true; return }
             recognized = true
-            switch e.action {
+            switch e.kind.rawValue {
             case SQLITE_DROP_TABLE: change.droppedTables.insert(name)
             case SQLITE_DROP_INDEX: change.droppedIndexes.insert(name)
             case SQLITE_DROP_VIEW: change.droppedViews.insert(name)

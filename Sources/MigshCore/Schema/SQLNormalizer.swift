@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import MigshBase
 
 /// Normalizes SQL text so that schema comparison sees meaning, not spelling: keywords and

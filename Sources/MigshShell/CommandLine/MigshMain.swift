@@ -196,7 +196,7 @@ public enum MigshMain {
                 // their decoding.
                 for (command, raw) in zip(commands, rawArguments(matching: commands)) {
                     let ok = raw.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: ".")
-                        ? try shell.runUnit(command, line: nil, echo: false)
+                        ? try shell.runUnit(CarriedBytes.string(carrying: raw), line: nil, echo: false)
                         : try shell.runSQLUnit(raw, line: nil, echo: false)
                     if !ok && session.bail { break }
                 }
@@ -269,7 +269,9 @@ public enum MigshMain {
             case .stats: session.stats = .on
             case .command(let command):
                 // As sqlite3's -cmd: not echoed, errors without a line number.
-                if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
+                // Its bytes as given (a Latin-1 file name), carried as the words of a line are.
+                let unit = CarriedBytes.string(carrying: rawArguments(matching: [command])[0])
+                if !(try shell.runUnit(unit, line: nil, echo: false)) && session.bail {
                     return shell.finishBatch()
                 }
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MigshBase
 import MigshCore
 
 /// `.archive` (`.ar`): sqlite3 3.40's SQL archives — the `sqlar` table of the database, or
@@ -89,7 +90,7 @@ struct ArchiveCommand: DotCommand, ReadsItsOwnHelp {
                 err.write("not found in archive: \(name)\n")
             case .cannotOpen(let file, let message):
                 out.flush()
-                err.write(Array("cannot open file: \(file) (".utf8) + message + Array(")\n".utf8))
+                err.write(CarriedBytes.bytes(of: "cannot open file: \(file) (") + message + Array(")\n".utf8))
             case .noArchiveTable:
                 out.flush()
                 err.write("database does not contain an 'sqlar' table\n")

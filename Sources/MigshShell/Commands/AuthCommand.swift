@@ -26,7 +26,8 @@ struct AuthCommand: DotCommand {
 
     /// One event as sqlite3's shellAuth prints it.
     static func line(for event: AuthorizerEvent) -> [UInt8] {
-        let action = actions.indices.contains(Int(event.action)) ? actions[Int(event.action)] : "\(event.action)"
+        let code = Int(event.kind.rawValue)
+        let action = actions.indices.contains(code) ? actions[code] : "\(code)"
         var line = Array("authorizer: \(action)".utf8)
         // SQLite's bytes, as sqlite3 prints them (a name that is not UTF-8 included).
         let arguments = event.bytes ?? [event.arg1, event.arg2, event.database, event.trigger].map { $0.map { Array($0.utf8) } }

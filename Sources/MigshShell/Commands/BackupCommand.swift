@@ -10,6 +10,8 @@ struct BackupCommand: DotCommand {
         commandName: ".backup",
         abstract: "Take an online, integrity-checked backup (default: a new file named after the database and the time, in the backups folder).",
         discussion: "Example: .backup before-the-upgrade.sqlite")
+    /// Words neither form takes (`.backup A B C`): sqlite3's line (migsh's form has no options).
+    static let sqlite3UsageLine: String? = "Usage: .backup ?DB? ?OPTIONS? FILENAME"
 
     @Argument(help: "The backup file (must not exist).", completion: .file(extensions: ["sqlite"]))
     var file: String?
@@ -23,6 +25,7 @@ struct BackupCommand: DotCommand {
             try SaveCommand.plainCopy(schema: file, to: sqlite3File, in: shell)
             return
         }
+        if let file { try ShellWord.refuseUnlessText(file, command: ".backup", because: "a verified backup needs: migsh lists and records its backups by name, as text (.save FILE copies under any name)") }
         defer { shell.progress.end() }
         let backup = try Backup(shell.session.workspace).run(to: file) { shell.showBackupProgress($0) }
         shell.progress.end()

@@ -8,12 +8,12 @@ struct CdCommand: DotCommand {
     static let sqlite3UsageLine: String? = "Usage: .cd DIRECTORY"
     static let configuration = CommandConfiguration(commandName: ".cd", abstract: "Change the working directory to DIRECTORY.",
         discussion: "Example: .cd /srv/nukeworks")
-    @Argument(help: "The new working directory.", completion: .directory) var directory: String
+    @Argument(help: "The new working directory.", completion: .directory) var directory: ShellWord
     func run(in shell: Shell) throws {
         if shell.session.configuration.inFleet {
             throw MigshError(.refused, ".cd refused in a fleet run: the working directory is shared by every database's run")
         }
-        guard chdir(directory) == 0 else {
+        guard directory.withCString({ chdir($0) }) == 0 else {
             throw MigshError(.verbatim, "Cannot change to directory \"\(directory)\"")
         }
     }

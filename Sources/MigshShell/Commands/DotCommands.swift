@@ -44,9 +44,15 @@ enum DotCommands {
     /// starts with `'` runs to the next `'` (taken as is); one that starts with `"` runs to the
     /// next unescaped `"`; C escapes (`\t`, `\n`, `\\`, `\"`, `\NNN` octal, …) are resolved
     /// in double-quoted and unquoted words, not in single-quoted ones.
+    /// The line and its words carry bytes that are not UTF-8 (`CarriedBytes`): the words hold
+    /// the bytes given, and `\351` is the byte 0xE9, as in sqlite3.
     static func tokenize(_ line: String) -> [String] {
-        let bytes = Array(line.utf8)
-        var words: [String] = []
+        tokenize(bytes: CarriedBytes.bytes(of: line)).map { CarriedBytes.string(carrying: $0) }
+    }
+
+    /// The words of a line of bytes, each as its bytes.
+    static func tokenize(bytes: [UInt8]) -> [[UInt8]] {
+        var words: [[UInt8]] = []
         var h = 0
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
         while h < bytes.count {
@@ -62,11 +68,11 @@ enum DotCommands {
                 }
                 let word = Array(bytes[start..<min(h, bytes.count)])
                 if h < bytes.count { h += 1 }
-                words.append(String(decoding: delimiter == UInt8(ascii: "\"") ? resolveBackslashes(word) : word, as: UTF8.self))
+                words.append(delimiter == UInt8(ascii: "\"") ? resolveBackslashes(word) : word)
             } else {
                 let start = h
                 while h < bytes.count && !isSpace(bytes[h]) { h += 1 }
-                words.append(String(decoding: resolveBackslashes(Array(bytes[start..<h])), as: UTF8.self))
+                words.append(resolveBackslashes(Array(bytes[start..<h])))
             }
         }
         return words

@@ -26,9 +26,7 @@ struct ExcelCommand: DotCommand {
             }
             // As sqlite3: on standard output, with the command's help.
             let what = word.hasPrefix("-") ? "unknown option" : "extra parameter"
-            shell.out.write("ERROR: \(what): \"\(word)\".  Usage:\n" + Self.sqlite3Help)
-            shell.out.flush()
-            throw MigshError(.saidAlready, "\(what): \"\(word)\"")
+            throw sqlite3UsageWithHelp("\(what): \"\(word)\".  Usage:", help: Self.sqlite3Help, in: shell)
         }
         try OutputCommand.redirectToOpener(spreadsheet: true, bom: bom, once: true, in: shell)
     }

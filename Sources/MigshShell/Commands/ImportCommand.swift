@@ -1,4 +1,5 @@
 import ArgumentParser
+import MigshBase
 import MigshCore
 
 /// `.import [--csv|--ascii] [--skip N] [--schema S] [-v] FILE TABLE`: rows of delimited text
@@ -30,7 +31,7 @@ struct ImportCommand: DotCommand {
             if word.hasPrefix("--") { word.removeFirst() }
             if !word.hasPrefix("-") {
                 if file == nil { file = word } else if table == nil { table = word } else {
-                    throw MigshError(.usage, "extra argument: \"\(word)\"", details: [Self.usage])
+                    throw sqlite3UsageWithHelp("extra argument: \"\(word)\".  Usage:", help: Self.sqlite3Help, in: shell)
                 }
             } else if word == "-v" {
                 verbose += 1
@@ -45,12 +46,12 @@ struct ImportCommand: DotCommand {
             } else if word == "-csv" {
                 explicit = (UInt8(ascii: ","), 0x0a, .csv)
             } else {
-                throw MigshError(.usage, "unknown option: \"\(word)\"", details: [Self.usage])
+                throw sqlite3UsageWithHelp("unknown option: \"\(word)\".  Usage:", help: Self.sqlite3Help, in: shell)
             }
             i += 1
         }
         guard let file, let table else {
-            throw MigshError(.usage, "missing \(file == nil ? "FILE" : "TABLE") argument", details: [Self.usage])
+            throw sqlite3UsageWithHelp("missing \(file == nil ? "FILE" : "TABLE") argument. Usage:", help: Self.sqlite3Help, in: shell)
         }
         try session.refuseReadOnly(".import")
         let output = session.output
@@ -58,8 +59,8 @@ struct ImportCommand: DotCommand {
         if let explicit {
             options = CSVImport.Options(file: file, table: table, columnSeparator: explicit.column, rowSeparator: explicit.row, reader: explicit.reader)
         } else {
-            let column = Array(output.separator.utf8)
-            var row = Array(output.rowSeparator.utf8)
+            let column = CarriedBytes.bytes(of: output.separator)
+            var row = CarriedBytes.bytes(of: output.rowSeparator)
             guard !column.isEmpty else { throw MigshError(.usage, "non-null column separator required for import") }
             guard column.count == 1 else { throw MigshError(.usage, "multi-character column separators not allowed for import") }
             guard !row.isEmpty else { throw MigshError(.usage, "non-null row separator required for import") }
@@ -108,5 +109,22 @@ struct ImportCommand: DotCommand {
         if verbose >= 1 { shell.out.write("Added \(result.rows) rows with 0 errors using \(result.lines) lines of input\n") }
     }
 
-    static let usage = "Usage: .import [--csv|--ascii] [--skip N] [--schema S] [-v] FILE TABLE"
+    /// sqlite3 3.40's `.help import`, which its argument errors print (on the output).
+    static let sqlite3Help = """
+        .import FILE TABLE       Import data from FILE into TABLE
+           Options:
+             --ascii               Use \\037 and \\036 as column and row separators
+             --csv                 Use , and \\n as column and row separators
+             --skip N              Skip the first N rows of input
+             --schema S            Target table to be S.TABLE
+             -v                    "Verbose" - increase auxiliary output
+           Notes:
+             *  If TABLE does not exist, it is created.  The first row of input
+                determines the column names.
+             *  If neither --csv or --ascii are used, the input mode is derived
+                from the ".mode" output mode
+             *  If FILE begins with "|" then it is a command that generates the
+                input text.
+
+        """
 }

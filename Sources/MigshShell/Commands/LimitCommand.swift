@@ -1,7 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
-import MigshBase
 import MigshCore
 
 /// `.limit ?LIMIT? ?NEW?`: SQLite's run-time limits (`sqlite3_limit`), shown or set, as

@@ -16,6 +16,17 @@ struct OutputCommand: DotCommand {
         try OutputCommand.redirect(target, bom: bom, once: false, command: ".output", in: shell)
     }
 
+    /// sqlite3 3.40's `.help output`, which its argument errors print (on the output).
+    static let sqlite3Help = """
+        .output ?FILE?           Send output to FILE or stdout if FILE is omitted
+           If FILE begins with '|' then open it as a pipe.
+           Options:
+             --bom                 Prefix output with a UTF8 byte-order mark
+             -e                    Send output to the system text editor
+             -x                    Send output as CSV to a spreadsheet
+
+        """
+
     /// sqlite3's rules: one FILE; `|COMMAND` may take the rest of the line's words; `-x` (a
     /// spreadsheet: `.excel`) and `-e` (a text editor) write a temporary file that the
     /// system's opener gets.
@@ -28,13 +39,13 @@ struct OutputCommand: DotCommand {
             case "--bom", "-bom": bom = true
             case "-e", "-x": opener = option.last
             default:
-                throw MigshError(.usage, "unknown option: \(option)", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"])
+                throw sqlite3UsageWithHelp("unknown option: \"\(option)\".  Usage:", help: command == ".once" ? OnceCommand.sqlite3Help : Self.sqlite3Help, in: shell)
             }
             words.removeFirst()
         }
         if let opener {
             if let extra = words.first {
-                throw MigshError(.usage, "extra parameter: \"\(extra)\"", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"])
+                throw sqlite3UsageWithHelp("extra parameter: \"\(extra)\".  Usage:", help: command == ".once" ? OnceCommand.sqlite3Help : Self.sqlite3Help, in: shell)
             }
             return try redirectToOpener(spreadsheet: opener == "x", bom: bom, once: once, in: shell)
         }
@@ -42,7 +53,7 @@ struct OutputCommand: DotCommand {
         if let first = words.first, first.hasPrefix("|") {
             spec = words.joined(separator: " ")
         } else {
-            if words.count > 1 { throw MigshError(.usage, "extra parameter: \"\(words[1])\"", details: ["Usage: \(command) ?--bom? FILE|'|COMMAND'"]) }
+            if words.count > 1 { throw sqlite3UsageWithHelp("extra parameter: \"\(words[1])\".  Usage:", help: command == ".once" ? OnceCommand.sqlite3Help : Self.sqlite3Help, in: shell) }
             spec = words.first
         }
         if once && spec == nil { throw MigshError(.usage, "missing FILE argument on .once") }
@@ -62,6 +73,16 @@ struct OnceCommand: DotCommand {
     func run(in shell: Shell) throws {
         try OutputCommand.redirect(target, bom: bom, once: true, command: ".once", in: shell)
     }
+
+    /// sqlite3 3.40's `.help once`, which its argument errors print (on the output).
+    static let sqlite3Help = """
+        .once ?OPTIONS? ?FILE?   Output for the next SQL command only to FILE
+             If FILE begins with '|' then open as a pipe
+               --bom  Put a UTF8 byte-order mark at the beginning
+               -e     Send output to the system text editor
+               -x     Send output as CSV to a spreadsheet (same as ".excel")
+
+        """
 }
 
 extension OutputCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MigshBase
 import FoundationEssentials
 import Glibc
 import MigshCore
@@ -33,9 +34,9 @@ struct ParameterCommand: DotCommand {
         case ("list"?, 1):
             let rows = SQLParameters.list(db)
             // printf("%-*s %s\n"): the width in bytes, at most 40.
-            let width = min(40, rows.map { $0.key.utf8.count }.max() ?? 0)
+            let width = min(40, rows.map { CarriedBytes.bytes(of: $0.key).count }.max() ?? 0)
             for row in rows {
-                let pad = max(0, width - row.key.utf8.count)
+                let pad = max(0, width - CarriedBytes.bytes(of: row.key).count)
                 shell.out.write(row.key + String(repeating: " ", count: pad) + " " + row.value + "\n")
             }
         case ("set"?, 3): try SQLParameters.set(db, key: words[1], value: words[2])

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FoundationEssentials
-import Glibc
 import MigshCore
 
 /// `.repair`: recreate drifted indexes, views and triggers from the expected schema of the

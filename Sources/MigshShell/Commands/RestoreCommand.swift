@@ -30,7 +30,16 @@ struct RestoreCommand: DotCommand {
 
     @OptionGroup var confirmation: ConfirmationOptions
 
+    /// Words neither form takes (`.restore A B C`): sqlite3's usage line, from `run`.
+    @Argument(help: .hidden) var extra: [String] = []
+
+    /// No word at all, or more than two: what sqlite3 says (`Usage: .restore ?DB? FILE`).
+    var isSQLite3UsageError: Bool {
+        !extra.isEmpty || (file == nil && version == nil && !latest && !fromOther && !confirmation.yes)
+    }
+
     func validate() throws {
+        if isSQLite3UsageError { return }
         if sqlite3File != nil {
             guard version == nil && !latest && !fromOther else {
                 throw ValidationError("sqlite3's form .restore DB FILE takes no options")
@@ -48,6 +57,7 @@ struct RestoreCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         let session = shell.session
+        if isSQLite3UsageError { throw MigshError(.verbatim, "Usage: .restore ?DB? FILE") }
         if let sqlite3File, let file {
             try session.refuseUnlessWritable(".restore")
             do {
@@ -57,6 +67,7 @@ struct RestoreCommand: DotCommand {
             }
             return
         }
+        if let file { try ShellWord.refuseUnlessText(file, command: ".restore", because: "a verified restore needs: migsh finds and records its backups by name, as text (.restore main FILE reads any name)") }
         let source: Restore.Source = file.map { .file($0) } ?? version.map { .version($0) } ?? .latest
         let report: Restorer.Report
         do {

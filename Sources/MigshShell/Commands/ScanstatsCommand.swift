@@ -24,3 +24,12 @@ func sqlite3Usage(_ line: String, in shell: Shell) -> MigshError {
     shell.err.flush()
     return MigshError(.saidAlready, line)
 }
+
+/// sqlite3's answer to words a command cannot take when it shows the command's help: `ERROR:
+/// LINE` (which ends with `Usage:`) and the command's `.help` entry (its `sqlite3Help`), on
+/// the output, where sqlite3 writes them, not on standard error; the run goes on as after any
+/// failed command.
+func sqlite3UsageWithHelp(_ line: String, help: String, in shell: Shell) -> MigshError {
+    shell.out.write("ERROR: \(line)\n" + help)
+    return MigshError(.saidAlready, line)
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MigshBase
 import MigshCore
 
 /// `.schema [--indent] [--nosys] [PATTERN]`: the CREATE statements of every database of the
@@ -104,7 +105,7 @@ struct FullSchemaCommand: DotCommand {
             guard let stat = try? db.prepare("SELECT * FROM \(table)") else { continue }
             let row = stat.row
             while (try? stat.step()) == true {
-                var line = Array("INSERT INTO \(table) VALUES(".utf8)
+                var line = CarriedBytes.bytes(of: "INSERT INTO \(table) VALUES(")
                 for i in 0..<row.columnCount {
                     if i > 0 { line.append(UInt8(ascii: ",")) }
                     line += SQLDump.literal(row, i)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import MigshBase
 import MigshCore
 
 /// `.shell CMD ARGS...` (also `.system`): runs a command through /bin/sh; the audit log
@@ -19,7 +20,8 @@ struct ShellCommand: DotCommand {
         // As sqlite3: the words joined by spaces, a word with a space in double quotes.
         let command = words.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
         shell.out.flush()
-        let status = system(command)
+        // The child gets the bytes given (a Latin-1 file name stays its bytes).
+        let status = CarriedBytes.withCString(command) { system($0) }
         if status != 0 {
             shell.err.write("System command returns \(status)\n")
             shell.err.flush()

@@ -10,6 +10,7 @@ import MigshCore
 struct StatsCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".stats", abstract: "Show SQLite's counters after each statement (on|off|stmt|vmstep); no argument: once.",
         discussion: "Example: .stats vmstep")
+    static let sqlite3UsageLine: String? = "Usage: .stats ?on|off|stmt|vmstep?"
     @Argument(help: StatsMode.help("off, on, stmt or vmstep."), completion: StatsMode.completion) var value: String?
 
     func run(in shell: Shell) throws {

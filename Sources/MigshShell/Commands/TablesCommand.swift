@@ -43,7 +43,9 @@ struct TablesCommand: DotCommand {
     /// sqlite3 prints the names in columns, filled top to bottom, each padded to the longest
     /// (in bytes), two spaces apart, in 80 columns.
     static func columns(_ names: [String]) -> String {
-        guard let longest = names.map(\.utf8.count).max() else { return "" }
+        // Widths in bytes as written (a name with bytes that are not UTF-8 carries them).
+        let widths = names.map { CarriedBytes.bytes(of: $0).count }
+        guard let longest = widths.max() else { return "" }
         let columns = max(1, 80 / (longest + 2))
         let rows = (names.count + columns - 1) / columns
         var text = ""
@@ -51,7 +53,7 @@ struct TablesCommand: DotCommand {
             var j = r
             while j < names.count {
                 if j >= rows { text += "  " }
-                text += names[j] + String(repeating: " ", count: longest - names[j].utf8.count)
+                text += names[j] + String(repeating: " ", count: longest - widths[j])
                 j += rows
             }
             text += "\n"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MigshBase
 import MigshCore
 
 /// `.testcase NAME`: sqlite3 3.40's test-case recorder. The output goes to the file
@@ -24,8 +25,9 @@ struct TestcaseCommand: DotCommand {
         } catch {
             shell.err.write("Error: cannot open '\(Self.file)'\n")
         }
-        let name = Array((words.first ?? "?").utf8.prefix(Self.nameBytes))
-        session.testcaseName = String(decoding: name, as: UTF8.self)
+        // The first 29 bytes as given (a Latin-1 name stays its bytes), carried in the String.
+        let name = (words.first.map { ShellWord(argument: $0).bytes } ?? Array("?".utf8)).prefix(Self.nameBytes)
+        session.testcaseName = CarriedBytes.string(carrying: name)
     }
 }
 
@@ -45,12 +47,13 @@ extension CheckCommand {
         guard var result = Self.readFile(TestcaseCommand.file) else { try end("Error: cannot read '\(TestcaseCommand.file)'") }
         // sqlite3 reads it as a C string.
         if let nul = result.firstIndex(of: 0) { result.removeSubrange(nul...) }
-        let name = Array(session.testcaseName.utf8)
-        if TestcaseGlob.matches(Array(words[0].utf8), result) {
+        let name = CarriedBytes.bytes(of: session.testcaseName)
+        let pattern = ShellWord(argument: words[0]).bytes
+        if TestcaseGlob.matches(pattern, result) {
             session.standardOutput.write(Array("testcase-".utf8) + name + Array(" ok\n".utf8))
             session.standardOutput.flush()
         } else {
-            shell.err.write(Array("testcase-".utf8) + name + Array(" FAILED\n Expected: [".utf8) + Array(words[0].utf8)
+            shell.err.write(Array("testcase-".utf8) + name + Array(" FAILED\n Expected: [".utf8) + pattern
                             + Array("]\n      Got: [".utf8) + result + Array("]\n".utf8))
             shell.err.flush()
             throw MigshError(.saidAlready, "testcase-\(session.testcaseName) FAILED")

@@ -1,3 +1,5 @@
+import MigshBase
+
 /// Typed bytes that are not text in the terminal's character set, carried through a line
 /// editor that only knows characters. Debian's libedit is a wide-character build: it decodes
 /// each typed byte with the locale, drops what does not decode (a Latin-1 `é`, 0xE9, in a
@@ -9,29 +11,12 @@
 /// what was typed. (Typing U+10FD80…U+10FDFF itself gives the byte instead: those characters
 /// are private-use, never assigned.)
 public enum TypedBytes {
-    static let escapeBase: UInt32 = 0x10FD00
-
-    /// The character the editor gets for a byte that is not text.
-    public static func escape(_ byte: UInt8) -> UInt32 { escapeBase + UInt32(byte) }
+    /// The character the editor gets for a byte that is not text (`CarriedBytes`, the same
+    /// scalars that carry a dot-command's words through the argument parser).
+    public static func escape(_ byte: UInt8) -> UInt32 { CarriedBytes.scalar(for: byte) }
 
     /// The bytes a line editor hands back, with every escaped byte restored.
-    public static func unescape(_ line: [UInt8]) -> [UInt8] {
-        guard line.contains(0xF4) else { return line }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(line.count)
-        var i = 0
-        while i < line.count {
-            if line[i] == 0xF4, i + 3 < line.count, line[i + 1] == 0x8F, line[i + 2] == 0xB6 || line[i + 2] == 0xB7,
-               line[i + 3] & 0xC0 == 0x80 {
-                bytes.append(line[i + 3] + (line[i + 2] == 0xB7 ? 0x40 : 0))
-                i += 4
-            } else {
-                bytes.append(line[i])
-                i += 1
-            }
-        }
-        return bytes
-    }
+    public static func unescape(_ line: [UInt8]) -> [UInt8] { CarriedBytes.bytes(ofUTF8: line) }
 
     /// A line of bytes as the editor holds it (for its history): each byte that is not part
     /// of valid UTF-8 (with `utf8` false: each byte from 0x80) as its escape, in UTF-8.

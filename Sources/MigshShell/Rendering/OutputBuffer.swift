@@ -73,9 +73,18 @@ public final class OutputBuffer {
         bytes.withUnsafeBytes { write($0) }
     }
 
+    /// Writes migsh's own text. It may name a word given with bytes that are not UTF-8 (a
+    /// file name, a pattern): the String carries them (`CarriedBytes`), and they are written
+    /// as the bytes given, as sqlite3 echoes them. (Values from the database never come
+    /// through here: they are written as their bytes.)
     public func write(_ string: String) {
         var string = string
-        string.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        string.withUTF8 { utf8 in
+            guard utf8.count > 0, memchr(utf8.baseAddress!, 0xF4, utf8.count) != nil else {
+                return write(UnsafeRawBufferPointer(utf8))
+            }
+            write(CarriedBytes.bytes(ofUTF8: Array(utf8)))
+        }
     }
 
     public func write(byte: UInt8) {
@@ -175,7 +184,7 @@ public final class OutputBuffer {
 
 /// Output held back until it is known to fit the screen: its bytes and the rows they take on a
 /// terminal `width` columns wide (a line longer than the width takes several; a character is
-/// counted as one column, the UTF-8 lead bytes).
+/// counted as one column, the UTF-8 lead bytes; a colour escape `ESC [ … m` takes none).
 struct PagerHold {
     let height: Int
     let width: Int
@@ -183,17 +192,27 @@ struct PagerHold {
     var bytes: [UInt8] = []
     var rows = 0
     private var column = 0
+    private var inEscape = false
 
     init(height: Int, width: Int, command: String) {
         self.height = height
-        self.width = width
+        self.width = max(1, width)
         self.command = command
     }
 
     mutating func take(_ chunk: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: chunk)
-        for byte in chunk where rows < height {
-            if byte == 10 {
+        count(chunk)
+    }
+
+    /// Counts the rows `text` adds, up to `height`.
+    private mutating func count<Text: Sequence<UInt8>>(_ text: Text) {
+        for byte in text where rows < height {
+            if inEscape {
+                if byte == UInt8(ascii: "m") { inEscape = false }
+            } else if byte == 0x1B {
+                inEscape = true
+            } else if byte == 10 {
                 rows += 1
                 column = 0
             } else if byte & 0xC0 != 0x80 && byte != 13 {
@@ -201,5 +220,13 @@ struct PagerHold {
                 column += 1
             }
         }
+    }
+
+    /// The rows `text` takes on a terminal `width` columns wide, counted as the hold counts
+    /// them (a last line without its newline takes its row too).
+    static func rows(_ text: String, width: Int) -> Int {
+        var hold = PagerHold(height: .max, width: width, command: "")
+        hold.count(text.utf8)
+        return hold.rows + (hold.column > 0 ? 1 : 0)
     }
 }

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 /// The result display modes of `.mode`, named as in the sqlite3 shell.
 public enum OutputMode: String, CaseIterable, Sendable {
     case list, csv, json, line, box, table, markdown, column, quote, tabs, insert, html, ascii, tcl, count, off

@@ -1,4 +1,5 @@
 import Glibc
+import MigshBase
 import MigshCore
 
 /// Prints the rows of one prepared statement the way the sqlite3 3.40 shell prints them.
@@ -35,9 +36,10 @@ public final class ResultFormatter {
     }
 
     private func cacheSettings() {
-        separator = Array(settings.separator.utf8)
-        rowSeparator = Array(settings.rowSeparator.utf8)
-        nullValue = Array(settings.nullValue.utf8) + [0]
+        // `.separator` and `.nullvalue` words may carry bytes that are not UTF-8: written as given.
+        separator = CarriedBytes.bytes(of: settings.separator)
+        rowSeparator = CarriedBytes.bytes(of: settings.rowSeparator)
+        nullValue = CarriedBytes.bytes(of: settings.nullValue) + [0]
     }
 
     /// Steps `statement` to completion (through the core's `Statement.step`), printing every

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import MigshBase
 
 // migsh's one layout for what it says to a person on a terminal: prose breaks between words,

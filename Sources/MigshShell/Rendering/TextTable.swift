@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import MigshBase
 /// migsh's own listings as columns: padded, two spaces apart, and — on a terminal — fitted to
 /// its width by shortening the cells of the columns chosen to shrink (a description, a

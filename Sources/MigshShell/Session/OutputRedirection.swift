@@ -42,20 +42,21 @@ struct OutputRedirection {
         }
     }
 
-    /// Opens `spec` (a path, or `|command`).
+    /// Opens `spec` (a path, or `|command`). Its bytes are those given (`ShellWord`), so a
+    /// Latin-1 file name is created as typed and a command gets the bytes it was given.
     static func open(_ spec: String, once: Bool) throws -> OutputRedirection {
         if spec == "stderr" {
             return OutputRedirection(target: .standardError, buffer: OutputBuffer(fd: 2), once: once, armed: once)
         }
         if spec.hasPrefix("|") {
             let command = String(spec.dropFirst()).trimming(.whitespaces)
-            guard !command.isEmpty, let stream = popen(command, "w") else {
+            guard !command.isEmpty, let stream = ShellWord(argument: command).withCString({ popen($0, "w") }) else {
                 throw MigshError(.io, "cannot open pipe \"\(command)\"")
             }
             return OutputRedirection(target: .pipe(command: command, stream: stream), buffer: OutputBuffer(fd: fileno(stream)),
                                      once: once, armed: once)
         }
-        let fd = PrivateFile.open(spec, O_WRONLY | O_TRUNC)
+        let fd = ShellWord(argument: spec).withCString { PrivateFile.open($0, O_WRONLY | O_TRUNC) }
         guard fd >= 0 else {
             let reason = errno == ELOOP ? "it is a symbolic link (migsh does not write through one)" : String(cString: strerror(errno))
             throw MigshError(.io, "cannot open \"\(spec)\": \(reason)")

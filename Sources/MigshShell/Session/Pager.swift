@@ -20,13 +20,6 @@ enum Pager {
         return Int(size.ws_row)
     }
 
-    /// The rows `text` takes on a terminal `width` columns wide (a long line takes several).
-    static func rows(_ text: String, width: Int) -> Int {
-        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).reduce(0) { sum, line in
-            sum + max(1, (TextLayout.visibleCount(String(line)) + width - 1) / max(1, width))
-        }
-    }
-
     /// Shows `text` through the pager; false when the pager could not be started (the caller
     /// then writes the text itself).
     static func show(_ text: String) -> Bool {
@@ -44,7 +37,7 @@ extension Shell {
     func pages(_ text: String) -> Bool {
         guard session.configuration.interactive, !json, session.redirection == nil, out.fileDescriptor == 1,
               session.pager != .off, let width = outputWidth, let height = Pager.height(fd: 1) else { return false }
-        return session.pager == .on || Pager.rows(text, width: width) >= height
+        return session.pager == .on || PagerHold.rows(text, width: width) >= height
     }
 
     /// Query results typed at the terminal go through the pager as well: when taller than the

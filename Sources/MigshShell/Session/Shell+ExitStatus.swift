@@ -6,10 +6,10 @@ extension Shell {
     /// `-safe` ends the run at a refused unit; `.once` ends after each unit; a redirected file
     /// that failed (a full disk) is said. After Ctrl-C: a redirected file is said to be
     /// incomplete, and a script (batch) ends with exit 130.
-    func afterUnit(_ ok: Bool, line: Int?, unit: String) throws -> Bool {
+    func afterUnit(_ ok: Bool, line: Int?, unit: @autoclosure () -> String) throws -> Bool {
         if let message = session.safeModeViolation {
             session.safeModeViolation = nil
-            try safeModeViolation(message, unit: unit)
+            try safeModeViolation(message, unit: unit())
         }
         let interrupted = CancellationToken.interrupt.isRequested
         if interrupted, !interruptionReported, !ok, let name = session.redirection?.name {

@@ -31,8 +31,9 @@ extension Shell {
 
     /// Runs every statement of `sql`, printing results in the current mode: each statement
     /// is prepared and stepped through the core's `Statement`, one after the other.
+    /// SQL a command built, which may carry a word's bytes (`CarriedBytes`): SQLite gets them.
     func runSQL(_ sql: String, line startLine: Int) -> Bool {
-        runSQL(Array(sql.utf8), line: startLine)
+        runSQL(CarriedBytes.bytes(of: sql), line: startLine)
     }
 
     /// `runSQL` on bytes: they reach `sqlite3_prepare` exactly as given (no decoding), and an

@@ -14,7 +14,8 @@ extension Shell {
             if session.echo { out.write(text); out.write(byte: 10) }
             return true
         case .dotCommand(let text, let line):
-            return try runUnit(String(decoding: text, as: UTF8.self), line: line)
+            // Its words may hold any bytes: carried through the argument parser (`ShellWord`).
+            return try runUnit(CarriedBytes.string(carrying: text), line: line)
         case .sql(let text, let line):
             return try runSQLUnit(text, line: line)
         }
@@ -56,19 +57,28 @@ protocol LineSource {
 }
 
 /// Lines from a C stream, read with getline (no size limit, no per-line buffering surprises).
+/// One getline buffer serves every line of the stream.
 struct FileLineSource: LineSource {
     let file: UnsafeMutablePointer<FILE>
+    private let buffer = GetlineBuffer()
+
+    init(file: UnsafeMutablePointer<FILE>) { self.file = file }
+
     mutating func nextLine() -> [UInt8]? {
         // After Ctrl-C no more of the script is read (a read already waiting ends with EINTR).
         if CancellationToken.interrupt.isRequested { return nil }
-        var ptr: UnsafeMutablePointer<CChar>?
-        var cap = 0
-        let n = getline(&ptr, &cap, file)
-        defer { free(ptr) }
-        guard n >= 0, let ptr else { return nil }
+        let n = getline(&buffer.pointer, &buffer.capacity, file)
+        guard n >= 0, let ptr = buffer.pointer else { return nil }
         var len = n
         if len > 0 && ptr[len - 1] == 10 { len -= 1 }
         if len > 0 && ptr[len - 1] == 13 { len -= 1 }
         return Array(UnsafeRawBufferPointer(start: ptr, count: len))
     }
+}
+
+/// getline's buffer, kept from line to line and freed with its source.
+private final class GetlineBuffer {
+    var pointer: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    deinit { free(pointer) }
 }

@@ -96,10 +96,12 @@ final class Shell {
     /// Runs one unit (a dot-command line or complete SQL). Returns false on failure.
     /// `ShellExit` propagates.
     /// `echo`: false for COMMAND arguments and `-cmd`, which sqlite3 never echoes.
+    /// `text` carries any bytes that are not UTF-8 (`CarriedBytes`): they reach SQLite, and
+    /// a dot-command's words, as given.
     @discardableResult
     func runUnit(_ text: String, line: Int?, echo: Bool = true) throws -> Bool {
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
-        guard trimmed.hasPrefix(".") else { return try runSQLUnit(Array(text.utf8), line: line, echo: echo) }
+        guard trimmed.hasPrefix(".") else { return try runSQLUnit(CarriedBytes.bytes(of: text), line: line, echo: echo) }
         onUnit?(String(trimmed))
         if session.echo && echo { out.write(text.hasSuffix("\n") ? text : text + "\n") }
         let ok = try runDotCommand(String(trimmed.trimming(.whitespacesAndNewlines)), line: line)

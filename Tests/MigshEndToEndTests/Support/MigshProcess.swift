@@ -88,7 +88,7 @@ final class LockedBuffer: @unchecked Sendable {
 
 /// The environment of a child: this process's, minus the variables that would make migsh
 /// look somewhere the test didn't choose, plus `extra`.
-private func childEnvironment(_ extra: [String: String]) -> [String: String] {
+func childEnvironment(_ extra: [String: String]) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
     for key in ["MIGSH_DATABASE", "MIGSH_MIGRATIONS", "MIGSH_HISTORY", "MIGSH_BIN"] {
         environment[key] = nil
