@@ -360,6 +360,18 @@ final class DataProbe {
         let name = "migsh_probe_aside_\(savepoints)"
         let rowid = try hasRowid(table)
         try copy.execute("CREATE TEMP TABLE \(quoteIdentifier(name)) AS SELECT \(rowid ? "rowid AS migsh_rowid, " : "")* FROM main.\(quoteIdentifier(table))")
+        // Indexed on the key `compare` matches rows by: without it each of its NOT EXISTS
+        // probes scanned the whole copy once per live row (quadratic: a .diff on a 117,000-row
+        // table never finished; scripts/bench's partial-database row).
+        var key = rowid ? ["migsh_rowid"] : []
+        if !rowid {
+            let info = try copy.prepare("SELECT name FROM pragma_table_info(?1, 'main') WHERE pk > 0 ORDER BY pk")
+            try info.bind(table, at: 1)
+            while try info.step() { key.append(info.text(0)) }
+        }
+        if !key.isEmpty {
+            try copy.execute("CREATE INDEX temp.\(quoteIdentifier(name + "_key")) ON \(quoteIdentifier(name))(\(key.map(quoteIdentifier).joined(separator: ", ")))")
+        }
         return Aside(name: name, table: table, hasRowid: rowid)
     }
 
