@@ -870,6 +870,33 @@ struct SQLiteCommandsTests {
         }
     }
 
+    @Test("a ZIP archive as the database (FILE, .open FILE, .open --zip, -zip) is refused with the reason and the table sqlite3 would make; that table works in :memory:")
+    func zipArchiveAsDatabase() throws {
+        try withTemporaryDirectory { dir in
+            let script = "create virtual table z using zipfile('x.zip'); insert into z(name, data) values('f1', 'hello');"
+            #expect(try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", ":memory:", script], stdin: Data(), in: dir).status == 0)
+            // sqlite3 3.40 opens it as :memory: with the archive as the table zip (the README says so).
+            let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", "x.zip", "select name, data from zip"], stdin: Data(), in: dir)
+            #expect(theirs.stdout == Data("f1|hello\n".utf8) && theirs.status == 0, "\(theirs.stdoutDescription)\(theirs.stderrDescription)")
+            let archive = try Data(contentsOf: URL(fileURLWithPath: dir + "/x.zip"))
+            let reason = "x.zip is a ZIP archive, not an SQLite database: migsh does not open a ZIP archive as a database (sqlite3 opens :memory: with it as the zipfile table zip); the same table: migsh :memory: \"CREATE VIRTUAL TABLE zip USING zipfile('x.zip')\"\n"
+            let opened = try runCollectingBytes(migshBinary, ["--noinit", "x.zip", "select name, data from zip"], stdin: Data(), in: dir)
+            #expect(opened.stdout.isEmpty && opened.stderr == "Error: " + reason && opened.status == 1, "\(opened.stderrDescription)")
+            let dotOpen = try runCollectingBytes(migshBinary, ["--noinit", "--no-bail", ":memory:"],
+                                                 stdin: Data(".open --zip x.zip\nselect 1;\n.open x.zip\nselect 2;\n".utf8), in: dir)
+            #expect(dotOpen.stdout == Data("1\n2\n".utf8) && dotOpen.stderr == "Error: near line 1: " + reason + "Error: near line 3: " + reason
+                    && dotOpen.status == 1, "\(dotOpen.stdoutDescription)\(dotOpen.stderrDescription)")
+            let option = try runCollectingBytes(migshBinary, ["--noinit", "-zip", "x.zip", "select 1"], stdin: Data(), in: dir)
+            #expect(option.stdout.isEmpty && option.stderr.contains("-zip is not supported") && option.status == 1, "\(option.stderrDescription)")
+            // Nothing written: the archive as it was, no audit log or backups beside it.
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/x.zip")) == archive)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["x.zip"])
+            let table = try runCollectingBytes(migshBinary, ["--noinit", ":memory:", "CREATE VIRTUAL TABLE zip USING zipfile('x.zip')", "select name, data from zip"],
+                                               stdin: Data(), in: dir)
+            #expect(table.stdout == theirs.stdout && table.status == 0, "\(table.stdoutDescription)\(table.stderrDescription)")
+        }
+    }
+
     @Test("output redirection writes the same files as sqlite3, created 0600")
     func redirectedFiles() throws {
         try withTemporaryDirectory { dir in
