@@ -14,7 +14,8 @@ struct OpenCommand: DotCommand {
     @Flag(name: [.customLong("append"), .customLong("append", withSingleDash: true)],
           help: "Open FILE through sqlite3's apndvfs: a database appended to another file (added at the first write if FILE holds none).") var append = false
     @Flag(name: [.customLong("zip"), .customLong("zip", withSingleDash: true)],
-          help: "Refused: sqlite3 opens FILE, a ZIP archive, as the zipfile table zip of :memory:; migsh says how to make that table.") var zip = false
+          help: ArgumentHelp("Refused: sqlite3 opens FILE, a ZIP archive, as the zipfile table zip of :memory:; migsh says how to make that table.",
+                             visibility: .hidden)) var zip = false
     @Argument(help: "The database file.", completion: .file()) var file: String
 
     func run(in shell: Shell) throws {
