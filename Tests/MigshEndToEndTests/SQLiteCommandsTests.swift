@@ -833,6 +833,70 @@ struct SQLiteCommandsTests {
         }
     }
 
+    @Test(".vfslist, .vfsinfo and .vfsname on :memory: mark and show nothing until SQL or a command opens it, as sqlite3 opens it then",
+          arguments: [".vfslist\n.vfsinfo\n.vfsname\nselect 1;\n.vfslist\n.vfsinfo\n.vfsname\n",
+                      ".headers on\n.vfslist\n.tables\n.vfslist\n", ".timer on\n.vfsinfo\n.schema\n.vfsinfo\n"])
+    func vfsOfMemoryDatabase(_ script: String) throws {
+        try withTemporaryDirectory { dir in
+            let (theirs, ours) = try ExpertCommandTests.runBoth((["-init", "/dev/null", ":memory:"], ["--noinit", ":memory:"]), stdin: script, in: dir)
+            ExpertCommandTests.expectSame(theirs, ours, script)
+        }
+        // The COMMAND arguments' SQL opens it too.
+        try withTemporaryDirectory { dir in
+            let words = [".vfslist", "select 1", ".vfslist"]
+            let (theirs, ours) = try ExpertCommandTests.runBoth((["-init", "/dev/null", ":memory:"] + words, ["--noinit", ":memory:"] + words), in: dir)
+            ExpertCommandTests.expectSame(theirs, ours, "\(words)")
+        }
+    }
+
+    @Test(".timer on: one Run Time line per chunk of input (a line of several statements gives one; a failing one still gets it), none for -cmd or a COMMAND argument; .changes likewise",
+          arguments: [
+            ".timer on\nselect 1; select 2;\nselect 1 +;\n;\n-- only a comment\nselect 3; -- tail\n/* only */\nselect 4;\nselect 5;\nselect nosuch from t2; select 6;\nselect abs(-9223372036854775808);\n",
+            ".changes on\ncreate table z(a); insert into z values(1),(2);\n.timer on\ninsert into z values(3); select count(*) from z;\ninsert into z values(4); select nosuch from z;\n;\nselect\n  7;\n",
+          ])
+    func timerPerChunk(_ script: String) throws {
+        try withTemporaryDirectory { dir in
+            let (theirs, ours) = try Self.runBoth(Data(script.utf8), in: dir)
+            let mine = ExpertCommandTests.maskingRunTimes(ours.stdout), reference = ExpertCommandTests.maskingRunTimes(theirs.stdout)
+            #expect(mine == reference, "migsh:\n\(mine)\nsqlite3:\n\(reference)")
+            #expect(reference.contains("Run Time: real R user U sys S\n"), "sqlite3:\n\(reference)")
+            #expect(ours.stderrBytes == theirs.stderrBytes && ours.status == theirs.status,
+                    "migsh (exit \(ours.status)):\n\(ours.stderrDescription)\nsqlite3 (exit \(theirs.status)):\n\(theirs.stderrDescription)")
+        }
+        try withTemporaryDirectory { dir in
+            let words = ["-cmd", ".timer on", "-cmd", ".changes on", "-cmd", "create table y(a); insert into y values(1)", "db", "insert into y values(2); select count(*) from y"]
+            let (theirs, ours) = try ExpertCommandTests.runBoth((["-init", "/dev/null"] + words, ["--noinit"] + words), in: dir)
+            ExpertCommandTests.expectSame(theirs, ours, "\(words)")
+        }
+    }
+
+    @Test("a ZIP archive as the database (FILE, .open FILE, .open --zip, -zip) is refused with the reason and the table sqlite3 would make; that table works in :memory:")
+    func zipArchiveAsDatabase() throws {
+        try withTemporaryDirectory { dir in
+            let script = "create virtual table z using zipfile('x.zip'); insert into z(name, data) values('f1', 'hello');"
+            #expect(try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", ":memory:", script], stdin: Data(), in: dir).status == 0)
+            // sqlite3 3.40 opens it as :memory: with the archive as the table zip (the README says so).
+            let theirs = try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", "x.zip", "select name, data from zip"], stdin: Data(), in: dir)
+            #expect(theirs.stdout == Data("f1|hello\n".utf8) && theirs.status == 0, "\(theirs.stdoutDescription)\(theirs.stderrDescription)")
+            let archive = try Data(contentsOf: URL(fileURLWithPath: dir + "/x.zip"))
+            let reason = "x.zip is a ZIP archive, not an SQLite database: migsh does not open a ZIP archive as a database (sqlite3 opens :memory: with it as the zipfile table zip); the same table: migsh :memory: \"CREATE VIRTUAL TABLE zip USING zipfile('x.zip')\"\n"
+            let opened = try runCollectingBytes(migshBinary, ["--noinit", "x.zip", "select name, data from zip"], stdin: Data(), in: dir)
+            #expect(opened.stdout.isEmpty && opened.stderr == "Error: " + reason && opened.status == 1, "\(opened.stderrDescription)")
+            let dotOpen = try runCollectingBytes(migshBinary, ["--noinit", "--no-bail", ":memory:"],
+                                                 stdin: Data(".open --zip x.zip\nselect 1;\n.open x.zip\nselect 2;\n".utf8), in: dir)
+            #expect(dotOpen.stdout == Data("1\n2\n".utf8) && dotOpen.stderr == "Error: near line 1: " + reason + "Error: near line 3: " + reason
+                    && dotOpen.status == 1, "\(dotOpen.stdoutDescription)\(dotOpen.stderrDescription)")
+            let option = try runCollectingBytes(migshBinary, ["--noinit", "-zip", "x.zip", "select 1"], stdin: Data(), in: dir)
+            #expect(option.stdout.isEmpty && option.stderr.contains("-zip is not supported") && option.status == 1, "\(option.stderrDescription)")
+            // Nothing written: the archive as it was, no audit log or backups beside it.
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/x.zip")) == archive)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["x.zip"])
+            let table = try runCollectingBytes(migshBinary, ["--noinit", ":memory:", "CREATE VIRTUAL TABLE zip USING zipfile('x.zip')", "select name, data from zip"],
+                                               stdin: Data(), in: dir)
+            #expect(table.stdout == theirs.stdout && table.status == 0, "\(table.stdoutDescription)\(table.stderrDescription)")
+        }
+    }
+
     @Test("output redirection writes the same files as sqlite3, created 0600")
     func redirectedFiles() throws {
         try withTemporaryDirectory { dir in

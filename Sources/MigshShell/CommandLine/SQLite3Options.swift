@@ -147,7 +147,7 @@ struct SQLite3Options: Equatable {
                 throw refuse(word, "it takes the rest of the command line as .archive's words; give migsh the command instead: migsh DB '.archive ARGS…'")
             case "-append": o.append = true
             case "-zip":
-                throw refuse(word, "it opens a ZIP archive as a database; migsh opens database files only")
+                throw refuse(word, "it opens a ZIP archive as the zipfile table zip of :memory:, not as a database; the same table: migsh :memory: \"CREATE VIRTUAL TABLE zip USING zipfile('FILE')\"")
             case "-deserialize", "-maxsize":
                 throw refuse(word, "it works on an in-memory image of the file that is never written back, which migsh's backups, restores and audit log cannot follow; use --scratch for a private copy")
             case "-memtrace":

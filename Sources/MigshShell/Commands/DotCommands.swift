@@ -149,6 +149,7 @@ enum DotCommands {
         }
         let name = self.name(of: type)
         shell.commandName = String(given.dropFirst())
+        if VFSText.opensDatabaseInSQLite3.contains(name) { shell.sqlite3WouldHaveOpened = true }
         var arguments = Array(words.dropFirst())
         if let read = type.wordsRead, arguments.count > read {
             let ignored = arguments[read...].map { "\"\($0)\"" }.joined(separator: " ")

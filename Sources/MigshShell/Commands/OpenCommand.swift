@@ -13,11 +13,15 @@ struct OpenCommand: DotCommand {
     @Flag(name: .customLong("scratch"), help: "Open a private copy of FILE (the original is only read).") var scratch = false
     @Flag(name: [.customLong("append"), .customLong("append", withSingleDash: true)],
           help: "Open FILE through sqlite3's apndvfs: a database appended to another file (added at the first write if FILE holds none).") var append = false
+    @Flag(name: [.customLong("zip"), .customLong("zip", withSingleDash: true)],
+          help: ArgumentHelp("Refused: sqlite3 opens FILE, a ZIP archive, as the zipfile table zip of :memory:; migsh says how to make that table.",
+                             visibility: .hidden)) var zip = false
     @Argument(help: "The database file.", completion: .file()) var file: String
 
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
         try ShellWord.refuseUnlessText(file, command: ".open", because: "migsh needs here: it names the database's audit log and backups folder after it, as text (rename the file, or open a symbolic link with a UTF-8 name)")
+        if zip { throw Session.zipRefusal(file) }
         if scratch && new { throw MigshError(.usage, ".open --scratch copies an existing database (not with --new)") }
         if scratch && append { throw MigshError(.usage, ".open --scratch copies a database file (not with --append)") }
         do {

@@ -12,6 +12,22 @@ enum VFSText {
             + "vfs.szOsFile   = \(vfs.fileSize)\n"
             + "vfs.mxPathname = \(vfs.maxPathname)\n"
     }
+
+    /// The commands that make sqlite3 3.40 open its database (they call its `open_db`), as
+    /// SQL does.
+    static let opensDatabaseInSQLite3: Set<String> = [
+        ".archive", ".auth", ".backup", ".save", ".databases", ".dbconfig", ".dbinfo", ".dump", ".expert",
+        ".filectrl", ".fullschema", ".import", ".imposter", ".indexes", ".tables", ".limit", ".lint", ".load",
+        ".open", ".parameter", ".progress", ".recover", ".restore", ".schema", ".selftest", ".session",
+        ".sha3sum", ".testctrl", ".timeout", ".trace", ".unmodule", ".user",
+    ]
+
+    /// The VFS of `schema`, as sqlite3 finds it: none while sqlite3 would not have opened an
+    /// in-memory database yet.
+    static func vfs(schema: String?, in shell: Shell) -> SQLiteVFS? {
+        if !shell.sqlite3WouldHaveOpened && Session.isTemporary(shell.session.configuration.databasePath) { return nil }
+        return shell.session.db.vfs(schema: schema)
+    }
 }
 
 struct VfsInfoCommand: DotCommand {
@@ -20,7 +36,7 @@ struct VfsInfoCommand: DotCommand {
     @Argument(help: ArgumentHelp("The schema (default main).", valueName: "aux"), completion: .nothing) var schema: String?
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
-        if let vfs = shell.session.db.vfs(schema: schema) { shell.out.write(VFSText.describe(vfs)) }
+        if let vfs = VFSText.vfs(schema: schema, in: shell) { shell.out.write(VFSText.describe(vfs)) }
     }
 }
 
@@ -39,7 +55,7 @@ struct VfsListCommand: DotCommand {
         discussion: "Example: .vfslist")
     @Argument(parsing: .captureForPassthrough, help: .hidden) var extra: [String] = []
     func run(in shell: Shell) throws {
-        let current = shell.session.db.vfs(schema: nil)
+        let current = VFSText.vfs(schema: nil, in: shell)
         let lines = SQLiteLibrary.registeredVFSes.map { VFSText.describe($0, current: $0 == current) }
         shell.out.write(lines.joined(separator: "-----------------------------------\n"))
     }

@@ -259,7 +259,11 @@ final class Session {
         // through apndvfs too, unless the session is read-only (sqlite3's -readonly opens the
         // file as it is). apndvfs appends a new database to a file that holds none only when
         // it may create one, as sqlite3's open always may.
-        let appended = c.appendVFS || (!c.readOnly && exists && SQLArchive.format(of: path) == .appendVFS)
+        let format = exists ? SQLArchive.format(of: path) : nil
+        // A file too short for a ZIP directory (an empty `x.zip`) is a new database to sqlite3.
+        var info = stat()
+        if format == .zip, stat(path, &info) == 0, info.st_size >= 22 { throw zipRefusal(path) }
+        let appended = c.appendVFS || (!c.readOnly && format == .appendVFS)
         if appended { AppendVFS.register() }
         let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists && !appended ? .readWrite : .readWriteCreate)
         let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS, noFollow: c.noFollow,
@@ -286,6 +290,17 @@ final class Session {
             db.networkFileSystem = kind
         }
         return db
+    }
+
+    /// sqlite3 3.40 opens a ZIP archive (`sqlite3 x.zip`, `-zip`, `.open --zip`) as `:memory:`
+    /// with the archive as a `zipfile` table named `zip`. migsh does not: it would name the
+    /// audit log and backups after a file that is not the database, and a backup or restore
+    /// would copy the empty in-memory database. It says how to get the same table instead.
+    static func zipRefusal(_ path: String) -> MigshError {
+        let quoted = "'" + path.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        return MigshError(.notADatabase, "\(path) is a ZIP archive, not an SQLite database: migsh does not open a ZIP archive as a database "
+            + "(sqlite3 opens :memory: with it as the zipfile table zip); the same table: "
+            + "migsh :memory: \"CREATE VIRTUAL TABLE zip USING zipfile(\(quoted))\"")
     }
 
     /// `PRAGMA journal_mode = WAL`, as the authorizer sees it.

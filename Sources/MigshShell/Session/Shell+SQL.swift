@@ -21,8 +21,19 @@ extension Shell {
             nextSQLHandler = nil
             return try afterUnit(handler(sql, line ?? 1), line: line, unit: String(decoding: sql, as: UTF8.self))
         }
+        sqlite3WouldHaveOpened = true
         let paged = holdResultsForPager()
+        // sqlite3 times and counts changes per chunk of input; SQL from a COMMAND argument or
+        // `-cmd` (`echo` false) goes straight to its shell_exec, neither timed nor counted.
+        inputChunk = echo ? InputChunk(cpu: session.timer ? CPUTime.now() : nil) : nil
         let ok = runSQL(sql, line: line ?? 1)
+        if let chunk = inputChunk, chunk.ranStatement {
+            if let cpu = chunk.cpu { writeRunTime(since: chunk.started, cpu: cpu) }
+            if ok && session.showChanges {
+                out.write("changes: \(session.db.changes)   total_changes: \(session.db.totalChanges)\n")
+            }
+        }
+        inputChunk = nil
         if paged { out.releaseHold() }
         return try afterUnit(ok, line: line, unit: String(decoding: sql, as: UTF8.self))
     }
@@ -51,7 +62,6 @@ extension Shell {
             while statements.skipWhiteSpace() {
                 let wasInTransaction = session.inTransaction
                 let started = DispatchTime.now()
-                let cpuStarted = session.timer ? CPUTime.now() : nil
                 // Interactive only: learn from SQLite's authorizer what the statement does.
                 let classify = session.confirmsDestructiveSQL && !wasInTransaction
                 // A scratch session: learn from it which statements rename (SQLITE_ALTER_TABLE).
@@ -77,7 +87,8 @@ extension Shell {
                 }
                 let text = String(decoding: statements.lastText, as: UTF8.self)
                 let statementLine = line
-                guard let statement = prepared else { continue }  // comment only
+                guard let statement = prepared else { continue }  // comment only: white space to sqlite3
+                inputChunk?.ranStatement = true
                 // query_only stops writes to the database, but VACUUM INTO creates its target
                 // file before failing: under --readonly it is refused before it runs.
                 if session.configuration.readOnly, SQLScript.leadingWords(text, count: 1) == ["VACUUM"] {
@@ -142,10 +153,6 @@ extension Shell {
                     return false
                 }
                 let changed = db.totalChanges - before
-                if session.timer { writeRunTime(since: started, cpu: cpuStarted) }
-                if session.showChanges {
-                    out.write("changes: \(db.changes)   total_changes: \(db.totalChanges)\n")
-                }
                 if session.stats != .off { StatsCommand.report(statement, in: self) }
                 if session.recording {
                     session.recorder.observe(recordedText, readOnly: statement.isReadOnly, autocommitAfter: db.isAutocommit)
@@ -201,6 +208,11 @@ extension Shell {
 
     func sqlFailed(_ text: String, message: [UInt8], kind: SQLFailure, line: Int, context: [UInt8] = [],
                            started: DispatchTime, wasInTransaction: Bool, resultCode: ResultCode? = nil) {
+        // sqlite3's END_TIMER comes before the error message: a failing chunk gets its line.
+        if let chunk = inputChunk, let cpu = chunk.cpu {
+            writeRunTime(since: chunk.started, cpu: cpu)
+            inputChunk = nil
+        }
         out.flush()
         let decoded = String(decoding: message, as: UTF8.self)
         if firstError == nil { firstError = decoded }
@@ -229,6 +241,14 @@ extension Shell {
         err.flush()
         failureCode = failureCode.keepingFirstFailure(.failure)
     }
+}
+
+/// A chunk of input run as SQL: when it started, the CPU time then (with `.timer on`), and
+/// whether it held a statement (a chunk of comments and `;` only is white space to sqlite3).
+struct InputChunk {
+    let started = DispatchTime.now()
+    let cpu: CPUTime?
+    var ranStatement = false
 }
 
 /// The statement without surrounding white space (byte-level: no Foundation on the hot path).

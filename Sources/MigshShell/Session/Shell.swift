@@ -31,6 +31,13 @@ final class Shell {
     /// Takes the next SQL unit in place of running it (`.expert` analyses it), once; any
     /// dot-command drops it first, as sqlite3's do_meta_command drops a pending `.expert`.
     var nextSQLHandler: ((_ sql: [UInt8], _ line: Int) -> Bool)?
+    /// The chunk of input being run as SQL (sqlite3's `runOneSqlLine`): `.timer` and
+    /// `.changes` report once per chunk, not per statement.
+    var inputChunk: InputChunk?
+    /// sqlite3 opens a database that is no file yet (`:memory:`, "") only when SQL or a command
+    /// needs it; until then its `.vfslist` marks no VFS current and `.vfsinfo` prints nothing.
+    /// migsh opens it at start-up, and remembers here whether sqlite3 would have by now.
+    var sqlite3WouldHaveOpened = false
     /// The running dot-command's name as typed, without its dot (`expe` for `.expe`): sqlite3
     /// names a command so in some of its messages.
     var commandName: String?
