@@ -10,6 +10,14 @@ public enum CarriedBytes {
     /// The scalar that carries a byte from 0x80 that is not text.
     public static func scalar(for byte: UInt8) -> UInt32 { base + UInt32(byte) }
 
+    /// `bytes` as a String, as `string(carrying:)` of any collection makes it: an array of
+    /// ASCII bytes without the generic path (unspecialized across modules, its first use
+    /// looks the collection's conformances up at run time: a scan of all of them, issue 25).
+    public static func string(carrying bytes: [UInt8]) -> String {
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return String(decoding: bytes, as: UTF8.self) }
+        return string(carrying: bytes[...])
+    }
+
     /// `bytes` as a String: UTF-8 as its text, every other byte carried by its scalar.
     public static func string(carrying bytes: some Collection<UInt8>) -> String {
         guard bytes.contains(where: { $0 >= 0x80 }) else { return String(decoding: bytes, as: UTF8.self) }

@@ -18,6 +18,9 @@ struct CarriedBytesTests {
     func roundTrip(_ bytes: [UInt8]) {
         let carried = CarriedBytes.string(carrying: bytes)
         #expect(CarriedBytes.bytes(of: carried) == bytes)
+        // The array's own path and the generic one (a slice, another collection) agree.
+        #expect(carried.unicodeScalars.elementsEqual(CarriedBytes.string(carrying: bytes[...]).unicodeScalars))
+        #expect(carried.unicodeScalars.elementsEqual(CarriedBytes.string(carrying: ContiguousArray(bytes)).unicodeScalars))
         #expect(CarriedBytes.carriesBytes(carried) == (String(validating: bytes, as: UTF8.self) == nil || bytes.starts(with: [0xF4, 0x8F, 0xB6]) || bytes.starts(with: [0xF4, 0x8F, 0xB7])))
     }
 

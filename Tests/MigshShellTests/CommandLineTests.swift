@@ -75,6 +75,19 @@ struct CommandLineTests {
                 "in the parser only: \(Set(declared).subtracting(table)); in the table only: \(Set(table).subtracting(declared))")
     }
 
+    @Test("the fast reader finds each option by exactly its spellings (the table the parser's declarations use), no other word")
+    func spellingsMatchTheirOptionOnly() {
+        let words = MigshOption.all.flatMap(\.spellings) + [
+            "--migration", "--migrationss", "-mm", "-M", "m", "migrations", "--no-json", "--no-", "--no-bail-", "-no-bail",
+            "---bail", "-", "--", "", "--m", "-migrations", "--bail=1", "--no-noinit", "-y ",
+        ]
+        for word in words {
+            let matching = MigshOption.all.filter { $0.isSpelled(word) }.map(\.long)
+            let expected = MigshOption.all.filter { $0.spellings.contains(word) }.map(\.long)
+            #expect(matching == expected, "\(word): \(matching)")
+        }
+    }
+
     @Test("help, --version, --opt=value, --, repeats and invalid lines go to the parser", arguments: [
         ["--help"], ["-h"], ["--version"], ["db.sqlite", "--mode=csv"], ["--", "db.sqlite"], ["-m", "a", "-m", "b"],
         ["--target", "-3"], ["--header", "--noheader"], ["--mode", "bogus"], ["--jobs", "2"], ["db.sqlite", ""],

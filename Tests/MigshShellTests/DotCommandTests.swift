@@ -185,8 +185,15 @@ struct DotCommandTests {
         for type in DotCommands.all {
             let typeName = String(describing: type)
             #expect(DotCommands.name(of: type) == declared[typeName], "\(typeName) runs as \(DotCommands.name(of: type))")
-            #expect(DotCommands.command(named: DotCommands.name(of: type)) != nil, "\(typeName) cannot be found by its name")
+            // The lookup by name is a switch of its own: each command found by its name, as itself.
+            let found = DotCommands.command(named: DotCommands.name(of: type)).map { ObjectIdentifier($0) }
+            #expect(found == ObjectIdentifier(type), "\(typeName) is not found by its name \(DotCommands.name(of: type)) (found: \(String(describing: DotCommands.command(named: DotCommands.name(of: type)))))")
         }
+        // sqlite3's other spellings, each the command it names there.
+        for (alias, name) in [(".header", ".headers"), (".param", ".parameter"), (".indices", ".indexes"), (".limits", ".limit")] {
+            #expect(DotCommands.command(named: alias).map { DotCommands.name(of: $0) } == name, "\(alias)")
+        }
+        #expect(DotCommands.command(named: ".versio") == nil && DotCommands.command(named: "version") == nil && DotCommands.command(named: "") == nil)
     }
 
     @Test("a word outside an argument's fixed set (.record bogus): the parser's error naming the words and the usage on stderr; the setting unchanged")

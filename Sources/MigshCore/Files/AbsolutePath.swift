@@ -25,11 +25,18 @@ private final class AbsolutePaths: @unchecked Sendable {
     static let shared = AbsolutePaths()
     typealias Entry = (path: String, device: dev_t, inode: ino_t)
     private let lock = Lock()
-    private var entries: [String: Entry] = [:]
-    func lookup(_ key: String) -> Entry? { lock.lock(); defer { lock.unlock() }; return entries[key] }
+    /// A list searched from the end, not a `[String: Entry]`: a session holds a few paths,
+    /// and the dictionary's first use made the runtime scan every protocol conformance for
+    /// `String: Hashable` at each start (issue 25). At most 64 kept, the newest.
+    private var entries: [(key: String, entry: Entry)] = []
+    func lookup(_ key: String) -> Entry? {
+        lock.lock(); defer { lock.unlock() }
+        return entries.last { $0.key == key }?.entry
+    }
     func store(_ key: String, _ entry: Entry) {
         lock.lock(); defer { lock.unlock() }
-        if entries.count >= 256 { entries.removeAll() }
-        entries[key] = entry
+        entries.removeAll { $0.key == key }
+        if entries.count >= 64 { entries.removeFirst() }
+        entries.append((key, entry))
     }
 }

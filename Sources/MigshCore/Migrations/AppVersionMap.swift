@@ -22,7 +22,9 @@ public struct AppVersionMap: Sendable {
             }
             object = parsed
         }
-        var entries: [(String, Int)] = []
+        // Labelled as the stored property is: an unlabelled list was converted by a forced
+        // array cast, whose types are looked up at run time at every start (issue 25).
+        var entries: [(app: String, schema: Int)] = []
         for (key, value) in object {
             guard parse(key) != nil else {
                 throw MigshError(.migrationFolder, "application version \"\(key)\" is not X.Y.Z")
@@ -32,7 +34,7 @@ public struct AppVersionMap: Sendable {
             }
             entries.append((key, n))
         }
-        entries.sort { parse($0.0)!.lexicographicallyPrecedes(parse($1.0)!) }
+        entries.sort { parse($0.app)!.lexicographicallyPrecedes(parse($1.app)!) }
         return AppVersionMap(entries: entries)
     }
 

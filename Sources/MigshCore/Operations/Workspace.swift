@@ -156,8 +156,10 @@ public struct ConsistencyPolicy: Sendable {
         case refused(Verdict)
     }
 
-    /// The states a change may go on from, with a warning.
-    public var warnsOn: Set<Verdict.State>
+    /// The states a change may go on from, with a warning. (A list: `standard` is built in
+    /// every session, and a `Set` of them made the runtime scan every protocol conformance
+    /// for `Verdict.State: Hashable` at each start, issue 25.)
+    public var warnsOn: [Verdict.State]
 
     public static let standard = ConsistencyPolicy(warnsOn: [.drift, .unknown])
 

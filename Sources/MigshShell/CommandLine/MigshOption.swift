@@ -53,6 +53,19 @@ struct MigshOption {
         return words
     }
 
+    /// True when `word` is one of `spellings`, compared byte by byte without building them.
+    func isSpelled(_ word: String) -> Bool {
+        let w = word.utf8
+        guard w.first == UInt8(ascii: "-") else { return false }
+        let rest = w.dropFirst()
+        if let short, rest.elementsEqual(short.utf8) { return true }
+        guard rest.first == UInt8(ascii: "-") else { return false }
+        let name = rest.dropFirst()
+        if name.elementsEqual(long.utf8) { return true }
+        if case .inversion = field, name.starts(with: "no-".utf8) { return name.dropFirst(3).elementsEqual(long.utf8) }
+        return false
+    }
+
     /// Copies the parser's value into `options`.
     func copy(from parsed: MigshCommandLine, into options: inout MigshOptions) {
         switch field {

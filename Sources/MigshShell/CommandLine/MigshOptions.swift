@@ -76,11 +76,10 @@ struct MigshOptions: Equatable {
     /// their spellings come from the one table the parser's declarations use (`MigshOption`).
     static func parseCommon(_ arguments: [String]) -> MigshOptions? {
         var o = MigshOptions()
-        // Every spelling of every option in the table (`MigshOption.all`), the parser's too.
-        var options: [String: MigshOption] = [:]
-        for option in MigshOption.all {
-            for spelling in option.spellings { options[spelling] = option }
-        }
+        // Every option in the table (`MigshOption.all`), each word matched against its
+        // spellings in place: a dictionary of all spellings cost their strings and hashes at
+        // every start (issue 25).
+        let table = MigshOption.all
         var positionals: [String] = []
         var given: [String] = []
         var i = 0
@@ -99,7 +98,7 @@ struct MigshOptions: Equatable {
                 positionals.append(word)
                 continue
             }
-            guard let option = options[word] else { return nil }  // --help, --version, -x, --opt=value, --, …
+            guard let option = table.first(where: { $0.isSpelled(word) }) else { return nil }  // --help, --version, -x, --opt=value, --, …
             if given.contains(option.long) { return nil }
             given.append(option.long)
             switch option.field {
@@ -131,10 +130,15 @@ struct MigshOptions: Equatable {
         if header && noheader { return "--header and --noheader contradict each other" }
         if file != nil && !commands.isEmpty { return "give -f FILE or COMMAND arguments, not both" }
         if each != nil && fleet != nil { return "give --each GLOB or --fleet FILE, not both" }
-        for (name, value) in [("--jobs", jobs), ("--canary", canary), ("--max-failures", maxFailures)] {
+        // One call each, not a loop over an array of (name, value) tuples: that array's type
+        // is built from its mangled name at its first use, at every start (issue 25).
+        func fleetNumberError(_ name: String, _ value: Int?) -> String? {
             if let value, value < 1 { return "\(name) must be 1 or more" }
             if value != nil && !isFleet { return "\(name) is for fleet runs (--each GLOB or --fleet FILE)" }
+            return nil
         }
+        if let error = fleetNumberError("--jobs", jobs) ?? fleetNumberError("--canary", canary)
+            ?? fleetNumberError("--max-failures", maxFailures) { return error }
         if report != nil && !isFleet && mergeReports.isEmpty {
             return "--report is for fleet runs (--each, --fleet) and --merge-reports"
         }

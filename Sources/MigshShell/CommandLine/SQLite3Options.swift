@@ -56,15 +56,23 @@ struct SQLite3Options: Equatable {
         var message: String
     }
 
-    /// migsh's own options that take a value: their value stays with them.
-    private static let migshOptionsWithValue: Set<String> = [
-        "-m", "--migrations", "--backups", "--audit", "--target", "--app-version", "-f", "--file",
-        "--busy-timeout", "--mode", "--init", "--each", "--fleet", "--jobs", "--canary", "--max-failures", "--report",
-    ]
+    /// migsh's own options that take a value: their value stays with them. (Switches, not
+    /// sets: a `Set<String>` is built and hashed at its first use, at every start.)
+    private static func isMigshOptionWithValue(_ word: String) -> Bool {
+        switch word {
+        case "-m", "--migrations", "--backups", "--audit", "--target", "--app-version", "-f", "--file",
+             "--busy-timeout", "--mode", "--init", "--each", "--fleet", "--jobs", "--canary", "--max-failures", "--report":
+            true
+        default: false
+        }
+    }
     /// migsh's own two-dash options whose names sqlite3 also has: the two-dash spelling is migsh's.
-    private static let migshTwoDash: Set<String> = [
-        "--bail", "--readonly", "--json", "--header", "--noheader", "--echo", "--version", "--help",
-    ]
+    private static func isMigshTwoDash(_ word: String) -> Bool {
+        switch word {
+        case "--bail", "--readonly", "--json", "--header", "--noheader", "--echo", "--version", "--help": true
+        default: false
+        }
+    }
 
     /// Takes sqlite3's options out of `arguments`; returns them and the words left for
     /// migsh's own readers, in order. A one-dash word of several letters that is no option of
@@ -95,12 +103,12 @@ struct SQLite3Options: Equatable {
                 rest.append(contentsOf: arguments[(i - 1)...])
                 break
             }
-            if migshOptionsWithValue.contains(word) {
+            if isMigshOptionWithValue(word) {
                 rest.append(word)
                 if i < arguments.count { rest.append(arguments[i]); i += 1 }
                 continue
             }
-            if migshTwoDash.contains(word) {
+            if isMigshTwoDash(word) {
                 rest.append(word)
                 continue
             }

@@ -26,16 +26,104 @@ enum DotCommands {
         PagerCommand.self, EditCommand.self, HelpCommand.self, QuitCommand.self, ExitCommand.self,
     ]
 
-    /// sqlite3 accepts both spellings of `.headers`.
-    static let aliases: [String: String] = [".header": ".headers", ".param": ".parameter", ".indices": ".indexes", ".limits": ".limit"]
-
     static func name(of type: any DotCommand.Type) -> String { type.configuration.commandName! }
 
-    /// The command a name (or alias) stands for. A scan that stops at the match: a table of
-    /// all of them would read all 55 commands' configurations, a cost at every start.
+    /// The command a name (or one of sqlite3's other spellings: `.header`, `.param`,
+    /// `.indices`, `.limits`) stands for. One `switch` over the names, so only the matched
+    /// command's type and conformance are touched: a scan of `all` builds every listed
+    /// command's metadata and reads configurations up to the match, a cost at every start.
+    /// `DotCommandTests` holds it to `all`: each command is found by its name, as itself.
     static func command(named name: String) -> (any DotCommand.Type)? {
-        let name = aliases[name] ?? name
-        return all.first { self.name(of: $0) == name }
+        switch name {
+        case ".version": VersionCommand.self
+        case ".history": HistoryCommand.self
+        case ".pending": PendingCommand.self
+        case ".apply": ApplyCommand.self
+        case ".backup": BackupCommand.self
+        case ".backups": BackupsCommand.self
+        case ".restore": RestoreCommand.self
+        case ".diff": DiffCommand.self
+        case ".repair": RepairCommand.self
+        case ".baseline": BaselineCommand.self
+        case ".check": CheckCommand.self
+        case ".lint": LintCommand.self
+        case ".test": TestCommand.self
+        case ".audit": AuditCommand.self
+        case ".read": ReadCommand.self
+        case ".bail": BailCommand.self
+        case ".echo": EchoCommand.self
+        case ".mode": ModeCommand.self
+        case ".headers", ".header": HeadersCommand.self
+        case ".timer": TimerCommand.self
+        case ".changes": ChangesCommand.self
+        case ".separator": SeparatorCommand.self
+        case ".nullvalue": NullValueCommand.self
+        case ".tables": TablesCommand.self
+        case ".schema": SchemaCommand.self
+        case ".open": OpenCommand.self
+        case ".output": OutputCommand.self
+        case ".once": OnceCommand.self
+        case ".print": PrintCommand.self
+        case ".prompt": PromptCommand.self
+        case ".cd": CdCommand.self
+        case ".timeout": TimeoutCommand.self
+        case ".shell": ShellCommand.self
+        case ".system": SystemCommand.self
+        case ".parameter", ".param": ParameterCommand.self
+        case ".eqp": EqpCommand.self
+        case ".explain": ExplainCommand.self
+        case ".stats": StatsCommand.self
+        case ".width": WidthCommand.self
+        case ".show": ShowCommand.self
+        case ".dump": DumpCommand.self
+        case ".databases": DatabasesCommand.self
+        case ".indexes", ".indices": IndexesCommand.self
+        case ".fullschema": FullSchemaCommand.self
+        case ".sha3sum": Sha3SumCommand.self
+        case ".import": ImportCommand.self
+        case ".recover": RecoverCommand.self
+        case ".dbinfo": DbinfoCommand.self
+        case ".save": SaveCommand.self
+        case ".scanstats": ScanstatsCommand.self
+        case ".binary": BinaryCommand.self
+        case ".nonce": NonceCommand.self
+        case ".progress": ProgressCommand.self
+        case ".excel": ExcelCommand.self
+        case ".trace": TraceCommand.self
+        case ".load": LoadCommand.self
+        case ".filectrl": FilectrlCommand.self
+        case ".clone": CloneCommand.self
+        case ".log": LogCommand.self
+        case ".breakpoint": BreakpointCommand.self
+        case ".wheretrace": WheretraceCommand.self
+        case ".selecttrace": SelecttraceCommand.self
+        case ".treetrace": TreetraceCommand.self
+        case ".auth": AuthCommand.self
+        case ".imposter": ImposterCommand.self
+        case ".selftest": SelftestCommand.self
+        case ".session": SessionCommand.self
+        case ".connection": ConnectionCommand.self
+        case ".testctrl": TestctrlCommand.self
+        case ".testcase": TestcaseCommand.self
+        case ".archive": ArchiveCommand.self
+        case ".limit", ".limits": LimitCommand.self
+        case ".dbconfig": DbconfigCommand.self
+        case ".expert": ExpertCommand.self
+        case ".vfsinfo": VfsInfoCommand.self
+        case ".vfsname": VfsNameCommand.self
+        case ".vfslist": VfsListCommand.self
+        case ".scratch": ScratchCommand.self
+        case ".record": RecordCommand.self
+        case ".new": NewCommand.self
+        case ".rebuild": RebuildCommand.self
+        case ".seal": SealCommand.self
+        case ".pager": PagerCommand.self
+        case ".edit": EditCommand.self
+        case ".help": HelpCommand.self
+        case ".quit": QuitCommand.self
+        case ".exit": ExitCommand.self
+        default: nil
+        }
     }
 
     static var names: [String] { all.map(name(of:)).sorted() }
