@@ -108,7 +108,7 @@ extension String {
         for prefix in ["/private", "/var/automount"] {
             if resolved != prefix, resolved.hasPrefix(prefix) {
                 let rest = String(resolved.dropFirst(prefix.count))
-                if access(rest, F_OK) == 0 { resolved = rest }
+                if FileSystem.access(rest, F_OK) == 0 { resolved = rest }
             }
         }
         return resolved
@@ -120,10 +120,10 @@ extension String {
         let user = String(self[index(after: startIndex)..<end])
         var home: String?
         if user.isEmpty, let h = getenv("HOME") {
-            home = String(cString: h)
+            home = FileSystem.string(fromPath: h)
         } else {
             let entry = user.isEmpty ? getpwuid(getuid()) : getpwnam(user)
-            if let dir = entry?.pointee.pw_dir { home = String(cString: dir) }
+            if let dir = entry?.pointee.pw_dir { home = FileSystem.string(fromPath: dir) }
         }
         guard let home else { return stripTrailingSlash(self) }
         return stripTrailingSlash(home + self[end...])
@@ -138,22 +138,15 @@ extension String {
 /// link's target as written (relative to the current folder, not to the link's); nil when
 /// `path` is not a link or that target does not resolve.
 private func symbolicLinkTarget(_ path: String) -> String? {
-    var st = stat()
-    guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return nil }
-    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let n = readlink(path, &buffer, buffer.count - 1)
-    guard n >= 0 else { return nil }
-    buffer[n] = 0
-    guard let resolved = realpath(buffer, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
+    guard FileSystem.isSymbolicLink(path), let target = FileSystem.linkTarget(path) else { return nil }
+    return FileSystem.realPath(target)
 }
 
 /// The user's home folder when `HOME` is not set (`NSHomeDirectory()`): the password
 /// database's entry for the user, else `/`.
 package func homeDirectory() -> String {
-    if let h = getenv("HOME") { return String(cString: h) }
-    if let dir = getpwuid(getuid())?.pointee.pw_dir { return String(cString: dir) }
+    if let h = getenv("HOME") { return FileSystem.string(fromPath: h) }
+    if let dir = getpwuid(getuid())?.pointee.pw_dir { return FileSystem.string(fromPath: dir) }
     return "/"
 }
 
@@ -167,6 +160,6 @@ package func loginName() -> String {
 
 /// `NSTemporaryDirectory()`: `$TMPDIR` with a `/` at its end, else `/tmp/`.
 package func temporaryDirectoryPath() -> String {
-    guard let tmp = getenv("TMPDIR").map({ String(cString: $0) }) else { return "/tmp/" }
+    guard let tmp = getenv("TMPDIR").map({ FileSystem.string(fromPath: $0) }) else { return "/tmp/" }
     return tmp.hasSuffix("/") ? tmp : tmp + "/"
 }
