@@ -84,7 +84,9 @@ private extension Shell {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            out.write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+            // As encoded, not restored: a name that is not UTF-8 stays its carrying scalars
+            // (U+10FD80…U+10FDFF), so the document stays valid UTF-8 JSON.
+            out.write(Array(try encoder.encode(value)) + [UInt8(ascii: "\n")])
         } else {
             var t = wrap ? wrapText(text(), width: outputWidth) : text()
             if !t.hasSuffix("\n") && !t.isEmpty { t += "\n" }

@@ -20,7 +20,6 @@ struct OpenCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
-        try ShellWord.refuseUnlessText(file, command: ".open", because: "migsh needs here: it names the database's audit log and backups folder after it, as text (rename the file, or open a symbolic link with a UTF-8 name)")
         if zip { throw Session.zipRefusal(file) }
         if scratch && new { throw MigshError(.usage, ".open --scratch copies an existing database (not with --new)") }
         if scratch && append { throw MigshError(.usage, ".open --scratch copies a database file (not with --append)") }
