@@ -64,7 +64,7 @@ extension AuditLog {
         }
         // The head names the last entry written: fewer entries, or another last entry, means
         // the end of the log was cut or edited.
-        let head = FileSystem.contents(headPath(path)).flatMap({ String(validating: $0, as: UTF8.self) })
+        let head = FileSystem.contents(headPath(path)).flatMap({ String(data: Data($0), encoding: .utf8) })
         if entries > 0, (head ?? "").isEmpty {
             warnings.append("there is no head file \(headName): entries cut from the end of the log cannot be detected — its tail cannot be verified without the head")
         }

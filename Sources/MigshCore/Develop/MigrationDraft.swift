@@ -159,7 +159,8 @@ extension ChecksumFile {
             throw MigshError(.refused, "not sealed: a draft drops data without saying so (nothing was recorded)",
                              details: drops + ["Keep the values (a rename is ALTER TABLE … RENAME COLUMN), or mark the drop as meant; .lint shows it."])
         }
-        var text = FileSystem.contents(path).flatMap { String(validating: $0, as: UTF8.self) } ?? ""
+        // As String(contentsOfFile:encoding: .utf8) read it: a leading byte-order mark is dropped.
+        var text = FileSystem.contents(path).flatMap { TextFile.decode(Data($0)) } ?? ""
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
         for m in drafts { text += "\(m.sha256)  \(m.fileName)\n" }
         try writeAtomically(text, to: path)
