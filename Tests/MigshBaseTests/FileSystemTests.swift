@@ -1,6 +1,6 @@
-import Foundation
 import Glibc
 import MigshBase
+import MigshTestSupport
 import Testing
 
 /// Names whose bytes are not (all) UTF-8 text, as a database may be called: Latin-1 `é`, a
@@ -13,72 +13,13 @@ private let oddNames: [[UInt8]] = [
     Array("é-ok.db".utf8),
 ]
 
-// MARK: The oracle: POSIX calls on the raw bytes, never through a Swift String.
-
-private func withRaw<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
-    (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-private func cBytes(_ p: UnsafePointer<CChar>) -> [UInt8] {
-    Array(UnsafeRawBufferPointer(start: p, count: strlen(p)))
-}
-
-/// The names in a folder, as the kernel holds them.
-private func namesOnDisk(_ folder: [UInt8]) -> Set<[UInt8]> {
-    withRaw(folder) { p in
-        guard let dir = opendir(p) else { return [] }
-        defer { closedir(dir) }
-        var names = Set<[UInt8]>()
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            if name != [0x2E] && name != [0x2E, 0x2E] { names.insert(name) }
-        }
-        return names
-    }
-}
-
-private func rawStat(_ path: [UInt8]) -> stat? {
-    var info = stat()
-    return withRaw(path) { lstat($0, &info) } == 0 ? info : nil
-}
-
-/// Whether the file could be made (a folder the call under test did not make is missing).
-@discardableResult
-private func rawCreate(_ path: [UInt8], _ contents: [UInt8] = []) -> Bool {
-    let fd = withRaw(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    return contents.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == contents.count
-}
-
-private func rawContents(_ path: [UInt8]) -> [UInt8]? {
-    let fd = withRaw(path) { open($0, O_RDONLY) }
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var result: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = read(fd, &buffer, buffer.count)
-        if n <= 0 { break }
-        result += buffer[..<n]
-    }
-    return result
-}
+// The oracle: POSIX calls on the raw bytes (MigshTestSupport's RawFiles), never through a
+// Swift String.
 
 /// A private folder made with mkdtemp(3) on bytes, removed with everything in it.
 private final class Folder {
-    let bytes: [UInt8]
-    init() {
-        var template = Array("/tmp/migsh-filesystem-XXXXXX".utf8CString)
-        let made = mkdtemp(&template)!
-        bytes = cBytes(made)
-    }
-    deinit {
-        let rm = Process()
-        rm.executableURL = URL(fileURLWithPath: "/bin/rm")
-        rm.arguments = ["-rf", String(decoding: bytes, as: UTF8.self)]  // ASCII: made above
-        try? rm.run()
-        rm.waitUntilExit()
-    }
+    let bytes = RawFiles.makeTemporaryDirectory()
+    deinit { RawFiles.removeTree(bytes) }
     /// The raw bytes of `folder/name…`.
     func raw(_ names: [UInt8]...) -> [UInt8] { names.reduce(bytes) { $0 + [0x2F] + $1 } }
     /// The same path as migsh holds it: a String in carried form.
@@ -107,21 +48,21 @@ struct FileSystemTests {
             let fd = FileSystem.open(folder.path(name), O_WRONLY | O_CREAT | O_EXCL, 0o600)
             #expect(fd >= 0)
             close(fd)
-            #expect(namesOnDisk(folder.bytes) == [name])
-            #expect(rawStat(folder.raw(name)).map { $0.st_mode & 0o777 } == 0o600)
+            #expect(RawFiles.names(in: folder.bytes) == [name])
+            #expect(RawFiles.status(folder.raw(name)).map { $0.st_mode & 0o777 } == 0o600)
             #expect(FileSystem.unlink(folder.path(name)) == 0)
-            #expect(namesOnDisk(folder.bytes).isEmpty)
+            #expect(RawFiles.names(in: folder.bytes).isEmpty)
 
             let file = try #require(FileSystem.fopen(folder.path(name), "w"))
             fputs("fopen", file)
             fclose(file)
-            #expect(namesOnDisk(folder.bytes) == [name])
-            #expect(rawContents(folder.raw(name)) == Array("fopen".utf8))
+            #expect(RawFiles.names(in: folder.bytes) == [name])
+            #expect(RawFiles.contents(folder.raw(name)) == Array("fopen".utf8))
 
             // Replaced in place under the same bytes; the temporary file beside it is gone.
             try FileSystem.replaceContents(folder.path(name), with: [1, 2, 3], mode: 0o640)
-            #expect(namesOnDisk(folder.bytes) == [name])
-            #expect(rawContents(folder.raw(name)) == [1, 2, 3])
+            #expect(RawFiles.names(in: folder.bytes) == [name])
+            #expect(RawFiles.contents(folder.raw(name)) == [1, 2, 3])
             #expect(FileSystem.contents(folder.path(name)) == [1, 2, 3])
         }
     }
@@ -130,24 +71,24 @@ struct FileSystemTests {
     func asking() throws {
         for name in oddNames.dropLast() {
             let folder = Folder()
-            rawCreate(folder.raw(name), Array("right".utf8))
-            rawCreate(folder.wrong(name), Array("decoy file".utf8))
+            RawFiles.create(folder.raw(name), Array("right".utf8))
+            RawFiles.create(folder.wrong(name), Array("decoy file".utf8))
             let path = folder.path(name)
             #expect(FileSystem.contents(path) == Array("right".utf8))
             #expect(FileSystem.status(path)?.st_size == 5)
-            #expect(FileSystem.linkStatus(path)?.st_ino == rawStat(folder.raw(name))?.st_ino)
+            #expect(FileSystem.linkStatus(path)?.st_ino == RawFiles.status(folder.raw(name))?.st_ino)
             #expect(FileSystem.exists(path))
             #expect(FileSystem.isDirectory(path) == false)
             #expect(FileSystem.access(path, R_OK) == 0)
             #expect(FileSystem.changeMode(path, 0o604) == 0)
-            #expect(rawStat(folder.raw(name)).map { $0.st_mode & 0o777 } == 0o604)
+            #expect(RawFiles.status(folder.raw(name)).map { $0.st_mode & 0o777 } == 0o604)
             #expect(FileSystem.truncate(path, 2) == 0)
-            #expect(rawContents(folder.raw(name)) == Array("ri".utf8))
-            #expect(rawContents(folder.wrong(name)) == Array("decoy file".utf8))
+            #expect(RawFiles.contents(folder.raw(name)) == Array("ri".utf8))
+            #expect(RawFiles.contents(folder.wrong(name)) == Array("decoy file".utf8))
             // Gone, it is gone: the decoy is not taken for it.
             #expect(FileSystem.unlink(path) == 0)
             #expect(!FileSystem.exists(path))
-            #expect(namesOnDisk(folder.bytes) == [Array(folder.wrong(name).dropFirst(folder.bytes.count + 1))])
+            #expect(RawFiles.names(in: folder.bytes) == [Array(folder.wrong(name).dropFirst(folder.bytes.count + 1))])
         }
     }
 
@@ -155,18 +96,18 @@ struct FileSystemTests {
     func renamingAndLinking() throws {
         let folder = Folder()
         let (a, b, c, d) = (oddNames[0], oddNames[1], oddNames[2], oddNames[3])
-        rawCreate(folder.raw(a), [42])
+        RawFiles.create(folder.raw(a), [42])
         #expect(FileSystem.rename(folder.path(a), folder.path(b)) == 0)
-        #expect(namesOnDisk(folder.bytes) == [b])
+        #expect(RawFiles.names(in: folder.bytes) == [b])
         #expect(FileSystem.link(folder.path(b), folder.path(c)) == 0)
-        #expect(namesOnDisk(folder.bytes) == [b, c])
-        #expect(rawStat(folder.raw(b))?.st_ino == rawStat(folder.raw(c))?.st_ino)
+        #expect(RawFiles.names(in: folder.bytes) == [b, c])
+        #expect(RawFiles.status(folder.raw(b))?.st_ino == RawFiles.status(folder.raw(c))?.st_ino)
         // A link holding a relative target of odd bytes, and one holding an absolute one.
         #expect(FileSystem.symbolicLink(folder.path(d), to: CarriedBytes.string(carrying: c)) == 0)
         #expect(FileSystem.symbolicLink(folder.path(a), to: folder.path(b)) == 0)
-        #expect(namesOnDisk(folder.bytes) == [a, b, c, d])
+        #expect(RawFiles.names(in: folder.bytes) == [a, b, c, d])
         var target = [CChar](repeating: 0, count: 4096)
-        let n = withRaw(folder.raw(d)) { readlink($0, &target, target.count) }
+        let n = RawFiles.withPath(folder.raw(d)) { readlink($0, &target, target.count) }
         #expect(Array(target[..<max(n, 0)].map { UInt8(bitPattern: $0) }) == c)
         #expect(FileSystem.linkTarget(folder.path(d)).map(CarriedBytes.bytes(of:)) == c)
         #expect(FileSystem.linkTarget(folder.path(a)).map(CarriedBytes.bytes(of:)) == folder.raw(b))
@@ -177,13 +118,13 @@ struct FileSystemTests {
     @Test("entries(of:) lists each name with its bytes, realPath gives a path's bytes back")
     func listing() throws {
         let folder = Folder()
-        for name in oddNames { rawCreate(folder.raw(name)) }
+        for name in oddNames { RawFiles.create(folder.raw(name)) }
         let listed = try #require(FileSystem.entries(of: folder.path()))
         #expect(listed.count == oddNames.count)
         #expect(Set(listed.map(CarriedBytes.bytes(of:))) == Set(oddNames))
         // Each name listed opens the file it names.
         for name in listed { #expect(FileSystem.exists(folder.path() + "/" + name)) }
-        let resolved = withRaw(folder.raw(oddNames[0])) { realpath($0, nil) }.map { p in defer { free(p) }; return cBytes(p) }
+        let resolved = RawFiles.withPath(folder.raw(oddNames[0])) { realpath($0, nil) }.map { p in defer { free(p) }; return RawFiles.bytes(p) }
         #expect(FileSystem.realPath(folder.path(oddNames[0])).map(CarriedBytes.bytes(of:)) == resolved)
         #expect(resolved != nil)
     }
@@ -193,24 +134,24 @@ struct FileSystemTests {
         let folder = Folder()
         let (a, b, c) = (oddNames[0], oddNames[1], oddNames[2])
         #expect(FileSystem.makeDirectory(folder.path(a), 0o700) == 0)
-        #expect(namesOnDisk(folder.bytes) == [a])
-        #expect(rawStat(folder.raw(a)).map { $0.st_mode & S_IFMT } == S_IFDIR)
+        #expect(RawFiles.names(in: folder.bytes) == [a])
+        #expect(RawFiles.status(folder.raw(a)).map { $0.st_mode & S_IFMT } == S_IFDIR)
         #expect(FileSystem.removeDirectory(folder.path(a)) == 0)
-        #expect(namesOnDisk(folder.bytes).isEmpty)
+        #expect(RawFiles.names(in: folder.bytes).isEmpty)
 
         try FileSystem.makeDirectories(folder.path(a, b, c), 0o755)
-        #expect(namesOnDisk(folder.bytes) == [a])
-        #expect(namesOnDisk(folder.raw(a)) == [b])
-        #expect(namesOnDisk(folder.raw(a, b)) == [c])
+        #expect(RawFiles.names(in: folder.bytes) == [a])
+        #expect(RawFiles.names(in: folder.raw(a)) == [b])
+        #expect(RawFiles.names(in: folder.raw(a, b)) == [c])
         #expect(FileSystem.isDirectory(folder.path(a, b, c)) == true)
         // Made again: nothing to do, no error.
         try FileSystem.makeDirectories(folder.path(a, b, c), 0o755)
 
-        try #require(rawCreate(folder.raw(a, b, c, a), [1]))
-        withRaw(folder.raw(a, b, [0x6C])) { l in withRaw(c) { _ = symlink($0, l) } }
-        rawCreate(folder.wrong(a))
+        try #require(RawFiles.create(folder.raw(a, b, c, a), [1]))
+        RawFiles.withPath(folder.raw(a, b, [0x6C])) { l in RawFiles.withPath(c) { _ = symlink($0, l) } }
+        RawFiles.create(folder.wrong(a))
         try FileSystem.removeTree(folder.path(a))
-        #expect(namesOnDisk(folder.bytes) == [Array(folder.wrong(a).dropFirst(folder.bytes.count + 1))])
+        #expect(RawFiles.names(in: folder.bytes) == [Array(folder.wrong(a).dropFirst(folder.bytes.count + 1))])
         #expect(throws: FileSystemError.self) { try FileSystem.removeTree(folder.path(a)) }
     }
 
@@ -219,7 +160,7 @@ struct FileSystemTests {
         let folder = Folder()
         let prefix = oddNames[0] + oddNames[2] + Array("-".utf8)
         let made = try #require(FileSystem.makeTemporaryDirectory(folder.path(prefix + Array("XXXXXX".utf8))))
-        let onDisk = namesOnDisk(folder.bytes)
+        let onDisk = RawFiles.names(in: folder.bytes)
         #expect(onDisk.count == 1)
         let name = try #require(onDisk.first)
         #expect(name.starts(with: prefix) && name.count == prefix.count + 6)
