@@ -1,0 +1,159 @@
+import Foundation
+import MigshTestSupport
+import Testing
+
+/// Issue 22: the shell's own file features open a name that is not UTF-8 under its exact
+/// bytes. A path is a `String` carrying those bytes (`CarriedBytes`); Swift's String-to-C
+/// bridging and `FileManager` would give the kernel the carried scalars' UTF-8 instead, a
+/// different file (`.open` would not find the database, `.session changeset` would write
+/// elsewhere). Each script runs in a folder of its own, through migsh and where sqlite3 3.40
+/// has the feature through sqlite3 too; python3 lists the folder as bytes (`os.listdir(b'.')`)
+/// and reads the databases. migsh's own files (audit log, backups) go outside the folder.
+@Suite("Shell file features with names that are not UTF-8")
+struct ShellFileNameBytesTests {
+    /// `n\xe9.db`: a Latin-1 é, not UTF-8.
+    static let latin1Name: [UInt8] = Array("n".utf8) + [0xE9] + Array(".db".utf8)
+
+    /// migsh on `:memory:` reading `script` in `folder`; its audit log and backups in `state`.
+    static func migsh(_ script: [UInt8], in folder: String, state: String) throws -> ByteResult {
+        try runCollectingBytes(migshBinary, ["--noinit", "--no-bail", "--audit", state + "/audit.jsonl", "--backups", state + "/backups", ":memory:"],
+                               stdin: Data(script), in: folder, scratch: state)
+    }
+
+    /// sqlite3 3.40 on `:memory:` reading `script` in `folder`.
+    static func sqlite3(_ script: [UInt8], in folder: String, state: String) throws -> ByteResult {
+        try runCollectingBytes(sqlite3Binary, ["-init", "/dev/null", ":memory:"], stdin: Data(script), in: folder, scratch: state)
+    }
+
+    /// A fresh folder for each side (`migsh`, `sqlite3`) and one for migsh's own files,
+    /// `prepare` run in each side's folder first.
+    static func folders(_ dir: String, prepare: (String) throws -> Void = { _ in }) throws -> (migsh: String, sqlite3: String, state: String) {
+        let (ours, theirs, state) = (dir + "/migsh", dir + "/sqlite3", dir + "/state")
+        for folder in [ours, theirs, state] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try prepare(ours)
+        try prepare(theirs)
+        return (ours, theirs, state)
+    }
+
+    /// sqlite3 makes the Latin-1-named database in `folder` (the name given as bytes by printf).
+    static func makeLatin1Database(_ folder: String) throws {
+        let made = try DotCommandBytesTests.run([sqlite3Binary], [latin1Name, Array("create table t(a, b); insert into t values(1, 'one'), (2, x'e9');".utf8)], in: folder)
+        try #require(made.status == 0, "sqlite3 making n\\xe9.db: \(made)")
+    }
+
+    /// The script's text with every U+0080…U+00FF as its one byte (a Latin-1 script).
+    static func latin1(_ script: String) -> [UInt8] { Array(script.data(using: .isoLatin1)!) }
+
+    @Test(".open of an existing database named in Latin-1 reads its rows; .dbinfo reads its header; nothing else appears in the folder")
+    func openExisting() throws {
+        try withTemporaryDirectory { dir in
+            let (ours, _, state) = try Self.folders(dir, prepare: Self.makeLatin1Database)
+            let before = try DotCommandBytesTests.listing(ours)
+            let result = try Self.migsh(Self.latin1(".open n\u{e9}.db\nselect a, hex(b) from t;\n.dbinfo\n"), in: ours, state: state)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result.stderrDescription)")
+            let text = String(decoding: result.stdout, as: UTF8.self)
+            #expect(text.hasPrefix("1|6F6E65\n2|E9\n"), "\(result.stdoutDescription)")
+            // The header as python3 reads it from the file under its bytes.
+            let header = try runProcess("/usr/bin/env", ["python3", "-c", """
+                import struct
+                h = open(b'n\\xe9.db', 'rb').read(100)
+                print(struct.unpack('>H', h[16:18])[0], struct.unpack('>I', h[28:32])[0])
+                """], cwd: ours)
+            let fields = header.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(fields.count == 2, "\(header)")
+            if fields.count == 2 {
+                #expect(text.contains("database page size:  \(fields[0])\n"), "\(result.stdoutDescription)")
+                #expect(text.contains("database page count: \(fields[1])\n"), "\(result.stdoutDescription)")
+                #expect(text.contains("number of tables:    1\n"), "\(result.stdoutDescription)")
+            }
+            #expect(try DotCommandBytesTests.listing(ours) == before)
+        }
+    }
+
+    /// `.open --new` makes the database under the bytes given (sqlite3 makes the same file
+    /// from the same script), in WAL mode while migsh holds it: `.dbinfo` finds its -wal
+    /// file by the same bytes and reads the newest pages.
+    @Test(".open --new makes the Latin-1-named database sqlite3 makes; .dbinfo reads it through its -wal file")
+    func openNew() throws {
+        try withTemporaryDirectory { dir in
+            let (ours, theirs, state) = try Self.folders(dir)
+            let script = Self.latin1("""
+                .open --new n\u{ff}.db
+                create table t(a); insert into t values('x\u{e9}');
+                .open --new n\u{e9}.db
+                pragma journal_mode=wal;
+                create table u(b); create table v(c);
+                select count(*) from sqlite_schema;
+
+                """)
+            let result = try Self.migsh(script + Self.latin1(".dbinfo\n"), in: ours, state: state)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result.stderrDescription)")
+            let text = String(decoding: result.stdout, as: UTF8.self)
+            #expect(text.hasPrefix("wal\n2\n"), "\(result.stdoutDescription)")
+            #expect(text.contains("number of tables:    2\n"), "\(result.stdoutDescription)")
+            let reference = try Self.sqlite3(script, in: theirs, state: state)
+            #expect(reference.status == 0, "\(reference)")
+            #expect(result.stdout.starts(with: reference.stdout), "migsh:\n\(result.stdoutDescription)\nsqlite3:\n\(reference.stdoutDescription)")
+            let mine = try DotCommandBytesTests.listing(ours), theirsListed = try DotCommandBytesTests.listing(theirs)
+            #expect(mine == theirsListed, "migsh:\n\(mine.joined(separator: "\n"))\nsqlite3:\n\(theirsListed.joined(separator: "\n"))")
+            #expect(mine.contains { $0.hasPrefix(DotCommandBytesTests.hex(Array("n".utf8) + [0xFF] + Array(".db".utf8)) + " database 74") }, "\(mine)")
+            #expect(mine.contains { $0.hasPrefix(DotCommandBytesTests.hex(Self.latin1Name) + " database 75 76") }, "\(mine)")
+        }
+    }
+
+    /// readfile, writefile, fsdir and zipfile take the name as SQLite gives it, as bytes;
+    /// the same script through sqlite3 gives the same output and the same files.
+    @Test("writefile, readfile, fsdir and zipfile with Latin-1 names: sqlite3's output and files")
+    func fileFunctions() throws {
+        try withTemporaryDirectory { dir in
+            let (ours, theirs, state) = try Self.folders(dir)
+            let script = Self.latin1("""
+                select writefile('w\u{e9}.txt', 'caf\u{e9}');
+                select hex(readfile('w\u{e9}.txt'));
+                select writefile('d\u{ff}/x\u{e9}', 'in');
+                select hex(name), hex(data) from fsdir('d\u{ff}') order by 1;
+                create virtual table temp.z using zipfile('z\u{e9}.zip');
+                insert into temp.z(name, data) values('a\u{e9}', 'b');
+                select hex(name), data from zipfile('z\u{e9}.zip');
+
+                """)
+            let result = try Self.migsh(script, in: ours, state: state)
+            let reference = try Self.sqlite3(script, in: theirs, state: state)
+            #expect(result.stdout == reference.stdout, "migsh:\n\(result.stdoutDescription)\nsqlite3:\n\(reference.stdoutDescription)")
+            #expect(result.stderrBytes == reference.stderrBytes, "migsh:\n\(result.stderrDescription)\nsqlite3:\n\(reference.stderrDescription)")
+            #expect(result.status == reference.status)
+            #expect(String(decoding: result.stdout, as: UTF8.self).hasPrefix("4\n636166E9\n2\n"), "\(result.stdoutDescription)")
+            let mine = try DotCommandBytesTests.listing(ours), theirsListed = try DotCommandBytesTests.listing(theirs)
+            #expect(mine == theirsListed, "migsh:\n\(mine.joined(separator: "\n"))\nsqlite3:\n\(theirsListed.joined(separator: "\n"))")
+            #expect(mine.contains(DotCommandBytesTests.hex(Array("w".utf8) + [0xE9] + Array(".txt".utf8)) + " 636166e9"), "\(mine)")
+        }
+    }
+
+    /// `.session changeset FILE` writes the changeset under the bytes given, as sqlite3 does.
+    @Test(".session changeset to a Latin-1 name: the file sqlite3 writes")
+    func sessionChangeset() throws {
+        try withTemporaryDirectory { dir in
+            let (ours, theirs, state) = try Self.folders(dir)
+            let script = Self.latin1("""
+                create table t(a primary key, b);
+                .session open main s
+                .session attach t
+                insert into t values(1, 'caf\u{e9}');
+                .session changeset c\u{e9}.bin
+                .session close
+                .print done
+
+                """)
+            let result = try Self.migsh(script, in: ours, state: state)
+            let reference = try Self.sqlite3(script, in: theirs, state: state)
+            #expect(result.stdout == reference.stdout, "migsh:\n\(result.stdoutDescription)\nsqlite3:\n\(reference.stdoutDescription)")
+            #expect(result.stderrBytes == reference.stderrBytes, "migsh:\n\(result.stderrDescription)\nsqlite3:\n\(reference.stderrDescription)")
+            #expect(result.status == 0, "\(result)")
+            let mine = try DotCommandBytesTests.listing(ours), theirsListed = try DotCommandBytesTests.listing(theirs)
+            #expect(mine == theirsListed, "migsh:\n\(mine.joined(separator: "\n"))\nsqlite3:\n\(theirsListed.joined(separator: "\n"))")
+            #expect(mine.contains { $0.hasPrefix(DotCommandBytesTests.hex(Array("c".utf8) + [0xE9] + Array(".bin".utf8)) + " 54") }, "\(mine)")
+        }
+    }
+}
