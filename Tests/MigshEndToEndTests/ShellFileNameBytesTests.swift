@@ -168,4 +168,37 @@ struct ShellFileNameBytesTests {
             #expect(mine.contains { $0.hasPrefix(DotCommandBytesTests.hex(Array("c".utf8) + [0xE9] + Array(".bin".utf8)) + " 54") }, "\(mine)")
         }
     }
+
+    /// `$MIGSH_HISTORY` in Latin-1 (set by bash from printf's bytes): the history is written
+    /// to the file of those bytes, and the next session recalls it from there.
+    @Test("$MIGSH_HISTORY naming a file in Latin-1: the history is written under those bytes and recalled")
+    func historyFile() throws {
+        try withTemporaryDirectory { dir in
+            _ = sqlite(dir + "/db", "create table t(a)")
+            try withTerminal(environment: ["HOME": dir, "XDG_CONFIG_HOME": dir + "/config", "XDG_STATE_HOME": dir + "/state"], cwd: dir) { terminal in
+                let launch = #"MIGSH_HISTORY="$(printf 'h\351')" "# + TerminalDriver.shellQuote(migshBinary) + " --noinit db"
+                try terminal.typeLine(launch)
+                try terminal.waitFor("db v")
+                try terminal.typeLine("select 4200 + 42;")
+                try terminal.waitFor("4242")
+                try terminal.typeLine(".quit")
+                #expect(try terminal.exitStatus() == 0)
+                let names = try CommandLineNameBytesTests.names(dir)
+                #expect(names.contains("68e9"), "no h\\xe9 in \(names)")
+                #expect(!names.contains { $0.hasPrefix("68") && $0 != "68e9" }, "another history file: \(names)")
+                // libedit's file escapes the spaces (`select\0404200…`).
+                let kept = try runProcess("/usr/bin/env", ["python3", "-c", "print(open(b'h\\xe9', 'rb').read().count(b'4200'))"], cwd: dir)
+                #expect(kept.stdout == "1\n", "\(kept)")
+                let prompts = occurrences(of: "db v", in: try terminal.screen())
+                try terminal.typeLine(launch)
+                try terminal.waitFor("db v", count: prompts + 1)
+                try terminal.press("Up")
+                try terminal.waitForCurrentLine("recalled .quit") { $0.hasSuffix("> .quit") }
+                try terminal.press("Up")
+                try terminal.waitForCurrentLine("recalled the select") { $0.hasSuffix("> select 4200 + 42;") }
+                try terminal.typeLine("")
+                try terminal.typeLine(".quit")
+            }
+        }
+    }
 }
