@@ -165,6 +165,22 @@ struct ShellFileNameBytesTests {
         }
     }
 
+    /// `.load FILE` hands dlopen the bytes given: sqlite3's error, naming the file as given
+    /// (a name under the carried scalars' UTF-8, or repaired to U+FFFD, would differ).
+    @Test(".load of a Latin-1 name that is not there: sqlite3's error, byte for byte")
+    func loadMissing() throws {
+        try withTemporaryDirectory { dir in
+            let (ours, theirs, state) = try Self.folders(dir)
+            let script = Self.latin1(".load n\u{e9}x\n.print after\n")
+            let result = try Self.migsh(script, in: ours, state: state)
+            let reference = try Self.sqlite3(script, in: theirs, state: state)
+            #expect(result.stdout == reference.stdout, "migsh:\n\(result.stdoutDescription)\nsqlite3:\n\(reference.stdoutDescription)")
+            #expect(result.stderrBytes == reference.stderrBytes, "migsh:\n\(result.stderrDescription)\nsqlite3:\n\(reference.stderrDescription)")
+            #expect(Array(reference.stderrBytes).starts(with: Array("Error: n".utf8) + [0xE9] + Array("x.so: ".utf8)), "\(reference.stderrDescription)")
+            #expect(result.status == reference.status)
+        }
+    }
+
     /// `.session changeset FILE` writes the changeset under the bytes given, as sqlite3 does.
     @Test(".session changeset to a Latin-1 name: the file sqlite3 writes")
     func sessionChangeset() throws {

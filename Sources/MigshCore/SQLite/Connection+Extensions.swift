@@ -14,7 +14,8 @@ extension Connection {
         var message: UnsafeMutablePointer<CChar>?
         let rc = FileSystem.withPath(path) { sqlite3_load_extension(handle, $0, entryPoint, &message) }
         guard rc != SQLITE_OK else { return }
-        let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+        // The message names the file: its bytes are kept (carried), as sqlite3 prints them.
+        let text = message.map { FileSystem.string(fromPath: $0) } ?? String(cString: sqlite3_errstr(rc))
         sqlite3_free(message)
         throw MigshError(.sqlite, text, resultCode: ResultCode(rawValue: rc))
     }
