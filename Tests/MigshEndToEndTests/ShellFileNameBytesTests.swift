@@ -239,4 +239,28 @@ struct ShellFileNameBytesTests {
             }
         }
     }
+
+    /// Tab completes a file name that is not UTF-8 as the name's bytes (the folder listed by
+    /// readdir, the name carried to libedit as its private-use characters): `.read r`⇥ reads
+    /// `r\xe9.sql`.
+    @Test("Tab completes a Latin-1 file name, and .read reads that file")
+    func completesLatin1Name() throws {
+        try withTemporaryDirectory { dir in
+            _ = sqlite(dir + "/db", "create table t(a)")
+            let made = try runProcess("/usr/bin/env", ["python3", "-c", "open(b'r\\xe9.sql', 'wb').write(b\"select 'from r' || 'e9';\\n\")"], cwd: dir)
+            try #require(made.status == 0, "\(made)")
+            try withTerminal(environment: ["HOME": dir, "MIGSH_HISTORY": dir + "/history", "XDG_CONFIG_HOME": dir + "/config"], cwd: dir) { terminal in
+                try terminal.launch(["--noinit", "db"])
+                try terminal.waitFor("db v")
+                try terminal.typeAndWaitForEcho(".read r")
+                try terminal.press("Tab")
+                try terminal.waitForCurrentLine("completed") { $0.trimmingTrailingWhitespace.hasSuffix(".sql") }
+                try terminal.press("Enter")
+                let screen = try terminal.waitUntil("the next prompt") { occurrences(of: "db v0>", in: $0) >= 2 }
+                #expect(screen.contains("\nfrom re9"), "\(screen)")
+                try terminal.typeLine(".quit")
+                #expect(try terminal.exitStatus() == 0)
+            }
+        }
+    }
 }
