@@ -193,10 +193,10 @@ struct DotCommandBytesTests {
         }
     }
 
-    /// `.open FILE` and migsh's verified `.backup FILE`: a name that is not UTF-8 is refused,
-    /// saying so with the name's bytes, and no file is made (migsh names the database's audit
-    /// log, backups folder and backups after it as text).
-    @Test(".open and the verified .backup refuse a name that is not UTF-8, creating nothing", arguments: [".open --new", ".backup", ".restore"])
+    /// migsh's verified `.backup FILE` and `.restore FILE`: a name that is not UTF-8 is refused,
+    /// saying so with the name's bytes, and no file is made (migsh lists and records its
+    /// backups by name as text). `.open` takes such a name (`ShellFileNameBytesTests`).
+    @Test("the verified .backup and .restore refuse a name that is not UTF-8, creating nothing", arguments: [".backup", ".restore"])
     func refusedWhereMigshNamesFiles(_ command: String) throws {
         try withTemporaryDirectory { dir in
             _ = sqlite(dir + "/db", "create table t(a)")

@@ -4,7 +4,8 @@ import Glibc
 import MigshCore
 
 /// `.open [--new] [--append] FILE`: close this database and open another (`--append`: through
-/// sqlite3's apndvfs, a database appended to another file).
+/// sqlite3's apndvfs, a database appended to another file). FILE is opened under the bytes
+/// given, a name that is not UTF-8 included (issue 22), as sqlite3 opens it.
 struct OpenCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".open", abstract: "Close this database and open FILE.",
                                                     discussion: "Example: .open --new scratch.sqlite")
@@ -20,7 +21,6 @@ struct OpenCommand: DotCommand {
 
     func run(in shell: Shell) throws {
         try shell.session.refuseInTransaction(".open")
-        try ShellWord.refuseUnlessText(file, command: ".open", because: "migsh needs here: it names the database's audit log and backups folder after it, as text (rename the file, or open a symbolic link with a UTF-8 name)")
         if zip { throw Session.zipRefusal(file) }
         if scratch && new { throw MigshError(.usage, ".open --scratch copies an existing database (not with --new)") }
         if scratch && append { throw MigshError(.usage, ".open --scratch copies a database file (not with --append)") }
