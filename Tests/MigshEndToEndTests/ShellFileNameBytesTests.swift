@@ -79,9 +79,7 @@ struct ShellFileNameBytesTests {
 
     /// Without `--audit`, `.open n\xe9.db` starts the audit log beside the database, named
     /// after its bytes: `n\xe9.db-audit.jsonl` (and its head file), nothing under another name.
-    /// The log is written by MigshCore/Audit, converted to `FileSystem` on branch `fscore`:
-    /// until that is merged the log gets the carried scalars' UTF-8 (a known issue here; when
-    /// this reports "known issue was not recorded", remove the `withKnownIssue`).
+    /// (Before MigshCore/Audit went through `FileSystem`, the log got the carried scalars' UTF-8.)
     @Test(".open of a Latin-1-named database without --audit: its audit log is named after its bytes")
     func openAuditLogName() throws {
         try withTemporaryDirectory { dir in
@@ -92,10 +90,8 @@ struct ShellFileNameBytesTests {
             #expect(result.stdout == Data("1\n2\n".utf8), "\(result)")
             let names = try CommandLineNameBytesTests.names(ours)
             let database = DotCommandBytesTests.hex(Self.latin1Name)
-            withKnownIssue("the audit log is named by MigshCore/Audit, converted to FileSystem on branch fscore") {
-                #expect(names.contains(database + DotCommandBytesTests.hex(Array("-audit.jsonl".utf8))), "\(names)")
-                #expect(names.allSatisfy { $0.hasPrefix(database) }, "\(names)")
-            }
+            #expect(names.contains(database + DotCommandBytesTests.hex(Array("-audit.jsonl".utf8))), "\(names)")
+            #expect(names.allSatisfy { $0.hasPrefix(database) }, "\(names)")
         }
     }
 
