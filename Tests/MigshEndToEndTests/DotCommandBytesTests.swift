@@ -195,7 +195,7 @@ struct DotCommandBytesTests {
 
     /// migsh's verified `.backup FILE` and `.restore FILE`: a name that is not UTF-8 is refused,
     /// saying so with the name's bytes, and no file is made (migsh lists and records its
-    /// backups by name as text). `.open` takes such a name (`DatabaseNameBytesTests`).
+    /// backups by name as text). `.open` takes such a name (`ShellFileNameBytesTests`).
     @Test("the verified .backup and .restore refuse a name that is not UTF-8, creating nothing", arguments: [".backup", ".restore"])
     func refusedWhereMigshNamesFiles(_ command: String) throws {
         try withTemporaryDirectory { dir in

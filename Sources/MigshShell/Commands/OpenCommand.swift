@@ -4,7 +4,8 @@ import Glibc
 import MigshCore
 
 /// `.open [--new] [--append] FILE`: close this database and open another (`--append`: through
-/// sqlite3's apndvfs, a database appended to another file).
+/// sqlite3's apndvfs, a database appended to another file). FILE is opened under the bytes
+/// given, a name that is not UTF-8 included (issue 22), as sqlite3 opens it.
 struct OpenCommand: DotCommand {
     static let configuration = CommandConfiguration(commandName: ".open", abstract: "Close this database and open FILE.",
                                                     discussion: "Example: .open --new scratch.sqlite")

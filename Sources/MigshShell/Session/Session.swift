@@ -242,9 +242,9 @@ final class Session {
 
     static func open(_ c: Configuration) throws -> Connection {
         let path = c.databasePath
-        let fm = FileManager.default
-        var isDir: Bool = false
-        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        let found = FileSystem.status(path)
+        let exists = found != nil
+        let isDir = found.map { $0.st_mode & S_IFMT == S_IFDIR } ?? false
         if isTemporary(path) {
             return try Connection(path: path, mode: c.readOnly ? .readOnly : .readWriteCreate, busyTimeoutMS: c.busyTimeoutMS)
         }
@@ -261,8 +261,7 @@ final class Session {
         // it may create one, as sqlite3's open always may.
         let format = exists ? SQLArchive.format(of: path) : nil
         // A file too short for a ZIP directory (an empty `x.zip`) is a new database to sqlite3.
-        var info = stat()
-        if format == .zip, stat(path, &info) == 0, info.st_size >= 22 { throw zipRefusal(path) }
+        if format == .zip, let info = FileSystem.status(path), info.st_size >= 22 { throw zipRefusal(path) }
         let appended = c.appendVFS || (!c.readOnly && format == .appendVFS)
         if appended { AppendVFS.register() }
         let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists && !appended ? .readWrite : .readWriteCreate)

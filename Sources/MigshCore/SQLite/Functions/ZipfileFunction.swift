@@ -234,7 +234,7 @@ final class ZipfileCursor: TableFunctionCursor {
             if case .refused(let reason) = access { throw TableFunctionError("zipfile() refused: \(reason)") }
             let name: [CChar] = table?.file.map { $0.map { CChar(bitPattern: $0) } + [0] }
                 ?? sqlite3_value_text(arguments[0]).map { FsdirCursor.cString($0) } ?? [0]
-            guard let file = fopen(name, "rb") else {
+            guard let file = fopen(name, "rb") else { // path: C bytes from sqlite3_value_text or the table's argument
                 throw TableFunctionError(bytes: Array("cannot open file: ".utf8) + FsdirCursor.bytes(name))
             }
             defer { fclose(file) }
@@ -476,7 +476,7 @@ final class ZipfileTable: TableFunctionTable {
     override func begin() throws {
         guard let file, !file.isEmpty else { throw TableFunctionError("zipfile: missing filename") }
         if case .refused(let reason) = access { throw TableFunctionError("zipfile() refused: \(reason)") }
-        guard let opened = fopen(file.map { CChar(bitPattern: $0) } + [0], "ab+") else {
+        guard let opened = fopen(file.map { CChar(bitPattern: $0) } + [0], "ab+") else { // path: C bytes (the table's argument as SQLite gave it)
             throw TableFunctionError(bytes: Array("zipfile: failed to open file ".utf8) + file + Array(" for writing".utf8))
         }
         output = opened
