@@ -91,7 +91,7 @@ public enum MigshMain {
         defer { out.flush(); err.flush() }
         // A name that is not UTF-8 (argument or variable) is carried: the database and every
         // file named after it are made and found under the bytes given (FileSystem).
-        let databasePath = o.database ?? env["MIGSH_DATABASE"] ?? "nukeworks_db.sqlite"
+        let databasePath = o.database ?? env.path("MIGSH_DATABASE") ?? "nukeworks_db.sqlite"
         let readsInput = o.commands.isEmpty && o.file == nil && !o.check
         // sqlite3's -batch reads a terminal as a script; -interactive needs one here (libedit).
         let interactive = readsInput && isatty(0) != 0 && o.sqlite3.interactive != false
@@ -288,11 +288,11 @@ public enum MigshMain {
 
     static func initFilePath(_ explicit: String?, env: Environment) -> String? {
         if let explicit { return explicit }
-        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
+        if let xdg = env.path("XDG_CONFIG_HOME"), !xdg.isEmpty {
             let p = xdg.pathAppending("migsh/migshrc")
             if FileSystem.exists(p) { return p }
         }
-        let home = env["HOME"] ?? homeDirectory()
+        let home = env.path("HOME") ?? homeDirectory()
         let p = home.pathAppending(".migshrc")
         return FileSystem.exists(p) ? p : nil
     }
