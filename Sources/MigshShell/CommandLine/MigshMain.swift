@@ -277,8 +277,7 @@ public enum MigshMain {
             case .command(let command):
                 // As sqlite3's -cmd: not echoed, errors without a line number.
                 // Its bytes as given (a Latin-1 file name), carried as the words of a line are.
-                let unit = command
-                if !(try shell.runUnit(unit, line: nil, echo: false)) && session.bail {
+                if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
                     return shell.finishBatch()
                 }
             }
