@@ -170,6 +170,9 @@ struct ConfirmationOptions: ParsableArguments {
 /// Thrown by `.quit` / `.exit N`.
 struct ShellExit: ExitStatusCarrying {
     var exitStatus: ExitStatus
+    /// `.quit` (sqlite3's rc 2) ends only the input being read: a `.read` file or the init file
+    /// stops there and the reading around it goes on. `.exit N` ends the program (sqlite3's exit()).
+    var endsInputOnly = false
 }
 
 /// The arguments a command declares, read from swift-argument-parser's own description of it
