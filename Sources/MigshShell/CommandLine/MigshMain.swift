@@ -179,8 +179,18 @@ public enum MigshMain {
             // A file named on the command line is opened by the bytes given (Latin-1 included).
             if let f = FileSystem.fopen(initPath, "r") {
                 var source = FileLineSource(file: f)
-                _ = try? shell.runScript(lines: &source, name: initPath.pathLastComponent)
-                fclose(f)
+                defer { fclose(f) }
+                do {
+                    // An error there under bail ends the run before any input, as sqlite3
+                    // -bail's exit(1): the input would run with settings the file did not make.
+                    if try shell.runScript(lines: &source, name: initPath.pathLastComponent) > 0 && session.bail {
+                        return shell.finishBatch().keepingFirstFailure(.failure)
+                    }
+                } catch let exit as ShellExit {
+                    // `.exit N` in the init file ends the program there, as sqlite3's exit(N).
+                    let pending = shell.finishBatch()
+                    return exit.exitStatus != .success ? exit.exitStatus : pending
+                } catch {}
             } else if sqlite3Init {
                 err.write("cannot open: \"\(initPath)\"\n")
             } else if o.initFile != nil {
@@ -277,8 +287,12 @@ public enum MigshMain {
             case .command(let command):
                 // As sqlite3's -cmd: not echoed, errors without a line number.
                 // Its bytes as given (a Latin-1 file name), carried as the words of a line are.
-                if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
-                    return shell.finishBatch()
+                do {
+                    if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
+                        return shell.finishBatch()
+                    }
+                } catch let exit as ShellExit where exit.endsInputOnly && !session.bail {
+                    // sqlite3 without -bail ignores a `-cmd .quit` (its rc 2) and goes on.
                 }
             }
         }
