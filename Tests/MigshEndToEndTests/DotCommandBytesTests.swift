@@ -166,6 +166,9 @@ struct DotCommandBytesTests {
         [Array("-cmd".utf8), Array(".nullvalue N".utf8) + [0xFF], Array("select null, 'x';".utf8)],
         [Array(".read n".utf8) + [0xE9, 0xC3] + Array(".sql".utf8)],
         [Array(".tables t".utf8) + [0xE9]],
+        // sqlite3's options with a value: the value's bytes, not their repaired decoding.
+        [Array("-separator".utf8), [0xE9], Array("-nullvalue".utf8), Array("N".utf8) + [0xFF], Array("select 1, null;".utf8)],
+        [Array("-newline".utf8), [0xFF, 0x7C], Array("select 1; select 2;".utf8)],
     ]
 
     @Test("dot-commands given as arguments: the bytes given", arguments: argumentRuns.indices)
@@ -179,9 +182,9 @@ struct DotCommandBytesTests {
                 let made = try runProcess("/bin/sh", ["-c", #"printf 'create table "t\351"(a);' | sqlite3 "$1""#, "sh", folder + "/db"])
                 #expect(made.status == 0, "\(made)")
                 var words = Self.argumentRuns[index]
-                // -cmd goes before the database, the commands after it.
+                // Options (-cmd, -separator…, each with its value) go before the database, the commands after it.
                 var leading: [[UInt8]] = []
-                if words.first == Array("-cmd".utf8) { leading = Array(words.prefix(2)); words.removeFirst(2) }
+                while words.first?.first == UInt8(ascii: "-") { leading += words.prefix(2); words.removeFirst(2) }
                 results.append(try Self.run(program, leading + [Array("db".utf8)] + words, in: folder))
             }
             let (theirs, ours) = (results[0], results[1])
