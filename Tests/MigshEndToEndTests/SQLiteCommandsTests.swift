@@ -665,6 +665,14 @@ struct SQLiteCommandsTests {
             select count(*) from t2;
 
             """#, sameErrors: true),
+        Case(name: ".read '|CMD': the script is what the command prints (a compressed dump, say)", script: #"""
+            .read '|cat quits.sql'
+            .read '|printf "select 7;\nselect 1 from t2 where nosuch;\nselect 8;\n"'
+            .read '|exit 3'
+            .read |echo
+            select 'after';
+
+            """#, sameErrors: true),
         Case(name: "a script with a BOM and CRLF line ends, written on Windows", script: "\u{feff}-- exported from a Windows wiki\r\n.headers on\r\n.mode markdown\r\nSELECT a,\r\n  b FROM t2;\r\n/* done */\r\n.print ok\r\n", sameErrors: true),
         Case(name: "output redirection", script: #"""
             .output o1.txt
