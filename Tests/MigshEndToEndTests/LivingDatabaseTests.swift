@@ -208,4 +208,41 @@ struct LivingDatabaseTests {
                                 check: "select quote(supplier_tier) from Technology_Vendors where vendor_id = 1", expected: "NULL",
                                 statement: 8, key: "vendor_id 1")
     }
+
+    @Test("a UNIQUE index dropped by hand, then duplicates written: .repair (which would fail) is not recommended until the rows fit it")
+    func repairThatFailsOnTheDataIsNotRecommended() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/migrations"
+            try copyRepositoryMigrations(to: folder)
+            try """
+                -- Description: one account per e-mail address
+                -- Version: 9
+                BEGIN TRANSACTION;
+                CREATE UNIQUE INDEX idx_users_email ON Users(email);
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (9, datetime('now'), 'system', 'unique e-mail');
+                COMMIT;
+
+                """.write(toFile: folder + "/009_unique_email.sql", atomically: true, encoding: .utf8)
+            try regenerateChecksums(in: folder)
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            #expect(try migsh(["-m", folder, db, ".apply --yes"]).status == 0)
+            _ = sqlite(db, "drop index idx_users_email; insert into Users (username, email) values ('dup1', 'same@example.org'), ('dup2', 'same@example.org');")
+
+            let text = try migsh(["-m", folder, db, ".diff"])
+            #expect(text.status == 1 && text.stderr.isEmpty, "\(text)")
+            #expect(text.stdout.contains("no way out assumes and loses nothing: recreating them fails on the data as it is now (UNIQUE constraint failed: Users.email)"), "\(text.stdout)")
+            #expect(!text.stdout.contains("(recommended"), "\(text.stdout)")
+            let v = try verdict(db, migrations: folder)
+            #expect(v["state"] as? String == "drift" && recommendedCommands(v) == nil, "\(v)")
+
+            // The admin settles the duplicate; then the repair is proven on the data and recommended.
+            _ = sqlite(db, "update Users set email = 'other@example.org' where username = 'dup2'")
+            let fixed = try verdict(db, migrations: folder)
+            #expect(recommendedCommands(fixed) == [".repair"], "\(fixed)")
+            try followAdvice(db, fixed, migrations: folder)
+            #expect(sqlite(db, "select count(*) from sqlite_master where name = 'idx_users_email'") == "1")
+            #expect(sqlite(db, "select username, email from Users where username like 'dup%' order by 1") == "dup1|same@example.org\ndup2|other@example.org")
+        }
+    }
 }

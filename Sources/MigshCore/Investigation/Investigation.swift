@@ -295,11 +295,35 @@ final class Judge {
         verdict.nearestVersion = recordedVersion
         verdict.nearestDifferences = SchemaDiff(live: live, expected: expected.versions[recordedVersion]).changes.count
         verdict.repair = repair
+        // The application kept writing since they were dropped: a UNIQUE index may no longer
+        // fit the rows. The repair is tried on a private copy of the data as it is now.
+        let failure = repairFailure(repair)
+        if let failure {
+            verdict.noSafeOption = "recreating them fails on the data as it is now (\(failure)): rows written since break them; change those rows first, then .repair"
+        }
         verdict.wayOut = [WayOut(action: .repair,
                                  effect: "recreates them from version \(recordedVersion)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
-                                 safety: .safe)]
+                                 safety: failure.map { .conditional(assumes: ["the rows that make it fail now (\($0)) are changed first"], loses: []) } ?? .safe)]
         verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
         return verdict
+    }
+
+    /// The first error the repair's SQL gives on a private copy of the database as it is now,
+    /// or nil when it runs.
+    func repairFailure(_ repair: SchemaRepair) -> String? {
+        if probe == nil {
+            do { probe = try DataProbe(live: inv.db) } catch { return "the data could not be copied to check it: \(error)" }
+        }
+        guard let copy = probe?.copy else { return nil }
+        try? copy.execute("SAVEPOINT migsh_repair_check")
+        defer {
+            try? copy.execute("ROLLBACK TO migsh_repair_check")
+            try? copy.execute("RELEASE migsh_repair_check")
+        }
+        for sql in repair.statements {
+            do { try copy.execute(sql) } catch { return (error as? MigshError)?.message ?? "\(error)" }
+        }
+        return nil
     }
 
     func unknown() -> Verdict {
