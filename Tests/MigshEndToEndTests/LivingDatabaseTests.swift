@@ -245,4 +245,40 @@ struct LivingDatabaseTests {
             #expect(sqlite(db, "select username, email from Users where username like 'dup%' order by 1") == "dup1|same@example.org\ndup2|other@example.org")
         }
     }
+
+    @Test("a migration half run by hand, then duplicates written: the resume (whose CREATE UNIQUE INDEX would fail) is not recommended until the rows fit")
+    func resumeThatFailsOnTheDataIsNotRecommended() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/migrations"
+            try copyRepositoryMigrations(to: folder)
+            try """
+                -- Description: verified, unique e-mail addresses
+                -- Version: 9
+                BEGIN TRANSACTION;
+                ALTER TABLE Users ADD COLUMN verified INTEGER DEFAULT 0;
+                CREATE UNIQUE INDEX idx_users_email ON Users(email);
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (9, datetime('now'), 'system', 'unique e-mail');
+                COMMIT;
+
+                """.write(toFile: folder + "/009_unique_email.sql", atomically: true, encoding: .utf8)
+            try regenerateChecksums(in: folder)
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            try runByHand(db, version: 9, "1", migrations: folder)
+            _ = sqlite(db, "insert into Users (username, email) values ('dup1', 'same@example.org'), ('dup2', 'same@example.org');")
+
+            let text = try migsh(["-m", folder, db, ".diff"])
+            #expect(text.status == 1 && text.stderr.isEmpty, "\(text)")
+            #expect(text.stdout.contains("no way out assumes and loses nothing: statement 2 of 009_unique_email.sql (CREATE UNIQUE INDEX idx_users_email, line 5) fails on the rows as they are now (UNIQUE constraint failed: Users.email)"), "\(text.stdout)")
+            #expect(!text.stdout.contains("(recommended"), "\(text.stdout)")
+            #expect(recommendedCommands(try verdict(db, migrations: folder)) == nil)
+
+            _ = sqlite(db, "update Users set email = 'other@example.org' where username = 'dup2'")
+            let fixed = try verdict(db, migrations: folder)
+            #expect(recommendedCommands(fixed) == [".apply --resume"], "\(fixed)")
+            try followAdvice(db, fixed, migrations: folder)
+            #expect(schemaVersion(db) == "9")
+            #expect(sqlite(db, "select username, email from Users where username like 'dup%' order by 1") == "dup1|same@example.org\ndup2|other@example.org")
+        }
+    }
 }

@@ -36,6 +36,7 @@ public struct Investigation {
         do {
             var verdict = try judge.run()
             judge.noteEditedFiles(&verdict)
+            judge.noteFailingResume(&verdict)
             // A probe that Ctrl-C stopped reads as "unknown": no verdict from it.
             try CancellationToken.interrupt.check()
             return (verdict, judge.live)
@@ -153,6 +154,35 @@ final class Judge {
         }
         if !verdict.wayOut.isEmpty && verdict.wayOut.first?.safety != .safe {
             verdict.noSafeOption = verdict.noSafeOption ?? "an applied migration file was edited after it was applied, so what ran cannot be read from it: put the file back as it was applied (its sha256 is recorded) and run .diff again"
+        }
+    }
+
+    /// A resume whose CREATE UNIQUE INDEX the rows as they are now break (the application
+    /// wrote duplicates while the migration was half done) would fail: tried on the probe's
+    /// copy (which holds what the resume's data statements give), it is named, and the resume
+    /// assumes those rows are changed first.
+    func noteFailingResume(_ verdict: inout Verdict) {
+        guard let i = verdict.wayOut.firstIndex(where: { $0.action == .resume }) else { return }
+        var failing: [String] = []
+        for e in verdict.evidence {
+            guard let replay = expected.replays[e.version] else { continue }
+            for s in e.toRun where s.state == .notApplied {
+                guard let step = replay.steps.first(where: { $0.statement == s.statement }),
+                      SQLScript.leadingWords(step.sql, count: 3) == ["CREATE", "UNIQUE", "INDEX"] else { continue }
+                if probe == nil { probe = try? DataProbe(live: inv.db) }
+                guard let copy = probe?.copy else { return }
+                try? copy.execute("SAVEPOINT migsh_unique_check")
+                do { try copy.execute(step.sql) } catch let error as MigshError where error.message.hasPrefix("UNIQUE constraint failed") {
+                    failing.append("\(Self.name(e, s)) fails on the rows as they are now (\(error.message))")
+                } catch {}
+                try? copy.execute("ROLLBACK TO migsh_unique_check")
+                try? copy.execute("RELEASE migsh_unique_check")
+            }
+        }
+        guard !failing.isEmpty else { return }
+        verdict.wayOut[i].assume("the rows that break it are changed first: " + failing.joined(separator: "; "))
+        if verdict.wayOut.first?.safety != .safe {
+            verdict.noSafeOption = verdict.noSafeOption ?? failing.joined(separator: "; ") + ": rows written since break it; change those rows first, then .apply --resume"
         }
     }
 
