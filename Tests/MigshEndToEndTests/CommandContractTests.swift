@@ -175,6 +175,14 @@ struct MigrationFailureHintTests {
             #expect(result.status == 4, "\(result)")
             #expect(result.stderr.contains(c.cause), "\(result)")
             #expect(schemaVersion(db) == "8")
+            // The hint is followed as written: .diff, never a restore that would throw away
+            // what the application writes after the failure.
+            #expect(result.stderr.contains("Solution: ") && result.stderr.contains("run .diff"), "\(result)")
+            #expect(!result.stderr.contains("Solution: restore from backup"), "\(result)")
+            _ = sqlite(db, "insert into Users (username, full_name) values ('written after the failure', 'x')")
+            let diff = try migsh(["-m", folder, db, ".diff"])
+            #expect(diff.status == 0 && diff.stdout.contains("the live schema matches version 8 exactly"), "\(diff)")
+            #expect(sqlite(db, "select count(*) from Users where username = 'written after the failure'") == "1")
         }
     }
 }

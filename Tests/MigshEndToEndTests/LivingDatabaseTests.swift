@@ -137,4 +137,148 @@ struct LivingDatabaseTests {
             #expect(rows["changed"] as? Int == Int(sqlite(db, "select count(*) from Projects where cod is not null")))
         }
     }
+
+    /// A hand run of a migration's statements, then a correction that puts a value back to
+    /// the default of the column the migration added; the clean run: the migration applied,
+    /// the same correction, then the rest. Following the verdict must keep the correction.
+    private func correctionToDefault(version: Int, byHand: String, correction: String, check: String, expected: String,
+                                     statement: Int, key: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let clean = try withTemporaryDirectory { dir -> [String: String] in
+            let db = dir + "/clean.sqlite"
+            try makeDemoDatabase(db, version: version - 1)
+            #expect(try migsh(["-m", repositoryMigrations, db, ".apply --to \(version) --yes"]).status == 0, sourceLocation: sourceLocation)
+            _ = sqlite(db, correction)
+            #expect(try migsh(["-m", repositoryMigrations, db, ".apply --yes"]).status == 0, sourceLocation: sourceLocation)
+            #expect(sqlite(db, check) == expected, "the clean run keeps the correction", sourceLocation: sourceLocation)
+            return rowsMaskingToday(db)
+        }
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: version - 1)
+            try runByHand(db, version: version, byHand, sourceLocation: sourceLocation)
+            _ = sqlite(db, correction)
+
+            let text = try migsh(["-m", repositoryMigrations, db, ".diff"])
+            #expect(text.status == 1 && text.stderr.isEmpty, "\(text)", sourceLocation: sourceLocation)
+            #expect(text.stdout.contains("WOULD CHANGE ROWS — running it now changes 1 row of"), "\(text.stdout)", sourceLocation: sourceLocation)
+            #expect(text.stdout.contains("so it ran, and those rows were written since"), "\(text.stdout)", sourceLocation: sourceLocation)
+            #expect(!text.stdout.contains("(recommended"), "\(text.stdout)", sourceLocation: sourceLocation)
+
+            let v = try verdict(db)
+            #expect(recommendedCommands(v) == nil, "\(v)", sourceLocation: sourceLocation)
+            let update = try #require(evidence(v, version: version, statement: statement), sourceLocation: sourceLocation)
+            #expect(update["state"] as? String == "absent", "\(update)", sourceLocation: sourceLocation)
+            let rows = try #require((update["rows"] as? [[String: Any]])?.first, sourceLocation: sourceLocation)
+            #expect(rows["lossless"] as? Bool == false && rows["keys"] as? [String] == [key], "\(rows)", sourceLocation: sourceLocation)
+            let options = try #require(v["way_out"] as? [[String: Any]], sourceLocation: sourceLocation)
+            #expect((options.first?["loses"] as? String)?.contains(key) == true, "\(options)", sourceLocation: sourceLocation)
+
+            // The option whose assumption holds (the UPDATE ran) keeps the correction.
+            let baseline = try #require(options.first { ($0["commands"] as? [String]) == [".baseline \(version) --force"] }, "\(options)", sourceLocation: sourceLocation)
+            for command in baseline["commands"] as? [String] ?? [] {
+                #expect(try migsh(["--yes", "-m", repositoryMigrations, db, command]).status == 0, sourceLocation: sourceLocation)
+            }
+            #expect(try migsh(["--yes", "-m", repositoryMigrations, db, ".apply"]).status == 0, sourceLocation: sourceLocation)
+            #expect(sqlite(db, check) == expected, sourceLocation: sourceLocation)
+            #expect(rowsMaskingToday(db) == clean, sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("007's UPDATE ran, then a date was corrected by hand to NULL (the new column's default): not 'not run', no recommended rerun")
+    func correctionToNullIsNotRerun() throws {
+        try correctionToDefault(version: 7, byHand: "1,2,3",
+                                correction: "update Projects set commercial_operation_date = NULL where project_id = 1",
+                                check: "select quote(commercial_operation_date) from Projects where project_id = 1", expected: "NULL",
+                                statement: 2, key: "project_id 1")
+    }
+
+    @Test("005's UPDATE ran, then a person was reclassified by hand to 'External' (the new column's default): no recommended rerun")
+    func correctionToDeclaredDefaultIsNotRerun() throws {
+        let person = "(select min(personnel_id) from Personnel where organization_type = 'Internal')"
+        try correctionToDefault(version: 5, byHand: "1,2,3,4,5,6,7,8",
+                                correction: "update Personnel set personnel_type = 'External' where personnel_id = \(person)",
+                                check: "select personnel_type from Personnel where personnel_id = \(person)", expected: "External",
+                                statement: 7, key: "personnel_id 1")
+    }
+
+    @Test("004's UPDATE (WHERE supplier_tier IS NULL) ran, then a tier was cleared by hand: the rows it skipped now show it ran")
+    func correctionOutsideTheRerunsRowsIsNotRerun() throws {
+        try correctionToDefault(version: 4, byHand: "1,2,3,4,5,6,7,8",
+                                correction: "update Technology_Vendors set supplier_tier = NULL where vendor_id = 1",
+                                check: "select quote(supplier_tier) from Technology_Vendors where vendor_id = 1", expected: "NULL",
+                                statement: 8, key: "vendor_id 1")
+    }
+
+    @Test("a UNIQUE index dropped by hand, then duplicates written: .repair (which would fail) is not recommended until the rows fit it")
+    func repairThatFailsOnTheDataIsNotRecommended() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/migrations"
+            try copyRepositoryMigrations(to: folder)
+            try """
+                -- Description: one account per e-mail address
+                -- Version: 9
+                BEGIN TRANSACTION;
+                CREATE UNIQUE INDEX idx_users_email ON Users(email);
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (9, datetime('now'), 'system', 'unique e-mail');
+                COMMIT;
+
+                """.write(toFile: folder + "/009_unique_email.sql", atomically: true, encoding: .utf8)
+            try regenerateChecksums(in: folder)
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            #expect(try migsh(["-m", folder, db, ".apply --yes"]).status == 0)
+            _ = sqlite(db, "drop index idx_users_email; insert into Users (username, email) values ('dup1', 'same@example.org'), ('dup2', 'same@example.org');")
+
+            let text = try migsh(["-m", folder, db, ".diff"])
+            #expect(text.status == 1 && text.stderr.isEmpty, "\(text)")
+            #expect(text.stdout.contains("no way out assumes and loses nothing: recreating them fails on the data as it is now (UNIQUE constraint failed: Users.email)"), "\(text.stdout)")
+            #expect(!text.stdout.contains("(recommended"), "\(text.stdout)")
+            let v = try verdict(db, migrations: folder)
+            #expect(v["state"] as? String == "drift" && recommendedCommands(v) == nil, "\(v)")
+
+            // The admin settles the duplicate; then the repair is proven on the data and recommended.
+            _ = sqlite(db, "update Users set email = 'other@example.org' where username = 'dup2'")
+            let fixed = try verdict(db, migrations: folder)
+            #expect(recommendedCommands(fixed) == [".repair"], "\(fixed)")
+            try followAdvice(db, fixed, migrations: folder)
+            #expect(sqlite(db, "select count(*) from sqlite_master where name = 'idx_users_email'") == "1")
+            #expect(sqlite(db, "select username, email from Users where username like 'dup%' order by 1") == "dup1|same@example.org\ndup2|other@example.org")
+        }
+    }
+
+    @Test("a migration half run by hand, then duplicates written: the resume (whose CREATE UNIQUE INDEX would fail) is not recommended until the rows fit")
+    func resumeThatFailsOnTheDataIsNotRecommended() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/migrations"
+            try copyRepositoryMigrations(to: folder)
+            try """
+                -- Description: verified, unique e-mail addresses
+                -- Version: 9
+                BEGIN TRANSACTION;
+                ALTER TABLE Users ADD COLUMN verified INTEGER DEFAULT 0;
+                CREATE UNIQUE INDEX idx_users_email ON Users(email);
+                INSERT INTO Schema_Version (version, applied_date, applied_by, description) VALUES (9, datetime('now'), 'system', 'unique e-mail');
+                COMMIT;
+
+                """.write(toFile: folder + "/009_unique_email.sql", atomically: true, encoding: .utf8)
+            try regenerateChecksums(in: folder)
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            try runByHand(db, version: 9, "1", migrations: folder)
+            _ = sqlite(db, "insert into Users (username, email) values ('dup1', 'same@example.org'), ('dup2', 'same@example.org');")
+
+            let text = try migsh(["-m", folder, db, ".diff"])
+            #expect(text.status == 1 && text.stderr.isEmpty, "\(text)")
+            #expect(text.stdout.contains("no way out assumes and loses nothing: statement 2 of 009_unique_email.sql (CREATE UNIQUE INDEX idx_users_email, line 5) fails on the rows as they are now (UNIQUE constraint failed: Users.email)"), "\(text.stdout)")
+            #expect(!text.stdout.contains("(recommended"), "\(text.stdout)")
+            #expect(recommendedCommands(try verdict(db, migrations: folder)) == nil)
+
+            _ = sqlite(db, "update Users set email = 'other@example.org' where username = 'dup2'")
+            let fixed = try verdict(db, migrations: folder)
+            #expect(recommendedCommands(fixed) == [".apply --resume"], "\(fixed)")
+            try followAdvice(db, fixed, migrations: folder)
+            #expect(schemaVersion(db) == "9")
+            #expect(sqlite(db, "select username, email from Users where username like 'dup%' order by 1") == "dup1|same@example.org\ndup2|other@example.org")
+        }
+    }
 }

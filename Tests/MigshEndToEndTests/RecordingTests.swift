@@ -31,6 +31,29 @@ struct RecordingTests {
         }
     }
 
+    @Test("bound text a file cannot hold as a literal (not UTF-8, a NUL) is recorded as CAST(X'…' AS TEXT); .apply stores the same bytes")
+    func boundTextBytesAreRecorded() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 8)
+            let folder = dir + "/migrations"
+            try copyRepositoryMigrations(to: folder)
+            let session = try migsh(["-m", folder, "--scratch", db, ".record on",
+                                     ".parameter set :latin \"CAST(x'ff41' AS TEXT)\"", ".parameter set :nul \"CAST(x'610062' AS TEXT)\"",
+                                     "UPDATE Projects SET notes = :latin WHERE project_id = 1;",
+                                     "UPDATE Projects SET notes = :nul WHERE project_id = 2;",
+                                     ".new text bytes --from-session"], cwd: dir)
+            #expect(session.status == 0 && session.stdout.contains("replay on a copy of the original: gives this scratch copy"), "\(session)")
+            let file = try String(contentsOfFile: folder + "/009_text_bytes.sql", encoding: .utf8)
+            #expect(file.contains("UPDATE Projects SET notes = CAST(X'ff41' AS TEXT) WHERE project_id = 1;"), "\(file)")
+            #expect(file.contains("UPDATE Projects SET notes = CAST(X'610062' AS TEXT) WHERE project_id = 2;"), "\(file)")
+
+            let apply = try migsh(["--yes", "-m", folder, db, ".apply"])
+            #expect(apply.status == 0, "\(apply)")
+            #expect(sqlite(db, "select project_id, typeof(notes), hex(notes) from Projects where project_id <= 2 order by 1") == "1|text|FF41\n2|text|610062")
+        }
+    }
+
     @Test("a REAL that 15 digits cannot write back exactly is refused while recording, on stderr, and nothing runs")
     func inexactRealIsRefused() throws {
         try withTemporaryDirectory { dir in

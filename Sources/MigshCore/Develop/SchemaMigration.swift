@@ -143,8 +143,12 @@ public struct SchemaMigration: Sendable {
         var handled = Set<String>()
         steps.append(Step(comment: "Step 1: Create the new table\n(SQLite cannot ALTER this change: the table is rebuilt, sqlite.org/lang_altertable.html#otheralter)",
                           sql: definition.sql(named: newName)))
-        let newColumns = copy.map { SQLLiteral.identifierIfNeeded($0.1) }.joined(separator: ", ")
-        let oldColumns = copy.map { SQLLiteral.identifierIfNeeded($0.0) }.joined(separator: ", ")
+        // A table with no INTEGER PRIMARY KEY keeps its rows' rowids only when the copy names
+        // them: an FTS index with content_rowid, or anything else that stores them, would
+        // otherwise point at other rows (or none) once the copy numbers them from 1.
+        let rowid = carriedRowid(old: base.tables[key], new: definition)
+        let newColumns = ((rowid.map { [$0] } ?? []) + copy.map { SQLLiteral.identifierIfNeeded($0.1) }).joined(separator: ", ")
+        let oldColumns = ((rowid.map { [$0] } ?? []) + copy.map { SQLLiteral.identifierIfNeeded($0.0) }).joined(separator: ", ")
         steps.append(Step(comment: "Step 2: Copy the rows, naming every column on both sides",
                           sql: "INSERT INTO \(newQuoted) (\(newColumns))\nSELECT \(oldColumns)\nFROM \(quoted)"))
         let hadCounter = base.tables[key]?.columns.contains(where: \.autoincrement) ?? false
@@ -189,6 +193,32 @@ public struct SchemaMigration: Sendable {
             steps += recreate
         }
         return RebuildPlan(steps: steps, handled: handled)
+    }
+
+    /// The name under which a rebuild's copy carries the rowid over (`rowid`, else `_rowid_`
+    /// or `oid` when a column has that name): nil when either table is WITHOUT ROWID, or the
+    /// new one has an INTEGER PRIMARY KEY (the column carries it), or every name is a column's.
+    static func carriedRowid(old: SchemaSnapshot.Table?, new: TableDefinition) -> String? {
+        guard let old, !old.withoutRowID,
+              !TableDefinition.tokens(new.options).contains(where: { $0.text.uppercased() == "WITHOUT" }) else { return nil }
+        func isInteger(_ i: Int) -> Bool {
+            new.typeRange(ofColumn: i).map { new.columns[i].text[$0].uppercased() == "INTEGER" } ?? false
+        }
+        for (i, column) in new.columns.enumerated() where isInteger(i) {
+            let words = TableDefinition.tokens(column.text).map { $0.text.uppercased() }
+            // `INTEGER PRIMARY KEY DESC` is SQLite's one exception: not an alias of the rowid.
+            if let p = words.firstIndex(of: "PRIMARY"), p + 1 < words.count, words[p + 1] == "KEY",
+               !(p + 2 < words.count && words[p + 2] == "DESC") { return nil }
+        }
+        for constraint in new.constraints {
+            let t = TableDefinition.tokens(constraint)
+            let words = t.map { $0.text.uppercased() }
+            guard let p = words.firstIndex(of: "PRIMARY"), p + 3 < words.count, words[p + 1] == "KEY", words[p + 2] == "(" else { continue }
+            let inside = Array(t[(p + 3)...].prefix { $0.text != ")" })
+            if inside.count >= 1, inside.count <= 2, let i = new.column(inside[0].text), isInteger(i) { return nil }
+        }
+        let names = Set(old.columns.map { $0.name.lowercased() } + new.columns.map { $0.name.lowercased() })
+        return ["rowid", "_rowid_", "oid"].first { !names.contains($0) }
     }
 
     /// `CREATE [UNIQUE] INDEX name` as `CREATE [UNIQUE] INDEX IF NOT EXISTS name` (spec §5.1:

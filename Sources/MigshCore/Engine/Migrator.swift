@@ -573,9 +573,9 @@ enum MigrationFailure {
         case .full?:
             return "Cause: the disk is full. Solution: free space, then apply again."
         case .error? where error.message.hasPrefix("duplicate column name"):
-            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table and investigate the actual state (spec §7.2)."
+            return "Cause: the migration was partially applied before. Solution: check the Schema_Version table and investigate the actual state (spec §7.2): run .diff, which judges the schema, Schema_Version and the data as they are now, and names the way out that keeps every row."
         case .error? where error.message.hasPrefix("no such table"):
-            return "Cause: a previous migration did not complete. Solution: restore from backup and re-apply the migrations (spec §7.2)."
+            return "Cause: a previous migration did not complete. Solution: run .diff, which shows whether one did not and the way out that keeps every row; this migration's changes are undone (below), so there is nothing to restore, and restoring a backup later (the spec's \"restore from backup and re-apply\", §7.2) would throw away every write made since it was taken."
         default:
             return nil
         }

@@ -31,7 +31,9 @@ import MigshBase
 /// change rows now may also have run and had those rows edited since. The probe names the
 /// rows it would change and says whether rerunning it could overwrite such an edit: it
 /// cannot when every value it replaces is the default of a column this migration added, or
-/// lies in a table this migration created (which the application does not know).
+/// lies in a table this migration created (which the application does not know) — unless
+/// other rows already hold what it writes in that column: then it ran, and a default it
+/// replaces may be a correction made since.
 final class DataProbe {
     let copy: Connection
     /// The private folder (0700) the copy lives in, removed with the probe.
@@ -204,13 +206,14 @@ final class DataProbe {
         // the state before, with the changed tables kept aside to compare.
         rollback(to: first)
         var rows: [StatementEvidence.RowChanges] = []
+        heldAlready = 0
         first = mark()
         do {
             let kept = try changed.map { try keepAside($0) }
             stmt.reset()
             try copy.limitingSteps { try stmt.run() }
             for (table, aside) in zip(changed, kept) {
-                rows.append(try compare(table, with: aside, before: before))
+                rows.append(try compare(table, with: aside, before: before, rerun: { stmt.reset(); try self.copy.limitingSteps { try stmt.run() } }))
                 try copy.execute("DROP TABLE temp.\(quoteIdentifier(aside.name))")
             }
         } catch {
@@ -219,6 +222,14 @@ final class DataProbe {
         }
         release(first)
         let what = rows.map(\.description).joined(separator: "; ")
+        if heldAlready > 0 {
+            // Rows it writes already hold what it writes, in a column this migration added: it
+            // ran, and the rows it would change now were edited since (to the column's default,
+            // too: a correction, which a rerun would undo).
+            let held = heldAlready
+            heldAlready = 0
+            return Outcome(state: .absent, reason: "running it now changes \(what), and a second run changes nothing more; but \(held) other row\(held == 1 ? "" : "s") already hold\(held == 1 ? "s" : "") what it writes, in a column this migration added, so it ran, and those rows were written since (edited, or added after it ran)", rows: rows)
+        }
         if rows.allSatisfy(\.lossless) {
             return Outcome(state: .absent, reason: "running it now changes \(what), and a second run changes nothing more, so it has not run"
                 + (rows.contains { $0.changed > 0 } ? " (the values it replaces are ones this migration's own statements left)" : ""), rows: rows)
@@ -374,6 +385,12 @@ final class DataProbe {
         return Aside(name: name, table: table, hasRowid: rowid)
     }
 
+    /// Set by `compare`: rows holding, in a column this migration added, a value other than
+    /// its default that is exactly what the statement writes there when the column is back at
+    /// its default — what the statement writes is already there, so it ran. Read (and reset)
+    /// by `judgeStatement`.
+    private var heldAlready = 0
+
     private func hasRowid(_ table: String) throws -> Bool {
         if table == "sqlite_sequence" { return true }
         return (try copy.scalarInt("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = '\(table.replacingAll("'", with: "''"))' COLLATE NOCASE AND wr = 0")) == 1
@@ -382,7 +399,8 @@ final class DataProbe {
     /// The rows of `table` that differ from those kept aside, and whether the old values
     /// could have been written by the application since the statement ran (`owned`: the
     /// table is this migration's own).
-    private func compare(_ table: String, with aside: Aside, before: SchemaSnapshot, owned: Bool = false, masked: Set<String> = []) throws -> StatementEvidence.RowChanges {
+    private func compare(_ table: String, with aside: Aside, before: SchemaSnapshot, owned: Bool = false, masked: Set<String> = [],
+                         rerun: (() throws -> Void)? = nil) throws -> StatementEvidence.RowChanges {
         struct Col { var name: String; var pk: Int; var dflt: String? }
         var cols: [Col] = []
         let info = try copy.prepare("SELECT name, pk, dflt_value FROM pragma_table_info(?1, 'main')")
@@ -411,12 +429,34 @@ final class DataProbe {
         let differs = cols.map { "n.\(q($0.name)) IS NOT o.\(q($0.name))" }.joined(separator: " OR ")
         let known = before.tables[table.lowercased()]
         let isOwned = owned || (table != "sqlite_sequence" && known == nil)
+        func isAdded(_ c: Col) -> Bool { known.map { t in !t.columns.contains { $0.name.lowercased() == c.name.lowercased() } } ?? true }
+        // A default is no proof that nobody wrote a value since the statement ran: where rows
+        // already hold what it writes (put the column back to its default, run it: the same
+        // value, not the default), it ran, and a default it would replace may be a correction.
+        let both = "FROM \(live) AS n JOIN \(old) AS o ON \(join)"
+        var held = 0
+        if let rerun, !isOwned, table != "sqlite_sequence" {
+            let written = cols.filter { c in isAdded(c) && ((try? copy.scalarInt("SELECT count(*) \(both) WHERE n.\(q(c.name)) IS NOT o.\(q(c.name))")) ?? 0) > 0 }
+            if !written.isEmpty {
+                let m = mark()
+                do {
+                    try copy.limitingSteps { try copy.execute("UPDATE \(live) SET \(written.map { "\(q($0.name)) = (\($0.dflt ?? "NULL"))" }.joined(separator: ", "))") }
+                    try rerun()
+                    let same = written.map { "(n.\(q($0.name)) IS o.\(q($0.name)) AND o.\(q($0.name)) IS NOT (\($0.dflt ?? "NULL")))" }.joined(separator: " OR ")
+                    held = Int(try copy.scalarInt("SELECT count(*) \(both) WHERE \(same)") ?? 0)
+                } catch {
+                    held = 0
+                }
+                rollback(to: m)
+            }
+        }
+        heldAlready += held
         // A changed value the application could have written: in a column it knew, or one
-        // this migration added that no longer holds the column's default.
+        // this migration added that no longer holds the column's default (any value, once the
+        // statement is shown to have run).
         let lossy = cols.map { c -> String in
-            let added = known.map { t in !t.columns.contains { $0.name.lowercased() == c.name.lowercased() } } ?? true
             let base = "n.\(q(c.name)) IS NOT o.\(q(c.name))"
-            return added ? "(\(base) AND o.\(q(c.name)) IS NOT (\(c.dflt ?? "NULL")))" : base
+            return isAdded(c) && held == 0 ? "(\(base) AND o.\(q(c.name)) IS NOT (\(c.dflt ?? "NULL")))" : base
         }.joined(separator: " OR ")
         // sqlite_sequence rows of tables this migration creates are its own; the others
         // belong to tables the application knew.
@@ -431,7 +471,6 @@ final class DataProbe {
         let onlyOld = aside.hasRowid
             ? "FROM \(old) AS o WHERE NOT EXISTS (SELECT 1 FROM \(live) AS n WHERE \(liveKey) = \(oldKey))"
             : "FROM \(old) AS o WHERE NOT EXISTS (SELECT 1 FROM \(live) AS n WHERE \(matched))"
-        let both = "FROM \(live) AS n JOIN \(old) AS o ON \(join)"
 
         let changed = Int(try copy.scalarInt("SELECT count(*) \(both) WHERE \(differs)") ?? 0)
         let added = Int(try copy.scalarInt("SELECT count(*) \(onlyNew)") ?? 0)

@@ -36,6 +36,7 @@ public struct Investigation {
         do {
             var verdict = try judge.run()
             judge.noteEditedFiles(&verdict)
+            judge.noteFailingResume(&verdict)
             // A probe that Ctrl-C stopped reads as "unknown": no verdict from it.
             try CancellationToken.interrupt.check()
             return (verdict, judge.live)
@@ -153,6 +154,35 @@ final class Judge {
         }
         if !verdict.wayOut.isEmpty && verdict.wayOut.first?.safety != .safe {
             verdict.noSafeOption = verdict.noSafeOption ?? "an applied migration file was edited after it was applied, so what ran cannot be read from it: put the file back as it was applied (its sha256 is recorded) and run .diff again"
+        }
+    }
+
+    /// A resume whose CREATE UNIQUE INDEX the rows as they are now break (the application
+    /// wrote duplicates while the migration was half done) would fail: tried on the probe's
+    /// copy (which holds what the resume's data statements give), it is named, and the resume
+    /// assumes those rows are changed first.
+    func noteFailingResume(_ verdict: inout Verdict) {
+        guard let i = verdict.wayOut.firstIndex(where: { $0.action == .resume }) else { return }
+        var failing: [String] = []
+        for e in verdict.evidence {
+            guard let replay = expected.replays[e.version] else { continue }
+            for s in e.toRun where s.state == .notApplied {
+                guard let step = replay.steps.first(where: { $0.statement == s.statement }),
+                      SQLScript.leadingWords(step.sql, count: 3) == ["CREATE", "UNIQUE", "INDEX"] else { continue }
+                if probe == nil { probe = try? DataProbe(live: inv.db) }
+                guard let copy = probe?.copy else { return }
+                try? copy.execute("SAVEPOINT migsh_unique_check")
+                do { try copy.execute(step.sql) } catch let error as MigshError where error.message.hasPrefix("UNIQUE constraint failed") {
+                    failing.append("\(Self.name(e, s)) fails on the rows as they are now (\(error.message))")
+                } catch {}
+                try? copy.execute("ROLLBACK TO migsh_unique_check")
+                try? copy.execute("RELEASE migsh_unique_check")
+            }
+        }
+        guard !failing.isEmpty else { return }
+        verdict.wayOut[i].assume("the rows that break it are changed first: " + failing.joined(separator: "; "))
+        if verdict.wayOut.first?.safety != .safe {
+            verdict.noSafeOption = verdict.noSafeOption ?? failing.joined(separator: "; ") + ": rows written since break it; change those rows first, then .apply --resume"
         }
     }
 
@@ -295,11 +325,35 @@ final class Judge {
         verdict.nearestVersion = recordedVersion
         verdict.nearestDifferences = SchemaDiff(live: live, expected: expected.versions[recordedVersion]).changes.count
         verdict.repair = repair
+        // The application kept writing since they were dropped: a UNIQUE index may no longer
+        // fit the rows. The repair is tried on a private copy of the data as it is now.
+        let failure = repairFailure(repair)
+        if let failure {
+            verdict.noSafeOption = "recreating them fails on the data as it is now (\(failure)): rows written since break them; change those rows first, then .repair"
+        }
         verdict.wayOut = [WayOut(action: .repair,
                                  effect: "recreates them from version \(recordedVersion)'s schema (\(repair.statements.count) statement\(repair.statements.count == 1 ? "" : "s"), in one transaction after a verified backup; the SQL dropped is kept in the audit log)",
-                                 safety: .safe)]
+                                 safety: failure.map { .conditional(assumes: ["the rows that make it fail now (\($0)) are changed first"], loses: []) } ?? .safe)]
         verdict.wayOut += inv.restoreOptions(preferring: recordedVersion)
         return verdict
+    }
+
+    /// The first error the repair's SQL gives on a private copy of the database as it is now,
+    /// or nil when it runs.
+    func repairFailure(_ repair: SchemaRepair) -> String? {
+        if probe == nil {
+            do { probe = try DataProbe(live: inv.db) } catch { return "the data could not be copied to check it: \(error)" }
+        }
+        guard let copy = probe?.copy else { return nil }
+        try? copy.execute("SAVEPOINT migsh_repair_check")
+        defer {
+            try? copy.execute("ROLLBACK TO migsh_repair_check")
+            try? copy.execute("RELEASE migsh_repair_check")
+        }
+        for sql in repair.statements {
+            do { try copy.execute(sql) } catch { return (error as? MigshError)?.message ?? "\(error)" }
+        }
+        return nil
     }
 
     func unknown() -> Verdict {

@@ -94,13 +94,39 @@ public enum SQLParameters {
                 throw MigshError(.refused, "recording: \(lossy.joined(separator: ", ")) is bound to a REAL that 15 digits cannot write exactly, so the recorded migration would store another number; not run. Write the value into the statement instead")
             }
         }
+        // Text a migration file cannot hold as a '…' literal (bytes that are not UTF-8, which
+        // the folder refuses; a NUL, which ends the literal) is written as CAST(X'…' AS TEXT):
+        // the same bytes, the same type. A placeholder is bound while the SQL is expanded.
+        var swaps: [(placeholder: String, literal: String)] = []
+        var swapped: [Int32] = []
+        if let lookup = try? db.prepare("SELECT CAST(value AS BLOB) FROM temp.sqlite_parameters WHERE key=?1 AND typeof(value) = 'text'") {
+            for i in 1...count {
+                let key = sqlite3_bind_parameter_name(stmt, i).map { String(cString: $0) } ?? "?\(i)"
+                sqlite3_bind_text(lookup.sqliteHandle, 1, key, -1, SQLITE_TRANSIENT)
+                if sqlite3_step(lookup.sqliteHandle) == SQLITE_ROW {
+                    let bytes = lookup.blobBytes(0)
+                    if bytes.contains(0) || String(validating: bytes, as: UTF8.self) == nil {
+                        let placeholder = "migsh_recorded_text_\(i)_\(UInt64.random(in: 0...UInt64.max))"
+                        sqlite3_bind_text(stmt, i, placeholder, -1, SQLITE_TRANSIENT)
+                        let hex = bytes.withUnsafeBytes { String(decoding: SQLLiteral.hexBlob($0.baseAddress, count: $0.count), as: UTF8.self) }
+                        swaps.append(("'\(placeholder)'", "CAST(\(hex) AS TEXT)"))
+                        swapped.append(i)
+                    }
+                }
+                sqlite3_reset(lookup.sqliteHandle)
+            }
+        }
         // > sqlite3_expanded_sql(P) returns a pointer to a UTF-8 string containing the SQL
         // > text of prepared statement P with bound parameters expanded.
-        guard let expanded = sqlite3_expanded_sql(stmt) else {
+        let expanded = sqlite3_expanded_sql(stmt)
+        if !swapped.isEmpty { bind(statement, in: db) }   // the values themselves again
+        guard let expanded else {
             throw MigshError(.refused, "recording: the statement's bound values cannot be written into the record (too long); not run")
         }
         defer { sqlite3_free(expanded) }
-        return String(cString: expanded)
+        var text = String(cString: expanded)
+        for swap in swaps { text = text.replacingAll(swap.placeholder, with: swap.literal) }
+        return text
     }
 
     /// `'text'` with `'` doubled.
