@@ -13,21 +13,14 @@ let rawPathAllowance = "// path: C bytes"
 
 /// The lines under `folder` (but FileSystem.swift and migsh-manual) that bypass `FileSystem`.
 func fileSystemBypasses(under folder: String) -> [String] {
-    var found: [String] = []
-    let files = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
-    for file in files.sorted() where !file.hasPrefix("migsh-manual/") && !file.hasSuffix("MigshBase/FileSystem.swift") {
-        guard let text = try? String(contentsOfFile: folder + "/" + file, encoding: .utf8) else { continue }
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let code = line.trimmingCharacters(in: .whitespaces)
-            if code.hasPrefix("//") || line.contains(rawPathAllowance) { continue }
-            // A declaration (`func open(_ path: String)`) is not a call.
-            let calls = line.matches(of: rawPathCall).filter { !line[..<$0.range.lowerBound].hasSuffix("func") }
-            if line.firstMatch(of: foundationFileAPI) != nil || !calls.isEmpty {
-                found.append("\(file):\(n + 1): \(code)")
-            }
-        }
-    }
-    return found
+    swiftSourceLines(under: folder).filter { entry in
+        let line = entry.line
+        let code = line.trimmingCharacters(in: .whitespaces)
+        if entry.file.hasSuffix("MigshBase/FileSystem.swift") || code.hasPrefix("//") || line.contains(rawPathAllowance) { return false }
+        // A declaration (`func open(_ path: String)`) is not a call.
+        let calls = line.matches(of: rawPathCall).filter { !line[..<$0.range.lowerBound].hasSuffix("func") }
+        return line.firstMatch(of: foundationFileAPI) != nil || !calls.isEmpty
+    }.map { "\($0.file):\($0.number): \($0.line.trimmingCharacters(in: .whitespaces))" }
 }
 
 /// Issue 22: a database (or any file) whose name is not UTF-8 is opened, and its companions

@@ -10,18 +10,23 @@ let sourcesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
 /// `import struct Foundation.Date`, `import FoundationInternationalization`, …
 nonisolated(unsafe) let foundationImport = /^\s*(?:@\w+\s+)*(?:(?:public|package|internal|private|fileprivate)\s+)?import\s+(?:(?:class|struct|enum|func|var|let|protocol|typealias)\s+)?(?:Foundation|FoundationInternationalization|FoundationNetworking|FoundationXML|_FoundationICU)(?:\.|\s|$|;)/
 
-/// The files under `folder` (relative paths) that import full Foundation, with the line.
-func foundationImports(under folder: String) -> [String] {
-    var found: [String] = []
+/// Every line of the Swift files under `folder` (but migsh-manual's, which may use Foundation),
+/// files in sorted order: the relative path, the line's number from 1, the line.
+func swiftSourceLines(under folder: String) -> [(file: String, number: Int, line: Substring)] {
+    var lines: [(file: String, number: Int, line: Substring)] = []
     let files = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
     for file in files.sorted() where !file.hasPrefix("migsh-manual/") {
         guard let text = try? String(contentsOfFile: folder + "/" + file, encoding: .utf8) else { continue }
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            where line.firstMatch(of: foundationImport) != nil {
-            found.append("\(file):\(n + 1): \(line)")
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            lines.append((file, n + 1, line))
         }
     }
-    return found
+    return lines
+}
+
+/// The files under `folder` (relative paths) that import full Foundation, with the line.
+func foundationImports(under folder: String) -> [String] {
+    swiftSourceLines(under: folder).filter { $0.line.firstMatch(of: foundationImport) != nil }.map { "\($0.file):\($0.number): \($0.line)" }
 }
 
 /// migsh links FoundationEssentials only: full Foundation brings 34 MB of ICU data and a slower
