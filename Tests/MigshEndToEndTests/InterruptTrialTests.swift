@@ -1,0 +1,88 @@
+import Foundation
+import MigshTestSupport
+import Testing
+
+/// What a user trial of Ctrl-C found in the long operations that `InterruptTests` did not
+/// cover: `.sha3sum`, `.clone` and `.recover` stopped part-way. The real binary is signalled at
+/// an exact moment through its test pause hook; sqlite3 is the oracle for the database and for
+/// the hash.
+@Suite("Ctrl-C in .sha3sum, .clone and .recover")
+struct InterruptTrialTests {
+    static let db = InterruptTests.db
+
+    @Test(".sha3sum stopped: no hash is printed (a hash of part of the rows is not the database's), exit 130")
+    func sha3sumStopped() throws {
+        try withTemporaryDirectory { dir in
+            let path = try InterruptTests.database(in: dir)
+            let before = dump(path)
+            let (result, seen) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".sha3sum"], at: ["sha3.row"], cwd: dir)
+            #expect(seen == ["sha3.row"])
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stdout.isEmpty, "a hash was printed:\n\(result)")
+            #expect(result.stderr.contains("interrupted: .sha3sum stopped; no hash was printed"), "\(result)")
+            #expect(InterruptTests.lastOutcome(dir, event: "command", command: ".sha3sum") == "interrupted")
+            #expect(dump(path) == before)
+            // Not stopped, it is sqlite3's hash.
+            let whole = try migsh(["-m", "migrations", Self.db, ".sha3sum"], cwd: dir)
+            #expect(whole.status == 0, "\(whole)")
+            #expect(whole.stdout == sqlite(path, ".sha3sum") + "\n")
+        }
+    }
+
+    @Test(".clone stopped: the partial copy is removed and said, the database as it was, exit 130")
+    func cloneStopped() throws {
+        try withTemporaryDirectory { dir in
+            let path = try InterruptTests.database(in: dir)
+            let before = dump(path)
+            let (result, seen) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".clone copy.sqlite"], at: ["clone.row"], cwd: dir)
+            #expect(seen == ["clone.row"])
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed; no clone was made (the partial copy copy.sqlite was removed)"), "\(result)")
+            #expect(!result.stderr.contains("the command before completed"), "\(result)")
+            #expect(!fileExists(dir + "/copy.sqlite"), "a partial clone was left")
+            #expect(!fileExists(dir + "/copy.sqlite-journal"))
+            #expect(InterruptTests.lastOutcome(dir, event: "command", command: ".clone") == "interrupted")
+            #expect(dump(path) == before)
+            // Nothing is left that stops the next one, which copies every row.
+            let again = try migsh(["-m", "migrations", Self.db, ".clone copy.sqlite"], cwd: dir)
+            #expect(again.status == 0, "\(again)")
+            #expect(sqlite(dir + "/copy.sqlite", "select count(*) from Numbers") == "3000")
+        }
+    }
+
+    @Test(".once FILE then .recover stopped: FILE is said to be incomplete, the audit says interrupted, exit 130")
+    func recoverStopped() throws {
+        try withTemporaryDirectory { dir in
+            let path = try InterruptTests.database(in: dir)
+            let before = dump(path)
+            let (result, seen) = try PausedMigsh.interrupted(["-m", "migrations", Self.db], at: ["recover.row"],
+                                                              stdin: Data(".once out.sql\n.recover\n.print after\n".utf8), cwd: dir)
+            #expect(seen == ["recover.row"])
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: out.sql is incomplete"), "\(result)")
+            #expect(!result.stdout.contains("after"), "the script went on:\n\(result)")
+            #expect(InterruptTests.lastOutcome(dir, event: "command", command: ".recover") == "interrupted")
+            #expect(dump(path) == before)
+        }
+    }
+}
+
+/// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
+/// prompt back (the rest of the rows would be dropped, so they are not computed).
+@Suite("The pager quit on an endless query (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
+struct PagerQuitTrialTests {
+    @Test("q in less on an endless SELECT: the prompt comes back and the next query answers")
+    func pagerQuitEndlessQuery() throws {
+        let layout = TextLayoutTests()
+        try layout.withShell(width: 80, environment: ["PAGER": ""]) { terminal, _ in
+            try terminal.typeLine("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n;")
+            _ = try terminal.waitForCurrentLine("less's prompt", timeout: 20) { $0 == ":" }
+            try terminal.press("q")
+            _ = try terminal.waitUntil("the prompt after q", timeout: 20) { TextLayoutTests.atPrompt($0) }
+            try layout.run(terminal, "SELECT 'answer-' || (6 * 7);")
+            let screen = try terminal.screen()
+            #expect(screen.contains("answer-42"), "\(screen)")
+            #expect(!screen.contains("interrupted"), "\(screen)")
+        }
+    }
+}
