@@ -6,7 +6,7 @@ import Testing
 /// cover: `.sha3sum`, `.clone` and `.recover` stopped part-way. The real binary is signalled at
 /// an exact moment through its test pause hook; sqlite3 is the oracle for the database and for
 /// the hash.
-@Suite("Ctrl-C in .sha3sum, .clone and .recover")
+@Suite("Ctrl-C in .sha3sum, .clone, .recover and .audit verify")
 struct InterruptTrialTests {
     static let db = InterruptTests.db
 
@@ -63,6 +63,27 @@ struct InterruptTrialTests {
             #expect(!result.stdout.contains("after"), "the script went on:\n\(result)")
             #expect(InterruptTests.lastOutcome(dir, event: "command", command: ".recover") == "interrupted")
             #expect(dump(path) == before)
+        }
+    }
+
+    @Test(".audit verify stopped: neither intact nor broken is said, the log is as it was, exit 130")
+    func auditVerifyStopped() throws {
+        try withTemporaryDirectory { dir in
+            _ = try InterruptTests.database(in: dir)
+            let log = dir + "/" + Self.db + "-audit.jsonl"
+            let (result, seen) = try PausedMigsh.interrupted(["-m", "migrations", Self.db, ".audit verify"], at: ["audit.verify"], cwd: dir)
+            #expect(seen == ["audit.verify"])
+            #expect(result.status == 130, "\(result)")
+            #expect(!result.stdout.contains("audit log ok"), "\(result)")
+            #expect(!result.stderr.contains("BROKEN"), "\(result)")
+            #expect(result.stderr.contains("interrupted: .audit verify stopped after 0 of"), "\(result)")
+            #expect(result.stderr.contains("the log was not fully checked"), "\(result)")
+            #expect(InterruptTests.lastOutcome(dir, event: "command", command: ".audit verify") == "interrupted")
+            // The interruption is a link of the chain like any other entry.
+            let whole = try migsh(["-m", "migrations", Self.db, ".audit verify"], cwd: dir)
+            #expect(whole.status == 0, "\(whole)")
+            #expect(whole.stdout.hasPrefix("audit log ok"), "\(whole)")
+            #expect(fileExists(log))
         }
     }
 }
