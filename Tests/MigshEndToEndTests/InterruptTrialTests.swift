@@ -86,6 +86,20 @@ struct InterruptTrialTests {
             #expect(fileExists(log))
         }
     }
+
+    @Test(".restore's undo line names the backup once, in balanced parentheses (it said '…sqlite))')")
+    func restoreUndoLine() throws {
+        try withTemporaryDirectory { dir in
+            _ = try InterruptTests.restorable(dir)
+            let result = try migsh(["-m", "migrations", Self.db, ".restore snapshots/v1.sqlite --yes"], cwd: dir)
+            #expect(result.status == 0, "\(result)")
+            let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            let previous = InterruptTests.backups(dir).filter { $0.contains("pre_restore") && $0.hasSuffix(".sqlite") }
+            #expect(previous.count == 1, "\(previous)")
+            let backup = dir + "/snapshots/" + (previous.first ?? "?")
+            #expect(last == "the previous state is in \(backup) (undo with .restore \(backup))")
+        }
+    }
 }
 
 /// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
