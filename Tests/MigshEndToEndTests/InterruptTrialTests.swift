@@ -100,6 +100,21 @@ struct InterruptTrialTests {
             #expect(last == "the previous state is in \(backup) (undo with .restore \(backup))")
         }
     }
+
+    @Test(".archive -c stopped while its only file goes in (one statement): rolled back, said, exit 130")
+    func archiveStoppedInLastInsert() throws {
+        try withTemporaryDirectory { dir in
+            try ArchiveCommandTests.makeFiles(in: dir)
+            _ = sqlite(dir + "/db.sqlite", "create table t(x)")
+            let before = dump(dir + "/db.sqlite")
+            let (result, phases) = try PausedMigsh.interrupted(["db.sqlite", ".ar -c d/text.txt"], at: ["archive.inserted"], cwd: dir)
+            #expect(phases == ["archive.inserted"])
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: .archive stopped; nothing was changed"), "\(result)")
+            #expect(!result.stderr.contains("the command before completed"), "\(result)")
+            #expect(dump(dir + "/db.sqlite") == before)
+        }
+    }
 }
 
 /// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
