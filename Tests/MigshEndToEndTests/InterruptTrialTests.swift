@@ -115,6 +115,27 @@ struct InterruptTrialTests {
             #expect(dump(dir + "/db.sqlite") == before)
         }
     }
+
+    @Test("--scratch stopped while it copies the database: the private folder is removed, said, exit 130")
+    func scratchCopyStopped() throws {
+        try withTemporaryDirectory { dir in
+            let path = try InterruptTests.database(in: dir)
+            // More pages than one step of the copy takes (4096).
+            _ = sqlite(path, "CREATE TABLE Pad(b); INSERT INTO Pad WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) SELECT zeroblob(4000) FROM c;")
+            let before = dump(path)
+            try FileManager.default.createDirectory(atPath: dir + "/tmp", withIntermediateDirectories: true)
+            let run = try PausedMigsh(["-m", "migrations", "--scratch", Self.db, ".print after"], pauseAt: ["backup.copying"],
+                                      environment: ["TMPDIR": dir + "/tmp"], cwd: dir)
+            #expect(try run.waitForPhase() == "backup.copying")
+            run.interrupt()
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed; no scratch copy was made (the partial copy was removed)"), "\(result)")
+            #expect(!result.stdout.contains("after"), "the commands ran:\n\(result)")
+            #expect(fileNames(in: dir + "/tmp").isEmpty, "left in TMPDIR: \(fileNames(in: dir + "/tmp"))")
+            #expect(dump(path) == before)
+        }
+    }
 }
 
 /// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
