@@ -136,6 +136,29 @@ struct InterruptTrialTests {
             #expect(dump(path) == before)
         }
     }
+
+    @Test("SQL stopped by Ctrl-C is audited as interrupted (it was audited as an error), exit 130")
+    func sqlStoppedIsAuditedInterrupted() throws {
+        try withTemporaryDirectory { dir in
+            let path = try InterruptTests.database(in: dir)
+            let before = dump(path)
+            let script = "WITH RECURSIVE c(x) AS (SELECT writefile('started', 'x') UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n"
+            let run = try StartedProcess(migshBinary, ["--noinit", "-m", "migrations", Self.db], input: .data(Data(script.utf8)), cwd: dir)
+            let child = run.child
+            defer { child.kill() }
+            let deadline = Date().addingTimeInterval(60)
+            while !fileExists(dir + "/started") && child.isRunning && Date() < deadline { usleep(1_000) }
+            #expect(fileExists(dir + "/started"), "the query never started")
+            _ = kill(child.pid, SIGINT)
+            let result = try run.finish(timeout: 60)
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted (9)"), "\(result)")
+            let statement = InterruptTests.audit(dir).last { $0["event"] as? String == "sql" }
+            #expect(statement?["outcome"] as? String == "interrupted", "\(String(describing: statement))")
+            #expect(statement?["error"] as? String == "interrupted (9)", "\(String(describing: statement))")
+            #expect(dump(path) == before)
+        }
+    }
 }
 
 /// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
