@@ -159,6 +159,31 @@ struct InterruptTrialTests {
             #expect(dump(path) == before)
         }
     }
+
+    @Test(".new in a scratch session stopped while it rehearses the file: the file is removed and said, exit 130")
+    func newStoppedWhileRehearsing() throws {
+        try withTemporaryDirectory { dir in
+            let path = try InterruptTests.database(in: dir)
+            let applied = try migsh(["-m", "migrations", Self.db, ".apply --yes"], cwd: dir)
+            #expect(applied.status == 0, "\(applied)")
+            let before = dump(path)
+            let filesBefore = fileNames(in: dir + "/migrations")
+            try FileManager.default.createDirectory(atPath: dir + "/tmp", withIntermediateDirectories: true)
+            let script = ".record on\nCREATE TABLE Extra(x);\n.new add extra --from-session\n.print after\n"
+            let run = try PausedMigsh(["-m", "migrations", "--scratch", Self.db], pauseAt: ["test.migration"], stdin: Data(script.utf8),
+                                      environment: ["TMPDIR": dir + "/tmp", "MIGSH_AUTHOR": "test"], cwd: dir)
+            #expect(try run.waitForPhase() == "test.migration")
+            run.interrupt()
+            let result = try run.finish()
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("interrupted: nothing was changed; 003_add_extra.sql was removed before it was checked"), "\(result)")
+            #expect(!result.stderr.contains("the command had completed"), "\(result)")
+            #expect(!result.stdout.contains("after"), "\(result)")
+            #expect(fileNames(in: dir + "/migrations") == filesBefore, "left: \(fileNames(in: dir + "/migrations").subtracting(filesBefore))")
+            #expect(InterruptTests.lastOutcome(dir, event: "command", command: ".new") == "interrupted")
+            #expect(dump(path) == before)
+        }
+    }
 }
 
 /// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
