@@ -188,7 +188,7 @@ struct InterruptTrialTests {
 
 /// The pager, tried at the terminal: quitting it (q) on a query that never ends gives the
 /// prompt back (the rest of the rows would be dropped, so they are not computed).
-@Suite("The pager quit on an endless query (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
+@Suite("The pager: quit on an endless query, Ctrl-C typed in it (tmux)", .serialized, .enabled(if: tmuxIsAvailable, "tmux is not installed"))
 struct PagerQuitTrialTests {
     @Test("q in less on an endless SELECT: the prompt comes back and the next query answers")
     func pagerQuitEndlessQuery() throws {
@@ -196,6 +196,22 @@ struct PagerQuitTrialTests {
         try layout.withShell(width: 80, environment: ["PAGER": ""]) { terminal, _ in
             try terminal.typeLine("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n;")
             _ = try terminal.waitForCurrentLine("less's prompt", timeout: 20) { $0 == ":" }
+            try terminal.press("q")
+            _ = try terminal.waitUntil("the prompt after q", timeout: 20) { TextLayoutTests.atPrompt($0) }
+            try layout.run(terminal, "SELECT 'answer-' || (6 * 7);")
+            let screen = try terminal.screen()
+            #expect(screen.contains("answer-42"), "\(screen)")
+            #expect(!screen.contains("interrupted"), "\(screen)")
+        }
+    }
+
+    @Test("Ctrl-C typed in the pager showing .help, then q: no 'interrupted' message, the shell goes on")
+    func ctrlCInPagerShowingHelp() throws {
+        let layout = TextLayoutTests()
+        try layout.withShell(width: 80, environment: ["PAGER": ""]) { terminal, _ in
+            try terminal.typeLine(".help")
+            _ = try terminal.waitForCurrentLine("less's prompt", timeout: 20) { $0 == ":" }
+            try terminal.press("C-c")
             try terminal.press("q")
             _ = try terminal.waitUntil("the prompt after q", timeout: 20) { TextLayoutTests.atPrompt($0) }
             try layout.run(terminal, "SELECT 'answer-' || (6 * 7);")
