@@ -77,6 +77,7 @@ public enum DatabaseClone {
                         sqlite3_free(message)
                     }
                     if copyRows { cloneRows(source, target, table: String(decoding: nameBytes, as: UTF8.self), report: report) }
+                    if CancellationToken.interrupt.shouldStop { return }  // cut short: not "done"
                     report(.finished)
                 }
                 rc = sqlite3_step(statement)
