@@ -207,6 +207,34 @@ struct PagerQuitTrialTests {
         }
     }
 
+    @Test(".read stopped part-way at the prompt says so and that its transaction is open (it said the command had completed)")
+    func readStoppedPartWay() throws {
+        let layout = TextLayoutTests()
+        try layout.withShell(width: 80) { terminal, dir in
+            let database = dir + "/" + TextLayoutTests.databaseName
+            let before = dump(database)
+            // Ctrl-C comes while the script runs one short INSERT after another (seconds of them):
+            // between two lines or inside one, the .read says it stopped.
+            let inserts = (1...300_000).map { "INSERT INTO Scripted VALUES (\($0));" }.joined(separator: "\n")
+            try ("BEGIN;\nCREATE TABLE Scripted(x);\nSELECT writefile('started', 'x');\n" + inserts + "\nCOMMIT;\n")
+                .write(toFile: dir + "/long.sql", atomically: true, encoding: .utf8)
+            try terminal.typeLine(".read long.sql")
+            let deadline = Date().addingTimeInterval(60)
+            while !fileExists(dir + "/started") && Date() < deadline { usleep(1_000) }
+            #expect(fileExists(dir + "/started"), "the script never started")
+            try terminal.press("C-c")
+            _ = try terminal.waitUntil("the prompt, in the transaction", timeout: 30) {
+                ($0.split(separator: "\n").last.map(String.init) ?? "").trimmingTrailingWhitespace.hasSuffix("*>")
+            }
+            // The message is wrapped between words at 80 columns, with a hanging indent.
+            let screen = try terminal.screen().replacingOccurrences(of: "\n  ", with: " ")
+            #expect(screen.contains("interrupted: .read long.sql stopped part-way; a transaction is open: COMMIT keeps what ran, ROLLBACK drops it"), "\(screen)")
+            #expect(!screen.contains("the command had completed"), "\(screen)")
+            try layout.run(terminal, "ROLLBACK;")
+            #expect(dump(database) == before)
+        }
+    }
+
     @Test("Ctrl-C typed in the pager showing .help, then q: no 'interrupted' message, the shell goes on")
     func ctrlCInPagerShowingHelp() throws {
         let layout = TextLayoutTests()
