@@ -88,15 +88,15 @@ let package = Package(
             path: "Tests/MigshTestSupport",
             swiftSettings: swiftSettings
         ),
-        // MigshBase's helpers against Foundation, the oracle (the only test target importing MigshBase).
+        // MigshBase's helpers against Foundation, the oracle; RawFiles names files by bytes.
         .testTarget(
             name: "MigshBaseTests",
-            dependencies: ["MigshBase"],
+            dependencies: ["MigshBase", "MigshTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MigshCoreTests",
-            dependencies: ["MigshCore", "CMigshSQLite", "MigshTestSupport"],
+            dependencies: ["MigshCore", "MigshBase", "CMigshSQLite", "MigshTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -212,13 +212,13 @@ public final class LibEditLineReader: LineReader {
 
     public func loadHistory(_ path: String) {
         Self.configure()
-        _ = read_history(path)
+        _ = FileSystem.withPath(path) { read_history($0) }
     }
 
     public func saveHistory(_ path: String) {
         stifle_history(2000)
         let dir = path.pathDeletingLastComponent
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        if write_history(path) == 0 { chmod(path, 0o600) }
+        try? FileSystem.makeDirectories(dir)
+        if FileSystem.withPath(path, { write_history($0) }) == 0 { FileSystem.changeMode(path, 0o600) }
     }
 }

@@ -55,6 +55,29 @@ struct OpeningTests {
         }
     }
 
+    /// sqlite3's `.open --new FILE` deletes FILE first; migsh refuses a FILE that holds
+    /// anything (a script that expected an empty database would add to the old rows), says
+    /// so, and the file and the session's database stay as they were.
+    @Test(".open --new of an existing database is refused and deletes nothing; an empty file opens")
+    func openNewRefusesExistingDatabase() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            _ = try runProcess("/usr/bin/sqlite3", [db, "create table t(a)"])
+            _ = try runProcess("/usr/bin/sqlite3", [dir + "/old.db", "create table kept(x); insert into kept values (1)"])
+            let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/old.db"))
+            let refused = try migsh(["--noinit", "--no-bail", db, ".open --new old.db", ".tables"], cwd: dir)
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr == "Error: .open --new: old.db already exists and is not empty; sqlite3 would delete it first, migsh never deletes a database\n  Remove it first if it may go (.shell rm old.db), or .open it without --new to keep it.\n", "\(refused)")
+            #expect(refused.stdout == "t\n", "the session's database stays open: \(refused)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/old.db")) == before)
+            // An empty file is what sqlite3's --new would leave: it opens.
+            _ = FileManager.default.createFile(atPath: dir + "/empty.db", contents: Data())
+            let opened = try migsh(["--noinit", db, ".open --new empty.db", "create table made(x)", ".tables"], cwd: dir)
+            #expect(opened.status == 0, "\(opened)")
+            #expect(opened.stdout == "made\n", "\(opened)")
+        }
+    }
+
     @Test("a folder given as DATABASE is refused with a clear message")
     func folderAsDatabase() throws {
         try withTemporaryDirectory { dir in

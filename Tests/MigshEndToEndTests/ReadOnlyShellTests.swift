@@ -40,6 +40,20 @@ struct ReadOnlyShellTests {
         }
     }
 
+    @Test(".read '|CMD' under --readonly: refused like .shell; the command never ran")
+    func readFromCommandRefused() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            makeDatabase(db)
+            let marker = dir + "/ran"
+            let result = try migsh(["--readonly", db], script: "select count(*) from t;\n.read '|touch \(marker); echo select 9;'\nselect 'after';\n")
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout == "2\n", "\(result)")
+            #expect(result.stderr.contains("near line 2: .read |CMD refused: the session was opened with --readonly"), "\(result)")
+            #expect(!fileExists(marker))
+        }
+    }
+
     @Test("without --readonly, .shell runs as in sqlite3")
     func shellRunsWhenWritable() throws {
         try withTemporaryDirectory { dir in

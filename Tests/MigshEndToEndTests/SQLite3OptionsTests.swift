@@ -47,6 +47,17 @@ struct SQLite3OptionsTests {
             Case(name: "-init FILE runs before the options are applied",
                  arguments: ["-init", "init.sql", "-json", "DB"], files: ["init.sql": ".mode csv\n.headers on\nselect 'from init';\n"]),
             Case(name: "-init with a missing file goes on", arguments: ["-init", "missing.sql", "DB", "select 1"]),
+            Case(name: "-init FILE: .exit N there ends the run with N, before the input",
+                 arguments: ["-init", "init.sql", "DB"], files: ["init.sql": ".print a\n.exit 6\n.print b\n"]),
+            Case(name: "-init FILE: .exit N there ends the run before COMMAND arguments",
+                 arguments: ["-init", "init.sql", "DB", "select 8"], files: ["init.sql": ".print a\n.exit 6\n"]),
+            Case(name: "-init FILE: .quit there ends only the file, the input runs",
+                 arguments: ["-init", "init.sql", "DB"], files: ["init.sql": ".mode csv\n.quit\n.mode json\n"]),
+            Case(name: "-bail -init FILE: an error there ends the run before the input",
+                 arguments: ["-bail", "-init", "init.sql", "DB"], files: ["init.sql": ".mode box\n.mode nosuch\nselect 1;\n"]),
+            Case(name: "-bail -cmd .quit: the run ends there, exit 0", arguments: ["-bail", "-cmd", ".quit", "DB", "select 5"]),
+            Case(name: "a COMMAND argument .read of a file ending in .quit: the next argument runs",
+                 arguments: ["DB", ".read q.sql", "select 4"], files: ["q.sql": "select 1;\n.quit\nselect 2;\n"]),
             Case(name: "-readonly refuses writes (with -bail: migsh bails in batch mode by default)", arguments: ["-readonly", "-bail", "DB"], stdin: "insert into t values (9, 'x', 0.5);\nselect count(*) from t;\n"),
             Case(name: "-safe: .shell ends the run", arguments: ["-safe", "DB"], stdin: "select 1;\n.shell echo hi\nselect 2;\n"),
             Case(name: "-safe: .output to a file", arguments: ["--safe", "DB"], stdin: "select 1;\n.output out.txt\nselect 2;\n"),
@@ -96,14 +107,16 @@ struct SQLite3OptionsTests {
     }
 
     /// Runs `arguments` through migsh (with --noinit first) and sqlite3, each in its own folder.
-    static func runBoth(_ c: Case, in dir: String) throws -> (ours: ByteResult, theirs: ByteResult) {
+    /// `sqlite3Arguments`: sqlite3's own, where they are not migsh's (`--no-bail`).
+    static func runBoth(_ c: Case, in dir: String, sqlite3Arguments: [String]? = nil) throws -> (ours: ByteResult, theirs: ByteResult) {
         var results: [ByteResult] = []
         for (program, prefix) in [(migshBinary, ["--noinit"]), (sqlite3Binary, [])] {
             let folder = dir + (program == migshBinary ? "/migsh" : "/sqlite3")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             makeFixture(folder + "/db.sqlite")
             for (name, text) in c.files { try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
-            let arguments = prefix + c.arguments.map { $0 == "DB" ? "db.sqlite" : $0 }
+            let given = program == sqlite3Binary ? sqlite3Arguments ?? c.arguments : c.arguments
+            let arguments = prefix + given.map { $0 == "DB" ? "db.sqlite" : $0 }
             results.append(try runCollectingBytes(program, arguments, stdin: Data(c.stdin.utf8), in: folder))
         }
         return (results[0], results[1])
@@ -113,9 +126,29 @@ struct SQLite3OptionsTests {
     func sameAsSQLite3(_ c: Case) throws {
         try withTemporaryDirectory { dir in
             let (ours, theirs) = try Self.runBoth(c, in: dir)
-            #expect(ours.status == theirs.status, "migsh:\n\(ours)\nsqlite3:\n\(theirs)")
-            #expect(ours.stdout == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)")
-            #expect(ours.stderr == theirs.stderr, "migsh:\n\(ours.stderr)\nsqlite3:\n\(theirs.stderr)")
+            Self.expectSame(ours, theirs)
+        }
+    }
+
+    /// The one check of these tests: the exit status, standard output and standard error.
+    static func expectSame(_ ours: ByteResult, _ theirs: ByteResult, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(ours.status == theirs.status, "migsh:\n\(ours)\nsqlite3:\n\(theirs)", sourceLocation: sourceLocation)
+        #expect(ours.stdout == theirs.stdout, "migsh:\n\(ours.stdoutDescription)\nsqlite3:\n\(theirs.stdoutDescription)", sourceLocation: sourceLocation)
+        #expect(ours.stderr == theirs.stderr, "migsh:\n\(ours.stderr)\nsqlite3:\n\(theirs.stderr)", sourceLocation: sourceLocation)
+    }
+
+    /// sqlite3 without -bail against migsh with --no-bail (migsh bails in batch mode by default).
+    static let noBailCases: [Case] = [
+        Case(name: "-cmd .quit is ignored: the input runs", arguments: ["-cmd", ".quit", "-cmd", ".print after", "DB"]),
+        Case(name: "-cmd .quit before a COMMAND argument", arguments: ["-cmd", ".quit", "DB", "select 5"]),
+    ]
+
+    @Test("without bail, as sqlite3 without -bail: stdout, stderr and exit status are sqlite3's", arguments: noBailCases)
+    func sameAsSQLite3WithoutBail(_ c: Case) throws {
+        try withTemporaryDirectory { dir in
+            let (ours, theirs) = try Self.runBoth(Case(name: c.name, arguments: ["--no-bail"] + c.arguments, stdin: c.stdin, files: c.files), in: dir,
+                                                  sqlite3Arguments: c.arguments)
+            Self.expectSame(ours, theirs)
         }
     }
 

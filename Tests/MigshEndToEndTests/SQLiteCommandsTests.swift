@@ -80,6 +80,9 @@ struct SQLiteCommandsTests {
         "rows.txt": "1\u{1f}x\u{1e}2\u{1f}y\u{1e}",
         // A script that reads itself: sqlite3's input nesting limit.
         "loop.sql": "select 'in loop';\n.read loop.sql\n",
+        // A support script that ends with .quit, as many do, read from another script.
+        "quits.sql": "select 'in quits';\n.quit\nselect 'not reached';\n",
+        "reads-quits.sql": ".read quits.sql\nselect 'after the inner .quit';\n.quit\n",
     ]
 
     static let corpus: [Case] = [
@@ -587,6 +590,90 @@ struct SQLiteCommandsTests {
             select 'after';
 
             """#, sameErrors: true),
+        Case(name: ".quit in a .read file ends that file only, at every depth", script: #"""
+            select 'before';
+            .read quits.sql
+            select 'between';
+            .read reads-quits.sql
+            select 'after';
+            .quit
+            select 'not reached';
+
+            """#, sameErrors: true),
+        Case(name: "zipfile's hidden column z: each table numbers its own cursors", script: #"""
+            create virtual table za using zipfile('za.zip');
+            create virtual table zb using zipfile('zb.zip');
+            insert into za(name, mode, mtime, data) values ('a.txt', 33188, 0, 'hello');
+            insert into zb(name, mode, mtime, data) values ('b.txt', 33188, 0, 'world');
+            select name, z from za;
+            select name, z from zb;
+            select name, z from za;
+            select name, z from zipfile('za.zip');
+            select name, z from zipfile('zb.zip');
+            select x.z, y.z from za x, za y;
+            select name, z, zipfile_cds(z) is not null from zb;
+
+            """#, sameErrors: true),
+        Case(name: "a support script from a wiki: header comments, settings, a CTE, a trigger, .once, parameters, no final ;", script: #"""
+            /*
+             * Monthly check of the t1 table.
+             * Run: sqlite3 db < check.sql
+             */
+            -- settings first
+            .headers on
+            .mode box
+            .nullvalue (null)
+            WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) -- numbers
+            SELECT n.x, t1.b FROM n LEFT JOIN t1 ON t1.a = n.x * 2; /* even rows */
+            .param set :lim 2
+            .param set @name 'it''s'
+            SELECT a, b FROM t1 WHERE a <= :lim OR b = @name;
+            CREATE TEMP TABLE log(msg);
+            CREATE TEMP TRIGGER t2_log AFTER INSERT ON t2
+            BEGIN
+              INSERT INTO log VALUES ('added ' || new.y); -- a ; in a comment
+            END;
+            INSERT INTO t2 VALUES (3, 'three');
+            .mode csv
+            .once log.csv
+            SELECT * FROM log;
+            SELECT count(*) FROM log;
+            .mode json
+            SELECT x, y FROM t2 ORDER BY x
+            """#, sameErrors: true),
+        Case(name: "ATTACH of a file that does not exist creates it, as sqlite3's: the export recipe", script: #"""
+            attach 'export.db' as e;
+            create table e.t1_copy as select a, b from t1 where a < 3;
+            .databases
+            detach e;
+            attach 'export.db' as again;
+            select count(*) from again.t1_copy;
+            vacuum into 'vacuumed.db';
+            attach 'vacuumed.db' as v;
+            select count(*) from v.t2;
+
+            """#, sameErrors: true),
+        Case(name: ".open --readonly: a backup looked at without changing it", script: #"""
+            .save copy.db
+            .open --readonly copy.db
+            select count(*) from t2;
+            insert into t2 values (9, 'nine');
+            delete from t2;
+            select count(*) from t2;
+            .open db
+            insert into t2 values (9, 'nine');
+            select count(*) from t2;
+
+            """#, sameErrors: true),
+        Case(name: ".read '|CMD': the script is what the command prints (a compressed dump, say)", script: #"""
+            .read '|cat quits.sql'
+            .read '|printf "select 7;\nselect 1 from t2 where nosuch;\nselect 8;\n"'
+            .read '|exit 3'
+            .read |echo
+            select 'after';
+
+            """#, sameErrors: true),
+        Case(name: "a script with a BOM and CRLF line ends, written on Windows", script: "\u{feff}-- exported from a Windows wiki\r\n.headers on\r\n.mode markdown\r\nSELECT a,\r\n  b FROM t2;\r\n/* done */\r\n.print ok\r\n", sameErrors: true),
         Case(name: "output redirection", script: #"""
             .output o1.txt
             select 1;

@@ -20,7 +20,7 @@ extension AuditLog {
     }
 
     public static func verify(path: String) throws -> Verification {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileSystem.contents(path) else {
             throw MigshError(.notFound, "cannot read the audit log \(path)")
         }
         var prev = genesis
@@ -69,7 +69,7 @@ extension AuditLog {
         }
         // The head names the last entry written: fewer entries, or another last entry, means
         // the end of the log was cut or edited.
-        let head = FileManager.default.contents(atPath: headPath(path)).flatMap({ String(data: $0, encoding: .utf8) })
+        let head = FileSystem.contents(headPath(path)).flatMap({ String(data: Data($0), encoding: .utf8) })
         if entries > 0, (head ?? "").isEmpty {
             warnings.append("there is no head file \(headName): entries cut from the end of the log cannot be detected — its tail cannot be verified without the head")
         }
@@ -90,7 +90,7 @@ extension AuditLog {
 
     /// The last `count` lines of the log.
     public static func lastEntries(path: String, count: Int) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileSystem.contents(path) else {
             throw MigshError(.notFound, "cannot read the audit log \(path)")
         }
         let lines = data.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }

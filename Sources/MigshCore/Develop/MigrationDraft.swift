@@ -90,7 +90,7 @@ public struct MigrationDraft: Sendable {
     /// Writes the file into `folder`; an existing file is never replaced.
     public func write(into folder: String) throws -> String {
         let path = folder.pathAppending(fileName)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let fd = FileSystem.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw MigshError(.refused, errno == EEXIST ? "\(path) exists; migsh does not overwrite a migration" : "cannot create \(path): \(String(cString: strerror(errno)))")
         }
@@ -98,7 +98,7 @@ public struct MigrationDraft: Sendable {
         let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
         guard written == data.count else {
-            unlink(path)
+            FileSystem.unlink(path)
             throw MigshError(.io, "cannot write \(path)")
         }
         return path
@@ -124,14 +124,14 @@ public struct MigrationDraft: Sendable {
     public static func addAppVersion(_ app: String, version: Int, folder: String) throws {
         guard AppVersionMap.parse(app) != nil else { throw MigshError(.usage, "an application version is X.Y.Z, got \"\(app)\"") }
         let path = folder.pathAppending(MigrationFolder.appVersionsFileName)
-        var entries = FileManager.default.fileExists(atPath: path) ? try AppVersionMap.load(path).entries : []
+        var entries = FileSystem.exists(path) ? try AppVersionMap.load(path).entries : []
         if entries.contains(where: { $0.app == app }) {
             throw MigshError(.refused, "\(app) is already in \(MigrationFolder.appVersionsFileName)")
         }
         entries.append((app, version))
         entries.sort { AppVersionMap.parse($0.app)!.lexicographicallyPrecedes(AppVersionMap.parse($1.app)!) }
         let text = "{\n" + entries.map { "  \"\($0.app)\": \($0.schema)" }.joined(separator: ",\n") + "\n}\n"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try writeAtomically(text, to: path)
     }
 }
 
@@ -140,7 +140,7 @@ extension ChecksumFile {
     /// refuses while a recorded migration no longer matches its line. Returns the files added.
     public static func seal(folder: MigrationFolder) throws -> [String] {
         let path = folder.path.pathAppending(MigrationFolder.checksumFileName)
-        let existing = FileManager.default.fileExists(atPath: path) ? try ChecksumFile.load(path) : ChecksumFile(sums: [:])
+        let existing = FileSystem.exists(path) ? try ChecksumFile.load(path) : ChecksumFile(sums: [:])
         let edited = folder.sorted.filter { m in existing.sums[m.fileName].map { recorded in recorded != m.sha256 } ?? false }
         if !edited.isEmpty {
             throw MigshError(.refused, "\(edited.map(\.fileName).joined(separator: ", ")) changed after \(MigrationFolder.checksumFileName) recorded it; a deployed migration must not change (spec §5.1): write a new one")
@@ -159,10 +159,19 @@ extension ChecksumFile {
             throw MigshError(.refused, "not sealed: a draft drops data without saying so (nothing was recorded)",
                              details: drops + ["Keep the values (a rename is ALTER TABLE … RENAME COLUMN), or mark the drop as meant; .lint shows it."])
         }
-        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // As String(contentsOfFile:encoding: .utf8) read it: a leading byte-order mark is dropped.
+        var text = FileSystem.contents(path).flatMap { TextFile.decode(Data($0)) } ?? ""
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
         for m in drafts { text += "\(m.sha256)  \(m.fileName)\n" }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try writeAtomically(text, to: path)
         return drafts.map(\.fileName)
+    }
+}
+
+/// `text` as the whole of the file at `path`, replaced at once (`write(toFile:atomically:)`:
+/// a new file, mode 0666 less the umask, renamed over the old one).
+func writeAtomically(_ text: String, to path: String) throws {
+    do { try FileSystem.replaceContents(path, with: Array(text.utf8), mode: 0o666) } catch {
+        throw MigshError(.io, "cannot write \(path): \(error.reason)")
     }
 }

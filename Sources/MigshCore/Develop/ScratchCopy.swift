@@ -17,7 +17,7 @@ public struct ScratchCopy: Sendable {
 
     /// Where scratch folders are made: `$TMPDIR`, else /tmp.
     static var base: String {
-        let tmp = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let tmp = Environment.process.path("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         return tmp.pathStandardized
     }
     static let prefix = "migsh-scratch-"
@@ -25,17 +25,14 @@ public struct ScratchCopy: Sendable {
     /// Copies `original` into a new private folder.
     public static func make(of original: String, busyTimeoutMS: Int32 = 5000) throws -> ScratchCopy {
         let source = absolutePath(original)
-        var isDirectory: Bool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory else {
+        guard FileSystem.isDirectory(source) == false else {
             throw MigshError(.notFound, "database not found: \(original) (a scratch session copies an existing database)")
         }
         removeStale()
-        var template = Array((base + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
+        guard let folder = FileSystem.makeTemporaryDirectory(base + "/" + prefix + "\(getpid())-XXXXXX") else {
             throw MigshError(.io, "cannot create a private folder in \(base): \(String(cString: strerror(errno)))")
         }
-        let folder = String(cString: made)
-        chmod(folder, 0o700)
+        FileSystem.changeMode(folder, 0o700)
         let copy = ScratchCopy(original: source, folder: folder, path: folder + "/" + source.pathLastComponent)
         do {
             try copy.copyOriginal(into: nil, busyTimeoutMS: busyTimeoutMS)
@@ -76,23 +73,23 @@ public struct ScratchCopy: Sendable {
             try OnlineBackup.copy(from: db, to: destination)
             _ = try? destination.scalarText("PRAGMA journal_mode=DELETE")
         } catch {
-            unlink(target)
+            FileSystem.unlink(target)
             throw error
         }
     }
 
     public func remove() {
-        try? FileManager.default.removeItem(atPath: folder)
+        try? FileSystem.removeTree(folder)
     }
 
     /// Scratch folders left by a process that no longer runs (killed): removed.
     static func removeStale() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return }
+        guard let names = FileSystem.entries(of: base) else { return }
         for name in names where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
             guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
-                try? FileManager.default.removeItem(atPath: base + "/" + name)
+                try? FileSystem.removeTree(base + "/" + name)
             }
         }
     }

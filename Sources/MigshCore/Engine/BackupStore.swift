@@ -93,8 +93,8 @@ public struct BackupStore: Sendable {
         var n = 2
         // A name another process is writing (its .partial) is taken too, and so is one with a
         // stale journal beside it (`companionJournal`).
-        while FileManager.default.fileExists(atPath: candidate) || isSymlink(candidate)
-                || FileManager.default.fileExists(atPath: candidate + ".partial") || isSymlink(candidate + ".partial")
+        while FileSystem.exists(candidate) || isSymlink(candidate)
+                || FileSystem.exists(candidate + ".partial") || isSymlink(candidate + ".partial")
                 || Self.companionJournal(of: candidate) != nil {
             candidate = directory.pathAppending("\(stem)_\(n).sqlite")
             n += 1
@@ -113,19 +113,15 @@ public struct BackupStore: Sendable {
     public func create(fromDatabaseAt databasePath: String, path requested: String? = nil, reason: Reason,
                        sourceID: String? = nil, busyTimeoutMS: Int = 5000,
                        progress: ((Progress) -> Void)? = nil) throws -> Backup {
-        let fm = FileManager.default
         if requested == nil {
-            do {
-                try fm.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                       attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(errorDescription(error))")
+            do { try makeDirectory() } catch {
+                throw MigshError(.backupFailed, "cannot create the backups folder \(directory): \(errorDescription(error, reading: false))")
             }
         }
         removeInterruptedBackups()
         let prefix = reason == .preRestore ? "pre_restore_backup" : "migration_backup"
         var path = absolutePath(requested ?? defaultPath(prefix: prefix, database: databasePath))
-        if fm.fileExists(atPath: path) || isSymlink(path) {
+        if FileSystem.exists(path) || isSymlink(path) {
             throw MigshError(.backupFailed, "\(path) already exists; migsh does not overwrite files (choose another name)")
         }
         if let journal = Self.companionJournal(of: path) {
@@ -154,8 +150,8 @@ public struct BackupStore: Sendable {
         var keep = false
         defer {
             if !keep {
-                unlink(partial)
-                unlink(partial + "-journal")
+                FileSystem.unlink(partial)
+                FileSystem.unlink(partial + "-journal")
             }
             close(fd)
         }
@@ -206,7 +202,7 @@ public struct BackupStore: Sendable {
             try publish(partial, as: path)
             keep = true
             try? fsyncPath(path.pathDeletingLastComponent)
-            let size = (try? fm.attributesOfItem(atPath: path)).flatMap { fileSizeAttribute($0[.size]) } ?? 0
+            let size = FileSystem.linkStatus(path).map { Int($0.st_size) } ?? 0
             let created = iso8601Now()
             let id = sourceID ?? DatabaseIdentity.read(check)
             let manifest = Manifest(source: absolutePath(databasePath), sourceID: id, created: created, schemaVersion: version,
@@ -232,7 +228,7 @@ public struct BackupStore: Sendable {
     /// A `-journal` or `-wal` file beside `path`, if there is one: SQLite treats a hot journal
     /// or a WAL beside a database file as its own and applies it when the file is opened.
     static func companionJournal(of path: String) -> String? {
-        for suffix in ["-journal", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) || isSymlink(path + suffix) {
+        for suffix in ["-journal", "-wal"] where FileSystem.exists(path + suffix) || isSymlink(path + suffix) {
             return path + suffix
         }
         return nil
@@ -245,26 +241,26 @@ public struct BackupStore: Sendable {
     /// too (its writer may not have locked it yet). Returns the names removed.
     @discardableResult
     public func removeInterruptedBackups() -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        guard let names = FileSystem.entries(of: directory) else { return [] }
         var removed: [String] = []
         for name in names.sorted() where name.hasSuffix(".partial") {
             let path = directory.pathAppending(name)
-            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            let fd = FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else { continue }
             defer { close(fd) }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }  // a live backup
-            var st = stat(), now = stat()
+            var st = stat()
             guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
             if st.st_size == 0 && time(nil) - st.st_mtim.tv_sec < 60 { continue }
             // Still the file locked (not replaced since it was opened).
-            guard lstat(path, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else { continue }
-            if unlink(path) == 0 { removed.append(name) }
-            unlink(path + "-journal")
+            guard let now = FileSystem.linkStatus(path), now.st_ino == st.st_ino, now.st_dev == st.st_dev else { continue }
+            if FileSystem.unlink(path) == 0 { removed.append(name) }
+            FileSystem.unlink(path + "-journal")
         }
         // A journal whose copy is gone belongs to no live backup (a writer's copy exists first).
         for name in names where name.hasSuffix(".partial-journal") {
             let path = directory.pathAppending(name)
-            if !FileManager.default.fileExists(atPath: String(path.dropLast("-journal".count))), unlink(path) == 0 { removed.append(name) }
+            if !FileSystem.exists(String(path.dropLast("-journal".count))), FileSystem.unlink(path) == 0 { removed.append(name) }
         }
         return removed
     }
@@ -273,23 +269,22 @@ public struct BackupStore: Sendable {
     /// link fails when the name exists, where rename(2) would silently replace it. Filesystems
     /// without hard links get a rename after a check.
     private func publish(_ partial: String, as path: String) throws {
-        if link(partial, path) == 0 {
-            unlink(partial)
+        if FileSystem.link(partial, path) == 0 {
+            FileSystem.unlink(partial)
             return
         }
         let linkError = errno
         if linkError == EEXIST {
             throw MigshError(.backupFailed, "\(path) appeared while the backup was taken (another process?); migsh does not overwrite files")
         }
-        guard !FileManager.default.fileExists(atPath: path), rename(partial, path) == 0 else {
+        guard !FileSystem.exists(path), FileSystem.rename(partial, path) == 0 else {
             throw MigshError(.backupFailed, "cannot rename \(partial) to \(path): \(String(cString: strerror(errno != 0 ? errno : linkError)))")
         }
     }
 
     /// The backups in the folder, oldest first.
     public func list() -> [Backup] {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
+        guard let names = FileSystem.entries(of: directory) else { return [] }
         return names.filter { $0.hasSuffix(".sqlite") }.sorted().compactMap { name in
             describe(path: directory.pathAppending(name))
         }.sorted { $0.created < $1.created }
@@ -297,17 +292,18 @@ public struct BackupStore: Sendable {
 
     /// Facts about one backup file, from its manifest if present, else from the file itself.
     public func describe(path: String) -> Backup? {
-        let fm = FileManager.default
-        guard let attributes = try? fm.attributesOfItem(atPath: path) else { return nil }
-        let size = fileSizeAttribute(attributes[.size]) ?? 0
-        let manifest = (fm.contents(atPath: Self.manifestPath(path))).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
+        // lstat, as attributesOfItem(atPath:): a link's own size and time.
+        guard let attributes = FileSystem.linkStatus(path) else { return nil }
+        let size = Int(attributes.st_size)
+        let manifest = FileSystem.contents(Self.manifestPath(path)).flatMap { try? JSONDecoder().decode(Manifest.self, from: Data($0)) }
         var version = manifest?.schemaVersion
         var id = manifest?.sourceID
         if manifest?.damaged != true, version == nil || id == nil, let db = try? Connection(path: path, mode: .readOnly) {
             if version == nil { version = try? SchemaVersionTable.recordedVersion(db) }
             if id == nil { id = DatabaseIdentity.read(db) }
         }
-        let created = manifest?.created ?? (attributes[.modificationDate] as? Date).map(iso8601) ?? ""
+        let modified = Double(attributes.st_mtim.tv_sec) + Double(attributes.st_mtim.tv_nsec) / 1_000_000_000
+        let created = manifest?.created ?? iso8601(Date(timeIntervalSince1970: modified))
         return Backup(path: path, created: created, sizeBytes: size, schemaVersion: version,
                       source: manifest?.source, sourceID: id, reason: manifest.flatMap { Reason(rawValue: $0.reason) }, damaged: manifest?.damaged ?? false)
     }
@@ -316,13 +312,12 @@ public struct BackupStore: Sendable {
     /// evidence before a restore replaces it: a damaged database fails any verified backup,
     /// and must not block its own recovery. Created 0600, never through a symlink.
     public func rawCopy(ofDatabaseAt databasePath: String, sourceID: String?, reason: String) throws -> Backup {
-        let fm = FileManager.default
-        try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? makeDirectory()
         let path = defaultPath(prefix: "pre_restore_damaged", database: databasePath)
         var written: [String] = []
         do {
-            for suffix in ["", "-wal", "-journal"] where fm.fileExists(atPath: databasePath + suffix) {
-                guard let data = fm.contents(atPath: databasePath + suffix) else {
+            for suffix in ["", "-wal", "-journal"] where FileSystem.exists(databasePath + suffix) {
+                guard let data = FileSystem.contents(databasePath + suffix).map({ Data($0) }) else {
                     throw MigshError(.backupFailed, "cannot read \(databasePath + suffix)")
                 }
                 let fd = PrivateFile.open(path + suffix, O_WRONLY | O_EXCL)
@@ -333,10 +328,10 @@ public struct BackupStore: Sendable {
                 try fsyncPath(path + suffix)
             }
         } catch {
-            for file in written { unlink(file) }
+            for file in written { FileSystem.unlink(file) }
             throw error
         }
-        let size = (try? fm.attributesOfItem(atPath: path)).flatMap { fileSizeAttribute($0[.size]) } ?? 0
+        let size = FileSystem.linkStatus(path).map { Int($0.st_size) } ?? 0
         let created = iso8601Now()
         let manifest = Manifest(source: absolutePath(databasePath), sourceID: sourceID, created: created, schemaVersion: nil,
                                 reason: BackupStore.Reason.preRestore.rawValue, sizeBytes: size, integrity: reason, damaged: true)
@@ -347,6 +342,20 @@ public struct BackupStore: Sendable {
 
     /// Removes a backup and its manifest (a restore that did not happen leaves no files).
     func remove(_ backup: Backup) {
-        for suffix in ["", "-wal", "-journal", ".json"] { unlink(backup.path + suffix) }
+        for suffix in ["", "-wal", "-journal", ".json"] { FileSystem.unlink(backup.path + suffix) }
+    }
+
+    /// The folder and any missing folder above it, each made 0700 (as FileManager's
+    /// `createDirectory(withIntermediateDirectories:attributes: [.posixPermissions: 0o700])`
+    /// set them, whatever the umask).
+    private func makeDirectory() throws(FileSystemError) {
+        var missing: [String] = []
+        var folder = directory
+        while !folder.isEmpty, folder != "/", FileSystem.linkStatus(folder) == nil {
+            missing.append(folder)
+            folder = folder.pathDeletingLastComponent
+        }
+        try FileSystem.makeDirectories(directory, 0o700)
+        for made in missing { FileSystem.changeMode(made, 0o700) }
     }
 }

@@ -97,10 +97,10 @@ enum BackupVerification {
     /// Where the copy differs from the database's file, in words; nil when it is the
     /// database's bytes (see above for the bytes SQLite rewrites in any copy).
     static func difference(database: String, copy: String, pageCount: Int, pageSize: Int) throws -> String? {
-        let source = open(database, O_RDONLY | O_CLOEXEC)
+        let source = FileSystem.open(database, O_RDONLY | O_CLOEXEC)
         guard source >= 0 else { throw MigshError(.io, "cannot read \(database): \(String(cString: strerror(errno)))") }
         defer { close(source) }
-        let target = open(copy, O_RDONLY | O_CLOEXEC)
+        let target = FileSystem.open(copy, O_RDONLY | O_CLOEXEC)
         guard target >= 0 else { throw MigshError(.io, "cannot read \(copy): \(String(cString: strerror(errno)))") }
         defer { close(target) }
         var st = stat()

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import MigshBase
 
 /// A database's identity, independent of its path: a random id migsh keeps in its own table
 /// (`migsh_database`). It survives a move or a rename, travels inside every backup, and comes
@@ -24,7 +25,7 @@ public enum DatabaseIdentity {
 
     /// The identity of the database file at `path`, if there is one there and it can be read.
     static func holder(at path: String) -> String? {
-        guard FileManager.default.fileExists(atPath: path), let other = try? Connection(path: path, mode: .readOnly, busyTimeoutMS: 1000) else { return nil }
+        guard FileSystem.exists(path), let other = try? Connection(path: path, mode: .readOnly, busyTimeoutMS: 1000) else { return nil }
         return read(other)
     }
 

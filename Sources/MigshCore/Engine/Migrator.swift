@@ -371,9 +371,9 @@ public struct Migrator {
         let path = absolutePath(db.path)
         let folder = path.pathDeletingLastComponent
         let mode = (try? db.scalarText("PRAGMA main.journal_mode"))?.lowercased() ?? "delete"
-        if ["delete", "truncate", "persist"].contains(mode), access(folder, W_OK | X_OK) != 0 {
+        if ["delete", "truncate", "persist"].contains(mode), FileSystem.access(folder, W_OK | X_OK) != 0 {
             // TRUNCATE and PERSIST reuse a journal file that exists, if it is writable.
-            let reusable = mode != "delete" && access(path + "-journal", W_OK) == 0
+            let reusable = mode != "delete" && FileSystem.access(path + "-journal", W_OK) == 0
             if !reusable {
                 throw MigshError(.readOnly, "the database's folder \(folder) is not writable (\(String(cString: strerror(errno)))): SQLite must create \(path.pathLastComponent)-journal there to change the database; nothing was changed",
                                  details: ["Make the folder writable for this user (or move the database to one that is), then try again."])
@@ -382,10 +382,10 @@ public struct Migrator {
         guard backup else { return }
         // The backups folder, or the nearest folder above it that exists (it is created).
         var existing = store.directory
-        while !FileManager.default.fileExists(atPath: existing) && existing != "/" && !existing.isEmpty {
+        while !FileSystem.exists(existing) && existing != "/" && !existing.isEmpty {
             existing = existing.pathDeletingLastComponent
         }
-        if access(existing, W_OK | X_OK) != 0 {
+        if FileSystem.access(existing, W_OK | X_OK) != 0 {
             throw MigshError(.backupFailed, "the backups folder \(store.directory) is not writable (\(existing): \(String(cString: strerror(errno)))): no verified backup can be taken; nothing was changed",
                              details: ["Give a writable folder with --backups DIR, or make \(existing) writable."])
         }

@@ -60,10 +60,10 @@ public struct Rehearsal {
     /// run; `inspect` sees the copy at the end, before it is removed.
     public func run(_ plan: MigrationPlan, observe: ((AuthorizerEvent) -> Void)? = nil,
                     inspect: ((Connection) throws -> Void)? = nil) throws -> Result {
-        var template = Array((temporaryDirectoryPath() + "migsh-rehearsal-XXXXXX").utf8CString)
-        guard let dirPointer = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
-        let dir = String(cString: dirPointer)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        guard let dir = FileSystem.makeTemporaryDirectory(temporaryDirectoryPath() + "migsh-rehearsal-XXXXXX") else {
+            throw MigshError(.io, "cannot create a temporary folder")
+        }
+        defer { try? FileSystem.removeTree(dir) }
         let copyPath = dir + "/rehearsal.sqlite"
         let scratch = BackupStore(directory: dir)
         do {

@@ -26,17 +26,16 @@ public struct Restorer {
 
     /// `path` as given, else the backup of that name in the backups folder.
     public func resolve(_ path: String) -> String {
-        if FileManager.default.fileExists(atPath: path) { return path }
+        if FileSystem.exists(path) { return path }
         let inFolder = store.directory.pathAppending(path)
-        return FileManager.default.fileExists(atPath: inFolder) ? inFolder : path
+        return FileSystem.exists(inFolder) ? inFolder : path
     }
 
     /// Checks that `path` is a sound SQLite backup, not the live database itself, and says
     /// whose it is.
     public func inspect(_ given: String) throws -> Candidate {
         let path = resolve(given)
-        var isDir: Bool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+        guard let isDir = FileSystem.isDirectory(path) else {
             throw MigshError(.notFound, "backup not found: \(given) (neither as given nor in \(store.directory))")
         }
         guard !isDir else { throw MigshError(.restoreFailed, "\(path) is a folder, not a backup file") }
@@ -189,16 +188,15 @@ public struct Restorer {
     /// Empties a damaged database file and removes its `-journal` and `-wal` (kept in a raw
     /// copy before this is called), so that SQLite sees an empty database there.
     static func emptyDamagedFiles(of path: String) throws {
-        guard truncate(path, 0) == 0 else {
+        guard FileSystem.truncate(path, 0) == 0 else {
             throw MigshError(.restoreFailed, "cannot empty the damaged \(path) before restoring: \(String(cString: strerror(errno))); nothing was restored")
         }
-        for suffix in ["-journal", "-wal", "-shm"] { unlink(path + suffix) }
+        for suffix in ["-journal", "-wal", "-shm"] { FileSystem.unlink(path + suffix) }
     }
 
     /// True when both paths name one file (same device and inode), whatever the spelling.
     static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        guard let sa = FileSystem.status(a), let sb = FileSystem.status(b) else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }

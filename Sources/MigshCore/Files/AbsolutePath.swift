@@ -7,10 +7,11 @@ public func absolutePath(_ path: String) -> String {
     // NSString's standardizingPath costs more than the rest of a `.version` start, and a session
     // asks for the same few paths again and again. An answer is reused while the path still
     // names the same file (same device and inode); a path that does not exist is never reused.
-    let cwd = path.hasPrefix("/") ? nil : FileManager.default.currentDirectoryPath
+    let cwd = path.hasPrefix("/") ? nil : FileSystem.currentDirectory()
     let key = cwd.map { $0 + "\u{0}" + path } ?? path
-    var st = stat()
-    let exists = stat(path, &st) == 0
+    let status = FileSystem.status(path)
+    let exists = status != nil
+    let st = status ?? stat()
     if exists, let hit = AbsolutePaths.shared.lookup(key), hit.device == st.st_dev, hit.inode == st.st_ino {
         return hit.path
     }

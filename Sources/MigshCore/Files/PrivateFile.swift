@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import MigshBase
 
 /// A file only its owner may read: created with mode 0600, never through a symlink, not
 /// inherited by child processes. Backups, the audit log, the scratch copy, the schema cache,
@@ -8,7 +9,7 @@ public enum PrivateFile {
     /// `open(2)` of `path` with `flags` (`O_WRONLY | O_EXCL`, `O_RDWR | O_APPEND`, …) plus
     /// `O_CREAT | O_NOFOLLOW | O_CLOEXEC`, mode 0600: the descriptor, or -1 with `errno` set.
     public static func open(_ path: String, _ flags: Int32) -> Int32 {
-        Glibc.open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        FileSystem.open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
     }
 
     /// The same, for a path given as bytes (a name that is not UTF-8, as the user typed it).
@@ -17,13 +18,10 @@ public enum PrivateFile {
     }
 }
 
-func isSymlink(_ path: String) -> Bool {
-    var st = stat()
-    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
-}
+func isSymlink(_ path: String) -> Bool { FileSystem.isSymbolicLink(path) }
 
 func fsyncPath(_ path: String) throws {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = FileSystem.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw MigshError(.io, "cannot open \(path) to sync it: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
     if fsync(fd) != 0 { throw MigshError(.io, "fsync \(path): \(String(cString: strerror(errno)))") }

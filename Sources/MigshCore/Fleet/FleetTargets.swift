@@ -12,13 +12,13 @@ public enum FleetTargets {
         var g = glob_t()
         defer { globfree(&g) }
         let flags = GLOB_BRACE | GLOB_TILDE | GLOB_MARK
-        let rc = glob(pattern, flags, nil, &g)
+        let rc = FileSystem.withPath(pattern) { glob($0, flags, nil, &g) }
         if rc == GLOB_NOMATCH { return [] }
         guard rc == 0 else { throw MigshError(.io, "cannot expand \(pattern) (glob error \(rc))") }
         var paths: [String] = []
         for i in 0..<Int(g.gl_pathc) {
             guard let p = g.gl_pathv[i] else { continue }
-            let path = String(cString: p)
+            let path = FileSystem.string(fromPath: p)
             // GLOB_MARK puts a slash after folders.
             if path.hasSuffix("/") || isCompanionFile(path) { continue }
             paths.append(path)
@@ -26,16 +26,16 @@ public enum FleetTargets {
         return unique(paths)
     }
 
-    /// The paths listed in the file at `path`: one per line, `#` starts a comment, blank lines
-    /// and surrounding spaces ignored. Relative paths are relative to the current folder (as
+    /// The paths listed in the file at `path`: one per line (as its bytes: a name that is not
+    /// UTF-8 too), `#` starts a comment, blank lines and surrounding spaces ignored. Relative paths are relative to the current folder (as
     /// `tar -T` and `xargs` read them).
     public static func listed(in path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileSystem.contents(path).map({ Data($0) }) else {
             throw MigshError(.notFound, "cannot read the fleet file \(path)")
         }
-        guard let text = TextFile.decode(data) else {
-            throw MigshError(.usage, "the fleet file \(path) is not UTF-8 text")
-        }
+        // Names are bytes (issue 22): a line that is not UTF-8 names the file with those
+        // bytes, carried, as `--each` finds it; UTF-8 text reads as itself.
+        let text = CarriedBytes.string(carrying: Array(TextFile.withoutByteOrderMark(data)))
         var paths: [String] = []
         for raw in TextFile.lines(text) {
             var line = Substring(raw)

@@ -41,11 +41,10 @@ final class DataProbe {
     /// The copy is a file in a private temporary folder, not an in-memory database: the memory
     /// a probe needs is bounded by SQLite's page cache, whatever the size of the database.
     init(live: Connection) throws {
-        var template = Array((temporaryDirectoryPath() + "migsh-probe-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
+        guard let made = FileSystem.makeTemporaryDirectory(temporaryDirectoryPath() + "migsh-probe-XXXXXX") else {
             throw MigshError(.io, "cannot create a temporary folder for the data probe: \(String(cString: strerror(errno)))")
         }
-        folder = String(cString: made)
+        folder = made
         do {
             copy = try Connection(path: folder + "/probe.sqlite", mode: .readWriteCreate)
             // Bounded: 32 MB of page cache (the backup and the savepoints spill to the file),
@@ -66,12 +65,12 @@ final class DataProbe {
             let pages = (try? live.scalarInt("PRAGMA page_count")) ?? 0
             copy.hardenForMigrationSQL(stepLimit: StepLimit.fromEnvironment()?.forDatabase(pages: pages))
         } catch {
-            try? FileManager.default.removeItem(atPath: folder)
+            try? FileSystem.removeTree(folder)
             throw error
         }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
+    deinit { try? FileSystem.removeTree(folder) }
 
     struct Outcome {
         var state: StatementEvidence.State
@@ -112,18 +111,18 @@ final class DataProbe {
         }
         var parked: [(String, String)] = []   // (name, parked as)
         var moved: [(String, String)] = []    // (live name, moved to)
-        func rename(_ a: String, _ b: String) throws { try copy.execute("ALTER TABLE main.\(quoteIdentifier(a)) RENAME TO \(quoteIdentifier(b))") }
+        func renameTable(_ a: String, _ b: String) throws { try copy.execute("ALTER TABLE main.\(quoteIdentifier(a)) RENAME TO \(quoteIdentifier(b))") }
         func undo() {
-            for (live, to) in moved.reversed() { try? rename(to, live) }
-            for (name, aside) in parked.reversed() { try? rename(aside, name) }
+            for (live, to) in moved.reversed() { try? renameTable(to, live) }
+            for (name, aside) in parked.reversed() { try? renameTable(aside, name) }
             try? copy.execute("PRAGMA legacy_alter_table = OFF")
         }
         do {
             try copy.execute("PRAGMA legacy_alter_table = ON")
             for (name, live, aside) in swaps {
                 guard exists(live) else { throw MigshError(.io, "\(live) is not there") }
-                if exists(name) { try rename(name, aside); parked.append((name, aside)) }
-                try rename(live, name)
+                if exists(name) { try renameTable(name, aside); parked.append((name, aside)) }
+                try renameTable(live, name)
                 moved.append((live, name))
             }
         } catch {

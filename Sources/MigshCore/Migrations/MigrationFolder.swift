@@ -78,7 +78,7 @@ public struct MigrationFolder: Sendable {
         // open(2) first, then fstat the descriptor: the file checked is the file read. Plain
         // read(2) calls: FileManager's contents(atPath:) cost 60 µs a file (8% of a first
         // .diff over 500 files, perf).
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let fd = FileSystem.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == EACCES { throw MigshError(.io, "cannot read the file (permissions?)") }
             throw MigshError(.io, "cannot read the file: \(String(cString: strerror(errno)))")
@@ -114,9 +114,7 @@ public struct MigrationFolder: Sendable {
     }
 
     public static func load(_ path: String) throws -> MigrationFolder {
-        let fm = FileManager.default
-        var isDir: Bool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+        guard let isDir = FileSystem.isDirectory(path) else {
             var error = MigshError(.notFound, "migrations folder not found: \(path)")
             error.hints = [.chooseMigrationsFolder]
             throw error
@@ -127,9 +125,10 @@ public struct MigrationFolder: Sendable {
             throw error
         }
         let names: [String]
-        do { names = try fm.contentsOfDirectory(atPath: path).sorted() } catch {
-            throw MigshError(.io, "cannot read migrations folder \(path): \(errorDescription(error))")
+        guard let entries = FileSystem.entries(of: path) else {
+            throw MigshError(.io, "cannot read migrations folder \(path): \(errorDescription(FileSystemError(path: path, errno: errno), reading: true))")
         }
+        names = entries.sorted()
         var folder = MigrationFolder(path: path, migrations: [:], appVersions: AppVersionMap(entries: []),
                                      checksums: nil, problems: [])
         var byVersion: [Int: [String]] = [:]
@@ -174,14 +173,14 @@ public struct MigrationFolder: Sendable {
         }
         // The application-version map (spec §6.1).
         let mapPath = MigrationFolder.join(path, appVersionsFileName)
-        if fm.fileExists(atPath: mapPath) {
+        if FileSystem.exists(mapPath) {
             do { folder.appVersions = try AppVersionMap.load(mapPath) } catch let error as MigshError {
                 folder.problems.append(Problem(severity: .error, file: appVersionsFileName, message: error.message))
             }
         }
         // The checksum file guards files that are not applied yet against edits.
         let sumPath = MigrationFolder.join(path, checksumFileName)
-        if fm.fileExists(atPath: sumPath) {
+        if FileSystem.exists(sumPath) {
             do {
                 let sums = try ChecksumFile.load(sumPath)
                 folder.checksums = sums

@@ -21,7 +21,7 @@ public enum MigrationLinter {
     /// `sealed`: the file is recorded in migsh.sum (shipped; it cannot change): the rules that
     /// are errors for a draft, such as `data-drop`, are warnings for it.
     public static func lint(path: String, expected: ExpectedSchemas?, sealed: Bool = false) throws -> [Finding] {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard FileSystem.exists(path) else {
             throw MigshError(.notFound, "cannot read \(path): no such file")
         }
         let data: Data

@@ -96,10 +96,10 @@ public enum TestPause {
         lock.lock()
         let first = reached.insert(phase).inserted
         lock.unlock()
-        guard first, let fifo = ProcessInfo.processInfo.environment["MIGSH_TEST_PAUSE_FIFO"] else { return }
+        guard first, let fifo = getenv("MIGSH_TEST_PAUSE_FIFO").map({ FileSystem.string(fromPath: $0) }) else { return }
         let token = CancellationToken.interrupt
         let before = token.signalsReceived
-        let fd = open(fifo, O_WRONLY | O_CLOEXEC)
+        let fd = FileSystem.open(fifo, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
         let line = Array((phase + "\n").utf8)
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -1,5 +1,6 @@
 import CMigshSQLite
 import FoundationEssentials
+import MigshBase
 
 extension Connection {
     /// Loads the SQLite extension in `path` (sqlite3's `.load FILE ?ENTRY?`). Loading is
@@ -11,9 +12,10 @@ extension Connection {
         set(.loadExtension, on: true)
         defer { set(.loadExtension, on: false) }
         var message: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_load_extension(handle, path, entryPoint, &message)
+        let rc = FileSystem.withPath(path) { sqlite3_load_extension(handle, $0, entryPoint, &message) }
         guard rc != SQLITE_OK else { return }
-        let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+        // The message names the file: its bytes are kept (carried), as sqlite3 prints them.
+        let text = message.map { FileSystem.string(fromPath: $0) } ?? String(cString: sqlite3_errstr(rc))
         sqlite3_free(message)
         throw MigshError(.sqlite, text, resultCode: ResultCode(rawValue: rc))
     }

@@ -33,7 +33,7 @@ public final class Connection {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, vfs)
+        let rc = FileSystem.withPath(path) { sqlite3_open_v2($0, &db, flags, vfs) }
         guard let db else {
             throw MigshError(.sqlite, "cannot open \(path): out of memory", resultCode: ResultCode(rawValue: rc))
         }

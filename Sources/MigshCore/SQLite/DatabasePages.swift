@@ -1,6 +1,7 @@
 import CMigshSQLite
 import FoundationEssentials
 import Glibc
+import MigshBase
 
 /// A database's pages read as bytes, below SQLite's b-tree layer: what `.recover` and
 /// `.dbinfo` read where SQLite itself stops at the first damaged page. sqlite3 3.40 reads
@@ -26,8 +27,8 @@ public final class DatabasePages {
         // pager then (sqlite3_serialize), where the schema is readable; else the file itself.
         let walCopy = Self.walModeCopy(db, schema: schema)
         if walCopy == nil, let name = sqlite3_db_filename(db, schema), name.pointee != 0 {
-            let path = String(cString: name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            let path = FileSystem.string(fromPath: name)
+            let fd = FileSystem.open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw MigshError(.io, "cannot read \(path): \(String(cString: strerror(errno)))") }
             let file = FileDescriptor(fd)
             var info = stat()
@@ -77,9 +78,8 @@ public final class DatabasePages {
     /// holds frames; nil otherwise, or when SQLite cannot read it (a damaged schema).
     static func walModeCopy(_ db: OpaquePointer, schema: String) -> [UInt8]? {
         guard let name = sqlite3_db_filename(db, schema), name.pointee != 0 else { return nil }
-        let path = String(cString: name)
-        var info = stat()
-        guard stat(path + "-wal", &info) == 0, info.st_size > 32 else { return nil }
+        let path = FileSystem.string(fromPath: name)
+        guard let info = FileSystem.status(path + "-wal"), info.st_size > 32 else { return nil }
         var size: sqlite3_int64 = 0
         guard let raw = sqlite3_serialize(db, schema, &size, 0) else { return nil }
         defer { sqlite3_free(raw) }

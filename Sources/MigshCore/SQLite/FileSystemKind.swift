@@ -35,8 +35,8 @@ public enum FileSystemKind: Sendable, Equatable {
     /// `statfs`'s filesystem type of `path` (or of its folder when the file does not exist
     /// yet); nil when it cannot be examined.
     public static func magic(_ path: String) -> Int64? {
-        let target = FileManager.default.fileExists(atPath: path) ? path : path.pathDeletingLastComponent
-        let magic = migsh_filesystem_magic(target.isEmpty ? "." : target)
+        let target = FileSystem.exists(path) ? path : path.pathDeletingLastComponent
+        let magic = FileSystem.withPath(target.isEmpty ? "." : target) { migsh_filesystem_magic($0) }
         return magic < 0 ? nil : Int64(magic)
     }
 

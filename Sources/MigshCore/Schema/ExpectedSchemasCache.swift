@@ -32,7 +32,7 @@ public enum ExpectedSchemasCache {
     static let keep = 64
 
     /// The cache folder, created if missing; nil when it cannot be used safely.
-    public static func directory(environment env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func directory(environment env: [String: String] = processEnvironment()) -> String? {
         if let off = env["MIGSH_NO_CACHE"], !off.isEmpty, off != "0" { return nil }
         let base: String
         if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
@@ -43,12 +43,19 @@ public enum ExpectedSchemasCache {
             return nil
         }
         let dir = base + "/migsh"
-        mkdir(base, 0o700)          // the XDG base may not exist yet; an existing one is left as it is
-        mkdir(dir, 0o700)
-        var st = stat()
-        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(),
+        FileSystem.makeDirectory(base, 0o700)          // the XDG base may not exist yet; an existing one is left as it is
+        FileSystem.makeDirectory(dir, 0o700)
+        guard let st = FileSystem.linkStatus(dir), (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(),
               st.st_mode & 0o077 == 0 else { return nil }
         return dir
+    }
+
+    /// The variables `directory` reads, the paths in carried form (a byte of `$HOME` that is
+    /// not UTF-8 stays that byte).
+    public static func processEnvironment() -> [String: String] {
+        var env: [String: String] = [:]
+        for name in ["MIGSH_NO_CACHE", "XDG_CACHE_HOME", "HOME"] { env[name] = Environment.process.path(name) }
+        return env
     }
 
     /// The key for replaying `folder` through version `through`.
@@ -73,7 +80,7 @@ public enum ExpectedSchemasCache {
     /// The cached schemas, or nil (no cache, no entry, a damaged entry, another key's entry).
     static func load(_ folder: MigrationFolder, through: Int?, directory dir: String) -> ExpectedSchemas? {
         let key = key(folder, through: through)
-        let fd = open(path(dir, key: key), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = FileSystem.open(path(dir, key: key), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard let data = readToEnd(fd).map({ Data($0) }), let newline = data.firstIndex(of: 0x0a) else { return nil }
@@ -105,26 +112,25 @@ public enum ExpectedSchemasCache {
             return true
         }
         close(fd)
-        guard written, rename(temporary, target) == 0 else { unlink(temporary); return }
+        guard written, FileSystem.rename(temporary, target) == 0 else { FileSystem.unlink(temporary); return }
         prune(dir)
     }
 
     /// Keeps the newest `keep` entries (and removes `.partial` files a killed writer left).
     static func prune(_ dir: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        guard let names = FileSystem.entries(of: dir) else { return }
         var entries: [(String, Int)] = []
         let hour = Int(Date().timeIntervalSince1970) - 3600
         for name in names where name.hasPrefix("expected-") {
-            var st = stat()
-            guard lstat(dir + "/" + name, &st) == 0 else { continue }
+            guard let st = FileSystem.linkStatus(dir + "/" + name) else { continue }
             if name.hasSuffix(".partial") {
-                if st.st_mtim.tv_sec < hour { unlink(dir + "/" + name) }
+                if st.st_mtim.tv_sec < hour { FileSystem.unlink(dir + "/" + name) }
             } else {
                 entries.append((name, st.st_mtim.tv_sec))
             }
         }
         guard entries.count > keep else { return }
-        for (name, _) in entries.sorted(by: { $0.1 > $1.1 }).dropFirst(keep) { unlink(dir + "/" + name) }
+        for (name, _) in entries.sorted(by: { $0.1 > $1.1 }).dropFirst(keep) { FileSystem.unlink(dir + "/" + name) }
     }
 
     // MARK: The stored form

@@ -21,9 +21,11 @@ public enum MigshMain {
         do {
             // The usual forms are read directly; the rest by swift-argument-parser's parse()
             // (not parseAsRoot(): the root would answer --help with a HelpCommand value).
+            // Every word as the bytes given, carried (a file name that is not UTF-8 included):
+            // Swift's CommandLine.arguments would repair such bytes to U+FFFD.
             options = try MigshOptions.parse()
         } catch let refusal as SQLite3Options.Refusal {
-            writeToStandardError("migsh: Error: " + refusal.message + "\n")
+            writeCarried("migsh: Error: " + refusal.message + "\n", fd: 2)
             exit(ExitStatus.failure.rawValue)
         } catch {
             let code = MigshCommandLine.exitCode(for: error)
@@ -31,10 +33,10 @@ public enum MigshMain {
             if code == .success {
                 // --help laid out for the terminal (swift-argument-parser's columns break words
                 // on a narrow one); --version and the rest as the parser says them.
-                print(message.hasPrefix("OVERVIEW:") ? MigshCommandLine.helpText() : message)
+                writeCarried((message.hasPrefix("OVERVIEW:") ? MigshCommandLine.helpText() : message) + "\n", fd: 1)
                 exit(ExitStatus.success.rawValue)
             }
-            writeToStandardError("migsh: " + message + "\n")
+            writeCarried("migsh: " + message + "\n", fd: 2)
             exit(ExitStatus.usage.rawValue)
         }
         if options.sqlite3.version {
@@ -87,13 +89,9 @@ public enum MigshMain {
         let out = OutputBuffer(fd: 1)
         let err = OutputBuffer(fd: 2)
         defer { out.flush(); err.flush() }
-        // Before anything touches the disk: never a differently named file, silently.
-        if let refusal = DatabaseArgument.refusal(database: o.database, commands: o.commands, variable: "MIGSH_DATABASE")
-            ?? DatabaseArgument.refusal(options: [("--migrations", o.migrations), ("--backups", o.backups), ("--audit", o.audit)]) {
-            err.write("migsh: \(refusal)\n")
-            return .usage
-        }
-        let databasePath = o.database ?? env["MIGSH_DATABASE"] ?? "nukeworks_db.sqlite"
+        // A name that is not UTF-8 (argument or variable) is carried: the database and every
+        // file named after it are made and found under the bytes given (FileSystem).
+        let databasePath = o.database ?? env.path("MIGSH_DATABASE") ?? "nukeworks_db.sqlite"
         let readsInput = o.commands.isEmpty && o.file == nil && !o.check
         // sqlite3's -batch reads a terminal as a script; -interactive needs one here (libedit).
         let interactive = readsInput && isatty(0) != 0 && o.sqlite3.interactive != false
@@ -122,7 +120,7 @@ public enum MigshMain {
                 Shell.writeError(error, to: err)
                 return ExitStatus(error)
             }
-        } else if interactive && !o.create && !Session.isTemporary(databasePath) && !FileManager.default.fileExists(atPath: databasePath) {
+        } else if interactive && !o.create && !Session.isTemporary(databasePath) && !FileSystem.exists(databasePath) {
             guard lineReader.askYesNo("\(databasePath) does not exist. Create it? [y/N] ") else {
                 err.write("Error: database not found: \(databasePath)\n")
                 return .failure
@@ -184,15 +182,24 @@ public enum MigshMain {
         let sqlite3Init = o.sqlite3.initFile != nil && o.initFile == o.sqlite3.initFile
         if !o.noInit || sqlite3Init, let initPath = initFilePath(o.initFile, env: env) {
             // A file named on the command line is opened by the bytes given (Latin-1 included).
-            let initBytes = o.initFile != nil ? rawArguments(matching: [initPath])[0] : Array(initPath.utf8)
-            if let f = CarriedBytes.withCString(bytes: initBytes, { fopen($0, "r") }) {
+            if let f = FileSystem.fopen(initPath, "r") {
                 var source = FileLineSource(file: f)
-                _ = try? shell.runScript(lines: &source, name: initPath.pathLastComponent)
-                fclose(f)
+                defer { fclose(f) }
+                do {
+                    // An error there under bail ends the run before any input, as sqlite3
+                    // -bail's exit(1): the input would run with settings the file did not make.
+                    if try shell.runScript(lines: &source, name: initPath.pathLastComponent) > 0 && session.bail {
+                        return shell.finishBatch().keepingFirstFailure(.failure)
+                    }
+                } catch let exit as ShellExit {
+                    // `.exit N` in the init file ends the program there, as sqlite3's exit(N).
+                    let pending = shell.finishBatch()
+                    return exit.exitStatus != .success ? exit.exitStatus : pending
+                } catch {}
             } else if sqlite3Init {
-                err.write("cannot open: \"\(CarriedBytes.string(carrying: initBytes))\"\n")
+                err.write("cannot open: \"\(initPath)\"\n")
             } else if o.initFile != nil {
-                err.write("Error: cannot open init file \(CarriedBytes.string(carrying: initBytes))\n")
+                err.write("Error: cannot open init file \(initPath)\n")
                 status = .failure
                 return status
             }
@@ -206,18 +213,18 @@ public enum MigshMain {
             if let failed = try runSQLite3Actions(o.sqlite3.actions, shell: shell) { return failed }
             if !commands.isEmpty {
                 // SQL arguments as the bytes the program was given (Latin-1 included), not
-                // their decoding.
-                for (command, raw) in zip(commands, rawArguments(matching: commands)) {
+                // their decoding (the words are carried: `arguments()`).
+                for command in commands {
+                    let raw = CarriedBytes.bytes(of: command)
                     let ok = raw.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: ".")
-                        ? try shell.runUnit(CarriedBytes.string(carrying: raw), line: nil, echo: false)
+                        ? try shell.runUnit(command, line: nil, echo: false)
                         : try shell.runSQLUnit(raw, line: nil, echo: false)
                     if !ok && session.bail { break }
                 }
                 status = shell.finishBatch()
             } else if let file = o.file {
-                let fileBytes = rawArguments(matching: [file])[0]
-                guard let f = CarriedBytes.withCString(bytes: fileBytes, { fopen($0, "r") }) else {
-                    err.write("Error: cannot open \"\(CarriedBytes.string(carrying: fileBytes))\": \(String(cString: strerror(errno)))\n")
+                guard let f = FileSystem.fopen(file, "r") else {
+                    err.write("Error: cannot open \"\(file)\": \(String(cString: strerror(errno)))\n")
                     status = .failure
                     return status
                 }
@@ -248,28 +255,24 @@ public enum MigshMain {
         return status
     }
 
-    /// The program's arguments as bytes, for `commands` (read from them, in order): an
-    /// argument that is not UTF-8 decodes with repair into its String, so its bytes are
-    /// found in `argv` by that decoding, from the end. A command not found there (a test's
-    /// own list) is its UTF-8.
-    static func rawArguments(matching commands: [String]) -> [[UInt8]] {
-        let argv = rawArguments()
-        var result = commands.map { Array($0.utf8) }
-        var j = argv.count - 1
-        for k in commands.indices.reversed() {
-            while j >= 0 && String(decoding: argv[j], as: UTF8.self) != commands[k] { j -= 1 }
-            guard j >= 0 else { break }
-            result[k] = argv[j]
-            j -= 1
-        }
-        return result
-    }
-
     /// The program's arguments (without its name) as the bytes given.
     static func rawArguments() -> [[UInt8]] {
         (1..<Int(CommandLine.argc)).map { i in
             CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
         }
+    }
+
+    /// The program's arguments (without its name) in carried form: a word that is not UTF-8
+    /// keeps its bytes (`CarriedBytes`), where `CommandLine.arguments` repairs them.
+    static func arguments() -> [String] {
+        rawArguments().map(CarriedBytes.string(carrying:))
+    }
+
+    /// Writes text that may carry bytes (a word of the command line) as those bytes.
+    static func writeCarried(_ text: String, fd: Int32) {
+        let buffer = OutputBuffer(fd: fd)
+        buffer.write(text)
+        buffer.flush()
     }
 
     /// sqlite3's settings and `-cmd` commands, in command-line order, after the init file and
@@ -289,9 +292,12 @@ public enum MigshMain {
             case .command(let command):
                 // As sqlite3's -cmd: not echoed, errors without a line number.
                 // Its bytes as given (a Latin-1 file name), carried as the words of a line are.
-                let unit = CarriedBytes.string(carrying: rawArguments(matching: [command])[0])
-                if !(try shell.runUnit(unit, line: nil, echo: false)) && session.bail {
-                    return shell.finishBatch()
+                do {
+                    if !(try shell.runUnit(command, line: nil, echo: false)) && session.bail {
+                        return shell.finishBatch()
+                    }
+                } catch let exit as ShellExit where exit.endsInputOnly && !session.bail {
+                    // sqlite3 without -bail ignores a `-cmd .quit` (its rc 2) and goes on.
                 }
             }
         }
@@ -300,12 +306,12 @@ public enum MigshMain {
 
     static func initFilePath(_ explicit: String?, env: Environment) -> String? {
         if let explicit { return explicit }
-        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
+        if let xdg = env.path("XDG_CONFIG_HOME"), !xdg.isEmpty {
             let p = xdg.pathAppending("migsh/migshrc")
-            if FileManager.default.fileExists(atPath: p) { return p }
+            if FileSystem.exists(p) { return p }
         }
-        let home = env["HOME"] ?? homeDirectory()
+        let home = env.path("HOME") ?? homeDirectory()
         let p = home.pathAppending(".migshrc")
-        return FileManager.default.fileExists(atPath: p) ? p : nil
+        return FileSystem.exists(p) ? p : nil
     }
 }

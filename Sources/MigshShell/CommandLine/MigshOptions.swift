@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import ArgumentParser
+import MigshBase
 import MigshCore
 
 /// The command line's values: what `migsh` was asked to do.
@@ -55,7 +56,7 @@ struct MigshOptions: Equatable {
     /// The command line (without the program name), or a parse error of swift-argument-parser's.
     /// sqlite3's options (`SQLite3Options`) are taken out first; `-version` and `-help` answer
     /// before the rest is read, as in sqlite3.
-    static func parse(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> MigshOptions {
+    static func parse(_ arguments: [String] = MigshMain.arguments()) throws -> MigshOptions {
         let (sqlite3, rest) = try SQLite3Options.extract(arguments)
         if sqlite3.version || sqlite3.help { return MigshOptions(sqlite3: sqlite3) }
         var options = try parseCommon(rest) ?? MigshCommandLine.parse(rest).options
@@ -154,7 +155,7 @@ struct MigshOptions: Equatable {
             // `--each sites/*/db.sqlite` unquoted: the shell expanded the pattern, and the
             // other matches arrived as commands.
             if let each, !each.contains(where: { "*?[{".contains($0) }),
-               let stray = fleetCommands.first(where: { !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: $0) }) {
+               let stray = fleetCommands.first(where: { !$0.hasPrefix(".") && FileSystem.exists($0) }) {
                 return "\(stray) is a file, not a command: quote the pattern so that migsh expands it (--each '\(each)…')"
             }
         }

@@ -25,7 +25,6 @@ struct BackupCommand: DotCommand {
             try SaveCommand.plainCopy(schema: file, to: sqlite3File, in: shell)
             return
         }
-        if let file { try ShellWord.refuseUnlessText(file, command: ".backup", because: "a verified backup needs: migsh lists and records its backups by name, as text (.save FILE copies under any name)") }
         defer { shell.progress.end() }
         let backup = try Backup(shell.session.workspace).run(to: file) { shell.showBackupProgress($0) }
         shell.progress.end()

@@ -84,7 +84,9 @@ private extension Shell {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            out.write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+            // As encoded, not restored: a name that is not UTF-8 stays its carrying scalars
+            // (U+10FD80…U+10FDFF), so the document stays valid UTF-8 JSON.
+            out.write(Array(try encoder.encode(value)) + [UInt8(ascii: "\n")])
         } else {
             var t = wrap ? wrapText(text(), width: outputWidth) : text()
             if !t.hasSuffix("\n") && !t.isEmpty { t += "\n" }
@@ -168,6 +170,9 @@ struct ConfirmationOptions: ParsableArguments {
 /// Thrown by `.quit` / `.exit N`.
 struct ShellExit: ExitStatusCarrying {
     var exitStatus: ExitStatus
+    /// `.quit` (sqlite3's rc 2) ends only the input being read: a `.read` file or the init file
+    /// stops there and the reading around it goes on. `.exit N` ends the program (sqlite3's exit()).
+    var endsInputOnly = false
 }
 
 /// The arguments a command declares, read from swift-argument-parser's own description of it

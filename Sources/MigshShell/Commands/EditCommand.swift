@@ -28,20 +28,20 @@ struct EditCommand: DotCommand {
         }
         let env = Environment.process
         let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimming(.whitespaces).isEmpty } ?? "vi"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("migsh-edit-\(getpid())-\(UUID().uuidString).sql").path
+        let path = temporaryDirectoryPath() + "migsh-edit-\(getpid())-\(UUID().uuidString).sql"
         let fd = PrivateFile.open(path, O_WRONLY | O_EXCL)
         guard fd >= 0 else { throw MigshError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { unlink(path) }
+        defer { FileSystem.unlink(path) }
         let text = original.isEmpty || original.hasSuffix("\n") ? original : original + "\n"
         let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, text.utf8.count) }
         close(fd)
         guard written == text.utf8.count else { throw MigshError(.io, "cannot write \(path)") }
         shell.out.flush()
-        let status = system("\(editor) '\(path)'")
+        let status = CarriedBytes.withCString("\(editor) '\(path)'") { system($0) }
         guard status == 0 else {
             throw MigshError(.io, "the editor (\(editor)) exited with status \(status); nothing was run")
         }
-        guard let edited = FileManager.default.contents(atPath: path), edited.contains(where: { $0 > 32 }) else {
+        guard let edited = FileSystem.contents(path), edited.contains(where: { $0 > 32 }) else {
             shell.note("the editor left nothing to run")
             return nil
         }

@@ -35,7 +35,7 @@ struct LintCommand: DotCommand {
     func run(in shell: Shell) throws {
         // sqlite3's `.lint fkey-indexes` (any prefix, any case), unless a file has that name.
         if let rule = files.first, !rule.isEmpty, rule.utf8.count <= 12, "fkey-indexes".hasPrefix(rule.lowercased()),
-           !FileManager.default.fileExists(atPath: rule) {
+           !FileSystem.exists(rule) {
             return try lintForeignKeyIndexes(rule: rule, options: Array(files.dropFirst()), in: shell)
         }
         let session = shell.session
@@ -45,13 +45,13 @@ struct LintCommand: DotCommand {
         try CancellationToken.interrupt.check()
         // A name not found as given is looked for in the migrations folder.
         var paths = files.map { file -> String in
-            if FileManager.default.fileExists(atPath: file) { return file }
+            if FileSystem.exists(file) { return file }
             let inFolder = session.configuration.migrationsPath.pathAppending(file)
-            return FileManager.default.fileExists(atPath: inFolder) ? inFolder : file
+            return FileSystem.exists(inFolder) ? inFolder : file
         }
         if paths.isEmpty {
             let dir = session.configuration.migrationsPath
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            let names = FileSystem.entries(of: dir) ?? []
             paths = names.filter { $0.lowercased().hasSuffix(".sql") }.sorted().map { dir.pathAppending($0) }
             if paths.isEmpty { throw MigshError(.notFound, "no .sql files in \(dir)") }
         }

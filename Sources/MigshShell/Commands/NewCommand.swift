@@ -152,7 +152,7 @@ struct NewCommand: DotCommand {
         }
         // The file must give what the scratch copy holds: otherwise it is removed.
         if let replay, !replay.agrees {
-            unlink(path)
+            FileSystem.unlink(path)
             throw MigshError(.checkFailed, "not written: \(draft.fileName), replayed on a copy of the original, does not give this scratch copy (the file is removed)",
                              details: NewCommand.render(replay) + [fromDiff ? "A diff carries the schema and renames, not changes to rows: record the session (.record on) and use --from-session."
                                                                    : "Record every change (.record on before making them), or start again with .scratch reset."])
@@ -186,13 +186,14 @@ struct NewCommand: DotCommand {
         var source = session.configuration.scratch?.original
         var temporary: String?
         if source == nil {
-            var template = Array((temporaryDirectoryPath() + "migsh-new-XXXXXX").utf8CString)
-            guard let dir = mkdtemp(&template) else { throw MigshError(.io, "cannot create a temporary folder") }
-            temporary = String(cString: dir)
-            source = temporary! + "/empty.sqlite"
-            _ = FileManager.default.createFile(atPath: source!, contents: Data(), attributes: [.posixPermissions: 0o600])
+            guard let dir = FileSystem.makeTemporaryDirectory(temporaryDirectoryPath() + "migsh-new-XXXXXX") else {
+                throw MigshError(.io, "cannot create a temporary folder")
+            }
+            temporary = dir
+            source = dir + "/empty.sqlite"
+            try? FileSystem.replaceContents(source!, with: [], mode: 0o600)
         }
-        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        defer { if let temporary { try? FileSystem.removeTree(temporary) } }
         let db = try Connection(path: source!, mode: .readOnly)
         let current = try SchemaVersionTable.currentVersion(db)
         let plan = try MigrationPlan(folder: folder, currentVersion: current, requiredVersion: version)

@@ -67,7 +67,6 @@ struct RestoreCommand: DotCommand {
             }
             return
         }
-        if let file { try ShellWord.refuseUnlessText(file, command: ".restore", because: "a verified restore needs: migsh finds and records its backups by name, as text (.restore main FILE reads any name)") }
         let source: Restore.Source = file.map { .file($0) } ?? version.map { .version($0) } ?? .latest
         let report: Restorer.Report
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MigshBase
 import MigshCore
 
 /// `.session ?NAME? CMD …`: sqlite3's changeset sessions (SQLite's session extension,
@@ -74,7 +75,7 @@ struct SessionCommand: DotCommand {
             guard argumentCount == 2 else { return syntaxError() }
             guard let chosen else { return say("ERROR: No sessions are open") }
             let path = arguments[0]
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let fd = FileSystem.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { return say("ERROR: cannot open \"\(path)\" for writing") }
             defer { close(fd) }
             let (rc, bytes) = chosen.changes(patchset: kind == "patchset")

@@ -23,13 +23,3 @@ struct ShellWord: ExpressibleByArgument, Hashable, Sendable, CustomStringConvert
         try CarriedBytes.withCString(bytes: bytes, body)
     }
 }
-
-extension ShellWord {
-    /// Refuses a file name that is not UTF-8 where migsh keeps files of its own named after
-    /// it (a database's audit log and backups folder, the backup store's listing): those are
-    /// handled as text, so the name's bytes could not be kept. Nothing is created.
-    static func refuseUnlessText(_ word: String, command: String, because reason: String) throws {
-        guard CarriedBytes.carriesBytes(word) else { return }
-        throw MigshError(.usage, "\(command): the name \"\(word)\" is not UTF-8 text, which \(reason)")
-    }
-}

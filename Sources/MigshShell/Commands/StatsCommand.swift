@@ -85,7 +85,7 @@ struct StatsCommand: DotCommand {
             line("Memory used by prepared stmt:", "\(statement.counter(.memoryUsed))")
         }
         // Linux's per-process I/O counters, named as sqlite3 names them.
-        if let io = try? String(contentsOfFile: "/proc/\(getpid())/io", encoding: .utf8) {
+        if let io = FileSystem.contents("/proc/\(getpid())/io").map({ String(decoding: $0, as: UTF8.self) }) {
             let names = [("rchar: ", "Bytes received by read():"), ("wchar: ", "Bytes sent to write():"),
                          ("syscr: ", "Read() system calls:"), ("syscw: ", "Write() system calls:"),
                          ("read_bytes: ", "Bytes read from storage:"), ("write_bytes: ", "Bytes written to storage:"),

@@ -44,7 +44,7 @@ extension CheckCommand {
             throw ShellExit(exitStatus: shell.failureCode)
         }
         guard words.count == 1 else { try end("Usage: .check GLOB-PATTERN") }
-        guard var result = Self.readFile(TestcaseCommand.file) else { try end("Error: cannot read '\(TestcaseCommand.file)'") }
+        guard var result = FileSystem.contents(TestcaseCommand.file) else { try end("Error: cannot read '\(TestcaseCommand.file)'") }
         // sqlite3 reads it as a C string.
         if let nul = result.firstIndex(of: 0) { result.removeSubrange(nul...) }
         let name = CarriedBytes.bytes(of: session.testcaseName)
@@ -57,22 +57,6 @@ extension CheckCommand {
                             + Array("]\n      Got: [".utf8) + result + Array("]\n".utf8))
             shell.err.flush()
             throw MigshError(.saidAlready, "testcase-\(session.testcaseName) FAILED")
-        }
-    }
-
-    /// The file's bytes, or nil when it cannot be read.
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { return bytes }
-            bytes += chunk[..<n]
         }
     }
 }

@@ -54,10 +54,13 @@ final class FleetDisplay: @unchecked Sendable {
             out.write(result.stdout)
             out.flush()
             // Standard error may be read apart from standard output: each line names its database.
+            // Its bytes as written (a name that is not UTF-8 among them), never repaired.
             if !result.stderr.isEmpty {
-                let text = String(decoding: result.stderr, as: UTF8.self)
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
-                    err.write("\(paths[i]): \(line)\n")
+                let stderr = result.stderr
+                for line in stderr.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast(stderr.last == UInt8(ascii: "\n") ? 1 : 0) {
+                    err.write("\(paths[i]): ")
+                    err.write(Array(line))
+                    err.write(byte: UInt8(ascii: "\n"))
                 }
             }
             err.flush()

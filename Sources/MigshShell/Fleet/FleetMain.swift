@@ -86,12 +86,12 @@ enum FleetMain {
         var reports: [FleetReport] = []
         let decoder = JSONDecoder()
         for path in o.mergeReports {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let bytes = FileSystem.contents(path) else {
                 Shell.writeError(MigshError(.notFound, "cannot read the report \(path)"), to: err)
                 return .failure
             }
             do {
-                reports.append(try decoder.decode(FleetReport.self, from: data))
+                reports.append(try decoder.decode(FleetReport.self, from: Data(bytes)))
             } catch {
                 Shell.writeError(MigshError(.usage, "\(path) is not a migsh fleet report (migsh --each … --json): \(error)"), to: err)
                 return .failure
@@ -103,7 +103,9 @@ enum FleetMain {
     /// The summary (or the JSON document), the HTML report; the exit status.
     static func finish(_ report: FleetReport, _ o: MigshOptions, out: OutputBuffer, err: OutputBuffer) -> ExitStatus {
         if o.json {
-            out.write(String(decoding: (try? FleetReport.encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n")
+            // As encoded, not restored: a database named with bytes that are not UTF-8 stays
+            // its carrying scalars (U+10FD80…U+10FDFF), so the document stays valid UTF-8 JSON.
+            out.write(Array((try? FleetReport.encoder.encode(report)) ?? Data()) + [UInt8(ascii: "\n")])
         } else {
             let width = Terminal.width(fd: 1, interactive: true)
             out.write(FleetSummaryText.render(report, width: width))

@@ -141,12 +141,9 @@ struct Completion {
         let slash = word.lastIndex(of: "/")
         let dir = slash.map { String(word[...$0]) } ?? ""
         let prefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
+        guard let names = FileSystem.entries(of: dir.isEmpty ? "." : dir) else { return [] }
         return names.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().compactMap { name in
-            var isDir: Bool = false
-            _ = fm.fileExists(atPath: dir + name, isDirectory: &isDir)
-            if isDir { return dir + name + "/" }
+            if FileSystem.isDirectory(dir + name) == true { return dir + name + "/" }
             if directoriesOnly { return nil }
             if !extensions.isEmpty && !extensions.contains(where: { name.lowercased().hasSuffix("." + $0) }) { return nil }
             return dir + name
@@ -173,7 +170,7 @@ extension Session: CompletionSources {
     }
 
     func migrationFileNames() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.migrationsPath)) ?? []
+        let names = FileSystem.entries(of: configuration.migrationsPath) ?? []
         return names.filter { $0.lowercased().hasSuffix(".sql") }.sorted()
     }
 

@@ -10,13 +10,14 @@ struct InteractiveShell {
     let reader: any LineReader
     var session: Session { shell.session }
 
+    /// The history file; a variable's bytes are kept (a name that is not UTF-8 is carried).
     static func historyPath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let p = env["MIGSH_HISTORY"], !p.isEmpty { return p }
-        if let state = env["XDG_STATE_HOME"], !state.isEmpty {
+        func variable(_ name: String) -> String? { getenv(name).map { FileSystem.string(fromPath: $0) } }
+        if let p = variable("MIGSH_HISTORY"), !p.isEmpty { return p }
+        if let state = variable("XDG_STATE_HOME"), !state.isEmpty {
             return state.pathAppending("migsh/history")
         }
-        return (env["HOME"] ?? homeDirectory()).pathAppending(".migsh_history")
+        return homeDirectory().pathAppending(".migsh_history")
     }
 
     func prompt() -> String {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import MigshBase
 import MigshCore
 
 // The core's next steps and remedies, worded as the shell's commands.
@@ -31,6 +32,6 @@ extension MigrationFolder.Remedy {
 
 /// A path as a person reads it: relative to the current folder when it is inside it.
 func displayPath(_ path: String) -> String {
-    let cwd = FileManager.default.currentDirectoryPath + "/"
+    let cwd = FileSystem.currentDirectory() + "/"
     return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
 }

@@ -149,7 +149,7 @@ public final class OutputBuffer {
             // Taller than the screen: the pager shows it. Could it not start, the terminal does.
             let held = hold!
             hold = nil
-            if let stream = popen(held.command, "w") {
+            if let stream = CarriedBytes.withCString(held.command, { popen($0, "w") }) {
                 pager = stream
                 target = fileno(stream)
             }

@@ -56,7 +56,9 @@ struct TextTable {
             for i in 0..<n {
                 let cell = i < cells.count ? cells[i] : ""
                 let fitted = cell.count <= widths[i] ? cell : TextTable.shorten(cell, to: widths[i], keepingEnd: columns[i].keepsEnd)
-                out += i == n - 1 ? fitted : fitted.padded(toLength: widths[i]) + "  "
+                // Padded by characters, as the widths are counted (`padded(toLength:)` counts
+                // UTF-16 units: a carried byte of a name that is not UTF-8 is two, issue 22).
+                out += i == n - 1 ? fitted : fitted + String(repeating: " ", count: max(0, widths[i] - fitted.count)) + "  "
             }
             while out.hasSuffix(" ") { out.removeLast() }
             return out

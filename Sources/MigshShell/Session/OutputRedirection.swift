@@ -104,7 +104,7 @@ extension Session {
         out = standardOutput
         let problem = current.close()
         if let opener = current.opener, case .file(let path, _) = current.target {
-            open(path, restoring: opener)
+            handToOpener(path, restoring: opener)
         }
         return problem
     }
@@ -135,11 +135,11 @@ extension Session {
     /// sqlite3's output_reset for `.excel`: `xdg-open FILE` through /bin/sh; when that fails,
     /// `Failed: [xdg-open FILE]` on standard error; else two seconds for the opener to read
     /// the file (sqlite3 waits as long). Then the output settings of before.
-    private func open(_ path: String, restoring opener: OutputRedirection.Opener) {
+    private func handToOpener(_ path: String, restoring opener: OutputRedirection.Opener) {
         let command = "xdg-open " + path
         standardOutput.flush()
         err.flush()
-        if system(command) != 0 {
+        if CarriedBytes.withCString(command, { system($0) }) != 0 {
             err.write("Failed: [\(command)]\n")
             err.flush()
         } else {
@@ -153,7 +153,7 @@ extension Session {
 
     /// Removes the temporary file of the last `.excel` (sqlite3's clearTempFile).
     func removeOpenerFile() {
-        if let openerFile { unlink(openerFile) }
+        if let openerFile { FileSystem.unlink(openerFile) }
         openerFile = nil
     }
 

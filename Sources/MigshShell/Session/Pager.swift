@@ -23,7 +23,7 @@ enum Pager {
     /// Shows `text` through the pager; false when the pager could not be started (the caller
     /// then writes the text itself).
     static func show(_ text: String) -> Bool {
-        guard let stream = popen(command, "w") else { return false }
+        guard let stream = CarriedBytes.withCString(command, { popen($0, "w") }) else { return false }
         let bytes = Array(text.utf8)
         let stopAskedBefore = CancellationToken.interrupt.isRequested
         // A pager quit early (q) closes its end: the rest is dropped (SIGPIPE is ignored).

@@ -9,7 +9,7 @@ extension Session.Configuration {
     init(_ o: MigshOptions, databasePath: String, interactive: Bool, migrations: MigrationFolder? = nil) {
         let env = Environment.process
         self.init(databasePath: databasePath,
-                  migrationsPath: o.migrations ?? env["MIGSH_MIGRATIONS"] ?? "migrations",
+                  migrationsPath: o.migrations ?? env.path("MIGSH_MIGRATIONS") ?? "migrations",
                   backupsPath: o.backups ?? BackupStore.defaultDirectory(forDatabase: databasePath),
                   auditPath: o.audit ?? absolutePath(databasePath) + "-audit.jsonl")
         backupsGiven = o.backups != nil

@@ -242,9 +242,9 @@ final class Session {
 
     static func open(_ c: Configuration) throws -> Connection {
         let path = c.databasePath
-        let fm = FileManager.default
-        var isDir: Bool = false
-        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        let found = FileSystem.status(path)
+        let exists = found != nil
+        let isDir = found.map { $0.st_mode & S_IFMT == S_IFDIR } ?? false
         if isTemporary(path) {
             return try Connection(path: path, mode: c.readOnly ? .readOnly : .readWriteCreate, busyTimeoutMS: c.busyTimeoutMS)
         }
@@ -261,11 +261,12 @@ final class Session {
         // it may create one, as sqlite3's open always may.
         let format = exists ? SQLArchive.format(of: path) : nil
         // A file too short for a ZIP directory (an empty `x.zip`) is a new database to sqlite3.
-        var info = stat()
-        if format == .zip, stat(path, &info) == 0, info.st_size >= 22 { throw zipRefusal(path) }
+        if format == .zip, let info = FileSystem.status(path), info.st_size >= 22 { throw zipRefusal(path) }
         let appended = c.appendVFS || (!c.readOnly && format == .appendVFS)
         if appended { AppendVFS.register() }
-        let mode: Connection.OpenMode = c.readOnly ? .readOnly : (exists && !appended ? .readWrite : .readWriteCreate)
+        // With SQLITE_OPEN_CREATE even when the file exists (checked above): an attached
+        // database gets the main one's flags, and `ATTACH 'new.db'` creates it, as in sqlite3.
+        let mode: Connection.OpenMode = c.readOnly ? .readOnly : .readWriteCreate
         let db = try Connection(path: path, mode: mode, busyTimeoutMS: c.busyTimeoutMS, noFollow: c.noFollow,
                                 vfs: appended ? AppendVFS.name : nil)
         // Touch the schema now so that a non-database file is reported at open, not later. A
@@ -311,11 +312,14 @@ final class Session {
     /// Reopens on another file (`.open`).
     /// `.open`: another database, with its own backups folder and audit log unless they were
     /// named on the command line. The old log records the switch; the new one, a session start.
-    func reopen(path: String, create: Bool, scratch: Bool = false, append: Bool = false) throws {
+    /// `readOnly`: this database only (sqlite3's `.open --readonly`); the session's --readonly
+    /// promise, which also turns off the file functions, is the command line's.
+    func reopen(path: String, create: Bool, scratch: Bool = false, append: Bool = false, readOnly: Bool = false) throws {
         var c = configuration
         c.databasePath = path
         c.create = create
         c.appendVFS = append
+        c.readOnly = c.readOnly || readOnly
         c.scratch = nil
         if !c.backupsGiven { c.backupsPath = BackupStore.defaultDirectory(forDatabase: path) }
         if !c.auditGiven { c.auditPath = absolutePath(path) + "-audit.jsonl" }

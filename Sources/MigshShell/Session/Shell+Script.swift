@@ -25,7 +25,8 @@ extension Shell {
 
     /// Runs a script read line by line, as sqlite3's process_input does (`SQLInput`): its
     /// bytes reach SQLite unchanged, and SQL still pending at the end of input runs as it is.
-    /// Returns the number of failures; stops at the first when bail is on. `ShellExit` propagates.
+    /// Returns the number of failures; stops at the first when bail is on, and at `.quit`.
+    /// `.exit N`'s `ShellExit` propagates.
     func runScript(lines: inout some LineSource, name: String?) throws -> Int {
         let (savedName, savedInScript) = (sourceName, inScript)
         (sourceName, inScript) = (name, true)
@@ -37,16 +38,22 @@ extension Shell {
             lineNumber += 1
             currentLine = lineNumber
             guard let unit = input.add(line) else { continue }
-            if !(try run(unit)) {
-                failures += 1
-                if session.bail { return failures }
+            do {
+                if !(try run(unit)) {
+                    failures += 1
+                    if session.bail { return failures }
+                }
+            } catch let exit as ShellExit where exit.endsInputOnly {
+                return failures
             }
             // Ctrl-C ends a script read with `.read` too.
             if CancellationToken.interrupt.isRequested { return failures + 1 }
         }
-        if let unit = input.finish(), !(try run(unit)) {
-            failures += 1
-        }
+        do {
+            if let unit = input.finish(), !(try run(unit)) {
+                failures += 1
+            }
+        } catch let exit as ShellExit where exit.endsInputOnly {}
         return failures
     }
 }

@@ -26,10 +26,10 @@ enum EditFunction {
             return
         }
         let path = temporaryFileName(sqlite3_context_db_handle(context))
-        defer { unlink(path) }
+        defer { unlink(path) } // path: C bytes (SQLite's temporary name, or ASCII)
         let isBlob = sqlite3_value_type(input) == SQLITE_BLOB
 
-        guard let out = fopen(path, isBlob ? "wb" : "w") else {
+        guard let out = fopen(path, isBlob ? "wb" : "w") else { // path: C bytes (SQLite's temporary name, or ASCII)
             sqlite3_result_error(context, "edit() cannot open temp file", -1)
             return
         }
@@ -59,7 +59,7 @@ enum EditFunction {
             return
         }
 
-        guard let file = fopen(path, "rb") else {
+        guard let file = fopen(path, "rb") else { // path: C bytes (SQLite's temporary name, or ASCII)
             sqlite3_result_error(context, "edit() cannot reopen temp file after edit", -1)
             return
         }

@@ -67,7 +67,7 @@ enum FileFunctions {
     /// fileio.c's readFileContents: the file as a blob; no result (NULL) when it cannot be
     /// opened; SQLITE_TOOBIG past the length limit (a directory's size, on some filesystems).
     static func readContents(_ context: OpaquePointer, path: UnsafePointer<CChar>) {
-        guard let file = fopen(path, "rb") else { return }
+        guard let file = fopen(path, "rb") else { return } // path: C bytes from sqlite3_value_text
         defer { fclose(file) }
         fseek(file, 0, SEEK_END)
         let size = Int64(ftell(file))
@@ -125,19 +125,19 @@ enum FileFunctions {
         if isLink(mode) {
             // 3.40 makes the link only where nothing is (EEXIST otherwise; later releases unlink first).
             guard let target = sqlite3_value_text(data) else { return 1 }
-            if symlink(UnsafeRawPointer(target).assumingMemoryBound(to: CChar.self), file) < 0 { return 1 }
+            if symlink(UnsafeRawPointer(target).assumingMemoryBound(to: CChar.self), file) < 0 { return 1 } // path: C bytes from sqlite3_value_text
         } else if isDirectory(mode) {
-            if mkdir(file, mode) != 0 {
+            if mkdir(file, mode) != 0 { // path: C bytes from sqlite3_value_text
                 // Not an error when a directory is there already and its permissions match
                 // or can be made to.
                 var info = stat()
-                if errno != EEXIST || stat(file, &info) != 0 || !isDirectory(info.st_mode)
-                    || (info.st_mode & 0o777 != mode & 0o777 && chmod(file, mode & 0o777) != 0) {
+                if errno != EEXIST || stat(file, &info) != 0 || !isDirectory(info.st_mode) // path: C bytes from sqlite3_value_text
+                    || (info.st_mode & 0o777 != mode & 0o777 && chmod(file, mode & 0o777) != 0) { // path: C bytes from sqlite3_value_text
                     return 1
                 }
             }
         } else {
-            guard let out = fopen(file, "wb") else { return 1 }
+            guard let out = fopen(file, "wb") else { return 1 } // path: C bytes from sqlite3_value_text
             var written: Int64 = 0
             var failed = false
             if let blob = sqlite3_value_blob(data) {
@@ -147,7 +147,7 @@ enum FileFunctions {
                 failed = n != size
             }
             fclose(out)
-            if !failed && mode != 0 && chmod(file, mode & 0o777) != 0 { failed = true }
+            if !failed && mode != 0 && chmod(file, mode & 0o777) != 0 { failed = true } // path: C bytes from sqlite3_value_text
             if failed { return 2 }
             sqlite3_result_int64(context, written)
         }
@@ -170,8 +170,8 @@ enum FileFunctions {
             if i == count { return true }
             path[i] = 0
             var info = stat()
-            if stat(path, &info) != 0 {
-                if mkdir(path, 0o777) != 0 { return false }
+            if stat(path, &info) != 0 { // path: C bytes from sqlite3_value_text (a prefix of it)
+                if mkdir(path, 0o777) != 0 { return false } // path: C bytes from sqlite3_value_text (a prefix of it)
             } else if !isDirectory(info.st_mode) {
                 return false
             }

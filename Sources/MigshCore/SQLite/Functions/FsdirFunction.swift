@@ -105,7 +105,7 @@ final class FsdirCursor: TableFunctionCursor {
             current = prefix + current
         }
         path = current
-        guard lstat(current, &info) == 0 else {
+        guard lstat(current, &info) == 0 else { // path: C bytes from sqlite3_value_text
             throw TableFunctionError(bytes: Array("cannot stat file: ".utf8) + Self.bytes(current))
         }
     }
@@ -114,7 +114,7 @@ final class FsdirCursor: TableFunctionCursor {
         row += 1
         if let current = path, FileFunctions.isDirectory(info.st_mode) {
             path = nil
-            guard let handle = opendir(current) else {
+            guard let handle = opendir(current) else { // path: C bytes from sqlite3_value_text and readdir
                 throw TableFunctionError(bytes: Array("cannot read directory: ".utf8) + Self.bytes(current))
             }
             levels.append((current, handle))
@@ -127,7 +127,7 @@ final class FsdirCursor: TableFunctionCursor {
                 if name == [0x2e, 0] || name == [0x2e, 0x2e, 0] { continue }
                 let current = level.path.dropLast() + [0x2f] + name
                 path = current
-                guard lstat(current, &info) == 0 else {
+                guard lstat(current, &info) == 0 else { // path: C bytes from sqlite3_value_text and readdir
                     throw TableFunctionError(bytes: Array("cannot stat file: ".utf8) + Self.bytes(current))
                 }
                 return
@@ -158,7 +158,7 @@ final class FsdirCursor: TableFunctionCursor {
                 var size = 64
                 while true {
                     var buffer = [CChar](repeating: 0, count: size)
-                    let n = readlink(path, &buffer, size)
+                    let n = readlink(path, &buffer, size) // path: C bytes from sqlite3_value_text and readdir
                     if n < size {
                         // As fileio.c: a failed readlink (-1) gives what SQLite makes of length -1.
                         sqlite3_result_text(context, buffer, Int32(n), SQLITE_TRANSIENT)

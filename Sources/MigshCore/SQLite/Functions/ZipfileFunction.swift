@@ -12,15 +12,11 @@ import Glibc
 /// `ZipfileWriter`. Direct-only, as `fsdir`: it reads and writes files.
 enum ZipfileFunction {
     static func register(on db: OpaquePointer, access: ShellSQLFunctions.FileAccess) {
-        final class Counter { var next: Int64 = 0 }
-        let counter = Counter()
         let module = TableFunctionModule(
             schema: "CREATE TABLE y(name PRIMARY KEY,mode,mtime,sz,rawdata,data,method,z HIDDEN) WITHOUT ROWID;",
             risk: SQLITE_VTAB_DIRECTONLY, bestIndex: bestIndex,
-            makeCursor: {
-                counter.next += 1
-                return ZipfileCursor(access: access, id: counter.next)
-            })
+            // Numbered by its table when it is given one (`ZipfileTable.opened`).
+            makeCursor: { ZipfileCursor(access: access, id: 0) })
         module.makeTable = { db, name, arguments in
             try ZipfileTable(db: db, name: name, arguments: arguments, access: access)
         }
@@ -142,7 +138,8 @@ enum ZipfileFunction {
 
 final class ZipfileCursor: TableFunctionCursor {
     let access: ShellSQLFunctions.FileAccess
-    let id: Int64
+    /// Its number, the hidden column `z`: zipfile.c's iId, counted per table.
+    var id: Int64
     /// The archive's bytes (the file read whole, or the blob).
     var archive: [UInt8] = []
     var entries: [ZipfileFunction.Entry] = []
@@ -152,7 +149,7 @@ final class ZipfileCursor: TableFunctionCursor {
     var pendingRecords: [[UInt8]] = []
     var index = 0
 
-    /// The table keeps its open cursors, for `zipfile_cds(z)`.
+    /// The table numbers its cursors and keeps the open ones, for `zipfile_cds(z)`.
     override var table: TableFunctionTable? {
         didSet { (table as? ZipfileTable)?.opened(self) }
     }
@@ -234,7 +231,7 @@ final class ZipfileCursor: TableFunctionCursor {
             if case .refused(let reason) = access { throw TableFunctionError("zipfile() refused: \(reason)") }
             let name: [CChar] = table?.file.map { $0.map { CChar(bitPattern: $0) } + [0] }
                 ?? sqlite3_value_text(arguments[0]).map { FsdirCursor.cString($0) } ?? [0]
-            guard let file = fopen(name, "rb") else {
+            guard let file = fopen(name, "rb") else { // path: C bytes from sqlite3_value_text or the table's argument
                 throw TableFunctionError(bytes: Array("cannot open file: ".utf8) + FsdirCursor.bytes(name))
             }
             defer { fclose(file) }
@@ -381,6 +378,9 @@ final class ZipfileTable: TableFunctionTable {
     /// The table's open cursors (zipfile.c's pCsrList), for `zipfile_cds(z)`.
     private var cursors: [WeakCursor] = []
     private struct WeakCursor { weak var cursor: ZipfileCursor? }
+    /// The last number given to a cursor (zipfile.c's iNextCsrid): each table counts its own,
+    /// so `SELECT z FROM t2` starts at 1 whatever `t1` opened before.
+    private var lastCursorID: Int64 = 0
     var output: UnsafeMutablePointer<FILE>?
     /// The archive's size so far (zipfile.c's szCurrent).
     var size = 0
@@ -402,6 +402,8 @@ final class ZipfileTable: TableFunctionTable {
     }
 
     func opened(_ cursor: ZipfileCursor) {
+        lastCursorID += 1
+        cursor.id = lastCursorID
         cursors.removeAll { $0.cursor == nil }
         cursors.append(WeakCursor(cursor: cursor))
     }
@@ -476,7 +478,7 @@ final class ZipfileTable: TableFunctionTable {
     override func begin() throws {
         guard let file, !file.isEmpty else { throw TableFunctionError("zipfile: missing filename") }
         if case .refused(let reason) = access { throw TableFunctionError("zipfile() refused: \(reason)") }
-        guard let opened = fopen(file.map { CChar(bitPattern: $0) } + [0], "ab+") else {
+        guard let opened = fopen(file.map { CChar(bitPattern: $0) } + [0], "ab+") else { // path: C bytes (the table's argument as SQLite gave it)
             throw TableFunctionError(bytes: Array("zipfile: failed to open file ".utf8) + file + Array(" for writing".utf8))
         }
         output = opened
