@@ -36,6 +36,11 @@ extension AuditLog {
         }
         var afterLastEntry = 1
         for (i, line) in lines.enumerated() {
+            // Ctrl-C: a log checked part-way is not said to be intact (nor broken).
+            if i % 1024 == 0 {
+                TestPause.at("audit.verify")
+                try CancellationToken.interrupt.check("interrupted: .audit verify stopped after \(i) of \(lines.count) lines; the log was not fully checked")
+            }
             guard let object = JSONReader.object(line) else {
                 // Not an entry: an append cut short, if the chain goes on past it unbroken.
                 cut.append(i + 1)

@@ -21,6 +21,8 @@ public enum DatabaseClone {
         case exists(String)
         /// `Cannot create output database: MESSAGE`.
         case cannotCreate(String)
+        /// Ctrl-C stopped the copy: the new file was removed (it did not exist before).
+        case interrupted(String)
     }
 
     public static func run(_ connection: Connection, to path: String, report: (Event) -> Void) throws(Failure) {
@@ -37,6 +39,16 @@ public enum DatabaseClone {
         sqlite3_exec(target, "BEGIN EXCLUSIVE;", nil, nil, nil)
         cloneSchema(source, target, where: "type='table'", copyRows: true, report: report)
         cloneSchema(source, target, where: "type!='table'", copyRows: false, report: report)
+        if CancellationToken.interrupt.isRequested {
+            // A clone cut short is not a copy: nothing of it is kept.
+            sqlite3_exec(source, "PRAGMA writable_schema=OFF;", nil, nil, nil)
+            CancellationToken.interrupt.finishing("removing the partial clone \(path)") {
+                // The rollback removes the journal; the file goes now (closed by the defer).
+                sqlite3_exec(target, "ROLLBACK;", nil, nil, nil)
+                _ = FileSystem.unlink(path)
+            }
+            throw .interrupted(path)
+        }
         sqlite3_exec(target, "COMMIT;", nil, nil, nil)
         sqlite3_exec(source, "PRAGMA writable_schema=OFF;", nil, nil, nil)
     }
@@ -53,7 +65,7 @@ public enum DatabaseClone {
             }
             defer { sqlite3_finalize(statement) }
             var rc = sqlite3_step(statement)
-            while rc == SQLITE_ROW {
+            while rc == SQLITE_ROW && !CancellationToken.interrupt.shouldStop {
                 if let name = sqlite3_column_text(statement, 0), let sql = sqlite3_column_text(statement, 1) {
                     let nameBytes = Array(UnsafeBufferPointer(start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
                     report(.started(nameBytes))
@@ -65,6 +77,7 @@ public enum DatabaseClone {
                         sqlite3_free(message)
                     }
                     if copyRows { cloneRows(source, target, table: String(decoding: nameBytes, as: UTF8.self), report: report) }
+                    if CancellationToken.interrupt.shouldStop { return }  // cut short: not "done"
                     report(.finished)
                 }
                 rc = sqlite3_step(statement)
@@ -97,6 +110,8 @@ public enum DatabaseClone {
         for pass in 0..<2 {
             var rc = sqlite3_step(reading)
             while rc == SQLITE_ROW {
+                TestPause.at("clone.row")
+                if CancellationToken.interrupt.shouldStop { return }
                 for i in 0..<n {
                     switch sqlite3_column_type(reading, i) {
                     case SQLITE_INTEGER: sqlite3_bind_int64(insert, i + 1, sqlite3_column_int64(reading, i))

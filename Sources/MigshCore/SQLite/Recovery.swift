@@ -231,6 +231,8 @@ public struct Recovery {
             guard root > 0 && root <= Int64(pages.pageCount) else { continue }
             try tree(from: Int(root)) { _, page in
                 for cell in page.cells {
+                    TestPause.at("recover.row")
+                    try CancellationToken.interrupt.check()
                     let values = Array(cell.fields.prefix(table.columns.count))
                     guard !values.isEmpty else { continue }
                     try emit(insert(into: table, values: values, rowid: cell.rowid))

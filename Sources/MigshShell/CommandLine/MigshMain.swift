@@ -109,8 +109,13 @@ public enum MigshMain {
         }
         if o.scratch {
             // A private copy made with the online backup API; the original is only read.
+            // Ctrl-C during the copy (a large database) stops it: the private folder is removed.
+            InterruptHandler.install(interactive: interactive)
             do {
                 c = Session.scratchConfiguration(c, copy: try ScratchCopy.make(of: databasePath, busyTimeoutMS: o.busyTimeout))
+            } catch let error as MigshError where error.code == .interrupted {
+                err.write("interrupted: nothing was changed; no scratch copy was made (the partial copy was removed)\n")
+                return .interrupted
             } catch {
                 Shell.writeError(error, to: err)
                 return ExitStatus(error)

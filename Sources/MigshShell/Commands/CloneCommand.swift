@@ -32,6 +32,10 @@ struct CloneCommand: DotCommand {
             shell.err.write("File \"\(path)\" already exists.\n")
         } catch .cannotCreate(let message) {
             shell.err.write("Cannot create output database: \(message)\n")
+        } catch .interrupted(let path) {
+            stdout.write("\n")
+            stdout.flush()
+            throw MigshError(.interrupted, "interrupted: nothing was changed; no clone was made (the partial copy \(path) was removed)")
         }
         stdout.flush()
     }

@@ -124,7 +124,15 @@ struct NewCommand: DotCommand {
 
         // Lint it, and rehearse it on the original (a scratch session) or on the migrations
         // replayed into an empty database.
-        let findings = try MigrationLinter.lint(path: path, expected: try? ExpectedSchemas.build(try MigrationFolder.load(folderPath)))
+        // Ctrl-C before the file is checked: it is removed, as it was never written.
+        func interrupted() -> MigshError {
+            _ = FileSystem.unlink(path)
+            return MigshError(.interrupted, "interrupted: nothing was changed; \(draft.fileName) was removed before it was checked")
+        }
+        let findings: [MigrationLinter.Finding]
+        do {
+            findings = try MigrationLinter.lint(path: path, expected: try? ExpectedSchemas.build(try MigrationFolder.load(folderPath)))
+        } catch let error as MigshError where error.code == .interrupted { throw interrupted() }
         let reloaded = try MigrationFolder.load(folderPath)
         var rehearsal: Rehearsal.Result?
         var rehearsalError: String?
@@ -136,6 +144,8 @@ struct NewCommand: DotCommand {
                 let checked = try NewCommand.rehearse(draft.version, folder: reloaded, session: session)
                 rehearsal = checked.0
                 replay = checked.1
+            } catch let error as MigshError where error.code == .interrupted {
+                throw interrupted()
             } catch {
                 rehearsalError = (error as? MigshError)?.message ?? "\(error)"
             }

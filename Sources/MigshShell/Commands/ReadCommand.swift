@@ -47,6 +47,14 @@ struct ReadCommand: DotCommand {
         shell.readDepth += 1
         defer { shell.readDepth -= 1 }
         let failures = try shell.runScript(lines: &source, name: name)
+        // Ctrl-C stopped the script part-way: what ran stays (as in sqlite3); said, not "completed".
+        if CancellationToken.interrupt.isRequested {
+            // In a script, an open transaction is then rolled back (and said) as at any end.
+            let open = shell.session.inTransaction
+            let interactive = shell.session.configuration.interactive
+            throw MigshError(.interrupted, "interrupted: .read \(file) stopped part-way"
+                + (!open ? "; the statements before it ran" : interactive ? "; a transaction is open: COMMIT keeps what ran, ROLLBACK drops it" : ""))
+        }
         // Each failure was said where it happened (sqlite3 adds no summary line).
         if failures > 0 { throw MigshError(.saidAlready, "\(file): \(failures) error(s)") }
     }

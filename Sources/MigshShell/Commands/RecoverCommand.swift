@@ -58,6 +58,11 @@ struct RecoverCommand: DotCommand {
                 shell.out.write(statement)
                 shell.out.write(Array(";\n".utf8))
             }
+        } catch let error as MigshError where error.code == .interrupted {
+            // Ctrl-C: the SQL written so far rebuilds part of the database only.
+            shell.out.flush()
+            let written = shell.session.redirection?.name ?? "the SQL on standard output"
+            throw MigshError(.interrupted, "interrupted: \(written) is incomplete (.recover stopped)")
         } catch let error as MigshError {
             shell.out.flush()
             shell.err.write("sql error: \(error.message) (\(error.resultCode?.primary.rawValue ?? 1))\n")

@@ -94,7 +94,7 @@ struct RestoreCommand: DotCommand {
             return "restored \(report.restoredFrom): version \(report.fromVersion.map(String.init) ?? "?") → \(report.toVersion)\n"
                 + (previous.damaged
                     ? "the damaged database was kept as it was in \(previous.path) (a raw copy of its files, not a restorable backup)"
-                    : "the previous state is in \(previous.path) (undo with .restore \(quoteArgument(previous.path))))")
+                    : "the previous state is in \(previous.path) (undo with .restore \(quoteArgument(previous.path)))")
         }
     }
 }

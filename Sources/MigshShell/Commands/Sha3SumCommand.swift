@@ -82,6 +82,9 @@ struct Sha3SumCommand: DotCommand {
         // No table: sqlite3's query is not valid SQL, and it prints nothing.
         guard any else { return }
         ShellFunctions.registerSHA3(db)
-        _ = shell.runSQL(sql, line: 1)
+        // Ctrl-C stops the hashing (no hash is printed): the command did not complete.
+        if !shell.runSQL(sql, line: 1) && CancellationToken.interrupt.isRequested {
+            throw MigshError(.interrupted, "interrupted: .sha3sum stopped; no hash was printed")
+        }
     }
 }

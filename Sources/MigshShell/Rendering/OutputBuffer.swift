@@ -32,6 +32,8 @@ public final class OutputBuffer {
     @exclusivity(unchecked) public private(set) var isBroken = false
     /// The errno of the write that broke it (EPIPE, ENOSPC, EFBIG, …).
     public private(set) var failure: Int32 = 0
+    /// True when the pager showing this output was quit (q) before the output ended.
+    public var pagerQuit: Bool { pager != nil && isBroken && failure == EPIPE }
 
     public init(fd: Int32) {
         self.fileDescriptor = fd

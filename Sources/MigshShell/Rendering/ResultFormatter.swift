@@ -74,6 +74,10 @@ public final class ResultFormatter {
             case .box, .table, .markdown, .column, .count, .off: break  // handled above
             }
             rows += 1
+            // The pager was quit (q): the rest of a query's rows would be dropped, so they are
+            // not computed (an endless query gives the prompt back). A statement that writes
+            // runs to its end.
+            if out.isBroken && out.pagerQuit && statement.isReadOnly { break }
             do {
                 guard try statement.step() else { break }
             } catch {

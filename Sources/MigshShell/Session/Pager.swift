@@ -25,9 +25,14 @@ enum Pager {
     static func show(_ text: String) -> Bool {
         guard let stream = CarriedBytes.withCString(command, { popen($0, "w") }) else { return false }
         let bytes = Array(text.utf8)
+        let stopAskedBefore = CancellationToken.interrupt.isRequested
         // A pager quit early (q) closes its end: the rest is dropped (SIGPIPE is ignored).
         _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stream) }
-        return pclose(stream) != -1
+        let closed = pclose(stream) != -1
+        // Ctrl-C typed in the pager (which shares the terminal) was meant for it: the text was
+        // complete, so the command is not said to have been interrupted.
+        if !stopAskedBefore { CancellationToken.interrupt.reset() }
+        return closed
     }
 }
 

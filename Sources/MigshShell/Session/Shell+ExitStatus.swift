@@ -28,7 +28,8 @@ extension Shell {
             if !reported { note(ok ? "interrupted: the script stops here (the command before completed)" : "interrupted: the script stops here") }
             throw ShellExit(exitStatus: .interrupted)
         }
-        if ok && !reported { note("interrupted: the command had completed before it could stop") }
+        // Inside `.read`, the `.read` says where its script stopped.
+        if ok && !reported && readDepth == 0 { note("interrupted: the command had completed before it could stop") }
         return ok
     }
 

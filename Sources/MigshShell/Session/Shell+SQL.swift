@@ -216,7 +216,9 @@ extension Shell {
         out.flush()
         let decoded = String(decoding: message, as: UTF8.self)
         if firstError == nil { firstError = decoded }
-        session.logStatement(trimmedSQL(text), outcome: .error, durationMS: elapsedMS(since: started), error: decoded)
+        // Ctrl-C stopped it: audited as the dot-commands' interruptions are, not as an error.
+        let stopped = resultCode?.primary == .interrupt && CancellationToken.interrupt.isRequested
+        session.logStatement(trimmedSQL(text), outcome: stopped ? .interrupted : .error, durationMS: elapsedMS(since: started), error: decoded)
         let prefix: String
         if inScript || session.configuration.interactive {
             let word = kind == .prepare ? "Parse error" : kind == .step ? "Runtime error" : "Error"

@@ -72,7 +72,13 @@ enum SHA3Functions {
                 hash.update(UnsafeRawBufferPointer(start: sql, count: length))
             }
             let columns = sqlite3_column_count(statement)
-            while sqlite3_step(statement) == SQLITE_ROW {
+            var step = SQLITE_ROW
+            while true {
+                // Ctrl-C: the hash of part of the rows is no hash of the query. The error stops
+                // the statement that called the function (`.sha3sum` prints no hash).
+                TestPause.at("sha3.row")
+                step = CancellationToken.interrupt.shouldStop ? SQLITE_INTERRUPT : sqlite3_step(statement)
+                guard step == SQLITE_ROW else { break }
                 hash.update([UInt8(ascii: "R")])
                 for i in 0..<columns {
                     let type = sqlite3_column_type(statement, i)
@@ -95,6 +101,11 @@ enum SHA3Functions {
                         if let p = sqlite3_column_blob(statement, i) { hash.update(UnsafeRawBufferPointer(start: p, count: n)) }
                     }
                 }
+            }
+            if step == SQLITE_INTERRUPT {
+                sqlite3_result_error(context, "interrupted", -1)
+                sqlite3_result_error_code(context, SQLITE_INTERRUPT)
+                return
             }
         }
         let digest = hash.finalize()
