@@ -102,12 +102,17 @@ struct Completion {
     }
 
     /// The session whose sources a declared `CompletionKind.custom` reads while `custom` asks
-    /// the parser. Completion runs on the thread that reads the line, one request at a time.
+    /// the parser. Completion runs on the thread that reads the line, one request at a time;
+    /// the lock keeps it so where several completions run at once (tests run in parallel: one
+    /// request's restore of `current` emptied another's candidates).
     nonisolated(unsafe) static var current: Completion?
+    private static let currentLock = Lock()
 
     /// A session source, run as swift-argument-parser runs a custom completion for a shell
     /// (`CMD ---completion -- ARGUMENT INDEX CURSOR WORD`): the declaration's own closure.
     func custom(_ type: any DotCommand.Type, key: String, before: [String], word: String) -> [String] {
+        Completion.currentLock.lock()
+        defer { Completion.currentLock.unlock() }
         let previous = Completion.current
         Completion.current = self
         defer { Completion.current = previous }
