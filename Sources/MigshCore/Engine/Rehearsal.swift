@@ -94,15 +94,15 @@ public struct Rehearsal {
             let m = script.migration
             try CancellationToken.interrupt.check()
             TestPause.at("test.migration")
-            let before = try Rehearsal.rowCounts(copy)
-            let started = DispatchTime.now()
-            var step = Step(version: m.version, file: m.fileName, durationMS: 0, ok: true, error: nil, rowChanges: [:])
             // A migration that can give a column another type: the rows before it, to compare
-            // row by row afterwards (`ValueAlteration`).
+            // row by row afterwards (`ValueAlteration`); not part of the migration's time.
             let beforePath = dir + "/before.sqlite"
             let retypes = ValueAlteration.mayRetype(m.sql)
             if retypes { try copy.execute("VACUUM INTO " + SQLParameters.quoteLiteral(beforePath)) }
             defer { if retypes { _ = FileSystem.unlink(beforePath) } }
+            let before = try Rehearsal.rowCounts(copy)
+            let started = DispatchTime.now()
+            var step = Step(version: m.version, file: m.fileName, durationMS: 0, ok: true, error: nil, rowChanges: [:])
             // The columns an UPDATE writes (SQLite's authorizer: SQLITE_UPDATE, table and column).
             var updated = Set<String>()
             let noteUpdates: (AuthorizerEvent) -> Void = { event in
