@@ -23,6 +23,12 @@ public struct Rehearsal {
         public var droppedColumns: [String: Int] = [:]
         /// Columns present before and after whose values changed (an UPDATE's work: information).
         public var changedColumns: [String] = []
+        /// `Table.column` → the values a copy into a column of another type (a rebuild) did not
+        /// keep ('007' → 7), the column not written by an UPDATE: an error unless the file marks
+        /// it (`-- migsh: allow-convert Table.column`).
+        public var alteredColumns: [String: ValueAlteration] = [:]
+        /// The same, for conversions the file marks: meant.
+        public var convertedColumns: [String: ValueAlteration] = [:]
         /// `Table.column` before → the column holding its values after (a rename).
         public var movedColumns: [String: String] = [:]
     }
@@ -88,20 +94,28 @@ public struct Rehearsal {
             let m = script.migration
             try CancellationToken.interrupt.check()
             TestPause.at("test.migration")
+            // A migration that can give a column another type: the rows before it, to compare
+            // row by row afterwards (`ValueAlteration`); not part of the migration's time.
+            let beforePath = dir + "/before.sqlite"
+            let retypes = ValueAlteration.mayRetype(m.sql)
+            if retypes { try copy.execute("VACUUM INTO " + SQLParameters.quoteLiteral(beforePath)) }
+            defer { if retypes { _ = FileSystem.unlink(beforePath) } }
             let before = try Rehearsal.rowCounts(copy)
             let started = DispatchTime.now()
             var step = Step(version: m.version, file: m.fileName, durationMS: 0, ok: true, error: nil, rowChanges: [:])
+            // The columns an UPDATE writes (SQLite's authorizer: SQLITE_UPDATE, table and column).
+            var updated = Set<String>()
+            let noteUpdates: (AuthorizerEvent) -> Void = { event in
+                if event.kind == .update, let table = event.arg1, let column = event.arg2 { updated.insert("\(table).\(column)".lowercased()) }
+                observe?(event)
+            }
             do {
                 let one = try MigrationPlan(folder: folder, currentVersion: version, requiredVersion: m.version)
                 var options = Migrator.Options(targetVersion: m.version, user: user)
                 options.skipBackup = true
                 options.stepLimit = stepLimit
                 let migrator = Migrator(db: copy, folder: folder, store: scratch)
-                if let observe {
-                    _ = try copy.observingAuthorizations(observe) { try migrator.apply(validated: [script], plan: one, options: options) }
-                } else {
-                    _ = try migrator.apply(validated: [script], plan: one, options: options)
-                }
+                _ = try copy.observingAuthorizations(noteUpdates) { try migrator.apply(validated: [script], plan: one, options: options) }
                 version = m.version
             } catch let stop as MigshError where stop.code == .interrupted {
                 // What the migrator says of its copy is not news for the live database.
@@ -125,11 +139,27 @@ public struct Rehearsal {
                 }
                 step.changedColumns = comparison.changed
                 step.movedColumns = comparison.moved
+                if retypes {
+                    let altered = Rehearsal.alterations(comparison.changed, updated: updated, before: beforePath, after: copyPath, now: now)
+                    let convert = DropAllowance.parse(m.sql, prefix: DropAllowance.convertPrefix)
+                    for (column, alteration) in altered {
+                        if convert.allows(column) { step.convertedColumns[column] = alteration } else { step.alteredColumns[column] = alteration }
+                    }
+                    step.changedColumns.removeAll { altered[$0] != nil }
+                }
+                var errors: [String] = []
                 if !step.lostColumns.isEmpty {
+                    errors.append("loses the values of " + step.lostColumns.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) non-NULL)" }.joined(separator: ", ")
+                        + ": no column holds them after this migration; if that is meant, mark it with `" + DropAllowance.line(step.lostColumns.keys.sorted()) + "`")
+                }
+                if !step.alteredColumns.isEmpty {
+                    errors.append(step.alteredColumns.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.phrase)" }.joined(separator: "; ")
+                        + "; if that is meant, mark it with `" + DropAllowance.line(step.alteredColumns.keys.sorted(), prefix: DropAllowance.convertPrefix) + "`")
+                }
+                if !errors.isEmpty {
                     step.ok = false
                     lost = true
-                    step.error = "loses the values of " + step.lostColumns.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) non-NULL)" }.joined(separator: ", ")
-                        + ": no column holds them after this migration; if that is meant, mark it with `" + DropAllowance.line(step.lostColumns.keys.sorted()) + "`"
+                    step.error = errors.joined(separator: "; ")
                 }
                 prints = now
             }
@@ -146,6 +176,36 @@ public struct Rehearsal {
         try inspect?(copy)
         return Result(fromVersion: plan.currentVersion, toVersion: version, steps: steps, integrity: integrity,
                       foreignKeyViolations: violations, schemaDifferences: diff.changes, ok: ok)
+    }
+
+    /// Of the columns whose values changed (`changed`, `Table.column`), those no UPDATE wrote
+    /// (`updated`, lowercased; an UPDATE of a table gone afterwards — a rebuild's `T_new` —
+    /// counts for its column name in every table) whose affinity differs between the database
+    /// at `before` and at `after`, with the values the copy did not keep (none: left out).
+    static func alterations(_ changed: [String], updated: Set<String>, before: String, after: String,
+                            now: [String: ColumnFingerprint]) -> [String: ValueAlteration] {
+        let tablesAfter = Set(now.keys.compactMap { $0.split(separator: ".", maxSplits: 1).first.map { $0.lowercased() } })
+        let updatedColumns = Set(updated.compactMap { key -> String? in
+            let parts = key.split(separator: ".", maxSplits: 1)
+            return parts.count == 2 && !parts[0].hasPrefix("sqlite_") && !tablesAfter.contains(String(parts[0])) ? String(parts[1]) : nil
+        })
+        var out: [String: ValueAlteration] = [:]
+        let candidates = changed.filter { key in
+            guard !updated.contains(key.lowercased()), let dot = key.firstIndex(of: ".") else { return false }
+            return !updatedColumns.contains(key[key.index(after: dot)...].lowercased())
+        }
+        guard !candidates.isEmpty, let db = try? Connection(path: before, mode: .readOnly),
+              (try? db.execute("ATTACH " + SQLParameters.quoteLiteral(after) + " AS migsh_after")) != nil else { return out }
+        for key in candidates {
+            guard let dot = key.firstIndex(of: ".") else { continue }
+            let table = String(key[..<dot]), column = String(key[key.index(after: dot)...])
+            guard let old = ValueAlteration.affinity(db, schema: "main", table: table, column: column),
+                  let new = ValueAlteration.affinity(db, schema: "migsh_after", table: table, column: column), old != new,
+                  let alteration = ValueAlteration.find(db, old: ("main", table, column), new: ("migsh_after", table, column)),
+                  alteration.count > 0 else { continue }
+            out[key] = alteration
+        }
+        return out
     }
 
     static func rowCounts(_ db: Connection) throws -> [String: Int] {

@@ -12,10 +12,14 @@ public struct DropAllowance: Sendable, Equatable {
     public init(_ marked: Set<String> = []) { self.marked = Set(marked.map { $0.lowercased() }) }
 
     public static let prefix = "-- migsh: allow-drop "
+    /// The marked line by which a migration says it means to convert a column's values to its
+    /// new type (`-- migsh: allow-convert Table.column`): `.test` then reports the values the
+    /// new type altered as meant instead of failing.
+    public static let convertPrefix = "-- migsh: allow-convert "
 
-    /// The marks in a migration's text (a line that starts with the prefix; more than one
+    /// The marks in a migration's text (a line that starts with `prefix`; more than one
     /// name may follow, separated by spaces or commas).
-    public static func parse(_ text: String) -> DropAllowance {
+    public static func parse(_ text: String, prefix: String = DropAllowance.prefix) -> DropAllowance {
         var marked = Set<String>()
         for raw in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let line = raw.trimming(.whitespaces)
@@ -29,7 +33,7 @@ public struct DropAllowance: Sendable, Equatable {
     }
 
     /// The marked line for `names` (`Table` or `Table.column`).
-    public static func line(_ names: [String]) -> String { prefix + names.joined(separator: " ") }
+    public static func line(_ names: [String], prefix: String = DropAllowance.prefix) -> String { prefix + names.joined(separator: " ") }
 
     /// `column` nil: the whole table.
     public func allows(table: String, column: String?) -> Bool {

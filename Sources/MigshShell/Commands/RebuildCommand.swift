@@ -51,6 +51,13 @@ struct RebuildCommand: DotCommand {
         let session = shell.session
         let rebuild = try TableRebuild(db: session.db, table: table, changes: changes)
         for warning in rebuild.migration.warnings { shell.note("warning: " + warning) }
+        // Values the new type would alter in the rows the table holds now ('007' → 7): said
+        // before any file is written, as `.test` will refuse the migration unless it marks them.
+        for (column, type) in changes.types {
+            guard let altered = ValueAlteration.preview(databasePath: session.db.path, table: rebuild.table, column: column, newType: type) else { continue }
+            let key = "\(rebuild.table).\(column)"
+            shell.note("warning: \(key): \(altered.values) would be altered by the new type \(type) (\(altered.examplesText)); .test fails a migration that does this unless it has the line `\(DropAllowance.line([key], prefix: DropAllowance.convertPrefix))`")
+        }
         guard run else {
             try Self.emit(rebuild.migration.steps.map(\.sql), in: shell, wrap: false) { rebuild.migration.text }
             return

@@ -51,6 +51,7 @@ struct TestCommand: DotCommand {
         for s in r.steps {
             for (from, to) in s.movedColumns.sorted(by: { $0.key < $1.key }) { text += "\(s.file): values of \(from) now in \(to)\n" }
             for (column, n) in s.droppedColumns.sorted(by: { $0.key < $1.key }) { text += "\(s.file): drops \(column) (\(n) non-NULL values), as the file marks\n" }
+            for (column, a) in s.convertedColumns.sorted(by: { $0.key < $1.key }) { text += "\(s.file): converts \(column): \(a.phrase), as the file marks\n" }
             if !s.changedColumns.isEmpty { text += "\(s.file): values changed (information): \(s.changedColumns.joined(separator: ", "))\n" }
         }
         text += "integrity_check: \(r.integrity.prefix(5).joined(separator: "; "))\n"
