@@ -145,6 +145,40 @@ struct LivingDatabaseTests {
         }
     }
 
+    @Test("006's copy ran, then an admin deleted a product from Products_new by hand: the resume, which would put it back, is not recommended; the hint, followed, keeps it deleted")
+    func handDeletionFromTheStaleCopyIsNamed() throws {
+        let clean = try withTemporaryDirectory { dir -> [String: String] in
+            let db = dir + "/clean.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            _ = sqlite(db, productWrites)
+            _ = sqlite(db, "delete from Products where product_id = 7;")
+            let apply = try migsh(["-m", repositoryMigrations, db, ".apply --yes"])
+            #expect(apply.status == 0, "\(apply)")
+            return rowsMaskingToday(db)
+        }
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            try runByHand(db, version: 6, "1,2")
+            _ = sqlite(db, productWrites)
+            _ = sqlite(db, "delete from Products_new where product_id = 7;")
+
+            let v = try verdict(db)
+            let copy = try #require(evidence(v, version: 6, statement: 2))
+            #expect((copy["reason"] as? String)?.contains("and 1 row of Products_new (product_id 7) that the copy made from the verified backup taken") == true, "\(copy)")
+            #expect(recommendedCommands(v) == nil, "\(v)")
+            let resume = try #require((v["way_out"] as? [[String: Any]])?.first)
+            #expect((resume["loses"] as? String)?.hasPrefix("1 row of Products_new (1 added): product_id 7") == true, "\(resume)")
+
+            _ = sqlite(db, "delete from Products where product_id = 7;")
+            let again = try verdict(db)
+            #expect(recommendedCommands(again) == [".apply --resume"], "\(again)")
+            try followAdvice(db, again)
+            #expect(sqlite(db, "select count(*) from Products where product_id = 7") == "0")
+            #expect(rowsMaskingToday(db) == clean)
+        }
+    }
+
     @Test("006's copy ran and nothing was written since: its effect is present, and the resume does not copy again")
     func freshCopyIsPresent() throws {
         try withTemporaryDirectory { dir in

@@ -587,7 +587,7 @@ final class Judge {
     /// written by hand since.
     /// A backup the statements cannot run on (one taken of the half-run state itself, whose
     /// Schema_Version row says the same version) is passed over for an older one.
-    func copyFromBackup(version: Int, through statement: Int, select: String) -> (rows: [String], from: String)? {
+    func copyFromBackup(version: Int, through statement: Int, select: String) -> (rows: [[String]], from: String)? {
         let candidates = inv.backups.filter { b in
             b.reason != .preRestore && !b.damaged && (b.schemaVersion.map { $0 >= 0 && $0 < version } ?? false)
         }
@@ -603,8 +603,8 @@ final class Judge {
                     }
                 }
                 let rows = try replica.copy.prepare(select)
-                var out: [String] = []
-                while try rows.step() { out.append(rows.text(0)) }
+                var out: [[String]] = []
+                while try rows.step() { out.append((0..<rows.columnCount).map { rows.text($0) }) }
                 return (out, "the verified backup taken \(backup.created) (schema version \(start))")
             } catch {
                 continue
