@@ -59,11 +59,122 @@ struct LivingDatabaseTests {
             let copy = try #require(evidence(v, version: 6, statement: 2))
             #expect(copy["state"] as? String == "stale")
             #expect(copy["refills"] as? String == "products_new")
+            // The rows it drops or changes (product_id 1, 21) are what the copy made from
+            // the backup `.apply --to 5` took: the application's doing, not hand edits.
+            #expect((copy["reason"] as? String)?.contains("the 2 rows it drops or changes are exactly what the copy made from the verified backup taken") == true, "\(copy)")
             #expect(recommendedCommands(v) == [".apply --resume"], "\(v)")
 
             try followAdvice(db, v)
             #expect(sqlite(db, "select product_id, notes from Products where product_id in (1, 21, 500) order by 1")
                     == "1|edited after the hand run\n500|new")
+            #expect(rowsMaskingToday(db) == clean)
+        }
+    }
+
+    @Test("006's copy ran, then the application wrote to Products, and no backup is left: the rows the resume would drop or change are named, and it is not recommended")
+    func staleCopyWithoutBackupIsNotResumedBlindly() throws {
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            try FileManager.default.removeItem(atPath: dir + "/snapshots")
+            try runByHand(db, version: 6, "1,2")
+            _ = sqlite(db, productWrites)
+
+            let v = try verdict(db)
+            let copy = try #require(evidence(v, version: 6, statement: 2))
+            #expect(copy["state"] as? String == "stale")
+            #expect((copy["reason"] as? String)?.contains("but 2 rows of Products_new (product_id 1; product_id 21) are not what the copy gives now, and no verified backup from before this migration shows they are what the copy made when it ran") == true, "\(copy)")
+            #expect(recommendedCommands(v) == nil, "\(v)")
+            let resume = try #require((v["way_out"] as? [[String: Any]])?.first)
+            #expect(resume["commands"] as? [String] == [".apply --resume"])
+            #expect((resume["loses"] as? String)?.hasPrefix("2 rows of Products_new (1 changed, 1 removed): product_id 1; product_id 21, which emptying Products_new") == true, "\(resume)")
+        }
+    }
+
+    @Test("006's copy ran, then an admin added and corrected rows of Products_new by hand: the verdict names them, recommends nothing that loses them, and its hint keeps both")
+    func handEditsOfTheStaleCopyAreNamed() throws {
+        let adminToSource = """
+            insert into Products (product_id, product_name, vendor_id, notes) values (600, 'added by hand', 1, 'admin');
+            update Products set notes = 'corrected by hand' where product_id = 2;
+            """
+        // The clean run: the application's writes and the admin's changes, then 006 onwards.
+        let clean = try withTemporaryDirectory { dir -> [String: String] in
+            let db = dir + "/clean.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            _ = sqlite(db, productWrites)
+            _ = sqlite(db, adminToSource)
+            let apply = try migsh(["-m", repositoryMigrations, db, ".apply --yes"])
+            #expect(apply.status == 0, "\(apply)")
+            return rowsMaskingToday(db)
+        }
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            try runByHand(db, version: 6, "1,2")
+            _ = sqlite(db, productWrites)
+            _ = sqlite(db, """
+                insert into Products_new (product_id, product_name, vendor_id, notes) values (600, 'added by hand', 1, 'admin');
+                update Products_new set notes = 'corrected by hand' where product_id = 2;
+                """)
+
+            let text = try migsh(["-m", repositoryMigrations, db, ".diff"])
+            #expect(text.status == 1, "\(text)")
+            #expect(!text.stdout.contains("recommended"), "\(text.stdout)")
+            #expect(!text.stdout.contains("the resume loses nothing"), "\(text.stdout)")
+            #expect(text.stdout.contains("but 2 rows of Products_new (product_id 2; product_id 600) are neither what the copy gives now nor what it made from the verified backup taken"), "\(text.stdout)")
+            #expect(text.stderr == "")
+
+            let v = try verdict(db)
+            #expect(recommendedCommands(v) == nil, "\(v)")
+            let noSafe = try #require(v["no_safe_option"] as? String)
+            #expect(noSafe.contains("losing 2 rows of Products_new (1 changed, 1 removed): product_id 2; product_id 600"), "\(noSafe)")
+            #expect(!noSafe.contains("product_id 1;") && !noSafe.contains("product_id 21"), "the application's writes are not hand edits: \(noSafe)")
+            let resume = try #require((v["way_out"] as? [[String: Any]])?.first)
+            #expect((resume["loses"] as? String)?.contains("product_id 2; product_id 600") == true, "\(resume)")
+
+            // The hint, followed: the same changes to the table the copy reads, the rows out of
+            // the half-done table, then .diff again.
+            #expect(noSafe.contains("make the same changes to the table the copy reads (the resume copies it again), delete those rows from Products_new, and run .diff again"), "\(noSafe)")
+            _ = sqlite(db, adminToSource + "delete from Products_new where product_id in (2, 600);")
+            let again = try verdict(db)
+            #expect(recommendedCommands(again) == [".apply --resume"], "\(again)")
+            try followAdvice(db, again)
+            #expect(sqlite(db, "select product_id, notes from Products where product_id in (2, 600) order by 1")
+                    == "2|corrected by hand\n600|admin")
+            #expect(rowsMaskingToday(db) == clean)
+        }
+    }
+
+    @Test("006's copy ran, then an admin deleted a product from Products_new by hand: the resume, which would put it back, is not recommended; the hint, followed, keeps it deleted")
+    func handDeletionFromTheStaleCopyIsNamed() throws {
+        let clean = try withTemporaryDirectory { dir -> [String: String] in
+            let db = dir + "/clean.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            _ = sqlite(db, productWrites)
+            _ = sqlite(db, "delete from Products where product_id = 7;")
+            let apply = try migsh(["-m", repositoryMigrations, db, ".apply --yes"])
+            #expect(apply.status == 0, "\(apply)")
+            return rowsMaskingToday(db)
+        }
+        try withTemporaryDirectory { dir in
+            let db = dir + "/db.sqlite"
+            try makeDemoDatabase(db, version: 5)
+            try runByHand(db, version: 6, "1,2")
+            _ = sqlite(db, productWrites)
+            _ = sqlite(db, "delete from Products_new where product_id = 7;")
+
+            let v = try verdict(db)
+            let copy = try #require(evidence(v, version: 6, statement: 2))
+            #expect((copy["reason"] as? String)?.contains("and 1 row of Products_new (product_id 7) that the copy made from the verified backup taken") == true, "\(copy)")
+            #expect(recommendedCommands(v) == nil, "\(v)")
+            let resume = try #require((v["way_out"] as? [[String: Any]])?.first)
+            #expect((resume["loses"] as? String)?.hasPrefix("1 row of Products_new (1 added): product_id 7") == true, "\(resume)")
+
+            _ = sqlite(db, "delete from Products where product_id = 7;")
+            let again = try verdict(db)
+            #expect(recommendedCommands(again) == [".apply --resume"], "\(again)")
+            try followAdvice(db, again)
+            #expect(sqlite(db, "select count(*) from Products where product_id = 7") == "0")
             #expect(rowsMaskingToday(db) == clean)
         }
     }

@@ -92,6 +92,12 @@ final class DataProbe {
         /// Set when the table the copy reads was dropped or renamed away by a later statement
         /// that ran ("x, dropped by statement n"): what the copy gives now means nothing.
         var sourceGone: String? = nil
+        /// What the copy made when it ran, as far as a backup can show it: given a SELECT of
+        /// each row's key and rendered values (`keyDisplay`, `rowRendering`), its rows on a
+        /// private copy of migsh's verified backup from before this migration brought through
+        /// the migration's statements through the copy, and which backup that is; nil when no
+        /// backup can tell.
+        var original: ((String) -> (rows: [[String]], from: String)?)? = nil
     }
 
     /// Judges one data statement, leaving its effect on the copy when it has not run.
@@ -251,7 +257,7 @@ final class DataProbe {
             guard created.name.lowercased() == created.liveName.lowercased() else {
                 return Outcome(state: .present, reason: "\(created.liveName), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"), and the table it copied from is gone")
             }
-            return judgeFilledCopy(sql: sql, table: created.liveName, rows: rows, before: before, recreated: created.recreated)
+            return judgeFilledCopy(sql: sql, table: created.liveName, rows: rows, before: before, recreated: created.recreated, original: created.original)
         }
         guard created.name.lowercased() == created.liveName.lowercased() else {
             return Outcome(state: .unknown, reason: "\(created.name) was renamed to \(created.liveName), which is empty: the copy did not run before the rename, and its source is gone")
@@ -275,13 +281,22 @@ final class DataProbe {
     /// A copy whose table holds rows while its source is still there: the database may have
     /// kept living since the copy ran. Its effect is present only if the table holds exactly
     /// what the copy gives from the data as it is now.
-    private func judgeFilledCopy(sql: String, table: String, rows: Int64, before: SchemaSnapshot, recreated: Bool = false) -> Outcome {
+    ///
+    /// A stale copy is emptied and made again by a resume: its rows that the copy does not give
+    /// now (or gives with other values) are lost. They are the application's doing only where
+    /// they are what the copy made when it ran — which migsh's verified backup from before
+    /// this migration can show (`original`); any other such row may be a hand edit of the
+    /// half-done table, and is named as what the resume loses.
+    private func judgeFilledCopy(sql: String, table: String, rows: Int64, before: SchemaSnapshot, recreated: Bool = false,
+                                 original: ((String) -> (rows: [[String]], from: String)?)? = nil) -> Outcome {
         let mark = mark()
         // A column the copy leaves to a CURRENT_TIMESTAMP-like default holds the time of the
         // run that filled it: it is left out of the comparison, or the verdict would depend on
         // the clock.
         let masked = (try? clockDefaults(table, notNamedIn: sql)) ?? []
         let diff: StatementEvidence.RowChanges
+        var lost: [LostRow] = []
+        var reappearing: [(key: String, row: String)] = []
         do {
             let aside = try keepAside(table)
             try empty(table)
@@ -290,6 +305,7 @@ final class DataProbe {
                 return Outcome(state: .present, reason: "\(table), which this migration creates and only this statement fills, holds \(rows) row\(rows == 1 ? "" : "s"); the copy cannot run now (\(message(error))), so its source has changed since")
             }
             diff = try compare(table, with: aside, before: before, owned: true, masked: masked)
+            (lost, reappearing) = try lostRows(table, aside: aside, masked: masked)
             try copy.execute("DROP TABLE temp.\(quoteIdentifier(aside.name))")
         } catch {
             rollback(to: mark)
@@ -309,8 +325,112 @@ final class DataProbe {
         release(mark)
         var d = diff
         d.lossless = true
-        return Outcome(state: .stale, reason: "\(table), which this migration creates and only this statement fills, differs from what the copy gives from the data as it is now in \(diff.description.replacingAll(" of \(diff.table)", with: "")): the copy ran from an older state of its source, which has been written since; a resume empties \(table) and copies again",
-                       rows: [d], refills: table)
+        var reason = "\(table), which this migration creates and only this statement fills, differs from what the copy gives from the data as it is now in \(diff.description.replacingAll(" of \(diff.table)", with: "")): the copy ran from an older state of its source, which has been written since; a resume empties \(table) and copies again"
+        // The rows the resume drops or changes: explained only by what the copy made when it ran.
+        var unexplained = lost
+        // Rows the copy made that are no longer in the table (the application cannot delete from
+        // a table only this migration knows) and that copying again puts back exactly as it made
+        // them (a row the source now gives otherwise was changed there too: not put back as it was).
+        var putBack: [String] = []
+        if !lost.isEmpty || !reappearing.isEmpty {
+            let rowid = (try? hasRowid(table)) == true ? "rowid" : nil
+            let select = (try? keyDisplay(table, alias: nil, rowid: rowid ?? "rowid")).flatMap { key in
+                (try? rowRendering(table, alias: nil, rowid: rowid, masked: masked)).map { "SELECT \(key), \($0) FROM main.\(quoteIdentifier(table))" }
+            }
+            if let select, let made = original?(select) {
+                let copied = Set(made.rows.compactMap { $0.count == 2 ? $0[1] : nil })
+                unexplained = lost.filter { !copied.contains($0.row) }
+                putBack = reappearing.filter { copied.contains($0.row) }.map(\.key)
+                let explained = lost.count - unexplained.count
+                if explained > 0 {
+                    reason += " (\(explained == lost.count ? "the \(explained)" : "\(explained) of the \(lost.count)") row\(lost.count == 1 ? "" : "s") it drops or changes \(explained == 1 ? "is" : "are") exactly what the copy made from \(made.from): the application changed the source since\(unexplained.isEmpty && putBack.isEmpty ? ", so the resume loses nothing" : ""))"
+                }
+                if !unexplained.isEmpty {
+                    reason += "; but \(Self.describe(unexplained, table: d.table)) \(unexplained.count == 1 ? "is" : "are") neither what the copy gives now nor what it made from \(made.from): written to \(d.table) since the copy ran (by hand?), which the resume would lose"
+                }
+                if !putBack.isEmpty {
+                    reason += "; and \(putBack.count) row\(putBack.count == 1 ? "" : "s") of \(d.table) (\(putBack.prefix(5).joined(separator: "; "))\(putBack.count > 5 ? ", …" : "")) that the copy made from \(made.from) \(putBack.count == 1 ? "is" : "are") no longer there (deleted by hand?), which the resume would put back as \(putBack.count == 1 ? "it was" : "they were")"
+                }
+            } else if !lost.isEmpty {
+                reason += "; but \(Self.describe(unexplained, table: d.table)) \(unexplained.count == 1 ? "is" : "are") not what the copy gives now, and no verified backup from before this migration shows \(unexplained.count == 1 ? "it is" : "they are") what the copy made when it ran: \(unexplained.count == 1 ? "it" : "they") may have been written to \(d.table) by hand since, which the resume would lose"
+            }
+        }
+        var changes = [d]
+        if !unexplained.isEmpty || !putBack.isEmpty {
+            let changed = unexplained.filter(\.keyKept).count
+            changes.append(StatementEvidence.RowChanges(table: d.table, changed: changed, added: putBack.count, removed: unexplained.count - changed,
+                                                        keys: Array((unexplained.map(\.key) + putBack).prefix(5)), columns: [], lossless: false))
+        }
+        return Outcome(state: .stale, reason: reason, rows: changes, refills: table)
+    }
+
+    /// A row of a stale copy that copying again drops (`keyKept` false) or gives other values.
+    struct LostRow {
+        var key: String
+        /// Every value, rendered by `rowRendering`: compared with what a backup's copy made.
+        var row: String
+        var keyKept: Bool
+    }
+
+    static func describe(_ rows: [LostRow], table: String) -> String {
+        let more = rows.count > 5 ? ", …" : ""
+        return "\(rows.count) row\(rows.count == 1 ? "" : "s") of \(table) (\(rows.prefix(5).map(\.key).joined(separator: "; "))\(more))"
+    }
+
+    /// One text per row: its rowid (if any) and every column but `masked`, quoted, in the
+    /// table's column order: equal texts, equal rows.
+    func rowRendering(_ table: String, alias: String?, rowid: String?, masked: Set<String>) throws -> String {
+        let prefix = alias.map { "\($0)." } ?? ""
+        var parts = rowid.map { ["quote(\($0))"] } ?? []
+        let info = try copy.prepare("SELECT name FROM pragma_table_info(?1, 'main')")
+        try info.bind(table, at: 1)
+        while try info.step() {
+            guard !masked.contains(info.text(0).lowercased()) else { continue }
+            parts.append("quote(\(prefix)\(quoteIdentifier(info.text(0))))")
+        }
+        return parts.joined(separator: " || '|' || ")
+    }
+
+    /// The key of a row, as `compare` names it (`product_id 3`, `rowid 7`).
+    func keyDisplay(_ table: String, alias: String?, rowid: String) throws -> String {
+        let prefix = alias.map { "\($0)." } ?? ""
+        var pk: [(name: String, pk: Int)] = []
+        let info = try copy.prepare("SELECT name, pk FROM pragma_table_info(?1, 'main') WHERE pk > 0")
+        try info.bind(table, at: 1)
+        while try info.step() { pk.append((info.text(0), Int(info.int64(1)))) }
+        guard !pk.isEmpty else { return "'rowid ' || \(rowid)" }
+        return pk.sorted { $0.pk < $1.pk }
+            .map { "'\($0.name.replacingAll("'", with: "''")) ' || quote(\(prefix)\(quoteIdentifier($0.name)))" }.joined(separator: " || ', ' || ")
+    }
+
+    /// The rows kept aside from a stale copy that `table` (the copy made again) does not hold
+    /// with the same values: what emptying it for a resume loses; and the rows the copy made
+    /// again whose key the stale copy does not hold (key, rendered values).
+    private func lostRows(_ table: String, aside: Aside, masked: Set<String>) throws -> (lost: [LostRow], reappearing: [(key: String, row: String)]) {
+        var cols: [(name: String, pk: Int)] = []
+        let info = try copy.prepare("SELECT name, pk FROM pragma_table_info(?1, 'main')")
+        try info.bind(table, at: 1)
+        while try info.step() {
+            guard !masked.contains(info.text(0).lowercased()) else { continue }
+            cols.append((info.text(0), Int(info.int64(1))))
+        }
+        let q = quoteIdentifier
+        let pk = cols.filter { $0.pk > 0 }.sorted { $0.pk < $1.pk }
+        let keyMatch = aside.hasRowid ? "n.rowid = o.migsh_rowid" : (pk.isEmpty ? "0" : pk.map { "n.\(q($0.name)) IS o.\(q($0.name))" }.joined(separator: " AND "))
+        let same = cols.map { "n.\(q($0.name)) IS o.\(q($0.name))" }.joined(separator: " AND ")
+        let display = try keyDisplay(table, alias: "o", rowid: "o.migsh_rowid")
+        let render = try rowRendering(table, alias: "o", rowid: aside.hasRowid ? "o.migsh_rowid" : nil, masked: masked)
+        let live = "main.\(q(table))"
+        let s = try copy.prepare("SELECT \(display), \(render), EXISTS (SELECT 1 FROM \(live) AS n WHERE \(keyMatch)) FROM temp.\(q(aside.name)) AS o "
+                                 + "WHERE NOT EXISTS (SELECT 1 FROM \(live) AS n WHERE \(keyMatch)\(same.isEmpty ? "" : " AND \(same)"))")
+        var out: [LostRow] = []
+        while try s.step() { out.append(LostRow(key: s.text(0), row: s.text(1), keyKept: s.int64(2) != 0)) }
+        let rowid = aside.hasRowid ? "n.rowid" : nil
+        let added = try copy.prepare("SELECT \(try keyDisplay(table, alias: "n", rowid: "n.rowid")), \(try rowRendering(table, alias: "n", rowid: rowid, masked: masked)) "
+                                     + "FROM \(live) AS n WHERE NOT EXISTS (SELECT 1 FROM temp.\(q(aside.name)) AS o WHERE \(keyMatch))")
+        var rows: [(key: String, row: String)] = []
+        while try added.step() { rows.append((added.text(0), added.text(1))) }
+        return (out, rows)
     }
 
     /// The columns of `table` whose default reads the clock (CURRENT_TIMESTAMP, CURRENT_DATE,

@@ -545,8 +545,10 @@ final class Judge {
                 for later in replay.steps where later.statement > step.statement && later.statement <= lastRun && later.changesSchema {
                     if let (from, to) = Self.tableRename(later.sql), from == name { name = to }
                 }
+                let copyStatement = step.statement
                 created = DataProbe.CopyTarget(name: table, liveName: name, recreated: recreated,
-                                               sourceGone: Self.goneSource(of: step, besides: table, in: replay, through: lastRun, expected: expected))
+                                               sourceGone: Self.goneSource(of: step, besides: table, in: replay, through: lastRun, expected: expected),
+                                               original: { [self] select in copyFromBackup(version: version, through: copyStatement, select: select) })
             }
         }
         // A table this statement names that a later statement (among those that ran) renamed
@@ -574,6 +576,41 @@ final class Judge {
             live.triggers.values.filter { writes.contains($0.table.lowercased()) && atStatement.triggers[$0.name.lowercased()] == nil }
                 .map(\.name).sorted()
         }
+    }
+
+    /// What statement `statement` of migration `version` (a rebuild's copy) made when it ran,
+    /// as far as migsh's verified backup from before that migration shows it: the newest
+    /// backup of this database at an earlier version, on a private copy, brought through the
+    /// migrations after its version and this one's statements through the copy; then `select`
+    /// read there. Nil when there is no such backup, or any of it fails. It holds the source
+    /// as it was when the backup was taken: a row that equals what it gives was copied, not
+    /// written by hand since.
+    /// A backup the statements cannot run on (one taken of the half-run state itself, whose
+    /// Schema_Version row says the same version) is passed over for an older one.
+    func copyFromBackup(version: Int, through statement: Int, select: String) -> (rows: [[String]], from: String)? {
+        let candidates = inv.backups.filter { b in
+            b.reason != .preRestore && !b.damaged && (b.schemaVersion.map { $0 >= 0 && $0 < version } ?? false)
+        }
+        for backup in candidates.reversed().prefix(3) {
+            guard let start = backup.schemaVersion,
+                  let conn = try? Connection(path: backup.path, mode: .readOnly),
+                  let replica = try? DataProbe(live: conn) else { continue }
+            do {
+                for m in (start + 1)...version {
+                    guard let replay = expected.replays[m] else { return nil }
+                    for step in replay.steps where m < version || step.statement <= statement {
+                        try replica.copy.limitingSteps { try replica.copy.execute(step.sql) }
+                    }
+                }
+                let rows = try replica.copy.prepare(select)
+                var out: [[String]] = []
+                while try rows.step() { out.append((0..<rows.columnCount).map { rows.text($0) }) }
+                return (out, "the verified backup taken \(backup.created) (schema version \(start))")
+            } catch {
+                continue
+            }
+        }
+        return nil
     }
 
     /// A table `step` names (other than `target`) that existed when it ran and that a later
@@ -651,7 +688,9 @@ final class Judge {
         let refills = evidence.flatMap { e in e.statements.compactMap { s in s.refills.map { "\($0) (statement \(s.statement) of \(e.file))" } } }
         let loses = overwriting(evidence).flatMap { e, s in
                 (s.rows ?? []).filter { !$0.lossless }.map { r in
-                    "the current values of \(r.description), which \(Self.name(e, s)) overwrites (if it ran and they were edited since, the edits are lost)"
+                    s.state == .stale
+                        ? "\(r.description), which emptying \(r.table) for \(Self.name(e, s)) drops or copies again with other values (no backup shows they are what the copy made when it ran: if they were written to \(r.table) by hand, the edits are lost)"
+                        : "the current values of \(r.description), which \(Self.name(e, s)) overwrites (if it ran and they were edited since, the edits are lost)"
                 }
         }
         return WayOut(action: .resume,

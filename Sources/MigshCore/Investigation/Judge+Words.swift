@@ -17,9 +17,24 @@ extension Judge {
     }
 
     static func overwriteReason(_ risky: [(MigrationEvidence, StatementEvidence)]) -> String {
-        "running " + list(risky) + " now would change rows that may have been edited since it ran ("
-            + risky.flatMap { ($0.1.rows ?? []).filter { !$0.lossless }.map(\.description) }.joined(separator: "; ")
-            + "): no way out can tell a hand edit from a statement that has not run"
+        let stale = risky.filter { $0.1.state == .stale }
+        let rerun = risky.filter { $0.1.state != .stale }
+        func rows(_ items: [(MigrationEvidence, StatementEvidence)]) -> String {
+            items.flatMap { ($0.1.rows ?? []).filter { !$0.lossless }.map(\.description) }.joined(separator: "; ")
+        }
+        var parts: [String] = []
+        if !rerun.isEmpty {
+            parts.append("running " + list(rerun) + " now would change rows that may have been edited since it ran ("
+                + rows(rerun) + "): no way out can tell a hand edit from a statement that has not run")
+        }
+        if !stale.isEmpty {
+            let tables = unique(stale.flatMap { ($0.1.rows ?? []).filter { !$0.lossless }.map(\.table) }).joined(separator: ", ")
+            parts.append("copying " + list(stale) + " again would first empty " + tables + ", losing " + rows(stale)
+                + ", which the copy does not give from its source now and which no backup shows it made: they may be edits made by hand to the half-done table."
+                + " To keep them, make the same changes to the table the copy reads (the resume copies it again), delete those rows from " + tables
+                + ", and run .diff again")
+        }
+        return parts.joined(separator: "; ")
     }
 
     static func range(_ versions: ClosedRange<Int>) -> String {
