@@ -121,8 +121,9 @@ package enum FileSystem {
     /// renames it over `path`: a reader sees the old file or the new one, whole
     /// (`write(toFile:atomically: true)`).
     package static func replaceContents(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(FileSystemError) {
-        let temporary = path.pathDeletingLastComponent.pathAppending(".\(path.pathLastComponent).\(getpid()).tmp")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)
+        // Its own name (two threads of one process may replace the same file), made anew.
+        let temporary = path.pathDeletingLastComponent.pathAppending(".\(path.pathLastComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
         var offset = 0
         while offset < bytes.count {
